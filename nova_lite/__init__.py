@@ -1,0 +1,1 @@
+"""nova_lite: a small, real IaaS control plane in the OpenStack mould."""

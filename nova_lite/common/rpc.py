@@ -1,0 +1,61 @@
+"""The one place that owns oslo.messaging transports, clients and servers.
+
+The embedded default uses ``kombu+memory:////`` (about 0.9 ms a call; the
+``fake://`` driver polls and costs about 50 ms). Deployments set
+``[DEFAULT] transport_url = rabbit://...``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import oslo_messaging
+from oslo_config import cfg
+
+from nova_lite.common import context as nl_context
+
+EMBEDDED_TRANSPORT_URL = 'kombu+memory:////'
+CONTROL_EXCHANGE = 'nova_lite'
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    """Register oslo.messaging's options and nova_lite's defaults for them."""
+    oslo_messaging.set_transport_defaults(CONTROL_EXCHANGE)
+    for group, opts in oslo_messaging.opts.list_opts():
+        conf.register_opts(opts, group=None if group == 'DEFAULT' else group)
+    conf.set_default('transport_url', EMBEDDED_TRANSPORT_URL)
+
+
+def get_transport(conf: cfg.ConfigOpts) -> oslo_messaging.Transport:
+    register_opts(conf)
+    return oslo_messaging.get_rpc_transport(conf)
+
+
+class ContextSerializer(oslo_messaging.Serializer):
+    """Sends the RequestContext as a dict; entities are plain JSON already."""
+
+    def serialize_entity(self, ctxt: Any, entity: Any) -> Any:
+        return entity
+
+    def deserialize_entity(self, ctxt: Any, entity: Any) -> Any:
+        return entity
+
+    def serialize_context(self, ctxt: nl_context.RequestContext) -> dict[str, Any]:
+        return ctxt.to_dict()
+
+    def deserialize_context(self, ctxt: dict[str, Any]) -> nl_context.RequestContext:
+        return nl_context.RequestContext.from_dict(ctxt)
+
+
+def get_client(transport: oslo_messaging.Transport, target: oslo_messaging.Target,
+               version_cap: str | None = None,
+               timeout: float | None = None) -> oslo_messaging.RPCClient:
+    return oslo_messaging.get_rpc_client(transport, target, version_cap=version_cap,
+                                         serializer=ContextSerializer(), timeout=timeout)
+
+
+def get_server(transport: oslo_messaging.Transport, target: oslo_messaging.Target,
+               endpoints: list[Any]) -> oslo_messaging.MessageHandlingServer:
+    return oslo_messaging.get_rpc_server(transport, target, endpoints,
+                                         executor='threading',
+                                         serializer=ContextSerializer())

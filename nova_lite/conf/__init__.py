@@ -1,0 +1,32 @@
+"""Configuration options, one module per option group.
+
+Nothing here reads configuration at import time: callers get a ``ConfigOpts``
+(usually ``nova_lite.conf.CONF``) and options are registered by
+:func:`register_opts`, which every entry point calls once.
+"""
+
+from oslo_config import cfg
+
+from nova_lite.conf import (
+    compute,
+    conductor,
+    database,
+    default,
+    identity,
+    image,
+    libvirt,
+    network,
+    scheduler,
+    volume,
+)
+
+CONF = cfg.CONF
+
+_MODULES = (default, database, identity, image, network, volume, scheduler, conductor,
+            compute, libvirt)
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    """Register every nova_lite option group on ``conf`` (idempotent)."""
+    for module in _MODULES:
+        module.register_opts(conf)

@@ -1,0 +1,27 @@
+"""[network] options: MAC generation and IPAM."""
+
+from oslo_config import cfg
+
+network_group = cfg.OptGroup('network', title='Network service options')
+
+network_opts = [
+    cfg.StrOpt('base_mac',
+               default='fa:16:3e:00:00:00',
+               help='MAC prefix for ports; the first three octets are kept and the '
+                    'rest are random.'),
+    cfg.IntOpt('mac_generation_retries',
+               default=16, min=1,
+               help='Tries to find a MAC not yet used on a network.'),
+    cfg.IntOpt('ip_allocation_retries',
+               default=32, min=1,
+               help='Tries to allocate a free IP when concurrent requests race.'),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(network_group)
+    conf.register_opts(network_opts, group=network_group)
+
+
+def list_opts() -> list[tuple[cfg.OptGroup, list[cfg.Opt]]]:
+    return [(network_group, network_opts)]

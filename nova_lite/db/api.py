@@ -1,0 +1,80 @@
+"""Engine and session handling for the one database every service shares.
+
+SQLite (the embedded default) runs in WAL mode and opens write transactions
+with ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout
+instead of failing on a lock upgrade. The same code runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_config import cfg
+from sqlalchemy import event, orm
+
+
+class Database:
+    """A SQLAlchemy engine plus transactional sessions over it."""
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10,
+                 sqlite_busy_timeout_ms: int = 30000) -> None:
+        self.url = sa.engine.make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == 'sqlite'
+        kwargs: dict[str, Any] = {'echo': echo, 'future': True}
+        if self.is_sqlite:
+            database = self.url.database
+            if database and database != ':memory:':
+                os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
+            kwargs['connect_args'] = {'check_same_thread': False,
+                                      'timeout': sqlite_busy_timeout_ms / 1000.0,
+                                      'isolation_level': None}
+        else:
+            kwargs['pool_size'] = pool_size
+            kwargs['pool_pre_ping'] = True
+        self.engine = sa.create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            self._setup_sqlite(sqlite_busy_timeout_ms)
+        self._sessionmaker = orm.sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._reader_sessionmaker = orm.sessionmaker(
+            bind=self.engine.execution_options(sqlite_begin='DEFERRED'),
+            expire_on_commit=False)
+
+    @classmethod
+    def from_conf(cls, conf: cfg.ConfigOpts) -> Database:
+        return cls(conf.database.connection, echo=conf.database.connection_debug,
+                   pool_size=conf.database.pool_size,
+                   sqlite_busy_timeout_ms=conf.database.sqlite_busy_timeout_ms)
+
+    def _setup_sqlite(self, busy_timeout_ms: int) -> None:
+        @event.listens_for(self.engine, 'connect')
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute('PRAGMA journal_mode=WAL')
+            cursor.execute('PRAGMA synchronous=NORMAL')
+            cursor.execute('PRAGMA foreign_keys=ON')
+            cursor.execute(f'PRAGMA busy_timeout={int(busy_timeout_ms)}')
+            cursor.close()
+
+        @event.listens_for(self.engine, 'begin')
+        def _on_begin(conn: sa.Connection) -> None:
+            mode = conn.get_execution_options().get('sqlite_begin', 'IMMEDIATE')
+            conn.exec_driver_sql(f'BEGIN {mode}')
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[orm.Session]:
+        """A read-write transaction: committed on success, rolled back on error."""
+        with self._sessionmaker.begin() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[orm.Session]:
+        """A read-only transaction (does not take SQLite's write lock)."""
+        with self._reader_sessionmaker() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

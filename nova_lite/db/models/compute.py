@@ -1,0 +1,106 @@
+"""Compute: flavors, compute nodes, resource claims, instances, faults."""
+
+import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
+
+
+class Flavor(TimestampMixin, Base):
+    __tablename__ = 'flavors'
+    id: orm.Mapped[str] = orm.mapped_column(sa.String(255), primary_key=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), unique=True)
+    vcpus: orm.Mapped[int]
+    memory_mb: orm.Mapped[int]
+    root_gb: orm.Mapped[int]
+    ephemeral_gb: orm.Mapped[int] = orm.mapped_column(default=0)
+    swap: orm.Mapped[int] = orm.mapped_column(default=0)
+    rxtx_factor: orm.Mapped[float] = orm.mapped_column(default=1.0)
+    is_public: orm.Mapped[bool] = orm.mapped_column(default=True)
+    disabled: orm.Mapped[bool] = orm.mapped_column(default=False)
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    extra_specs: orm.Mapped[dict] = orm.mapped_column(default=dict)
+
+
+class ComputeNode(TimestampMixin, Base):
+    """A hypervisor host and its usage; claims update the *_used columns atomically."""
+
+    __tablename__ = 'compute_nodes'
+    id: orm.Mapped[str] = uuid_pk()
+    host: orm.Mapped[str] = orm.mapped_column(sa.String(255), unique=True)
+    hypervisor_type: orm.Mapped[str] = orm.mapped_column(sa.String(64), default='')
+    hypervisor_hostname: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+    availability_zone: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='nova')
+    enabled: orm.Mapped[bool] = orm.mapped_column(default=True)
+    disabled_reason: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    vcpus: orm.Mapped[int]
+    memory_mb: orm.Mapped[int]
+    local_gb: orm.Mapped[int]
+    vcpus_used: orm.Mapped[int] = orm.mapped_column(default=0)
+    memory_mb_used: orm.Mapped[int] = orm.mapped_column(default=0)
+    local_gb_used: orm.Mapped[int] = orm.mapped_column(default=0)
+    cpu_allocation_ratio: orm.Mapped[float] = orm.mapped_column(default=4.0)
+    ram_allocation_ratio: orm.Mapped[float] = orm.mapped_column(default=1.0)
+    disk_allocation_ratio: orm.Mapped[float] = orm.mapped_column(default=1.0)
+    reserved_memory_mb: orm.Mapped[int] = orm.mapped_column(default=0)
+    capabilities: orm.Mapped[dict] = orm.mapped_column(default=dict)
+    last_seen_at: orm.Mapped[datetime.datetime | None]
+
+
+class ResourceClaim(TimestampMixin, Base):
+    """What an instance holds on a compute node; one per instance."""
+
+    __tablename__ = 'resource_claims'
+    instance_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
+    compute_node_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('compute_nodes.id'), index=True)
+    vcpus: orm.Mapped[int]
+    memory_mb: orm.Mapped[int]
+    disk_gb: orm.Mapped[int]
+
+
+class Instance(TimestampMixin, Base):
+    __tablename__ = 'instances'
+    id: orm.Mapped[str] = uuid_pk()
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), index=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(64), index=True)
+    user_id: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    image_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
+    flavor_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), index=True)
+    availability_zone: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    vm_state: orm.Mapped[str] = orm.mapped_column(sa.String(32), default='building')
+    task_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
+    power_state: orm.Mapped[int] = orm.mapped_column(default=0)
+    key_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    instance_metadata: orm.Mapped[dict] = orm.mapped_column('metadata', default=dict)
+    build_request: orm.Mapped[dict] = orm.mapped_column(default=dict)
+    network_info: orm.Mapped[list] = orm.mapped_column(default=list)
+    launched_at: orm.Mapped[datetime.datetime | None]
+    terminated_at: orm.Mapped[datetime.datetime | None]
+    deleted_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(index=True)
+
+
+class InstanceFault(Base):
+    __tablename__ = 'instance_faults'
+    id: orm.Mapped[str] = uuid_pk()
+    instance_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), index=True)
+    code: orm.Mapped[int] = orm.mapped_column(default=500)
+    message: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    details: orm.Mapped[str] = orm.mapped_column(sa.Text, default='')
+    host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    created_at: orm.Mapped[datetime.datetime]
+
+
+class FlowAtomState(Base):
+    """The state each atom of an instance's boot flow run reached (for drawings)."""
+
+    __tablename__ = 'flow_atom_states'
+    instance_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
+    flow_name: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
+    atom_name: orm.Mapped[str] = orm.mapped_column(sa.String(255), primary_key=True)
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(32))
+    runs: orm.Mapped[int] = orm.mapped_column(default=1)
+    updated_at: orm.Mapped[datetime.datetime]

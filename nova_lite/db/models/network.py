@@ -1,0 +1,70 @@
+"""Networking: networks, subnets, allocation pools, ports and IP allocations.
+
+``ip_allocations`` has the subnet and address as its primary key, so the
+database itself makes a double allocation of one IP impossible.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
+
+
+class Network(TimestampMixin, Base):
+    __tablename__ = 'networks'
+    id: orm.Mapped[str] = uuid_pk()
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='', index=True)
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), index=True)
+    admin_state_up: orm.Mapped[bool] = orm.mapped_column(default=True)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default='ACTIVE')
+    shared: orm.Mapped[bool] = orm.mapped_column(default=False)
+    mtu: orm.Mapped[int] = orm.mapped_column(default=1500)
+
+
+class Subnet(TimestampMixin, Base):
+    __tablename__ = 'subnets'
+    id: orm.Mapped[str] = uuid_pk()
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+    network_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('networks.id', ondelete='CASCADE'), index=True)
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    ip_version: orm.Mapped[int] = orm.mapped_column(default=4)
+    cidr: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    gateway_ip: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    enable_dhcp: orm.Mapped[bool] = orm.mapped_column(default=True)
+    dns_nameservers: orm.Mapped[list] = orm.mapped_column(default=list)
+
+
+class AllocationPool(Base):
+    __tablename__ = 'allocation_pools'
+    id: orm.Mapped[str] = uuid_pk()
+    subnet_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('subnets.id', ondelete='CASCADE'), index=True)
+    first_ip: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    last_ip: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+
+
+class Port(TimestampMixin, Base):
+    __tablename__ = 'ports'
+    __table_args__ = (sa.UniqueConstraint('network_id', 'mac_address'),)
+    id: orm.Mapped[str] = uuid_pk()
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+    network_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('networks.id'), index=True)
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), index=True)
+    mac_address: orm.Mapped[str] = orm.mapped_column(sa.String(32))
+    admin_state_up: orm.Mapped[bool] = orm.mapped_column(default=True)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default='DOWN')
+    device_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='', index=True)
+    device_owner: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+    binding_host_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+
+
+class IPAllocation(Base):
+    __tablename__ = 'ip_allocations'
+    subnet_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('subnets.id'), primary_key=True)
+    ip_address: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
+    port_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('ports.id', ondelete='CASCADE'), index=True)
+    network_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), index=True)

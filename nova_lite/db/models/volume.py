@@ -1,0 +1,35 @@
+"""Block storage: volumes and their attachments."""
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
+
+
+class Volume(TimestampMixin, Base):
+    __tablename__ = 'volumes'
+    id: orm.Mapped[str] = uuid_pk()
+    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), index=True)
+    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), index=True)
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    size: orm.Mapped[int]
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(32), default='creating')
+    volume_type: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    availability_zone: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='nova')
+    bootable: orm.Mapped[bool] = orm.mapped_column(default=False)
+    provider_location: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    volume_metadata: orm.Mapped[dict] = orm.mapped_column('metadata', default=dict)
+
+
+class VolumeAttachment(TimestampMixin, Base):
+    __tablename__ = 'volume_attachments'
+    __table_args__ = (sa.UniqueConstraint('volume_id', 'instance_id'),)
+    id: orm.Mapped[str] = uuid_pk()
+    volume_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('volumes.id'), index=True)
+    instance_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), index=True)
+    attach_status: orm.Mapped[str] = orm.mapped_column(sa.String(32), default='reserved')
+    attached_host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    mountpoint: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    connection_info: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)

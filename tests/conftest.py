@@ -1,0 +1,89 @@
+"""Shared fixtures: a fresh configuration, a migrated database per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from oslo_config import cfg
+
+from nova_lite import conf as nl_conf
+from nova_lite.common import context as nl_context
+from nova_lite.db import api as db_api
+from nova_lite.db import migration
+
+PG_ADMIN_URL = os.environ.get('NOVA_LITE_TEST_PG_URL',
+                              'postgresql+psycopg://postgres@127.0.0.1:5432/test')
+
+
+@pytest.fixture
+def conf(tmp_path: os.PathLike[str]) -> cfg.ConfigOpts:
+    """A fresh ConfigOpts with every nova_lite group, state under tmp_path."""
+    config = cfg.ConfigOpts()
+    nl_conf.register_opts(config)
+    config([], project='nova_lite', default_config_files=[], default_config_dirs=[])
+    config.set_override('state_path', str(tmp_path / 'state'))
+    config.set_override('host', 'test-host')
+    config.set_override('connection', f'sqlite:///{tmp_path}/state/nova_lite.sqlite',
+                        group='database')
+    config.set_override('bcrypt_rounds', 4, group='identity')
+    return config
+
+
+@pytest.fixture(scope='session')
+def _migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp('template') / 'template.sqlite'
+    database = db_api.Database(f'sqlite:///{path}')
+    migration.upgrade(database)
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql('PRAGMA wal_checkpoint(TRUNCATE)')
+    database.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def db(conf: cfg.ConfigOpts, _migrated_sqlite_template: str) -> Iterator[db_api.Database]:
+    """A migrated SQLite database at the conf fixture's [database] connection."""
+    url = sa.engine.make_url(conf.database.connection)
+    os.makedirs(os.path.dirname(url.database), exist_ok=True)
+    shutil.copyfile(_migrated_sqlite_template, url.database)
+    database = db_api.Database.from_conf(conf)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def pg_db(conf: cfg.ConfigOpts) -> Iterator[db_api.Database]:
+    """A migrated, empty PostgreSQL database on the local server (dropped after)."""
+    name = f'nova_lite_test_{uuid.uuid4().hex[:12]}'
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level='AUTOCOMMIT')
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE {name}')
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
+    conf.set_override('connection', url.render_as_string(hide_password=False),
+                      group='database')
+    database = db_api.Database.from_conf(conf)
+    migration.upgrade(database)
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def admin_ctx() -> nl_context.RequestContext:
+    return nl_context.RequestContext(user_id='admin-user', project_id='admin-project',
+                                     roles=['admin', 'member', 'reader'], is_admin=True)
+
+
+@pytest.fixture
+def member_ctx() -> nl_context.RequestContext:
+    return nl_context.RequestContext(user_id='member-user', project_id='project-a',
+                                     roles=['member', 'reader'])
