@@ -39,9 +39,7 @@ def _migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp('template') / 'template.sqlite'
     database = db_api.Database(f'sqlite:///{path}')
     migration.upgrade(database)
-    with database.engine.connect() as conn:
-        conn.exec_driver_sql('PRAGMA wal_checkpoint(TRUNCATE)')
-    database.dispose()
+    database.dispose()  # the last connection to close checkpoints the WAL
     return str(path)
 
 
