@@ -28,7 +28,9 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
 
 def get_transport(conf: cfg.ConfigOpts) -> oslo_messaging.Transport:
     register_opts(conf)
-    return oslo_messaging.get_rpc_transport(conf)
+    # nova_lite's exceptions raised by a remote manager are re-raised as themselves.
+    return oslo_messaging.get_rpc_transport(
+        conf, allowed_remote_exmods=['nova_lite.common.exception'])
 
 
 class ContextSerializer(oslo_messaging.Serializer):

@@ -1,0 +1,1 @@
+"""Thin entry points: parse configuration, set up logging, run one thing."""

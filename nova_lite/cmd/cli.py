@@ -1,0 +1,84 @@
+"""``nova-lite``: the demo (the main job) and flow drawings."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+from oslo_config import cfg
+
+from nova_lite.cmd import config
+
+LOG = logging.getLogger(__name__)
+
+
+def _add_parsers(subparsers: Any) -> None:
+    demo = subparsers.add_parser('demo', help='boot an instance through all 29 steps on '
+                                              'the embedded default, then delete it')
+    demo.add_argument('--state-path', dest='demo_state_path', default=None,
+                      help='state directory (default: [DEFAULT] state_path)')
+    flow = subparsers.add_parser('flow', help='the boot flow')
+    flow_sub = flow.add_subparsers(dest='flow_command')
+    graph = flow_sub.add_parser('graph', help='draw the boot flow as a DOT graph')
+    graph.add_argument('--instance', default=None,
+                       help='colour each task by the state it reached in this run')
+    graph.add_argument('--format', dest='graph_format', default='dot',
+                       choices=['dot', 'svg', 'png'])
+    graph.add_argument('-o', '--output', default=None,
+                       help='file to write (default: standard output for dot)')
+
+
+def _command_opt() -> cfg.SubCommandOpt:
+    return cfg.SubCommandOpt('command', title='Commands', handler=_add_parsers)
+
+
+def _demo(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.demo import runner
+
+    if conf.command.demo_state_path:
+        conf.set_override('state_path', os.path.abspath(conf.command.demo_state_path))
+    os.makedirs(conf.state_path, exist_ok=True)
+    if not conf.log_file and not conf.log_dir:
+        conf.set_override('log_file', os.path.join(conf.state_path, 'demo.log'))
+        config.oslo_logging.setup(conf, 'nova_lite')
+    print(f'nova_lite demo: state in {conf.state_path} (log: {conf.log_file})')
+    return runner.run(conf)
+
+
+def _flow_graph(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.conductor.flows import drawing
+    from nova_lite.db import api as db_api
+    from nova_lite.flowviz import render
+
+    args = conf.command
+    database = None
+    if args.instance:
+        database = db_api.Database.from_conf(conf)
+    graph = drawing.boot_graph(database, args.instance)
+    if args.output is None:
+        if args.graph_format != 'dot':
+            print('--format svg/png needs -o FILE', file=sys.stderr)
+            return 2
+        sys.stdout.write(graph.to_string())
+        return 0
+    path = render.write_graph(graph, args.output, args.graph_format)
+    print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    conf = cfg.ConfigOpts()
+    conf.register_cli_opt(_command_opt())
+    config.parse_args(conf, sys.argv[1:] if argv is None else argv, default_config_files=[])
+    if conf.command.name == 'demo':
+        return _demo(conf)
+    if conf.command.name == 'flow' and conf.command.flow_command == 'graph':
+        return _flow_graph(conf)
+    print('usage: nova-lite {demo,flow graph} ...', file=sys.stderr)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""Configuration and logging set-up shared by every entry point."""
+
+from __future__ import annotations
+
+import logging as py_logging
+
+from oslo_config import cfg
+from oslo_log import log as oslo_logging
+
+from nova_lite import conf as nl_conf
+from nova_lite.common import rpc
+
+
+def parse_args(conf: cfg.ConfigOpts, argv: list[str], *,
+               default_config_files: list[str] | None = None) -> None:
+    """Register every option, parse the command line and config files, set up logging."""
+    nl_conf.register_opts(conf)
+    rpc.register_opts(conf)
+    oslo_logging.register_options(conf)
+    conf(argv, project='nova-lite', default_config_files=default_config_files)
+    oslo_logging.setup(conf, 'nova_lite')
+    # Third-party libraries are chatty at INFO; nova_lite's own logs stay as configured.
+    for noisy in ('taskflow', 'oslo_messaging', 'stevedore', 'amqp', 'kombu'):
+        py_logging.getLogger(noisy).setLevel(max(py_logging.WARNING,
+                                                py_logging.getLogger(noisy).level))

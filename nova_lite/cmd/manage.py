@@ -1,0 +1,103 @@
+"""``nova-lite-manage``: database, Fernet keys and bootstrap."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import Any
+
+from oslo_config import cfg
+
+from nova_lite.cmd import config
+
+
+def _add_parsers(subparsers: Any) -> None:
+    db = subparsers.add_parser('db', help='database schema')
+    db_sub = db.add_subparsers(dest='db_command')
+    db_sub.add_parser('sync', help='upgrade the schema to the latest migration')
+    db_sub.add_parser('version', help='print the current migration')
+    fernet = subparsers.add_parser('fernet', help='Fernet token keys')
+    fernet_sub = fernet.add_subparsers(dest='fernet_command')
+    fernet_sub.add_parser('setup', help='create the key repository (idempotent)')
+    fernet_sub.add_parser('rotate', help='promote the staged key, add a new staged key')
+    boot = subparsers.add_parser('bootstrap', help='create the admin user, project, roles, '
+                                                   'region and catalog (idempotent)')
+    boot.add_argument('--bootstrap-password', default=None,
+                      help='admin password (default: $OS_BOOTSTRAP_PASSWORD or a prompt)')
+    boot.add_argument('--bootstrap-username', default='admin')
+    boot.add_argument('--bootstrap-project-name', default='admin')
+
+
+def _db(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.db import api as db_api
+    from nova_lite.db import migration
+
+    database = db_api.Database.from_conf(conf)
+    try:
+        if conf.command.db_command == 'sync':
+            migration.upgrade(database)
+            print(f'database at revision {migration.current_revision(database)}')
+        elif conf.command.db_command == 'version':
+            print(migration.current_revision(database) or 'empty')
+        else:
+            print('usage: nova-lite-manage db {sync,version}', file=sys.stderr)
+            return 2
+    finally:
+        database.dispose()
+    return 0
+
+
+def _fernet(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.identity import fernet_keys
+
+    repo = conf.identity.fernet_key_repository
+    if conf.command.fernet_command == 'setup':
+        fernet_keys.setup(repo)
+    elif conf.command.fernet_command == 'rotate':
+        fernet_keys.rotate(repo, conf.identity.max_active_keys)
+    else:
+        print('usage: nova-lite-manage fernet {setup,rotate}', file=sys.stderr)
+        return 2
+    print(f'{repo}: keys {", ".join(sorted(os.listdir(repo), key=int))}')
+    return 0
+
+
+def _bootstrap(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.db import api as db_api
+    from nova_lite.db import migration
+    from nova_lite.identity import bootstrap, fernet_keys
+    from nova_lite.identity import manager as identity_manager
+
+    args = conf.command
+    password = (args.bootstrap_password or os.environ.get('OS_BOOTSTRAP_PASSWORD')
+                or (getpass.getpass('admin password: ') if sys.stdin.isatty() else None))
+    if not password:
+        print('bootstrap needs --bootstrap-password or OS_BOOTSTRAP_PASSWORD',
+              file=sys.stderr)
+        return 2
+    database = db_api.Database.from_conf(conf)
+    try:
+        migration.upgrade(database)
+        fernet_keys.setup(conf.identity.fernet_key_repository)
+        summary = bootstrap.bootstrap(identity_manager.IdentityManager(conf, database),
+                                      password=password, admin_user=args.bootstrap_username,
+                                      admin_project=args.bootstrap_project_name)
+    finally:
+        database.dispose()
+    for key, value in summary.items():
+        print(f'{key}: {value}')
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    conf = cfg.ConfigOpts()
+    conf.register_cli_opt(cfg.SubCommandOpt('command', title='Commands',
+                                            handler=_add_parsers))
+    config.parse_args(conf, sys.argv[1:] if argv is None else argv)
+    handlers = {'db': _db, 'fernet': _fernet, 'bootstrap': _bootstrap}
+    return handlers[conf.command.name](conf)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

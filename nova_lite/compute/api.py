@@ -1,0 +1,203 @@
+"""The compute API: validates a boot request, records the instance, hands it on.
+
+Steps 3-7 of the boot happen here; the boot itself is cast to a conductor.
+Every entry point takes the caller's token and checks it with identity first.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from nova_lite.api import validation
+from nova_lite.clients import local as clients
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception, steps
+from nova_lite.compute import flavors as flavor_store
+from nova_lite.compute import instance_store, schemas
+from nova_lite.conductor import rpcapi as conductor_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+class ComputeAPI:
+    """Servers and flavors, as the compute REST API exposes them."""
+
+    def __init__(self, *, identity: clients.IdentityClient, images: clients.ImageClient,
+                 networks: clients.NetworkClient, volumes: clients.VolumeClient,
+                 instances: instance_store.InstanceStore, flavors: flavor_store.FlavorStore,
+                 conductor: conductor_rpcapi.ConductorAPI, max_attempts: int) -> None:
+        self._identity = identity
+        self._images = images
+        self._networks = networks
+        self._volumes = volumes
+        self._instances = instances
+        self._flavors = flavors
+        self._conductor = conductor
+        self._max_attempts = max_attempts
+
+    def authenticate(self, auth_token: str, *, step: bool = False) -> nl_context.RequestContext:
+        ctx = self._identity.context_from_token(auth_token)
+        if step:
+            steps.report('4-5', steps.Carrier.API,
+                         f'compute API had identity validate the token: user '
+                         f'{ctx.user_name}, project {ctx.project_name}, roles '
+                         f'{",".join(ctx.roles)}')
+        return ctx
+
+    # Servers ---------------------------------------------------------------------
+
+    def create_server(self, auth_token: str, server: dict[str, Any]) -> dict[str, Any]:
+        steps.report('3', steps.Carrier.API,
+                     f'compute API received a boot request for {server.get("name")!r}')
+        ctx = self.authenticate(auth_token, step=True)
+        validation.validate(schemas.server_create, server)
+        request_spec = self._build_request_spec(ctx, server)
+        steps.report('6', steps.Carrier.API,
+                     f'request validated: flavor {request_spec["flavor"]["name"]}, image '
+                     f'{request_spec["image"]["id"]}, {len(request_spec["networks"])} '
+                     f'network(s), {len(request_spec["volume_ids"])} volume(s)')
+        instance = self._instances.create(
+            name=server['name'], project_id=ctx.project_id, user_id=ctx.user_id,
+            flavor_id=request_spec['flavor']['id'], image_id=server['imageRef'],
+            availability_zone=server.get('availability_zone'),
+            metadata=dict(server.get('metadata') or {}), key_name=server.get('key_name'),
+            build_request={'request_spec': request_spec, 'networks': request_spec['networks']})
+        steps.report('7', steps.Carrier.DB,
+                     f'instance {instance["id"]} recorded: vm_state building, task_state '
+                     'scheduling', instance_id=instance['id'])
+        self._conductor.build_instance(ctx, instance['id'])
+        return instance
+
+    def _build_request_spec(self, ctx: nl_context.RequestContext,
+                            server: dict[str, Any]) -> dict[str, Any]:
+        try:
+            flavor = self._flavors.get(str(server['flavorRef']))
+        except exception.NotFound:
+            raise exception.InvalidInput(field='flavorRef',
+                                         reason=f'flavor {server["flavorRef"]} not found',
+                                         ) from None
+        try:
+            image = self._images.get_image(ctx, server['imageRef'])
+        except exception.NotFound:
+            raise exception.InvalidInput(field='imageRef',
+                                         reason=f'image {server["imageRef"]} not found',
+                                         ) from None
+        if image['status'] != 'active':
+            raise exception.InvalidInput(field='imageRef',
+                                         reason=f'image is {image["status"]}, not active')
+        if image.get('min_ram', 0) > flavor['memory_mb']:
+            raise exception.InvalidInput(field='flavorRef',
+                                         reason='flavor RAM is below the image min_ram')
+        if image.get('min_disk', 0) > flavor['root_gb'] > 0:
+            raise exception.InvalidInput(field='flavorRef',
+                                         reason='flavor disk is below the image min_disk')
+        return {
+            'flavor': {key: flavor[key] for key in ('id', 'name', 'vcpus', 'memory_mb',
+                                                    'root_gb', 'ephemeral_gb', 'swap')},
+            'image': {'id': image['id'], 'min_disk': image.get('min_disk', 0),
+                      'min_ram': image.get('min_ram', 0),
+                      'properties': self._image_properties(image)},
+            'availability_zone': server.get('availability_zone'),
+            'networks': self._requested_networks(ctx, server.get('networks', 'auto')),
+            'volume_ids': self._requested_volumes(ctx, server),
+            'num_alternates': self._max_attempts - 1,
+        }
+
+    @staticmethod
+    def _image_properties(image: dict[str, Any]) -> dict[str, str]:
+        return {key: value for key, value in image.items()
+                if key.startswith(('hw_', 'img_', 'os_')) and isinstance(value, str)
+                and key not in ('os_hash_algo', 'os_hash_value')}
+
+    def _requested_networks(self, ctx: nl_context.RequestContext,
+                            networks: str | list[dict[str, str]]) -> list[dict[str, str]]:
+        if networks == 'none':
+            return []
+        if networks == 'auto':
+            visible = self._networks.list_networks(ctx)
+            if len(visible) != 1:
+                raise exception.Conflict(
+                    reason=f'{len(visible)} networks are available; name one in networks')
+            return [{'uuid': visible[0]['id']}]
+        requested = []
+        for index, item in enumerate(networks):
+            try:
+                if item.get('port'):
+                    port = self._networks.get_port(ctx, item['port'])
+                    if port['device_id']:
+                        raise exception.Conflict(
+                            reason=f'port {item["port"]} is in use by {port["device_id"]}')
+                    requested.append({'port': port['id'], 'uuid': port['network_id']})
+                else:
+                    self._networks.get_network(ctx, item['uuid'])
+                    requested.append(dict(item))
+            except exception.NotFound as exc:
+                raise exception.InvalidInput(field=f'networks.{index}',
+                                             reason=exc.message) from None
+        return requested
+
+    def _requested_volumes(self, ctx: nl_context.RequestContext,
+                           server: dict[str, Any]) -> list[str]:
+        volume_ids = []
+        for index, bdm in enumerate(server.get('block_device_mapping_v2') or []):
+            try:
+                volume = self._volumes.get_volume(ctx, bdm['uuid'])
+            except exception.NotFound as exc:
+                raise exception.InvalidInput(field=f'block_device_mapping_v2.{index}.uuid',
+                                             reason=exc.message) from None
+            if volume['status'] != 'available':
+                raise exception.InvalidInput(
+                    field=f'block_device_mapping_v2.{index}.uuid',
+                    reason=f'volume {volume["id"]} is {volume["status"]}, not available')
+            if volume['id'] in volume_ids:
+                raise exception.InvalidInput(field=f'block_device_mapping_v2.{index}.uuid',
+                                             reason='volume given twice')
+            volume_ids.append(volume['id'])
+        return volume_ids
+
+    def _get_owned(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
+        if not _is_uuid(server_id):
+            raise exception.NotFound(resource='Instance', id=server_id)
+        instance = self._instances.get(server_id)
+        if instance['project_id'] != ctx.project_id and not ctx.is_admin:
+            raise exception.NotFound(resource='Instance', id=server_id)
+        return instance
+
+    def get_server(self, auth_token: str, server_id: str) -> dict[str, Any]:
+        return self._get_owned(self.authenticate(auth_token), server_id)
+
+    def list_servers(self, auth_token: str) -> list[dict[str, Any]]:
+        ctx = self.authenticate(auth_token)
+        return self._instances.list(project_id=None if ctx.is_admin else ctx.project_id)
+
+    def delete_server(self, auth_token: str, server_id: str) -> None:
+        ctx = self.authenticate(auth_token)
+        instance = self._get_owned(ctx, server_id)
+        if 'member' not in ctx.roles and not ctx.is_admin:
+            raise exception.Forbidden()
+        self._instances.update(instance['id'], task_state='deleting')
+        self._conductor.delete_instance(ctx, instance['id'])
+
+    # Flavors ---------------------------------------------------------------------
+
+    def create_flavor(self, auth_token: str, flavor: dict[str, Any]) -> dict[str, Any]:
+        ctx = self.authenticate(auth_token)
+        if not ctx.is_admin:
+            raise exception.Forbidden()
+        validation.validate(schemas.flavor_create, flavor)
+        return self._flavors.create(
+            name=flavor['name'], vcpus=flavor['vcpus'], memory_mb=flavor['ram'],
+            root_gb=flavor['disk'], ephemeral_gb=flavor.get('OS-FLV-EXT-DATA:ephemeral', 0),
+            swap=flavor.get('swap') or 0, flavor_id=flavor.get('id'),
+            is_public=flavor.get('os-flavor-access:is_public', True),
+            description=flavor.get('description'))

@@ -1,0 +1,159 @@
+"""Instance records: the only code that reads and writes the instances table.
+
+The compute API creates instances and the conductor's flows move them through
+their states; both go through :class:`InstanceStore`, which hands out plain
+dicts (never ORM objects) so that flows can keep them in their store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from nova_lite.common import exception, timeutils
+from nova_lite.db import api as db_api
+from nova_lite.db.models import compute as models
+
+VM_STATE_TO_STATUS = {
+    'building': 'BUILD',
+    'active': 'ACTIVE',
+    'stopped': 'SHUTOFF',
+    'error': 'ERROR',
+    'deleted': 'DELETED',
+}
+_UPDATABLE = frozenset({'vm_state', 'task_state', 'power_state', 'host', 'network_info',
+                        'launched_at', 'terminated_at', 'availability_zone'})
+
+
+def status_of(vm_state: str, task_state: str | None = None) -> str:
+    """The API status of an instance (BUILD, ACTIVE, ERROR, ...)."""
+    return VM_STATE_TO_STATUS.get(vm_state, vm_state.upper())
+
+
+def _fault_dict(fault: models.InstanceFault) -> dict[str, Any]:
+    return {'code': fault.code, 'message': fault.message, 'details': fault.details,
+            'created': timeutils.isotime(fault.created_at), 'host': fault.host}
+
+
+def _instance_dict(row: models.Instance,
+                   fault: models.InstanceFault | None = None) -> dict[str, Any]:
+    return {
+        'id': row.id, 'name': row.name, 'project_id': row.project_id,
+        'user_id': row.user_id, 'image_id': row.image_id, 'flavor_id': row.flavor_id,
+        'host': row.host, 'availability_zone': row.availability_zone,
+        'vm_state': row.vm_state, 'task_state': row.task_state,
+        'power_state': row.power_state, 'status': status_of(row.vm_state, row.task_state),
+        'key_name': row.key_name, 'metadata': dict(row.instance_metadata or {}),
+        'network_info': list(row.network_info or []),
+        'build_request': dict(row.build_request or {}),
+        'created_at': timeutils.isotime(row.created_at),
+        'updated_at': timeutils.isotime(row.updated_at or row.created_at),
+        'launched_at': timeutils.isotime(row.launched_at),
+        'deleted_at': timeutils.isotime(row.deleted_at),
+        'fault': _fault_dict(fault) if fault is not None else None,
+    }
+
+
+class InstanceStore:
+    """Reads and writes instances and their faults."""
+
+    def __init__(self, db: db_api.Database) -> None:
+        self._db = db
+
+    def create(self, *, name: str, project_id: str, user_id: str, flavor_id: str,
+               image_id: str | None, availability_zone: str | None,
+               metadata: dict[str, str], build_request: dict[str, Any],
+               key_name: str | None = None) -> dict[str, Any]:
+        with self._db.session() as session:
+            row = models.Instance(
+                name=name, project_id=project_id, user_id=user_id, flavor_id=flavor_id,
+                image_id=image_id, availability_zone=availability_zone,
+                instance_metadata=metadata, build_request=build_request,
+                key_name=key_name, vm_state='building', task_state='scheduling',
+                power_state=0, network_info=[])
+            session.add(row)
+            session.flush()
+            return _instance_dict(row)
+
+    def _latest_fault(self, session: Any, instance_id: str) -> models.InstanceFault | None:
+        return session.scalars(
+            sa.select(models.InstanceFault)
+            .where(models.InstanceFault.instance_id == instance_id)
+            .order_by(models.InstanceFault.created_at.desc()).limit(1)).first()
+
+    def get(self, instance_id: str, *, include_deleted: bool = False) -> dict[str, Any]:
+        with self._db.reader() as session:
+            row = session.get(models.Instance, instance_id)
+            if row is None or (row.deleted_at is not None and not include_deleted):
+                raise exception.NotFound(resource='Instance', id=instance_id)
+            fault = self._latest_fault(session, instance_id) if row.vm_state == 'error' else None
+            return _instance_dict(row, fault)
+
+    def list(self, *, project_id: str | None = None, vm_states: list[str] | None = None,
+             include_deleted: bool = False) -> list[dict[str, Any]]:
+        query = sa.select(models.Instance).order_by(models.Instance.created_at.desc(),
+                                                     models.Instance.id)
+        if project_id is not None:
+            query = query.where(models.Instance.project_id == project_id)
+        if vm_states:
+            query = query.where(models.Instance.vm_state.in_(vm_states))
+        if not include_deleted:
+            query = query.where(models.Instance.deleted_at.is_(None))
+        with self._db.reader() as session:
+            result = []
+            for row in session.scalars(query):
+                fault = (self._latest_fault(session, row.id)
+                         if row.vm_state == 'error' else None)
+                result.append(_instance_dict(row, fault))
+            return result
+
+    def update(self, instance_id: str, *, expected_vm_states: tuple[str, ...] | None = None,
+               **values: Any) -> dict[str, Any]:
+        """Update state columns; with expected_vm_states, only from those states."""
+        unknown = set(values) - _UPDATABLE
+        if unknown:
+            raise exception.Invalid(reason=f'cannot update {sorted(unknown)}')
+        with self._db.session() as session:
+            row = session.get(models.Instance, instance_id, with_for_update=True)
+            if row is None or row.deleted_at is not None:
+                raise exception.NotFound(resource='Instance', id=instance_id)
+            if expected_vm_states is not None and row.vm_state not in expected_vm_states:
+                raise exception.InvalidState(
+                    resource='Instance', id=instance_id, state=row.vm_state,
+                    action='this update', needed=' or '.join(expected_vm_states))
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = timeutils.utcnow()
+            session.flush()
+            return _instance_dict(row)
+
+    def set_error(self, instance_id: str, *, message: str, code: int = 500,
+                  details: str = '', host: str | None = None) -> None:
+        """Put a (not deleted) instance in ERROR with a fault; no-op if it is gone."""
+        with self._db.session() as session:
+            row = session.get(models.Instance, instance_id, with_for_update=True)
+            if row is None or row.deleted_at is not None:
+                return
+            row.vm_state = 'error'
+            row.task_state = None
+            row.power_state = 0
+            row.updated_at = timeutils.utcnow()
+            session.add(models.InstanceFault(
+                instance_id=instance_id, code=code, message=message[:255],
+                details=details, host=host, created_at=timeutils.utcnow()))
+
+    def mark_deleted(self, instance_id: str) -> None:
+        with self._db.session() as session:
+            row = session.get(models.Instance, instance_id, with_for_update=True)
+            if row is None or row.deleted_at is not None:
+                return
+            now = timeutils.utcnow()
+            row.vm_state = 'deleted'
+            row.task_state = None
+            row.power_state = 0
+            row.host = None
+            row.network_info = []
+            row.deleted_at = now
+            row.terminated_at = now
+            row.updated_at = now

@@ -1,0 +1,86 @@
+"""JSON schemas of the compute API's request bodies (microversion 2.1 shapes)."""
+
+from typing import Any
+
+from nova_lite.api.validation import UUID_PATTERN
+
+_uuid: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
+_name: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                         'pattern': r'^\S(.*\S)?$'}
+
+server_create: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'name': _name,
+        'imageRef': _uuid,
+        'flavorRef': {'type': ['string', 'integer'], 'minLength': 1, 'maxLength': 255},
+        'availability_zone': {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255},
+        'key_name': {'type': ['string', 'null'], 'maxLength': 255},
+        'min_count': {'type': ['integer', 'string'], 'pattern': '^1$', 'minimum': 1,
+                      'maximum': 1},
+        'max_count': {'type': ['integer', 'string'], 'pattern': '^1$', 'minimum': 1,
+                      'maximum': 1},
+        'metadata': {
+            'type': 'object', 'maxProperties': 128,
+            'patternProperties': {'^.{1,255}$': {'type': 'string', 'maxLength': 255}},
+            'additionalProperties': False,
+        },
+        'networks': {
+            'oneOf': [
+                {'type': 'string', 'enum': ['auto', 'none']},
+                {'type': 'array', 'items': {
+                    'type': 'object',
+                    'properties': {
+                        'uuid': _uuid,
+                        'port': _uuid,
+                        'fixed_ip': {'type': 'string', 'format': 'ipv4'},
+                    },
+                    'additionalProperties': False,
+                    'anyOf': [{'required': ['uuid']}, {'required': ['port']}],
+                }},
+            ],
+        },
+        'block_device_mapping_v2': {
+            'type': 'array', 'maxItems': 16,
+            'items': {
+                'type': 'object',
+                'properties': {
+                    'uuid': _uuid,
+                    'source_type': {'type': 'string', 'enum': ['volume']},
+                    'destination_type': {'type': 'string', 'enum': ['volume']},
+                    'boot_index': {'type': ['integer', 'string', 'null']},
+                    'delete_on_termination': {'type': 'boolean'},
+                    'device_name': {'type': ['string', 'null'], 'maxLength': 255},
+                },
+                'required': ['uuid', 'source_type'],
+                'additionalProperties': False,
+            },
+        },
+        'security_groups': {'type': 'array'},
+        'user_data': {'type': ['string', 'null'], 'maxLength': 65535},
+        'config_drive': {'type': ['boolean', 'string', 'null']},
+        'adminPass': {'type': 'string'},
+    },
+    'required': ['name', 'imageRef', 'flavorRef'],
+    'additionalProperties': False,
+}
+
+flavor_create: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'name': _name,
+        'id': {'type': ['string', 'integer', 'null'], 'minLength': 1, 'maxLength': 255,
+               'pattern': r'^(?! )[a-zA-Z0-9. _-]+(?<! )$'},
+        'ram': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$', 'minimum': 1},
+        'vcpus': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$', 'minimum': 1},
+        'disk': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$', 'minimum': 0},
+        'OS-FLV-EXT-DATA:ephemeral': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
+                                      'minimum': 0},
+        'swap': {'type': ['integer', 'string'], 'pattern': '^[0-9]*$', 'minimum': 0},
+        'rxtx_factor': {'type': ['number', 'string'], 'minimum': 0},
+        'os-flavor-access:is_public': {'type': 'boolean'},
+        'description': {'type': ['string', 'null'], 'maxLength': 65535},
+    },
+    'required': ['name', 'ram', 'vcpus', 'disk'],
+    'additionalProperties': False,
+}

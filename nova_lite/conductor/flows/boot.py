@@ -1,0 +1,68 @@
+"""The boot flow: one TaskFlow flow per instance, run by the conductor.
+
+::
+
+    boot-instance (linear)
+      instance-to-error-on-revert
+      authenticate
+      reschedule (linear, retried over hosts by host-retry)
+        schedule
+        gather (graph: flavor, image, network, volume run in parallel)
+        spawn
+      mark-active
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from taskflow.patterns import graph_flow, linear_flow
+
+from nova_lite.clients import local as clients
+from nova_lite.compute import flavors as flavor_store
+from nova_lite.compute import instance_store
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.conductor import faults
+from nova_lite.conductor.flows import host_retry, keys
+from nova_lite.conductor.tasks import identity, instance, network, resources, scheduling, spawn
+from nova_lite.conductor.tasks import volume as volume_tasks
+from nova_lite.scheduler import rpcapi as scheduler_rpcapi
+
+
+@dataclasses.dataclass(frozen=True)
+class BootDependencies:
+    """What the boot tasks talk to; handed to the factory, never global."""
+
+    instances: instance_store.InstanceStore
+    flavors: flavor_store.FlavorStore
+    identity: clients.IdentityClient
+    images: clients.ImageClient
+    networks: clients.NetworkClient
+    volumes: clients.VolumeClient
+    scheduler: scheduler_rpcapi.SchedulerAPI
+    compute: compute_rpcapi.ComputeAPI
+    max_attempts: int = 3
+    fault_injector: faults.FaultInjector = faults.NO_FAULTS
+
+
+def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
+    """Build the boot flow (a module-level factory, importable by name)."""
+    fi = {'fault_injector': deps.fault_injector}
+    gather = graph_flow.Flow(keys.GATHER_FLOW).add(
+        resources.GetFlavor(deps.instances, deps.flavors, **fi),
+        resources.GetImage(deps.images, **fi),
+        network.AllocateNetwork(deps.networks, deps.instances, **fi),
+        volume_tasks.AttachVolumes(deps.volumes, deps.instances, **fi),
+    )
+    reschedule = linear_flow.Flow(keys.RESCHEDULE_FLOW,
+                                  retry=host_retry.HostRetry(deps.max_attempts)).add(
+        scheduling.ScheduleInstance(deps.scheduler, deps.instances, **fi),
+        gather,
+        spawn.Spawn(deps.compute, deps.instances, **fi),
+    )
+    return linear_flow.Flow(keys.BOOT_FLOW).add(
+        instance.InstanceToErrorOnRevert(deps.instances, **fi),
+        identity.Authenticate(deps.identity, **fi),
+        reschedule,
+        instance.MarkActive(deps.instances, **fi),
+    )

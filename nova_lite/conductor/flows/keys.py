@@ -1,0 +1,49 @@
+"""Names of the flows' atoms and of the values in their store.
+
+Tasks declare ``requires``/``provides`` with these names only, so a flow's
+contract can be read (and tested) in one place. Nothing else lives here.
+"""
+
+# Store values (inputs given by the conductor, or provided by a task).
+INSTANCE_ID = 'instance_id'
+AUTH_TOKEN = 'auth_token'
+REQUEST_SPEC = 'request_spec'
+CONTEXT = 'context'
+FAILED_HOSTS = 'failed_hosts'
+HOST = 'host'
+ALTERNATE_HOSTS = 'alternate_hosts'
+FLAVOR = 'flavor'
+IMAGE = 'image'
+NETWORK_INFO = 'network_info'
+BLOCK_DEVICES = 'block_devices'
+SPAWN_RESULT = 'spawn_result'
+INSTANCE = 'instance'
+
+# Flow names.
+BOOT_FLOW = 'boot-instance'
+RESCHEDULE_FLOW = 'reschedule'
+GATHER_FLOW = 'gather'
+DELETE_FLOW = 'delete-instance'
+
+# Boot flow atom names (also the values `fail_at` fault injection accepts).
+INSTANCE_TO_ERROR_ON_REVERT = 'instance-to-error-on-revert'
+AUTHENTICATE = 'authenticate'
+HOST_RETRY = 'host-retry'
+SCHEDULE = 'schedule'
+GET_FLAVOR = 'flavor'
+GET_IMAGE = 'image'
+ALLOCATE_NETWORK = 'network'
+ATTACH_VOLUMES = 'volume'
+SPAWN = 'spawn'
+MARK_ACTIVE = 'mark-active'
+
+BOOT_TASKS = (INSTANCE_TO_ERROR_ON_REVERT, AUTHENTICATE, SCHEDULE, GET_FLAVOR, GET_IMAGE,
+              ALLOCATE_NETWORK, ATTACH_VOLUMES, SPAWN, MARK_ACTIVE)
+
+# Delete flow atom names.
+DELETE_TO_ERROR_ON_REVERT = 'delete-to-error-on-revert'
+DESTROY_DOMAIN = 'destroy-domain'
+DETACH_VOLUMES = 'detach-volumes'
+DEALLOCATE_NETWORK = 'deallocate-network'
+RELEASE_CLAIM = 'release-claim'
+MARK_DELETED = 'mark-deleted'

@@ -1,0 +1,118 @@
+"""The conductor: runs the boot and delete flows (the only writer of instance state
+besides the compute API)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+
+import futurist
+import oslo_messaging
+from taskflow import engines
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception
+from nova_lite.conductor import flow_states, resource_cleanup
+from nova_lite.conductor.flows import boot, keys
+from nova_lite.conductor.flows import delete as delete_flow
+from nova_lite.conductor.rpcapi import RPC_API_VERSION
+from nova_lite.db import api as db_api
+
+LOG = logging.getLogger(__name__)
+
+
+class ConductorManager:
+    """RPC endpoint of the conductor; boots run on a worker pool, not the RPC thread."""
+
+    target = oslo_messaging.Target(version=RPC_API_VERSION)
+
+    def __init__(self, db: db_api.Database, boot_deps: boot.BootDependencies,
+                 resources: resource_cleanup.InstanceResources, *, boot_workers: int,
+                 flow_workers: int) -> None:
+        self._db = db
+        self._deps = boot_deps
+        self._instances = boot_deps.instances
+        self._resources = resources
+        self._boots = futurist.ThreadPoolExecutor(max_workers=boot_workers)
+        self._flow_executor = futurist.ThreadPoolExecutor(max_workers=flow_workers)
+        self._instance_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._locks_guard = threading.Lock()
+
+    # RPC methods -----------------------------------------------------------------
+
+    def build_instance(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
+        self._boots.submit(self.run_boot, instance_id, ctx.auth_token or '')
+
+    def delete_instance(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
+        self._boots.submit(self.run_delete, instance_id)
+
+    # Flow runs ---------------------------------------------------------------------
+
+    def _lock_for(self, instance_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._instance_locks[instance_id]
+
+    def run_boot(self, instance_id: str, auth_token: str) -> bool:
+        """Run the boot flow of one instance; True when it ended ACTIVE."""
+        with self._lock_for(instance_id):
+            try:
+                instance = self._instances.get(instance_id)
+            except exception.NotFound:
+                LOG.info('Instance %s was deleted before its boot started', instance_id)
+                return False
+            flow = boot.get_boot_flow(self._deps)
+            store = {keys.INSTANCE_ID: instance_id, keys.AUTH_TOKEN: auth_token,
+                     keys.REQUEST_SPEC: instance['build_request']['request_spec']}
+            engine = engines.load(flow, store=store, engine='parallel',
+                                  executor=self._flow_executor)
+            recorder = flow_states.AtomStateRecorder(engine, self._db, instance_id,
+                                                     keys.BOOT_FLOW)
+            try:
+                with recorder:
+                    engine.run()
+                return True
+            except Exception as exc:
+                LOG.warning('Boot of %s failed: %s', instance_id, exc)
+                # Every host a schedule task chose (result is (host, alternates)).
+                hosts = {result[0] for result in recorder.results.get(keys.SCHEDULE, [])
+                         if result}
+                self._after_failed_boot(instance_id, exc, hosts)
+                return False
+
+    def _after_failed_boot(self, instance_id: str, exc: Exception, hosts: set[str]) -> None:
+        """Sweep behind the reverts and make sure the instance is not left in BUILD."""
+        ctx = nl_context.get_admin_context()
+        try:
+            instance = self._instances.get(instance_id, include_deleted=True)
+        except exception.NotFound:
+            return
+        self._resources.sweep(ctx, instance, hosts)
+        if instance['vm_state'] == 'building':
+            message = getattr(exc, 'message', None) or str(exc) or type(exc).__name__
+            self._instances.set_error(instance_id, message=message,
+                                      code=getattr(exc, 'code', 500))
+
+    def run_delete(self, instance_id: str) -> bool:
+        """Run the delete flow of one instance; True when it ended deleted."""
+        with self._lock_for(instance_id):
+            try:
+                instance = self._instances.get(instance_id)
+            except exception.NotFound:
+                return True
+            flow = delete_flow.get_delete_flow(self._instances, self._resources,
+                                               self._deps.fault_injector)
+            engine = engines.load(flow, store={keys.INSTANCE_ID: instance_id,
+                                               keys.INSTANCE: instance})
+            try:
+                with flow_states.AtomStateRecorder(engine, self._db, instance_id,
+                                                   keys.DELETE_FLOW):
+                    engine.run()
+                return True
+            except Exception as exc:
+                LOG.warning('Delete of %s failed: %s', instance_id, exc)
+                return False
+
+    def stop(self) -> None:
+        self._boots.shutdown(wait=True)
+        self._flow_executor.shutdown(wait=True)

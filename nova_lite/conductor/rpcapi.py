@@ -1,0 +1,34 @@
+"""Client side of the conductor's RPC API.
+
+API version history:
+    1.0 - build_instance, delete_instance
+"""
+
+from __future__ import annotations
+
+import oslo_messaging
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import rpc, steps
+
+RPC_API_VERSION = '1.0'
+TOPIC = 'nova_lite-conductor'
+
+
+class ConductorAPI:
+    """Casts boots and deletes to a conductor; the caller never waits for them."""
+
+    def __init__(self, transport: oslo_messaging.Transport) -> None:
+        target = oslo_messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
+        self._client = rpc.get_client(transport, target, version_cap=RPC_API_VERSION)
+
+    def build_instance(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
+        steps.report('7+', steps.Carrier.RPC_CAST,
+                     f'compute API casts the boot of {instance_id} to a conductor',
+                     instance_id=instance_id)
+        self._client.prepare(version='1.0').cast(ctx, 'build_instance',
+                                                 instance_id=instance_id)
+
+    def delete_instance(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
+        self._client.prepare(version='1.0').cast(ctx, 'delete_instance',
+                                                 instance_id=instance_id)

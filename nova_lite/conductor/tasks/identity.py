@@ -1,0 +1,39 @@
+"""The authenticate task: the user's token becomes the boot's request context."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nova_lite.clients import local as clients
+from nova_lite.common import steps
+from nova_lite.conductor.flows import keys
+from nova_lite.conductor.tasks import base
+
+LOG = logging.getLogger(__name__)
+
+
+class Authenticate(base.FlowTask):
+    """Validates the user's token with identity and provides the context.
+
+    Steps 4-5: identity answers with the user, project and roles; the rest of
+    the flow acts with exactly that context and the same token.
+
+    Reversion strategy: nothing to undo (validation has no side effect).
+    """
+
+    def __init__(self, identity: clients.IdentityClient, **kwargs: Any) -> None:
+        super().__init__(keys.AUTHENTICATE, requires=[keys.INSTANCE_ID, keys.AUTH_TOKEN],
+                         provides=keys.CONTEXT, **kwargs)
+        self._identity = identity
+
+    def execute(self, instance_id: str, auth_token: str) -> dict[str, Any]:
+        ctx = self._identity.context_from_token(auth_token)
+        steps.report('4-5', steps.Carrier.API,
+                     f'boot flow: identity validated the token: user {ctx.user_name}, '
+                     f'project {ctx.project_name}, roles {",".join(ctx.roles)}',
+                     instance_id=instance_id)
+        return ctx.to_dict()
+
+    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
+        LOG.debug('Nothing to revert for authenticate of %s', instance_id)

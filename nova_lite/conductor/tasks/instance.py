@@ -1,0 +1,82 @@
+"""Tasks that move the instance record through its states."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from taskflow.types import failure as tf_failure
+
+from nova_lite.common import exception, steps, timeutils
+from nova_lite.compute import instance_store
+from nova_lite.conductor.flows import keys
+from nova_lite.conductor.tasks import base
+
+LOG = logging.getLogger(__name__)
+
+
+def describe_failures(flow_failures: dict[str, tf_failure.Failure]) -> tuple[str, int, str]:
+    """The fault message, HTTP-like code and details for a set of flow failures."""
+    for atom_name, failure in flow_failures.items():
+        exc = failure.exception
+        code = exc.code if isinstance(exc, exception.NovaLiteError) else 500
+        message = failure.exception_str or failure.exception_type_names[0]
+        return message, code, f'{atom_name}: {failure.pformat(traceback=True)}'
+    return 'Build failed', 500, ''
+
+
+class InstanceToErrorOnRevert(base.FlowTask):
+    """Marks the start of the boot; on revert, puts the instance in ERROR.
+
+    Reversion strategy: set vm_state ERROR (task_state cleared) and record a
+    fault with the failure's message; a deleted instance is left alone.
+    """
+
+    def __init__(self, instances: instance_store.InstanceStore, **kwargs: Any) -> None:
+        super().__init__(keys.INSTANCE_TO_ERROR_ON_REVERT, requires=[keys.INSTANCE_ID],
+                         **kwargs)
+        self._instances = instances
+
+    def execute(self, instance_id: str) -> None:
+        self._instances.update(instance_id, expected_vm_states=('building',),
+                               task_state='scheduling')
+
+    def revert(self, instance_id: str, result: Any = None,
+               flow_failures: dict[str, tf_failure.Failure] | None = None,
+               **kwargs: Any) -> None:
+        message, code, details = describe_failures(flow_failures or {})
+        LOG.warning('Boot of instance %s failed: %s', instance_id, message)
+
+        def undo() -> None:
+            self._instances.set_error(instance_id, message=message, code=code,
+                                      details=details)
+
+        self.best_effort_revert(instance_id, undo)
+
+
+class MarkActive(base.FlowTask):
+    """Records the spawned instance as ACTIVE with its addresses.
+
+    Reversion strategy: nothing to undo; it is the last task, and the tasks
+    before it free the resources (the first task sets ERROR).
+    """
+
+    def __init__(self, instances: instance_store.InstanceStore, **kwargs: Any) -> None:
+        super().__init__(keys.MARK_ACTIVE,
+                         requires=[keys.INSTANCE_ID, keys.HOST, keys.NETWORK_INFO,
+                                   keys.SPAWN_RESULT],
+                         provides=keys.INSTANCE, **kwargs)
+        self._instances = instances
+
+    def execute(self, instance_id: str, host: str, network_info: list[dict[str, Any]],
+                spawn_result: dict[str, Any]) -> dict[str, Any]:
+        instance = self._instances.update(
+            instance_id, expected_vm_states=('building',), vm_state='active',
+            task_state=None, power_state=spawn_result.get('power_state', 1), host=host,
+            network_info=network_info, launched_at=timeutils.utcnow())
+        steps.report('29', steps.Carrier.DB, f'instance {instance_id} is ACTIVE on {host}',
+                     instance_id=instance_id)
+        return {'id': instance['id'], 'status': instance['status'], 'host': host}
+
+    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
+        LOG.debug('Nothing to revert for mark-active of %s', instance_id)

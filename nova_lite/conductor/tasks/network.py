@@ -1,0 +1,89 @@
+"""The network task: one port per requested network, bound to the chosen host."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nova_lite.clients import local as clients
+from nova_lite.common import steps
+from nova_lite.compute import instance_store
+from nova_lite.conductor.flows import keys
+from nova_lite.conductor.tasks import base
+
+LOG = logging.getLogger(__name__)
+
+
+def device_owner(request_spec: dict[str, Any]) -> str:
+    return f'compute:{request_spec.get("availability_zone") or "nova"}'
+
+
+class AllocateNetwork(base.FlowTask):
+    """Creates (or binds the user's) ports on the host, with MAC and fixed IP.
+
+    Steps 23-25. Idempotent: a port this instance already owns on a network is
+    reused, so a re-run makes no second port.
+
+    Reversion strategy: delete the ports this boot created (found by
+    device_id, so also those of an execute that failed half way) and unbind
+    the ports the user passed in.
+    """
+
+    def __init__(self, networks: clients.NetworkClient,
+                 instances: instance_store.InstanceStore, **kwargs: Any) -> None:
+        super().__init__(keys.ALLOCATE_NETWORK,
+                         requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC, keys.HOST],
+                         provides=keys.NETWORK_INFO, **kwargs)
+        self._networks = networks
+        self._instances = instances
+
+    def execute(self, context: dict[str, Any], instance_id: str,
+                request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
+        ctx = base.context_from_dict(context)
+        self._instances.update(instance_id, expected_vm_states=('building',),
+                               task_state='networking')
+        steps.report('23', steps.Carrier.API,
+                     f'asking the network API for {len(request_spec.get("networks", []))} '
+                     'port(s)', instance_id=instance_id)
+        owned = {port['network_id']: port
+                 for port in self._networks.list_ports(ctx, device_id=instance_id)}
+        network_info = []
+        for requested in request_spec.get('networks', []):
+            if requested.get('port'):
+                port = self._networks.update_port(
+                    ctx, requested['port'], device_id=instance_id,
+                    device_owner=device_owner(request_spec), binding_host_id=host)
+            elif requested['uuid'] in owned:
+                port = owned[requested['uuid']]
+            else:
+                fixed_ips = ([{'ip_address': requested['fixed_ip']}]
+                             if requested.get('fixed_ip') else None)
+                port = self._networks.create_port(
+                    ctx, network_id=requested['uuid'], fixed_ips=fixed_ips,
+                    device_id=instance_id, device_owner=device_owner(request_spec),
+                    binding_host_id=host)
+            network = self._networks.get_network(ctx, port['network_id'])
+            network_info.append({'port_id': port['id'], 'mac_address': port['mac_address'],
+                                 'fixed_ips': port['fixed_ips'],
+                                 'network_id': port['network_id'],
+                                 'network_name': network['name']})
+            steps.report('25', steps.Carrier.API,
+                         f'port {port["id"]} MAC {port["mac_address"]} IP '
+                         f'{",".join(ip["ip_address"] for ip in port["fixed_ips"])} on '
+                         f'{network["name"]}, bound to {host}', instance_id=instance_id)
+        return network_info
+
+    def revert(self, context: dict[str, Any], instance_id: str,
+               request_spec: dict[str, Any], result: Any = None, **kwargs: Any) -> None:
+        ctx = base.context_from_dict(context)
+        user_ports = {n['port'] for n in request_spec.get('networks', []) if n.get('port')}
+
+        def undo() -> None:
+            for port in self._networks.list_ports(ctx, device_id=instance_id):
+                if port['id'] in user_ports:
+                    self._networks.update_port(ctx, port['id'], device_id='',
+                                               device_owner='', binding_host_id='')
+                else:
+                    self._networks.delete_port(ctx, port['id'])
+
+        self.best_effort_revert(instance_id, undo)

@@ -1,0 +1,86 @@
+"""Gather tasks with no side effect: the flavor and the image."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nova_lite.clients import local as clients
+from nova_lite.common import steps
+from nova_lite.compute import flavors as flavor_store
+from nova_lite.compute import instance_store
+from nova_lite.conductor.flows import keys
+from nova_lite.conductor.tasks import base
+
+LOG = logging.getLogger(__name__)
+
+
+class GetFlavor(base.FlowTask):
+    """Reads the instance and its flavor from the database (steps 14-19).
+
+    In nova_lite the conductor drives the boot, so the flavor travels to the
+    compute host inside the spawn request instead of a separate rpc.call.
+
+    Reversion strategy: nothing to undo (read only).
+    """
+
+    def __init__(self, instances: instance_store.InstanceStore,
+                 flavors: flavor_store.FlavorStore, **kwargs: Any) -> None:
+        super().__init__(keys.GET_FLAVOR, requires=[keys.INSTANCE_ID], provides=keys.FLAVOR,
+                         **kwargs)
+        self._instances = instances
+        self._flavors = flavors
+
+    def execute(self, instance_id: str) -> dict[str, Any]:
+        steps.report('14-15', steps.Carrier.LOCAL,
+                     'boot flow asks for the flavor (the conductor drives the boot, so no '
+                     'rpc hop is needed)', instance_id=instance_id)
+        instance = self._instances.get(instance_id)
+        flavor = self._flavors.get(instance['flavor_id'], include_disabled=True)
+        steps.report('16-17', steps.Carrier.DB,
+                     f'conductor read instance {instance["name"]} and flavor {flavor["name"]} '
+                     f'({flavor["vcpus"]} vCPU, {flavor["memory_mb"]} MiB, '
+                     f'{flavor["root_gb"]} GiB)', instance_id=instance_id)
+        steps.report('18-19', steps.Carrier.LOCAL,
+                     'flavor handed to the flow; it reaches the compute host in the spawn '
+                     'rpc.call', instance_id=instance_id)
+        return flavor
+
+    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
+        LOG.debug('Nothing to revert for flavor of %s', instance_id)
+
+
+class GetImage(base.FlowTask):
+    """Asks the image API, with the user's token, for the image and its location.
+
+    Steps 20-22 (the bytes are downloaded by the compute host's image cache).
+
+    Reversion strategy: nothing to undo (read only).
+    """
+
+    def __init__(self, images: clients.ImageClient, **kwargs: Any) -> None:
+        super().__init__(keys.GET_IMAGE,
+                         requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC],
+                         provides=keys.IMAGE, **kwargs)
+        self._images = images
+
+    def execute(self, context: dict[str, Any], instance_id: str,
+                request_spec: dict[str, Any]) -> dict[str, Any]:
+        ctx = base.context_from_dict(context)
+        image_id = request_spec['image']['id']
+        steps.report('20', steps.Carrier.API, f'asking the image API for image {image_id}',
+                     instance_id=instance_id)
+        image = self._images.get_image(ctx, image_id)
+        location = self._images.get_location(ctx, image_id)
+        steps.report('22', steps.Carrier.API,
+                     f'image {image["name"]} is {image["status"]}, {image["size"]} bytes at '
+                     f'{location}', instance_id=instance_id)
+        return {'id': image['id'], 'name': image['name'], 'status': image['status'],
+                'disk_format': image['disk_format'], 'size': image['size'],
+                'checksum': image['checksum'], 'os_hash_algo': image['os_hash_algo'],
+                'os_hash_value': image['os_hash_value'], 'min_disk': image['min_disk'],
+                'min_ram': image['min_ram'], 'location': location,
+                'properties': dict(request_spec['image'].get('properties', {}))}
+
+    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
+        LOG.debug('Nothing to revert for image of %s', instance_id)

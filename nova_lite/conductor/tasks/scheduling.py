@@ -1,0 +1,52 @@
+"""Scheduling: choose a host and claim its resources, over rpc.call."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nova_lite.compute import instance_store
+from nova_lite.conductor.flows import keys
+from nova_lite.conductor.tasks import base
+from nova_lite.scheduler import rpcapi as scheduler_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+
+class ScheduleInstance(base.FlowTask):
+    """Asks the scheduler (rpc.call) for a host; the scheduler claims on it.
+
+    Steps 8-11. Hosts that already failed this boot are excluded.
+
+    Reversion strategy: release the instance's claim through the scheduler and
+    clear the instance's host (both idempotent).
+    """
+
+    def __init__(self, scheduler: scheduler_rpcapi.SchedulerAPI,
+                 instances: instance_store.InstanceStore, **kwargs: Any) -> None:
+        super().__init__(keys.SCHEDULE,
+                         requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC,
+                                   keys.FAILED_HOSTS],
+                         provides=[keys.HOST, keys.ALTERNATE_HOSTS], **kwargs)
+        self._scheduler = scheduler
+        self._instances = instances
+
+    def execute(self, context: dict[str, Any], instance_id: str,
+                request_spec: dict[str, Any], failed_hosts: list[str]) -> tuple[str, list[str]]:
+        ctx = base.context_from_dict(context)
+        self._instances.update(instance_id, expected_vm_states=('building',),
+                               task_state='scheduling')
+        spec = dict(request_spec, instance_id=instance_id, ignore_hosts=list(failed_hosts))
+        selection = self._scheduler.select_destinations(ctx, spec)
+        return selection['host'], list(selection.get('alternates', []))
+
+    def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,
+               **kwargs: Any) -> None:
+        def undo() -> None:
+            self._scheduler.release_claim(base.context_from_dict(context), instance_id)
+            try:
+                self._instances.update(instance_id, host=None)
+            except Exception:  # the instance may already be deleted
+                LOG.debug('Instance %s gone; host not cleared', instance_id)
+
+        self.best_effort_revert(instance_id, undo)

@@ -1,0 +1,75 @@
+"""The volume task: reserve and attach the requested volumes on the host."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nova_lite.clients import local as clients
+from nova_lite.common import steps
+from nova_lite.compute import instance_store
+from nova_lite.conductor.flows import keys
+from nova_lite.conductor.tasks import base
+
+LOG = logging.getLogger(__name__)
+
+_FIRST_DATA_DEVICE = ord('b')
+
+
+def mountpoint(index: int) -> str:
+    """/dev/vdb, /dev/vdc, ... (vda is the root disk)."""
+    return f'/dev/vd{chr(_FIRST_DATA_DEVICE + index)}'
+
+
+class AttachVolumes(base.FlowTask):
+    """Reserves each requested volume and gets its connection info for the host.
+
+    Steps 26-28. Idempotent: reserving a volume this instance already holds
+    returns the same attachment.
+
+    Reversion strategy: detach every attachment of the instance (found by
+    instance id), which puts the volumes back to available.
+    """
+
+    def __init__(self, volumes: clients.VolumeClient,
+                 instances: instance_store.InstanceStore, **kwargs: Any) -> None:
+        super().__init__(keys.ATTACH_VOLUMES,
+                         requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC, keys.HOST],
+                         provides=keys.BLOCK_DEVICES, **kwargs)
+        self._volumes = volumes
+        self._instances = instances
+
+    def execute(self, context: dict[str, Any], instance_id: str,
+                request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
+        ctx = base.context_from_dict(context)
+        volume_ids = request_spec.get('volume_ids', [])
+        if not volume_ids:
+            return []
+        self._instances.update(instance_id, expected_vm_states=('building',),
+                               task_state='block_device_mapping')
+        block_devices = []
+        for index, volume_id in enumerate(volume_ids):
+            steps.report('26', steps.Carrier.API,
+                         f'asking the block storage API for volume {volume_id}',
+                         instance_id=instance_id)
+            attachment = self._volumes.reserve_volume(ctx, volume_id, instance_id)
+            device = mountpoint(index)
+            connection_info = self._volumes.attach_volume(ctx, attachment['id'], host, device)
+            steps.report('28', steps.Carrier.API,
+                         f'volume {volume_id} attached as {device}: '
+                         f'{connection_info["driver_volume_type"]} '
+                         f'{connection_info["data"].get("device_path", "")}',
+                         instance_id=instance_id)
+            block_devices.append({'volume_id': volume_id, 'attachment_id': attachment['id'],
+                                  'mountpoint': device, 'connection_info': connection_info})
+        return block_devices
+
+    def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,
+               **kwargs: Any) -> None:
+        ctx = base.context_from_dict(context)
+
+        def undo() -> None:
+            for attachment in self._volumes.list_attachments(ctx, instance_id=instance_id):
+                self._volumes.detach_volume(ctx, attachment['id'])
+
+        self.best_effort_revert(instance_id, undo)

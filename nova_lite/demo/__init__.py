@@ -1,0 +1,1 @@
+"""``nova-lite demo``: a full boot on the embedded default, every step shown."""
