@@ -21,7 +21,7 @@ PG_ADMIN_URL = os.environ.get('NOVA_LITE_TEST_PG_URL',
 
 
 @pytest.fixture
-def conf(tmp_path: os.PathLike[str]) -> cfg.ConfigOpts:
+def conf(tmp_path: os.PathLike[str]) -> Iterator[cfg.ConfigOpts]:
     """A fresh ConfigOpts with every nova_lite group, state under tmp_path."""
     config = cfg.ConfigOpts()
     nl_conf.register_opts(config)
@@ -31,7 +31,10 @@ def conf(tmp_path: os.PathLike[str]) -> cfg.ConfigOpts:
     config.set_override('connection', f'sqlite:///{tmp_path}/state/nova_lite.sqlite',
                         group='database')
     config.set_override('bcrypt_rounds', 4, group='identity')
-    return config
+    yield config
+    # Option groups are shared between ConfigOpts objects (oslo.config copies them
+    # shallowly), so overrides must not outlive the test.
+    config.reset()
 
 
 @pytest.fixture(scope='session')

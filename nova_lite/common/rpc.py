@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import oslo_messaging
+import oslo_messaging.opts  # not imported by the package itself
 from oslo_config import cfg
+from oslo_messaging._metrics import client as _metrics_client
+from oslo_messaging._tracing import client as _tracing_client
 
 from nova_lite.common import context as nl_context
 
@@ -23,6 +26,10 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     oslo_messaging.set_transport_defaults(CONTROL_EXCHANGE)
     for group, opts in oslo_messaging.opts.list_opts():
         conf.register_opts(opts, group=None if group == 'DEFAULT' else group)
+    # oslo.messaging registers its metrics and tracing options on the global cfg.CONF
+    # only, yet reads them from the transport's conf (its ConfFixture does the same).
+    conf.register_opts(_metrics_client.oslo_messaging_metrics, group='oslo_messaging_metrics')
+    conf.register_opts(_tracing_client.oslo_messaging_tracing, group='oslo_messaging_tracing')
     conf.set_default('transport_url', EMBEDDED_TRANSPORT_URL)
 
 
@@ -58,6 +65,6 @@ def get_client(transport: oslo_messaging.Transport, target: oslo_messaging.Targe
 
 def get_server(transport: oslo_messaging.Transport, target: oslo_messaging.Target,
                endpoints: list[Any]) -> oslo_messaging.MessageHandlingServer:
+    # Threading is oslo.messaging's default (and only non-deprecated) executor.
     return oslo_messaging.get_rpc_server(transport, target, endpoints,
-                                         executor='threading',
                                          serializer=ContextSerializer())

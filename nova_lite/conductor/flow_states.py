@@ -21,12 +21,12 @@ class AtomStateRecorder(listener_base.Listener):
     """A TaskFlow listener that writes every atom state change to the database."""
 
     def __init__(self, engine: Any, db: db_api.Database, instance_id: str,
-                 flow_name: str) -> None:
+                 flow_name: str, results: dict[str, list[Any]] | None = None) -> None:
         super().__init__(engine, flow_listen_for=())
         self._db = db
         self._instance_id = instance_id
         self._flow_name = flow_name
-        self.results: dict[str, list[Any]] = {}
+        self.results: dict[str, list[Any]] = {} if results is None else results
 
     def _task_receiver(self, state: str, details: dict[str, Any]) -> None:
         if state == states.SUCCESS:

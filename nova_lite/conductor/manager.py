@@ -3,9 +3,12 @@ besides the compute API)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 import futurist
 import oslo_messaging
@@ -61,34 +64,45 @@ class ConductorManager:
             except exception.NotFound:
                 LOG.info('Instance %s was deleted before its boot started', instance_id)
                 return False
-            flow = boot.get_boot_flow(self._deps)
+            # Task results of this run, filled by the recorder: the sweep reads the
+            # hosts the schedule task chose (its result is (host, alternates)).
+            results: dict[str, list[Any]] = {}
+
+            def sweep(swept_id: str) -> None:
+                hosts = {r[0] for r in results.get(keys.SCHEDULE, []) if r}
+                self._sweep(swept_id, hosts)
+
+            flow = boot.get_boot_flow(dataclasses.replace(self._deps, sweep=sweep))
             store = {keys.INSTANCE_ID: instance_id, keys.AUTH_TOKEN: auth_token,
                      keys.REQUEST_SPEC: instance['build_request']['request_spec']}
             engine = engines.load(flow, store=store, engine='parallel',
                                   executor=self._flow_executor)
-            recorder = flow_states.AtomStateRecorder(engine, self._db, instance_id,
-                                                     keys.BOOT_FLOW)
             try:
-                with recorder:
+                with flow_states.AtomStateRecorder(engine, self._db, instance_id,
+                                                   keys.BOOT_FLOW, results):
                     engine.run()
                 return True
             except Exception as exc:
                 LOG.warning('Boot of %s failed: %s', instance_id, exc)
-                # Every host a schedule task chose (result is (host, alternates)).
-                hosts = {result[0] for result in recorder.results.get(keys.SCHEDULE, [])
-                         if result}
-                self._after_failed_boot(instance_id, exc, hosts)
+                self._ensure_not_building(instance_id, exc, sweep)
                 return False
 
-    def _after_failed_boot(self, instance_id: str, exc: Exception, hosts: set[str]) -> None:
-        """Sweep behind the reverts and make sure the instance is not left in BUILD."""
-        ctx = nl_context.get_admin_context()
+    def _sweep(self, instance_id: str, hosts: set[str]) -> None:
         try:
             instance = self._instances.get(instance_id, include_deleted=True)
         except exception.NotFound:
             return
-        self._resources.sweep(ctx, instance, hosts)
+        self._resources.sweep(nl_context.get_admin_context(), instance, hosts)
+
+    def _ensure_not_building(self, instance_id: str, exc: Exception,
+                             sweep: Callable[[str], None]) -> None:
+        """Backstop for a boot whose first task's revert could not set ERROR."""
+        try:
+            instance = self._instances.get(instance_id)
+        except exception.NotFound:
+            return
         if instance['vm_state'] == 'building':
+            sweep(instance_id)
             message = getattr(exc, 'message', None) or str(exc) or type(exc).__name__
             self._instances.set_error(instance_id, message=message,
                                       code=getattr(exc, 'code', 500))

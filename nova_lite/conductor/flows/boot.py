@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from taskflow.patterns import graph_flow, linear_flow
 
@@ -43,6 +44,8 @@ class BootDependencies:
     compute: compute_rpcapi.ComputeAPI
     max_attempts: int = 3
     fault_injector: faults.FaultInjector = faults.NO_FAULTS
+    # Frees everything an instance holds, by its id: the last line of the revert.
+    sweep: Callable[[str], None] | None = None
 
 
 def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
@@ -61,7 +64,7 @@ def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
         spawn.Spawn(deps.compute, deps.instances, **fi),
     )
     return linear_flow.Flow(keys.BOOT_FLOW).add(
-        instance.InstanceToErrorOnRevert(deps.instances, **fi),
+        instance.InstanceToErrorOnRevert(deps.instances, deps.sweep, **fi),
         identity.Authenticate(deps.identity, **fi),
         reschedule,
         instance.MarkActive(deps.instances, **fi),

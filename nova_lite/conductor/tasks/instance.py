@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from taskflow.types import failure as tf_failure
@@ -28,14 +29,20 @@ def describe_failures(flow_failures: dict[str, tf_failure.Failure]) -> tuple[str
 class InstanceToErrorOnRevert(base.FlowTask):
     """Marks the start of the boot; on revert, puts the instance in ERROR.
 
-    Reversion strategy: set vm_state ERROR (task_state cleared) and record a
-    fault with the failure's message; a deleted instance is left alone.
+    Reversion strategy: it reverts last, after every other task gave back what
+    it took; it first sweeps whatever a failed revert may have left (by
+    instance id, in every service), then sets vm_state ERROR (task_state
+    cleared) with a fault carrying the failure's message. So an instance is
+    never seen in ERROR while it still holds anything. A deleted instance is
+    left alone.
     """
 
-    def __init__(self, instances: instance_store.InstanceStore, **kwargs: Any) -> None:
+    def __init__(self, instances: instance_store.InstanceStore,
+                 sweep: Callable[[str], None] | None = None, **kwargs: Any) -> None:
         super().__init__(keys.INSTANCE_TO_ERROR_ON_REVERT, requires=[keys.INSTANCE_ID],
                          **kwargs)
         self._instances = instances
+        self._sweep = sweep
 
     def execute(self, instance_id: str) -> None:
         self._instances.update(instance_id, expected_vm_states=('building',),
@@ -48,6 +55,8 @@ class InstanceToErrorOnRevert(base.FlowTask):
         LOG.warning('Boot of instance %s failed: %s', instance_id, message)
 
         def undo() -> None:
+            if self._sweep is not None:
+                self._sweep(instance_id)
             self._instances.set_error(instance_id, message=message, code=code,
                                       details=details)
 

@@ -2,8 +2,8 @@
 
 from taskflow.patterns import graph_flow, linear_flow
 
-from nova_lite.conductor.flows import drawing, keys
 from nova_lite.conductor.flows import delete as delete_flow
+from nova_lite.conductor.flows import drawing, keys
 
 
 def _atoms(flow):

@@ -1,0 +1,1 @@
+"""The compute service: REST API, conductor-side stores, and the host's manager."""

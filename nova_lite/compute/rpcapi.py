@@ -1,0 +1,88 @@
+"""Client side of the compute host's RPC API (server: compute/manager.py).
+
+Every method is addressed to one host (``prepare(server=host)``) on the
+``nova_lite-compute`` topic, and every one is an ``rpc.call``: the caller needs
+each answer (a spawn's outcome, a host's resources, a power state).
+
+API version history:
+    1.0 - spawn_instance, destroy_instance, get_host_resources,
+          list_instance_ids, get_power_state, power_on, power_off, reboot,
+          get_console_output
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import oslo_messaging
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import rpc, steps
+
+RPC_API_VERSION = '1.0'
+TOPIC = 'nova_lite-compute'
+
+
+class ComputeAPI:
+    """Talks to the compute service of a named host."""
+
+    def __init__(self, transport: oslo_messaging.Transport,
+                 timeout: float | None = None) -> None:
+        target = oslo_messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
+        self._client = rpc.get_client(transport, target, version_cap=RPC_API_VERSION,
+                                      timeout=timeout)
+
+    def _call(self, ctx: nl_context.RequestContext, host: str, method: str,
+              **kwargs: Any) -> Any:
+        return self._client.prepare(server=host).call(ctx, method, **kwargs)
+
+    def spawn_instance(self, ctx: nl_context.RequestContext, host: str, *,
+                       instance: dict[str, Any], flavor: dict[str, Any],
+                       image: dict[str, Any], network_info: list[dict[str, Any]],
+                       block_devices: list[dict[str, Any]]) -> dict[str, Any]:
+        """Build and start the instance on ``host``; returns the domain's info.
+
+        An ``rpc.call``, not the ``rpc.cast`` of the classic step 12: the boot
+        flow needs the outcome, to revert what it assembled or to reschedule
+        to another host when the spawn fails, and a timeout on the call is how
+        it notices a dead host.
+        """
+        steps.report('12', steps.Carrier.RPC_CALL,
+                     f'build request for instance {instance.get("id")} sent to compute host '
+                     f'{host} (spawn_instance)', instance_id=instance.get('id'))
+        return self._call(ctx, host, 'spawn_instance', instance=instance, flavor=flavor,
+                          image=image, network_info=network_info,
+                          block_devices=block_devices)
+
+    def destroy_instance(self, ctx: nl_context.RequestContext, host: str, *,
+                         instance_id: str) -> None:
+        """Destroy the domain and remove the instance's files (idempotent)."""
+        self._call(ctx, host, 'destroy_instance', instance_id=instance_id)
+
+    def get_host_resources(self, ctx: nl_context.RequestContext,
+                           host: str) -> dict[str, Any]:
+        return self._call(ctx, host, 'get_host_resources')
+
+    def list_instance_ids(self, ctx: nl_context.RequestContext, host: str) -> list[str]:
+        """Instance uuids with a domain on ``host`` (for the orphan audit)."""
+        return self._call(ctx, host, 'list_instance_ids')
+
+    def get_power_state(self, ctx: nl_context.RequestContext, host: str, *,
+                        instance_id: str) -> int:
+        return self._call(ctx, host, 'get_power_state', instance_id=instance_id)
+
+    def power_on(self, ctx: nl_context.RequestContext, host: str, *,
+                 instance_id: str) -> int:
+        return self._call(ctx, host, 'power_on', instance_id=instance_id)
+
+    def power_off(self, ctx: nl_context.RequestContext, host: str, *,
+                  instance_id: str) -> int:
+        return self._call(ctx, host, 'power_off', instance_id=instance_id)
+
+    def reboot(self, ctx: nl_context.RequestContext, host: str, *,
+               instance_id: str) -> int:
+        return self._call(ctx, host, 'reboot', instance_id=instance_id)
+
+    def get_console_output(self, ctx: nl_context.RequestContext, host: str, *,
+                           instance_id: str) -> str:
+        return self._call(ctx, host, 'get_console_output', instance_id=instance_id)

@@ -1,0 +1,283 @@
+"""The identity manager: resources (resources.py), the catalog, and tokens.
+
+Tokens are Fernet tokens (token_formatter.py) and are never written to the
+database. Validation decrypts the token, checks its expiry and the revocation
+events, then reloads the user, the project and the roles from the database, so
+a disabled user or project, or a removed role, invalidates the token at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_config import cfg
+from sqlalchemy import orm
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception, timeutils
+from nova_lite.db import api as db_api
+from nova_lite.db.models import identity as models
+from nova_lite.identity import catalog, fernet_keys, passwords, resources, token_formatter
+
+LOG = logging.getLogger(__name__)
+
+# The same answer for an unknown user and a wrong password: no user enumeration.
+BAD_CREDENTIALS = 'The username or password is incorrect.'
+NO_SCOPE = 'The user has no access to the requested project.'
+# Revocation events are kept this long past the longest token lifetime.
+REVOCATION_BUFFER_SECONDS = 1800
+
+
+def _isotime(timestamp: float) -> str | None:
+    return timeutils.isotime(resources.to_datetime(timestamp))
+
+
+class IdentityManager(resources.ResourceStore):
+    """Domains, projects, users, roles, the service catalog and Fernet tokens."""
+
+    def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database, *,
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__(conf, db, clock=clock)
+        self._catalog = catalog.CatalogStore(db)
+        self._dummy_hash: str | None = None
+
+    # Catalog ---------------------------------------------------------------------
+
+    def create_region(self, region_id: str, description: str = '') -> dict[str, Any]:
+        return self._catalog.create_region(region_id, description)
+
+    def list_regions(self) -> list[dict[str, Any]]:
+        return self._catalog.list_regions()
+
+    def create_service(self, type: str, name: str) -> dict[str, Any]:
+        return self._catalog.create_service(type, name)
+
+    def list_services(self) -> list[dict[str, Any]]:
+        return self._catalog.list_services()
+
+    def create_endpoint(self, service_id: str, url: str, *, region_id: str | None = None,
+                        interface: str = catalog.PUBLIC_INTERFACE) -> dict[str, Any]:
+        region = self._conf.identity.region_id if region_id is None else region_id
+        return self._catalog.create_endpoint(service_id, url, region_id=region,
+                                             interface=interface)
+
+    def list_endpoints(self) -> list[dict[str, Any]]:
+        return self._catalog.list_endpoints()
+
+    def get_catalog(self, project_id: str) -> list[dict[str, Any]]:
+        """The keystone v3 catalog with URLs filled for ``project_id``."""
+        with self._db.reader() as session:
+            resources.load_row(session, models.Project, 'Project', 'project_id', project_id)
+            return catalog.catalog_for(session, project_id)
+
+    # Tokens ----------------------------------------------------------------------
+
+    def authenticate(self, *, password: str, user_id: str | None = None,
+                     user_name: str | None = None, user_domain_id: str | None = None,
+                     user_domain_name: str | None = None, project_id: str | None = None,
+                     project_name: str | None = None, project_domain_id: str | None = None,
+                     project_domain_name: str | None = None) -> dict[str, Any]:
+        """Password authentication scoped to a project; returns the new token's body.
+
+        Without a project the user's default project is the scope. An unknown
+        user and a wrong password get the same NotAuthorized.
+        """
+        if not isinstance(password, str):
+            raise exception.InvalidInput(field='password', reason='must be a string')
+        resources.exactly_one('user', user_id, user_name)
+        if user_name is not None:
+            resources.exactly_one('user.domain', user_domain_id, user_domain_name)
+        if project_id is not None and project_name is not None:
+            raise exception.InvalidInput(field='scope.project',
+                                         reason='give either an id or a name, not both')
+        if project_name is not None:
+            resources.exactly_one('scope.project.domain', project_domain_id,
+                                  project_domain_name)
+        user = self._user_for_auth(user_id, user_name, user_domain_id, user_domain_name)
+        hashed = user.password_hash if user is not None else self._unknown_user_hash()
+        if not passwords.verify_password(password, hashed) or user is None:
+            LOG.info('Password authentication failed for user %s',
+                     user_id or f'{user_name} (domain {user_domain_id or user_domain_name})')
+            raise exception.NotAuthorized(BAD_CREDENTIALS)
+        now = self._clock()
+        with self._db.reader() as session:
+            user, user_domain = self._enabled_user(session, user.id)
+            project, project_domain = self._scoped_project(
+                session, project_id or (None if project_name else user.default_project_id),
+                project_name, project_domain_id, project_domain_name)
+            roles = self._roles(session, user.id, project.id)
+            if not roles:
+                LOG.info('User %s has no role on project %s', user.id, project.id)
+                raise exception.NotAuthorized(NO_SCOPE)
+            payload = {'user_id': user.id, 'project_id': project.id, 'methods': ['password'],
+                       'audit_id': token_formatter.new_audit_id(), 'issued_at': now,
+                       'expires_at': now + self._conf.identity.token_expiration}
+            token = self._formatter().issue(payload)
+            LOG.info('Issued a token (audit id %s) to user %s for project %s',
+                     payload['audit_id'], user.id, project.id)
+            return self._token_body(session, token, payload, (user, user_domain),
+                                    (project, project_domain), roles, with_catalog=True)
+
+    def validate_token(self, token: str) -> dict[str, Any]:
+        """The token's body (as ``authenticate`` returned it), roles read afresh.
+
+        TokenInvalid if the token is malformed, tampered, signed by a removed
+        key, expired or revoked, or its user/project is disabled or gone, or
+        the user has no role left on the project.
+        """
+        return self._validated(token, with_catalog=True)
+
+    def context_from_token(self, token: str) -> nl_context.RequestContext:
+        """The request context of a valid token (TokenInvalid otherwise)."""
+        body = self._validated(token, with_catalog=False)
+        roles = [role['name'] for role in body['roles']]
+        return nl_context.RequestContext(
+            user_id=body['user']['id'], project_id=body['project']['id'], roles=roles,
+            auth_token=token, user_name=body['user']['name'],
+            project_name=body['project']['name'], is_admin='admin' in roles,
+            user_domain_id=body['user']['domain']['id'],
+            project_domain_id=body['project']['domain']['id'])
+
+    def revoke_token(self, token: str) -> None:
+        """Revokes one token (by its audit id); idempotent."""
+        payload = self._formatter().validate(token)
+        now = self._clock()
+        with self._db.session() as session:
+            known = session.scalar(sa.select(models.RevocationEvent.id).where(
+                models.RevocationEvent.audit_id == payload['audit_id']).limit(1))
+            if known is None:
+                session.add(models.RevocationEvent(
+                    audit_id=payload['audit_id'], user_id=None,
+                    issued_before=resources.to_datetime(payload['issued_at']),
+                    revoked_at=resources.to_datetime(now)))
+            self._prune_revocations(session, now)
+        LOG.info('Revoked the token with audit id %s', payload['audit_id'])
+
+    def revoke_user_tokens(self, user_id: str) -> None:
+        """Revokes every token issued to the user up to now."""
+        now = self._clock()
+        with self._db.session() as session:
+            resources.load_row(session, models.User, 'User', 'user_id', user_id)
+            resources.record_user_revocation(session, user_id, resources.to_datetime(now))
+            self._prune_revocations(session, now)
+        LOG.info('Revoked every token of user %s', user_id)
+
+    # Helpers ---------------------------------------------------------------------
+
+    def _formatter(self) -> token_formatter.TokenFormatter:
+        """Read the keys each time, so a rotation needs no restart."""
+        return token_formatter.TokenFormatter(
+            fernet_keys.load(self._conf.identity.fernet_key_repository))
+
+    def _unknown_user_hash(self) -> str:
+        """A hash to check against when the user is unknown (same time as a real one)."""
+        if self._dummy_hash is None:
+            self._dummy_hash = passwords.hash_password(secrets.token_urlsafe(24),
+                                                       self._conf.identity.bcrypt_rounds)
+        return self._dummy_hash
+
+    def _user_for_auth(self, user_id: str | None, user_name: str | None,
+                       domain_id: str | None, domain_name: str | None) -> models.User | None:
+        with self._db.reader() as session:
+            if user_id is not None:
+                return session.get(models.User, resources.check_id('user.id', user_id))
+            try:
+                domain = self._domain(session, 'user.domain', domain_id, domain_name)
+                return self._by_name(session, models.User, 'User', user_name, domain.id,
+                                     field='user.name')
+            except exception.NotFound:
+                return None
+
+    @staticmethod
+    def _enabled_user(session: orm.Session,
+                      user_id: str) -> tuple[models.User, models.Domain]:
+        user = session.get(models.User, user_id)
+        domain = session.get(models.Domain, user.domain_id) if user is not None else None
+        if user is None or domain is None or not user.enabled or not domain.enabled:
+            LOG.info('User %s (or its domain) is disabled', user_id)
+            raise exception.NotAuthorized(f'User {user_id} is disabled.')
+        return user, domain
+
+    def _scoped_project(self, session: orm.Session, project_id: str | None,
+                        name: str | None, domain_id: str | None,
+                        domain_name: str | None) -> tuple[models.Project, models.Domain]:
+        if project_id is None and name is None:
+            raise exception.InvalidInput(
+                field='scope', reason='a project is required (the user has no default one)')
+        try:
+            if project_id is not None:
+                project = resources.load_row(session, models.Project, 'Project',
+                                             'scope.project.id', project_id)
+            else:
+                domain = self._domain(session, 'scope.project.domain', domain_id, domain_name)
+                project = self._by_name(session, models.Project, 'Project', name, domain.id,
+                                        field='scope.project.name')
+        except exception.NotFound:
+            raise exception.NotAuthorized(NO_SCOPE) from None
+        domain = session.get(models.Domain, project.domain_id)
+        if domain is None or not project.enabled or not domain.enabled:
+            raise exception.NotAuthorized(f'Project {project.id} is disabled.')
+        return project, domain
+
+    @staticmethod
+    def _roles(session: orm.Session, user_id: str, project_id: str) -> list[dict[str, Any]]:
+        rows = session.execute(
+            sa.select(models.Role.id, models.Role.name)
+            .join(models.RoleAssignment, models.RoleAssignment.role_id == models.Role.id)
+            .where(models.RoleAssignment.user_id == user_id,
+                   models.RoleAssignment.project_id == project_id)
+            .order_by(models.Role.name))
+        return [{'id': role_id, 'name': name} for role_id, name in rows]
+
+    def _validated(self, token: str, *, with_catalog: bool) -> dict[str, Any]:
+        payload = self._formatter().validate(token)
+        if payload['expires_at'] <= self._clock():
+            raise exception.TokenInvalid(reason='it has expired')
+        with self._db.reader() as session:
+            issued = resources.to_datetime(payload['issued_at'])
+            event = models.RevocationEvent
+            revoked = session.scalar(sa.select(event.id).where(sa.or_(
+                event.audit_id == payload['audit_id'],
+                sa.and_(event.user_id == payload['user_id'], event.issued_before >= issued),
+            )).limit(1))
+            if revoked is not None:
+                raise exception.TokenInvalid(reason='it has been revoked')
+            try:
+                user = self._enabled_user(session, payload['user_id'])
+                project = self._scoped_project(session, payload['project_id'], None, None, None)
+            except exception.NotAuthorized:
+                raise exception.TokenInvalid(
+                    reason='its user or project is disabled or deleted') from None
+            roles = self._roles(session, payload['user_id'], payload['project_id'])
+            if not roles:
+                raise exception.TokenInvalid(reason='the user has no role on the project')
+            return self._token_body(session, token, payload, user, project, roles,
+                                    with_catalog=with_catalog)
+
+    @staticmethod
+    def _token_body(session: orm.Session, token: str, payload: dict[str, Any],
+                    user: tuple[models.User, models.Domain],
+                    project: tuple[models.Project, models.Domain],
+                    roles: list[dict[str, Any]], *, with_catalog: bool) -> dict[str, Any]:
+        return {
+            'token': token,
+            'issued_at': _isotime(payload['issued_at']),
+            'expires_at': _isotime(payload['expires_at']),
+            'methods': list(payload['methods']),
+            'user': resources.owned_ref(*user),
+            'project': resources.owned_ref(*project),
+            'roles': roles,
+            'catalog': catalog.catalog_for(session, project[0].id) if with_catalog else [],
+            'audit_ids': [payload['audit_id']],
+        }
+
+    def _prune_revocations(self, session: orm.Session, now: float) -> None:
+        """Drops events older than any token they could still match."""
+        horizon = now - self._conf.identity.token_expiration - REVOCATION_BUFFER_SECONDS
+        session.execute(sa.delete(models.RevocationEvent).where(
+            models.RevocationEvent.issued_before < resources.to_datetime(horizon)))

@@ -1,0 +1,1 @@
+"""The image service (a glance analogue): a metadata registry plus a byte store."""

@@ -1,0 +1,1 @@
+"""Image store plugins, loaded by stevedore from ``nova_lite.image.stores``."""

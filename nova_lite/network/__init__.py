@@ -1,0 +1,1 @@
+"""The network service (a neutron analogue): networks, subnets, ports and IPAM."""

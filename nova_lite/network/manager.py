@@ -1,0 +1,246 @@
+"""The network service's logic: networks, subnets and ports, as neutron shapes them.
+
+Every public method takes the caller's RequestContext first, checks all of its
+input before writing anything (a bad value is a 4xx NovaLiteError naming the
+field), runs in one transaction and returns plain dicts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_config import cfg
+from sqlalchemy import orm
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception
+from nova_lite.db import api as db_api
+from nova_lite.db.models import network as models
+from nova_lite.network import access, ipam, ports, validators, views
+
+INSTANCE_OWNER_PREFIX = 'compute:'
+MIN_MTU = 68
+MAX_MTU = 65535
+MAX_DNS_NAMESERVERS = 5
+
+
+class NetworkManager(ports.PortMethods):
+    """Networks and subnets here; ports and their addresses in :class:`ports.PortMethods`."""
+
+    def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database, *,
+                 rng: random.Random | None = None) -> None:
+        self.conf = conf
+        self.db = db
+        self.rng = rng or random.SystemRandom()
+
+    # -- networks -----------------------------------------------------------------
+
+    def create_network(self, ctx: nl_context.RequestContext, name: str = '',
+                       admin_state_up: bool = True, shared: bool = False,
+                       mtu: int = 1500) -> dict[str, Any]:
+        """A network of the caller's project. Only an admin may make it shared."""
+        validators.string('name', name)
+        validators.boolean('admin_state_up', admin_state_up)
+        validators.boolean('shared', shared)
+        validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
+        if shared and not access.is_admin(ctx):
+            raise exception.Forbidden("Only an admin may create a network with 'shared' true.")
+        with self.db.session() as session:
+            row = models.Network(name=name, project_id=ctx.project_id,
+                                 admin_state_up=admin_state_up, shared=shared, mtu=mtu,
+                                 status='ACTIVE')
+            session.add(row)
+            session.flush()
+            return views.network_dict(row, [])
+
+    def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:
+        with self.db.reader() as session:
+            row = access.get_network(session, ctx, network_id)
+            return views.network_dict(row, _subnet_ids(session, [row.id])[row.id])
+
+    def list_networks(self, ctx: nl_context.RequestContext, name: str | None = None,
+                      ids: list[str] | None = None) -> list[dict[str, Any]]:
+        validators.optional_string('name', name)
+        ids = validators.string_list('ids', ids)
+        statement = (sa.select(models.Network).where(access.visible_networks(ctx))
+                     .order_by(models.Network.created_at, models.Network.id))
+        if name is not None:
+            statement = statement.where(models.Network.name == name)
+        if ids is not None:
+            statement = statement.where(models.Network.id.in_(ids))
+        with self.db.reader() as session:
+            rows = session.scalars(statement).all()
+            subnet_ids = _subnet_ids(session, [row.id for row in rows])
+            return [views.network_dict(row, subnet_ids[row.id]) for row in rows]
+
+    def delete_network(self, ctx: nl_context.RequestContext, network_id: str) -> None:
+        """Delete a network with its subnets and every port not owned by an instance.
+
+        A port whose device_owner starts with ``compute:`` makes this a 409.
+        """
+        with self.db.session() as session:
+            network = access.get_network(session, ctx, network_id, lock='update')
+            access.require_network_owner(ctx, network, 'delete it')
+            in_use = session.scalars(sa.select(models.Port.id).where(
+                models.Port.network_id == network.id,
+                models.Port.device_owner.startswith(INSTANCE_OWNER_PREFIX,
+                                                    autoescape=True))).all()
+            if in_use:
+                raise exception.Conflict(
+                    reason=f'network {network.id} has {len(in_use)} port(s) in use by '
+                           f'instances ({", ".join(sorted(in_use))})')
+            session.execute(sa.delete(models.IPAllocation).where(
+                models.IPAllocation.network_id == network.id))
+            session.execute(sa.delete(models.Port).where(models.Port.network_id == network.id))
+            subnet_ids = sa.select(models.Subnet.id).where(
+                models.Subnet.network_id == network.id)
+            session.execute(sa.delete(models.AllocationPool).where(
+                models.AllocationPool.subnet_id.in_(subnet_ids)))
+            session.execute(sa.delete(models.Subnet).where(
+                models.Subnet.network_id == network.id))
+            session.delete(network)
+
+    # -- subnets ------------------------------------------------------------------
+
+    def create_subnet(self, ctx: nl_context.RequestContext, network_id: str, cidr: str,
+                      ip_version: int = 4, name: str = '', gateway_ip: str | None = None,
+                      allocation_pools: list[dict[str, str]] | None = None,
+                      enable_dhcp: bool = True, dns_nameservers: list[str] | None = None,
+                      *, no_gateway: bool = False) -> dict[str, Any]:
+        """A subnet of ``network_id``.
+
+        ``gateway_ip`` None means the first host of ``cidr``; ``no_gateway=True``
+        makes a subnet without a gateway (neutron's explicit ``gateway_ip: null``).
+        ``allocation_pools`` None means every host but the gateway.
+        """
+        validators.string('name', name)
+        validators.boolean('enable_dhcp', enable_dhcp)
+        validators.boolean('no_gateway', no_gateway)
+        network_cidr = ipam.parse_cidr(cidr, ip_version)
+        if no_gateway and gateway_ip is not None:
+            raise exception.InvalidInput(field='gateway_ip',
+                                         reason='cannot be given with no_gateway')
+        gateway: ipam.IPAddress | None = None
+        if gateway_ip is not None:
+            gateway = ipam.validate_gateway(gateway_ip, network_cidr)
+        elif not no_gateway:
+            gateway = ipam.default_gateway(network_cidr)
+        if allocation_pools is None:
+            pools = ipam.default_pools(network_cidr, gateway)
+        else:
+            pools = ipam.validate_pools(allocation_pools, network_cidr, gateway)
+        nameservers = _nameservers(dns_nameservers)
+        with self.db.session() as session:
+            # The row lock serialises subnet creation per network (on PostgreSQL),
+            # so that the overlap check below cannot race.
+            network = access.get_network(session, ctx, network_id, lock='update')
+            access.require_network_owner(ctx, network, 'add subnets to it')
+            _check_no_overlap(session, network.id, network_cidr)
+            row = models.Subnet(name=name, network_id=network.id,
+                                project_id=network.project_id, ip_version=ip_version,
+                                cidr=str(network_cidr),
+                                gateway_ip=str(gateway) if gateway is not None else None,
+                                enable_dhcp=enable_dhcp, dns_nameservers=nameservers)
+            session.add(row)
+            session.flush()
+            session.add_all(models.AllocationPool(subnet_id=row.id, first_ip=str(first),
+                                                  last_ip=str(last)) for first, last in pools)
+            session.flush()
+            return views.subnet_dict(row, [(str(first), str(last)) for first, last in pools])
+
+    def get_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> dict[str, Any]:
+        with self.db.reader() as session:
+            row = access.get_subnet(session, ctx, subnet_id)
+            return views.subnet_dict(row, _pools(session, [row.id])[row.id])
+
+    def list_subnets(self, ctx: nl_context.RequestContext, network_id: str | None = None,
+                     name: str | None = None) -> list[dict[str, Any]]:
+        validators.optional_string('network_id', network_id)
+        validators.optional_string('name', name)
+        statement = (sa.select(models.Subnet)
+                     .join(models.Network, models.Network.id == models.Subnet.network_id)
+                     .where(access.visible_networks(ctx))
+                     .order_by(models.Subnet.created_at, models.Subnet.id))
+        if network_id is not None:
+            statement = statement.where(models.Subnet.network_id == network_id)
+        if name is not None:
+            statement = statement.where(models.Subnet.name == name)
+        with self.db.reader() as session:
+            rows = session.scalars(statement).all()
+            pools = _pools(session, [row.id for row in rows])
+            return [views.subnet_dict(row, pools[row.id]) for row in rows]
+
+    def delete_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> None:
+        """Delete a subnet; a 409 while any of its addresses is allocated to a port."""
+        with self.db.session() as session:
+            subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
+            network = session.get_one(models.Network, subnet.network_id)
+            access.require_network_owner(ctx, network, 'delete its subnets')
+            allocated = session.scalar(sa.select(sa.func.count()).where(
+                models.IPAllocation.subnet_id == subnet.id))
+            if allocated:
+                raise exception.Conflict(
+                    reason=f'subnet {subnet.id} still has {allocated} IP address(es) '
+                           'allocated to ports')
+            session.execute(sa.delete(models.AllocationPool).where(
+                models.AllocationPool.subnet_id == subnet.id))
+            session.delete(subnet)
+
+
+def _nameservers(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise exception.InvalidInput(field='dns_nameservers', reason='must be a list')
+    if len(value) > MAX_DNS_NAMESERVERS:
+        raise exception.InvalidInput(field='dns_nameservers',
+                                     reason=f'at most {MAX_DNS_NAMESERVERS} are allowed')
+    result: list[str] = []
+    for index, item in enumerate(value):
+        try:
+            address = str(ipaddress.ip_address(item.strip() if isinstance(item, str) else ''))
+        except ValueError:
+            raise exception.InvalidInput(field=f'dns_nameservers.{index}',
+                                         reason=f'{item!r} is not an IP address') from None
+        if address in result:
+            raise exception.InvalidInput(field=f'dns_nameservers.{index}',
+                                         reason=f'{address} is given twice')
+        result.append(address)
+    return result
+
+
+def _check_no_overlap(session: orm.Session, network_id: str, cidr: ipam.IPNetwork) -> None:
+    existing = session.scalars(sa.select(models.Subnet.cidr).where(
+        models.Subnet.network_id == network_id, models.Subnet.ip_version == cidr.version))
+    for other in existing:
+        if ipaddress.ip_network(other).overlaps(cidr):
+            raise exception.InvalidInput(
+                field='cidr', reason=f'{cidr} overlaps subnet {other} of network {network_id}')
+
+
+def _subnet_ids(session: orm.Session, network_ids: list[str]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = defaultdict(list)
+    if network_ids:
+        rows = session.execute(
+            sa.select(models.Subnet.network_id, models.Subnet.id)
+            .where(models.Subnet.network_id.in_(network_ids))
+            .order_by(models.Subnet.created_at, models.Subnet.id))
+        for network_id, subnet_id in rows:
+            result[network_id].append(subnet_id)
+    return result
+
+
+def _pools(session: orm.Session, subnet_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    result: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if subnet_ids:
+        rows = session.execute(
+            sa.select(models.AllocationPool.subnet_id, models.AllocationPool.first_ip,
+                      models.AllocationPool.last_ip)
+            .where(models.AllocationPool.subnet_id.in_(subnet_ids)))
+        for subnet_id, first, last in rows:
+            result[subnet_id].append((first, last))
+    return result

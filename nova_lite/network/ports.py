@@ -1,0 +1,257 @@
+"""Ports: a MAC and fixed IPs on a network, optionally bound to an instance and host."""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_config import cfg
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import orm
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception
+from nova_lite.db import api as db_api
+from nova_lite.db.models import base as models_base
+from nova_lite.db.models import network as models
+from nova_lite.network import access, ipam, macs, validators, views
+
+PORT_STATUSES = ('ACTIVE', 'DOWN', 'BUILD')
+_FIXED_IP_KEYS = frozenset({'subnet_id', 'ip_address'})
+
+
+@dataclass
+class _AddressRequest:
+    """One entry of ``fixed_ips`` resolved against the network's subnets."""
+
+    field: str
+    subnet: models.Subnet
+    address: str | None  # None: any free address of the subnet
+
+
+class PortMethods:
+    """The port half of the network manager (mixed into NetworkManager)."""
+
+    conf: cfg.ConfigOpts
+    db: db_api.Database
+    rng: random.Random
+
+    def create_port(self, ctx: nl_context.RequestContext, network_id: str, name: str = '',
+                    fixed_ips: list[dict[str, str]] | None = None,
+                    mac_address: str | None = None, device_id: str = '',
+                    device_owner: str = '', binding_host_id: str = '',
+                    admin_state_up: bool = True) -> dict[str, Any]:
+        """A port of the caller's project on a network it can see.
+
+        ``fixed_ips`` None gives the port one free address of the network's first
+        IPv4 subnet that has one (IPv6 subnets only if there is no IPv4 subnet);
+        ``[]`` gives none. Each entry ``{subnet_id?, ip_address?}`` asks for any
+        address of a subnet or for exactly one address. On a network without
+        subnets the port simply has no addresses, as neutron allows.
+        Raises IpAddressExhausted (409) when no address is free, Conflict (409)
+        when a requested IP or MAC is taken; nothing is written then.
+        """
+        for field, value in (('name', name), ('device_id', device_id),
+                             ('device_owner', device_owner),
+                             ('binding_host_id', binding_host_id)):
+            validators.string(field, value)
+        validators.boolean('admin_state_up', admin_state_up)
+        mac = macs.normalize_mac('mac_address', mac_address) if mac_address is not None \
+            else None
+        entries = (None if fixed_ips is None else
+                   validators.list_of_dicts('fixed_ips', fixed_ips, _FIXED_IP_KEYS))
+        with self.db.session() as session:
+            # Shared row locks (PostgreSQL): a concurrent delete of the network or
+            # of a subnet waits for this port, while other ports go ahead in parallel.
+            network = access.get_network(session, ctx, network_id, lock='share')
+            subnets = session.scalars(
+                sa.select(models.Subnet).where(models.Subnet.network_id == network.id)
+                .order_by(models.Subnet.created_at, models.Subnet.id)
+                .with_for_update(read=True)).all()
+            requests = None if entries is None else _resolve(entries, subnets)
+            port_id = self._insert_port(session, ctx, network.id, mac,
+                                        name=name, device_id=device_id,
+                                        device_owner=device_owner,
+                                        binding_host_id=binding_host_id,
+                                        admin_state_up=admin_state_up)
+            if requests is None:
+                allocated = self._allocate_default(session, network.id, subnets, port_id)
+            else:
+                allocated = [self._allocate(session, request, port_id) for request in requests]
+            return views.port_dict(session.get_one(models.Port, port_id), allocated)
+
+    def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> dict[str, Any]:
+        with self.db.reader() as session:
+            row = access.get_port(session, ctx, port_id)
+            return views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
+
+    def list_ports(self, ctx: nl_context.RequestContext, network_id: str | None = None,
+                   device_id: str | None = None, device_owner: str | None = None,
+                   name: str | None = None) -> list[dict[str, Any]]:
+        statement = (sa.select(models.Port).where(access.visible_ports(ctx))
+                     .order_by(models.Port.created_at, models.Port.id))
+        for field, column, value in (('network_id', models.Port.network_id, network_id),
+                                     ('device_id', models.Port.device_id, device_id),
+                                     ('device_owner', models.Port.device_owner, device_owner),
+                                     ('name', models.Port.name, name)):
+            if validators.optional_string(field, value) is not None:
+                statement = statement.where(column == value)
+        with self.db.reader() as session:
+            rows = session.scalars(statement).all()
+            fixed_ips = _fixed_ips(session, [row.id for row in rows])
+            return [views.port_dict(row, fixed_ips[row.id]) for row in rows]
+
+    def update_port(self, ctx: nl_context.RequestContext, port_id: str, *,
+                    name: str | None = None, device_id: str | None = None,
+                    device_owner: str | None = None, binding_host_id: str | None = None,
+                    status: str | None = None,
+                    admin_state_up: bool | None = None) -> dict[str, Any]:
+        """Change the given attributes (None leaves one as it is)."""
+        changes: dict[str, Any] = {}
+        for field, value in (('name', name), ('device_id', device_id),
+                             ('device_owner', device_owner),
+                             ('binding_host_id', binding_host_id)):
+            if validators.optional_string(field, value) is not None:
+                changes[field] = value
+        if status is not None:
+            if status not in PORT_STATUSES:
+                raise exception.InvalidInput(
+                    field='status', reason=f'must be one of {", ".join(PORT_STATUSES)}')
+            changes['status'] = status
+        if admin_state_up is not None:
+            changes['admin_state_up'] = validators.boolean('admin_state_up', admin_state_up)
+        with self.db.session() as session:
+            row = access.get_port(session, ctx, port_id, lock='update')
+            for field, value in changes.items():
+                setattr(row, field, value)
+            session.flush()
+            return views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
+
+    def delete_port(self, ctx: nl_context.RequestContext, port_id: str, *,
+                    ignore_missing: bool = False) -> None:
+        """Delete a port and free its addresses; with ``ignore_missing`` a missing
+        port is not an error (for idempotent cleanups)."""
+        with self.db.session() as session:
+            try:
+                row = access.get_port(session, ctx, port_id, lock='update')
+            except exception.NotFound:
+                if ignore_missing:
+                    return
+                raise
+            session.execute(sa.delete(models.IPAllocation).where(
+                models.IPAllocation.port_id == row.id))
+            session.delete(row)
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _insert_port(self, session: orm.Session, ctx: nl_context.RequestContext,
+                     network_id: str, mac: str | None, **fields: Any) -> str:
+        """Insert the port row under a MAC unique on the network; returns its id."""
+        port_id = models_base.new_uuid()
+        tries = 1 if mac is not None else self.conf.network.mac_generation_retries
+        for _attempt in range(tries):
+            candidate = mac or macs.generate_mac(self.conf.network.base_mac, self.rng)
+            try:
+                with session.begin_nested():
+                    session.execute(sa.insert(models.Port).values(
+                        id=port_id, network_id=network_id, project_id=ctx.project_id,
+                        mac_address=candidate, status='DOWN', **fields))
+                return port_id
+            except sa_exc.IntegrityError:
+                if mac is not None:
+                    raise exception.Conflict(
+                        reason=f'mac_address {mac} is already in use on network '
+                               f'{network_id}') from None
+        raise exception.Conflict(
+            reason=f'no unused MAC found on network {network_id} in {tries} tries')
+
+    def _allocate(self, session: orm.Session, request: _AddressRequest,
+                  port_id: str) -> tuple[str, str]:
+        if request.address is not None:
+            address = ipam.allocate_specific_ip(session, request.subnet, request.address,
+                                                port_id, field=request.field)
+        else:
+            address = ipam.allocate_ip(session, request.subnet, port_id,
+                                       retries=self.conf.network.ip_allocation_retries,
+                                       rng=self.rng)
+        return request.subnet.id, address
+
+    def _allocate_default(self, session: orm.Session, network_id: str,
+                          subnets: Sequence[models.Subnet],
+                          port_id: str) -> list[tuple[str, str]]:
+        candidates = ([s for s in subnets if s.ip_version == 4]
+                      or [s for s in subnets if s.ip_version == 6])
+        for subnet in candidates:
+            try:
+                return [self._allocate(session, _AddressRequest('fixed_ips', subnet, None),
+                                       port_id)]
+            except exception.IpAddressExhausted:
+                continue
+        if candidates:
+            raise exception.IpAddressExhausted(network_id=network_id)
+        return []
+
+
+def _resolve(entries: list[dict[str, Any]],
+             subnets: Sequence[models.Subnet]) -> list[_AddressRequest]:
+    """Match each ``fixed_ips`` entry to a subnet of the network and check its address."""
+    requests: list[_AddressRequest] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        field = f'fixed_ips.{index}'
+        subnet_id, ip_address = entry.get('subnet_id'), entry.get('ip_address')
+        if subnet_id is None and ip_address is None:
+            raise exception.InvalidInput(field=field, reason='needs subnet_id or ip_address')
+        if ip_address is None:
+            requests.append(_AddressRequest(field, _named_subnet(field, subnet_id, subnets),
+                                            None))
+            continue
+        ip_field = f'{field}.ip_address'
+        address = ipam.parse_address(ip_field, ip_address)
+        if subnet_id is not None:
+            subnet = _named_subnet(field, subnet_id, subnets)
+        else:
+            found = [s for s in subnets if address in _cidr(s)]
+            if not found:
+                raise exception.InvalidInput(
+                    field=ip_field, reason=f'{address} is in no subnet of this network')
+            subnet = found[0]
+        ipam.check_host_address(ip_field, address, _cidr(subnet))
+        if subnet.gateway_ip and address == ipaddress.ip_address(subnet.gateway_ip):
+            raise exception.InvalidInput(
+                field=ip_field, reason=f'{address} is the gateway of subnet {subnet.id}')
+        if str(address) in seen:
+            raise exception.InvalidInput(field=ip_field, reason=f'{address} is requested twice')
+        seen.add(str(address))
+        requests.append(_AddressRequest(ip_field, subnet, str(address)))
+    return requests
+
+
+def _named_subnet(field: str, subnet_id: Any,
+                  subnets: Sequence[models.Subnet]) -> models.Subnet:
+    for subnet in subnets:
+        if subnet.id == subnet_id:
+            return subnet
+    raise exception.InvalidInput(field=f'{field}.subnet_id',
+                                 reason=f'{subnet_id!r} is not a subnet of this network')
+
+
+def _cidr(subnet: models.Subnet) -> ipam.IPNetwork:
+    return ipam.parse_network(subnet.cidr)
+
+
+def _fixed_ips(session: orm.Session, port_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    result: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if port_ids:
+        rows = session.execute(
+            sa.select(models.IPAllocation.port_id, models.IPAllocation.subnet_id,
+                      models.IPAllocation.ip_address)
+            .where(models.IPAllocation.port_id.in_(port_ids)))
+        for port_id, subnet_id, address in rows:
+            result[port_id].append((subnet_id, address))
+    return result

@@ -1,0 +1,162 @@
+"""Atomic resource claims on compute nodes.
+
+A claim adds an instance's vCPUs, RAM and disk to a node's ``*_used`` columns
+with ONE conditional UPDATE whose WHERE clause re-checks the room left, so two
+concurrent boots can never both take the last slot: the database serialises
+the row update and the loser's UPDATE matches no row. The ``resource_claims``
+row written in the same transaction records exactly what was added, so that a
+release subtracts exactly that.
+
+Both operations are idempotent, because a retried or resumed boot task may run
+them twice:
+
+- ``claim`` for an instance that already holds a claim on the same node
+  returns that claim and counts nothing again. If the instance holds a claim
+  on ANOTHER node, that claim is released first, in the same transaction: the
+  claim moves (this is what a reschedule to an alternate host needs, and it
+  keeps the invariant "at most one claim per instance").
+- ``release`` of an instance without a claim does nothing.
+
+Callers pass the session of the transaction the claim belongs to (the
+scheduler records the instance's host in the same one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import orm
+
+from nova_lite.common import exception
+from nova_lite.db.models import compute as models
+
+_FLAVOR_FIELDS = (('vcpus', 1), ('memory_mb', 1), ('root_gb', 0), ('ephemeral_gb', 0),
+                  ('swap', 0))
+
+
+def _size(values: Mapping[str, Any], key: str, minimum: int, *, prefix: str) -> int:
+    value = values.get(key, 0 if minimum == 0 else None)
+    if value is None:
+        raise exception.InvalidInput(field=f'{prefix}{key}', reason='is required')
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise exception.InvalidInput(field=f'{prefix}{key}',
+                                     reason=f'must be an integer, not {value!r}')
+    if value < minimum:
+        raise exception.InvalidInput(field=f'{prefix}{key}', reason=f'must be >= {minimum}')
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Resources:
+    """What one instance takes from a host."""
+
+    vcpus: int
+    memory_mb: int
+    disk_gb: int
+
+    @classmethod
+    def from_flavor(cls, flavor: Any) -> Resources:
+        """From a flavor dict: disk is root + ephemeral + swap (MiB) rounded up to GiB."""
+        if not isinstance(flavor, Mapping):
+            raise exception.InvalidInput(field='flavor', reason='must be an object')
+        sizes = {key: _size(flavor, key, minimum, prefix='flavor.')
+                 for key, minimum in _FLAVOR_FIELDS}
+        disk_gb = sizes['root_gb'] + sizes['ephemeral_gb'] + math.ceil(sizes['swap'] / 1024)
+        return cls(vcpus=sizes['vcpus'], memory_mb=sizes['memory_mb'], disk_gb=disk_gb)
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+def claim_to_dict(row: models.ResourceClaim) -> dict[str, Any]:
+    return {'instance_id': row.instance_id, 'compute_node_id': row.compute_node_id,
+            'vcpus': row.vcpus, 'memory_mb': row.memory_mb, 'disk_gb': row.disk_gb}
+
+
+def get_claim(session: orm.Session, instance_id: str) -> dict[str, Any] | None:
+    row = session.get(models.ResourceClaim, instance_id)
+    return claim_to_dict(row) if row is not None else None
+
+
+def _room_condition(resources: Resources) -> sa.ColumnElement[bool]:
+    node = models.ComputeNode
+    return sa.and_(
+        node.vcpus_used + resources.vcpus <= node.vcpus * node.cpu_allocation_ratio,
+        node.memory_mb_used + resources.memory_mb
+        <= node.memory_mb * node.ram_allocation_ratio - node.reserved_memory_mb,
+        node.local_gb_used + resources.disk_gb <= node.local_gb * node.disk_allocation_ratio,
+    )
+
+
+def _add_usage(session: orm.Session, compute_node_id: str, vcpus: int, memory_mb: int,
+               disk_gb: int, condition: sa.ColumnElement[bool] | None = None) -> int:
+    node = models.ComputeNode
+    stmt = (sa.update(node).where(node.id == compute_node_id)
+            .values(vcpus_used=node.vcpus_used + vcpus,
+                    memory_mb_used=node.memory_mb_used + memory_mb,
+                    local_gb_used=node.local_gb_used + disk_gb)
+            .execution_options(synchronize_session=False))
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return session.execute(stmt).rowcount
+
+
+def claim(session: orm.Session, compute_node_id: str, instance_id: str,
+          resources: Resources) -> dict[str, Any]:
+    """Take ``resources`` on the node for the instance; the claim as a dict.
+
+    Raises ClaimFailed when the node has no room left (nothing is changed),
+    NotFound when the node does not exist.
+    """
+    existing = session.get(models.ResourceClaim, instance_id)
+    if existing is not None:
+        if existing.compute_node_id == compute_node_id:
+            return claim_to_dict(existing)
+        session.expunge(existing)
+        release(session, instance_id)
+    if not _add_usage(session, compute_node_id, resources.vcpus, resources.memory_mb,
+                      resources.disk_gb, _room_condition(resources)):
+        host = session.scalar(sa.select(models.ComputeNode.host).where(
+            models.ComputeNode.id == compute_node_id))
+        if host is None:
+            raise exception.NotFound(resource='Compute node', id=compute_node_id)
+        raise exception.ClaimFailed(
+            host=host, reason=f'not enough room left for {resources.vcpus} vCPU, '
+                              f'{resources.memory_mb} MiB RAM, {resources.disk_gb} GiB disk')
+    row = models.ResourceClaim(instance_id=instance_id, compute_node_id=compute_node_id,
+                               vcpus=resources.vcpus, memory_mb=resources.memory_mb,
+                               disk_gb=resources.disk_gb)
+    session.add(row)
+    try:
+        session.flush()
+    except sa_exc.IntegrityError:
+        # A concurrent claim for the same instance won; this transaction is void.
+        raise exception.ClaimFailed(
+            host=f'of node {compute_node_id}',
+            reason=f'instance {instance_id} was claimed concurrently') from None
+    return claim_to_dict(row)
+
+
+def release(session: orm.Session, instance_id: str) -> dict[str, Any] | None:
+    """Give back exactly what the instance's claim took; the released claim, or None.
+
+    The claim row is deleted with RETURNING, so of two concurrent releases only
+    the one that actually deleted the row subtracts the usage.
+    """
+    claims = models.ResourceClaim
+    deleted = session.execute(
+        sa.delete(claims).where(claims.instance_id == instance_id)
+        .returning(claims.instance_id, claims.compute_node_id, claims.vcpus,
+                   claims.memory_mb, claims.disk_gb)
+        .execution_options(synchronize_session=False)).one_or_none()
+    if deleted is None:
+        return None
+    _add_usage(session, deleted.compute_node_id, -deleted.vcpus, -deleted.memory_mb,
+               -deleted.disk_gb)
+    return {'instance_id': deleted.instance_id, 'compute_node_id': deleted.compute_node_id,
+            'vcpus': deleted.vcpus, 'memory_mb': deleted.memory_mb, 'disk_gb': deleted.disk_gb}

@@ -1,0 +1,49 @@
+"""Client side of the scheduler's RPC API (every method is an ``rpc.call``).
+
+API version history:
+    1.0 - select_destinations, release_claim, update_compute_node, get_host_usage
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import oslo_messaging
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import rpc, steps
+
+RPC_API_VERSION = '1.0'
+TOPIC = 'nova_lite-scheduler'
+
+
+class SchedulerAPI:
+    """Asks a scheduler for hosts and tells it about compute hosts; waits for answers."""
+
+    def __init__(self, transport: oslo_messaging.Transport,
+                 timeout: float | None = None) -> None:
+        target = oslo_messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
+        self._client = rpc.get_client(transport, target, version_cap=RPC_API_VERSION,
+                                      timeout=timeout)
+
+    def select_destinations(self, ctx: nl_context.RequestContext,
+                            request_spec: dict[str, Any]) -> dict[str, Any]:
+        """The chosen host (already claimed), its compute node id and alternates."""
+        instance_id = request_spec.get('instance_id')
+        steps.report('8', steps.Carrier.RPC_CALL,
+                     f'asking the scheduler for a host for instance {instance_id}',
+                     instance_id=instance_id)
+        return self._client.prepare(version='1.0').call(ctx, 'select_destinations',
+                                                        request_spec=request_spec)
+
+    def release_claim(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
+        self._client.prepare(version='1.0').call(ctx, 'release_claim', instance_id=instance_id)
+
+    def update_compute_node(self, ctx: nl_context.RequestContext, host: str,
+                            resources: dict[str, Any]) -> dict[str, Any]:
+        return self._client.prepare(version='1.0').call(ctx, 'update_compute_node',
+                                                        host=host, resources=resources)
+
+    def get_host_usage(self, ctx: nl_context.RequestContext,
+                       host: str | None = None) -> list[dict[str, Any]]:
+        return self._client.prepare(version='1.0').call(ctx, 'get_host_usage', host=host)

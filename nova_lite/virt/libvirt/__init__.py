@@ -1,0 +1,1 @@
+"""The libvirt virt driver: domain XML (config.py) and the driver (driver.py)."""

@@ -1,0 +1,1 @@
+"""Block storage service: volumes, their backends and attachments."""

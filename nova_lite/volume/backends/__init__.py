@@ -1,0 +1,1 @@
+"""Volume backend plugins (stevedore namespace ``nova_lite.volume.backends``)."""

@@ -1,0 +1,87 @@
+"""A volume backend that keeps each volume as a sparse raw file."""
+
+from __future__ import annotations
+
+import errno
+import os
+import uuid
+from typing import Any
+
+from oslo_config import cfg
+
+from nova_lite.volume.backends import base
+
+GIB = 1024 ** 3
+_PREFIX = 'volume-'
+
+
+class FileVolumeBackend(base.VolumeBackend):
+    """Volumes are sparse files ``<[volume] volumes_dir>/volume-<id>``.
+
+    Creating a volume only sets the file's length (no blocks are written), so a
+    1 TiB volume costs nothing until the guest writes to it. The connection info
+    names the file; the compute host maps it to a libvirt ``<disk type='file'>``.
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        super().__init__(conf)
+        self.volumes_dir = os.path.abspath(conf.volume.volumes_dir)
+
+    def _path_for(self, volume_id: str) -> str:
+        try:
+            canonical = str(uuid.UUID(volume_id))
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise base.VolumeBackendError(reason=f'bad volume id {volume_id!r}') from exc
+        return os.path.join(self.volumes_dir, _PREFIX + canonical)
+
+    def _checked_location(self, provider_location: str) -> str:
+        """The location, refused unless it is a volume file in volumes_dir."""
+        if not isinstance(provider_location, str):
+            raise base.VolumeBackendError(reason='provider location must be a string')
+        path = os.path.abspath(provider_location)
+        if (os.path.dirname(path) != self.volumes_dir
+                or not os.path.basename(path).startswith(_PREFIX)):
+            raise base.VolumeBackendError(
+                reason=f'{provider_location!r} is not a volume file of {self.volumes_dir}')
+        return path
+
+    def create_volume(self, volume_id: str, size_gb: int) -> str:
+        if isinstance(size_gb, bool) or not isinstance(size_gb, int) or size_gb < 1:
+            raise base.VolumeBackendError(reason=f'bad volume size {size_gb!r}')
+        path = self._path_for(volume_id)
+        try:
+            os.makedirs(self.volumes_dir, mode=0o750, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        except OSError as exc:
+            raise base.VolumeBackendError(reason=f'cannot create {path}: {exc}') from exc
+        try:
+            os.ftruncate(fd, size_gb * GIB)
+        except OSError as exc:
+            os.close(fd)
+            os.unlink(path)
+            raise base.VolumeBackendError(reason=f'cannot size {path}: {exc}') from exc
+        os.close(fd)
+        return path
+
+    def delete_volume(self, provider_location: str) -> None:
+        path = self._checked_location(provider_location)
+        try:
+            os.unlink(path)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                raise base.VolumeBackendError(reason=f'cannot delete {path}: {exc}') from exc
+
+    def initialize_connection(self, provider_location: str, host: str) -> dict[str, Any]:
+        path = self._checked_location(provider_location)
+        if not os.path.isfile(path):
+            raise base.VolumeBackendError(reason=f'volume file {path} is missing')
+        volume_id = os.path.basename(path)[len(_PREFIX):]
+        return {'driver_volume_type': 'file',
+                'data': {'device_path': path, 'format': 'raw', 'volume_id': volume_id}}
+
+    def terminate_connection(self, provider_location: str, host: str) -> None:
+        # A file needs no export, so there is nothing to withdraw.
+        self._checked_location(provider_location)
+
+    def exists(self, provider_location: str) -> bool:
+        return os.path.isfile(self._checked_location(provider_location))

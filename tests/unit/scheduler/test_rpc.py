@@ -1,0 +1,68 @@
+"""The scheduler over oslo.messaging: SchedulerAPI -> RPC server -> SchedulerManager."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+
+import oslo_messaging
+import pytest
+from oslo_config import cfg
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception, rpc, steps
+from nova_lite.db import api as db_api
+from nova_lite.scheduler import manager, rpcapi
+from tests.unit.scheduler.helpers import insert_instance, spec
+
+
+@pytest.fixture
+def scheduler_api(conf: cfg.ConfigOpts, db: db_api.Database) -> Iterator[rpcapi.SchedulerAPI]:
+    rpc.register_opts(conf)
+    # A private exchange: the in-memory broker is shared by every test of the process.
+    conf.set_override('control_exchange', f'nova_lite_test_{uuid.uuid4().hex[:8]}')
+    transport = rpc.get_transport(conf)
+    target = oslo_messaging.Target(topic=rpcapi.TOPIC, server=conf.host)
+    server = rpc.get_server(transport, target, [manager.SchedulerManager(conf, db)])
+    server.start()
+    try:
+        yield rpcapi.SchedulerAPI(transport, timeout=10)
+    finally:
+        server.stop()
+        server.wait()
+        transport.cleanup()
+
+
+def test_manager_and_client_share_the_version() -> None:
+    assert manager.SchedulerManager.target.version == rpcapi.RPC_API_VERSION == '1.0'
+    assert rpcapi.TOPIC == 'nova_lite-scheduler'
+
+
+def test_round_trip(scheduler_api: rpcapi.SchedulerAPI, db: db_api.Database,
+                    caplog: pytest.LogCaptureFixture) -> None:
+    ctx = nl_context.RequestContext(user_id='u', project_id='p', roles=['admin'])
+    node = scheduler_api.update_compute_node(
+        ctx, 'h1', {'vcpus': 2, 'memory_mb': 1024, 'local_gb': 10,
+                    'cpu_allocation_ratio': 1.0, 'capabilities': {'architecture': 'x86_64'}})
+    assert node['host'] == 'h1' and node['vcpus_used'] == 0
+    instance_id = insert_instance(db)
+    with caplog.at_level(logging.INFO, logger=steps.STEP_LOGGER):
+        selection = scheduler_api.select_destinations(ctx, spec(instance_id))
+    assert selection == {'host': 'h1', 'compute_node_id': node['id'], 'alternates': []}
+    assert [r.boot_step for r in caplog.records if hasattr(r, 'boot_step')] == [
+        '8', '9', '10', '11']
+    usage = scheduler_api.get_host_usage(ctx, 'h1')
+    assert (usage[0]['vcpus_used'], usage[0]['memory_mb_used']) == (1, 512)
+    assert scheduler_api.release_claim(ctx, instance_id) is None
+    assert scheduler_api.get_host_usage(ctx)[0]['vcpus_used'] == 0
+
+
+def test_errors_cross_the_wire_as_nova_lite_exceptions(
+        scheduler_api: rpcapi.SchedulerAPI, db: db_api.Database) -> None:
+    ctx = nl_context.get_admin_context()
+    with pytest.raises(exception.NoValidHost, match='No compute hosts are registered'):
+        scheduler_api.select_destinations(ctx, spec(insert_instance(db)))
+    with pytest.raises(exception.InvalidInput) as caught:
+        scheduler_api.update_compute_node(ctx, 'h1', {'vcpus': -1})
+    assert caught.value.code == 400

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Run the test suite: system packages, then tox from a venv of its own.
+#
+#   bash tools/tox.sh                 every env in tox.ini's envlist
+#   bash tools/tox.sh -e py3 -- tests/unit/conf
+#
+# Works from any directory. tox lives in .venv-tools/ at the repository root
+# (git-ignored), created on first use with $PYTHON (default: python3, which
+# must be 3.11 or newer). Set NOVA_LITE_SKIP_SYSTEM_DEPS=1 to skip the apt step.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+
+bash tools/install-system-deps.sh
+
+PYTHON="${PYTHON:-python3}"
+TOOLS_VENV="$REPO_ROOT/.venv-tools"
+TOX_REQUIREMENT='tox>=4.4,<5'
+
+log() { printf 'tox.sh: %s\n' "$*"; }
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    log "$PYTHON is missing or older than 3.11; set PYTHON=/path/to/python3.11" >&2
+    exit 1
+fi
+
+if ! "$TOOLS_VENV/bin/python" -c '' 2>/dev/null; then
+    log "creating $TOOLS_VENV with $("$PYTHON" --version 2>&1)"
+    rm -rf "$TOOLS_VENV"
+    if ! "$PYTHON" -m venv "$TOOLS_VENV"; then
+        log "'$PYTHON -m venv' failed (on Debian's own python, install python3-venv)" >&2
+        exit 1
+    fi
+fi
+
+if ! "$TOOLS_VENV/bin/python" -m tox --version >/dev/null 2>&1; then
+    log "installing $TOX_REQUIREMENT into $TOOLS_VENV"
+    "$TOOLS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "$TOX_REQUIREMENT"
+fi
+
+log "running: tox $*"
+exec "$TOOLS_VENV/bin/tox" "$@"
