@@ -34,15 +34,20 @@ def _command_opt() -> cfg.SubCommandOpt:
     return cfg.SubCommandOpt('command', title='Commands', handler=_add_parsers)
 
 
-def _demo(conf: cfg.ConfigOpts) -> int:
-    from nova_lite.demo import runner
-
+def _prepare(conf: cfg.ConfigOpts) -> None:
+    """Before logging starts: the demo logs to a file in its state directory."""
+    if conf.command.name != 'demo':
+        return
     if conf.command.demo_state_path:
         conf.set_override('state_path', os.path.abspath(conf.command.demo_state_path))
     os.makedirs(conf.state_path, exist_ok=True)
     if not conf.log_file and not conf.log_dir:
         conf.set_override('log_file', os.path.join(conf.state_path, 'demo.log'))
-        config.oslo_logging.setup(conf, 'nova_lite')
+
+
+def _demo(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.demo import runner
+
     print(f'nova_lite demo: state in {conf.state_path} (log: {conf.log_file})')
     return runner.run(conf)
 
@@ -71,7 +76,8 @@ def _flow_graph(conf: cfg.ConfigOpts) -> int:
 def main(argv: list[str] | None = None) -> int:
     conf = cfg.ConfigOpts()
     conf.register_cli_opt(_command_opt())
-    config.parse_args(conf, sys.argv[1:] if argv is None else argv, default_config_files=[])
+    config.parse_args(conf, sys.argv[1:] if argv is None else argv, default_config_files=[],
+                      before_logging=_prepare)
     if conf.command.name == 'demo':
         return _demo(conf)
     if conf.command.name == 'flow' and conf.command.flow_command == 'graph':

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging as py_logging
+from collections.abc import Callable
 
 from oslo_config import cfg
 from oslo_log import log as oslo_logging
@@ -12,14 +13,22 @@ from nova_lite.common import rpc
 
 
 def parse_args(conf: cfg.ConfigOpts, argv: list[str], *,
-               default_config_files: list[str] | None = None) -> None:
-    """Register every option, parse the command line and config files, set up logging."""
+               default_config_files: list[str] | None = None,
+               before_logging: Callable[[cfg.ConfigOpts], None] | None = None) -> None:
+    """Register every option, parse the command line and config files, set up logging.
+
+    ``before_logging`` may adjust the parsed configuration (a log file under the
+    state path, say) before logging starts.
+    """
     nl_conf.register_opts(conf)
     rpc.register_opts(conf)
     oslo_logging.register_options(conf)
     conf(argv, project='nova-lite', default_config_files=default_config_files)
+    if before_logging is not None:
+        before_logging(conf)
     oslo_logging.setup(conf, 'nova_lite')
     # Third-party libraries are chatty at INFO; nova_lite's own logs stay as configured.
-    for noisy in ('taskflow', 'oslo_messaging', 'stevedore', 'amqp', 'kombu'):
+    for noisy in ('taskflow', 'oslo_messaging', 'stevedore', 'amqp', 'kombu', 'alembic',
+                  'oslo_service'):
         py_logging.getLogger(noisy).setLevel(max(py_logging.WARNING,
                                                 py_logging.getLogger(noisy).level))
