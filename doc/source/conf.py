@@ -2,7 +2,7 @@
 
 project = 'nova_lite'
 author = 'nova_lite developers'
-copyright = '2025, nova_lite developers'
+copyright = '2026, nova_lite developers'
 
 extensions = [
     'oslo_config.sphinxext',
@@ -15,3 +15,21 @@ pygments_style = 'sphinx'
 html_theme = 'alabaster'
 html_title = 'nova_lite'
 html_static_path: list[str] = []
+
+
+def _draw_boot_flow(app: object) -> None:
+    """Render the boot flow from the flow factory into _generated/ (DOT and SVG)."""
+    import os
+
+    from nova_lite.conductor.flows import drawing
+    from nova_lite.flowviz import render
+
+    out_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), '_generated')
+    os.makedirs(out_dir, exist_ok=True)
+    graph = drawing.boot_graph()
+    render.write_graph(graph, os.path.join(out_dir, 'boot-flow.dot'), 'dot')
+    render.write_graph(graph, os.path.join(out_dir, 'boot-flow.svg'), 'svg')
+
+
+def setup(app: object) -> None:
+    app.connect('builder-inited', _draw_boot_flow)  # type: ignore[attr-defined]
