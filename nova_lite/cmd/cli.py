@@ -42,7 +42,9 @@ def _prepare(conf: cfg.ConfigOpts) -> None:
         conf.set_override('state_path', os.path.abspath(conf.command.demo_state_path))
     os.makedirs(conf.state_path, exist_ok=True)
     if not conf.log_file and not conf.log_dir:
+        # The terminal shows the steps; the full log goes to the state directory.
         conf.set_override('log_file', os.path.join(conf.state_path, 'demo.log'))
+        conf.set_override('use_stderr', False)
 
 
 def _demo(conf: cfg.ConfigOpts) -> int:
@@ -53,6 +55,7 @@ def _demo(conf: cfg.ConfigOpts) -> int:
 
 
 def _flow_graph(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.common import exception
     from nova_lite.conductor.flows import drawing
     from nova_lite.db import api as db_api
     from nova_lite.flowviz import render
@@ -61,6 +64,9 @@ def _flow_graph(conf: cfg.ConfigOpts) -> int:
     database = None
     if args.instance:
         database = db_api.Database.from_conf(conf)
+        if not drawing.has_recorded_run(database, args.instance):
+            database.dispose()
+            raise exception.NotFound(resource='Recorded boot of instance', id=args.instance)
     graph = drawing.boot_graph(database, args.instance)
     if args.output is None:
         if args.graph_format != 'dot':
@@ -79,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     config.parse_args(conf, sys.argv[1:] if argv is None else argv, default_config_files=[],
                       before_logging=_prepare)
     if conf.command.name == 'demo':
-        return _demo(conf)
+        return config.run_command(_demo, conf)
     if conf.command.name == 'flow' and conf.command.flow_command == 'graph':
-        return _flow_graph(conf)
+        return config.run_command(_flow_graph, conf)
     print('usage: nova-lite {demo,flow graph} ...', file=sys.stderr)
     return 2
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging as py_logging
+import sys
 from collections.abc import Callable
 
 from oslo_config import cfg
@@ -10,6 +11,7 @@ from oslo_log import log as oslo_logging
 
 from nova_lite import conf as nl_conf
 from nova_lite.common import rpc
+from nova_lite.common.exception import NovaLiteError
 
 
 def parse_args(conf: cfg.ConfigOpts, argv: list[str], *,
@@ -23,6 +25,9 @@ def parse_args(conf: cfg.ConfigOpts, argv: list[str], *,
     nl_conf.register_opts(conf)
     rpc.register_opts(conf)
     oslo_logging.register_options(conf)
+    # Without a log file, logs go to stderr: standard output is for results
+    # (a DOT graph, the demo's steps) that users pipe into files.
+    conf.set_default('use_stderr', True)
     conf(argv, project='nova-lite', default_config_files=default_config_files)
     if before_logging is not None:
         before_logging(conf)
@@ -32,3 +37,12 @@ def parse_args(conf: cfg.ConfigOpts, argv: list[str], *,
                   'oslo_service'):
         py_logging.getLogger(noisy).setLevel(max(py_logging.WARNING,
                                                 py_logging.getLogger(noisy).level))
+
+
+def run_command(handler: Callable[[cfg.ConfigOpts], int], conf: cfg.ConfigOpts) -> int:
+    """Run a command; nova_lite's own errors are one line on stderr, exit 1."""
+    try:
+        return handler(conf)
+    except NovaLiteError as exc:
+        print(f'error: {exc.message}', file=sys.stderr)
+        return 1

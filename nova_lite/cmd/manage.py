@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                                             handler=_add_parsers))
     config.parse_args(conf, sys.argv[1:] if argv is None else argv)
     handlers = {'db': _db, 'fernet': _fernet, 'bootstrap': _bootstrap}
-    return handlers[conf.command.name](conf)
+    return config.run_command(handlers[conf.command.name], conf)
 
 
 if __name__ == '__main__':

@@ -71,3 +71,15 @@ def test_boot_without_volume_on_fake_driver(make_env):
     assert server['status'] == 'ACTIVE', server['fault']
     env.delete(server['id'])
     assert env.leftovers(server['id']).total() == 0
+
+
+def test_boot_and_delete_on_postgresql(pg_db, make_env):
+    """The same code on the local PostgreSQL server (pg_db points [database] at it)."""
+    env = make_env(hosts=['host1', 'host2'], virt_driver='libvirt')
+    assert env.cloud.db.engine.dialect.name == 'postgresql'
+    server = env.boot()
+    assert server['status'] == 'ACTIVE', server['fault']
+    assert env.volume()['status'] == 'in-use'
+    env.delete(server['id'])
+    assert env.leftovers(server['id']).total() == 0
+    assert all(sum(usage.values()) == 0 for usage in env.host_usage().values())

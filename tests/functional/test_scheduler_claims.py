@@ -68,8 +68,8 @@ def test_concurrent_boots_never_overcommit(request: pytest.FixtureRequest,
     with database.reader() as session:
         nodes = {node.host: node for node in session.scalars(sa.select(models.ComputeNode))}
         claims = session.scalars(sa.select(models.ResourceClaim)).all()
-        hosts_of = dict(session.execute(
-            sa.select(models.Instance.id, models.Instance.host)).tuples().all())
+        hosts_of = {row.id: row.host for row in session.execute(
+            sa.select(models.Instance.id, models.Instance.host))}
     for node in nodes.values():
         assert node.vcpus_used <= node.vcpus * node.cpu_allocation_ratio
         assert node.memory_mb_used <= node.memory_mb * node.ram_allocation_ratio

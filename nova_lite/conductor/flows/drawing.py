@@ -6,6 +6,7 @@ import os
 import typing
 
 import pydot
+from sqlalchemy import exc as sa_exc
 
 from nova_lite.conductor import flow_states
 from nova_lite.conductor.flows import boot, keys
@@ -24,6 +25,17 @@ def describe_boot_flow(max_attempts: int = 3) -> typing.Any:
                                  images=nothing, networks=nothing, volumes=nothing,
                                  scheduler=nothing, compute=nothing, max_attempts=max_attempts)
     return boot.get_boot_flow(deps)
+
+
+def has_recorded_run(db: db_api.Database, instance_id: str) -> bool:
+    """Whether this database holds a recorded boot of the instance (False if no schema)."""
+    if db.is_sqlite and not os.path.exists(db.url.database or ''):
+        return False
+    try:
+        states, _runs = flow_states.load_atom_states(db, instance_id, keys.BOOT_FLOW)
+    except sa_exc.DBAPIError:
+        return False
+    return bool(states)
 
 
 def boot_graph(db: db_api.Database | None = None,
