@@ -17,12 +17,10 @@ from typing import Any
 import oslo_messaging
 from oslo_config import cfg
 
+from nova_lite.api import services as api_services
 from nova_lite.clients import local as clients
 from nova_lite.common import context as nl_context
 from nova_lite.common import rpc
-from nova_lite.compute import api as compute_api
-from nova_lite.compute import flavors as flavor_store
-from nova_lite.compute import instance_store
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import faults, resource_cleanup
@@ -32,16 +30,10 @@ from nova_lite.conductor.flows import boot
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
 from nova_lite.identity import fernet_keys
-from nova_lite.identity import manager as identity_manager
-from nova_lite.image import manager as image_manager
-from nova_lite.image.backends import base as image_store
-from nova_lite.network import manager as network_manager
 from nova_lite.scheduler import manager as scheduler_manager
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.virt import imagecache
 from nova_lite.virt import loader as virt_loader
-from nova_lite.volume import manager as volume_manager
-from nova_lite.volume.backends import base as volume_backend
 
 LOG = logging.getLogger(__name__)
 
@@ -66,18 +58,17 @@ class EmbeddedCloud:
         fernet_keys.setup(conf.identity.fernet_key_repository)
         self.transport = rpc.get_transport(conf)
 
-        self.identity = identity_manager.IdentityManager(conf, self.db)
-        self.images = image_manager.ImageManager(conf, self.db, image_store.load_store(conf))
-        self.networks = network_manager.NetworkManager(conf, self.db)
-        self.volumes = volume_manager.VolumeManager(conf, self.db,
-                                                    volume_backend.load_backend(conf))
-        self.instances = instance_store.InstanceStore(self.db)
-        self.flavors = flavor_store.FlavorStore(self.db)
-
-        self.scheduler_rpcapi = scheduler_rpcapi.SchedulerAPI(self.transport)
-        self.compute_rpcapi = compute_rpcapi.ComputeAPI(
-            self.transport, timeout=conf.conductor.spawn_rpc_timeout)
-        self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(self.transport)
+        self.services = api_services.build(conf, self.db, self.transport)
+        self.identity = self.services.identity
+        self.images = self.services.images
+        self.networks = self.services.networks
+        self.volumes = self.services.volumes
+        self.instances = self.services.instances
+        self.flavors = self.services.flavors
+        self.scheduler_rpcapi = self.services.scheduler_rpcapi
+        self.compute_rpcapi = self.services.compute_rpcapi
+        self.conductor_rpcapi = self.services.conductor_rpcapi
+        self.compute_api = self.services.compute_api
 
         identity_client = clients.IdentityClient(self.identity)
         self.boot_deps = boot.BootDependencies(
@@ -93,14 +84,6 @@ class EmbeddedCloud:
         self.conductor = conductor_manager.ConductorManager(
             self.db, self.boot_deps, self.resources,
             boot_workers=conf.conductor.boot_workers, flow_workers=conf.conductor.flow_workers)
-        self.compute_api = compute_api.ComputeAPI(
-            identity=identity_client,
-            images=clients.ImageClient(self.identity, self.images, report_steps=False),
-            networks=clients.NetworkClient(self.identity, self.networks, report_steps=False),
-            volumes=clients.VolumeClient(self.identity, self.volumes, report_steps=False),
-            instances=self.instances, flavors=self.flavors, conductor=self.conductor_rpcapi,
-            max_attempts=conf.scheduler.max_attempts)
-
         self._servers: list[oslo_messaging.MessageHandlingServer] = [
             rpc.get_server(self.transport,
                            oslo_messaging.Target(topic=scheduler_rpcapi.TOPIC,

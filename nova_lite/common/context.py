@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from oslo_context import context as oslo_context
 
@@ -10,20 +10,12 @@ from oslo_context import context as oslo_context
 class RequestContext(oslo_context.RequestContext):
     """A caller's identity, carried across REST, RPC and the boot flow.
 
-    It is built from a validated token (``identity.manager.validate_token``)
-    and serialises to a plain dict, so it can travel over oslo.messaging and be
-    kept in a flow's store.
+    It is built from a validated token (by identity, or from the headers the
+    auth middleware sets) and serialises to a plain dict (``to_dict`` /
+    ``from_dict``), so it can travel over oslo.messaging and be kept in a
+    flow's store. oslo.context has ``user_name`` and ``project_name`` but does
+    not serialise them; this class does, so names survive RPC and the store.
     """
-
-    def __init__(self, *, user_name: str | None = None,
-                 project_name: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.user_name = user_name
-        self.project_name = project_name
-
-    @property
-    def is_admin_role(self) -> bool:
-        return 'admin' in self.roles
 
     def to_dict(self) -> dict[str, Any]:
         values = super().to_dict()
@@ -32,7 +24,7 @@ class RequestContext(oslo_context.RequestContext):
         return values
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any], **kwargs: Any) -> RequestContext:
+    def from_dict(cls, values: dict[str, Any], **kwargs: Any) -> Self:
         kwargs.setdefault('user_name', values.get('user_name'))
         kwargs.setdefault('project_name', values.get('project_name'))
         return super().from_dict(values, **kwargs)

@@ -1,7 +1,9 @@
 """The compute API: validates a boot request, records the instance, hands it on.
 
 Steps 3-7 of the boot happen here; the boot itself is cast to a conductor.
-Every entry point takes the caller's token and checks it with identity first.
+Every entry point takes the caller's context, built from a token identity
+validated (by the REST API's auth middleware, or by :meth:`authenticate` for
+in-process callers).
 """
 
 from __future__ import annotations
@@ -45,9 +47,13 @@ class ComputeAPI:
         self._conductor = conductor
         self._max_attempts = max_attempts
 
-    def authenticate(self, auth_token: str, *, step: bool = False) -> nl_context.RequestContext:
+    def authenticate(self, auth_token: str, *, request: str | None = None,
+                     ) -> nl_context.RequestContext:
+        """Steps 3-5 for in-process callers: the request arrives, identity checks its token."""
+        if request is not None:
+            steps.report('3', steps.Carrier.API, f'compute API received {request}')
         ctx = self._identity.context_from_token(auth_token)
-        if step:
+        if request is not None:
             steps.report('4-5', steps.Carrier.API,
                          f'compute API had identity validate the token: user '
                          f'{ctx.user_name}, project {ctx.project_name}, roles '
@@ -56,10 +62,10 @@ class ComputeAPI:
 
     # Servers ---------------------------------------------------------------------
 
-    def create_server(self, auth_token: str, server: dict[str, Any]) -> dict[str, Any]:
-        steps.report('3', steps.Carrier.API,
-                     f'compute API received a boot request for {server.get("name")!r}')
-        ctx = self.authenticate(auth_token, step=True)
+    def create_server(self, ctx: nl_context.RequestContext,
+                      server: dict[str, Any]) -> dict[str, Any]:
+        if 'member' not in ctx.roles and not ctx.is_admin:
+            raise exception.Forbidden()
         validation.validate(schemas.server_create, server)
         request_spec = self._build_request_spec(ctx, server)
         steps.report('6', steps.Carrier.API,
@@ -173,15 +179,16 @@ class ComputeAPI:
             raise exception.NotFound(resource='Instance', id=server_id)
         return instance
 
-    def get_server(self, auth_token: str, server_id: str) -> dict[str, Any]:
-        return self._get_owned(self.authenticate(auth_token), server_id)
+    def get_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
+        return self._get_owned(ctx, server_id)
 
-    def list_servers(self, auth_token: str) -> list[dict[str, Any]]:
-        ctx = self.authenticate(auth_token)
-        return self._instances.list(project_id=None if ctx.is_admin else ctx.project_id)
+    def list_servers(self, ctx: nl_context.RequestContext, *,
+                     all_projects: bool = False) -> list[dict[str, Any]]:
+        """The caller's project's servers (every project's for an admin who asks)."""
+        everyone = all_projects and ctx.is_admin
+        return self._instances.list(project_id=None if everyone else ctx.project_id)
 
-    def delete_server(self, auth_token: str, server_id: str) -> None:
-        ctx = self.authenticate(auth_token)
+    def delete_server(self, ctx: nl_context.RequestContext, server_id: str) -> None:
         instance = self._get_owned(ctx, server_id)
         if 'member' not in ctx.roles and not ctx.is_admin:
             raise exception.Forbidden()
@@ -190,8 +197,8 @@ class ComputeAPI:
 
     # Flavors ---------------------------------------------------------------------
 
-    def create_flavor(self, auth_token: str, flavor: dict[str, Any]) -> dict[str, Any]:
-        ctx = self.authenticate(auth_token)
+    def create_flavor(self, ctx: nl_context.RequestContext,
+                      flavor: dict[str, Any]) -> dict[str, Any]:
         if not ctx.is_admin:
             raise exception.Forbidden()
         validation.validate(schemas.flavor_create, flavor)

@@ -8,6 +8,7 @@ Nothing here reads configuration at import time: callers get a ``ConfigOpts``
 from oslo_config import cfg
 
 from nova_lite.conf import (
+    api,
     compute,
     conductor,
     database,
@@ -23,7 +24,7 @@ from nova_lite.conf import (
 CONF = cfg.CONF
 
 _MODULES = (default, database, identity, image, network, volume, scheduler, conductor,
-            compute, libvirt)
+            compute, libvirt, api)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

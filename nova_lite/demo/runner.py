@@ -120,7 +120,8 @@ class Demo:
             flavor = self.cloud.flavors.get(DEMO_FLAVOR['id'])
             self.say(f'flavor: reusing {flavor["name"]}')
         except exception.NotFound:
-            flavor = self.cloud.compute_api.create_flavor(token, dict(DEMO_FLAVOR))
+            flavor = self.cloud.compute_api.create_flavor(
+                self.cloud.compute_api.authenticate(token), dict(DEMO_FLAVOR))
             self.say(f'flavor: created {flavor["name"]} ({flavor["vcpus"]} vCPU, '
                      f'{flavor["memory_mb"]} MiB RAM, {flavor["root_gb"]} GiB disk)')
         return flavor
@@ -152,10 +153,11 @@ class Demo:
 
     def wait_for(self, token: str, server_id: str, *, deleted: bool = False,
                  ) -> dict[str, Any] | None:
+        ctx = self.cloud.compute_api.authenticate(token)
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             try:
-                server = self.cloud.compute_api.get_server(token, server_id)
+                server = self.cloud.compute_api.get_server(ctx, server_id)
             except exception.NotFound:
                 if deleted:
                     return None
@@ -170,7 +172,8 @@ class Demo:
         self.say('  (carriers: "API call" = a service API reached in this process with the '
                  'user\'s token; REST over HTTP arrives with the REST APIs)')
         self.printer.restart_clock()
-        server = self.cloud.compute_api.create_server(token, {
+        ctx = self.cloud.compute_api.authenticate(token, request="POST /servers 'demo-vm'")
+        server = self.cloud.compute_api.create_server(ctx, {
             'name': 'demo-vm', 'imageRef': resources['image']['id'],
             'flavorRef': resources['flavor']['id'],
             'networks': [{'uuid': resources['network']['id']}],
@@ -204,7 +207,8 @@ class Demo:
 
     def delete(self, token: str, server_id: str) -> leftovers.Leftovers:
         self.section(f'Deleting instance {server_id}')
-        self.cloud.compute_api.delete_server(token, server_id)
+        self.cloud.compute_api.delete_server(self.cloud.compute_api.authenticate(token),
+                                             server_id)
         self.wait_for(token, server_id, deleted=True)
         left = leftovers.find(self.cloud.db, server_id,
                               [c.manager.driver for c in self.cloud.compute_hosts],

@@ -34,7 +34,7 @@ class CloudEnv:
         self.image = cloud.images.upload_image(self.ctx, image['id'],
                                                iter([b'\x00' * 4096, b'nova_lite' * 100]))
         self.flavor = cloud.compute_api.create_flavor(
-            self.token, {'name': 'small', 'id': 'small', 'vcpus': 1, 'ram': 512, 'disk': 1})
+            self.ctx, {'name': 'small', 'id': 'small', 'vcpus': 1, 'ram': 512, 'disk': 1})
         self.network = cloud.networks.create_network(self.ctx, name='net')
         self.subnet = cloud.networks.create_subnet(self.ctx, network_id=self.network['id'],
                                                    cidr='10.0.0.0/24')
@@ -54,12 +54,12 @@ class CloudEnv:
         return body
 
     def create(self, **kwargs: Any) -> dict[str, Any]:
-        return self.cloud.compute_api.create_server(self.token, self.server_body(**kwargs))
+        return self.cloud.compute_api.create_server(self.ctx, self.server_body(**kwargs))
 
     def wait(self, server_id: str, timeout: float = 60.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            server = self.cloud.compute_api.get_server(self.token, server_id)
+            server = self.cloud.compute_api.get_server(self.ctx, server_id)
             if server['status'] in ('ACTIVE', 'ERROR') and server['task_state'] is None:
                 return server
             time.sleep(0.01)
@@ -69,11 +69,11 @@ class CloudEnv:
         return self.wait(self.create(**kwargs)['id'])
 
     def delete(self, server_id: str, timeout: float = 60.0) -> None:
-        self.cloud.compute_api.delete_server(self.token, server_id)
+        self.cloud.compute_api.delete_server(self.ctx, server_id)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                self.cloud.compute_api.get_server(self.token, server_id)
+                self.cloud.compute_api.get_server(self.ctx, server_id)
             except exception.NotFound:
                 return
             time.sleep(0.01)

@@ -35,7 +35,7 @@ def test_bad_server_bodies(make_env):
     env = make_env(hosts=['host1'])
     for field, body in _bad_bodies(env):
         with pytest.raises(exception.NovaLiteError) as caught:
-            env.cloud.compute_api.create_server(env.token, body)
+            env.cloud.compute_api.create_server(env.ctx, body)
         assert 400 <= caught.value.code < 500, (field, caught.value)
         assert field.split('.')[0] in caught.value.message, (field, caught.value.message)
     assert env.cloud.instances.list(include_deleted=True) == []
@@ -46,7 +46,7 @@ def test_bad_server_bodies(make_env):
 def test_bad_token_is_401(make_env):
     env = make_env(hosts=['host1'])
     with pytest.raises(exception.NotAuthorized):
-        env.cloud.compute_api.create_server(env.token + 'x', env.server_body())
+        env.cloud.compute_api.authenticate(env.token + 'x')
     assert env.cloud.instances.list(include_deleted=True) == []
 
 
@@ -54,9 +54,9 @@ def test_unknown_server_is_404(make_env):
     env = make_env(hosts=['host1'])
     for server_id in ('vm1', str(uuid.uuid4())):
         with pytest.raises(exception.NotFound):
-            env.cloud.compute_api.get_server(env.token, server_id)
+            env.cloud.compute_api.get_server(env.ctx, server_id)
         with pytest.raises(exception.NotFound):
-            env.cloud.compute_api.delete_server(env.token, server_id)
+            env.cloud.compute_api.delete_server(env.ctx, server_id)
 
 
 def test_bad_flavors(make_env):
@@ -67,9 +67,9 @@ def test_bad_flavors(make_env):
                         ('disk', {'name': 'f', 'ram': 1, 'vcpus': 1, 'disk': 'big'}),
                         ('name', {'ram': 1, 'vcpus': 1, 'disk': 1})]:
         with pytest.raises(exception.InvalidInput) as caught:
-            env.cloud.compute_api.create_flavor(env.token, body)
+            env.cloud.compute_api.create_flavor(env.ctx, body)
         assert field in caught.value.message
     with pytest.raises(exception.Duplicate):
-        env.cloud.compute_api.create_flavor(env.token, {'name': 'small', 'ram': 1,
+        env.cloud.compute_api.create_flavor(env.ctx, {'name': 'small', 'ram': 1,
                                                         'vcpus': 1, 'disk': 1})
     assert env.cloud.flavors.list() == before

@@ -1,0 +1,69 @@
+"""What the REST APIs act through: the service managers and the RPC clients.
+
+``nova-lite-api`` builds one :class:`ApiServices` from its configuration;
+``nova-lite-all`` (and the embedded cloud) shares the same objects with the
+conductor, scheduler and compute services in its process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import oslo_messaging
+from oslo_config import cfg
+
+from nova_lite.clients import local as clients
+from nova_lite.compute import api as compute_api
+from nova_lite.compute import flavors as flavor_store
+from nova_lite.compute import instance_store
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite.db import api as db_api
+from nova_lite.identity import manager as identity_manager
+from nova_lite.image import manager as image_manager
+from nova_lite.image.backends import base as image_store
+from nova_lite.network import manager as network_manager
+from nova_lite.scheduler import rpcapi as scheduler_rpcapi
+from nova_lite.volume import manager as volume_manager
+from nova_lite.volume.backends import base as volume_backend
+
+
+@dataclasses.dataclass
+class ApiServices:
+    conf: cfg.ConfigOpts
+    db: db_api.Database
+    identity: identity_manager.IdentityManager
+    images: image_manager.ImageManager
+    networks: network_manager.NetworkManager
+    volumes: volume_manager.VolumeManager
+    instances: instance_store.InstanceStore
+    flavors: flavor_store.FlavorStore
+    scheduler_rpcapi: scheduler_rpcapi.SchedulerAPI
+    compute_rpcapi: compute_rpcapi.ComputeAPI
+    conductor_rpcapi: conductor_rpcapi.ConductorAPI
+    compute_api: compute_api.ComputeAPI
+
+
+def build(conf: cfg.ConfigOpts, db: db_api.Database,
+          transport: oslo_messaging.Transport) -> ApiServices:
+    identity = identity_manager.IdentityManager(conf, db)
+    images = image_manager.ImageManager(conf, db, image_store.load_store(conf))
+    networks = network_manager.NetworkManager(conf, db)
+    volumes = volume_manager.VolumeManager(conf, db, volume_backend.load_backend(conf))
+    instances = instance_store.InstanceStore(db)
+    flavors = flavor_store.FlavorStore(db)
+    conductor = conductor_rpcapi.ConductorAPI(transport)
+    api = compute_api.ComputeAPI(
+        identity=clients.IdentityClient(identity),
+        images=clients.ImageClient(identity, images, report_steps=False),
+        networks=clients.NetworkClient(identity, networks, report_steps=False),
+        volumes=clients.VolumeClient(identity, volumes, report_steps=False),
+        instances=instances, flavors=flavors, conductor=conductor,
+        max_attempts=conf.scheduler.max_attempts)
+    return ApiServices(
+        conf=conf, db=db, identity=identity, images=images, networks=networks,
+        volumes=volumes, instances=instances, flavors=flavors,
+        scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
+        compute_rpcapi=compute_rpcapi.ComputeAPI(
+            transport, timeout=conf.conductor.spawn_rpc_timeout),
+        conductor_rpcapi=conductor, compute_api=api)

@@ -1,0 +1,31 @@
+"""[api] options: where the REST APIs listen and what they accept."""
+
+from oslo_config import cfg
+
+api_group = cfg.OptGroup('api', title='REST API options')
+
+api_opts = [
+    cfg.HostAddressOpt('listen_host', default='127.0.0.1',
+                       help='Address every REST API binds to.'),
+    cfg.PortOpt('identity_port', default=5000, help='Identity v3 API port.'),
+    cfg.PortOpt('compute_port', default=8774, help='Compute v2.1 API port.'),
+    cfg.PortOpt('image_port', default=9292, help='Image v2 API port.'),
+    cfg.PortOpt('network_port', default=9696, help='Network v2.0 API port.'),
+    cfg.PortOpt('volume_port', default=8776, help='Block storage v3 API port.'),
+    cfg.IntOpt('max_request_body_size', default=1024 * 1024, min=1024,
+               help='Largest JSON request body, in bytes (larger is 413). Image '
+                    'uploads are limited by [image] image_size_cap instead.'),
+    cfg.IntOpt('wsgi_threads', default=16, min=1,
+               help='Threads of each REST API\'s WSGI server.'),
+    cfg.IntOpt('shutdown_timeout', default=30, min=0,
+               help='Seconds a stopping API waits for requests in flight.'),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(api_group)
+    conf.register_opts(api_opts, group=api_group)
+
+
+def list_opts() -> list[tuple[cfg.OptGroup, list[cfg.Opt]]]:
+    return [(api_group, api_opts)]
