@@ -16,7 +16,7 @@ from taskflow import engines
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.conductor import flow_states, resource_cleanup
+from nova_lite.conductor import faults, flow_states, resource_cleanup
 from nova_lite.conductor.flows import boot, keys
 from nova_lite.conductor.flows import delete as delete_flow
 from nova_lite.conductor.rpcapi import RPC_API_VERSION
@@ -32,8 +32,10 @@ class ConductorManager:
 
     def __init__(self, db: db_api.Database, boot_deps: boot.BootDependencies,
                  resources: resource_cleanup.InstanceResources, *, boot_workers: int,
-                 flow_workers: int) -> None:
+                 flow_workers: int, fault_injection_max_delay: float | None = None) -> None:
+        """``fault_injection_max_delay`` None: server metadata injects no faults."""
         self._db = db
+        self._fault_injection_max_delay = fault_injection_max_delay
         self._deps = boot_deps
         self._instances = boot_deps.instances
         self._resources = resources
@@ -72,7 +74,8 @@ class ConductorManager:
                 hosts = {r[0] for r in results.get(keys.SCHEDULE, []) if r}
                 self._sweep(swept_id, hosts)
 
-            flow = boot.get_boot_flow(dataclasses.replace(self._deps, sweep=sweep))
+            flow = boot.get_boot_flow(dataclasses.replace(
+                self._deps, sweep=sweep, fault_injector=self._faults_for(instance)))
             store = {keys.INSTANCE_ID: instance_id, keys.AUTH_TOKEN: auth_token,
                      keys.REQUEST_SPEC: instance['build_request']['request_spec']}
             engine = engines.load(flow, store=store, engine='parallel',
@@ -86,6 +89,22 @@ class ConductorManager:
                 LOG.warning('Boot of %s failed: %s', instance_id, exc)
                 self._ensure_not_building(instance_id, exc, sweep)
                 return False
+
+    def _faults_for(self, instance: dict[str, Any]) -> faults.FaultInjector:
+        """Faults the instance's metadata asks for, when fault injection is enabled."""
+        if self._fault_injection_max_delay is None:
+            return self._deps.fault_injector
+        try:
+            requested = faults.from_metadata(instance['metadata'], keys.BOOT_TASKS,
+                                             self._fault_injection_max_delay)
+        except exception.InvalidInput as exc:
+            LOG.warning('Ignoring fault injection metadata of %s: %s', instance['id'],
+                        exc.message)
+            return self._deps.fault_injector
+        if requested is faults.NO_FAULTS:
+            return self._deps.fault_injector
+        LOG.warning('Fault injection for instance %s: %s', instance['id'], requested)
+        return requested
 
     def _sweep(self, instance_id: str, hosts: set[str]) -> None:
         try:

@@ -13,6 +13,7 @@ from nova_lite.conf import (
     conductor,
     database,
     default,
+    fault_injection,
     identity,
     image,
     libvirt,
@@ -24,7 +25,7 @@ from nova_lite.conf import (
 CONF = cfg.CONF
 
 _MODULES = (default, database, identity, image, network, volume, scheduler, conductor,
-            compute, libvirt, api)
+            compute, libvirt, api, fault_injection)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -30,6 +30,9 @@ compute_opts = [
                  help='Disk overcommit ratio.'),
     cfg.IntOpt('reserved_host_memory_mb', default=0, min=0,
                help='RAM kept back for the host itself.'),
+    cfg.IntOpt('build_timeout', default=900, min=0,
+               help='Seconds an instance may stay in BUILD; past it the conductor puts it '
+                    'in ERROR and frees what it holds. 0 disables the check.'),
     cfg.BoolOpt('use_cow_images', default=True,
                 help='Make instance disks as qcow2 overlays of the cached image '
                      '(needs qemu-img); copy the image otherwise.'),
