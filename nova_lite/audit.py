@@ -53,8 +53,9 @@ class Auditor:
     def __init__(self, db: db_api.Database, instances: instance_store.InstanceStore,
                  compute: compute_rpcapi.ComputeAPI,
                  resources: resource_cleanup.InstanceResources, *,
-                 build_timeout: int) -> None:
+                 build_timeout: int, check_domains: bool = True) -> None:
         self._db = db
+        self._check_domains = check_domains
         self._instances = instances
         self._compute = compute
         self._resources = resources
@@ -114,7 +115,7 @@ class Auditor:
             orphans.extend(self._stuck_builds(session))
         unreachable: list[str] = []
         ctx = nl_context.get_admin_context()
-        for host in hosts:
+        for host in hosts if self._check_domains else []:
             try:
                 domain_ids = self._compute.list_instance_ids(ctx, host)
             except oslo_messaging.MessagingException:

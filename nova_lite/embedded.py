@@ -1,6 +1,6 @@
 """Every nova_lite service in one process: the embedded default.
 
-SQLite under ``state_path``, oslo.messaging on ``kombu+memory:////`` (or the
+SQLite under ``state_path``, oslo.messaging on kombu's in-process memory transport (or the
 configured transport), one RPC server per service (scheduler, conductor, one
 compute service per host) and the service managers behind in-process clients.
 ``nova-lite demo``, the functional tests and ``nova-lite-all`` assemble the
@@ -12,12 +12,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import logging
+import threading
 from typing import Any
 
 import oslo_messaging
 from oslo_config import cfg
 
 from nova_lite.api import services as api_services
+from nova_lite.clients import factory as client_factory
 from nova_lite.clients import local as clients
 from nova_lite.common import context as nl_context
 from nova_lite.common import rpc
@@ -51,8 +53,14 @@ class EmbeddedCloud:
     """Builds, starts and stops every service of nova_lite in this process."""
 
     def __init__(self, conf: cfg.ConfigOpts, *, hosts: list[str] | None = None,
-                 fault_injector: faults.FaultInjector = faults.NO_FAULTS) -> None:
+                 fault_injector: faults.FaultInjector = faults.NO_FAULTS,
+                 service_clients: str = 'local') -> None:
+        """``service_clients`` 'local' calls the image, network and volume managers
+        in-process; 'http' goes through their REST APIs (which must be served:
+        nova-lite-all serves them), the compute hosts' image caches included."""
+        client_factory.check_kind(service_clients)
         self.conf = conf
+        self.service_clients = service_clients
         self.db = db_api.Database.from_conf(conf)
         migration.upgrade(self.db)
         fernet_keys.setup(conf.identity.fernet_key_repository)
@@ -71,11 +79,12 @@ class EmbeddedCloud:
         self.compute_api = self.services.compute_api
 
         identity_client = clients.IdentityClient(self.identity)
+        flow_clients = client_factory.flow_clients(service_clients, self.identity,
+                                                   self.images, self.networks, self.volumes)
         self.boot_deps = boot.BootDependencies(
             instances=self.instances, flavors=self.flavors, identity=identity_client,
-            images=clients.ImageClient(self.identity, self.images),
-            networks=clients.NetworkClient(self.identity, self.networks),
-            volumes=clients.VolumeClient(self.identity, self.volumes),
+            images=flow_clients.images, networks=flow_clients.networks,
+            volumes=flow_clients.volumes,
             scheduler=self.scheduler_rpcapi, compute=self.compute_rpcapi,
             max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector)
         self.resources = resource_cleanup.InstanceResources(
@@ -83,7 +92,8 @@ class EmbeddedCloud:
         self.scheduler = scheduler_manager.SchedulerManager(conf, self.db)
         self.conductor = conductor_manager.ConductorManager(
             self.db, self.boot_deps, self.resources,
-            boot_workers=conf.conductor.boot_workers, flow_workers=conf.conductor.flow_workers)
+            boot_workers=conf.conductor.boot_workers, flow_workers=conf.conductor.flow_workers,
+            **conductor_manager.options_from_conf(conf, self.db))
         self._servers: list[oslo_messaging.MessageHandlingServer] = [
             rpc.get_server(self.transport,
                            oslo_messaging.Target(topic=scheduler_rpcapi.TOPIC,
@@ -96,10 +106,14 @@ class EmbeddedCloud:
         ]
         self.compute_hosts = [self._make_compute_host(host) for host in (hosts or [conf.host])]
         self._started = False
+        self._stopping = threading.Event()
+        self._reporter: threading.Thread | None = None
 
     def _make_compute_host(self, host: str) -> ComputeHost:
         host_conf = copy.copy(self.conf)
-        image_client = clients.ImageClient(self.identity, self.images)
+        image_client: imagecache.ImageDownloader = (
+            clients.ImageClient(self.identity, self.images) if self.service_clients == 'local'
+            else client_factory.compute_image_client(self.conf))
         driver = virt_loader.load_driver(self.conf)
         cache = imagecache.ImageCache(self.conf.compute.image_cache_dir, image_client)
         manager = compute_manager.ComputeManager(host_conf, driver, cache, host=host)
@@ -108,25 +122,53 @@ class EmbeddedCloud:
             oslo_messaging.Target(topic=compute_rpcapi.TOPIC, server=host), [manager])
         return ComputeHost(host=host, manager=manager, server=server)
 
+    def _report_resources(self) -> None:
+        """Every compute host tells the scheduler its resources (and that it is up)."""
+        ctx = nl_context.get_admin_context()
+        for compute in self.compute_hosts:
+            self.scheduler_rpcapi.update_compute_node(
+                ctx, compute.host, compute.manager.get_host_resources(ctx))
+
+    def _report_loop(self) -> None:
+        interval = compute_manager.report_interval(self.conf)
+        while not self._stopping.wait(interval):
+            try:
+                self._report_resources()
+            except Exception:
+                LOG.exception('Reporting compute resources failed; retrying')
+
     def start(self) -> EmbeddedCloud:
         for server in self._servers:
             server.start()
-        ctx = nl_context.get_admin_context()
         for compute in self.compute_hosts:
             compute.manager.init_host()
             compute.server.start()
-            self.scheduler_rpcapi.update_compute_node(
-                ctx, compute.host, compute.manager.get_host_resources(ctx))
+        self._report_resources()
+        self._stopping.clear()
+        self._reporter = threading.Thread(target=self._report_loop, daemon=True,
+                                          name='compute-resource-report')
+        self._reporter.start()
         self._started = True
+        self.conductor.resume_unfinished_boots()
         return self
 
     def stop(self) -> None:
+        """Stop taking boots, let the boots in flight finish (they still need the
+        scheduler and the compute hosts), then stop the other services."""
         servers = self._servers + [c.server for c in self.compute_hosts]
+        self._stopping.set()
+        if self._reporter is not None:
+            self._reporter.join()
+            self._reporter = None
         if self._started:
-            for server in servers:
-                server.stop()
+            conductor_server = self._servers[1]
+            conductor_server.stop()
             self.conductor.stop()
-            for server in servers:
+            conductor_server.wait()
+            others = [server for server in servers if server is not conductor_server]
+            for server in others:
+                server.stop()
+            for server in others:
                 server.wait()
         self.transport.cleanup()
         self.db.dispose()

@@ -92,6 +92,7 @@ class Router:
     def __init__(self, fault_body: faults.FaultBody, *, max_body: int = DEFAULT_MAX_BODY,
                  www_authenticate_uri: str | None = None) -> None:
         self._mapper = routes.Mapper()
+        self._paths = routes.Mapper()  # every known path, any method: 405 vs 404
         self._fault_body = fault_body
         self._max_body = max_body
         self._www_authenticate = (f'Keystone uri="{www_authenticate_uri}"'
@@ -99,8 +100,9 @@ class Router:
 
     def add(self, method: str, path: str, handler: Handler) -> None:
         self._mapper.connect(path, handler=handler, conditions={'method': [method]})
-        # Remember every path so a wrong method is 405, not 404.
-        self._mapper.connect(path, handler=None, _any_method=True)
+        # Remember every path so a wrong method is 405, not 404 (in a mapper of its
+        # own: here it would shadow the other methods' routes of the same path).
+        self._paths.connect(path)
 
     def fault(self, status: int, message: str, kind: str,
               headers: dict[str, str] | None = None) -> webob.Response:
@@ -115,10 +117,13 @@ class Router:
     @webob.dec.wsgify(RequestClass=Request)
     def __call__(self, req: Request) -> webob.Response:
         req.max_body = self._max_body
-        path = req.path_info.rstrip('/') or '/'
+        try:
+            path = req.path_info.rstrip('/') or '/'
+        except UnicodeDecodeError:
+            return self.fault(404, 'The resource could not be found.', 'HTTPNotFound')
         match = self._mapper.match(path, environ={'REQUEST_METHOD': req.method})
         if match is None or match.get('handler') is None:
-            any_method = self._mapper.match(path)
+            any_method = self._paths.match(path)
             if any_method is None:
                 return self.fault(404, f'The resource could not be found: {path}',
                                   'HTTPNotFound')
@@ -133,6 +138,9 @@ class Router:
             if exc.code >= 500:
                 LOG.error('%s %s failed: %s', req.method, path, exc.message)
             return self.fault(exc.code, exc.message, type(exc).__name__)
+        except UnicodeDecodeError:
+            return self.fault(400, 'The request (path or query) is not valid UTF-8.',
+                              'HTTPBadRequest')
         except webob.exc.HTTPException as exc:
             return self.fault(exc.code, exc.explanation or exc.title, type(exc).__name__)
         except Exception:

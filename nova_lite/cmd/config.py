@@ -31,6 +31,8 @@ def parse_args(conf: cfg.ConfigOpts, argv: list[str], *,
     conf(argv, project='nova-lite', default_config_files=default_config_files)
     if before_logging is not None:
         before_logging(conf)
+    if conf.log_file or conf.log_dir:
+        conf.set_default('use_stderr', False)  # a daemon with a log file logs there only
     oslo_logging.setup(conf, 'nova_lite')
     # Third-party libraries are chatty at INFO; nova_lite's own logs stay as configured.
     for noisy in ('taskflow', 'oslo_messaging', 'stevedore', 'amqp', 'kombu', 'alembic',

@@ -9,6 +9,7 @@ in-process callers).
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -156,6 +157,8 @@ class ComputeAPI:
                            server: dict[str, Any]) -> list[str]:
         volume_ids = []
         for index, bdm in enumerate(server.get('block_device_mapping_v2') or []):
+            if self._is_image_root_disk(server, index, bdm):
+                continue
             try:
                 volume = self._volumes.get_volume(ctx, bdm['uuid'])
             except exception.NotFound as exc:
@@ -171,6 +174,25 @@ class ComputeAPI:
             volume_ids.append(volume['id'])
         return volume_ids
 
+    @staticmethod
+    def _is_image_root_disk(server: dict[str, Any], index: int, bdm: dict[str, Any]) -> bool:
+        """True for the image-to-local root disk mapping the openstack CLI sends.
+
+        Other mappings must attach a volume (source and destination 'volume').
+        """
+        field = f'block_device_mapping_v2.{index}'
+        if bdm['source_type'] == 'image':
+            if (bdm.get('destination_type') != 'local' or bdm['uuid'] != server['imageRef']
+                    or str(bdm.get('boot_index')) != '0'):
+                raise exception.InvalidInput(
+                    field=field, reason='an image mapping must be the local root disk '
+                    '(boot_index 0) made from imageRef')
+            return True
+        if bdm.get('destination_type', 'volume') != 'volume':
+            raise exception.InvalidInput(field=f'{field}.destination_type',
+                                         reason="a volume's destination must be 'volume'")
+        return False
+
     def _get_owned(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         if not _is_uuid(server_id):
             raise exception.NotFound(resource='Instance', id=server_id)
@@ -182,11 +204,26 @@ class ComputeAPI:
     def get_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         return self._get_owned(ctx, server_id)
 
-    def list_servers(self, ctx: nl_context.RequestContext, *,
-                     all_projects: bool = False) -> list[dict[str, Any]]:
-        """The caller's project's servers (every project's for an admin who asks)."""
+    def list_servers(self, ctx: nl_context.RequestContext, *, all_projects: bool = False,
+                     name: str | None = None) -> list[dict[str, Any]]:
+        """The caller's project's servers (every project's for an admin who asks).
+
+        ``name`` is a regular expression searched for in each server's name, as
+        nova filters (``openstack server list --name``).
+        """
+        pattern = None
+        if name is not None:
+            try:
+                pattern = re.compile(name)
+            except (re.error, TypeError) as exc:
+                raise exception.InvalidInput(field='name',
+                                             reason=f'not a regular expression: {exc}'
+                                             ) from None
         everyone = all_projects and ctx.is_admin
-        return self._instances.list(project_id=None if everyone else ctx.project_id)
+        servers = self._instances.list(project_id=None if everyone else ctx.project_id)
+        if pattern is not None:
+            servers = [s for s in servers if pattern.search(s['name'])]
+        return servers
 
     def delete_server(self, ctx: nl_context.RequestContext, server_id: str) -> None:
         instance = self._get_owned(ctx, server_id)
@@ -208,3 +245,23 @@ class ComputeAPI:
             swap=flavor.get('swap') or 0, flavor_id=flavor.get('id'),
             is_public=flavor.get('os-flavor-access:is_public', True),
             description=flavor.get('description'))
+
+    def get_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> dict[str, Any]:
+        """A flavor by id (a private flavor only for an admin); NotFound for names."""
+        flavor = self._flavors.get(str(flavor_id))
+        if not flavor['is_public'] and not ctx.is_admin:
+            raise exception.NotFound(resource='Flavor', id=flavor_id)
+        return flavor
+
+    def list_flavors(self, ctx: nl_context.RequestContext, *, min_ram: int = 0,
+                     min_disk: int = 0) -> list[dict[str, Any]]:
+        """Enabled flavors (public ones, or every one for an admin), smallest first."""
+        return [flavor for flavor in self._flavors.list()
+                if (flavor['is_public'] or ctx.is_admin)
+                and flavor['memory_mb'] >= min_ram and flavor['root_gb'] >= min_disk]
+
+    def delete_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> None:
+        """Delete a flavor; servers booted with it keep their sizes."""
+        if not ctx.is_admin:
+            raise exception.Forbidden()
+        self._flavors.delete(str(flavor_id))

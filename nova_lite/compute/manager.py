@@ -33,6 +33,12 @@ def _size(container: dict[str, Any], key: str, field: str) -> int:
     return value
 
 
+
+def report_interval(conf: cfg.ConfigOpts) -> float:
+    """How often a compute host reports its resources to the scheduler: a third of
+    [scheduler] service_down_time, so a live host never looks down."""
+    return max(1.0, conf.scheduler.service_down_time / 3)
+
 class ComputeManager:
     """The endpoint behind the ``nova_lite-compute`` topic for one host."""
 

@@ -46,11 +46,18 @@ server_create: dict[str, Any] = {
                 'type': 'object',
                 'properties': {
                     'uuid': _uuid,
-                    'source_type': {'type': 'string', 'enum': ['volume']},
-                    'destination_type': {'type': 'string', 'enum': ['volume']},
-                    'boot_index': {'type': ['integer', 'string', 'null']},
-                    'delete_on_termination': {'type': 'boolean'},
+                    # 'image' + 'local' is the root disk made from imageRef (the
+                    # openstack CLI sends it along with imageRef); volumes attach.
+                    'source_type': {'type': 'string', 'enum': ['volume', 'image']},
+                    'destination_type': {'type': 'string', 'enum': ['volume', 'local']},
+                    'boot_index': {'type': ['integer', 'string', 'null'],
+                                   'pattern': '^-?[0-9]+$', 'minimum': -1, 'maximum': 64},
+                    'delete_on_termination': {'type': ['boolean', 'string'],
+                                              'enum': [True, False, 'true', 'false',
+                                                       'True', 'False', '1', '0']},
                     'device_name': {'type': ['string', 'null'], 'maxLength': 255},
+                    'volume_size': {'type': ['integer', 'string', 'null'],
+                                    'pattern': '^[0-9]+$', 'minimum': 0},
                 },
                 'required': ['uuid', 'source_type'],
                 'additionalProperties': False,
@@ -82,5 +89,53 @@ flavor_create: dict[str, Any] = {
         'description': {'type': ['string', 'null'], 'maxLength': 65535},
     },
     'required': ['name', 'ram', 'vcpus', 'disk'],
+    'additionalProperties': False,
+}
+
+
+_console_length: dict[str, Any] = {'type': ['integer', 'string', 'null'],
+                                   'pattern': '^-?[0-9]+$', 'minimum': -1,
+                                   'maximum': 2 ** 31 - 1}
+
+# One action per request: {"os-stop": null}, {"reboot": {"type": "HARD"}}, ...
+server_action: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'os-stop': {'type': 'null'},
+        'os-start': {'type': 'null'},
+        'reboot': {
+            'type': 'object',
+            'properties': {'type': {'type': 'string',
+                                    'enum': ['SOFT', 'HARD', 'soft', 'hard']}},
+            'required': ['type'],
+            'additionalProperties': False,
+        },
+        'os-getConsoleOutput': {
+            'type': 'object',
+            'properties': {'length': _console_length},
+            'additionalProperties': False,
+        },
+    },
+    'minProperties': 1,
+    'maxProperties': 1,
+    'additionalProperties': False,
+}
+
+# The envelopes of the REST request bodies (the inner objects are checked above).
+server_create_request: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'server': {'type': 'object'},
+        'os:scheduler_hints': {'type': 'object'},
+        'OS-SCH-HNT:scheduler_hints': {'type': 'object'},
+    },
+    'required': ['server'],
+    'additionalProperties': False,
+}
+
+flavor_create_request: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'flavor': {'type': 'object'}},
+    'required': ['flavor'],
     'additionalProperties': False,
 }

@@ -12,11 +12,13 @@ from typing import Any
 
 import futurist
 import oslo_messaging
+from oslo_config import cfg
 from taskflow import engines
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.conductor import faults, flow_states, resource_cleanup
+from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import boot, keys
 from nova_lite.conductor.flows import delete as delete_flow
 from nova_lite.conductor.rpcapi import RPC_API_VERSION
@@ -32,9 +34,16 @@ class ConductorManager:
 
     def __init__(self, db: db_api.Database, boot_deps: boot.BootDependencies,
                  resources: resource_cleanup.InstanceResources, *, boot_workers: int,
-                 flow_workers: int, fault_injection_max_delay: float | None = None) -> None:
-        """``fault_injection_max_delay`` None: server metadata injects no faults."""
+                 flow_workers: int, fault_injection_max_delay: float | None = None,
+                 persistence: flow_persistence.DatabaseBackend | None = None) -> None:
+        """``fault_injection_max_delay`` None: server metadata injects no faults.
+
+        With ``persistence``, every boot is saved as a TaskFlow logbook (named by
+        the instance id) as it runs, and :meth:`resume_unfinished_boots` carries
+        on the boots a stopped or killed conductor left unfinished.
+        """
         self._db = db
+        self._persistence = persistence
         self._fault_injection_max_delay = fault_injection_max_delay
         self._deps = boot_deps
         self._instances = boot_deps.instances
@@ -66,36 +75,81 @@ class ConductorManager:
             except exception.NotFound:
                 LOG.info('Instance %s was deleted before its boot started', instance_id)
                 return False
-            # Task results of this run, filled by the recorder: the sweep reads the
-            # hosts the schedule task chose (its result is (host, alternates)).
-            results: dict[str, list[Any]] = {}
-
-            def sweep(swept_id: str) -> None:
-                hosts = {r[0] for r in results.get(keys.SCHEDULE, []) if r}
-                self._sweep(swept_id, hosts)
-
-            flow = boot.get_boot_flow(dataclasses.replace(
-                self._deps, sweep=sweep, fault_injector=self._faults_for(instance)))
             store = {keys.INSTANCE_ID: instance_id, keys.AUTH_TOKEN: auth_token,
                      keys.REQUEST_SPEC: instance['build_request']['request_spec']}
-            engine = engines.load(flow, store=store, engine='parallel',
-                                  executor=self._flow_executor)
+            return self._run_boot_flow(instance, store=store)
+
+    def resume_unfinished_boots(self) -> list[str]:
+        """Queue every saved boot that has not finished; returns their instance ids.
+
+        Tasks that had finished are not run again; a task that was running when
+        the conductor died runs again, and every task is idempotent.
+        """
+        if self._persistence is None:
+            return []
+        resumed = []
+        for run in flow_persistence.unfinished_runs(self._persistence):
+            if run.flow_name == keys.BOOT_FLOW:
+                LOG.warning('Resuming the unfinished boot of instance %s (was %s)',
+                            run.book_uuid, run.state)
+                self._boots.submit(self._resume_boot, run.book_uuid, run.flow_uuid)
+                resumed.append(run.book_uuid)
+        return resumed
+
+    def _resume_boot(self, instance_id: str, flow_uuid: str) -> bool:
+        with self._lock_for(instance_id):
             try:
-                with flow_states.AtomStateRecorder(engine, self._db, instance_id,
-                                                   keys.BOOT_FLOW, results):
-                    engine.run()
-                return True
-            except Exception as exc:
-                LOG.warning('Boot of %s failed: %s', instance_id, exc)
-                self._ensure_not_building(instance_id, exc, sweep)
-                return False
+                instance = self._instances.get(instance_id, include_deleted=True)
+            except exception.NotFound:
+                instance = {'id': instance_id, 'metadata': {}, 'build_request': {}}
+            return self._run_boot_flow(instance, resume_flow_uuid=flow_uuid)
+
+    def _run_boot_flow(self, instance: dict[str, Any], *,
+                       store: dict[str, Any] | None = None,
+                       resume_flow_uuid: str | None = None) -> bool:
+        instance_id = instance['id']
+        # Task results of this run, filled by the recorder: the sweep reads the
+        # hosts the schedule task chose (its result is (host, alternates)).
+        results: dict[str, list[Any]] = {}
+
+        def sweep(swept_id: str) -> None:
+            hosts = {r[0] for r in results.get(keys.SCHEDULE, []) if r}
+            if instance.get('host'):
+                hosts.add(instance['host'])
+            self._sweep(swept_id, hosts)
+
+        flow = boot.get_boot_flow(dataclasses.replace(
+            self._deps, sweep=sweep, fault_injector=self._faults_for(instance)))
+        options: dict[str, Any] = {'engine': 'parallel', 'executor': self._flow_executor}
+        if self._persistence is None:
+            engine = engines.load(flow, store=store, **options)
+        elif resume_flow_uuid is None:
+            book, flow_detail = flow_persistence.start_run(
+                self._persistence, keys.BOOT_FLOW, book_uuid=instance_id,
+                book_name=f'boot-{instance_id}')
+            engine = flow_persistence.load_engine(flow, self._persistence, flow_detail,
+                                                  book=book, store=store, **options)
+        else:
+            book, flow_detail = flow_persistence.load_run(self._persistence,
+                                                          resume_flow_uuid)
+            engine = flow_persistence.load_engine(flow, self._persistence, flow_detail,
+                                                  book=book, **options)
+        try:
+            with flow_states.AtomStateRecorder(engine, self._db, instance_id,
+                                               keys.BOOT_FLOW, results):
+                engine.run()
+            return True
+        except Exception as exc:
+            LOG.warning('Boot of %s failed: %s', instance_id, exc)
+            self._ensure_not_building(instance_id, exc, sweep)
+            return False
 
     def _faults_for(self, instance: dict[str, Any]) -> faults.FaultInjector:
         """Faults the instance's metadata asks for, when fault injection is enabled."""
         if self._fault_injection_max_delay is None:
             return self._deps.fault_injector
         try:
-            requested = faults.from_metadata(instance['metadata'], keys.BOOT_TASKS,
+            requested = faults.from_metadata(instance.get('metadata') or {}, keys.BOOT_TASKS,
                                              self._fault_injection_max_delay)
         except exception.InvalidInput as exc:
             LOG.warning('Ignoring fault injection metadata of %s: %s', instance['id'],
@@ -149,3 +203,13 @@ class ConductorManager:
     def stop(self) -> None:
         self._boots.shutdown(wait=True)
         self._flow_executor.shutdown(wait=True)
+
+
+def options_from_conf(conf: cfg.ConfigOpts, db: db_api.Database) -> dict[str, Any]:
+    """The ConductorManager keyword arguments the configuration decides."""
+    return {
+        'fault_injection_max_delay': (conf.fault_injection.max_delay
+                                      if conf.fault_injection.enabled else None),
+        'persistence': (flow_persistence.DatabaseBackend(db)
+                        if conf.conductor.persist_flows else None),
+    }

@@ -10,6 +10,10 @@ conductor_opts = [
                     'the boot flow.'),
     cfg.IntOpt('boot_workers', default=16, min=1,
                help='Boots the conductor runs at once.'),
+    cfg.BoolOpt('persist_flows', default=True,
+                help='Save each boot as a TaskFlow logbook in the database as it runs, '
+                     'so that a conductor that stops or dies is replaced and the boot '
+                     'resumes where it stopped.'),
     cfg.IntOpt('spawn_rpc_timeout', default=300, min=1,
                help='Seconds the boot flow waits for a compute host to spawn.'),
 ]

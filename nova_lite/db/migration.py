@@ -24,6 +24,17 @@ def upgrade(database: db_api.Database, revision: str = 'head') -> None:
     command.upgrade(_alembic_config(database), revision)
 
 
+def head_revision() -> str:
+    """The newest migration's revision."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option('script_location', _MIGRATIONS_DIR)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
 def current_revision(database: db_api.Database) -> str | None:
     with database.engine.connect() as conn:
         return alembic_migration.MigrationContext.configure(conn).get_current_revision()

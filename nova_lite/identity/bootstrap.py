@@ -3,14 +3,16 @@
 Creates what is missing, never duplicates: the Default domain (id ``default``),
 the admin project, the admin user, the roles admin/member/reader (the admin
 user holds all three on the admin project), the region and the five catalog
-services with their public endpoints.
+services with their public endpoints. Given a service password, also the
+``service`` project and role and the services' own user (admin and service on
+that project), whose credentials keystonemiddleware uses to validate tokens.
 
 Running it again changes nothing, with one deliberate exception that keystone
 makes too: if the admin user exists but the given password does not match, the
 password is reset to the given one (which revokes the user's earlier tokens),
-and a disabled admin user is enabled again. That makes bootstrap the recovery
-tool for a lost admin password. An endpoint whose URL no longer matches
-``[identity] public_base_url`` is updated.
+and a disabled admin user is enabled again (the service user likewise). That
+makes bootstrap the recovery tool for a lost admin password. An endpoint
+whose URL no longer matches ``[identity] public_base_url`` is updated.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from nova_lite.identity import catalog, manager, passwords
 DEFAULT_DOMAIN_ID = 'default'
 DEFAULT_DOMAIN_NAME = 'Default'
 ROLES = ('admin', 'member', 'reader')
+SERVICE_PROJECT = 'service'
+SERVICE_ROLE = 'service'
+DEFAULT_SERVICE_USER = 'nova_lite'
 
 
 def _ensure(find: Callable[[], dict[str, Any]], create: Callable[[], dict[str, Any]],
@@ -41,14 +46,63 @@ def _ensure(find: Callable[[], dict[str, Any]], create: Callable[[], dict[str, A
     return record
 
 
+def _ensure_user(identity: manager.IdentityManager, name: str, domain_id: str,
+                 project_id: str, password: str, changed: list[str]) -> tuple[dict[str, Any],
+                                                                         bool]:
+    """The user, created, or enabled and its password reset; (user, password_reset)."""
+    user = _ensure(lambda: identity.find_user(name, domain_id),
+                   lambda: identity.create_user(name, domain_id, password,
+                                                default_project_id=project_id),
+                   f'user {name}', changed)
+    password_reset = False
+    if f'created user {name}' not in changed:
+        password_reset = not identity.verify_user_password(user['id'], password)
+        if password_reset or not user['enabled']:
+            user = identity.update_user(user['id'], enabled=True,
+                                        password=password if password_reset else None)
+            changed.append(f'reset password of user {name}' if password_reset
+                           else f'enabled user {name}')
+    return user, password_reset
+
+
+def _grant(identity: manager.IdentityManager, user: dict[str, Any],
+           project: dict[str, Any], roles: dict[str, str], changed: list[str]) -> None:
+    """Grants each of ``roles`` (name -> id) the user lacks on the project."""
+    granted = {(a['project_id'], a['role_id'])
+               for a in identity.list_role_assignments(user_id=user['id'])}
+    for name, role_id in roles.items():
+        if (project['id'], role_id) not in granted:
+            identity.assign_role(user['id'], project['id'], role_id)
+            changed.append(f'granted role {name} to {user["name"]} on {project["name"]}')
+
+
+def _ensure_role(identity: manager.IdentityManager, name: str, changed: list[str]) -> str:
+    return _ensure(lambda: identity.find_role(name), lambda: identity.create_role(name),
+                   f'role {name}', changed)['id']
+
+
+def _ensure_project(identity: manager.IdentityManager, name: str, domain_id: str,
+                    description: str, changed: list[str]) -> dict[str, Any]:
+    return _ensure(lambda: identity.find_project(name, domain_id),
+                   lambda: identity.create_project(name, domain_id, description=description),
+                   f'project {name}', changed)
+
+
 def bootstrap(identity: manager.IdentityManager, *, password: str, admin_user: str = 'admin',
-              admin_project: str = 'admin', region: str | None = None) -> dict[str, Any]:
+              admin_project: str = 'admin', region: str | None = None,
+              service_password: str | None = None,
+              service_user: str = DEFAULT_SERVICE_USER) -> dict[str, Any]:
     """Creates the admin identity and the catalog; returns a summary of what exists.
 
+    With ``service_password``, also the ``service`` project and role and the
+    services' own user (``service_user``) holding admin and service on it:
+    keystonemiddleware validates tokens with that user's credentials.
     ``summary['changed']`` lists what this run created or updated (empty when
     everything was already in place).
     """
     passwords.validate_password(password)
+    if service_password is not None:
+        passwords.validate_password(service_password)
     region_id = identity.conf.identity.region_id if region is None else region
     changed: list[str] = []
 
@@ -56,39 +110,36 @@ def bootstrap(identity: manager.IdentityManager, *, password: str, admin_user: s
                      lambda: identity.create_domain(DEFAULT_DOMAIN_NAME, id=DEFAULT_DOMAIN_ID,
                                                     description='The default domain'),
                      f'domain {DEFAULT_DOMAIN_NAME}', changed)
-    project = _ensure(lambda: identity.find_project(admin_project, domain['id']),
-                      lambda: identity.create_project(
-                          admin_project, domain['id'],
-                          description='Bootstrap project for initializing the cloud.'),
-                      f'project {admin_project}', changed)
-    user = _ensure(lambda: identity.find_user(admin_user, domain['id']),
-                   lambda: identity.create_user(admin_user, domain['id'], password,
-                                                default_project_id=project['id']),
-                   f'user {admin_user}', changed)
-    password_reset = False
-    if f'created user {admin_user}' not in changed:
-        password_reset = not identity.verify_user_password(user['id'], password)
-        if password_reset or not user['enabled']:
-            user = identity.update_user(user['id'], enabled=True,
-                                        password=password if password_reset else None)
-            changed.append(f'reset password of user {admin_user}' if password_reset
-                           else f'enabled user {admin_user}')
-
-    roles = {name: _ensure(lambda name=name: identity.find_role(name),
-                           lambda name=name: identity.create_role(name),
-                           f'role {name}', changed)['id']
-             for name in ROLES}
-    granted = {(a['project_id'], a['role_id'])
-               for a in identity.list_role_assignments(user_id=user['id'])}
-    for name, role_id in roles.items():
-        if (project['id'], role_id) not in granted:
-            identity.assign_role(user['id'], project['id'], role_id)
-            changed.append(f'granted role {name} to {admin_user} on {admin_project}')
-
+    project = _ensure_project(identity, admin_project, domain['id'],
+                              'Bootstrap project for initializing the cloud.', changed)
+    user, password_reset = _ensure_user(identity, admin_user, domain['id'], project['id'],
+                                        password, changed)
+    roles = {name: _ensure_role(identity, name, changed) for name in ROLES}
+    _grant(identity, user, project, roles, changed)
+    summary: dict[str, Any] = {'domain_id': domain['id'], 'project_id': project['id'],
+                               'user_id': user['id'], 'roles': roles}
+    if service_password is not None:
+        summary.update(_bootstrap_service_user(identity, domain['id'], service_user,
+                                               service_password, roles['admin'], changed))
     endpoints = _bootstrap_catalog(identity, region_id, changed)
-    return {'domain_id': domain['id'], 'project_id': project['id'], 'user_id': user['id'],
-            'roles': roles, 'region_id': region_id, 'endpoints': endpoints,
-            'password_reset': password_reset, 'changed': changed}
+    summary.update({'region_id': region_id, 'endpoints': endpoints,
+                    'password_reset': password_reset, 'changed': changed})
+    return summary
+
+
+def _bootstrap_service_user(identity: manager.IdentityManager, domain_id: str, name: str,
+                            password: str, admin_role_id: str,
+                            changed: list[str]) -> dict[str, Any]:
+    """The service project and role, and the service user with admin and service."""
+    project = _ensure_project(identity, SERVICE_PROJECT, domain_id,
+                              'Project of the services\' own users.', changed)
+    user, password_reset = _ensure_user(identity, name, domain_id, project['id'], password,
+                                        changed)
+    service_role_id = _ensure_role(identity, SERVICE_ROLE, changed)
+    _grant(identity, user, project, {'admin': admin_role_id, SERVICE_ROLE: service_role_id},
+           changed)
+    return {'service_project_id': project['id'], 'service_user_id': user['id'],
+            'service_password_reset': password_reset}
 
 
 def _bootstrap_catalog(identity: manager.IdentityManager, region_id: str,
@@ -106,7 +157,8 @@ def _bootstrap_catalog(identity: manager.IdentityManager, region_id: str,
         if entry.type not in known_types:
             changed.append(f'created service {entry.type} ({entry.name})')
         service = identity.create_service(entry.type, entry.name)
-        url = catalog.service_url(base_url, entry)
+        port = getattr(identity.conf.api, catalog.PORT_OPTIONS[entry.type])
+        url = catalog.service_url(base_url, entry, port)
         previous = before.get((service['id'], catalog.PUBLIC_INTERFACE, region_id))
         if previous != url:
             changed.append(f'{"created" if previous is None else "updated"} public '

@@ -65,8 +65,15 @@ def endpoint_url(base_url: str, port: int, path: str) -> str:
     return f'{parts.scheme}://{host}:{int(port)}{path}'
 
 
-def service_url(base_url: str, service: CatalogService) -> str:
-    return endpoint_url(base_url, service.port, service.path)
+# The [api] option holding each service's port (the catalog records where the
+# APIs really listen, or keystonemiddleware and the clients would look elsewhere).
+PORT_OPTIONS = {'identity': 'identity_port', 'compute': 'compute_port',
+                'image': 'image_port', 'network': 'network_port',
+                'block-storage': 'volume_port'}
+
+
+def service_url(base_url: str, service: CatalogService, port: int | None = None) -> str:
+    return endpoint_url(base_url, service.port if port is None else port, service.path)
 
 
 def substitute(url: str, project_id: str) -> str | None:

@@ -123,6 +123,43 @@ class IdentityManager(resources.ResourceStore):
             return self._token_body(session, token, payload, (user, user_domain),
                                     (project, project_domain), roles, with_catalog=True)
 
+    def rescope_token(self, token: str, *, project_id: str | None = None,
+                      project_name: str | None = None, project_domain_id: str | None = None,
+                      project_domain_name: str | None = None) -> dict[str, Any]:
+        """A new token for the user of a valid ``token`` (keystone's ``token`` method).
+
+        Scoped to the given project, or to the same project without one. The
+        new token expires when the old one does; its methods are 'token' plus
+        the old token's.
+        """
+        if project_id is not None and project_name is not None:
+            raise exception.InvalidInput(field='scope.project',
+                                         reason='give either an id or a name, not both')
+        if project_name is not None:
+            resources.exactly_one('scope.project.domain', project_domain_id,
+                                  project_domain_name)
+        source = self._validated(token, with_catalog=False)
+        old = self._formatter().validate(token)
+        now = self._clock()
+        with self._db.reader() as session:
+            user, user_domain = self._enabled_user(session, source['user']['id'])
+            if project_id is None and project_name is None:
+                project_id = source['project']['id']
+            project, project_domain = self._scoped_project(
+                session, project_id, project_name, project_domain_id, project_domain_name)
+            roles = self._roles(session, user.id, project.id)
+            if not roles:
+                raise exception.NotAuthorized(NO_SCOPE)
+            methods = ['token'] + [m for m in old['methods'] if m != 'token']
+            payload = {'user_id': user.id, 'project_id': project.id, 'methods': methods,
+                       'audit_id': token_formatter.new_audit_id(), 'issued_at': now,
+                       'expires_at': old['expires_at']}
+            new_token = self._formatter().issue(payload)
+            LOG.info('Re-scoped a token (audit id %s) of user %s to project %s',
+                     payload['audit_id'], user.id, project.id)
+            return self._token_body(session, new_token, payload, (user, user_domain),
+                                    (project, project_domain), roles, with_catalog=True)
+
     def validate_token(self, token: str) -> dict[str, Any]:
         """The token's body (as ``authenticate`` returned it), roles read afresh.
 
@@ -166,6 +203,29 @@ class IdentityManager(resources.ResourceStore):
             resources.record_user_revocation(session, user_id, resources.to_datetime(now))
             self._prune_revocations(session, now)
         LOG.info('Revoked every token of user %s', user_id)
+
+    # Deletions -------------------------------------------------------------------
+
+    def delete_project(self, project_id: str) -> None:
+        """Deletes a project and its role assignments; its tokens stop validating."""
+        with self._db.session() as session:
+            row = resources.load_row(session, models.Project, 'Project', 'project_id',
+                                     project_id)
+            session.execute(sa.delete(models.RoleAssignment).where(
+                models.RoleAssignment.project_id == row.id))
+            session.execute(sa.update(models.User).where(
+                models.User.default_project_id == row.id).values(default_project_id=None))
+            session.delete(row)
+        LOG.info('Deleted project %s', project_id)
+
+    def delete_user(self, user_id: str) -> None:
+        """Deletes a user and its role assignments; its tokens stop validating."""
+        with self._db.session() as session:
+            row = resources.load_row(session, models.User, 'User', 'user_id', user_id)
+            session.execute(sa.delete(models.RoleAssignment).where(
+                models.RoleAssignment.user_id == row.id))
+            session.delete(row)
+        LOG.info('Deleted user %s', user_id)
 
     # Helpers ---------------------------------------------------------------------
 

@@ -252,14 +252,19 @@ class ResourceStore:
             return [_user_dict(row) for row in session.scalars(stmt)]
 
     def update_user(self, user_id: str, *, enabled: bool | None = None,
-                    password: str | None = None) -> dict[str, Any]:
-        """Enables/disables a user or sets a password; either revokes their tokens."""
+                    password: str | None = None,
+                    default_project_id: str | None = None) -> dict[str, Any]:
+        """Enables/disables a user, sets a password (either revokes their tokens) or
+        their default project."""
         if enabled is not None and not isinstance(enabled, bool):
             raise exception.InvalidInput(field='enabled', reason='must be a boolean')
         password_hash = None if password is None else passwords.hash_password(
             passwords.validate_password(password), self._conf.identity.bcrypt_rounds)
         with self._db.session() as session:
             row = load_row(session, models.User, 'User', 'user_id', user_id)
+            if default_project_id is not None:
+                row.default_project_id = load_row(session, models.Project, 'Project',
+                                                  'default_project_id', default_project_id).id
             if password_hash is not None:
                 row.password_hash = password_hash
             if enabled is not None:

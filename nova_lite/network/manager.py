@@ -17,7 +17,7 @@ from oslo_config import cfg
 from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception
+from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.network import access, ipam, ports, validators, views
@@ -41,16 +41,20 @@ class NetworkManager(ports.PortMethods):
 
     def create_network(self, ctx: nl_context.RequestContext, name: str = '',
                        admin_state_up: bool = True, shared: bool = False,
-                       mtu: int = 1500) -> dict[str, Any]:
-        """A network of the caller's project. Only an admin may make it shared."""
+                       mtu: int = 1500, *, project_id: str | None = None) -> dict[str, Any]:
+        """A network of the caller's project (or, for an admin, of ``project_id``).
+
+        Only an admin may make it shared.
+        """
         validators.string('name', name)
         validators.boolean('admin_state_up', admin_state_up)
         validators.boolean('shared', shared)
         validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
+        owner = ports.owner_project(ctx, project_id)
         if shared and not access.is_admin(ctx):
             raise exception.Forbidden("Only an admin may create a network with 'shared' true.")
         with self.db.session() as session:
-            row = models.Network(name=name, project_id=ctx.project_id,
+            row = models.Network(name=name, project_id=owner,
                                  admin_state_up=admin_state_up, shared=shared, mtu=mtu,
                                  status='ACTIVE')
             session.add(row)
@@ -76,6 +80,41 @@ class NetworkManager(ports.PortMethods):
             rows = session.scalars(statement).all()
             subnet_ids = _subnet_ids(session, [row.id for row in rows])
             return [views.network_dict(row, subnet_ids[row.id]) for row in rows]
+
+    def update_network(self, ctx: nl_context.RequestContext, network_id: str, *,
+                       name: str | None = None, admin_state_up: bool | None = None,
+                       mtu: int | None = None, shared: bool | None = None) -> dict[str, Any]:
+        """Change the given attributes (None leaves one as it is); for the owner.
+
+        Only an admin may change ``shared``; unsharing a network on which other
+        projects have ports is a 409.
+        """
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes['name'] = validators.string('name', name)
+        if admin_state_up is not None:
+            changes['admin_state_up'] = validators.boolean('admin_state_up', admin_state_up)
+        if mtu is not None:
+            changes['mtu'] = validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
+        if shared is not None:
+            changes['shared'] = validators.boolean('shared', shared)
+            if not access.is_admin(ctx):
+                raise exception.Forbidden("Only an admin may change 'shared'.")
+        with self.db.session() as session:
+            network = access.get_network(session, ctx, network_id, lock='update')
+            access.require_network_owner(ctx, network, 'change it')
+            if changes.get('shared') is False and network.shared:
+                foreign = session.scalar(sa.select(sa.func.count()).where(
+                    models.Port.network_id == network.id,
+                    models.Port.project_id != network.project_id))
+                if foreign:
+                    raise exception.Conflict(
+                        reason=f'network {network.id} has {foreign} port(s) of other '
+                               'projects; it must stay shared')
+            for field, value in changes.items():
+                setattr(network, field, value)
+            session.flush()
+            return views.network_dict(network, _subnet_ids(session, [network.id])[network.id])
 
     def delete_network(self, ctx: nl_context.RequestContext, network_id: str) -> None:
         """Delete a network with its subnets and every port not owned by an instance.
@@ -173,6 +212,45 @@ class NetworkManager(ports.PortMethods):
             rows = session.scalars(statement).all()
             pools = _pools(session, [row.id for row in rows])
             return [views.subnet_dict(row, pools[row.id]) for row in rows]
+
+    def update_subnet(self, ctx: nl_context.RequestContext, subnet_id: str, *,
+                      name: str | None = None, enable_dhcp: bool | None = None,
+                      dns_nameservers: list[str] | None = None,
+                      allocation_pools: list[dict[str, str]] | None = None
+                      ) -> dict[str, Any]:
+        """Change the given attributes (None leaves one as it is); for the network's owner.
+
+        New ``allocation_pools`` must fit the subnet and miss its gateway; addresses
+        already allocated outside them stay allocated (as in neutron).
+        """
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes['name'] = validators.string('name', name)
+        if enable_dhcp is not None:
+            changes['enable_dhcp'] = validators.boolean('enable_dhcp', enable_dhcp)
+        if dns_nameservers is not None:
+            changes['dns_nameservers'] = _nameservers(dns_nameservers)
+        with self.db.session() as session:
+            subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
+            network = session.get_one(models.Network, subnet.network_id)
+            access.require_network_owner(ctx, network, 'change its subnets')
+            pools = None
+            if allocation_pools is not None:
+                gateway = (ipaddress.ip_address(subnet.gateway_ip) if subnet.gateway_ip
+                           else None)
+                pools = ipam.validate_pools(allocation_pools, ipam.parse_network(subnet.cidr),
+                                            gateway)
+            for field, value in changes.items():
+                setattr(subnet, field, value)
+            if pools is not None:
+                subnet.updated_at = timeutils.utcnow()
+                session.execute(sa.delete(models.AllocationPool).where(
+                    models.AllocationPool.subnet_id == subnet.id))
+                session.add_all(models.AllocationPool(subnet_id=subnet.id, first_ip=str(first),
+                                                      last_ip=str(last))
+                                for first, last in pools)
+            session.flush()
+            return views.subnet_dict(subnet, _pools(session, [subnet.id])[subnet.id])
 
     def delete_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> None:
         """Delete a subnet; a 409 while any of its addresses is allocated to a port."""

@@ -45,8 +45,10 @@ class PortMethods:
                     fixed_ips: list[dict[str, str]] | None = None,
                     mac_address: str | None = None, device_id: str = '',
                     device_owner: str = '', binding_host_id: str = '',
-                    admin_state_up: bool = True) -> dict[str, Any]:
-        """A port of the caller's project on a network it can see.
+                    admin_state_up: bool = True, *,
+                    project_id: str | None = None) -> dict[str, Any]:
+        """A port of the caller's project (or, for an admin, of ``project_id``) on a
+        network it can see.
 
         ``fixed_ips`` None gives the port one free address of the network's first
         IPv4 subnet that has one (IPv6 subnets only if there is no IPv4 subnet);
@@ -65,6 +67,7 @@ class PortMethods:
             else None
         entries = (None if fixed_ips is None else
                    validators.list_of_dicts('fixed_ips', fixed_ips, _FIXED_IP_KEYS))
+        owner = owner_project(ctx, project_id)
         with self.db.session() as session:
             # Shared row locks (PostgreSQL): a concurrent delete of the network or
             # of a subnet waits for this port, while other ports go ahead in parallel.
@@ -74,7 +77,7 @@ class PortMethods:
                 .order_by(models.Subnet.created_at, models.Subnet.id)
                 .with_for_update(read=True)).all()
             requests = None if entries is None else _resolve(entries, subnets)
-            port_id = self._insert_port(session, ctx, network.id, mac,
+            port_id = self._insert_port(session, owner, network.id, mac,
                                         name=name, device_id=device_id,
                                         device_owner=device_owner,
                                         binding_host_id=binding_host_id,
@@ -149,7 +152,7 @@ class PortMethods:
 
     # -- helpers ------------------------------------------------------------------
 
-    def _insert_port(self, session: orm.Session, ctx: nl_context.RequestContext,
+    def _insert_port(self, session: orm.Session, project_id: str | None,
                      network_id: str, mac: str | None, **fields: Any) -> str:
         """Insert the port row under a MAC unique on the network; returns its id."""
         port_id = models_base.new_uuid()
@@ -159,7 +162,7 @@ class PortMethods:
             try:
                 with session.begin_nested():
                     session.execute(sa.insert(models.Port).values(
-                        id=port_id, network_id=network_id, project_id=ctx.project_id,
+                        id=port_id, network_id=network_id, project_id=project_id,
                         mac_address=candidate, status='DOWN', **fields))
                 return port_id
             except sa_exc.IntegrityError:
@@ -195,6 +198,19 @@ class PortMethods:
         if candidates:
             raise exception.IpAddressExhausted(network_id=network_id)
         return []
+
+
+def owner_project(ctx: nl_context.RequestContext, project_id: Any) -> str | None:
+    """The project a new resource belongs to: the caller's, or another one that an
+    admin names."""
+    if project_id is None or project_id == ctx.project_id:
+        return ctx.project_id
+    validators.string('project_id', project_id, max_length=64)
+    if not project_id:
+        raise exception.InvalidInput(field='project_id', reason='must not be empty')
+    if not access.is_admin(ctx):
+        raise exception.Forbidden('Only an admin may create resources for another project.')
+    return project_id
 
 
 def _resolve(entries: list[dict[str, Any]],

@@ -16,9 +16,10 @@ from oslo_config import cfg
 from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, timeutils
+from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
+from nova_lite.volume import views
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ STATUSES = ('creating', 'available', 'reserved', 'attaching', 'in-use', 'deletin
             'error', 'error_deleting')
 DELETABLE = ('available', 'error', 'error_deleting')
 ATTACHED_STATUSES = ('reserved', 'attaching', 'in-use')
+UPDATABLE = ('name', 'description', 'metadata')
 _MAX_STR = 255
 
 Volume = models.Volume
@@ -84,42 +86,6 @@ def _write(session: orm.Session, statement: sa.Executable) -> int:
     """Run an UPDATE/DELETE as plain SQL (no ORM sync); return the rows it matched."""
     result = session.execute(statement.execution_options(synchronize_session=False))
     return cast(sa.CursorResult[Any], result).rowcount
-
-
-def format_attachment(row: models.VolumeAttachment) -> dict[str, Any]:
-    """An attachment record as the boot flow and the attachments API use it."""
-    return {'id': row.id, 'volume_id': row.volume_id, 'instance_id': row.instance_id,
-            'attach_status': row.attach_status, 'attached_host': row.attached_host,
-            'mountpoint': row.mountpoint,
-            'connection_info': dict(row.connection_info) if row.connection_info else None,
-            'created_at': timeutils.isotime(row.created_at),
-            'updated_at': timeutils.isotime(row.updated_at)}
-
-
-def format_volume(row: models.Volume,
-                  attachments: list[models.VolumeAttachment]) -> dict[str, Any]:
-    """A volume shaped like cinder's v3 volume body (booleans-as-strings included)."""
-    return {
-        'id': row.id, 'name': row.name, 'description': row.description,
-        'status': row.status, 'size': row.size,
-        'attachments': [
-            {'id': row.id, 'attachment_id': att.id, 'volume_id': row.id,
-             'server_id': att.instance_id, 'host_name': att.attached_host,
-             'device': att.mountpoint,
-             'attached_at': timeutils.isotime(att.updated_at or att.created_at)}
-            for att in attachments if att.attach_status == 'attached'],
-        'metadata': dict(row.volume_metadata or {}),
-        'volume_type': row.volume_type,
-        'bootable': 'true' if row.bootable else 'false',
-        'availability_zone': row.availability_zone,
-        'created_at': timeutils.isotime(row.created_at),
-        'updated_at': timeutils.isotime(row.updated_at),
-        'user_id': row.user_id,
-        'os-vol-tenant-attr:tenant_id': row.project_id,
-        'encrypted': False, 'multiattach': False, 'links': [],
-        'snapshot_id': None, 'source_volid': None, 'consistencygroup_id': None,
-        'replication_status': None,
-    }
 
 
 class VolumeManager:
@@ -224,7 +190,7 @@ class VolumeManager:
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = self._load_volume(session, ctx, volume_id)
-            return format_volume(row, self._attachments_of(session, [row.id])[row.id])
+            return views.format_volume(row, self._attachments_of(session, [row.id])[row.id])
 
     def list_volumes(self, ctx: nl_context.RequestContext, name: str | None = None,
                      status: str | None = None) -> list[dict[str, Any]]:
@@ -239,7 +205,35 @@ class VolumeManager:
         with self.db.reader() as session:
             rows = list(session.scalars(query.order_by(Volume.created_at, Volume.id)))
             attachments = self._attachments_of(session, [row.id for row in rows])
-            return [format_volume(row, attachments[row.id]) for row in rows]
+            return [views.format_volume(row, attachments[row.id]) for row in rows]
+
+    def update_volume(self, ctx: nl_context.RequestContext, volume_id: str,
+                      changes: dict[str, Any], *, merge_metadata: bool = False,
+                      delete_metadata_key: str | None = None) -> dict[str, Any]:
+        """Set a volume's name, description and/or metadata (replaced, or merged into
+        the current keys); or remove one metadata key (NotFound if it is absent)."""
+        if not isinstance(changes, dict):
+            raise exception.InvalidInput(field='volume', reason='must be an object')
+        unknown = sorted(set(changes) - set(UPDATABLE))
+        if unknown:
+            raise exception.InvalidInput(field=str(unknown[0]), reason='cannot be changed')
+        values = {field: _optional_str(field, changes[field])
+                  for field in ('name', 'description') if field in changes}
+        metadata = _checked_metadata(changes['metadata']) if 'metadata' in changes else None
+        with self.db.session() as session:
+            row = self._load_volume(session, ctx, volume_id)
+            current = dict(row.volume_metadata or {})
+            if delete_metadata_key is not None:
+                if current.pop(delete_metadata_key, None) is None:
+                    raise exception.NotFound(resource='Metadata key', id=delete_metadata_key)
+                metadata = current
+            elif metadata is not None and merge_metadata:
+                metadata = {**current, **metadata}
+            if metadata is not None:
+                values['volume_metadata'] = metadata
+            for key, value in values.items():
+                setattr(row, key, value)
+        return self.get_volume(ctx, row.id)
 
     def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
         """Delete an available (or failed) volume and its backend storage."""
@@ -284,14 +278,14 @@ class VolumeManager:
             volume = self._load_volume(session, ctx, volume_id)
             existing = self._attachment_for(session, volume.id, instance_id)
             if existing is not None:
-                return format_attachment(existing)
+                return views.format_attachment(existing)
             won = volume.status == 'available' and _write(session, sa.update(Volume).where(
                 Volume.id == volume.id, Volume.status == 'available').values(status='reserved'))
             if not won:
                 # A concurrent call for this same instance may have won the race.
                 existing = self._attachment_for(session, volume.id, instance_id)
                 if existing is not None:
-                    return format_attachment(existing)
+                    return views.format_attachment(existing)
                 raise exception.InvalidState(
                     resource='Volume', id=volume.id, action='reserve', needed='available',
                     state=volume.status if volume.status != 'available' else 'reserved')
@@ -303,7 +297,7 @@ class VolumeManager:
             except sa.exc.IntegrityError as exc:
                 raise exception.Conflict(
                     reason=f'volume {volume.id} is already attached to {instance_id}') from exc
-            return format_attachment(attachment)
+            return views.format_attachment(attachment)
 
     def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
                       mountpoint: str) -> dict[str, Any]:
@@ -415,4 +409,4 @@ class VolumeManager:
             query = query.where(Attachment.volume_id == _uuid_field('volume_id', volume_id))
         with self.db.reader() as session:
             rows = session.scalars(query.order_by(Attachment.created_at, Attachment.id))
-            return [format_attachment(row) for row in rows]
+            return [views.format_attachment(row) for row in rows]

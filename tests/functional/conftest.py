@@ -95,6 +95,19 @@ MakeEnv = Callable[..., CloudEnv]
 
 
 @pytest.fixture
+def image_file_factory(tmp_path) -> Callable[[], str]:
+    """Makes a small qcow2 disk image file with qemu-img."""
+    import subprocess
+
+    def _make() -> str:
+        path = str(tmp_path / f'disk-{uuid.uuid4().hex[:6]}.qcow2')
+        subprocess.run(['qemu-img', 'create', '-q', '-f', 'qcow2', path, '64M'], check=True)
+        return path
+
+    return _make
+
+
+@pytest.fixture
 def make_env(conf: cfg.ConfigOpts) -> Iterator[MakeEnv]:
     """Build a started cloud; hosts, virt driver and faults are the test's to choose."""
     clouds: list[embedded.EmbeddedCloud] = []

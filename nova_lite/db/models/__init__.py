@@ -3,7 +3,14 @@
 Importing this package registers every table on :data:`base.Base.metadata`.
 """
 
-from nova_lite.db.models import compute, identity, image, network, volume  # noqa: F401
+from nova_lite.db.models import (  # noqa: F401
+    compute,
+    flow,
+    identity,
+    image,
+    network,
+    volume,
+)
 from nova_lite.db.models.base import Base
 
 __all__ = ['Base']

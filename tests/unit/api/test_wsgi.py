@@ -117,3 +117,8 @@ def test_fault_styles(fault, check):
     response = _call(router, '/x')
     assert response.status_int == 404 and check(response)
     json.dumps(response.text)
+
+
+def test_path_that_is_not_utf8_is_404_not_500():
+    req = webob.Request.blank('/things/%ff')
+    assert req.get_response(_app()).status_int == 404

@@ -14,6 +14,7 @@ from nova_lite import conf as nl_conf
 from nova_lite.cmd import manage
 from nova_lite.common import exception
 from nova_lite.db import api as db_api
+from nova_lite.db import migration
 from nova_lite.db.models import identity as identity_models
 from nova_lite.identity import manager as identity_manager
 
@@ -80,15 +81,15 @@ def test_db_sync_then_version(conf_file: str, capsys: pytest.CaptureFixture[str]
     assert _last_line(capsys) == 'empty'
 
     assert _manage(conf_file, 'db', 'sync') == 0
-    assert _last_line(capsys) == 'database at revision 0001'
+    assert _last_line(capsys) == f'database at revision {migration.head_revision()}'
 
     assert _manage(conf_file, 'db', 'version') == 0
-    assert _last_line(capsys) == '0001'
+    assert _last_line(capsys) == migration.head_revision()
 
     # A second sync is a no-op at the same revision.
     assert _manage(conf_file, 'db', 'sync') == 0
     assert _manage(conf_file, 'db', 'version') == 0
-    assert _last_line(capsys) == '0001'
+    assert _last_line(capsys) == migration.head_revision()
 
 
 def test_db_without_subcommand_is_usage_error(conf_file: str,

@@ -1,0 +1,122 @@
+"""The five REST applications, each with its port, public URL and token check.
+
+The identity API checks its own tokens (:class:`~nova_lite.api.auth.LocalTokenAuth`);
+the compute, image, network and block storage APIs sit behind keystonemiddleware,
+which validates each token with the identity API over HTTP as the nova_lite
+service user. :func:`configure_keystone_authtoken` registers
+``[keystone_authtoken]`` on our ConfigOpts and points its defaults at our own
+identity API, so a one-machine configuration only sets the service user's
+password (the one given to ``nova-lite-manage bootstrap --service-password``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable
+
+from keystoneauth1 import loading as ks_loading
+from keystonemiddleware import auth_token
+from oslo_config import cfg
+
+from nova_lite.api import auth as api_auth
+from nova_lite.api import services as api_services
+from nova_lite.identity import catalog
+
+AUTHTOKEN_GROUP = 'keystone_authtoken'
+SERVICE_USER = 'nova_lite'
+SERVICE_PROJECT = 'service'
+SERVICE_DOMAIN_ID = 'default'
+
+WSGIApp = api_auth.WSGIApp
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiSpec:
+    """One REST API: its name, package, port option and catalog service type."""
+
+    name: str
+    package: str
+    port_option: str
+    service_type: str
+
+
+APIS: tuple[ApiSpec, ...] = (
+    ApiSpec('identity', 'nova_lite.identity.rest', 'identity_port', 'identity'),
+    ApiSpec('compute', 'nova_lite.compute.rest', 'compute_port', 'compute'),
+    ApiSpec('image', 'nova_lite.image.rest', 'image_port', 'image'),
+    ApiSpec('network', 'nova_lite.network.rest', 'network_port', 'network'),
+    ApiSpec('volume', 'nova_lite.volume.rest', 'volume_port', 'block-storage'),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class BuiltApp:
+    name: str
+    app: WSGIApp
+    port: int
+    public_url: str
+
+
+def public_url(conf: cfg.ConfigOpts, spec: ApiSpec) -> str:
+    """The API's public root URL: ``[identity] public_base_url`` with its port."""
+    return catalog.endpoint_url(conf.identity.public_base_url,
+                                getattr(conf.api, spec.port_option), '')
+
+
+def identity_url(conf: cfg.ConfigOpts) -> str:
+    return public_url(conf, APIS[0])
+
+
+def configure_keystone_authtoken(conf: cfg.ConfigOpts) -> None:
+    """Register ``[keystone_authtoken]`` (and the auth plugin's options) with our defaults.
+
+    Idempotent. Defaults: password auth as user ``nova_lite`` of project
+    ``service`` (Default domain) against this cloud's identity API, public
+    interface, service tokens must carry a service role.
+    """
+    for group, opts in auth_token.list_opts():
+        conf.register_opts(opts, group=group)
+    identity = identity_url(conf)
+    conf.set_default('auth_type', 'password', group=AUTHTOKEN_GROUP)
+    conf.set_default('www_authenticate_uri', identity, group=AUTHTOKEN_GROUP)
+    conf.set_default('interface', 'public', group=AUTHTOKEN_GROUP)
+    conf.set_default('region_name', conf.identity.region_id, group=AUTHTOKEN_GROUP)
+    conf.set_default('service_token_roles_required', True, group=AUTHTOKEN_GROUP)
+    conf.set_default('http_connect_timeout', 30, group=AUTHTOKEN_GROUP)
+    plugin = conf[AUTHTOKEN_GROUP].auth_type
+    if not plugin:
+        return
+    loader = ks_loading.get_plugin_loader(plugin)
+    conf.register_opts(ks_loading.get_auth_plugin_conf_options(loader), group=AUTHTOKEN_GROUP)
+    defaults = {'auth_url': f'{identity}/v3', 'username': SERVICE_USER,
+                'user_domain_id': SERVICE_DOMAIN_ID, 'project_name': SERVICE_PROJECT,
+                'project_domain_id': SERVICE_DOMAIN_ID}
+    known = {opt.dest for opt in ks_loading.get_auth_plugin_conf_options(loader)}
+    for name, value in defaults.items():
+        if name in known:
+            conf.set_default(name, value, group=AUTHTOKEN_GROUP)
+
+
+def keystone_auth(conf: cfg.ConfigOpts) -> Callable[[WSGIApp], WSGIApp]:
+    configure_keystone_authtoken(conf)
+    return lambda app: api_auth.with_keystone_auth(app, conf)
+
+
+def build_apps(conf: cfg.ConfigOpts, services: api_services.ApiServices, *,
+               auth: Callable[[WSGIApp], WSGIApp] | None = None) -> list[BuiltApp]:
+    """The five APIs. ``auth`` wraps the four service APIs (default: keystonemiddleware);
+    the identity API always checks its tokens itself."""
+    service_auth = auth or keystone_auth(conf)
+
+    def identity_auth(app: WSGIApp) -> WSGIApp:
+        return api_auth.LocalTokenAuth(app, services.identity.validate_token)
+
+    built = []
+    for spec in APIS:
+        make_app = importlib.import_module(spec.package).make_app
+        url = public_url(conf, spec)
+        wrap = identity_auth if spec.name == 'identity' else service_auth
+        built.append(BuiltApp(spec.name, make_app(conf, services, wrap, url),
+                              getattr(conf.api, spec.port_option), url))
+    return built

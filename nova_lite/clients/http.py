@@ -1,0 +1,226 @@
+"""Service clients over HTTP: the image, network and block storage REST APIs.
+
+Same methods and return shapes as :mod:`nova_lite.clients.local`, so the boot
+flow's tasks run unchanged over either. Each call goes to the endpoint of the
+caller's token catalog (``public`` interface) with the caller's own token
+(keystoneauth's :class:`AccessInfoPlugin` over the validated token), and the
+service API checks that token with the identity API (keystonemiddleware) as it
+would for any client. HTTP errors come back as nova_lite errors (404 NotFound,
+409 Conflict, 400 InvalidInput, 401 NotAuthorized, 403 Forbidden), so the
+flow's reverts and retries behave the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+import requests
+from keystoneauth1 import adapter as ks_adapter
+from keystoneauth1 import exceptions as ks_exceptions
+from keystoneauth1 import session as ks_session
+
+from nova_lite.clients import http_auth
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception, steps
+
+DOWNLOAD_CHUNK_SIZE = 64 * 1024
+VOLUME_MICROVERSION = 'volume latest'  # the attachments API needs 3.27 or later
+
+
+def new_session(timeout: float = 60.0) -> ks_session.Session:
+    return ks_session.Session(timeout=timeout, user_agent='nova_lite')
+
+
+class _RestClient:
+    service_type = ''
+    service_name = ''
+    token_check_step = ''
+    default_headers: dict[str, str] = {}
+
+    def __init__(self, validate: http_auth.TokenValidator, *,
+                 session: ks_session.Session | None = None, report_steps: bool = True,
+                 access_cache: http_auth.AccessCache | None = None) -> None:
+        self._session = session or new_session()
+        self._access = access_cache or http_auth.AccessCache(validate)
+        self._report_steps = report_steps
+
+    def _adapter(self, ctx: nl_context.RequestContext) -> ks_adapter.Adapter:
+        if not ctx.auth_token:
+            raise exception.NotAuthorized()
+        return ks_adapter.Adapter(self._session, auth=self._access.plugin(ctx.auth_token),
+                                  service_type=self.service_type, interface='public')
+
+    def endpoint(self, ctx: nl_context.RequestContext) -> str:
+        url = self._adapter(ctx).get_endpoint()
+        if not url:
+            raise exception.NotFound(resource='Endpoint', id=self.service_type)
+        return str(url).rstrip('/')
+
+    def _request(self, ctx: nl_context.RequestContext, method: str, path: str,
+                 **kwargs: Any) -> requests.Response:
+        headers = {**self.default_headers, **kwargs.pop('headers', {})}
+        try:
+            response = self._adapter(ctx).request(path, method, raise_exc=False,
+                                                  headers=headers, **kwargs)
+        except ks_exceptions.EndpointNotFound as exc:
+            raise exception.NotFound(f'No public {self.service_type} endpoint in the '
+                                     'catalog.', resource='Endpoint',
+                                     id=self.service_type) from exc
+        except ks_exceptions.ClientException as exc:
+            raise exception.NovaLiteError(
+                f'{self.service_name} API unreachable: {exc}') from exc
+        if response.status_code == 401:
+            self._access.forget(ctx.auth_token or '')
+        elif self._report_steps:
+            info = self._access.access(ctx.auth_token or '')
+            steps.report(self.token_check_step, steps.Carrier.REST,
+                         f'{self.service_name} API checked the token with identity: user '
+                         f'{info.username}, project {info.project_name}')
+        http_auth.raise_for_status(response)
+        return response
+
+    def _json(self, ctx: nl_context.RequestContext, method: str, path: str,
+              **kwargs: Any) -> Any:
+        response = self._request(ctx, method, path, **kwargs)
+        return response.json() if response.content else None
+
+
+class ImageClient(_RestClient):
+    service_type = 'image'
+    service_name = 'image'
+    token_check_step = '21'
+
+    def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
+        return self._json(ctx, 'GET', f'/v2/images/{image_id}')
+
+    def get_location(self, ctx: nl_context.RequestContext, image_id: str) -> str:
+        """The URL of an active image's data (InvalidState before it is active)."""
+        image = self.get_image(ctx, image_id)
+        if image.get('status') != 'active':
+            raise exception.InvalidState(resource='Image', id=image_id,
+                                         state=image.get('status'),
+                                         action='reading its data', needed='active')
+        return f'{self.endpoint(ctx)}/v2/images/{image["id"]}/file'
+
+    def download_image(self, ctx: nl_context.RequestContext,
+                       image_id: str) -> Iterator[bytes]:
+        """Stream the bytes; ImageCorrupt after the last chunk if size or sha512 differ."""
+        image = self.get_image(ctx, image_id)
+        if image.get('status') != 'active':
+            raise exception.InvalidState(resource='Image', id=image_id,
+                                         state=image.get('status'), action='download',
+                                         needed='active')
+        response = self._request(ctx, 'GET', f'/v2/images/{image_id}/file', stream=True)
+        return _verified(image, response)
+
+
+def _verified(image: dict[str, Any], response: requests.Response) -> Iterator[bytes]:
+    expected_hash = image.get('os_hash_value')
+    hasher = hashlib.sha512() if expected_hash else None
+    size = 0
+    try:
+        for chunk in response.iter_content(DOWNLOAD_CHUNK_SIZE):
+            if not chunk:
+                continue
+            size += len(chunk)
+            if hasher is not None:
+                hasher.update(chunk)
+            yield chunk
+    except requests.RequestException as exc:
+        raise exception.ImageCorrupt(image_id=image['id'],
+                                     reason=f'the download broke off: {exc}') from exc
+    finally:
+        response.close()
+    if isinstance(image.get('size'), int) and image['size'] != size:
+        raise exception.ImageCorrupt(image_id=image['id'],
+                                     reason=f'received {size} bytes, expected {image["size"]}')
+    if hasher is not None and hasher.hexdigest() != str(expected_hash).lower():
+        raise exception.ImageCorrupt(image_id=image['id'],
+                                     reason='sha512 of the data does not match os_hash_value')
+
+
+class NetworkClient(_RestClient):
+    service_type = 'network'
+    service_name = 'network'
+    token_check_step = '24'
+
+    @staticmethod
+    def _port_body(fields: dict[str, Any]) -> dict[str, Any]:
+        body = {key: value for key, value in fields.items() if value is not None}
+        if 'binding_host_id' in body:
+            body['binding:host_id'] = body.pop('binding_host_id')
+        return {'port': body}
+
+    def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:
+        return self._json(ctx, 'GET', f'/v2.0/networks/{network_id}')['network']
+
+    def list_networks(self, ctx: nl_context.RequestContext) -> list[dict[str, Any]]:
+        return self._json(ctx, 'GET', '/v2.0/networks')['networks']
+
+    def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> dict[str, Any]:
+        return self._json(ctx, 'GET', f'/v2.0/ports/{port_id}')['port']
+
+    def list_ports(self, ctx: nl_context.RequestContext, **filters: Any) -> list[dict[str, Any]]:
+        params = {key: value for key, value in filters.items() if value is not None}
+        return self._json(ctx, 'GET', '/v2.0/ports', params=params)['ports']
+
+    def create_port(self, ctx: nl_context.RequestContext, **fields: Any) -> dict[str, Any]:
+        return self._json(ctx, 'POST', '/v2.0/ports', json=self._port_body(fields))['port']
+
+    def update_port(self, ctx: nl_context.RequestContext, port_id: str,
+                    **changes: Any) -> dict[str, Any]:
+        return self._json(ctx, 'PUT', f'/v2.0/ports/{port_id}',
+                          json=self._port_body(changes))['port']
+
+    def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
+        self._request(ctx, 'DELETE', f'/v2.0/ports/{port_id}')
+
+
+def _attachment(body: dict[str, Any]) -> dict[str, Any]:
+    """A cinder attachment body in the shape the volume manager returns."""
+    return {'id': body['id'], 'volume_id': body.get('volume_id'),
+            'instance_id': body.get('instance_id', body.get('instance')),
+            'attach_status': body.get('attach_status', body.get('status')),
+            'attached_host': body.get('attached_host'), 'mountpoint': body.get('mountpoint'),
+            'connection_info': body.get('connection_info')}
+
+
+class VolumeClient(_RestClient):
+    service_type = 'block-storage'
+    service_name = 'block storage'
+    token_check_step = '27'
+    default_headers = {'OpenStack-API-Version': VOLUME_MICROVERSION}
+
+    def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
+        return self._json(ctx, 'GET', f'/volumes/{volume_id}')['volume']
+
+    def reserve_volume(self, ctx: nl_context.RequestContext, volume_id: str,
+                       instance_id: str) -> dict[str, Any]:
+        body = {'attachment': {'volume_uuid': volume_id, 'instance_uuid': instance_id}}
+        return _attachment(self._json(ctx, 'POST', '/attachments', json=body)['attachment'])
+
+    def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
+                      mountpoint: str) -> dict[str, Any]:
+        """Export the reserved volume to ``host``; returns its connection info."""
+        body = {'attachment': {'connector': {'host': host, 'mountpoint': mountpoint}}}
+        attachment = self._json(ctx, 'PUT', f'/attachments/{attachment_id}',
+                                json=body)['attachment']
+        info = attachment.get('connection_info')
+        if not isinstance(info, dict):
+            raise exception.NovaLiteError(
+                f'attachment {attachment_id} came back without connection info')
+        return info
+
+    def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
+        try:
+            self._request(ctx, 'DELETE', f'/attachments/{attachment_id}')
+        except exception.NotFound:
+            pass
+
+    def list_attachments(self, ctx: nl_context.RequestContext,
+                         **filters: Any) -> list[dict[str, Any]]:
+        params = {key: value for key, value in filters.items() if value is not None}
+        body = self._json(ctx, 'GET', '/attachments', params=params)
+        return [_attachment(item) for item in body['attachments']]

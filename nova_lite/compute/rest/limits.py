@@ -1,0 +1,50 @@
+"""``/limits`` (no quotas: every maximum is -1, with the project's usage) and
+``/os-keypairs`` (key pairs are not supported: an empty list)."""
+
+from __future__ import annotations
+
+import webob
+
+from nova_lite.api import wsgi
+from nova_lite.common import exception
+from nova_lite.compute.rest import base, policies
+
+_UNLIMITED = ('maxTotalInstances', 'maxTotalCores', 'maxTotalRAMSize', 'maxTotalKeypairs',
+              'maxServerGroups', 'maxServerGroupMembers', 'maxSecurityGroups',
+              'maxSecurityGroupRules', 'maxTotalFloatingIps')
+
+
+class LimitsHandler:
+    def __init__(self, rest: base.ComputeRest) -> None:
+        self._rest = rest
+
+    def limits(self, req: wsgi.Request) -> webob.Response:
+        ctx = req.context
+        self._rest.authorize(ctx, policies.LIMITS)
+        servers = self._rest.services.compute_api.list_servers(ctx)
+        flavors = [s['build_request'].get('request_spec', {}).get('flavor', {})
+                   for s in servers]
+        absolute = {name: -1 for name in _UNLIMITED}
+        absolute.update({
+            'maxServerMeta': 128, 'maxImageMeta': 128, 'maxPersonality': 5,
+            'maxPersonalitySize': 10240,
+            'totalInstancesUsed': len(servers),
+            'totalCoresUsed': sum(f.get('vcpus', 0) for f in flavors),
+            'totalRAMUsed': sum(f.get('memory_mb', 0) for f in flavors),
+            'totalFloatingIpsUsed': 0, 'totalSecurityGroupsUsed': 0,
+            'totalServerGroupsUsed': 0,
+        })
+        return wsgi.json_response(200, {'limits': {'absolute': absolute, 'rate': []}})
+
+    def keypairs(self, req: wsgi.Request) -> webob.Response:
+        _ = req.context
+        return wsgi.json_response(200, {'keypairs': []})
+
+    def create_keypair(self, req: wsgi.Request) -> webob.Response:
+        _ = req.context
+        raise exception.InvalidInput(field='keypair',
+                                     reason='key pairs are not supported by nova_lite')
+
+    def keypair(self, req: wsgi.Request, keypair_name: str) -> webob.Response:
+        _ = req.context
+        raise exception.NotFound(resource='Keypair', id=keypair_name)

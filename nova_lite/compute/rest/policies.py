@@ -1,0 +1,70 @@
+"""The compute API's policy rules (nova's rule names, nova_lite's default roles).
+
+Servers: a project member creates, changes and deletes its project's servers,
+a reader looks at them; flavors are read by anyone with a token and managed
+by admins; hypervisors, other projects' servers and host attributes are for
+admins.
+"""
+
+from __future__ import annotations
+
+from oslo_policy import policy
+
+from nova_lite.api import policy as base
+
+ANY = '@'
+
+SERVERS_CREATE = 'os_compute_api:servers:create'
+SERVERS_INDEX = 'os_compute_api:servers:index'
+SERVERS_ALL_TENANTS = 'os_compute_api:servers:index:get_all_tenants'
+SERVERS_SHOW = 'os_compute_api:servers:show'
+SERVERS_DELETE = 'os_compute_api:servers:delete'
+SERVERS_HOST_ATTRIBUTES = 'os_compute_api:os-extended-server-attributes'
+SERVERS_STOP = 'os_compute_api:servers:stop'
+SERVERS_START = 'os_compute_api:servers:start'
+SERVERS_REBOOT = 'os_compute_api:servers:reboot'
+CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
+FLAVORS_READ = 'os_compute_api:os-flavor-manage:read'
+FLAVORS_CREATE = 'os_compute_api:os-flavor-manage:create'
+FLAVORS_DELETE = 'os_compute_api:os-flavor-manage:delete'
+FLAVOR_ACCESS = 'os_compute_api:os-flavor-access'
+HYPERVISORS = 'os_compute_api:os-hypervisors:list'
+LIMITS = 'os_compute_api:limits'
+
+
+def _rule(name: str, check: str, description: str, method: str,
+          path: str) -> policy.DocumentedRuleDefault:
+    return policy.DocumentedRuleDefault(name, check, description,
+                                        [{'method': method, 'path': path}])
+
+
+def list_rules() -> list[policy.RuleDefault]:
+    return [
+        _rule(SERVERS_CREATE, base.PROJECT_MEMBER, 'Create a server.', 'POST', '/servers'),
+        _rule(SERVERS_INDEX, base.PROJECT_READER, "List the project's servers.", 'GET',
+              '/servers'),
+        _rule(SERVERS_ALL_TENANTS, base.ADMIN, "List every project's servers.", 'GET',
+              '/servers?all_tenants=1'),
+        _rule(SERVERS_SHOW, base.PROJECT_READER, 'Show a server.', 'GET',
+              '/servers/{server_id}'),
+        _rule(SERVERS_DELETE, base.PROJECT_MEMBER, 'Delete a server.', 'DELETE',
+              '/servers/{server_id}'),
+        _rule(SERVERS_HOST_ATTRIBUTES, base.ADMIN, "Show a server's host (OS-EXT-SRV-ATTR).",
+              'GET', '/servers/{server_id}'),
+        _rule(SERVERS_STOP, base.PROJECT_MEMBER, 'Stop a server (os-stop).', 'POST',
+              '/servers/{server_id}/action'),
+        _rule(SERVERS_START, base.PROJECT_MEMBER, 'Start a server (os-start).', 'POST',
+              '/servers/{server_id}/action'),
+        _rule(SERVERS_REBOOT, base.PROJECT_MEMBER, 'Reboot a server.', 'POST',
+              '/servers/{server_id}/action'),
+        _rule(CONSOLE_OUTPUT, base.PROJECT_MEMBER, "Read a server's console log.", 'POST',
+              '/servers/{server_id}/action'),
+        _rule(FLAVORS_READ, ANY, 'List and show flavors.', 'GET', '/flavors'),
+        _rule(FLAVORS_CREATE, base.ADMIN, 'Create a flavor.', 'POST', '/flavors'),
+        _rule(FLAVORS_DELETE, base.ADMIN, 'Delete a flavor.', 'DELETE',
+              '/flavors/{flavor_id}'),
+        _rule(FLAVOR_ACCESS, base.ADMIN, 'List the projects a private flavor is for.',
+              'GET', '/flavors/{flavor_id}/os-flavor-access'),
+        _rule(HYPERVISORS, base.ADMIN, 'List the compute hosts.', 'GET', '/os-hypervisors'),
+        _rule(LIMITS, ANY, "Show the project's limits and usage.", 'GET', '/limits'),
+    ]

@@ -1,0 +1,129 @@
+"""``/servers``: boot, list, show and delete servers, and their sub-collections."""
+
+from __future__ import annotations
+
+import collections
+import secrets
+from typing import Any
+
+import webob
+
+from nova_lite.api import validation, wsgi
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception, steps
+from nova_lite.compute import schemas as body_schemas
+from nova_lite.compute.rest import base, policies, schemas, views
+
+
+class ServersHandler:
+    def __init__(self, rest: base.ComputeRest) -> None:
+        self._rest = rest
+        self._api = rest.services.compute_api
+
+    # Helpers.
+
+    def _volume_ids(self, ctx: nl_context.RequestContext,
+                    instance_id: str | None = None) -> dict[str, list[str]]:
+        """Attached (or attaching) volume ids by instance id."""
+        by_instance: dict[str, list[str]] = collections.defaultdict(list)
+        for attachment in self._rest.services.volumes.list_attachments(
+                ctx, instance_id=instance_id):
+            by_instance[attachment['instance_id']].append(attachment['volume_id'])
+        return by_instance
+
+    def _detail(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
+                volume_ids: list[str]) -> dict[str, Any]:
+        show_host = self._rest.allowed(ctx, policies.SERVERS_HOST_ATTRIBUTES,
+                                       instance['project_id'])
+        return views.server_detail(instance, self._rest.links, volume_ids=volume_ids,
+                                   show_host=show_host)
+
+    def _owned(self, req: wsgi.Request, server_id: str, rule: str) -> dict[str, Any]:
+        ctx = req.context
+        instance = self._api.get_server(ctx, server_id)
+        self._rest.authorize(ctx, rule, instance['project_id'])
+        return instance
+
+    # Routes.
+
+    def create(self, req: wsgi.Request) -> webob.Response:
+        ctx = req.context
+        body = req.read_json()
+        validation.validate(body_schemas.server_create_request, body)
+        server = body['server']
+        steps.report('3', steps.Carrier.REST,
+                     f'POST /servers {server.get("name")!r} arrived at the compute API')
+        steps.report('4-5', steps.Carrier.REST,
+                     f'auth_token middleware had identity validate the token: user '
+                     f'{ctx.user_name}, project {ctx.project_name}, roles '
+                     f'{",".join(ctx.roles)}')
+        self._rest.authorize(ctx, policies.SERVERS_CREATE)
+        instance = self._api.create_server(ctx, server)
+        links = self._rest.links.of('servers', instance['id'])
+        return wsgi.json_response(202, {'server': {
+            'id': instance['id'], 'links': links,
+            'adminPass': server.get('adminPass') or secrets.token_urlsafe(9),
+            'OS-DCF:diskConfig': 'MANUAL', 'security_groups': [{'name': 'default'}],
+        }}, headers={'Location': links[0]['href']})
+
+    def _listed(self, req: wsgi.Request, path: str,
+                ) -> tuple[nl_context.RequestContext, list[dict[str, Any]], dict[str, Any]]:
+        ctx = req.context
+        params = base.query(req, schemas.servers_query)
+        self._rest.authorize(ctx, policies.SERVERS_INDEX)
+        all_projects = base.flag(params, 'all_tenants')
+        if all_projects:
+            self._rest.authorize(ctx, policies.SERVERS_ALL_TENANTS)
+        servers = self._api.list_servers(ctx, all_projects=all_projects,
+                                         name=params.get('name'))
+        if 'status' in params:
+            wanted = params['status'].upper()
+            servers = [s for s in servers if views.server_status(s) == wanted]
+        page, links = base.paginate(servers, params, f'{self._rest.links.base_url}{path}')
+        extra = {'servers_links': links} if links else {}
+        return ctx, page, extra
+
+    def index(self, req: wsgi.Request) -> webob.Response:
+        _ctx, page, extra = self._listed(req, '/servers')
+        return wsgi.json_response(200, {
+            'servers': [views.server_brief(s, self._rest.links) for s in page], **extra})
+
+    def detail(self, req: wsgi.Request) -> webob.Response:
+        ctx, page, extra = self._listed(req, '/servers/detail')
+        volume_ids = self._volume_ids(ctx) if page else {}
+        return wsgi.json_response(200, {
+            'servers': [self._detail(ctx, s, volume_ids.get(s['id'], [])) for s in page],
+            **extra})
+
+    def show(self, req: wsgi.Request, server_id: str) -> webob.Response:
+        instance = self._owned(req, server_id, policies.SERVERS_SHOW)
+        volume_ids = self._volume_ids(req.context, instance['id'])
+        return wsgi.json_response(200, {'server': self._detail(
+            req.context, instance, volume_ids.get(instance['id'], []))})
+
+    def delete(self, req: wsgi.Request, server_id: str) -> webob.Response:
+        instance = self._owned(req, server_id, policies.SERVERS_DELETE)
+        self._api.delete_server(req.context, instance['id'])
+        return wsgi.json_response(204)
+
+    def security_groups(self, req: wsgi.Request, server_id: str) -> webob.Response:
+        self._owned(req, server_id, policies.SERVERS_SHOW)
+        return wsgi.json_response(200, {'security_groups': []})
+
+    def _attachments(self, req: wsgi.Request, server_id: str) -> list[dict[str, Any]]:
+        instance = self._owned(req, server_id, policies.SERVERS_SHOW)
+        return [views.volume_attachment(a) for a in
+                self._rest.services.volumes.list_attachments(req.context,
+                                                             instance_id=instance['id'])]
+
+    def volume_attachments(self, req: wsgi.Request, server_id: str) -> webob.Response:
+        return wsgi.json_response(200, {'volumeAttachments': self._attachments(req,
+                                                                               server_id)})
+
+    def volume_attachment(self, req: wsgi.Request, server_id: str,
+                          volume_id: str) -> webob.Response:
+        for attachment in self._attachments(req, server_id):
+            if attachment['volumeId'] == volume_id:
+                return wsgi.json_response(200, {'volumeAttachment': attachment})
+        raise exception.NotFound(message=f'Volume {volume_id} is not attached to server '
+                                         f'{server_id}.')

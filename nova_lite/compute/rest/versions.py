@@ -1,0 +1,46 @@
+"""Version documents (no token needed) and the empty extension list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import webob
+
+from nova_lite.api import wsgi
+
+VERSION_ID = 'v2.1'
+MIN_VERSION = '2.1'
+MAX_VERSION = '2.1'
+UPDATED = '2013-07-23T11:33:21Z'
+MEDIA_TYPES = [{'base': 'application/json',
+                'type': 'application/vnd.openstack.compute+json;version=2.1'}]
+
+
+def version_document(public_url: str) -> dict[str, Any]:
+    """The v2.1 version (max microversion 2.1: what every client tried accepts)."""
+    return {
+        'id': VERSION_ID, 'status': 'CURRENT', 'version': MAX_VERSION,
+        'min_version': MIN_VERSION, 'updated': UPDATED,
+        'links': [{'rel': 'self', 'href': f'{public_url.rstrip("/")}/v2.1/'},
+                  {'rel': 'describedby', 'type': 'text/html',
+                   'href': 'https://docs.openstack.org/'}],
+        'media-types': MEDIA_TYPES,
+    }
+
+
+class VersionsHandler:
+    def __init__(self, public_url: str) -> None:
+        self._public_url = public_url
+
+    def versions(self, req: wsgi.Request) -> webob.Response:
+        document = version_document(self._public_url)
+        return wsgi.json_response(200, {'versions': [
+            {key: document[key] for key in ('id', 'status', 'version', 'min_version',
+                                            'updated', 'links')}]})
+
+    def version(self, req: wsgi.Request) -> webob.Response:
+        return wsgi.json_response(200, {'version': version_document(self._public_url)})
+
+    def extensions(self, req: wsgi.Request) -> webob.Response:
+        _ = req.context
+        return wsgi.json_response(200, {'extensions': []})

@@ -1,0 +1,105 @@
+"""Keystone v3 response shapes: resources with ``links.self``, collections with links."""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+API_VERSION = 'v3.14'
+API_UPDATED = '2020-04-07T00:00:00Z'
+MEDIA_TYPE = 'application/vnd.openstack.identity-v3+json'
+
+
+def version_doc(public_url: str) -> dict[str, Any]:
+    """The v3 version document, its ``self`` link under ``public_url``."""
+    return {'id': API_VERSION, 'status': 'stable', 'updated': API_UPDATED,
+            'links': [{'rel': 'self', 'href': f'{public_url}/v3/'}],
+            'media-types': [{'base': 'application/json', 'type': MEDIA_TYPE}]}
+
+
+def _self_link(v3_url: str, collection: str, item_id: str) -> dict[str, str]:
+    return {'self': f'{v3_url}/{collection}/{urllib.parse.quote(item_id, safe="")}'}
+
+
+def collection(key: str, items: list[dict[str, Any]], self_url: str) -> dict[str, Any]:
+    """``{key: items, "links": {"self", "previous": null, "next": null}}``."""
+    return {key: items, 'links': {'self': self_url, 'previous': None, 'next': None}}
+
+
+def domain(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {'id': record['id'], 'name': record['name'], 'enabled': record['enabled'],
+            'description': record['description'], 'tags': [], 'options': {},
+            'links': _self_link(v3_url, 'domains', record['id'])}
+
+
+def project(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {'id': record['id'], 'name': record['name'], 'domain_id': record['domain_id'],
+            'enabled': record['enabled'], 'description': record['description'],
+            'parent_id': record['parent_id'], 'is_domain': False, 'tags': [], 'options': {},
+            'links': _self_link(v3_url, 'projects', record['id'])}
+
+
+def user(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
+    body = {'id': record['id'], 'name': record['name'], 'domain_id': record['domain_id'],
+            'enabled': record['enabled'], 'password_expires_at': None, 'options': {},
+            'links': _self_link(v3_url, 'users', record['id'])}
+    if record.get('default_project_id'):
+        body['default_project_id'] = record['default_project_id']
+    return body
+
+
+def role(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {'id': record['id'], 'name': record['name'], 'domain_id': None,
+            'description': None, 'options': {},
+            'links': _self_link(v3_url, 'roles', record['id'])}
+
+
+def region(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {'id': record['id'], 'description': record['description'],
+            'parent_region_id': None, 'links': _self_link(v3_url, 'regions', record['id'])}
+
+
+def service(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {'id': record['id'], 'type': record['type'], 'name': record['name'],
+            'enabled': record['enabled'], 'description': '',
+            'links': _self_link(v3_url, 'services', record['id'])}
+
+
+def endpoint(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {'id': record['id'], 'service_id': record['service_id'],
+            'interface': record['interface'], 'region': record['region'],
+            'region_id': record['region_id'], 'url': record['url'],
+            'enabled': record['enabled'], 'links': _self_link(v3_url, 'endpoints', record['id'])}
+
+
+def token(info: dict[str, Any], *, with_catalog: bool) -> dict[str, Any]:
+    """``{"token": {...}}`` from the identity manager's token record."""
+    body = {
+        'methods': info['methods'],
+        'user': {**info['user'], 'password_expires_at': None},
+        'project': info['project'],
+        'roles': info['roles'],
+        'audit_ids': info['audit_ids'],
+        'expires_at': info['expires_at'],
+        'issued_at': info['issued_at'],
+        'is_domain': False,
+    }
+    if with_catalog:
+        body['catalog'] = info['catalog']
+    return {'token': body}
+
+
+def role_assignment(v3_url: str, record: dict[str, Any],
+                    names: dict[str, Any] | None) -> dict[str, Any]:
+    """One direct project assignment; ``names`` adds names (``include_names``)."""
+    role_ref: dict[str, Any] = {'id': record['role_id']}
+    user_ref: dict[str, Any] = {'id': record['user_id']}
+    project_ref: dict[str, Any] = {'id': record['project_id']}
+    if names is not None:
+        role_ref['name'] = record['role_name']
+        user_ref.update(names['users'].get(record['user_id'], {}))
+        project_ref.update(names['projects'].get(record['project_id'], {}))
+    link = (f"{v3_url}/projects/{record['project_id']}/users/{record['user_id']}"
+            f"/roles/{record['role_id']}")
+    return {'role': role_ref, 'user': user_ref, 'scope': {'project': project_ref},
+            'links': {'assignment': link}}

@@ -1,0 +1,43 @@
+"""/v2.0/extensions: the neutron API extensions nova_lite really implements."""
+
+from __future__ import annotations
+
+import webob
+
+from nova_lite.api import wsgi
+from nova_lite.network.rest import errors
+
+_UPDATED = '2025-01-01T00:00:00-00:00'
+
+# alias -> (name, description). Only what the API below does, nothing aspirational.
+EXTENSIONS: dict[str, tuple[str, str]] = {
+    'binding': ('Port Binding', 'Ports show binding:host_id, binding:vif_type and '
+                                'binding:vnic_type; binding:host_id binds a port to a host.'),
+    'net-mtu': ('Network MTU', 'Networks show their MTU.'),
+    'net-mtu-writable': ('Network MTU (writable)', 'The MTU of a network may be set and '
+                                                   'changed.'),
+    'project-id': ('project_id field enabled', 'Resources show project_id beside tenant_id.'),
+    'standard-attr-timestamp': ('Resource timestamps', 'Networks, subnets and ports show '
+                                                       'created_at and updated_at.'),
+    'pagination': ('Pagination support', 'Lists accept limit and marker and then answer '
+                                         'with next links.'),
+}
+
+
+def _body(alias: str) -> dict[str, object]:
+    name, description = EXTENSIONS[alias]
+    return {'alias': alias, 'name': name, 'description': description, 'links': [],
+            'updated': _UPDATED}
+
+
+class ExtensionsController:
+    def index(self, req: wsgi.Request) -> webob.Response:
+        _ = req.context  # neutron answers extensions to authenticated callers only
+        return wsgi.json_response(200, {'extensions': [_body(alias)
+                                                       for alias in sorted(EXTENSIONS)]})
+
+    def show(self, req: wsgi.Request, alias: str) -> webob.Response:
+        _ = req.context
+        if alias not in EXTENSIONS:
+            raise errors.ExtensionNotFound(id=alias)
+        return wsgi.json_response(200, {'extension': _body(alias)})

@@ -1,0 +1,95 @@
+"""JSON schemas of the network API's request bodies.
+
+Attributes that neutron has but nova_lite does not implement (descriptions,
+port security, address pairs, host routes, subnet pools...) are accepted only
+with the value nova_lite reports for them, so a client never believes that a
+setting took effect when it did not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nova_lite.api.validation import UUID_PATTERN
+from nova_lite.network import manager
+
+NAME: dict[str, Any] = {'type': 'string', 'maxLength': 255}
+UUID: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
+PROJECT_ID: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 64}
+BOOLEAN: dict[str, Any] = {'type': 'boolean'}
+ADDRESS: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 64}
+# Neutron converts numeric strings (OSC sends `--mtu 1400` as "1400"); pattern
+# applies to strings only, minimum/maximum to numbers only (the manager checks the
+# range of a converted string).
+MTU: dict[str, Any] = {'type': ['integer', 'string'], 'pattern': '^[0-9]{1,9}$',
+                       'minimum': manager.MIN_MTU, 'maximum': manager.MAX_MTU}
+NO_DESCRIPTION: dict[str, Any] = {'const': ''}
+EMPTY_LIST: dict[str, Any] = {'type': 'array', 'maxItems': 0}
+EMPTY_OBJECT: dict[str, Any] = {'type': 'object', 'maxProperties': 0}
+NULL: dict[str, Any] = {'type': 'null'}
+
+ALLOCATION_POOLS: dict[str, Any] = {
+    'type': 'array', 'minItems': 1, 'maxItems': 64,
+    'items': {'type': 'object', 'required': ['start', 'end'], 'additionalProperties': False,
+              'properties': {'start': ADDRESS, 'end': ADDRESS}}}
+DNS_NAMESERVERS: dict[str, Any] = {'type': 'array',
+                                   'maxItems': manager.MAX_DNS_NAMESERVERS,
+                                   'items': ADDRESS}
+FIXED_IPS: dict[str, Any] = {
+    'type': 'array', 'maxItems': 16,
+    'items': {'type': 'object', 'additionalProperties': False,
+              'properties': {'subnet_id': UUID, 'ip_address': ADDRESS}}}
+
+
+def envelope(key: str, properties: dict[str, Any],
+             required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``{"<key>": {...}}`` with exactly ``properties`` allowed inside."""
+    inner = {'type': 'object', 'additionalProperties': False, 'properties': properties,
+             'required': list(required)}
+    return {'type': 'object', 'additionalProperties': False, 'required': [key],
+            'properties': {key: inner}}
+
+
+_NETWORK_COMMON: dict[str, Any] = {
+    'name': NAME, 'admin_state_up': BOOLEAN, 'shared': BOOLEAN, 'mtu': MTU,
+    'description': NO_DESCRIPTION, 'port_security_enabled': {'const': True},
+    'router:external': {'const': False},
+}
+
+NETWORK_CREATE = envelope('network', {
+    **_NETWORK_COMMON, 'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID,
+    'availability_zone_hints': EMPTY_LIST})
+
+NETWORK_UPDATE = envelope('network', _NETWORK_COMMON)
+
+_SUBNET_COMMON: dict[str, Any] = {
+    'name': NAME, 'enable_dhcp': BOOLEAN, 'dns_nameservers': DNS_NAMESERVERS,
+    'allocation_pools': ALLOCATION_POOLS, 'description': NO_DESCRIPTION,
+    'host_routes': EMPTY_LIST, 'service_types': EMPTY_LIST,
+}
+
+SUBNET_CREATE = envelope('subnet', {
+    **_SUBNET_COMMON, 'network_id': UUID, 'cidr': {'type': 'string', 'maxLength': 64},
+    'ip_version': {'enum': [4, 6, '4', '6']}, 'gateway_ip': {'type': ['string', 'null'],
+                                                   'maxLength': 64},
+    'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID, 'ipv6_ra_mode': NULL,
+    'ipv6_address_mode': NULL, 'subnetpool_id': NULL, 'segment_id': NULL,
+    'use_default_subnet_pool': {'const': False},
+}, required=('network_id', 'cidr'))
+
+SUBNET_UPDATE = envelope('subnet', _SUBNET_COMMON)
+
+_PORT_COMMON: dict[str, Any] = {
+    'name': NAME, 'admin_state_up': BOOLEAN, 'device_id': NAME, 'device_owner': NAME,
+    'binding:host_id': NAME, 'binding:vnic_type': {'const': 'normal'},
+    'binding:profile': EMPTY_OBJECT, 'description': NO_DESCRIPTION,
+    'security_groups': EMPTY_LIST, 'port_security_enabled': {'const': True},
+    'allowed_address_pairs': EMPTY_LIST, 'extra_dhcp_opts': EMPTY_LIST,
+}
+
+PORT_CREATE = envelope('port', {
+    **_PORT_COMMON, 'network_id': UUID, 'mac_address': {'type': 'string', 'maxLength': 32},
+    'fixed_ips': FIXED_IPS, 'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID,
+}, required=('network_id',))
+
+PORT_UPDATE = envelope('port', _PORT_COMMON)

@@ -1,0 +1,57 @@
+"""/v2.0/security-groups: each project's ``default`` group, read only.
+
+nova_lite filters no traffic, so it has no security groups to manage; clients
+that look up a project's ``default`` group find one, without rules, whose id
+is derived from the project id (stable across restarts, nothing stored).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import webob
+
+from nova_lite.api import wsgi
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception
+from nova_lite.network import access
+from nova_lite.network.rest import common, listing, networks
+
+_NAMESPACE = uuid.UUID('6f1c3a52-1d0e-4c55-9a55-1f2b8f0f6c1e')
+
+FILTERS = {'id': listing.Filter('id'), 'name': listing.Filter('name'),
+           **networks.PROJECT_FILTERS}
+
+
+def default_group(project_id: str) -> dict[str, Any]:
+    return {'id': str(uuid.uuid5(_NAMESPACE, project_id)), 'name': 'default',
+            'description': 'Default security group (nova_lite filters no traffic)',
+            'project_id': project_id, 'tenant_id': project_id, 'security_group_rules': [],
+            'stateful': True, 'shared': False, 'tags': [], 'revision_number': 1}
+
+
+class SecurityGroupsController:
+    def __init__(self, deps: common.Dependencies) -> None:
+        self._deps = deps
+
+    def _groups(self, ctx: nl_context.RequestContext) -> list[dict[str, Any]]:
+        if access.is_admin(ctx):
+            projects = [project['id'] for project in self._deps.identity.list_projects()]
+        else:
+            projects = [ctx.project_id] if ctx.project_id else []
+        return [default_group(project_id) for project_id in projects]
+
+    def index(self, req: wsgi.Request) -> webob.Response:
+        ctx = req.context
+        self._deps.authorize(ctx, 'get_security_group')
+        return common.list_response(self._deps, req, 'security_groups', 'security-groups',
+                                    self._groups(ctx), dict, FILTERS)
+
+    def show(self, req: wsgi.Request, security_group_id: str) -> webob.Response:
+        ctx = req.context
+        self._deps.authorize(ctx, 'get_security_group')
+        for group in self._groups(ctx):
+            if group['id'] == security_group_id:
+                return common.show_response(req, 'security_group', group)
+        raise exception.NotFound(resource='SecurityGroup', id=security_group_id)

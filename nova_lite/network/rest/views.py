@@ -1,0 +1,39 @@
+"""The REST bodies: the manager's neutron-shaped dicts plus the attributes that
+neutron's API always shows.
+
+nova_lite stores no descriptions and does not count revisions, so
+``description`` is always ``''`` and ``revision_number`` always 1 (the
+``standard-attr-revisions`` extension is not advertised). It has no security
+groups, external networks, address scopes or availability zones: those
+attributes show their empty or false value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+VIF_TYPE_BOUND = 'ovs'
+VIF_TYPE_UNBOUND = 'unbound'
+VNIC_TYPE = 'normal'
+
+_STANDARD = {'description': '', 'revision_number': 1}
+
+
+def network(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, **_STANDARD, 'router:external': False, 'port_security_enabled': True,
+            'availability_zones': [], 'availability_zone_hints': [],
+            'ipv4_address_scope': None, 'ipv6_address_scope': None}
+
+
+def subnet(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, **_STANDARD, 'ipv6_ra_mode': None, 'ipv6_address_mode': None,
+            'subnetpool_id': None, 'segment_id': None}
+
+
+def port(item: dict[str, Any]) -> dict[str, Any]:
+    bound = bool(item.get('binding:host_id'))
+    return {**item, **_STANDARD,
+            'binding:vif_type': VIF_TYPE_BOUND if bound else VIF_TYPE_UNBOUND,
+            'binding:vnic_type': VNIC_TYPE, 'binding:profile': {}, 'binding:vif_details': {},
+            'allowed_address_pairs': [], 'extra_dhcp_opts': [],
+            'port_security_enabled': True}

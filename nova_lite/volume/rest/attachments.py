@@ -1,0 +1,110 @@
+"""``/v3/{project_id}/attachments``: how a compute side reserves and connects volumes.
+
+The shapes follow cinder's attachments API: POST reserves a volume for an
+instance, PUT with a connector connects it to a host and answers its
+connection info, DELETE detaches it, GET lists them (``instance_id`` filter).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import webob
+
+from nova_lite.api import policy, validation, wsgi
+from nova_lite.api import services as api_services
+from nova_lite.api.validation import UUID_PATTERN
+from nova_lite.common import context as nl_context
+from nova_lite.volume.rest import policies, scope
+
+_UUID: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
+
+CREATE_SCHEMA: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'attachment': {
+        'type': 'object',
+        'properties': {'volume_uuid': _UUID, 'instance_uuid': _UUID,
+                       'connector': {'type': ['object', 'null']},
+                       'mode': {'type': 'string', 'enum': ['rw']}},
+        'required': ['volume_uuid', 'instance_uuid'],
+        'additionalProperties': False,
+    }},
+    'required': ['attachment'],
+    'additionalProperties': False,
+}
+
+UPDATE_SCHEMA: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'attachment': {
+        'type': 'object',
+        'properties': {'connector': {
+            'type': 'object',
+            'properties': {'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+                           'mountpoint': {'type': 'string', 'minLength': 1,
+                                          'maxLength': 255}},
+            'required': ['host', 'mountpoint'],
+        }},
+        'required': ['connector'],
+        'additionalProperties': False,
+    }},
+    'required': ['attachment'],
+    'additionalProperties': False,
+}
+
+
+def _view(attachment: dict[str, Any],
+          connection_info: dict[str, Any] | None = None) -> dict[str, Any]:
+    info = connection_info if connection_info is not None else attachment.get(
+        'connection_info')
+    return {'id': attachment['id'], 'volume_id': attachment['volume_id'],
+            'instance': attachment['instance_id'],
+            'status': attachment['attach_status'],
+            'attach_mode': 'rw', 'attached_host': attachment.get('attached_host'),
+            'mountpoint': attachment.get('mountpoint'), 'connection_info': info}
+
+
+class AttachmentsController:
+    def __init__(self, services: api_services.ApiServices,
+                 authorizer: policy.Authorizer) -> None:
+        self._services = services
+        self._authorizer = authorizer
+
+    def _context(self, req: wsgi.Request, project_id: str,
+                 rule: str) -> nl_context.RequestContext:
+        return scope.authorized_context(req, project_id, self._services.identity,
+                                        self._authorizer, rule)
+
+    def create(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.ATTACHMENT_CREATE)
+        body = req.read_json()
+        validation.validate(CREATE_SCHEMA, body)
+        request = body['attachment']
+        attachment = self._services.volumes.reserve_volume(
+            ctx, request['volume_uuid'], request['instance_uuid'])
+        return wsgi.json_response(200, {'attachment': _view(attachment)})
+
+    def update(self, req: wsgi.Request, project_id: str,
+               attachment_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.ATTACHMENT_UPDATE)
+        body = req.read_json()
+        validation.validate(UPDATE_SCHEMA, body)
+        connector = body['attachment']['connector']
+        info = self._services.volumes.attach_volume(ctx, attachment_id, connector['host'],
+                                                    connector['mountpoint'])
+        [attachment] = [a for a in self._services.volumes.list_attachments(ctx)
+                        if a['id'] == attachment_id]
+        return wsgi.json_response(200, {'attachment': _view(attachment, info)})
+
+    def delete(self, req: wsgi.Request, project_id: str,
+               attachment_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.ATTACHMENT_DELETE)
+        self._services.volumes.detach_volume(ctx, attachment_id)
+        return wsgi.json_response(200, {'attachments': []})
+
+    def index(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.ATTACHMENT_GET_ALL)
+        instance_id = req.GET.get('instance_id')
+        volume_id = req.GET.get('volume_id')
+        attachments = self._services.volumes.list_attachments(
+            ctx, instance_id=instance_id or None, volume_id=volume_id or None)
+        return wsgi.json_response(200, {'attachments': [_view(a) for a in attachments]})

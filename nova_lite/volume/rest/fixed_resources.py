@@ -1,0 +1,75 @@
+"""Block storage resources with a fixed answer in nova_lite.
+
+One volume type (``__DEFAULT__``), one availability zone, no quotas (limits
+are -1, usage is counted), and no snapshots or backups: clients list these
+before and around volume commands, so they answer as an empty cinder would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import webob
+from oslo_config import cfg
+
+from nova_lite.api import policy, wsgi
+from nova_lite.api import services as api_services
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception
+from nova_lite.volume.rest import policies, scope, views
+
+UNLIMITED = -1
+
+
+class FixedResourcesController:
+    """Volume types, availability zones, limits, snapshots and backups."""
+
+    def __init__(self, conf: cfg.ConfigOpts, services: api_services.ApiServices,
+                 authorizer: policy.Authorizer) -> None:
+        self._conf = conf
+        self._services = services
+        self._authorizer = authorizer
+
+    def _context(self, req: wsgi.Request, project_id: str,
+                 rule: str) -> nl_context.RequestContext:
+        return scope.authorized_context(req, project_id, self._services.identity,
+                                        self._authorizer, rule)
+
+    def list_types(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        self._context(req, project_id, policies.TYPES)
+        return wsgi.json_response(200, {'volume_types': [views.default_volume_type()]})
+
+    def show_type(self, req: wsgi.Request, project_id: str, type_id: str) -> webob.Response:
+        self._context(req, project_id, policies.TYPES)
+        if type_id not in (views.DEFAULT_TYPE_ID, 'default'):
+            raise exception.NotFound(f'Volume type {type_id} could not be found.',
+                                     resource='Volume type', id=type_id)
+        return wsgi.json_response(200, {'volume_type': views.default_volume_type()})
+
+    def availability_zones(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        self._context(req, project_id, policies.AVAILABILITY_ZONES)
+        zone = {'zoneName': self._conf.default_availability_zone,
+                'zoneState': {'available': True}}
+        return wsgi.json_response(200, {'availabilityZoneInfo': [zone]})
+
+    def limits(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.LIMITS)
+        volumes = [volume for volume in self._services.volumes.list_volumes(ctx)
+                   if volume['os-vol-tenant-attr:tenant_id'] == ctx.project_id]
+        absolute: dict[str, Any] = {
+            'maxTotalVolumes': UNLIMITED, 'maxTotalVolumeGigabytes': UNLIMITED,
+            'maxTotalSnapshots': UNLIMITED, 'maxTotalBackups': UNLIMITED,
+            'maxTotalBackupGigabytes': UNLIMITED,
+            'totalVolumesUsed': len(volumes),
+            'totalGigabytesUsed': sum(volume['size'] for volume in volumes),
+            'totalSnapshotsUsed': 0, 'totalBackupsUsed': 0, 'totalBackupGigabytesUsed': 0,
+        }
+        return wsgi.json_response(200, {'limits': {'rate': [], 'absolute': absolute}})
+
+    def list_snapshots(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        self._context(req, project_id, policies.SNAPSHOTS)
+        return wsgi.json_response(200, {'snapshots': []})
+
+    def list_backups(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        self._context(req, project_id, policies.BACKUPS)
+        return wsgi.json_response(200, {'backups': []})

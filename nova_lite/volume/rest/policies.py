@@ -1,0 +1,72 @@
+"""Who may do what on the block storage API (oslo.policy defaults, overridable)."""
+
+from __future__ import annotations
+
+from oslo_policy import policy
+
+from nova_lite.api import policy as base
+
+CREATE = 'volume:create'
+GET = 'volume:get'
+GET_ALL = 'volume:get_all'
+UPDATE = 'volume:update'
+DELETE = 'volume:delete'
+GET_METADATA = 'volume:get_volume_metadata'
+UPDATE_METADATA = 'volume:update_volume_metadata'
+DELETE_METADATA = 'volume:delete_volume_metadata'
+ALL_PROJECTS = 'volume:get_all_tenants'
+HOST_ATTRIBUTE = 'volume_extension:volume_host_attribute'
+TYPES = 'volume_extension:types_index'
+AVAILABILITY_ZONES = 'volume_extension:availability_zone_list'
+LIMITS = 'limits_extension:used_limits'
+SNAPSHOTS = 'volume:get_all_snapshots'
+BACKUPS = 'backup:get_all'
+ATTACHMENT_CREATE = 'volume:attachment_create'
+ATTACHMENT_UPDATE = 'volume:attachment_update'
+ATTACHMENT_DELETE = 'volume:attachment_delete'
+ATTACHMENT_GET_ALL = 'volume:attachment_get_all'
+
+
+def _rule(name: str, check: str, description: str, method: str,
+          path: str) -> policy.DocumentedRuleDefault:
+    return policy.DocumentedRuleDefault(name, check, description,
+                                        [{'method': method, 'path': path}])
+
+
+RULES: list[policy.RuleDefault] = [
+    _rule(CREATE, base.PROJECT_MEMBER, 'Create a volume.', 'POST', '/volumes'),
+    _rule(GET, base.PROJECT_READER, 'Show a volume.', 'GET', '/volumes/{volume_id}'),
+    _rule(GET_ALL, base.PROJECT_READER, 'List volumes.', 'GET', '/volumes'),
+    _rule(UPDATE, base.PROJECT_MEMBER, 'Rename a volume or set its metadata.', 'PUT',
+          '/volumes/{volume_id}'),
+    _rule(DELETE, base.PROJECT_MEMBER, 'Delete a volume.', 'DELETE', '/volumes/{volume_id}'),
+    _rule(GET_METADATA, base.PROJECT_READER, 'Show a volume\'s metadata.', 'GET',
+          '/volumes/{volume_id}/metadata'),
+    _rule(UPDATE_METADATA, base.PROJECT_MEMBER, 'Set or replace a volume\'s metadata.',
+          'POST', '/volumes/{volume_id}/metadata'),
+    _rule(DELETE_METADATA, base.PROJECT_MEMBER, 'Remove a metadata key of a volume.',
+          'DELETE', '/volumes/{volume_id}/metadata/{key}'),
+    _rule(ALL_PROJECTS, base.ADMIN, 'List the volumes of every project (all_tenants).',
+          'GET', '/volumes/detail?all_tenants=1'),
+    _rule(HOST_ATTRIBUTE, base.ADMIN, 'See os-vol-host-attr:host in volume bodies.', 'GET',
+          '/volumes/{volume_id}'),
+    _rule(TYPES, base.PROJECT_READER, 'List volume types.', 'GET', '/types'),
+    _rule(AVAILABILITY_ZONES, base.PROJECT_READER, 'List availability zones.', 'GET',
+          '/os-availability-zone'),
+    _rule(LIMITS, base.PROJECT_READER, 'Show absolute limits and usage.', 'GET', '/limits'),
+    _rule(SNAPSHOTS, base.PROJECT_READER, 'List snapshots.', 'GET', '/snapshots'),
+    _rule(BACKUPS, base.PROJECT_READER, 'List backups.', 'GET', '/backups'),
+    _rule(ATTACHMENT_CREATE, base.PROJECT_MEMBER, 'Reserve a volume for an instance.',
+          'POST', '/attachments'),
+    _rule(ATTACHMENT_UPDATE, base.PROJECT_MEMBER,
+          'Connect a reserved volume to a host (returns its connection info).', 'PUT',
+          '/attachments/{attachment_id}'),
+    _rule(ATTACHMENT_DELETE, base.PROJECT_MEMBER, 'Detach a volume.', 'DELETE',
+          '/attachments/{attachment_id}'),
+    _rule(ATTACHMENT_GET_ALL, base.PROJECT_READER, 'List attachments.', 'GET',
+          '/attachments'),
+]
+
+
+def list_rules() -> list[policy.RuleDefault]:
+    return list(RULES)

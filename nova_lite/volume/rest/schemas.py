@@ -1,0 +1,92 @@
+"""JSON schemas of the block storage API's request bodies and list queries.
+
+Clients send every optional field of a create, most as ``null``; null means
+absent. Sources nova_lite cannot create from (snapshots, other volumes,
+images, backups, groups) are accepted only as null.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nova_lite.volume import manager
+
+_TEXT = {'type': ['string', 'null'], 'maxLength': 255}
+_REFERENCE = {'type': ['string', 'null'], 'maxLength': 255}
+_METADATA = {
+    'type': ['object', 'null'], 'maxProperties': 128,
+    'propertyNames': {'minLength': 1, 'maxLength': 255},
+    'additionalProperties': {'type': 'string', 'maxLength': 255},
+}
+
+# Field -> what a volume would be created from; any non-null value is a 400.
+UNSUPPORTED_SOURCES = {
+    'snapshot_id': 'a snapshot', 'source_volid': 'another volume', 'imageRef': 'an image',
+    'image_id': 'an image', 'backup_id': 'a backup',
+    'consistencygroup_id': 'a consistency group', 'group_id': 'a group',
+}
+
+CREATE: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'volume': {
+            'type': 'object',
+            'properties': {
+                # An integer, or a string of digits as cinder also accepts.
+                'size': {'type': ['integer', 'string'], 'pattern': '^[0-9]{1,20}$',
+                         'minimum': 1},
+                'name': _TEXT, 'description': _TEXT,
+                'display_name': _TEXT, 'display_description': _TEXT,
+                'metadata': _METADATA,
+                'volume_type': _TEXT, 'availability_zone': _TEXT,
+                'multiattach': {'type': ['boolean', 'null']},
+                **{field: _REFERENCE for field in UNSUPPORTED_SOURCES},
+            },
+            'required': ['size'],
+            'additionalProperties': False,
+        },
+        'OS-SCH-HNT:scheduler_hints': {'type': ['object', 'null']},
+    },
+    'required': ['volume'],
+    'additionalProperties': False,
+}
+
+UPDATE: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'volume': {
+            'type': 'object',
+            'properties': {
+                'name': _TEXT, 'description': _TEXT,
+                'display_name': _TEXT, 'display_description': _TEXT,
+                'metadata': _METADATA,
+            },
+            'minProperties': 1,
+            'additionalProperties': False,
+        },
+    },
+    'required': ['volume'],
+    'additionalProperties': False,
+}
+
+METADATA: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'metadata': {**_METADATA, 'type': 'object'}},
+    'required': ['metadata'],
+    'additionalProperties': False,
+}
+
+LIST_PARAMS = ('name', 'status', 'all_tenants', 'limit', 'marker', 'project_id', 'user_id')
+
+LIST_QUERY: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'name': {'type': 'string', 'maxLength': 255},
+        'status': {'enum': list(manager.STATUSES)},
+        'all_tenants': {'type': 'string', 'maxLength': 16},
+        'limit': {'type': 'string', 'pattern': '^[0-9]{1,9}$'},
+        'marker': {'type': 'string', 'maxLength': 64},
+        'project_id': {'type': 'string', 'maxLength': 64},
+        'user_id': {'type': 'string', 'maxLength': 64},
+    },
+}

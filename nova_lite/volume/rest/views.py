@@ -1,0 +1,63 @@
+"""The block storage API's reply bodies, built from the volume manager's dicts."""
+
+from __future__ import annotations
+
+import urllib.parse
+import uuid
+from typing import Any
+
+DEFAULT_TYPE_NAME = '__DEFAULT__'
+DEFAULT_TYPE_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, 'nova_lite:volume-type:__DEFAULT__'))
+
+
+def default_volume_type() -> dict[str, Any]:
+    """The one volume type every nova_lite volume has."""
+    return {'id': DEFAULT_TYPE_ID, 'name': DEFAULT_TYPE_NAME,
+            'description': 'Default Volume Type', 'is_public': True,
+            'os-volume-type-access:is_public': True, 'extra_specs': {},
+            'qos_specs_id': None}
+
+
+class VolumeViews:
+    """Shapes volumes for one API endpoint (``public_url``, e.g. http://h:8776)."""
+
+    def __init__(self, public_url: str, backend_host: str) -> None:
+        self._base = public_url.rstrip('/')
+        self._backend_host = backend_host
+
+    def volume_url(self, project_id: str, volume_id: str | None = None) -> str:
+        url = f'{self._base}/v3/{project_id}/volumes'
+        return f'{url}/{volume_id}' if volume_id else url
+
+    def links(self, project_id: str, volume_id: str) -> list[dict[str, str]]:
+        return [{'rel': 'self', 'href': self.volume_url(project_id, volume_id)},
+                {'rel': 'bookmark',
+                 'href': f'{self._base}/{project_id}/volumes/{volume_id}'}]
+
+    def summary(self, volume: dict[str, Any], project_id: str) -> dict[str, Any]:
+        """The ``GET /volumes`` entry: id, name and links."""
+        return {'id': volume['id'], 'name': volume['name'],
+                'links': self.links(project_id, volume['id'])}
+
+    def detail(self, volume: dict[str, Any], project_id: str, *,
+               show_admin_fields: bool) -> dict[str, Any]:
+        """The full cinder v3.0 volume body; admin-only fields when allowed."""
+        body = dict(volume)
+        body['links'] = self.links(project_id, volume['id'])
+        body['volume_type'] = volume.get('volume_type') or DEFAULT_TYPE_NAME
+        body['attachments'] = list(volume.get('attachments') or [])
+        body['metadata'] = dict(volume.get('metadata') or {})
+        if show_admin_fields:
+            body['os-vol-host-attr:host'] = self._backend_host
+            body['os-vol-mig-status-attr:migstat'] = None
+            body['os-vol-mig-status-attr:name_id'] = None
+            body['migration_status'] = None
+        return body
+
+    def next_link(self, project_id: str, path_suffix: str, query: dict[str, str],
+                  marker: str) -> list[dict[str, str]]:
+        """``volumes_links`` pointing at the page after ``marker``."""
+        params = {key: value for key, value in query.items() if key != 'marker'}
+        params['marker'] = marker
+        url = self.volume_url(project_id) + path_suffix
+        return [{'rel': 'next', 'href': f'{url}?{urllib.parse.urlencode(params)}'}]

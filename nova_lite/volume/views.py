@@ -1,0 +1,44 @@
+"""Volumes and attachments as plain dicts (cinder's v3 shapes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nova_lite.common import timeutils
+from nova_lite.db.models import volume as models
+
+
+def format_attachment(row: models.VolumeAttachment) -> dict[str, Any]:
+    """An attachment record as the boot flow and the attachments API use it."""
+    return {'id': row.id, 'volume_id': row.volume_id, 'instance_id': row.instance_id,
+            'attach_status': row.attach_status, 'attached_host': row.attached_host,
+            'mountpoint': row.mountpoint,
+            'connection_info': dict(row.connection_info) if row.connection_info else None,
+            'created_at': timeutils.isotime(row.created_at),
+            'updated_at': timeutils.isotime(row.updated_at)}
+
+
+def format_volume(row: models.Volume,
+                  attachments: list[models.VolumeAttachment]) -> dict[str, Any]:
+    """A volume shaped like cinder's v3 volume body (booleans-as-strings included)."""
+    return {
+        'id': row.id, 'name': row.name, 'description': row.description,
+        'status': row.status, 'size': row.size,
+        'attachments': [
+            {'id': row.id, 'attachment_id': att.id, 'volume_id': row.id,
+             'server_id': att.instance_id, 'host_name': att.attached_host,
+             'device': att.mountpoint,
+             'attached_at': timeutils.isotime(att.updated_at or att.created_at)}
+            for att in attachments if att.attach_status == 'attached'],
+        'metadata': dict(row.volume_metadata or {}),
+        'volume_type': row.volume_type,
+        'bootable': 'true' if row.bootable else 'false',
+        'availability_zone': row.availability_zone,
+        'created_at': timeutils.isotime(row.created_at),
+        'updated_at': timeutils.isotime(row.updated_at),
+        'user_id': row.user_id,
+        'os-vol-tenant-attr:tenant_id': row.project_id,
+        'encrypted': False, 'multiattach': False, 'links': [],
+        'snapshot_id': None, 'source_volid': None, 'consistencygroup_id': None,
+        'replication_status': None,
+    }

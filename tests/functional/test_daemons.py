@@ -1,0 +1,251 @@
+"""The daemons as processes: nova-lite-all's graceful stop, and a cloud of separate
+daemons (API, scheduler, conductor, two compute hosts) on RabbitMQ and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from tests.conftest import PG_ADMIN_URL
+from tests.functional import nova_lite_all
+
+RABBIT_URL = os.environ.get('NOVA_LITE_TEST_RABBIT_URL', 'rabbit://guest:guest@127.0.0.1:5672/')
+
+
+def _token(identity_port: int, password: str = nova_lite_all.ADMIN_PASSWORD) -> str:
+    body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
+        'name': 'admin', 'domain': {'id': 'default'}, 'password': password}}},
+        'scope': {'project': {'name': 'admin', 'domain': {'id': 'default'}}}}}
+    response = requests.post(f'http://127.0.0.1:{identity_port}/v3/auth/tokens', json=body,
+                             timeout=30)
+    assert response.status_code == 201, response.text
+    return response.headers['X-Subject-Token']
+
+
+def _create_image(image_port: int, token: str) -> dict[str, Any]:
+    response = requests.post(f'http://127.0.0.1:{image_port}/v2/images',
+                             json={'name': 'img', 'disk_format': 'raw',
+                                   'container_format': 'bare'},
+                             headers={'X-Auth-Token': token}, timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _upload(image_port: int, token: str, image_id: str, data: Any) -> int:
+    return requests.put(f'http://127.0.0.1:{image_port}/v2/images/{image_id}/file', data=data,
+                        headers={'X-Auth-Token': token,
+                                 'Content-Type': 'application/octet-stream'},
+                        timeout=60).status_code
+
+
+class _LoggedCloud(nova_lite_all.RunningCloud):
+    """nova-lite-all with its standard error in a file (a pipe nobody reads could fill)."""
+
+    def start(self) -> None:
+        os.makedirs(self.state_path, exist_ok=True)
+        self.manage('bootstrap', '--bootstrap-password', nova_lite_all.ADMIN_PASSWORD,
+                    '--service-password', nova_lite_all.SERVICE_PASSWORD)
+        self.stderr_file = os.path.join(self.workdir, 'stderr.log')
+        with open(self.stderr_file, 'wb') as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, '-m', 'nova_lite.cmd.all', '--config-file',
+                 self.config_file], stdout=subprocess.DEVNULL, stderr=stderr)
+        _wait_for(f'http://127.0.0.1:{self.ports["identity"]}/v3')
+
+
+def test_sigterm_lets_a_request_in_flight_finish(tmp_path: Any) -> None:
+    cloud = _LoggedCloud(str(tmp_path), fault_injection=False, virt_driver='fake')
+    cloud.start()
+    try:
+        token = _token(cloud.ports['identity'])
+        image = _create_image(cloud.ports['image'], token)
+
+        def slow_body() -> Iterator[bytes]:
+            for _ in range(15):
+                yield b'x' * 4096
+                time.sleep(0.1)
+
+        result: dict[str, int] = {}
+        upload = threading.Thread(target=lambda: result.update(
+            status=_upload(cloud.ports['image'], token, image['id'], slow_body())))
+        upload.start()
+        time.sleep(0.5)  # the upload is in flight
+        started = time.monotonic()
+        assert cloud.stop() == 0
+        upload.join(30)
+        assert result == {'status': 204}
+        assert time.monotonic() - started < 30
+        with open(cloud.log_file) as log:
+            text = log.read()
+        assert 'Traceback' not in text
+        assert 'REST APIs stopped' in text
+    finally:
+        if cloud.process is not None and cloud.process.poll() is None:
+            cloud.process.kill()
+
+
+# -- separate daemons ------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    name = f'nova_lite_test_{uuid.uuid4().hex[:12]}'
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level='AUTOCOMMIT')
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE {name}')
+    try:
+        yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+        admin.dispose()
+
+
+class _Daemons:
+    def __init__(self, workdir: str, pg: str) -> None:
+        self.workdir = workdir
+        self.ports = {name: nova_lite_all.free_port() for name in
+                      ('identity', 'compute', 'image', 'network', 'volume')}
+        self.config = os.path.join(workdir, 'nova-lite.conf')
+        with open(self.config, 'w') as conf:
+            conf.write(f"""[DEFAULT]
+state_path = {workdir}/state
+host = control
+transport_url = {RABBIT_URL}
+control_exchange = nova_lite_test_{uuid.uuid4().hex[:8]}
+rpc_response_timeout = 30
+
+[database]
+connection = {pg}
+
+[api]
+{chr(10).join(f'{name}_port = {port}' for name, port in self.ports.items())}
+
+[identity]
+bcrypt_rounds = 4
+
+[compute]
+virt_driver = fake
+
+[keystone_authtoken]
+password = {nova_lite_all.SERVICE_PASSWORD}
+""")
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def host_config(self, host: str) -> str:
+        path = os.path.join(self.workdir, f'{host}.conf')
+        with open(path, 'w') as conf:
+            conf.write(f'[DEFAULT]\nhost = {host}\nstate_path = {self.workdir}/{host}\n')
+        return path
+
+    def run(self, name: str, module: str, *extra: str) -> None:
+        log = open(os.path.join(self.workdir, f'{name}.log'), 'wb')  # noqa: SIM115
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, '-m', f'nova_lite.cmd.{module}', '--config-file', self.config,
+             *extra], stdout=log, stderr=subprocess.STDOUT)
+
+    def manage(self, *args: str) -> None:
+        subprocess.run([sys.executable, '-m', 'nova_lite.cmd.manage', '--config-file',
+                        self.config, *args], check=True, capture_output=True, timeout=120)
+
+    def stop_all(self) -> dict[str, int]:
+        codes = {}
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for name, process in self.processes.items():
+            try:
+                codes[name] = process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                codes[name] = -9
+        return codes
+
+    def log(self, name: str) -> str:
+        with open(os.path.join(self.workdir, f'{name}.log')) as log:
+            return log.read()
+
+
+def _wait_for(url: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise AssertionError(f'{url} did not answer')
+
+
+@pytest.mark.postgresql
+@pytest.mark.rabbitmq
+def test_separate_daemons_boot_a_server(tmp_path: Any, pg_url: str) -> None:
+    daemons = _Daemons(str(tmp_path), pg_url)
+    daemons.manage('db', 'sync')
+    daemons.manage('bootstrap', '--bootstrap-password', nova_lite_all.ADMIN_PASSWORD,
+                   '--service-password', nova_lite_all.SERVICE_PASSWORD)
+    daemons.run('scheduler', 'scheduler')
+    daemons.run('conductor', 'conductor')
+    daemons.run('api', 'api')
+    for host in ('compute-a', 'compute-b'):
+        daemons.run(host, 'compute', '--config-file', daemons.host_config(host))
+    try:
+        _wait_for(f'http://127.0.0.1:{daemons.ports["identity"]}/v3')
+        _wait_for(f'http://127.0.0.1:{daemons.ports["compute"]}/v2.1')
+        token = _token(daemons.ports['identity'])
+        headers = {'X-Auth-Token': token}
+        image = _create_image(daemons.ports['image'], token)
+        assert _upload(daemons.ports['image'], token, image['id'], b'\x00' * 8192) == 204
+        base = {name: f'http://127.0.0.1:{port}' for name, port in daemons.ports.items()}
+        flavor = requests.post(f'{base["compute"]}/v2.1/flavors', headers=headers, timeout=30,
+                               json={'flavor': {'name': 'f1', 'ram': 256, 'vcpus': 1,
+                                                'disk': 1, 'id': None}}).json()['flavor']
+        network = requests.post(f'{base["network"]}/v2.0/networks', headers=headers,
+                                timeout=30, json={'network': {'name': 'n1'}}).json()['network']
+        subnet = requests.post(f'{base["network"]}/v2.0/subnets', headers=headers, timeout=30,
+                               json={'subnet': {'network_id': network['id'], 'ip_version': 4,
+                                                'cidr': '10.9.0.0/24'}})
+        assert subnet.status_code == 201, subnet.text
+        deadline = time.monotonic() + 240
+        while not all('Reported the resources' in daemons.log(h)
+                      for h in ('compute-a', 'compute-b')):
+            assert time.monotonic() < deadline, daemons.log('compute-b')
+            time.sleep(0.2)
+        created = requests.post(f'{base["compute"]}/v2.1/servers', headers=headers,
+                                timeout=30, json={'server': {
+                                    'name': 'vm1', 'imageRef': image['id'],
+                                    'flavorRef': flavor['id'],
+                                    'networks': [{'uuid': network['id']}]}})
+        assert created.status_code == 202, created.text
+        server_id = created.json()['server']['id']
+        deadline = time.monotonic() + 90
+        while True:
+            server = requests.get(f'{base["compute"]}/v2.1/servers/{server_id}',
+                                  headers=headers, timeout=30).json()['server']
+            if server['status'] in ('ACTIVE', 'ERROR') or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert server['status'] == 'ACTIVE', server
+        assert server['addresses']['n1'][0]['addr'].startswith('10.9.0.')
+        hosts = [h for h in ('compute-a', 'compute-b')
+                 if f'instance {server_id} is ACTIVE on {h}' in daemons.log('conductor')
+                 or f'received the build request for instance {server_id}' in daemons.log(h)]
+        assert len(hosts) == 1
+        assert f'downloaded image {image["id"]}' in daemons.log(hosts[0])
+    finally:
+        codes = daemons.stop_all()
+    assert codes == dict.fromkeys(daemons.processes, 0)
+    for name in daemons.processes:
+        assert 'Traceback' not in daemons.log(name), daemons.log(name)

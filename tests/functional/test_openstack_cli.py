@@ -1,0 +1,133 @@
+"""The unmodified openstack CLI and openstacksdk drive nova-lite-all.
+
+One nova-lite-all process serves the whole module; the tests run in order as a
+user would: authenticate, upload an image, create a flavor, a network with a
+subnet and a volume, boot with --wait, list, show, stop, start, reboot,
+console log, delete; then a boot that fails, a delete while building, and the
+SDK's create_server(wait=True).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.functional import nova_lite_all
+
+
+@pytest.fixture(scope='module')
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[nova_lite_all.RunningCloud]:
+    with nova_lite_all.running_cloud(str(tmp_path_factory.mktemp('cli'))) as running:
+        yield running
+
+
+@pytest.fixture(scope='module')
+def image_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = str(tmp_path_factory.mktemp('img') / 'tiny.qcow2')
+    subprocess.run(['qemu-img', 'create', '-q', '-f', 'qcow2', path, '64M'], check=True)
+    return path
+
+
+@pytest.fixture(scope='module')
+def resources(cloud, image_file) -> dict[str, str]:
+    image = cloud.openstack_json('image', 'create', '--disk-format', 'qcow2',
+                                 '--container-format', 'bare', '--file', image_file,
+                                 '--public', 'cirros')
+    flavor = cloud.openstack_json('flavor', 'create', '--ram', '256', '--disk', '1',
+                                  '--vcpus', '1', 'tiny')
+    network = cloud.openstack_json('network', 'create', 'net1')
+    subnet = cloud.openstack_json('subnet', 'create', '--network', 'net1',
+                                  '--subnet-range', '10.20.0.0/24', 'sub1')
+    volume = cloud.openstack_json('volume', 'create', '--size', '1', 'vol1')
+    return {'image': image['id'], 'flavor': flavor['id'], 'network': network['id'],
+            'subnet': subnet['id'], 'volume': volume['id']}
+
+
+def test_token_issue(cloud):
+    token = cloud.openstack_json('token', 'issue')
+    assert token['id'] and token['project_id'] and token['user_id']
+
+
+def test_resources_are_created_as_asked(cloud, resources, image_file):
+    image = cloud.openstack_json('image', 'show', 'cirros')
+    assert image['status'] == 'active' and image['disk_format'] == 'qcow2'
+    assert image['size'] == os.path.getsize(image_file)
+    subnet = cloud.openstack_json('subnet', 'show', 'sub1')
+    assert subnet['gateway_ip'] == '10.20.0.1'
+    assert cloud.openstack_json('volume', 'show', 'vol1')['status'] == 'available'
+    assert cloud.openstack_json('flavor', 'show', 'tiny')['ram'] == 256
+
+
+def test_server_lifecycle(cloud, resources):
+    server = cloud.openstack_json(
+        'server', 'create', '--flavor', 'tiny', '--image', 'cirros', '--network', 'net1',
+        '--block-device', f'uuid={resources["volume"]},source_type=volume,'
+                          'destination_type=volume', '--wait', 'vm1')
+    assert server['status'] == 'ACTIVE'
+    shown = cloud.openstack_json('server', 'show', 'vm1')
+    assert shown['status'] == 'ACTIVE'
+    assert '10.20.0.' in str(shown['addresses'])
+    listed = cloud.openstack_json('server', 'list')
+    assert [s['Name'] for s in listed] == ['vm1']
+    assert listed[0]['Image'] == 'cirros'
+    assert cloud.openstack_json('volume', 'show', 'vol1')['status'] == 'in-use'
+
+    cloud.openstack('server', 'stop', 'vm1')
+    _wait_status(cloud, 'vm1', 'SHUTOFF')
+    cloud.openstack('server', 'start', 'vm1')
+    _wait_status(cloud, 'vm1', 'ACTIVE')
+    cloud.openstack('server', 'reboot', '--wait', 'vm1')
+    assert cloud.openstack_json('server', 'show', 'vm1')['status'] == 'ACTIVE'
+    cloud.openstack('console', 'log', 'show', 'vm1')
+
+    cloud.openstack('server', 'delete', '--wait', 'vm1')
+    assert cloud.openstack_json('server', 'list') == []
+    assert cloud.openstack_json('volume', 'show', 'vol1')['status'] == 'available'
+    assert cloud.openstack_json('port', 'list') == []
+
+
+def test_failed_boot_shows_the_fault(cloud, resources):
+    result = cloud.openstack('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                             '--network', 'net1', '--property', 'nova_lite:fail_at=spawn',
+                             '--wait', 'broken', check=False)
+    assert result.returncode != 0
+    shown = cloud.openstack_json('server', 'show', 'broken')
+    assert shown['status'] == 'ERROR'
+    assert 'fault injected in spawn' in str(shown['fault'])
+    cloud.openstack('server', 'delete', '--wait', 'broken')
+    assert cloud.openstack_json('port', 'list') == []
+
+
+def test_delete_while_building(cloud, resources):
+    cloud.openstack('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                    '--network', 'net1', '--property', 'nova_lite:delay_at=spawn:3', 'slow')
+    assert cloud.openstack_json('server', 'show', 'slow')['status'] == 'BUILD'
+    cloud.openstack('server', 'delete', '--wait', 'slow')
+    assert cloud.openstack_json('server', 'list') == []
+    assert cloud.openstack_json('port', 'list') == []
+
+
+def test_sdk_create_server_wait(cloud, resources, monkeypatch):
+    import openstack
+
+    for key, value in cloud.env().items():
+        if key.startswith('OS_'):
+            monkeypatch.setenv(key, value)
+    conn = openstack.connect(cloud=nova_lite_all.CLOUD)
+    server = conn.create_server('sdk-vm', image='cirros', flavor='tiny', network='net1',
+                                wait=True, timeout=120)
+    assert server.status == 'ACTIVE'
+    assert server.addresses['net1'][0]['addr'].startswith('10.20.0.')
+    assert conn.delete_server('sdk-vm', wait=True, timeout=120)
+
+
+def _wait_status(cloud, name: str, status: str, attempts: int = 60) -> None:
+    for _ in range(attempts):
+        if cloud.openstack_json('server', 'show', name)['status'] == status:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f'{name} never reached {status}')

@@ -1,0 +1,217 @@
+"""The HTTP service clients against served WSGI apps (cheroot on free ports).
+
+The image and identity APIs are the real ones. The network and block storage
+calls go to small stand-ins that answer in neutron's and cinder's shapes, so
+the request paths, bodies and error mapping of the clients are checked
+independently of those APIs' progress.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import webob
+
+from nova_lite.api import auth as api_auth
+from nova_lite.api import server as wsgi_server
+from nova_lite.clients import http, http_auth
+from nova_lite.common import exception
+from nova_lite.identity import rest as identity_rest
+from nova_lite.image import rest as image_rest
+from tests.functional.conftest import CloudEnv, MakeEnv, make_env  # noqa: F401
+
+PORT_ID = str(uuid.uuid4())
+
+
+class _StubNetworkAndVolumeAPI:
+    """Answers like neutron (``/v2.0/...``) and cinder (``/v3/{project}/...``)."""
+
+    def __init__(self, validate: Callable[[str], dict[str, Any]]) -> None:
+        self.requests: list[tuple[str, str, Any, dict[str, str]]] = []
+        self._validate = validate
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        req = webob.Request(environ)
+        body = json.loads(req.body) if req.body else None
+        self.requests.append((req.method, req.path_qs, body, dict(req.headers)))
+        try:
+            self._validate(req.headers.get('X-Auth-Token', ''))
+        except exception.NotAuthorized:
+            return self._reply(environ, start_response, 401,
+                               {'error': {'message': 'bad token'}})
+        status, reply = self._route(req.method, req.path, body)
+        return self._reply(environ, start_response, status, reply)
+
+    @staticmethod
+    def _reply(environ: dict[str, Any], start_response: Callable[..., Any], status: int,
+               body: Any) -> Any:
+        response = webob.Response(status=status)
+        if body is not None:
+            response.json_body = body
+        return response(environ, start_response)
+
+    @staticmethod
+    def _route(method: str, path: str, body: Any) -> tuple[int, Any]:
+        port = {'id': PORT_ID, 'network_id': 'net-1', 'mac_address': 'fa:16:3e:00:00:01',
+                'fixed_ips': [{'subnet_id': 's', 'ip_address': '10.0.0.5'}],
+                'binding:host_id': 'h1', 'device_id': 'i1'}
+        if method == 'POST' and path == '/v2.0/ports':
+            if body['port']['network_id'] == 'full':
+                return 409, {'NeutronError': {'type': 'IpAddressExhausted',
+                                              'message': 'No more IP addresses', 'detail': ''}}
+            return 201, {'port': {**port, **body['port']}}
+        if method == 'GET' and path == '/v2.0/ports':
+            return 200, {'ports': [port]}
+        if method == 'DELETE' and path.startswith('/v2.0/ports/'):
+            return (204, None) if path.endswith(PORT_ID) else (
+                404, {'NeutronError': {'type': 'NotFound', 'message': 'Port gone',
+                                       'detail': ''}})
+        if method == 'GET' and path.startswith('/v2.0/networks/'):
+            return 200, {'network': {'id': path.rsplit('/', 1)[1], 'name': 'net'}}
+        if re.fullmatch(r'/v3/\w+/attachments', path) and method == 'POST':
+            attachment = body['attachment']
+            return 200, {'attachment': {'id': 'att-1', 'status': 'reserved',
+                                        'volume_id': attachment['volume_uuid'],
+                                        'instance': attachment['instance_uuid']}}
+        if re.fullmatch(r'/v3/\w+/attachments/att-1', path) and method == 'PUT':
+            return 200, {'attachment': {'id': 'att-1', 'status': 'attached',
+                                        'connection_info': {'driver_volume_type': 'file',
+                                                            'data': {'device_path': '/x'}}}}
+        if re.fullmatch(r'/v3/\w+/attachments/.+', path) and method == 'DELETE':
+            return 404, {'itemNotFound': {'code': 404, 'message': 'no attachment'}}
+        if re.fullmatch(r'/v3/\w+/volumes/.+', path):
+            return 400, {'badRequest': {'code': 400, 'message': "Invalid value for 'id'"}}
+        return 404, {'itemNotFound': {'code': 404, 'message': f'{path} not found'}}
+
+
+@pytest.fixture
+def served(make_env: MakeEnv) -> Iterator[tuple[CloudEnv, _StubNetworkAndVolumeAPI]]:  # noqa: F811
+    env = make_env()
+    services, identity = env.cloud.services, env.cloud.identity
+
+    def local_auth(app: Any) -> Any:
+        return api_auth.LocalTokenAuth(app, identity.validate_token)
+
+    stub = _StubNetworkAndVolumeAPI(identity.validate_token)
+    servers = [wsgi_server.WSGIServer('identity', identity_rest.make_app(
+                   env.cloud.conf, services, None, 'http://127.0.0.1:1'), '127.0.0.1', 0),
+               wsgi_server.WSGIServer('image', image_rest.make_app(
+                   env.cloud.conf, services, local_auth, 'http://127.0.0.1:1'), '127.0.0.1', 0),
+               wsgi_server.WSGIServer('stub', stub, '127.0.0.1', 0)]
+    for server in servers:
+        server.start()
+    urls = {'identity': f'{servers[0].url}/v3', 'image': servers[1].url,
+            'network': servers[2].url, 'block-storage': f'{servers[2].url}/v3/$(project_id)s'}
+    region = env.cloud.conf.identity.region_id
+    for service in identity.list_services():
+        if service['type'] in urls:
+            identity.create_endpoint(service['id'], urls[service['type']], region_id=region)
+    env.identity_root = servers[0].url  # type: ignore[attr-defined]
+    yield env, stub
+    for server in servers:
+        server.stop()
+
+
+def test_image_client_over_http_validating_with_the_identity_api(
+        served: tuple[CloudEnv, _StubNetworkAndVolumeAPI],
+        caplog: pytest.LogCaptureFixture) -> None:
+    env, _ = served
+    session = http.new_session()
+    validator = http_auth.HTTPTokenValidator(env.identity_root, session)  # type: ignore
+    client = http.ImageClient(validator, session=session)
+    caplog.set_level(logging.INFO, logger='nova_lite.steps')
+
+    image = client.get_image(env.ctx, env.image['id'])
+    assert image['id'] == env.image['id'] and image['status'] == 'active'
+    location = client.get_location(env.ctx, env.image['id'])
+    assert location.endswith(f'/v2/images/{env.image["id"]}/file')
+    data = b''.join(client.download_image(env.ctx, env.image['id']))
+    assert data == b'\x00' * 4096 + b'nova_lite' * 100
+    assert any('step 21 [REST] image API checked the token' in r.getMessage()
+               for r in caplog.records)
+
+    with pytest.raises(exception.NotFound):
+        client.get_image(env.ctx, str(uuid.uuid4()))
+    bad = env.ctx.from_dict({**env.ctx.to_dict(), 'auth_token': 'not-a-token'})
+    with pytest.raises(exception.NotAuthorized):
+        client.get_image(bad, env.image['id'])
+
+
+def test_download_of_tampered_data_raises_image_corrupt(
+        served: tuple[CloudEnv, _StubNetworkAndVolumeAPI]) -> None:
+    env, _ = served
+    client = http.ImageClient(env.cloud.identity.validate_token)
+    location = env.cloud.images.get_location(env.ctx, env.image['id'])
+    path = location.removeprefix('file://')
+    assert os.path.isfile(path)
+    with open(path, 'r+b') as data:
+        data.write(b'\x01')  # same size, different bytes
+    chunks = client.download_image(env.ctx, env.image['id'])
+    with pytest.raises(exception.ImageCorrupt):
+        list(chunks)
+
+
+def test_network_client_paths_bodies_and_errors(
+        served: tuple[CloudEnv, _StubNetworkAndVolumeAPI]) -> None:
+    env, stub = served
+    client = http.NetworkClient(env.cloud.identity.validate_token)
+    port = client.create_port(env.ctx, network_id='net-1', fixed_ips=None, device_id='i1',
+                              device_owner='compute:nova', binding_host_id='h1')
+    method, path, body, headers = stub.requests[-1]
+    assert (method, path) == ('POST', '/v2.0/ports')
+    assert body == {'port': {'network_id': 'net-1', 'device_id': 'i1',
+                             'device_owner': 'compute:nova', 'binding:host_id': 'h1'}}
+    assert headers['X-Auth-Token'] == env.token
+    assert port['mac_address'] == 'fa:16:3e:00:00:01'
+    assert client.list_ports(env.ctx, device_id='i1')[0]['id'] == PORT_ID
+    assert stub.requests[-1][1] == '/v2.0/ports?device_id=i1'
+    assert client.get_network(env.ctx, 'net-1')['name'] == 'net'
+    client.delete_port(env.ctx, PORT_ID)
+    with pytest.raises(exception.NotFound):
+        client.delete_port(env.ctx, 'other')
+    with pytest.raises(exception.IpAddressExhausted):
+        client.create_port(env.ctx, network_id='full')
+
+
+def test_volume_client_attachments(served: tuple[CloudEnv, _StubNetworkAndVolumeAPI]) -> None:
+    env, stub = served
+    client = http.VolumeClient(env.cloud.identity.validate_token)
+    attachment = client.reserve_volume(env.ctx, 'vol-1', 'inst-1')
+    assert attachment['id'] == 'att-1' and attachment['instance_id'] == 'inst-1'
+    assert stub.requests[-1][1] == f'/v3/{env.ctx.project_id}/attachments'
+    assert stub.requests[-1][3]['Openstack-Api-Version'] == 'volume latest'
+    info = client.attach_volume(env.ctx, 'att-1', 'h1', '/dev/vdb')
+    assert info['driver_volume_type'] == 'file'
+    assert stub.requests[-1][2] == {'attachment': {'connector': {'host': 'h1',
+                                                                 'mountpoint': '/dev/vdb'}}}
+    client.detach_volume(env.ctx, 'gone')  # a missing attachment is already detached
+    with pytest.raises(exception.InvalidInput):
+        client.get_volume(env.ctx, 'bad')
+
+
+def test_access_cache_keeps_a_validation_for_its_ttl() -> None:
+    calls: list[str] = []
+    now = [0.0]
+
+    def validate(token: str) -> dict[str, Any]:
+        calls.append(token)
+        return {'expires_at': '2999-01-01T00:00:00Z', 'issued_at': '2000-01-01T00:00:00Z',
+                'methods': ['password'], 'user': {'id': 'u', 'name': 'u',
+                                                  'domain': {'id': 'd', 'name': 'd'}},
+                'project': {'id': 'p', 'name': 'p', 'domain': {'id': 'd', 'name': 'd'}},
+                'roles': [], 'catalog': []}
+
+    cache = http_auth.AccessCache(validate, ttl=10, clock=lambda: now[0])
+    assert cache.access('t').project_id == 'p'
+    cache.access('t')
+    assert calls == ['t']
+    now[0] = 11
+    cache.access('t')
+    assert calls == ['t', 't']
