@@ -42,6 +42,9 @@ LOG = logging.getLogger(__name__)
 # A compute host that starts before the scheduler should not hang its start-up.
 RESOURCE_REPORT_TIMEOUT = 10.0
 
+# How often a conductor looks for instances in BUILD past [compute] build_timeout.
+STUCK_BUILD_CHECK_INTERVAL = 60.0
+
 
 def scheduler_endpoint(conf: cfg.ConfigOpts,
                        transport: oslo_messaging.Transport) -> nl_service.Endpoint:
@@ -68,8 +71,12 @@ def conductor_endpoint(conf: cfg.ConfigOpts,
         db, deps, resources, boot_workers=conf.conductor.boot_workers,
         flow_workers=conf.conductor.flow_workers,
         **conductor_manager.options_from_conf(conf, db))
+    def fail_stuck_builds() -> None:
+        manager.fail_stuck_builds(conf.compute.build_timeout)
+
     return nl_service.Endpoint(manager, started=manager.resume_unfinished_boots,
-                               draining=manager.stop, closed=db.dispose)
+                               draining=manager.stop, closed=db.dispose,
+                               periodic=[(STUCK_BUILD_CHECK_INTERVAL, fail_stuck_builds)])
 
 
 def compute_endpoint(conf: cfg.ConfigOpts,

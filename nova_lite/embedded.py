@@ -136,6 +136,10 @@ class EmbeddedCloud:
                 self._report_resources()
             except Exception:
                 LOG.exception('Reporting compute resources failed; retrying')
+            try:
+                self.conductor.fail_stuck_builds(self.conf.compute.build_timeout)
+            except Exception:
+                LOG.exception('Checking for stuck builds failed; retrying')
 
     def start(self) -> EmbeddedCloud:
         for server in self._servers:

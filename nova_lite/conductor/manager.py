@@ -4,6 +4,7 @@ besides the compute API)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import threading
 from collections import defaultdict
@@ -16,7 +17,7 @@ from oslo_config import cfg
 from taskflow import engines
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception
+from nova_lite.common import exception, timeutils
 from nova_lite.conductor import faults, flow_states, resource_cleanup
 from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import boot, keys
@@ -143,6 +144,31 @@ class ConductorManager:
             LOG.warning('Boot of %s failed: %s', instance_id, exc)
             self._ensure_not_building(instance_id, exc, sweep)
             return False
+
+    def fail_stuck_builds(self, build_timeout: int) -> list[str]:
+        """Put instances in BUILD for longer than ``build_timeout`` seconds in ERROR.
+
+        A boot this conductor is running is left alone (it ends by itself: every
+        RPC it waits on has a timeout); any other is a boot nobody carries on. Its
+        resources are swept, then it gets a fault saying it timed out.
+        """
+        if build_timeout <= 0:
+            return []
+        limit = timeutils.utcnow() - datetime.timedelta(seconds=build_timeout)
+        failed = []
+        for instance in self._instances.list(vm_states=['building']):
+            created = datetime.datetime.fromisoformat(instance['created_at'].rstrip('Z'))
+            if created >= limit or self._lock_for(instance['id']).locked():
+                continue
+            with self._lock_for(instance['id']):
+                LOG.warning('Instance %s has been in BUILD since %s, past %d s: ERROR',
+                            instance['id'], instance['created_at'], build_timeout)
+                self._sweep(instance['id'], {instance['host']} if instance['host'] else set())
+                self._instances.set_error(
+                    instance['id'], code=500,
+                    message=f'Build timed out: in BUILD for more than {build_timeout} s')
+                failed.append(instance['id'])
+        return failed
 
     def _faults_for(self, instance: dict[str, Any]) -> faults.FaultInjector:
         """Faults the instance's metadata asks for, when fault injection is enabled."""

@@ -59,3 +59,24 @@ def test_build_past_the_timeout_is_stuck_and_repair_puts_it_in_error(make_env):
     stuck = env.cloud.instances.get(instance['id'])
     assert stuck['status'] == 'ERROR' and 'Build timed out' in stuck['fault']['message']
     assert _auditor(env, build_timeout=60).find() == ([], [])
+
+
+def test_conductor_puts_a_stuck_build_in_error_by_itself(make_env):
+    env = make_env(hosts=['host1'])
+    stuck = env.cloud.instances.create(
+        name='stuck', project_id=env.ctx.project_id, user_id=env.ctx.user_id,
+        flavor_id=env.flavor['id'], image_id=env.image['id'], availability_zone=None,
+        metadata={}, build_request={})
+    fresh = env.cloud.instances.create(
+        name='fresh', project_id=env.ctx.project_id, user_id=env.ctx.user_id,
+        flavor_id=env.flavor['id'], image_id=env.image['id'], availability_zone=None,
+        metadata={}, build_request={})
+    with env.cloud.db.session() as session:
+        session.execute(sa.update(compute_models.Instance)
+                        .where(compute_models.Instance.id == stuck['id'])
+                        .values(created_at=datetime.datetime(2020, 1, 1)))
+    assert env.cloud.conductor.fail_stuck_builds(60) == [stuck['id']]
+    failed = env.cloud.instances.get(stuck['id'])
+    assert failed['status'] == 'ERROR' and 'Build timed out' in failed['fault']['message']
+    assert env.cloud.instances.get(fresh['id'])['status'] == 'BUILD'
+    assert env.cloud.conductor.fail_stuck_builds(0) == []
