@@ -59,7 +59,9 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
         networks=clients.NetworkClient(identity, networks, report_steps=False),
         volumes=clients.VolumeClient(identity, volumes, report_steps=False),
         instances=instances, flavors=flavors, conductor=conductor,
-        max_attempts=conf.scheduler.max_attempts)
+        max_attempts=conf.scheduler.max_attempts,
+        fault_injection_max_delay=(conf.fault_injection.max_delay
+                                   if conf.fault_injection.enabled else None))
     return ApiServices(
         conf=conf, db=db, identity=identity, images=images, networks=networks,
         volumes=volumes, instances=instances, flavors=flavors,

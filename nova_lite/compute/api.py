@@ -19,7 +19,9 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, steps
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store, schemas
+from nova_lite.conductor import faults
 from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite.conductor.flows import keys
 
 LOG = logging.getLogger(__name__)
 
@@ -38,7 +40,10 @@ class ComputeAPI:
     def __init__(self, *, identity: clients.IdentityClient, images: clients.ImageClient,
                  networks: clients.NetworkClient, volumes: clients.VolumeClient,
                  instances: instance_store.InstanceStore, flavors: flavor_store.FlavorStore,
-                 conductor: conductor_rpcapi.ConductorAPI, max_attempts: int) -> None:
+                 conductor: conductor_rpcapi.ConductorAPI, max_attempts: int,
+                 fault_injection_max_delay: float | None = None) -> None:
+        """``fault_injection_max_delay`` None: fault injection is off, and the
+        nova_lite:fail_at / delay_at metadata keys are plain metadata."""
         self._identity = identity
         self._images = images
         self._networks = networks
@@ -47,6 +52,7 @@ class ComputeAPI:
         self._flavors = flavors
         self._conductor = conductor
         self._max_attempts = max_attempts
+        self._fault_injection_max_delay = fault_injection_max_delay
 
     def authenticate(self, auth_token: str, *, request: str | None = None,
                      ) -> nl_context.RequestContext:
@@ -68,6 +74,9 @@ class ComputeAPI:
         if 'member' not in ctx.roles and not ctx.is_admin:
             raise exception.Forbidden()
         validation.validate(schemas.server_create, server)
+        if self._fault_injection_max_delay is not None:
+            faults.from_metadata(server.get('metadata') or {}, keys.BOOT_TASKS,
+                                 self._fault_injection_max_delay)
         request_spec = self._build_request_spec(ctx, server)
         steps.report('6', steps.Carrier.API,
                      f'request validated: flavor {request_spec["flavor"]["name"]}, image '

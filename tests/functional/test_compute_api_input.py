@@ -73,3 +73,21 @@ def test_bad_flavors(make_env):
         env.cloud.compute_api.create_flavor(env.ctx, {'name': 'small', 'ram': 1,
                                                         'vcpus': 1, 'disk': 1})
     assert env.cloud.flavors.list() == before
+
+
+def test_malformed_fault_injection_metadata_is_400_when_enabled(make_env, conf):
+    conf.set_override('enabled', True, group='fault_injection')
+    env = make_env(hosts=['host1'])
+    for metadata, key in [({'nova_lite:fail_at': 'no-such-task'}, 'nova_lite:fail_at'),
+                          ({'nova_lite:delay_at': 'spawn:-3'}, 'nova_lite:delay_at')]:
+        with pytest.raises(exception.InvalidInput) as caught:
+            env.cloud.compute_api.create_server(env.ctx, env.server_body(metadata=metadata))
+        assert key in caught.value.message
+    assert env.cloud.instances.list(include_deleted=True) == []
+
+
+def test_fault_injection_metadata_is_plain_metadata_when_disabled(make_env):
+    env = make_env(hosts=['host1'])
+    server = env.boot(with_volume=False, metadata={'nova_lite:fail_at': 'spawn'})
+    assert server['status'] == 'ACTIVE'
+    assert server['metadata'] == {'nova_lite:fail_at': 'spawn'}
