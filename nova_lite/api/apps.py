@@ -68,6 +68,9 @@ def identity_url(conf: cfg.ConfigOpts) -> str:
     return public_url(conf, APIS[0])
 
 
+TOKEN_CACHE_TIME = 10
+
+
 def configure_keystone_authtoken(conf: cfg.ConfigOpts) -> None:
     """Register ``[keystone_authtoken]`` (and the auth plugin's options) with our defaults.
 
@@ -84,6 +87,11 @@ def configure_keystone_authtoken(conf: cfg.ConfigOpts) -> None:
     conf.set_default('region_name', conf.identity.region_id, group=AUTHTOKEN_GROUP)
     conf.set_default('service_token_roles_required', True, group=AUTHTOKEN_GROUP)
     conf.set_default('http_connect_timeout', 30, group=AUTHTOKEN_GROUP)
+    # keystonemiddleware does not re-check revocations of tokens it has cached: a
+    # revoked token stays accepted until its cached validation expires. 10 s
+    # (instead of keystonemiddleware's 300 s) bounds that window; a validation is
+    # one loopback request to the identity API.
+    conf.set_default('token_cache_time', TOKEN_CACHE_TIME, group=AUTHTOKEN_GROUP)
     plugin = conf[AUTHTOKEN_GROUP].auth_type
     if not plugin:
         return

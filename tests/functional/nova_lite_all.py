@@ -29,7 +29,7 @@ class RunningCloud:
     """A nova-lite-all process, bootstrapped, with a clouds.yaml for the clients."""
 
     def __init__(self, workdir: str, *, fault_injection: bool = True,
-                 virt_driver: str = 'libvirt') -> None:
+                 virt_driver: str = 'libvirt', extra_config: str = '') -> None:
         self.workdir = workdir
         self.state_path = os.path.join(workdir, 'state')
         self.clouds_yaml = os.path.join(workdir, 'clouds.yaml')
@@ -64,6 +64,8 @@ enabled = {str(fault_injection).lower()}
 [keystone_authtoken]
 password = {SERVICE_PASSWORD}
 """)
+            if extra_config:  # later sections and values win over the ones above
+                conf.write('\n' + extra_config.strip() + '\n')
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -135,7 +137,7 @@ password = {SERVICE_PASSWORD}
         try:
             return self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            self.kill()
             raise
 
     def openstack(self, *args: str, check: bool = True,
@@ -160,4 +162,8 @@ def running_cloud(workdir: str, **kwargs: Any) -> Iterator[RunningCloud]:
         yield cloud
     finally:
         if cloud.process is not None and cloud.process.poll() is None:
-            cloud.stop()
+            try:
+                cloud.stop()
+            finally:
+                if cloud.process.poll() is None:
+                    cloud.kill()
