@@ -73,6 +73,7 @@ def conductor_endpoint(conf: cfg.ConfigOpts,
         **conductor_manager.options_from_conf(conf, db))
     def fail_stuck_builds() -> None:
         manager.fail_stuck_builds(conf.compute.build_timeout)
+        manager.purge_finished_runs()
 
     return nl_service.Endpoint(manager, started=manager.resume_unfinished_boots,
                                draining=manager.stop, closed=db.dispose,

@@ -138,8 +138,9 @@ class EmbeddedCloud:
                 LOG.exception('Reporting compute resources failed; retrying')
             try:
                 self.conductor.fail_stuck_builds(self.conf.compute.build_timeout)
+                self.conductor.purge_finished_runs()
             except Exception:
-                LOG.exception('Checking for stuck builds failed; retrying')
+                LOG.exception('Conductor housekeeping failed; retrying')
 
     def start(self) -> EmbeddedCloud:
         for server in self._servers:

@@ -28,6 +28,10 @@ from nova_lite.db import api as db_api
 LOG = logging.getLogger(__name__)
 
 
+# Saved boots that finished are deleted after this long (see purge_finished_runs).
+FINISHED_RUN_RETENTION = datetime.timedelta(hours=1)
+
+
 class ConductorManager:
     """RPC endpoint of the conductor; boots run on a worker pool, not the RPC thread."""
 
@@ -144,6 +148,17 @@ class ConductorManager:
             LOG.warning('Boot of %s failed: %s', instance_id, exc)
             self._ensure_not_building(instance_id, exc, sweep)
             return False
+
+    def purge_finished_runs(self, older_than: datetime.timedelta = FINISHED_RUN_RETENTION,
+                            ) -> int:
+        """Delete saved boots that finished longer ago than ``older_than``.
+
+        A saved boot holds the user's token (it is in the flow's store so that a
+        resumed boot can act for the user): it is kept no longer than needed.
+        """
+        if self._persistence is None:
+            return 0
+        return flow_persistence.purge_finished(self._persistence, older_than)
 
     def fail_stuck_builds(self, build_timeout: int) -> list[str]:
         """Put instances in BUILD for longer than ``build_timeout`` seconds in ERROR.

@@ -104,7 +104,7 @@ def test_failed_boot_shows_the_fault(cloud, resources):
 
 def test_delete_while_building(cloud, resources):
     cloud.openstack('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
-                    '--network', 'net1', '--property', 'nova_lite:delay_at=spawn:3', 'slow')
+                    '--network', 'net1', '--property', 'nova_lite:delay_at=spawn:15', 'slow')
     assert cloud.openstack_json('server', 'show', 'slow')['status'] == 'BUILD'
     cloud.openstack('server', 'delete', '--wait', 'slow')
     assert cloud.openstack_json('server', 'list') == []

@@ -79,10 +79,17 @@ class MarkActive(base.FlowTask):
 
     def execute(self, instance_id: str, host: str, network_info: list[dict[str, Any]],
                 spawn_result: dict[str, Any]) -> dict[str, Any]:
-        instance = self._instances.update(
-            instance_id, expected_vm_states=('building',), vm_state='active',
-            task_state=None, power_state=spawn_result.get('power_state', 1), host=host,
-            network_info=network_info, launched_at=timeutils.utcnow())
+        try:
+            instance = self._instances.update(
+                instance_id, expected_vm_states=('building',), vm_state='active',
+                task_state=None, power_state=spawn_result.get('power_state', 1), host=host,
+                network_info=network_info, launched_at=timeutils.utcnow())
+        except exception.InvalidState:
+            # Run again after a crash that followed its commit: already done.
+            instance = self._instances.get(instance_id)
+            if instance['vm_state'] != 'active' or instance['host'] != host:
+                raise
+            return {'id': instance['id'], 'status': instance['status'], 'host': host}
         steps.report('29', steps.Carrier.DB, f'instance {instance_id} is ACTIVE on {host}',
                      instance_id=instance_id)
         return {'id': instance['id'], 'status': instance['status'], 'host': host}
