@@ -62,6 +62,9 @@ class Request(webob.Request):
         except (ValueError, UnicodeDecodeError) as exc:
             raise exception.InvalidInput(field='<body>',
                                          reason=f'malformed JSON: {exc}') from None
+        except RecursionError:
+            raise exception.InvalidInput(field='<body>',
+                                         reason='JSON nested too deeply') from None
 
 
 class UnsupportedMediaType(exception.NovaLiteError):

@@ -122,3 +122,10 @@ def test_fault_styles(fault, check):
 def test_path_that_is_not_utf8_is_404_not_500():
     req = webob.Request.blank('/things/%ff')
     assert req.get_response(_app()).status_int == 404
+
+
+def test_deeply_nested_json_is_400_not_500():
+    body = b'[' * 100000 + b']' * 100000
+    response = _call(_app(max_body=1024 * 1024), '/things', method='POST', body=body)
+    assert response.status_int == 400
+    assert 'nested too deeply' in response.text
