@@ -12,9 +12,10 @@ import pytest
 from oslo_config import cfg
 
 from nova_lite import embedded, leftovers
-from nova_lite.common import exception, rpc
+from nova_lite.common import exception
 from nova_lite.conductor import faults
 from nova_lite.identity import bootstrap
+from tests.conftest import use_private_messaging
 
 ADMIN_PASSWORD = 'functional-secret'
 
@@ -111,10 +112,7 @@ def image_file_factory(tmp_path) -> Callable[[], str]:
 def make_env(conf: cfg.ConfigOpts) -> Iterator[MakeEnv]:
     """Build a started cloud; hosts, virt driver and faults are the test's to choose."""
     clouds: list[embedded.EmbeddedCloud] = []
-    rpc.register_opts(conf)
-    # A private exchange: casts left over from another test's cloud never arrive here.
-    conf.set_override('control_exchange', f'nova_lite_test_{uuid.uuid4().hex[:8]}')
-    conf.set_override('rpc_response_timeout', 30)
+    use_private_messaging(conf)
 
     def _make(*, hosts: list[str] | None = None, virt_driver: str = 'fake',
               fault_injector: faults.FaultInjector = faults.NO_FAULTS,

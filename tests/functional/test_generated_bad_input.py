@@ -25,13 +25,12 @@ import sqlalchemy as sa
 import webob
 from oslo_config import cfg
 
-from nova_lite import conf as nl_conf
 from nova_lite import embedded
 from nova_lite.api import apps, wsgi
 from nova_lite.api import auth as api_auth
-from nova_lite.common import rpc
 from nova_lite.db import models
 from nova_lite.volume.rest import views as volume_views
+from tests.conftest import make_cloud_conf
 from tests.functional.conftest import CloudEnv
 
 MAX_CASES_PER_ROUTE = 25
@@ -114,21 +113,10 @@ class Case:
 
 
 def _module_conf(tmp_path: Any) -> cfg.ConfigOpts:
-    config = cfg.ConfigOpts()
-    nl_conf.register_opts(config)
-    config([], project='nova_lite', default_config_files=[], default_config_dirs=[])
-    config.set_override('state_path', str(tmp_path / 'state'))
-    config.set_override('host', 'test-host')
-    config.set_override('connection', f'sqlite:///{tmp_path}/state/nova_lite.sqlite',
-                        group='database')
-    config.set_override('bcrypt_rounds', 4, group='identity')
+    config = make_cloud_conf(tmp_path)
     config.set_override('max_request_body_size', MAX_BODY, group='api')
     # The resource report writes to the DB on a timer: keep it out of the way.
     config.set_override('service_down_time', 3600, group='scheduler')
-    rpc.register_opts(config)
-    config.set_override('control_exchange', f'nova_lite_test_{uuid.uuid4().hex[:8]}')
-    config.set_override('rpc_response_timeout', 30)
-    config.set_override('virt_driver', 'fake', group='compute')
     return config
 
 

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import webob
-from oslo_config import cfg
 
-from nova_lite import conf as nl_conf
 from nova_lite import embedded
 from nova_lite.api import auth as api_auth
-from nova_lite.common import rpc
 from nova_lite.compute import rest
+from tests.conftest import make_cloud_conf
 from tests.functional.conftest import CloudEnv
 
 PUBLIC_URL = 'http://127.0.0.1:8774'
@@ -128,26 +125,10 @@ class ComputeEnv:
         return len(self.cloud.instances.list(include_deleted=True))
 
 
-def _module_conf(tmp_path: Any) -> cfg.ConfigOpts:
-    config = cfg.ConfigOpts()
-    nl_conf.register_opts(config)
-    config([], project='nova_lite', default_config_files=[], default_config_dirs=[])
-    config.set_override('state_path', str(tmp_path / 'state'))
-    config.set_override('host', 'test-host')
-    config.set_override('connection', f'sqlite:///{tmp_path}/state/nova_lite.sqlite',
-                        group='database')
-    config.set_override('bcrypt_rounds', 4, group='identity')
-    rpc.register_opts(config)
-    config.set_override('control_exchange', f'nova_lite_test_{uuid.uuid4().hex[:8]}')
-    config.set_override('rpc_response_timeout', 30)
-    config.set_override('virt_driver', 'fake', group='compute')
-    return config
-
-
 @pytest.fixture(scope='module')
 def compute(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComputeEnv]:
     """A started cloud (host1, fake driver) and its compute API, for one test module."""
-    config = _module_conf(tmp_path_factory.mktemp('compute_rest'))
+    config = make_cloud_conf(tmp_path_factory.mktemp('compute_rest'))
     cloud = embedded.EmbeddedCloud(config, hosts=['host1'])
     cloud.start()
     try:

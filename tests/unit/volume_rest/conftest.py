@@ -16,13 +16,11 @@ from typing import Any
 
 import pytest
 import webob
-from oslo_config import cfg
 
-from nova_lite import conf as nl_conf
 from nova_lite import embedded
 from nova_lite.api import auth as api_auth
-from nova_lite.common import rpc
 from nova_lite.volume import rest
+from tests.conftest import make_cloud_conf
 from tests.functional.conftest import CloudEnv
 
 PUBLIC_URL = 'http://127.0.0.1:8776'
@@ -79,18 +77,7 @@ def osc_create_body(size: Any = 1, name: str | None = 'v1', **extra: Any) -> dic
 @pytest.fixture(scope='module')
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CloudEnv]:
     tmp_path = tmp_path_factory.mktemp('volume_rest')
-    config = cfg.ConfigOpts()
-    nl_conf.register_opts(config)
-    rpc.register_opts(config)
-    config([], project='nova_lite', default_config_files=[], default_config_dirs=[])
-    config.set_override('state_path', str(tmp_path / 'state'))
-    config.set_override('host', 'test-host')
-    config.set_override('connection', f'sqlite:///{tmp_path}/nova_lite.sqlite',
-                        group='database')
-    config.set_override('bcrypt_rounds', 4, group='identity')
-    config.set_override('control_exchange', f'nova_lite_test_{uuid.uuid4().hex[:8]}')
-    config.set_override('rpc_response_timeout', 30)
-    config.set_override('virt_driver', 'fake', group='compute')
+    config = make_cloud_conf(tmp_path)
     cloud = embedded.EmbeddedCloud(config, hosts=['host1'])
     cloud.start()
     try:
