@@ -76,18 +76,13 @@ class InstanceStore:
             session.flush()
             return _instance_dict(row)
 
-    def _latest_fault(self, session: Any, instance_id: str) -> models.InstanceFault | None:
-        return session.scalars(
-            sa.select(models.InstanceFault)
-            .where(models.InstanceFault.instance_id == instance_id)
-            .order_by(models.InstanceFault.created_at.desc()).limit(1)).first()
-
     def get(self, instance_id: str, *, include_deleted: bool = False) -> dict[str, Any]:
         with self._db.reader() as session:
             row = session.get(models.Instance, instance_id)
             if row is None or (row.deleted_at is not None and not include_deleted):
                 raise exception.NotFound(resource='Instance', id=instance_id)
-            fault = self._latest_fault(session, instance_id) if row.vm_state == 'error' else None
+            fault = (self._latest_faults(session, [instance_id]).get(instance_id)
+                     if row.vm_state == 'error' else None)
             return _instance_dict(row, fault)
 
     def list(self, *, project_id: str | None = None, vm_states: list[str] | None = None,
@@ -101,12 +96,23 @@ class InstanceStore:
         if not include_deleted:
             query = query.where(models.Instance.deleted_at.is_(None))
         with self._db.reader() as session:
-            result = []
-            for row in session.scalars(query):
-                fault = (self._latest_fault(session, row.id)
-                         if row.vm_state == 'error' else None)
-                result.append(_instance_dict(row, fault))
-            return result
+            rows = session.scalars(query).all()
+            faults = self._latest_faults(session, [r.id for r in rows if r.vm_state == 'error'])
+            return [_instance_dict(row, faults.get(row.id)) for row in rows]
+
+    @staticmethod
+    def _latest_faults(session: Any,
+                       instance_ids: list[str]) -> dict[str, models.InstanceFault]:
+        """The newest fault of each instance, in one query."""
+        if not instance_ids:
+            return {}
+        latest: dict[str, models.InstanceFault] = {}
+        for fault in session.scalars(
+                sa.select(models.InstanceFault)
+                .where(models.InstanceFault.instance_id.in_(instance_ids))
+                .order_by(models.InstanceFault.created_at)):
+            latest[fault.instance_id] = fault
+        return latest
 
     def update(self, instance_id: str, *, expected_vm_states: tuple[str, ...] | None = None,
                **values: Any) -> dict[str, Any]:

@@ -3,12 +3,12 @@ besides the compute API)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import logging
 import threading
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import futurist
@@ -26,6 +26,34 @@ from nova_lite.conductor.rpcapi import RPC_API_VERSION
 from nova_lite.db import api as db_api
 
 LOG = logging.getLogger(__name__)
+
+
+class _KeyedLocks:
+    """One lock per instance id, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextlib.contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
+
+    def is_held(self, key: str) -> bool:
+        with self._guard:
+            return key in self._locks
 
 
 # Saved boots that finished are deleted after this long (see purge_finished_runs).
@@ -55,8 +83,7 @@ class ConductorManager:
         self._resources = resources
         self._boots = futurist.ThreadPoolExecutor(max_workers=boot_workers)
         self._flow_executor = futurist.ThreadPoolExecutor(max_workers=flow_workers)
-        self._instance_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-        self._locks_guard = threading.Lock()
+        self._instance_locks = _KeyedLocks()
 
     # RPC methods -----------------------------------------------------------------
 
@@ -68,9 +95,8 @@ class ConductorManager:
 
     # Flow runs ---------------------------------------------------------------------
 
-    def _lock_for(self, instance_id: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._instance_locks[instance_id]
+    def _lock_for(self, instance_id: str) -> contextlib.AbstractContextManager[None]:
+        return self._instance_locks.hold(instance_id)
 
     def run_boot(self, instance_id: str, auth_token: str) -> bool:
         """Run the boot flow of one instance; True when it ended ACTIVE."""
@@ -173,7 +199,7 @@ class ConductorManager:
         failed = []
         for instance in self._instances.list(vm_states=['building']):
             created = datetime.datetime.fromisoformat(instance['created_at'].rstrip('Z'))
-            if created >= limit or self._lock_for(instance['id']).locked():
+            if created >= limit or self._instance_locks.is_held(instance['id']):
                 continue
             with self._lock_for(instance['id']):
                 LOG.warning('Instance %s has been in BUILD since %s, past %d s: ERROR',

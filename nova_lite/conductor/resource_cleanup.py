@@ -8,7 +8,7 @@ mid-boot) still leaves no port, IP, attachment, claim or domain behind.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from nova_lite.common import context as nl_context
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -17,6 +17,38 @@ from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.volume import manager as volume_manager
 
 LOG = logging.getLogger(__name__)
+
+
+class PortService(Protocol):
+    """What port teardown needs: the network manager and the network clients both have it."""
+
+    def list_ports(self, ctx: nl_context.RequestContext, **filters: Any) -> list[dict[str, Any]]:
+        ...
+
+    def update_port(self, ctx: nl_context.RequestContext, port_id: str,
+                    **changes: Any) -> dict[str, Any]:
+        ...
+
+    def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
+        ...
+
+
+def user_port_ids(networks: list[dict[str, Any]]) -> set[str]:
+    """The ports a boot request passed in (to unbind, never delete)."""
+    return {n['port'] for n in networks if n.get('port')}
+
+
+def free_instance_ports(networks: PortService, ctx: nl_context.RequestContext,
+                        instance_id: str, user_ports: set[str]) -> int:
+    """Delete the ports the boot made for the instance; unbind those the user passed in."""
+    ports = networks.list_ports(ctx, device_id=instance_id)
+    for port in ports:
+        if port['id'] in user_ports:
+            networks.update_port(ctx, port['id'], device_id='', device_owner='',
+                                 binding_host_id='')
+        else:
+            networks.delete_port(ctx, port['id'])
+    return len(ports)
 
 
 class InstanceResources:
@@ -43,16 +75,8 @@ class InstanceResources:
         return len(attachments)
 
     def free_ports(self, ctx: nl_context.RequestContext, instance_id: str,
-                   user_port_ids: set[str]) -> int:
-        """Delete the ports the boot made; unbind those the user passed in."""
-        ports = self._networks.list_ports(ctx, device_id=instance_id)
-        for port in ports:
-            if port['id'] in user_port_ids:
-                self._networks.update_port(ctx, port['id'], device_id='', device_owner='',
-                                           binding_host_id='')
-            else:
-                self._networks.delete_port(ctx, port['id'])
-        return len(ports)
+                   user_ports: set[str]) -> int:
+        return free_instance_ports(self._networks, ctx, instance_id, user_ports)
 
     def release_claim(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
         self._scheduler.release_claim(ctx, instance_id)
@@ -61,8 +85,7 @@ class InstanceResources:
               hosts: set[str]) -> None:
         """Free everything, each part on its own so one failure does not stop the rest."""
         instance_id = instance['id']
-        user_ports = {n['port'] for n in instance['build_request'].get('networks', [])
-                      if n.get('port')}
+        user_ports = user_port_ids(instance['build_request'].get('networks', []))
         steps = [
             *[(f'domain on {host}', lambda h=host: self.destroy_domain(ctx, instance_id, h))
               for host in sorted(hosts)],

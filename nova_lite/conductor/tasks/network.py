@@ -8,6 +8,7 @@ from typing import Any
 from nova_lite.clients import local as clients
 from nova_lite.common import steps
 from nova_lite.compute import instance_store
+from nova_lite.conductor import resource_cleanup
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
@@ -76,14 +77,9 @@ class AllocateNetwork(base.FlowTask):
     def revert(self, context: dict[str, Any], instance_id: str,
                request_spec: dict[str, Any], result: Any = None, **kwargs: Any) -> None:
         ctx = base.context_from_dict(context)
-        user_ports = {n['port'] for n in request_spec.get('networks', []) if n.get('port')}
+        user_ports = resource_cleanup.user_port_ids(request_spec.get('networks', []))
 
         def undo() -> None:
-            for port in self._networks.list_ports(ctx, device_id=instance_id):
-                if port['id'] in user_ports:
-                    self._networks.update_port(ctx, port['id'], device_id='',
-                                               device_owner='', binding_host_id='')
-                else:
-                    self._networks.delete_port(ctx, port['id'])
+            resource_cleanup.free_instance_ports(self._networks, ctx, instance_id, user_ports)
 
         self.best_effort_revert(instance_id, undo)

@@ -16,11 +16,6 @@ from nova_lite.conductor.tasks import base, instance
 LOG = logging.getLogger(__name__)
 
 
-def _user_ports(instance_record: dict[str, Any]) -> set[str]:
-    return {n['port'] for n in instance_record['build_request'].get('networks', [])
-            if n.get('port')}
-
-
 class DeleteToErrorOnRevert(base.FlowTask):
     """Marks the start of a delete; on revert, puts the instance in ERROR.
 
@@ -88,7 +83,8 @@ class DeallocateNetwork(_TeardownTask):
 
     def execute(self, instance: dict[str, Any]) -> None:
         self._resources.free_ports(nl_context.get_admin_context(), instance['id'],
-                                   _user_ports(instance))
+                                   resource_cleanup.user_port_ids(
+                                       instance['build_request'].get('networks', [])))
 
 
 class ReleaseClaim(_TeardownTask):
