@@ -75,7 +75,7 @@ def conductor_endpoint(conf: cfg.ConfigOpts,
         manager.fail_stuck_builds(conf.compute.build_timeout)
         manager.purge_finished_runs()
 
-    return nl_service.Endpoint(manager, started=manager.resume_unfinished_boots,
+    return nl_service.Endpoint(manager, started=manager.start_taking_over,
                                draining=manager.stop, closed=db.dispose,
                                periodic=[(STUCK_BUILD_CHECK_INTERVAL, fail_stuck_builds)])
 

@@ -154,7 +154,7 @@ class EmbeddedCloud:
                                           name='compute-resource-report')
         self._reporter.start()
         self._started = True
-        self.conductor.resume_unfinished_boots()
+        self.conductor.start_taking_over()
         return self
 
     def stop(self) -> None:

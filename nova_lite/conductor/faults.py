@@ -1,13 +1,18 @@
 """Fault injection for the boot and delete flows.
 
 Tests, and with ``[fault_injection] enabled`` users testing their own tooling,
-name a task whose execute (or revert) should raise, or that should wait
-before it runs. Production runs use :data:`NO_FAULTS`, which does nothing.
+name a task whose execute (or revert) should raise, that should wait before
+it runs (``delay_at``: a crash then falls between two tasks), or that should
+wait after its work is done but before its result is saved (``delay_after``:
+a crash then falls inside the task). Each wait is logged first, naming the
+task and the instance, so a test can act while it lasts. Production runs use
+:data:`NO_FAULTS`, which does nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Mapping
 
@@ -15,6 +20,9 @@ from nova_lite.common import exception
 
 FAIL_AT_KEY = 'nova_lite:fail_at'
 DELAY_AT_KEY = 'nova_lite:delay_at'
+DELAY_AFTER_KEY = 'nova_lite:delay_after'
+
+LOG = logging.getLogger(__name__)
 
 
 class InjectedFault(RuntimeError):
@@ -26,13 +34,24 @@ class FaultInjector:
     fail_at: frozenset[str] = frozenset()
     fail_revert_at: frozenset[str] = frozenset()
     delay_at: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    delay_after: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    # Who the faults are for (an instance id), named in the log lines.
+    subject: str = ''
+
+    def _wait(self, atom_name: str, delay: float | None, where: str) -> None:
+        if delay:
+            LOG.warning('Fault injection: %s of %s waits %g s %s', atom_name, self.subject,
+                        delay, where)
+            time.sleep(delay)
 
     def before_execute(self, atom_name: str) -> None:
-        delay = self.delay_at.get(atom_name)
-        if delay:
-            time.sleep(delay)
+        self._wait(atom_name, self.delay_at.get(atom_name), 'before its work')
         if atom_name in self.fail_at:
             raise InjectedFault(f'fault injected in {atom_name}')
+
+    def after_execute(self, atom_name: str) -> None:
+        self._wait(atom_name, self.delay_after.get(atom_name),
+                   'after its work, before its result is saved')
 
     def before_revert(self, atom_name: str) -> None:
         if atom_name in self.fail_revert_at:
@@ -42,11 +61,27 @@ class FaultInjector:
 NO_FAULTS = FaultInjector()
 
 
+def _parse_delay(metadata: Mapping[str, str], key: str, task_names: tuple[str, ...],
+                 max_delay: float) -> dict[str, float]:
+    if key not in metadata:
+        return {}
+    name, _, seconds = metadata[key].rpartition(':')
+    try:
+        delay = float(seconds)
+    except ValueError:
+        delay = -1.0
+    if name not in task_names or not 0 <= delay <= max_delay:
+        raise exception.InvalidInput(
+            field=f'metadata.{key}',
+            reason=f'must be <task>:<seconds> with a task of {", ".join(task_names)} '
+                   f'and 0 <= seconds <= {max_delay:g}')
+    return {name: delay}
+
+
 def from_metadata(metadata: Mapping[str, str], task_names: tuple[str, ...],
-                  max_delay: float) -> FaultInjector:
+                  max_delay: float, subject: str = '') -> FaultInjector:
     """The faults a server's metadata asks for; InvalidInput naming the key if malformed."""
     fail_at: set[str] = set()
-    delay_at: dict[str, float] = {}
     if FAIL_AT_KEY in metadata:
         name = metadata[FAIL_AT_KEY]
         if name not in task_names:
@@ -54,18 +89,9 @@ def from_metadata(metadata: Mapping[str, str], task_names: tuple[str, ...],
                 field=f'metadata.{FAIL_AT_KEY}',
                 reason=f'{name!r} is not a task; choose one of {", ".join(task_names)}')
         fail_at.add(name)
-    if DELAY_AT_KEY in metadata:
-        name, _, seconds = metadata[DELAY_AT_KEY].rpartition(':')
-        try:
-            delay = float(seconds)
-        except ValueError:
-            delay = -1.0
-        if name not in task_names or not 0 <= delay <= max_delay:
-            raise exception.InvalidInput(
-                field=f'metadata.{DELAY_AT_KEY}',
-                reason=f'must be <task>:<seconds> with a task of {", ".join(task_names)} '
-                       f'and 0 <= seconds <= {max_delay:g}')
-        delay_at[name] = delay
-    if not fail_at and not delay_at:
+    delay_at = _parse_delay(metadata, DELAY_AT_KEY, task_names, max_delay)
+    delay_after = _parse_delay(metadata, DELAY_AFTER_KEY, task_names, max_delay)
+    if not fail_at and not delay_at and not delay_after:
         return NO_FAULTS
-    return FaultInjector(fail_at=frozenset(fail_at), delay_at=delay_at)
+    return FaultInjector(fail_at=frozenset(fail_at), delay_at=delay_at,
+                         delay_after=delay_after, subject=subject)

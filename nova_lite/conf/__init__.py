@@ -16,6 +16,7 @@ from nova_lite.conf import (
     fault_injection,
     identity,
     image,
+    jobboard,
     libvirt,
     network,
     scheduler,
@@ -25,7 +26,7 @@ from nova_lite.conf import (
 CONF = cfg.CONF
 
 _MODULES = (default, database, identity, image, network, volume, scheduler, conductor,
-            compute, libvirt, api, fault_injection)
+            compute, libvirt, api, fault_injection, jobboard)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -17,6 +17,9 @@ from nova_lite.conductor import faults
 from nova_lite.identity import bootstrap
 from tests.conftest import use_private_messaging
 
+# The separate-daemon clouds' fixtures, for every functional test module.
+from tests.functional.cluster import pg_url, rabbit_url, redis_namespace  # noqa: F401
+
 ADMIN_PASSWORD = 'functional-secret'
 
 

@@ -47,4 +47,4 @@ def test_boot_resumes_after_sigkill_before_spawn(tmp_path, image_file_factory):
         assert audit.returncode == 0, audit.stdout
         assert '0 orphan(s)' in audit.stdout
         with open(cloud.log_file) as log:
-            assert 'Resuming the unfinished boot of instance' in log.read()
+            assert 'Taking over the boot of' in log.read()

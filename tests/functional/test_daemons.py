@@ -10,18 +10,13 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-import sqlalchemy as sa
 
-from tests.conftest import PG_ADMIN_URL
-from tests.functional import nova_lite_all
-
-RABBIT_URL = os.environ.get('NOVA_LITE_TEST_RABBIT_URL', 'rabbit://guest:guest@127.0.0.1:5672/')
+from tests.functional import cluster, nova_lite_all
 
 
 def _token(identity_port: int, password: str = nova_lite_all.ADMIN_PASSWORD) -> str:
@@ -100,121 +95,13 @@ def test_sigterm_lets_a_request_in_flight_finish(tmp_path: Any) -> None:
 # -- separate daemons ------------------------------------------------------------------
 
 
-@pytest.fixture
-def rabbit_url() -> Iterator[str]:
-    """A RabbitMQ virtual host of this test's own (deleted after it).
-
-    Queue names do not depend on the exchange, so a control_exchange of its own
-    does not keep another cloud's daemons (say, left over by an aborted run) from
-    consuming this test's messages; a virtual host does.
-    """
-    vhost = f'nova_lite_test_{uuid.uuid4().hex[:8]}'
-    subprocess.run(['rabbitmqctl', 'add_vhost', vhost], check=True, capture_output=True)
-    subprocess.run(['rabbitmqctl', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'],
-                   check=True, capture_output=True)
-    try:
-        yield RABBIT_URL.rstrip('/') + '/' + vhost
-    finally:
-        subprocess.run(['rabbitmqctl', 'delete_vhost', vhost], capture_output=True)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    name = f'nova_lite_test_{uuid.uuid4().hex[:12]}'
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level='AUTOCOMMIT')
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE {name}')
-    try:
-        yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
-        admin.dispose()
-
-
-class _Daemons:
-    def __init__(self, workdir: str, pg: str, rabbit: str) -> None:
-        self.workdir = workdir
-        self.ports = {name: nova_lite_all.free_port() for name in
-                      ('identity', 'compute', 'image', 'network', 'volume')}
-        self.config = os.path.join(workdir, 'nova-lite.conf')
-        with open(self.config, 'w') as conf:
-            conf.write(f"""[DEFAULT]
-state_path = {workdir}/state
-host = control
-transport_url = {rabbit}
-control_exchange = nova_lite_test_{uuid.uuid4().hex[:8]}
-rpc_response_timeout = 30
-
-[database]
-connection = {pg}
-
-[api]
-{chr(10).join(f'{name}_port = {port}' for name, port in self.ports.items())}
-
-[identity]
-bcrypt_rounds = 4
-
-[compute]
-virt_driver = fake
-
-[keystone_authtoken]
-password = {nova_lite_all.SERVICE_PASSWORD}
-""")
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
-
-    def host_config(self, host: str) -> str:
-        path = os.path.join(self.workdir, f'{host}.conf')
-        with open(path, 'w') as conf:
-            conf.write(f'[DEFAULT]\nhost = {host}\nstate_path = {self.workdir}/{host}\n')
-        return path
-
-    def run(self, name: str, module: str, *extra: str) -> None:
-        log = open(os.path.join(self.workdir, f'{name}.log'), 'wb')  # noqa: SIM115
-        self.processes[name] = subprocess.Popen(
-            [sys.executable, '-m', f'nova_lite.cmd.{module}', '--config-file', self.config,
-             *extra], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def manage(self, *args: str) -> None:
-        subprocess.run([sys.executable, '-m', 'nova_lite.cmd.manage', '--config-file',
-                        self.config, *args], check=True, capture_output=True, timeout=120)
-
-    def stop_all(self) -> dict[str, int]:
-        codes = {}
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for name, process in self.processes.items():
-            try:
-                codes[name] = process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                # The launcher and its worker: nothing may outlive the test.
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                codes[name] = -9
-        return codes
-
-    def log(self, name: str) -> str:
-        with open(os.path.join(self.workdir, f'{name}.log')) as log:
-            return log.read()
-
-
-def _wait_for(url: str, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise AssertionError(f'{url} did not answer')
+_wait_for = cluster.wait_for_url
 
 
 @pytest.mark.postgresql
 @pytest.mark.rabbitmq
 def test_separate_daemons_boot_a_server(tmp_path: Any, pg_url: str, rabbit_url: str) -> None:
-    daemons = _Daemons(str(tmp_path), pg_url, rabbit_url)
+    daemons = cluster.Daemons(str(tmp_path), pg_url, rabbit_url)
     daemons.manage('db', 'sync')
     clouds_yaml = os.path.join(str(tmp_path), 'clouds.yaml')
     daemons.manage('bootstrap', '--bootstrap-password', nova_lite_all.ADMIN_PASSWORD,

@@ -46,11 +46,14 @@ class BootDependencies:
     fault_injector: faults.FaultInjector = faults.NO_FAULTS
     # Frees everything an instance holds, by its id: the last line of the revert.
     sweep: Callable[[str], None] | None = None
+    # Raises when the conductor running the boot no longer holds its job (the
+    # job's claim lapsed): checked by every task before its work.
+    claim_check: Callable[[], None] | None = None
 
 
 def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
     """Build the boot flow (a module-level factory, importable by name)."""
-    fi = {'fault_injector': deps.fault_injector}
+    fi = {'fault_injector': deps.fault_injector, 'claim_check': deps.claim_check}
     gather = graph_flow.Flow(keys.GATHER_FLOW).add(
         resources.GetFlavor(deps.instances, deps.flavors, **fi),
         resources.GetImage(deps.images, **fi),

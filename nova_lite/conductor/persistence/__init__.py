@@ -10,6 +10,8 @@ from nova_lite.conductor.persistence.resumption import (
     FINISHED_STATES,
     StoredRun,
     atom_states,
+    count_claim,
+    end_run,
     load_engine,
     load_run,
     purge_finished,
@@ -19,5 +21,5 @@ from nova_lite.conductor.persistence.resumption import (
 )
 
 __all__ = ['FINISHED_STATES', 'DatabaseBackend', 'DatabaseConnection', 'StoredRun',
-           'atom_states', 'load_engine', 'load_run', 'purge_finished', 'runs_of_book',
-           'start_run', 'unfinished_runs']
+           'atom_states', 'count_claim', 'end_run', 'load_engine', 'load_run',
+           'purge_finished', 'runs_of_book', 'start_run', 'unfinished_runs']

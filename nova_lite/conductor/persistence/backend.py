@@ -56,13 +56,31 @@ class DatabaseBackend(base.Backend):
     the schema belongs to alembic, so ``upgrade()`` does nothing.
     """
 
-    def __init__(self, db: db_api.Database, *, persist_progress: bool = False) -> None:
+    def __init__(self, db: db_api.Database, *, persist_progress: bool = False,
+                 write_guard: Callable[[], None] | None = None) -> None:
+        """``write_guard`` is called before every write and may raise to refuse it."""
         super().__init__({})
         self.db = db
         self.engine = db.engine
         # Reads must not take SQLite's write lock (see nova_lite.db.api).
         self.read_engine = db.engine.execution_options(sqlite_begin='DEFERRED')
         self.written = written.WrittenAtoms(persist_progress=persist_progress)
+        self._write_guard = write_guard
+        self._persist_progress = persist_progress
+
+    def fenced(self, write_guard: Callable[[], None]) -> DatabaseBackend:
+        """This backend, for one engine whose writes ``write_guard`` must allow.
+
+        A conductor fences a boot's writes with its claim on the boot's job
+        (``ClaimLease.ensure``): once the claim is lost, the engine can save
+        nothing more (no state, no result, no revert), so it stops where it is.
+        """
+        return DatabaseBackend(self.db, persist_progress=self._persist_progress,
+                               write_guard=write_guard)
+
+    def check_write(self) -> None:
+        if self._write_guard is not None:
+            self._write_guard()
 
     def get_connection(self) -> DatabaseConnection:
         return DatabaseConnection(self)
@@ -115,6 +133,7 @@ class DatabaseConnection(base.Connection):
 
     @_storage_errors('updating an atom detail')
     def update_atom_details(self, atom_detail: models.AtomDetail) -> models.AtomDetail:
+        self._backend.check_write()
         row = rows.atom_to_row(atom_detail, '')
         fingerprint = self._written.fingerprint(row)
         if self._written.unchanged(atom_detail.uuid, fingerprint):
@@ -140,6 +159,7 @@ class DatabaseConnection(base.Connection):
 
     @_storage_errors('updating a flow detail')
     def update_flow_details(self, flow_detail: models.FlowDetail) -> models.FlowDetail:
+        self._backend.check_write()
         atom_rows, fingerprints = self._changed_atoms(flow_detail)
         params = {field: getattr(flow_detail, field) for field in st.FLOW_FIELDS}
         params['b_uuid'] = flow_detail.uuid
@@ -153,6 +173,7 @@ class DatabaseConnection(base.Connection):
     @_storage_errors('saving a logbook')
     def save_logbook(self, book: models.LogBook) -> models.LogBook:
         """Save a logbook; an existing one is merged: its other flows are kept."""
+        self._backend.check_write()
         book_row = rows.book_to_row(book)
         flow_rows = [rows.flow_to_row(fd, book.uuid) for fd in book]
         atom_rows = [rows.atom_to_row(ad, fd.uuid) for fd in book for ad in fd]

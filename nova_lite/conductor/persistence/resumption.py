@@ -147,3 +147,28 @@ def purge_finished(backend: db_backend.DatabaseBackend, older_than: datetime.tim
                 tf_conn.destroy_logbook(book_uuid)
                 destroyed += 1
     return destroyed
+
+
+def count_claim(backend: db_backend.DatabaseBackend, flow_uuid: str, key: str) -> int:
+    """Add one to the counter ``key`` of a run's meta and return the new count.
+
+    Called by a job's new holder only, so the read and the write do not race.
+    """
+    with backend.engine.begin() as conn:
+        meta = conn.execute(sa.select(st.FLOWS.c.meta).where(st.FLOWS.c.uuid == flow_uuid)
+                            ).first()
+        if meta is None:
+            raise tf_exc.NotFound(f'No flow details found with uuid {flow_uuid}')
+        new_meta = dict(meta[0] or {})
+        new_meta[key] = int(new_meta.get(key, 0)) + 1
+        conn.execute(st.FLOWS.update().where(st.FLOWS.c.uuid == flow_uuid)
+                     .values(meta=new_meta))
+    return new_meta[key]
+
+
+def end_run(backend: db_backend.DatabaseBackend, flow_uuid: str,
+            state: str = states.FAILURE) -> None:
+    """Mark a run finished without running it (a boot moved aside)."""
+    with backend.engine.begin() as conn:
+        conn.execute(st.FLOWS.update().where(st.FLOWS.c.uuid == flow_uuid)
+                     .values(state=state))

@@ -23,12 +23,21 @@ class FlowTask(task.Task):
     """
 
     def __init__(self, name: str, *, fault_injector: faults.FaultInjector = faults.NO_FAULTS,
-                 **kwargs: Any) -> None:
+                 claim_check: Callable[[], None] | None = None, **kwargs: Any) -> None:
+        """``claim_check`` raises if the conductor no longer holds the boot's job."""
         super().__init__(name=name, **kwargs)
         self._faults = fault_injector
+        self._claim_check = claim_check
 
     def pre_execute(self) -> None:
         self._faults.before_execute(self.name)
+        # Last thing before the task's work: a conductor that was stopped past
+        # its claim's expiry must not redo what the job's new owner did.
+        if self._claim_check is not None:
+            self._claim_check()
+
+    def post_execute(self) -> None:
+        self._faults.after_execute(self.name)
 
     def best_effort_revert(self, instance_id: str, undo: Callable[[], None]) -> None:
         try:

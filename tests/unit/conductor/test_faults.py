@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
+from taskflow import engines
+from taskflow.patterns import linear_flow
 
 from nova_lite.common import exception
 from nova_lite.conductor import faults
 from nova_lite.conductor.flows import keys
+from nova_lite.conductor.jobboards import lease
+from nova_lite.conductor.tasks import base as task_base
 
 
 def test_no_metadata_no_faults():
@@ -41,3 +46,160 @@ def test_delay_at_waits():
 def test_malformed_metadata_names_the_key(metadata, key):
     with pytest.raises(exception.InvalidInput, match=key):
         faults.from_metadata(metadata, keys.BOOT_TASKS, 10)
+
+
+# -- nova_lite:delay_after ---------------------------------------------------------------
+
+
+def test_delay_after_is_parsed_for_its_task_with_the_subject():
+    injector = faults.from_metadata({faults.DELAY_AFTER_KEY: 'network:2.5'}, keys.BOOT_TASKS,
+                                    10, subject='inst-7')
+    assert injector.delay_after == {'network': 2.5}
+    assert injector.delay_at == {} and injector.fail_at == frozenset()
+    assert injector.subject == 'inst-7'
+
+
+def test_delay_after_up_to_max_delay_and_zero_are_accepted():
+    assert faults.from_metadata({faults.DELAY_AFTER_KEY: 'spawn:10'}, keys.BOOT_TASKS,
+                                10).delay_after == {'spawn': 10.0}
+    assert faults.from_metadata({faults.DELAY_AFTER_KEY: 'spawn:0'}, keys.BOOT_TASKS,
+                                10).delay_after == {'spawn': 0.0}
+
+
+def test_delay_after_combines_with_the_other_faults():
+    injector = faults.from_metadata({faults.DELAY_AFTER_KEY: 'volume:1',
+                                     faults.DELAY_AT_KEY: 'spawn:2',
+                                     faults.FAIL_AT_KEY: 'mark-active'}, keys.BOOT_TASKS, 10)
+    assert injector.delay_after == {'volume': 1.0}
+    assert injector.delay_at == {'spawn': 2.0}
+    assert injector.fail_at == frozenset({'mark-active'})
+
+
+@pytest.mark.parametrize('value', [
+    'nope:1',         # not a task
+    ':1',             # no task
+    'spawn',          # no seconds
+    'spawn:soon',     # not a number
+    'spawn:-0.5',     # negative
+    'spawn:10.01',    # over max_delay
+    'spawn:nan',      # not a number either
+])
+def test_malformed_delay_after_is_invalid_input_naming_the_field(value):
+    with pytest.raises(exception.InvalidInput) as raised:
+        faults.from_metadata({faults.DELAY_AFTER_KEY: value}, keys.BOOT_TASKS, 10)
+    assert 'metadata.nova_lite:delay_after' in raised.value.message
+    assert '<task>:<seconds>' in raised.value.message
+
+
+def test_delay_after_is_logged_naming_task_and_subject_before_the_wait(caplog):
+    delay = 0.05
+    injector = faults.from_metadata({faults.DELAY_AFTER_KEY: f'network:{delay}'},
+                                    keys.BOOT_TASKS, 10, subject='inst-42')
+    with caplog.at_level(logging.WARNING, logger=faults.__name__):
+        injector.after_execute('image')  # another task: no wait, no log
+        assert caplog.records == []
+        injector.after_execute('network')
+        returned_at = time.time()
+    (record,) = caplog.records
+    message = record.getMessage()
+    assert 'network of inst-42 waits 0.05 s' in message
+    assert 'after its work, before its result is saved' in message
+    # Logged first, then the wait: the record is at least the delay older than the return.
+    assert returned_at - record.created >= delay
+
+
+def test_delay_at_is_logged_before_its_work(caplog):
+    injector = faults.from_metadata({faults.DELAY_AT_KEY: 'spawn:0.01'}, keys.BOOT_TASKS,
+                                    10, subject='inst-43')
+    with caplog.at_level(logging.WARNING, logger=faults.__name__):
+        injector.before_execute('spawn')
+    assert 'spawn of inst-43 waits 0.01 s before its work' in caplog.text
+
+
+# -- FlowTask's hooks --------------------------------------------------------------------
+
+
+class RecordingFaults(faults.FaultInjector):
+    """A fault injector that records its hooks' calls into a shared journal."""
+
+    def __init__(self, journal: list[str]) -> None:
+        super().__init__()
+        object.__setattr__(self, 'journal', journal)
+
+    def before_execute(self, atom_name: str) -> None:
+        self.journal.append(f'before_execute:{atom_name}')
+
+    def after_execute(self, atom_name: str) -> None:
+        self.journal.append(f'after_execute:{atom_name}')
+
+
+class NoopTask(task_base.FlowTask):
+    def execute(self) -> None:
+        pass
+
+
+def test_pre_execute_runs_before_execute_then_the_claim_check():
+    journal: list[str] = []
+    flow_task = NoopTask('spawn', fault_injector=RecordingFaults(journal),
+                         claim_check=lambda: journal.append('claim_check'))
+    flow_task.pre_execute()
+    assert journal == ['before_execute:spawn', 'claim_check']
+    flow_task.post_execute()
+    assert journal == ['before_execute:spawn', 'claim_check', 'after_execute:spawn']
+
+
+def test_pre_execute_without_a_claim_check_only_runs_the_injector():
+    journal: list[str] = []
+    NoopTask('image', fault_injector=RecordingFaults(journal)).pre_execute()
+    assert journal == ['before_execute:image']
+
+
+def test_a_lost_claim_stops_pre_execute_after_the_delay():
+    journal: list[str] = []
+
+    def claim_check() -> None:
+        journal.append('claim_check')
+        raise lease.ClaimLost('boot-x', 'it expired before it was renewed')
+
+    flow_task = NoopTask('spawn', fault_injector=RecordingFaults(journal),
+                         claim_check=claim_check)
+    with pytest.raises(lease.ClaimLost):
+        flow_task.pre_execute()
+    assert journal == ['before_execute:spawn', 'claim_check']
+
+
+def test_an_injected_failure_comes_before_the_claim_check():
+    checks: list[str] = []
+    flow_task = NoopTask('spawn', fault_injector=faults.FaultInjector(
+        fail_at=frozenset({'spawn'})), claim_check=lambda: checks.append('claim_check'))
+    with pytest.raises(faults.InjectedFault):
+        flow_task.pre_execute()
+    assert checks == []
+
+
+def test_post_execute_waits_delay_after(caplog):
+    flow_task = NoopTask('network', fault_injector=faults.FaultInjector(
+        delay_after={'network': 0.02}, subject='inst-44'))
+    with caplog.at_level(logging.WARNING, logger=faults.__name__):
+        flow_task.pre_execute()  # delay_after does not wait before the work
+        assert caplog.records == []
+        flow_task.post_execute()
+    assert 'network of inst-44 waits 0.02 s after its work' in caplog.text
+
+
+def test_an_engine_calls_the_hooks_around_execute():
+    journal: list[str] = []
+
+    class Journaled(task_base.FlowTask):
+        def execute(self) -> None:
+            journal.append(f'execute:{self.name}')
+
+    recording = RecordingFaults(journal)
+    flow = linear_flow.Flow('hooks').add(
+        Journaled('one', fault_injector=recording,
+                  claim_check=lambda: journal.append('claim_check')),
+        Journaled('two', fault_injector=recording))
+    engines.run(flow)
+    assert journal == ['before_execute:one', 'claim_check', 'execute:one',
+                       'after_execute:one', 'before_execute:two', 'execute:two',
+                       'after_execute:two']
