@@ -142,8 +142,10 @@ class _EmbeddedBackend:
 
     def __call__(self) -> nl_service.ApiBackend:
         # Migrates the database and sets up the Fernet keys (both idempotent).
-        cloud = embedded.EmbeddedCloud(self.conf, service_clients='http').start()
-        return nl_service.ApiBackend(cloud.services, cloud.stop)
+        cloud = embedded.EmbeddedCloud(self.conf, service_clients='http').start(
+            take_over_boots=False)
+        return nl_service.ApiBackend(cloud.services, cloud.stop,
+                                     serving=cloud.conductor.start_taking_over)
 
 
 def all_in_one_service(conf: cfg.ConfigOpts) -> nl_service.APIService:

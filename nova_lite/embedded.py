@@ -142,7 +142,11 @@ class EmbeddedCloud:
             except Exception:
                 LOG.exception('Conductor housekeeping failed; retrying')
 
-    def start(self) -> EmbeddedCloud:
+    def start(self, take_over_boots: bool = True) -> EmbeddedCloud:
+        """Start every service; with ``take_over_boots``, the conductor then takes
+        over the boots nobody holds (pass False and call
+        ``conductor.start_taking_over()`` when the flow's HTTP clients can only
+        reach the APIs later)."""
         for server in self._servers:
             server.start()
         for compute in self.compute_hosts:
@@ -154,7 +158,8 @@ class EmbeddedCloud:
                                           name='compute-resource-report')
         self._reporter.start()
         self._started = True
-        self.conductor.start_taking_over()
+        if take_over_boots:
+            self.conductor.start_taking_over()
         return self
 
     def stop(self) -> None:

@@ -127,6 +127,9 @@ class ApiBackend:
 
     services: api_services.ApiServices
     close: Callable[[], None] = _noop
+    # Called once every API listens (nova-lite-all: boots a dead process left
+    # are taken over only then, since they reach the APIs over HTTP).
+    serving: Callable[[], None] = _noop
 
 
 class APIService(_StoppableService):
@@ -149,6 +152,7 @@ class APIService(_StoppableService):
                     shutdown_timeout=self.conf.api.shutdown_timeout)
                 server.start()
                 self.servers.append(server)
+            self._backend.serving()
         except Exception:
             self.stop()
             raise
