@@ -23,9 +23,11 @@ def _add_parsers(subparsers: Any) -> None:
     flow_sub = flow.add_subparsers(dest='flow_command')
     graph = flow_sub.add_parser('graph', help='draw the boot flow as a DOT graph')
     graph.add_argument('--instance', default=None,
-                       help='colour each task by the state it reached in this run')
+                       help='colour each task by the state it reached in this run, and '
+                            'tell the run: its attempts and hosts, its resumes')
     graph.add_argument('--format', dest='graph_format', default='dot',
-                       choices=['dot', 'svg', 'png'])
+                       choices=['dot', 'svg', 'png', 'text'],
+                       help='text: the account of the --instance run, without the graph')
     graph.add_argument('-o', '--output', default=None,
                        help='file to write (default: standard output for dot)')
 
@@ -61,12 +63,25 @@ def _flow_graph(conf: cfg.ConfigOpts) -> int:
     from nova_lite.flowviz import render
 
     args = conf.command
+    if args.graph_format == 'text' and not args.instance:
+        print('--format text needs --instance ID (it tells one run)', file=sys.stderr)
+        return 2
     database = None
     if args.instance:
         database = db_api.Database.from_conf(conf)
         if not drawing.has_recorded_run(database, args.instance):
             database.dispose()
             raise exception.NotFound(resource='Recorded boot of instance', id=args.instance)
+    if args.graph_format == 'text':
+        assert database is not None
+        text = drawing.boot_account_text(database, args.instance)
+        if args.output is None:
+            sys.stdout.write(text)
+            return 0
+        with open(args.output, 'w', encoding='utf-8') as out:
+            out.write(text)
+        print(args.output)
+        return 0
     graph = drawing.boot_graph(database, args.instance)
     if args.output is None:
         if args.graph_format != 'dot':

@@ -1,11 +1,20 @@
-"""Records the state each atom of an instance's flow run reaches.
+"""Records the states each atom of an instance's flow run reaches.
 
-The records let ``nova-lite flow graph --instance ID`` colour the drawing of
-that instance's run (which tasks succeeded, failed, were reverted, ran twice).
+Two records, both written by :class:`AtomStateRecorder` as the run goes:
+
+- ``flow_atom_states``: the last state and the number of runs of each atom,
+  which colour ``nova-lite flow graph --instance ID``;
+- ``flow_atom_events``: every state change, in order, with the attempt of
+  the retried subflow it belongs to, the host that attempt runs on and the
+  conductor that ran it. From them :func:`load_account` tells a resumed or
+  rescheduled run as it happened (see :mod:`nova_lite.flowviz.account`).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,45 +22,174 @@ from taskflow import states
 from taskflow.listeners import base as listener_base
 
 from nova_lite.common import timeutils
+from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as models
+from nova_lite.db.models import flow_history
+from nova_lite.flowviz import account
+
+LOG = logging.getLogger(__name__)
+
+_ATOM_KINDS = ('task', 'retry')
+# Flow states worth a line in the history: a run starting, and a run ending.
+_FLOW_STATES = frozenset({states.RUNNING}) | account.FLOW_END_STATES
+# Atom states in which a task's result (for the host: the schedule's) is stored.
+_HAS_RESULT = frozenset({states.SUCCESS, states.REVERTING, states.REVERT_FAILURE})
+
+
+def _host_of(result: Any) -> str | None:
+    """The host in a schedule result, ``(host, alternates)``; None if it holds none."""
+    if isinstance(result, (list, tuple)) and result and isinstance(result[0], str):
+        return result[0]
+    return None
 
 
 class AtomStateRecorder(listener_base.Listener):
-    """A TaskFlow listener that writes every atom state change to the database."""
+    """A TaskFlow listener that writes every atom state change to the database.
+
+    :param results: filled with each task's results as it succeeds (name ->
+        list of results), for the caller's own use.
+    :param runner: who runs the engine (a conductor's identity), recorded
+        with every event.
+    :param attempts_of: the retry controller whose runs are the attempts;
+        the atoms it controls are recorded with the attempt they ran in.
+    :param host_from: the task whose result, ``(host, alternates)``, is the
+        host of the attempt; recorded on the attempt's atoms once it succeeded.
+
+    A run resumed from a stored flow detail runs again the atoms its engine
+    left RUNNING or REVERTING; TaskFlow reports no second RUNNING for them, so
+    the recorder records it (and counts the run) when the resumed run starts.
+    """
 
     def __init__(self, engine: Any, db: db_api.Database, instance_id: str,
-                 flow_name: str, results: dict[str, list[Any]] | None = None) -> None:
-        super().__init__(engine, flow_listen_for=())
+                 flow_name: str, results: dict[str, list[Any]] | None = None, *,
+                 runner: str | None = None, attempts_of: str | None = keys.HOST_RETRY,
+                 host_from: str | None = keys.SCHEDULE) -> None:
+        super().__init__(engine)
         self._db = db
         self._instance_id = instance_id
         self._flow_name = flow_name
+        self._runner = runner
+        self._attempts_of = attempts_of
+        self._host_from = host_from
         self.results: dict[str, list[Any]] = {} if results is None else results
+        # Parallel atoms report from several threads; one event is written at a time.
+        self._lock = threading.Lock()
+        self._attempt: int | None = None
+        self._host: str | None = None
+        self._in_attempts: frozenset[str] | None = None
+
+    # Receivers (TaskFlow calls them with keyword arguments).
+
+    def _flow_receiver(self, state: str, details: dict[str, Any]) -> None:
+        if state not in _FLOW_STATES:
+            return
+        if state == states.SUSPENDED and details.get('old_state') == states.RESUMING:
+            return  # loading a stored run, not the end of one
+        with self._lock:
+            if state == states.RUNNING:
+                self._start_run()
+            else:
+                self._write(self._flow_name, state, atom_row=False)
 
     def _task_receiver(self, state: str, details: dict[str, Any]) -> None:
+        name = details['task_name']
         if state == states.SUCCESS:
-            self.results.setdefault(details['task_name'], []).append(details.get('result'))
-        self._record(details['task_name'], state)
+            self.results.setdefault(name, []).append(details.get('result'))
+        with self._lock:
+            if state == states.SUCCESS and name == self._host_from:
+                self._host = _host_of(details.get('result'))
+            self._write(name, state)
 
     def _retry_receiver(self, state: str, details: dict[str, Any]) -> None:
-        self._record(details['retry_name'], state)
+        name = details['retry_name']
+        with self._lock:
+            if name == self._attempts_of and state == states.RUNNING:
+                self._attempt = (self._attempt or 0) + 1
+                self._host = None
+            self._write(name, state)
 
-    def _record(self, atom_name: str, state: str) -> None:
+    # Where the run stands.
+
+    def _atom_names(self) -> list[str]:
+        compilation = self._engine.compilation
+        if compilation is None:
+            return []
+        return [node.name for node, data in compilation.execution_graph.nodes(data=True)
+                if data.get('kind') in _ATOM_KINDS]
+
+    def _attempt_atoms(self) -> frozenset[str]:
+        """The atoms the attempts' retry controller runs again on each attempt."""
+        if self._in_attempts is None:
+            compilation = self._engine.compilation
+            if compilation is None or self._attempts_of is None:
+                return frozenset()
+            self._in_attempts = frozenset(
+                node.name for node, data in compilation.execution_graph.nodes(data=True)
+                if data.get('kind') in _ATOM_KINDS
+                and getattr(data.get('retry'), 'name', None) == self._attempts_of)
+        return self._in_attempts
+
+    def _start_run(self) -> None:
+        """An engine starts (or resumes) the run: find where the stored run stands."""
+        storage = self._engine.storage
+        names = self._atom_names()
+        try:
+            stored = {name: state for name, (state, _intention)
+                      in storage.get_atoms_states(names).items()}
+        except Exception:  # a listener must not break the run it watches
+            LOG.exception('Could not read the stored states of %s of %s', self._flow_name,
+                          self._instance_id)
+            stored = {}
+        self._attempt, self._host = None, None
+        try:
+            if self._attempts_of in stored:
+                tried = len(storage.get_retry_history(self._attempts_of))
+                # A retry left RUNNING runs again as the same attempt, with no
+                # RUNNING event (its result is not in the history yet).
+                running = 1 if stored[self._attempts_of] == states.RUNNING else 0
+                self._attempt = (tried + running) or None
+            if self._host_from in stored and stored[self._host_from] in _HAS_RESULT:
+                self._host = _host_of(storage.get(self._host_from))
+        except Exception:
+            LOG.exception('Could not read where the stored run of %s stands',
+                          self._instance_id)
+        self._write(self._flow_name, states.RUNNING, atom_row=False)
+        for name in names:
+            if stored.get(name) in account.UNFINISHED_STATES:
+                LOG.info('%s of %s was %s when its run stopped: it runs again', name,
+                         self._instance_id, stored[name])
+                self._write(name, stored[name])
+
+    # Writing.
+
+    def _write(self, atom_name: str, state: str, *, atom_row: bool = True) -> None:
+        in_attempt = atom_name in self._attempt_atoms()
+        attempt = self._attempt if in_attempt or atom_name == self._attempts_of else None
+        now = timeutils.utcnow()
         with self._db.session() as session:
-            row = session.get(models.FlowAtomState,
-                              (self._instance_id, self._flow_name, atom_name))
-            if row is None:
-                session.add(models.FlowAtomState(
-                    instance_id=self._instance_id, flow_name=self._flow_name,
-                    atom_name=atom_name, state=state, runs=0, updated_at=timeutils.utcnow()))
-                session.flush()
-                row = session.get(models.FlowAtomState,
-                                  (self._instance_id, self._flow_name, atom_name))
-            assert row is not None
-            row.state = state
-            if state == states.RUNNING:
-                row.runs += 1
-            row.updated_at = timeutils.utcnow()
+            session.add(flow_history.FlowAtomEvent(
+                instance_id=self._instance_id, flow_name=self._flow_name,
+                atom_name=atom_name, state=state, attempt=attempt,
+                host=self._host if in_attempt else None, runner=self._runner, at=now))
+            if atom_row:
+                self._update_last_state(session, atom_name, state, now)
+
+    def _update_last_state(self, session: Any, atom_name: str, state: str,
+                           now: Any) -> None:
+        key = (self._instance_id, self._flow_name, atom_name)
+        row = session.get(models.FlowAtomState, key)
+        if row is None:
+            session.add(models.FlowAtomState(
+                instance_id=self._instance_id, flow_name=self._flow_name,
+                atom_name=atom_name, state=state, runs=0, updated_at=now))
+            session.flush()
+            row = session.get(models.FlowAtomState, key)
+        assert row is not None
+        row.state = state
+        if state == states.RUNNING:
+            row.runs += 1
+        row.updated_at = now
 
 
 def load_atom_states(db: db_api.Database, instance_id: str,
@@ -62,3 +200,33 @@ def load_atom_states(db: db_api.Database, instance_id: str,
             models.FlowAtomState.instance_id == instance_id,
             models.FlowAtomState.flow_name == flow_name)).all()
     return {r.atom_name: r.state for r in rows}, {r.atom_name: r.runs for r in rows}
+
+
+def load_atom_events(db: db_api.Database, instance_id: str,
+                     flow_name: str) -> list[account.AtomEvent]:
+    """Every recorded state change of one instance's flow, oldest first."""
+    event = flow_history.FlowAtomEvent
+    with db.reader() as session:
+        rows = session.scalars(sa.select(event).where(
+            event.instance_id == instance_id, event.flow_name == flow_name)
+            .order_by(event.seq)).all()
+        return [account.AtomEvent(seq=r.seq, atom_name=r.atom_name, state=r.state,
+                                  attempt=r.attempt, host=r.host, runner=r.runner, at=r.at)
+                for r in rows]
+
+
+def load_account(db: db_api.Database, instance_id: str, flow_name: str,
+                 attempts_of: str | None = keys.HOST_RETRY) -> account.RunAccount:
+    """The readable account of one instance's flow run (see flowviz.account)."""
+    return account.build_account(flow_name, load_atom_events(db, instance_id, flow_name),
+                                 retry_name=attempts_of)
+
+
+def account_lines(run: account.RunAccount, title: str) -> Iterable[str]:
+    """The account as plain text lines under a title (``--format text``)."""
+    yield title
+    lines = run.lines()
+    if not lines:
+        yield '  (no event recorded)'
+    for line in lines:
+        yield f'  {line}'

@@ -290,8 +290,9 @@ class ConductorManager:
                 book, flow_detail = flow_persistence.load_run(backend, resume_flow_uuid)
                 engine = flow_persistence.load_engine(flow, backend, flow_detail,
                                                       book=book, **options)
+            runner = self._jobs.who if self._jobs is not None else None
             with flow_states.AtomStateRecorder(engine, self._db, instance_id,
-                                               keys.BOOT_FLOW, results):
+                                               keys.BOOT_FLOW, results, runner=runner):
                 engine.run()
             return boot_jobs.BootOutcome.ACTIVE
         except Exception as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pydot
@@ -121,10 +121,12 @@ class _Drawer:
     """Draws one flow into one pydot graph (a fresh drawer per drawing)."""
 
     def __init__(self, graph: pydot.Dot, atom_states: Mapping[str, str] | None,
-                 atom_runs: Mapping[str, int] | None) -> None:
+                 atom_runs: Mapping[str, int] | None,
+                 atom_notes: Mapping[str, Sequence[str]] | None = None) -> None:
         self._graph = graph
         self._states = atom_states
         self._runs = atom_runs or {}
+        self._notes = atom_notes or {}
         self._ids = _Ids()
         self._atom_ids: dict[int, str] = {}
         self._edges: set[tuple[str, str]] = set()
@@ -249,6 +251,8 @@ class _Drawer:
         if self._states is not None:
             lines.append(f'<font point-size="{_SMALL}"><i>'
                          f'{html.escape(state or "no state")}</i></font>')
+        for note in self._notes.get(item.name, ()):
+            lines.append(f'<font point-size="{_SMALL}">{html.escape(note)}</font>')
         return '<' + '<br/>'.join(lines) + '>'
 
     def draw_legend(self) -> None:
@@ -266,9 +270,22 @@ class _Drawer:
             previous = node_id
         self._graph.add_subgraph(legend)
 
+    def draw_account(self, lines: Sequence[str]) -> None:
+        """A note with the account of the run, one statement per line."""
+        self._clusters += 1
+        cluster = pydot.Subgraph(f'cluster_{self._clusters}', label='<<b>the run</b>>',
+                                 style='rounded', color='#999999', fontname=_FONT)
+        text = ''.join(f'{html.escape(line)}<br align="left"/>' for line in lines)
+        cluster.add_node(pydot.Node(self.helper_id('account'), label=f'<{text}>',
+                                    shape='note', style='filled', fillcolor='#fffbe6',
+                                    fontsize=10))
+        self._graph.add_subgraph(cluster)
+
 
 def flow_to_dot(flow: tf_flow.Flow, *, atom_states: Mapping[str, str] | None = None,
                 atom_runs: Mapping[str, int] | None = None,
+                atom_notes: Mapping[str, Sequence[str]] | None = None,
+                account: Sequence[str] | None = None,
                 title: str | None = None) -> pydot.Dot:
     """Draw ``flow`` as a directed DOT graph from a start node to an end node.
 
@@ -276,6 +293,9 @@ def flow_to_dot(flow: tf_flow.Flow, *, atom_states: Mapping[str, str] | None = N
         filled by state and a legend is added. Atoms missing from it stay white.
     :param atom_runs: how many times each atom ran; more than once adds
         '(ran N times)' to its label.
+    :param atom_notes: lines of small print added to an atom's label (say,
+        the state it reached on each attempt).
+    :param account: an account of the run, drawn as a note beside the flow.
     :param title: the graph's label (the flow's name when not given).
     """
     if not isinstance(flow, tf_flow.Flow):
@@ -287,7 +307,7 @@ def flow_to_dot(flow: tf_flow.Flow, *, atom_states: Mapping[str, str] | None = N
                             fontname=_FONT, fontsize=11)
     graph.set_edge_defaults(arrowsize=0.7)
 
-    drawer = _Drawer(graph, atom_states, atom_runs)
+    drawer = _Drawer(graph, atom_states, atom_runs, atom_notes)
     drawer.reserve_atom_ids(flow)
     start = drawer.helper_id('start')
     end = drawer.helper_id('end')
@@ -300,4 +320,6 @@ def flow_to_dot(flow: tf_flow.Flow, *, atom_states: Mapping[str, str] | None = N
     drawer.connect(span.exits, (end,))
     if atom_states is not None:
         drawer.draw_legend()
+    if account:
+        drawer.draw_account(account)
     return graph

@@ -1,4 +1,5 @@
-"""Drawings of the boot flow, plain or coloured by one instance's run."""
+"""Drawings of the boot flow, plain or coloured by one instance's run, and the
+account of that run as text."""
 
 from __future__ import annotations
 
@@ -44,8 +45,17 @@ def boot_graph(db: db_api.Database | None = None,
     if instance_id is None or db is None:
         return dot.flow_to_dot(describe_boot_flow(), title='nova_lite boot flow')
     states, runs = flow_states.load_atom_states(db, instance_id, keys.BOOT_FLOW)
+    run = flow_states.load_account(db, instance_id, keys.BOOT_FLOW)
     return dot.flow_to_dot(describe_boot_flow(), atom_states=states, atom_runs=runs,
+                           atom_notes=run.atom_notes(), account=run.lines(),
                            title=f'boot of instance {instance_id}')
+
+
+def boot_account_text(db: db_api.Database, instance_id: str) -> str:
+    """The account of an instance's boot as plain text: attempts, hosts, resumes."""
+    run = flow_states.load_account(db, instance_id, keys.BOOT_FLOW)
+    lines = flow_states.account_lines(run, f'boot of instance {instance_id}')
+    return '\n'.join(lines) + '\n'
 
 
 def draw_instance_run(db: db_api.Database, instance_id: str, out_dir: str) -> list[str]:

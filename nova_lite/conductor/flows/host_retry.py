@@ -48,11 +48,17 @@ class HostRetry(retry.Retry):
         return retry.RETRY
 
     def execute(self, history: retry.History, *args: Any, **kwargs: Any) -> list[str]:
+        """The hosts every earlier attempt failed on.
+
+        Each attempt's result (the hosts failed before it) is saved as plain
+        data and read back after a conductor dies; a failure read back has lost
+        its exception (and so its host), so the earlier results are kept too.
+        """
         failed: list[str] = []
-        for _result, failures in history:
-            host = _failed_host(failures)
-            if host is not None and host not in failed:
-                failed.append(host)
+        for result, failures in history:
+            for host in [*(result or []), _failed_host(failures)]:
+                if host is not None and host not in failed:
+                    failed.append(host)
         return failed
 
     def revert(self, history: retry.History, *args: Any, **kwargs: Any) -> None:

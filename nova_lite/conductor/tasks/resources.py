@@ -47,7 +47,8 @@ class GetFlavor(base.FlowTask):
         return flavor
 
     def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
-        LOG.debug('Nothing to revert for flavor of %s', instance_id)
+        # Nothing to undo; an injected revert fault still fails (and is logged) here.
+        self.best_effort_revert(instance_id, lambda: None)
 
 
 class GetImage(base.FlowTask):
@@ -83,4 +84,5 @@ class GetImage(base.FlowTask):
                 'properties': dict(request_spec['image'].get('properties', {}))}
 
     def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
-        LOG.debug('Nothing to revert for image of %s', instance_id)
+        # Nothing to undo; an injected revert fault still fails (and is logged) here.
+        self.best_effort_revert(instance_id, lambda: None)

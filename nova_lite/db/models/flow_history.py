@@ -1,0 +1,38 @@
+"""The history of flow runs: every state change of every atom, in order.
+
+``flow_atom_states`` (in :mod:`.compute`) keeps the last state of each atom;
+this table keeps them all, so a resumed or rescheduled run can be told as it
+happened: which attempt ran on which host, which conductor ran which part,
+which tasks ran again after a crash. Rows are only ever appended.
+"""
+
+import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from nova_lite.db.models.base import Base
+
+
+class FlowAtomEvent(Base):
+    """One state change of one atom of an instance's flow run.
+
+    Events of the flow itself (its run starting, resumed or not, and ending)
+    have the flow's name as ``atom_name``.
+    """
+
+    __tablename__ = 'flow_atom_events'
+    # Order of the events of one run (parallel atoms: the order they were written).
+    seq: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    instance_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), index=True)
+    flow_name: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    atom_name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(32))
+    # Which try of the retried subflow (the retry controller's run count); NULL
+    # for atoms outside it.
+    attempt: orm.Mapped[int | None]
+    # The host that try runs on, once its schedule task chose one.
+    host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    # Who ran the engine that changed the state (a conductor's identity).
+    runner: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    at: orm.Mapped[datetime.datetime]
