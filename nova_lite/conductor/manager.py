@@ -52,9 +52,8 @@ class ConductorManager:
         the instance id) as it runs. With ``jobs`` too (the normal case), every
         boot is a job on the conductors' jobboard: it runs on whichever conductor
         claims it, and :meth:`start_taking_over` makes this conductor take the
-        boots of conductors that died. Without ``jobs``,
-        :meth:`resume_unfinished_boots` resumes every saved unfinished boot
-        (one conductor per database only).
+        boots of conductors that died. Without ``jobs``, a saved boot is not
+        resumed by anyone.
         """
         if jobs is not None and persistence is None:
             raise ValueError('a jobboard needs flow persistence')
@@ -163,7 +162,6 @@ class ConductorManager:
     def start_taking_over(self) -> None:
         """Look at the board now, then every poll interval, for boots nobody holds."""
         if self._jobs is None:
-            self.resume_unfinished_boots()
             return
         self._jobs.poll_once(self._queue_job)
         self._jobs.start_polling(self._queue_job)
@@ -223,26 +221,8 @@ class ConductorManager:
                 hosts.add(schedule.results[0])
         return hosts
 
-    def resume_unfinished_boots(self) -> list[str]:
-        """Queue every saved boot that has not finished; returns their instance ids.
-
-        Tasks that had finished are not run again; a task that was running when
-        the conductor died runs again, and every task is idempotent.
-        """
-        if self._persistence is None:
-            return []
-        resumed = []
-        for run in flow_persistence.unfinished_runs(self._persistence):
-            if run.flow_name == keys.BOOT_FLOW:
-                LOG.warning('Resuming the unfinished boot of instance %s (was %s)',
-                            run.book_uuid, run.state)
-                self._boots.submit(self._resume_boot, run.book_uuid, run.flow_uuid)
-                resumed.append(run.book_uuid)
-        return resumed
-
     def _resume_boot(self, instance_id: str, flow_uuid: str,
-                     lease: claim_lease.ClaimLease | None = None,
-                     taken_over: bool = True) -> boot_jobs.BootOutcome:
+                     lease: claim_lease.ClaimLease, taken_over: bool) -> boot_jobs.BootOutcome:
         with self._lock_for(instance_id):
             try:
                 instance = self._instances.get(instance_id, include_deleted=True)
