@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import pathlib
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from taskflow import states
 
-from nova_lite.cmd import cli, manage
+from nova_lite.cmd import cli
 from nova_lite.common import timeutils
 from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as compute_models
 from nova_lite.db.models import flow_history
-
-
-@pytest.fixture
-def synced(tmp_path: pathlib.Path) -> Iterator[tuple[str, db_api.Database]]:
-    """A config file whose database ``nova-lite-manage db sync`` migrated, and that DB."""
-    state = tmp_path / 'state'
-    url = f'sqlite:///{state}/flows.sqlite'
-    conf_file = tmp_path / 'nova-lite.conf'
-    conf_file.write_text(f'[DEFAULT]\nstate_path = {state}\n\n'
-                         f'[database]\nconnection = {url}\n')
-    assert manage.main(['--config-file', str(conf_file), 'db', 'sync']) == 0
-    database = db_api.Database(url)
-    yield str(conf_file), database
-    database.dispose()
 
 
 def _record(db: db_api.Database, instance_id: str,
@@ -63,9 +48,9 @@ RESUMED_RUN = [
 ]
 
 
-def test_text_format_prints_the_account(synced: tuple[str, db_api.Database],
+def test_text_format_prints_the_account(synced_state: tuple[str, db_api.Database],
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    conf_file, db = synced
+    conf_file, db = synced_state
     instance_id = str(uuid.uuid4())
     _record(db, instance_id, RESUMED_RUN)
     _record(db, str(uuid.uuid4()), [(keys.SPAWN, states.FAILURE, 1, 'host9', 'other')])
@@ -81,9 +66,9 @@ def test_text_format_prints_the_account(synced: tuple[str, db_api.Database],
 
 
 def test_text_format_to_a_file_and_the_dot_graph_carries_it(
-        synced: tuple[str, db_api.Database], tmp_path: pathlib.Path,
+        synced_state: tuple[str, db_api.Database], tmp_path: pathlib.Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    conf_file, db = synced
+    conf_file, db = synced_state
     instance_id = str(uuid.uuid4())
     _record(db, instance_id, RESUMED_RUN)
     out = tmp_path / 'account.txt'
@@ -106,8 +91,8 @@ def test_text_format_needs_an_instance(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_text_format_of_an_unknown_instance_is_not_found(
-        synced: tuple[str, db_api.Database], capsys: pytest.CaptureFixture[str]) -> None:
-    conf_file, _db = synced
+        synced_state: tuple[str, db_api.Database], capsys: pytest.CaptureFixture[str]) -> None:
+    conf_file, _db = synced_state
     missing = str(uuid.uuid4())
     assert cli.main(['--config-file', conf_file, 'flow', 'graph', '--instance', missing,
                      '--format', 'text']) != 0

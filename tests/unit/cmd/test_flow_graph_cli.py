@@ -8,12 +8,11 @@ import re
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from taskflow import states
 
-from nova_lite.cmd import cli, manage
+from nova_lite.cmd import cli
 from nova_lite.common import timeutils
 from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
@@ -134,20 +133,6 @@ def _record_states(db: db_api.Database, instance_id: str,
             session.add(compute_models.FlowAtomState(
                 instance_id=instance_id, flow_name=keys.BOOT_FLOW, atom_name=atom,
                 state=state, runs=runs, updated_at=timeutils.utcnow()))
-
-
-@pytest.fixture
-def synced_state(tmp_path: pathlib.Path) -> Iterator[tuple[str, db_api.Database]]:
-    """A config file whose database ``nova-lite-manage db sync`` migrated, and that DB."""
-    state = tmp_path / 'state'
-    url = f'sqlite:///{state}/flows.sqlite'
-    conf_file = tmp_path / 'nova-lite.conf'
-    conf_file.write_text(f'[DEFAULT]\nstate_path = {state}\n\n'
-                         f'[database]\nconnection = {url}\n')
-    assert manage.main(['--config-file', str(conf_file), 'db', 'sync']) == 0
-    database = db_api.Database(url)
-    yield str(conf_file), database
-    database.dispose()
 
 
 def test_flow_graph_colours_an_instance_run(synced_state: tuple[str, db_api.Database],

@@ -8,7 +8,6 @@ expiry times), so claims run out when a test moves the clock, not after sleeps.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import logging
 import threading
 import uuid
@@ -27,26 +26,10 @@ from nova_lite.conductor.flows import keys
 from nova_lite.conductor.jobboards import lease
 from nova_lite.conductor.jobboards.backends import impl_database
 from nova_lite.db import api as db_api
+from tests.unit.conductor.clocks import ManualClock
 
 EXPIRY = 30.0
 PATIENCE = 5.0
-
-
-class ManualClock:
-    """A monotonic clock and a UTC wall clock in step, both moved by the tests."""
-
-    def __init__(self) -> None:
-        self.now = 2000.0
-        self._epoch = datetime.datetime(2030, 1, 1)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def utc(self) -> datetime.datetime:
-        return self._epoch + datetime.timedelta(seconds=self.now)
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Cloud:
@@ -54,7 +37,7 @@ class Cloud:
 
     def __init__(self, db: db_api.Database) -> None:
         self.db = db
-        self.clock = ManualClock()
+        self.clock = ManualClock(start=2000.0)
         self.namespace = f'nl_boots_{uuid.uuid4().hex[:8]}'
         self.persistence = persistence.DatabaseBackend(db)
         self._conductors: list[boot_jobs.BootJobs] = []

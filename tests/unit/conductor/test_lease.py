@@ -25,26 +25,10 @@ from nova_lite.conductor.jobboards import lease
 from nova_lite.conductor.jobboards.backends import impl_database
 from nova_lite.conductor.persistence import DatabaseBackend
 from nova_lite.db import api as db_api
+from tests.unit.conductor.clocks import ManualClock
 
 EXPIRY = 10.0
 PATIENCE = 5.0  # seconds a test waits for a thread before failing
-
-
-class ManualClock:
-    """A monotonic clock (and a UTC wall clock in step with it) that tests move."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self._epoch = datetime.datetime(2030, 1, 1)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def utc(self) -> datetime.datetime:
-        return self._epoch + datetime.timedelta(seconds=self.now)
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class ScriptedBoard:
