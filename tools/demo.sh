@@ -44,12 +44,15 @@ if ! "$VENV/bin/python" -c '' 2>/dev/null; then
     fi
 fi
 
+# Every package at the release upper-constraints.txt pins, nova_lite's build
+# backend included (pip passes PIP_CONSTRAINT on to the build environment).
+export PIP_CONSTRAINT="$REPO_ROOT/upper-constraints.txt"
 wanted="$(cat setup.cfg pyproject.toml requirements.txt test-requirements.txt \
-    | sha256sum | cut -d' ' -f1)"
+    upper-constraints.txt | sha256sum | cut -d' ' -f1)"
 if [[ ! -x "$VENV/bin/nova-lite" || "$(cat "$STAMP" 2>/dev/null || true)" != "$wanted" ]]; then
     log "installing nova_lite (editable), requirements and libvirt-python into $VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        -e . -r requirements.txt -r test-requirements.txt
+        -c upper-constraints.txt -e . -r requirements.txt -r test-requirements.txt
     printf '%s\n' "$wanted" > "$STAMP"
 else
     log "$VENV is up to date"

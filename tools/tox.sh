@@ -7,6 +7,8 @@
 # Works from any directory. tox lives in .venv-tools/ at the repository root
 # (git-ignored), created on first use with $PYTHON (default: python3, which
 # must be 3.11 or newer). Set NOVA_LITE_SKIP_SYSTEM_DEPS=1 to skip the apt step.
+# Every Python package is installed at the release upper-constraints.txt pins
+# (tools/update-constraints.sh refreshes it on purpose).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +18,9 @@ bash tools/install-system-deps.sh
 
 PYTHON="${PYTHON:-python3}"
 TOOLS_VENV="$REPO_ROOT/.venv-tools"
-TOX_REQUIREMENT='tox>=4.4,<5'
+STAMP="$TOOLS_VENV/.tox-installed"
+# Every pip run below and inside tox installs the releases CI tested.
+export PIP_CONSTRAINT="$REPO_ROOT/upper-constraints.txt"
 
 log() { printf 'tox.sh: %s\n' "$*"; }
 
@@ -34,11 +38,24 @@ if ! "$TOOLS_VENV/bin/python" -c '' 2>/dev/null; then
     fi
 fi
 
-if ! "$TOOLS_VENV/bin/python" -m tox --version >/dev/null 2>&1; then
-    log "installing $TOX_REQUIREMENT into $TOOLS_VENV"
+wanted="$(cat tools/requirements.txt upper-constraints.txt | sha256sum | cut -d' ' -f1)"
+if ! "$TOOLS_VENV/bin/python" -m tox --version >/dev/null 2>&1 \
+        || [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$wanted" ]]; then
+    log "installing tox (tools/requirements.txt, pinned by upper-constraints.txt) into $TOOLS_VENV"
     "$TOOLS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "$TOX_REQUIREMENT"
+        -c upper-constraints.txt -r tools/requirements.txt
+    printf '%s\n' "$wanted" > "$STAMP"
 fi
 
-log "running: tox $*"
-exec "$TOOLS_VENV/bin/tox" "$@"
+# The tox envs were built with other pins: rebuild them once.
+ENVS_STAMP="$REPO_ROOT/.tox/.upper-constraints"
+recreate=()
+if [[ -d "$REPO_ROOT/.tox" && "$(cat "$ENVS_STAMP" 2>/dev/null || true)" != "$wanted" ]]; then
+    log "upper-constraints.txt changed since the tox envs were built: recreating them"
+    recreate=(--recreate)
+fi
+mkdir -p "$REPO_ROOT/.tox"
+printf '%s\n' "$wanted" > "$ENVS_STAMP"
+
+log "running: tox ${recreate[*]:+${recreate[*]} }$*"
+exec "$TOOLS_VENV/bin/tox" "${recreate[@]}" "$@"
