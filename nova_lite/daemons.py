@@ -28,7 +28,7 @@ from nova_lite.common import service as nl_service
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import manager as conductor_manager
-from nova_lite.conductor import resource_cleanup
+from nova_lite.conductor import resource_cleanup, token_seal
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.conductor.flows import boot
 from nova_lite.db import api as db_api
@@ -54,6 +54,8 @@ def scheduler_endpoint(conf: cfg.ConfigOpts,
 
 def conductor_endpoint(conf: cfg.ConfigOpts,
                        transport: oslo_messaging.Transport) -> nl_service.Endpoint:
+    # First: a conductor with no keys to seal tokens with does not start.
+    sealer = token_seal.TokenSealer.from_repository(conf.conductor.token_key_repository)
     db = db_api.Database.from_conf(conf)
     services = api_services.build(conf, db, transport)
     clients = client_factory.flow_clients('http', services.identity, services.images,
@@ -63,7 +65,7 @@ def conductor_endpoint(conf: cfg.ConfigOpts,
         identity=local_clients.IdentityClient(services.identity), images=clients.images,
         networks=clients.networks, volumes=clients.volumes,
         scheduler=services.scheduler_rpcapi, compute=services.compute_rpcapi,
-        max_attempts=conf.scheduler.max_attempts)
+        sealer=sealer, max_attempts=conf.scheduler.max_attempts)
     resources = resource_cleanup.InstanceResources(
         services.networks, services.volumes, services.scheduler_rpcapi,
         services.compute_rpcapi)
@@ -141,7 +143,7 @@ class _EmbeddedBackend:
     conf: cfg.ConfigOpts
 
     def __call__(self) -> nl_service.ApiBackend:
-        # Migrates the database and sets up the Fernet keys (both idempotent).
+        # Migrates the database, sets up the Fernet and conductor keys (idempotent).
         cloud = embedded.EmbeddedCloud(self.conf, service_clients='http').start(
             take_over_boots=False)
         return nl_service.ApiBackend(cloud.services, cloud.stop,

@@ -25,7 +25,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import rpc
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.conductor import faults, resource_cleanup
+from nova_lite.conductor import faults, resource_cleanup, token_seal
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.conductor.flows import boot
@@ -64,6 +64,8 @@ class EmbeddedCloud:
         self.db = db_api.Database.from_conf(conf)
         migration.upgrade(self.db)
         fernet_keys.setup(conf.identity.fernet_key_repository)
+        # The conductor's keys, which seal users' tokens in saved boots.
+        fernet_keys.setup(conf.conductor.token_key_repository)
         self.transport = rpc.get_transport(conf)
 
         self.services = api_services.build(conf, self.db, self.transport)
@@ -86,6 +88,7 @@ class EmbeddedCloud:
             images=flow_clients.images, networks=flow_clients.networks,
             volumes=flow_clients.volumes,
             scheduler=self.scheduler_rpcapi, compute=self.compute_rpcapi,
+            sealer=token_seal.TokenSealer.from_repository(conf.conductor.token_key_repository),
             max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector)
         self.resources = resource_cleanup.InstanceResources(
             self.networks, self.volumes, self.scheduler_rpcapi, self.compute_rpcapi)

@@ -1,4 +1,4 @@
-"""``nova-lite-manage``: database, Fernet keys and bootstrap."""
+"""``nova-lite-manage``: database, Fernet keys, conductor keys and bootstrap."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def _add_parsers(subparsers: Any) -> None:
     fernet_sub = fernet.add_subparsers(dest='fernet_command')
     fernet_sub.add_parser('setup', help='create the key repository (idempotent)')
     fernet_sub.add_parser('rotate', help='promote the staged key, add a new staged key')
+    conductor_keys = subparsers.add_parser(
+        'conductor-keys', help='the conductors\' keys, which seal users\' tokens in saved boots')
+    conductor_keys_sub = conductor_keys.add_subparsers(dest='conductor_keys_command')
+    conductor_keys_sub.add_parser('setup', help='create the key repository (idempotent)')
+    conductor_keys_sub.add_parser('rotate',
+                                  help='promote the staged key, add a new staged key')
     boot = subparsers.add_parser('bootstrap', help='create the admin user, project, roles, '
                                                    'region and catalog (idempotent)')
     boot.add_argument('--bootstrap-password', default=None,
@@ -73,6 +79,22 @@ def _fernet(conf: cfg.ConfigOpts) -> int:
         print('usage: nova-lite-manage fernet {setup,rotate}', file=sys.stderr)
         return 2
     print(f'{repo}: keys {", ".join(sorted(os.listdir(repo), key=int))}')
+    return 0
+
+
+def _conductor_keys(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.conductor import token_seal
+    from nova_lite.identity import fernet_keys
+
+    repo = conf.conductor.token_key_repository
+    if conf.command.conductor_keys_command == 'setup':
+        indexes = fernet_keys.setup(repo)
+    elif conf.command.conductor_keys_command == 'rotate':
+        indexes = token_seal.rotate_repository(repo, conf.conductor.token_max_active_keys)
+    else:
+        print('usage: nova-lite-manage conductor-keys {setup,rotate}', file=sys.stderr)
+        return 2
+    print(f'{repo}: keys {", ".join(str(index) for index in indexes)}')
     return 0
 
 
@@ -159,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     conf.register_cli_opt(cfg.SubCommandOpt('command', title='Commands',
                                             handler=_add_parsers))
     config.parse_args(conf, sys.argv[1:] if argv is None else argv)
-    handlers = {'db': _db, 'fernet': _fernet, 'bootstrap': _bootstrap, 'audit': audit.run}
+    handlers = {'db': _db, 'fernet': _fernet, 'conductor-keys': _conductor_keys,
+                'bootstrap': _bootstrap, 'audit': audit.run}
     return config.run_command(handlers[conf.command.name], conf)
 
 

@@ -101,3 +101,20 @@ class RetryableBuildError(NovaLiteError):
 
     msg_fmt = 'Build of instance %(instance_id)s failed on %(host)s: %(reason)s'
     code = 500
+
+
+class ConductorKeysMissing(NovaLiteError):
+    """The conductors' token key repository is not set up."""
+
+    msg_fmt = ('Conductor key repository %(path)s ([conductor] token_key_repository) has '
+               '%(problem)s; run "nova-lite-manage conductor-keys setup".')
+    code = 500
+
+
+class SealedTokenInvalid(NovaLiteError):
+    """A sealed token that none of the conductors' keys opens."""
+
+    msg_fmt = ('The saved token of this boot cannot be unsealed: %(reason)s. The '
+               'conductors\' keys ([conductor] token_key_repository) may differ between '
+               'conductors, or its key was rotated out.')
+    code = 500

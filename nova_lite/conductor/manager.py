@@ -88,9 +88,10 @@ class ConductorManager:
     def _lock_for(self, instance_id: str) -> contextlib.AbstractContextManager[None]:
         return self._instance_locks.hold(instance_id)
 
-    @staticmethod
-    def _boot_store(instance: dict[str, Any], auth_token: str) -> dict[str, Any]:
-        return {keys.INSTANCE_ID: instance['id'], keys.AUTH_TOKEN: auth_token,
+    def _boot_store(self, instance: dict[str, Any], auth_token: str) -> dict[str, Any]:
+        """The boot flow's inputs, saved with its logbook: the user's token sealed."""
+        return {keys.INSTANCE_ID: instance['id'],
+                keys.SEALED_TOKEN: self._deps.sealer.seal(auth_token),
                 keys.REQUEST_SPEC: instance['build_request']['request_spec']}
 
     def run_boot(self, instance_id: str, auth_token: str) -> bool:
@@ -287,8 +288,8 @@ class ConductorManager:
                             ) -> int:
         """Delete saved boots that finished longer ago than ``older_than``.
 
-        A saved boot holds the user's token (it is in the flow's store so that a
-        resumed boot can act for the user): it is kept no longer than needed.
+        A saved boot holds the user's token, sealed, in the flow's store (a resumed
+        boot acts for the user): it goes with the logbook's flows and atoms.
         """
         if self._persistence is None:
             return 0

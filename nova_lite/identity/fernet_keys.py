@@ -33,6 +33,11 @@ def _key_indexes(repo: str) -> list[int]:
                   if name.isdigit() and os.path.isfile(os.path.join(repo, name)))
 
 
+def key_indexes(repo: str) -> list[int]:
+    """The key indexes present in ``repo``, ascending; empty if it does not exist."""
+    return _key_indexes(repo)
+
+
 def _write_key(repo: str, index: int) -> None:
     """Writes a fresh key as file ``index`` (mode 0600), atomically."""
     final = os.path.join(repo, str(index))

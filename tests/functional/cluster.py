@@ -199,8 +199,9 @@ password = {nova_lite_all.SERVICE_PASSWORD}
     # Setting a cloud up -------------------------------------------------------------
 
     def start_cloud(self, compute_hosts: list[str], conductors: list[str]) -> None:
-        """db sync, bootstrap, then the API, the scheduler, the hosts and conductors."""
+        """db sync, keys, bootstrap, then the API, the scheduler, the hosts and conductors."""
         self.manage('db', 'sync')
+        self.manage('conductor-keys', 'setup')
         self.manage('bootstrap', '--bootstrap-password', nova_lite_all.ADMIN_PASSWORD,
                     '--service-password', nova_lite_all.SERVICE_PASSWORD,
                     '--clouds-yaml', self.clouds_yaml)

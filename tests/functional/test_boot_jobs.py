@@ -20,7 +20,7 @@ from taskflow import states
 from taskflow.jobs import base as jobs_base
 
 from nova_lite.common import timeutils
-from nova_lite.conductor import boot_jobs, persistence
+from nova_lite.conductor import boot_jobs, persistence, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.jobboards.backends import impl_database
 from tests.functional.conftest import CloudEnv, MakeEnv
@@ -93,7 +93,8 @@ def _building_instance(env: CloudEnv) -> dict[str, Any]:
 
 
 def _store(env: CloudEnv, instance: dict[str, Any]) -> dict[str, Any]:
-    return {keys.INSTANCE_ID: instance['id'], keys.AUTH_TOKEN: env.token,
+    return {keys.INSTANCE_ID: instance['id'],
+            keys.SEALED_TOKEN: env.cloud.boot_deps.sealer.seal(env.token),
             keys.REQUEST_SPEC: instance['build_request']['request_spec']}
 
 
@@ -216,3 +217,38 @@ def test_withdraw_returns_false_for_a_job_held_elsewhere(env: CloudEnv, board: B
 def test_withdraw_with_no_job_on_the_board_is_true(env: CloudEnv) -> None:
     instance = _building_instance(env)
     assert env.cloud.conductor._withdraw_boot_job(instance['id']) is True
+
+
+def _rotate_conductor_keys(env: CloudEnv) -> list[int]:
+    return token_seal.rotate_repository(env.cloud.conf.conductor.token_key_repository,
+                                        env.cloud.conf.conductor.token_max_active_keys)
+
+
+def test_a_boot_whose_conductor_key_was_rotated_after_its_post_still_runs(
+        env: CloudEnv, board: Board) -> None:
+    instance = _building_instance(env)
+    job = board.conductor('poster').post_boot(instance['id'], _store(env, instance))
+    assert _rotate_conductor_keys(env) == [0, 1, 2]  # key 1 sealed the token; 2 is primary
+
+    outcome = env.cloud.conductor.claim_and_run(job)
+
+    assert outcome is boot_jobs.BootOutcome.ACTIVE
+    assert env.cloud.compute_api.get_server(env.ctx, instance['id'])['status'] == 'ACTIVE'
+    assert _run_state(board, instance['id']) == states.SUCCESS
+
+
+def test_a_boot_whose_conductor_key_was_rotated_out_ends_in_error(
+        env: CloudEnv, board: Board) -> None:
+    instance = _building_instance(env)
+    job = board.conductor('poster').post_boot(instance['id'], _store(env, instance))
+    _rotate_conductor_keys(env)
+    assert _rotate_conductor_keys(env) == [0, 2, 3]  # key 1, which sealed it, is gone
+
+    outcome = env.cloud.conductor.claim_and_run(job)
+
+    assert outcome is boot_jobs.BootOutcome.ERROR
+    server = env.cloud.compute_api.get_server(env.ctx, instance['id'])
+    assert server['status'] == 'ERROR' and server['task_state'] is None
+    assert 'cannot be unsealed' in server['fault']['message']
+    assert env.leftovers(instance['id']).total() == 0
+    assert board.conductor('observer').jobs_of_instance(instance['id']) == []

@@ -103,6 +103,7 @@ _wait_for = cluster.wait_for_url
 def test_separate_daemons_boot_a_server(tmp_path: Any, pg_url: str, rabbit_url: str) -> None:
     daemons = cluster.Daemons(str(tmp_path), pg_url, rabbit_url)
     daemons.manage('db', 'sync')
+    daemons.manage('conductor-keys', 'setup')
     clouds_yaml = os.path.join(str(tmp_path), 'clouds.yaml')
     daemons.manage('bootstrap', '--bootstrap-password', nova_lite_all.ADMIN_PASSWORD,
                    '--service-password', nova_lite_all.SERVICE_PASSWORD,

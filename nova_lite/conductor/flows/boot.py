@@ -23,7 +23,7 @@ from nova_lite.clients import local as clients
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.conductor import faults
+from nova_lite.conductor import faults, token_seal
 from nova_lite.conductor.flows import host_retry, keys
 from nova_lite.conductor.tasks import identity, instance, network, resources, scheduling, spawn
 from nova_lite.conductor.tasks import volume as volume_tasks
@@ -42,6 +42,8 @@ class BootDependencies:
     volumes: clients.VolumeClient
     scheduler: scheduler_rpcapi.SchedulerAPI
     compute: compute_rpcapi.ComputeAPI
+    # Seals the user's token for the store and the jobboard, unseals it for the tasks.
+    sealer: token_seal.TokenSealer
     max_attempts: int = 3
     fault_injector: faults.FaultInjector = faults.NO_FAULTS
     # Frees everything an instance holds, by its id: the last line of the revert.
@@ -54,21 +56,22 @@ class BootDependencies:
 def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
     """Build the boot flow (a module-level factory, importable by name)."""
     fi = {'fault_injector': deps.fault_injector, 'claim_check': deps.claim_check}
+    sealer = deps.sealer
     gather = graph_flow.Flow(keys.GATHER_FLOW).add(
         resources.GetFlavor(deps.instances, deps.flavors, **fi),
-        resources.GetImage(deps.images, **fi),
-        network.AllocateNetwork(deps.networks, deps.instances, **fi),
-        volume_tasks.AttachVolumes(deps.volumes, deps.instances, **fi),
+        resources.GetImage(deps.images, sealer, **fi),
+        network.AllocateNetwork(deps.networks, deps.instances, sealer, **fi),
+        volume_tasks.AttachVolumes(deps.volumes, deps.instances, sealer, **fi),
     )
     reschedule = linear_flow.Flow(keys.RESCHEDULE_FLOW,
                                   retry=host_retry.HostRetry(deps.max_attempts)).add(
-        scheduling.ScheduleInstance(deps.scheduler, deps.instances, **fi),
+        scheduling.ScheduleInstance(deps.scheduler, deps.instances, sealer, **fi),
         gather,
-        spawn.Spawn(deps.compute, deps.instances, **fi),
+        spawn.Spawn(deps.compute, deps.instances, sealer, **fi),
     )
     return linear_flow.Flow(keys.BOOT_FLOW).add(
         instance.InstanceToErrorOnRevert(deps.instances, deps.sweep, **fi),
-        identity.Authenticate(deps.identity, **fi),
+        identity.Authenticate(deps.identity, sealer, **fi),
         reschedule,
         instance.MarkActive(deps.instances, **fi),
     )

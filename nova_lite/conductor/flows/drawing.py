@@ -24,7 +24,8 @@ def describe_boot_flow(max_attempts: int = 3) -> typing.Any:
     nothing = typing.cast(typing.Any, None)
     deps = boot.BootDependencies(instances=nothing, flavors=nothing, identity=nothing,
                                  images=nothing, networks=nothing, volumes=nothing,
-                                 scheduler=nothing, compute=nothing, max_attempts=max_attempts)
+                                 scheduler=nothing, compute=nothing, sealer=nothing,
+                                 max_attempts=max_attempts)
     return boot.get_boot_flow(deps)
 
 

@@ -6,7 +6,8 @@ contract can be read (and tested) in one place. Nothing else lives here.
 
 # Store values (inputs given by the conductor, or provided by a task).
 INSTANCE_ID = 'instance_id'
-AUTH_TOKEN = 'auth_token'
+# The user's token sealed by the conductors' keys (token_seal): never the token itself.
+SEALED_TOKEN = 'sealed_token'
 REQUEST_SPEC = 'request_spec'
 CONTEXT = 'context'
 FAILED_HOSTS = 'failed_hosts'

@@ -9,7 +9,7 @@ from typing import Any
 from taskflow import task
 
 from nova_lite.common import context as nl_context
-from nova_lite.conductor import faults
+from nova_lite.conductor import faults, token_seal
 
 LOG = logging.getLogger(__name__)
 
@@ -48,5 +48,36 @@ class FlowTask(task.Task):
                           'cleanup sweep will free what it left', self.name, instance_id)
 
 
-def context_from_dict(values: dict[str, Any]) -> nl_context.RequestContext:
-    return nl_context.RequestContext.from_dict(values)
+class UserContextTask(FlowTask):
+    """A task that acts for the user, with the context the authenticate task provided.
+
+    That context is saved with the boot, so its token is the sealed one; the
+    task unseals it (:meth:`user_context`) only in memory, for its calls.
+    """
+
+    def __init__(self, name: str, *, sealer: token_seal.TokenSealer, **kwargs: Any) -> None:
+        super().__init__(name, **kwargs)
+        self._sealer = sealer
+
+    def user_context(self, values: dict[str, Any]) -> nl_context.RequestContext:
+        return context_from_dict(values, self._sealer)
+
+
+def sealed_context_dict(ctx: nl_context.RequestContext, sealed_token: str) -> dict[str, Any]:
+    """``ctx`` as a dict to keep in a flow's store: its token is ``sealed_token``."""
+    values = ctx.to_dict()
+    values['auth_token'] = sealed_token
+    return values
+
+
+def context_from_dict(values: dict[str, Any],
+                      sealer: token_seal.TokenSealer) -> nl_context.RequestContext:
+    """The request context of a store's context dict, its sealed token unsealed.
+
+    SealedTokenInvalid if the token is not sealed by one of the conductors'
+    keys (a boot saved before tokens were sealed, with the token in clear, does
+    not resume: it ends in ERROR).
+    """
+    sealed = values.get('auth_token')
+    token = sealer.unseal(sealed) if sealed is not None else None
+    return nl_context.RequestContext.from_dict({**values, 'auth_token': token})

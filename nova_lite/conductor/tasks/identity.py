@@ -7,6 +7,7 @@ from typing import Any
 
 from nova_lite.clients import local as clients
 from nova_lite.common import steps
+from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
@@ -17,23 +18,28 @@ class Authenticate(base.FlowTask):
     """Validates the user's token with identity and provides the context.
 
     Steps 4-5: identity answers with the user, project and roles; the rest of
-    the flow acts with exactly that context and the same token.
+    the flow acts with exactly that context and the same token. The token
+    comes sealed (the store holds it only so) and is unsealed here, in memory,
+    to be validated; the context provided keeps the sealed token, which each
+    task unseals for its own calls.
 
     Reversion strategy: nothing to undo (validation has no side effect).
     """
 
-    def __init__(self, identity: clients.IdentityClient, **kwargs: Any) -> None:
-        super().__init__(keys.AUTHENTICATE, requires=[keys.INSTANCE_ID, keys.AUTH_TOKEN],
+    def __init__(self, identity: clients.IdentityClient, sealer: token_seal.TokenSealer,
+                 **kwargs: Any) -> None:
+        super().__init__(keys.AUTHENTICATE, requires=[keys.INSTANCE_ID, keys.SEALED_TOKEN],
                          provides=keys.CONTEXT, **kwargs)
         self._identity = identity
+        self._sealer = sealer
 
-    def execute(self, instance_id: str, auth_token: str) -> dict[str, Any]:
-        ctx = self._identity.context_from_token(auth_token)
+    def execute(self, instance_id: str, sealed_token: str) -> dict[str, Any]:
+        ctx = self._identity.context_from_token(self._sealer.unseal(sealed_token))
         steps.report('4-5', steps.Carrier.API,
                      f'boot flow: identity validated the token: user {ctx.user_name}, '
                      f'project {ctx.project_name}, roles {",".join(ctx.roles)}',
                      instance_id=instance_id)
-        return ctx.to_dict()
+        return base.sealed_context_dict(ctx, sealed_token)
 
     def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
         # Nothing to undo; an injected revert fault still fails (and is logged) here.

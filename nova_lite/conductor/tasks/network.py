@@ -8,7 +8,7 @@ from typing import Any
 from nova_lite.clients import local as clients
 from nova_lite.common import steps
 from nova_lite.compute import instance_store
-from nova_lite.conductor import resource_cleanup
+from nova_lite.conductor import resource_cleanup, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
@@ -19,7 +19,7 @@ def device_owner(request_spec: dict[str, Any]) -> str:
     return f'compute:{request_spec.get("availability_zone") or "nova"}'
 
 
-class AllocateNetwork(base.FlowTask):
+class AllocateNetwork(base.UserContextTask):
     """Creates (or binds the user's) ports on the host, with MAC and fixed IP.
 
     Steps 23-25. Idempotent: a port this instance already owns on a network is
@@ -31,8 +31,9 @@ class AllocateNetwork(base.FlowTask):
     """
 
     def __init__(self, networks: clients.NetworkClient,
-                 instances: instance_store.InstanceStore, **kwargs: Any) -> None:
-        super().__init__(keys.ALLOCATE_NETWORK,
+                 instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
+                 **kwargs: Any) -> None:
+        super().__init__(keys.ALLOCATE_NETWORK, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC, keys.HOST],
                          provides=keys.NETWORK_INFO, **kwargs)
         self._networks = networks
@@ -40,7 +41,7 @@ class AllocateNetwork(base.FlowTask):
 
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
-        ctx = base.context_from_dict(context)
+        ctx = self.user_context(context)
         self._instances.update(instance_id, expected_vm_states=('building',),
                                task_state='networking')
         steps.report('23', steps.Carrier.API,
@@ -76,10 +77,10 @@ class AllocateNetwork(base.FlowTask):
 
     def revert(self, context: dict[str, Any], instance_id: str,
                request_spec: dict[str, Any], result: Any = None, **kwargs: Any) -> None:
-        ctx = base.context_from_dict(context)
         user_ports = resource_cleanup.user_port_ids(request_spec.get('networks', []))
 
         def undo() -> None:
+            ctx = self.user_context(context)
             resource_cleanup.free_instance_ports(self._networks, ctx, instance_id, user_ports)
 
         self.best_effort_revert(instance_id, undo)

@@ -9,6 +9,7 @@ from nova_lite.clients import local as clients
 from nova_lite.common import steps
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
+from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
@@ -51,7 +52,7 @@ class GetFlavor(base.FlowTask):
         self.best_effort_revert(instance_id, lambda: None)
 
 
-class GetImage(base.FlowTask):
+class GetImage(base.UserContextTask):
     """Asks the image API, with the user's token, for the image and its location.
 
     Steps 20-22 (the bytes are downloaded by the compute host's image cache).
@@ -59,15 +60,16 @@ class GetImage(base.FlowTask):
     Reversion strategy: nothing to undo (read only).
     """
 
-    def __init__(self, images: clients.ImageClient, **kwargs: Any) -> None:
-        super().__init__(keys.GET_IMAGE,
+    def __init__(self, images: clients.ImageClient, sealer: token_seal.TokenSealer,
+                 **kwargs: Any) -> None:
+        super().__init__(keys.GET_IMAGE, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC],
                          provides=keys.IMAGE, **kwargs)
         self._images = images
 
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any]) -> dict[str, Any]:
-        ctx = base.context_from_dict(context)
+        ctx = self.user_context(context)
         image_id = request_spec['image']['id']
         steps.report('20', steps.Carrier.API, f'asking the image API for image {image_id}',
                      instance_id=instance_id)

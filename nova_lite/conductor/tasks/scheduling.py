@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from nova_lite.compute import instance_store
+from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
@@ -13,7 +14,7 @@ from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 LOG = logging.getLogger(__name__)
 
 
-class ScheduleInstance(base.FlowTask):
+class ScheduleInstance(base.UserContextTask):
     """Asks the scheduler (rpc.call) for a host; the scheduler claims on it.
 
     Steps 8-11. Hosts that already failed this boot are excluded.
@@ -23,8 +24,9 @@ class ScheduleInstance(base.FlowTask):
     """
 
     def __init__(self, scheduler: scheduler_rpcapi.SchedulerAPI,
-                 instances: instance_store.InstanceStore, **kwargs: Any) -> None:
-        super().__init__(keys.SCHEDULE,
+                 instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
+                 **kwargs: Any) -> None:
+        super().__init__(keys.SCHEDULE, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC,
                                    keys.FAILED_HOSTS],
                          provides=[keys.HOST, keys.ALTERNATE_HOSTS], **kwargs)
@@ -33,7 +35,7 @@ class ScheduleInstance(base.FlowTask):
 
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], failed_hosts: list[str]) -> tuple[str, list[str]]:
-        ctx = base.context_from_dict(context)
+        ctx = self.user_context(context)
         self._instances.update(instance_id, expected_vm_states=('building',),
                                task_state='scheduling')
         spec = dict(request_spec, instance_id=instance_id, ignore_hosts=list(failed_hosts))
@@ -43,7 +45,7 @@ class ScheduleInstance(base.FlowTask):
     def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,
                **kwargs: Any) -> None:
         def undo() -> None:
-            self._scheduler.release_claim(base.context_from_dict(context), instance_id)
+            self._scheduler.release_claim(self.user_context(context), instance_id)
             try:
                 self._instances.update(instance_id, host=None)
             except Exception:  # the instance may already be deleted

@@ -10,13 +10,14 @@ import oslo_messaging
 from nova_lite.common import exception
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
 LOG = logging.getLogger(__name__)
 
 
-class Spawn(base.FlowTask):
+class Spawn(base.UserContextTask):
     """rpc.call to the host's compute service: image, disk, libvirt.xml, domain.
 
     Step 29 (and 12-13, 22 on the host). A host failure or an RPC timeout is
@@ -27,8 +28,9 @@ class Spawn(base.FlowTask):
     """
 
     def __init__(self, compute: compute_rpcapi.ComputeAPI,
-                 instances: instance_store.InstanceStore, **kwargs: Any) -> None:
-        super().__init__(keys.SPAWN,
+                 instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
+                 **kwargs: Any) -> None:
+        super().__init__(keys.SPAWN, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.HOST, keys.FLAVOR,
                                    keys.IMAGE, keys.NETWORK_INFO, keys.BLOCK_DEVICES],
                          provides=keys.SPAWN_RESULT, **kwargs)
@@ -39,7 +41,7 @@ class Spawn(base.FlowTask):
                 flavor: dict[str, Any], image: dict[str, Any],
                 network_info: list[dict[str, Any]],
                 block_devices: list[dict[str, Any]]) -> dict[str, Any]:
-        ctx = base.context_from_dict(context)
+        ctx = self.user_context(context)
         instance = self._instances.update(instance_id, expected_vm_states=('building',),
                                           task_state='spawning')
         spawn_instance = {key: instance[key] for key in
@@ -64,7 +66,7 @@ class Spawn(base.FlowTask):
     def revert(self, context: dict[str, Any], instance_id: str, host: str,
                result: Any = None, **kwargs: Any) -> None:
         def undo() -> None:
-            self._compute.destroy_instance(base.context_from_dict(context), host,
+            self._compute.destroy_instance(self.user_context(context), host,
                                            instance_id=instance_id)
 
         self.best_effort_revert(instance_id, undo)

@@ -8,6 +8,7 @@ from typing import Any
 from nova_lite.clients import local as clients
 from nova_lite.common import steps
 from nova_lite.compute import instance_store
+from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
@@ -21,7 +22,7 @@ def mountpoint(index: int) -> str:
     return f'/dev/vd{chr(_FIRST_DATA_DEVICE + index)}'
 
 
-class AttachVolumes(base.FlowTask):
+class AttachVolumes(base.UserContextTask):
     """Reserves each requested volume and gets its connection info for the host.
 
     Steps 26-28. Idempotent: reserving a volume this instance already holds
@@ -32,8 +33,9 @@ class AttachVolumes(base.FlowTask):
     """
 
     def __init__(self, volumes: clients.VolumeClient,
-                 instances: instance_store.InstanceStore, **kwargs: Any) -> None:
-        super().__init__(keys.ATTACH_VOLUMES,
+                 instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
+                 **kwargs: Any) -> None:
+        super().__init__(keys.ATTACH_VOLUMES, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC, keys.HOST],
                          provides=keys.BLOCK_DEVICES, **kwargs)
         self._volumes = volumes
@@ -41,7 +43,7 @@ class AttachVolumes(base.FlowTask):
 
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
-        ctx = base.context_from_dict(context)
+        ctx = self.user_context(context)
         volume_ids = request_spec.get('volume_ids', [])
         if not volume_ids:
             return []
@@ -66,9 +68,8 @@ class AttachVolumes(base.FlowTask):
 
     def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,
                **kwargs: Any) -> None:
-        ctx = base.context_from_dict(context)
-
         def undo() -> None:
+            ctx = self.user_context(context)
             for attachment in self._volumes.list_attachments(ctx, instance_id=instance_id):
                 self._volumes.detach_volume(ctx, attachment['id'])
 

@@ -1,4 +1,4 @@
-"""``nova-lite-manage``: db sync/version, fernet setup/rotate and bootstrap, in-process."""
+"""``nova-lite-manage``: db sync/version, fernet and conductor-keys setup/rotate, bootstrap."""
 
 from __future__ import annotations
 
@@ -215,3 +215,37 @@ def test_bootstrap_on_postgresql(pg_db: db_api.Database, tmp_path: pathlib.Path,
     assert _load_conf(conf_file).database.connection == url
     assert _row_counts(pg_db)['users'] == 0
     _bootstrap_twice(conf_file, pg_db, capsys)
+
+
+def test_conductor_keys_setup_and_rotate(conf_file: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from nova_lite.conductor import token_seal
+
+    repo = _load_conf(conf_file).conductor.token_key_repository
+    assert repo == os.path.join(_load_conf(conf_file).state_path, 'conductor-keys')
+
+    assert _manage(conf_file, 'conductor-keys', 'setup') == 0
+    assert _last_line(capsys) == f'{repo}: keys 0, 1'
+    assert oct(os.stat(repo).st_mode & 0o777) == oct(0o700)
+    sealed = token_seal.TokenSealer.from_repository(repo).seal('a-token')
+    keys_before = {name: pathlib.Path(repo, name).read_bytes() for name in ('0', '1')}
+    assert _manage(conf_file, 'conductor-keys', 'setup') == 0  # idempotent
+    assert {name: pathlib.Path(repo, name).read_bytes()
+            for name in ('0', '1')} == keys_before
+
+    assert _manage(conf_file, 'conductor-keys', 'rotate') == 0
+    assert _last_line(capsys) == f'{repo}: keys 0, 1, 2'
+    assert token_seal.TokenSealer.from_repository(repo).unseal(sealed) == 'a-token'
+    # The identity's keys are another repository, untouched.
+    assert not os.path.exists(_load_conf(conf_file).identity.fernet_key_repository)
+
+
+def test_conductor_keys_rotate_without_setup_fails(conf_file: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert _manage(conf_file, 'conductor-keys', 'rotate') == 1
+    err = capsys.readouterr().err
+    assert err.startswith('error: ') and 'Traceback' not in err
+    assert '[conductor] token_key_repository' in err
+    assert 'nova-lite-manage conductor-keys setup' in err
+    assert _manage(conf_file, 'conductor-keys') == 2
+    assert 'usage' in capsys.readouterr().err

@@ -71,7 +71,7 @@ def cloud(db: db_api.Database) -> Iterator[Cloud]:
 
 
 def _store(instance_id: str) -> dict[str, Any]:
-    return {keys.INSTANCE_ID: instance_id, keys.AUTH_TOKEN: f'token-of-{instance_id}',
+    return {keys.INSTANCE_ID: instance_id, keys.SEALED_TOKEN: f'sealed-token-of-{instance_id}',
             keys.REQUEST_SPEC: {'flavor': {'id': 'small'}, 'volume_ids': ['v-1']}}
 
 
@@ -111,9 +111,9 @@ def test_is_claim_lost_sees_a_claim_lost_bare_or_wrapped() -> None:
 class SeeStore(task.Task):
     """Returns the store values a boot's first task would get."""
 
-    def execute(self, instance_id: str, auth_token: str, request_spec: dict[str, Any],
+    def execute(self, instance_id: str, sealed_token: str, request_spec: dict[str, Any],
                 ) -> dict[str, Any]:
-        return {'instance_id': instance_id, 'auth_token': auth_token,
+        return {'instance_id': instance_id, 'sealed_token': sealed_token,
                 'request_spec': request_spec}
 
 

@@ -18,7 +18,7 @@ def _atoms(flow):
 
 def test_boot_flow_requires_only_its_inputs():
     flow = drawing.describe_boot_flow()
-    assert set(flow.requires) == {keys.INSTANCE_ID, keys.AUTH_TOKEN, keys.REQUEST_SPEC}
+    assert set(flow.requires) == {keys.INSTANCE_ID, keys.SEALED_TOKEN, keys.REQUEST_SPEC}
 
 
 def test_boot_flow_provides():
@@ -56,7 +56,7 @@ def test_every_boot_task_is_named_in_keys_and_documents_its_revert():
 def test_task_contracts():
     atoms = {a.name: a for a in _atoms(drawing.describe_boot_flow())}
     expect = {
-        keys.AUTHENTICATE: ({keys.INSTANCE_ID, keys.AUTH_TOKEN}, {keys.CONTEXT}),
+        keys.AUTHENTICATE: ({keys.INSTANCE_ID, keys.SEALED_TOKEN}, {keys.CONTEXT}),
         keys.SCHEDULE: ({keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC, keys.FAILED_HOSTS},
                         {keys.HOST, keys.ALTERNATE_HOSTS}),
         keys.GET_FLAVOR: ({keys.INSTANCE_ID}, {keys.FLAVOR}),
