@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 import oslo_messaging
 from oslo_config import cfg
@@ -150,5 +151,27 @@ class _EmbeddedBackend:
                                      serving=cloud.conductor.start_taking_over)
 
 
-def all_in_one_service(conf: cfg.ConfigOpts) -> nl_service.APIService:
-    return nl_service.APIService(conf, _EmbeddedBackend(conf))
+def prepare_embedded_state(conf: cfg.ConfigOpts) -> None:
+    """What nova-lite-all makes for itself before it starts: the schema and the keys.
+
+    Idempotent (the embedded cloud does the same again at start); run before
+    the start-up checks, which need the identity tables.
+    """
+    from nova_lite.db import migration
+    from nova_lite.identity import fernet_keys
+
+    db = db_api.Database.from_conf(conf)
+    try:
+        migration.upgrade(db)
+    finally:
+        db.dispose()
+    fernet_keys.setup(conf.identity.fernet_key_repository)
+    fernet_keys.setup(conf.conductor.token_key_repository)
+
+
+def all_in_one_service(conf: cfg.ConfigOpts, *,
+                       ready: Callable[[], None] | None = None) -> nl_service.APIService:
+    """``ready`` runs once every API listens."""
+    if ready is None:
+        return nl_service.APIService(conf, _EmbeddedBackend(conf))
+    return nl_service.APIService(conf, _EmbeddedBackend(conf), ready=ready)

@@ -9,6 +9,7 @@ from typing import Any
 
 from oslo_config import cfg
 
+from nova_lite import zero_config
 from nova_lite.cmd import config
 
 LOG = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ def _prepare(conf: cfg.ConfigOpts) -> None:
         return
     if conf.command.demo_state_path:
         conf.set_override('state_path', os.path.abspath(conf.command.demo_state_path))
-    os.makedirs(conf.state_path, exist_ok=True)
+    # The demo's cloud is a cloud like any other: its files are the owner's only.
+    os.umask(config.PRIVATE_UMASK)
+    zero_config.make_private_directory(conf.state_path)
     if not conf.log_file and not conf.log_dir:
         # The terminal shows the steps; the full log goes to the state directory.
         conf.set_override('log_file', os.path.join(conf.state_path, 'demo.log'))
@@ -97,8 +100,9 @@ def _flow_graph(conf: cfg.ConfigOpts) -> int:
 def main(argv: list[str] | None = None) -> int:
     conf = cfg.ConfigOpts()
     conf.register_cli_opt(_command_opt())
+    # A drawing written with -o gets the user's umask; the demo sets its own.
     config.parse_args(conf, sys.argv[1:] if argv is None else argv, default_config_files=[],
-                      before_logging=_prepare)
+                      before_logging=_prepare, umask=None)
     if conf.command.name == 'demo':
         return config.run_command(_demo, conf)
     if conf.command.name == 'flow' and conf.command.flow_command == 'graph':

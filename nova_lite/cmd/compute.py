@@ -6,15 +6,16 @@ import sys
 
 from oslo_config import cfg
 
-from nova_lite import daemons
+from nova_lite import daemons, preflight
 from nova_lite.cmd import config
-from nova_lite.common import service
 
 
 def main(argv: list[str] | None = None) -> int:
     conf = cfg.ConfigOpts()
     config.parse_args(conf, sys.argv[1:] if argv is None else argv)
-    return service.launch(conf, daemons.compute_service(conf))
+    return config.run_daemon('nova-lite-compute', conf, [
+        preflight.state_path],
+        daemons.compute_service)
 
 
 if __name__ == '__main__':

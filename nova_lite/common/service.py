@@ -135,10 +135,13 @@ class ApiBackend:
 class APIService(_StoppableService):
     """The five REST APIs; ``make_backend`` builds their services at start."""
 
-    def __init__(self, conf: cfg.ConfigOpts, make_backend: Callable[[], ApiBackend]) -> None:
+    def __init__(self, conf: cfg.ConfigOpts, make_backend: Callable[[], ApiBackend], *,
+                 ready: Callable[[], None] = _noop) -> None:
+        """``ready`` runs once every API listens (nova-lite-all tells the user so)."""
         super().__init__()
         self.conf = conf
         self._make_backend = make_backend
+        self._ready = ready
         self._backend: ApiBackend | None = None
         self.servers: list[wsgi_server.WSGIServer] = []
 
@@ -153,6 +156,7 @@ class APIService(_StoppableService):
                 server.start()
                 self.servers.append(server)
             self._backend.serving()
+            self._ready()
         except Exception:
             self.stop()
             raise
