@@ -51,7 +51,9 @@ wanted="$(cat setup.cfg pyproject.toml requirements.txt test-requirements.txt \
     upper-constraints.txt | sha256sum | cut -d' ' -f1)"
 if [[ ! -x "$VENV/bin/nova-lite" || "$(cat "$STAMP" 2>/dev/null || true)" != "$wanted" ]]; then
     log "installing nova_lite (editable), requirements and libvirt-python into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    # -qq: pip says only errors (its warnings, about a find-links or index of the
+    # machine's pip configuration that is not there, say, are not the demo's).
+    "$VENV/bin/python" -m pip install -qq --disable-pip-version-check \
         -c upper-constraints.txt -e . -r requirements.txt -r test-requirements.txt
     printf '%s\n' "$wanted" > "$STAMP"
 else

@@ -42,7 +42,7 @@ wanted="$(cat tools/requirements.txt upper-constraints.txt | sha256sum | cut -d'
 if ! "$TOOLS_VENV/bin/python" -m tox --version >/dev/null 2>&1 \
         || [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$wanted" ]]; then
     log "installing tox (tools/requirements.txt, pinned by upper-constraints.txt) into $TOOLS_VENV"
-    "$TOOLS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "$TOOLS_VENV/bin/python" -m pip install -qq --disable-pip-version-check \
         -c upper-constraints.txt -r tools/requirements.txt
     printf '%s\n' "$wanted" > "$STAMP"
 fi
