@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     conf = cfg.ConfigOpts()
     conf.register_cli_opts(_CLI_OPTS)
     zero = None
-    if not zero_config.config_given(args):
+    asks_only = any(arg in ('-h', '--help', '--version') for arg in args)
+    if not asks_only and not zero_config.config_given(args):
         files = zero_config.StateFiles(zero_config.default_state_path())
         first = None if files.initialized() else zero_config.prepare_first_start(
             files.state_path)

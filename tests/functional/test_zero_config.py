@@ -186,3 +186,11 @@ def test_secret_readable_by_others_refuses_to_start(zero_cloud: ZeroConfigCloud)
     assert result.stderr == (f'nova-lite-all: error: {secret} holds a password and is '
                              'readable by group or others (mode 0644); run '
                              f'"chmod 600 {secret}"\n')
+
+
+def test_help_creates_nothing(zero_cloud: ZeroConfigCloud) -> None:
+    result = subprocess.run([str(BIN / 'nova-lite-all'), '--help'], capture_output=True,
+                            text=True, env=zero_cloud.env, timeout=120, cwd=zero_cloud.home)
+    assert result.returncode == 0
+    assert '--clouds-yaml PATH' in result.stdout
+    assert list(zero_cloud.home.iterdir()) == []
