@@ -153,19 +153,16 @@ def commit(first: FirstStart) -> None:
 
 
 def bootstrap_identity(conf: cfg.ConfigOpts, first: FirstStart) -> list[str]:
-    """Migrates, makes the keys and bootstraps identity with the generated passwords.
+    """Bootstraps identity with the generated passwords, on a migrated database.
 
     Returns what bootstrap created (nothing is logged with a password in it).
     """
     from nova_lite.db import api as db_api
-    from nova_lite.db import migration
-    from nova_lite.identity import bootstrap, fernet_keys
+    from nova_lite.identity import bootstrap
     from nova_lite.identity import manager as identity_manager
 
     database = db_api.Database.from_conf(conf)
     try:
-        migration.upgrade(database)
-        fernet_keys.setup(conf.identity.fernet_key_repository)
         summary = bootstrap.bootstrap(identity_manager.IdentityManager(conf, database),
                                       password=first.admin_password,
                                       service_password=first.service_password)

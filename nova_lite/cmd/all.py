@@ -50,7 +50,7 @@ class _ZeroConfigStart:
         self.first = first
 
     def bootstrap(self, conf: cfg.ConfigOpts) -> None:
-        """A first start: migrate, make the keys, bootstrap, write the clouds.yaml entry."""
+        """A first start (on the migrated database): bootstrap, write the clouds.yaml entry."""
         clouds_yaml = conf.clouds_yaml or zero_config.default_clouds_yaml()
         if self.first is not None:
             zero_config.bootstrap_identity(conf, self.first)
