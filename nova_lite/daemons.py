@@ -170,8 +170,6 @@ def prepare_embedded_state(conf: cfg.ConfigOpts) -> None:
 
 
 def all_in_one_service(conf: cfg.ConfigOpts, *,
-                       ready: Callable[[], None] | None = None) -> nl_service.APIService:
+                       ready: Callable[[], None] = lambda: None) -> nl_service.APIService:
     """``ready`` runs once every API listens."""
-    if ready is None:
-        return nl_service.APIService(conf, _EmbeddedBackend(conf))
     return nl_service.APIService(conf, _EmbeddedBackend(conf), ready=ready)

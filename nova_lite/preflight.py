@@ -18,6 +18,7 @@ from collections.abc import Callable
 from oslo_config import cfg
 
 from nova_lite.common import exception
+from nova_lite.identity import fernet_keys as key_repository
 
 LOG = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def _private_directory(path: str, option: str, setup_command: str) -> None:
     if mode & 0o077:
         raise Misconfigured(f'{option} {path} is readable by group or others (mode '
                             f'{mode:04o}); run "chmod 700 {path}"')
-    if not any(name.isdigit() for name in os.listdir(path)):
+    if not key_repository.key_indexes(path):
         raise Misconfigured(f'{option} {path} has no keys; run "{setup_command}"')
 
 

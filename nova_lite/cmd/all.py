@@ -50,16 +50,16 @@ class _ZeroConfigStart:
         self.first = first
 
     def bootstrap(self, conf: cfg.ConfigOpts) -> None:
-        """A first start (on the migrated database): bootstrap, write the clouds.yaml entry."""
-        clouds_yaml = conf.clouds_yaml or zero_config.default_clouds_yaml()
-        if self.first is not None:
-            zero_config.bootstrap_identity(conf, self.first)
-            zero_config.ensure_cloud_entry(conf, clouds_yaml, conf.cloud_name,
-                                           self.first.admin_password, replace=True)
-            zero_config.commit(self.first)
-        else:
-            zero_config.ensure_cloud_entry(conf, clouds_yaml, conf.cloud_name,
-                                           self.files.read_admin_password(), replace=False)
+        """A first start (on the migrated database): bootstrap, write the clouds.yaml
+        entry; a later one writes that entry only if it is gone."""
+        first = self.first
+        if first is not None:
+            zero_config.bootstrap_identity(conf, first)
+        password = first.admin_password if first else self.files.read_admin_password()
+        zero_config.ensure_cloud_entry(conf, conf.clouds_yaml or zero_config.default_clouds_yaml(),
+                                       conf.cloud_name, password, replace=first is not None)
+        if first is not None:
+            zero_config.commit(first)
 
     def secrets_private(self, conf: cfg.ConfigOpts) -> None:
         zero_config.check_private_file(self.files.config_file)

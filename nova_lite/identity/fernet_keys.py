@@ -23,7 +23,7 @@ LOG = logging.getLogger(__name__)
 STAGED_KEY = 0
 
 
-def _key_indexes(repo: str) -> list[int]:
+def key_indexes(repo: str) -> list[int]:
     """The key indexes present in ``repo``, ascending (other files are ignored)."""
     try:
         names = os.listdir(repo)
@@ -31,11 +31,6 @@ def _key_indexes(repo: str) -> list[int]:
         return []
     return sorted(int(name) for name in names
                   if name.isdigit() and os.path.isfile(os.path.join(repo, name)))
-
-
-def key_indexes(repo: str) -> list[int]:
-    """The key indexes present in ``repo``, ascending; empty if it does not exist."""
-    return _key_indexes(repo)
 
 
 def _write_key(repo: str, index: int) -> None:
@@ -68,12 +63,12 @@ def setup(repo: str) -> list[int]:
     the key indexes present afterwards.
     """
     _ensure_directory(repo)
-    if not _key_indexes(repo):
+    if not key_indexes(repo):
         _write_key(repo, STAGED_KEY)
         _write_key(repo, 1)
         LOG.info('Created Fernet key repository %s with keys 0 (staged) and 1 (primary)',
                  repo)
-    return _key_indexes(repo)
+    return key_indexes(repo)
 
 
 def rotate(repo: str, max_active_keys: int) -> list[int]:
@@ -85,7 +80,7 @@ def rotate(repo: str, max_active_keys: int) -> list[int]:
     if isinstance(max_active_keys, bool) or not isinstance(max_active_keys, int) \
             or max_active_keys < 2:
         raise exception.InvalidInput(field='max_active_keys', reason='must be at least 2')
-    indexes = _key_indexes(repo)
+    indexes = key_indexes(repo)
     if STAGED_KEY not in indexes:
         raise exception.InvalidInput(
             field='fernet_key_repository',
@@ -93,19 +88,19 @@ def rotate(repo: str, max_active_keys: int) -> list[int]:
     new_primary = max(indexes) + 1
     os.replace(os.path.join(repo, str(STAGED_KEY)), os.path.join(repo, str(new_primary)))
     _write_key(repo, STAGED_KEY)
-    indexes = _key_indexes(repo)
+    indexes = key_indexes(repo)
     secondaries = [index for index in indexes if index not in (STAGED_KEY, new_primary)]
     excess = len(indexes) - max_active_keys
     for index in secondaries[:max(excess, 0)]:
         os.unlink(os.path.join(repo, str(index)))
         LOG.info('Removed Fernet key %d from %s', index, repo)
     LOG.info('Rotated Fernet keys in %s: key %d is now primary', repo, new_primary)
-    return _key_indexes(repo)
+    return key_indexes(repo)
 
 
 def load(repo: str) -> list[bytes]:
     """Every key, primary first, then the secondary keys newest first, staged last."""
-    indexes = _key_indexes(repo)
+    indexes = key_indexes(repo)
     if not indexes:
         raise exception.NovaLiteError(
             f'Fernet key repository {repo} has no usable keys; run '
