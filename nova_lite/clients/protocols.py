@@ -1,0 +1,111 @@
+"""What one service may ask of another: one Protocol per service.
+
+A service never imports another service's manager, REST package or models; it
+is given an object that satisfies one of these Protocols. Two families of
+implementations exist: :mod:`nova_lite.clients.local` (the managers in the same
+process, after a token check) and :mod:`nova_lite.clients.http` (the REST APIs
+with keystoneauth1 sessions). Tests use small in-memory fakes.
+
+The payloads are :mod:`nova_lite.clients.payloads` TypedDicts: plain dicts at
+run time (they cross RPC and HTTP as JSON), typed for the checker.
+
+Services call these with the *user's* request context (the token travels with
+it), except the trusted teardown methods marked "as a service", which the
+conductor calls with its own context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from nova_lite.clients import payloads
+from nova_lite.common import context as nl_context
+
+
+class TokenValidator(Protocol):
+    """Identity's token check: the token's body (roles, project, catalog) or an error."""
+
+    def __call__(self, token: str) -> dict[str, Any]:
+        ...
+
+
+class IdentityClient(Protocol):
+    """The identity service as other services use it."""
+
+    def validate_token(self, token: str) -> dict[str, Any]:
+        """The token body (``token`` of GET /v3/auth/tokens); NotAuthorized when invalid."""
+        ...
+
+    def context_from_token(self, token: str) -> nl_context.RequestContext:
+        """A request context with the roles identity grants the token (not claimed ones)."""
+        ...
+
+    def get_project(self, project_id: str) -> dict[str, Any]:
+        """The project; NotFound when there is none (REST scope checks use this)."""
+        ...
+
+
+class ImageClient(Protocol):
+    """The image service (Glance v2) as the boot flow and compute hosts use it."""
+
+    def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> payloads.Image:
+        ...
+
+    def get_location(self, ctx: nl_context.RequestContext, image_id: str) -> str:
+        ...
+
+    def download_image(self, ctx: nl_context.RequestContext,
+                       image_id: str) -> Iterator[bytes]:
+        ...
+
+
+class NetworkClient(Protocol):
+    """The network service (Neutron v2.0 ports and networks) as the boot flow uses it."""
+
+    def get_network(self, ctx: nl_context.RequestContext,
+                    network_id: str) -> payloads.Network:
+        ...
+
+    def list_networks(self, ctx: nl_context.RequestContext) -> list[payloads.Network]:
+        ...
+
+    def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> payloads.Port:
+        ...
+
+    def list_ports(self, ctx: nl_context.RequestContext,
+                   **filters: Any) -> list[payloads.Port]:
+        ...
+
+    def create_port(self, ctx: nl_context.RequestContext, **fields: Any) -> payloads.Port:
+        ...
+
+    def update_port(self, ctx: nl_context.RequestContext, port_id: str,
+                    **changes: Any) -> payloads.Port:
+        ...
+
+    def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
+        ...
+
+
+class VolumeClient(Protocol):
+    """The block storage service (Cinder v3 attachments) as the boot flow uses it."""
+
+    def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> payloads.Volume:
+        ...
+
+    def reserve_volume(self, ctx: nl_context.RequestContext, volume_id: str,
+                       instance_id: str) -> payloads.Attachment:
+        ...
+
+    def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
+                      mountpoint: str) -> payloads.Attachment:
+        ...
+
+    def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
+        """Delete the attachment; an attachment already gone is not an error."""
+        ...
+
+    def list_attachments(self, ctx: nl_context.RequestContext,
+                         **filters: Any) -> list[payloads.Attachment]:
+        ...
