@@ -246,6 +246,24 @@ class SchedulerManager:
         if released is not None:
             LOG.info('Released claim of instance %s: %s', instance_id, released)
 
+    def list_claims(self, ctx: nl_context.RequestContext,
+                    instance_id: str | None = None) -> list[dict[str, Any]]:
+        """The claims held (all, or one instance's), each with its host's name.
+
+        The audit and the leftover checks ask this instead of reading the
+        scheduler's tables.
+        """
+        query = (sa.select(models.ResourceClaim, models.ComputeNode.host)
+                 .join(models.ComputeNode,
+                       models.ComputeNode.id == models.ResourceClaim.compute_node_id)
+                 .order_by(models.ResourceClaim.instance_id))
+        if instance_id is not None:
+            query = query.where(models.ResourceClaim.instance_id == _name(instance_id,
+                                                                           'instance_id'))
+        with self._db.reader() as session:
+            return [dict(claims.claim_to_dict(row), host=host)
+                    for row, host in session.execute(query)]
+
     # Compute hosts ---------------------------------------------------------------------
 
     def update_compute_node(self, ctx: nl_context.RequestContext, host: str,

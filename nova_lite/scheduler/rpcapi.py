@@ -2,6 +2,7 @@
 
 API version history:
     1.0 - select_destinations, release_claim, update_compute_node, get_host_usage
+    1.1 - list_claims
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import oslo_messaging
 from nova_lite.common import context as nl_context
 from nova_lite.common import rpc, steps
 
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 TOPIC = 'nova_lite-scheduler'
 
 
@@ -47,3 +48,9 @@ class SchedulerAPI:
     def get_host_usage(self, ctx: nl_context.RequestContext,
                        host: str | None = None) -> list[dict[str, Any]]:
         return self._client.prepare(version='1.0').call(ctx, 'get_host_usage', host=host)
+
+    def list_claims(self, ctx: nl_context.RequestContext,
+                    instance_id: str | None = None) -> list[dict[str, Any]]:
+        """The claims held (all, or one instance's), each with its host's name."""
+        return self._client.prepare(version='1.1').call(ctx, 'list_claims',
+                                                        instance_id=instance_id)

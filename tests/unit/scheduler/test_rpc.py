@@ -54,7 +54,11 @@ def test_round_trip(scheduler_api: rpcapi.SchedulerAPI, db: db_api.Database,
         '8', '9', '10', '11']
     usage = scheduler_api.get_host_usage(ctx, 'h1')
     assert (usage[0]['vcpus_used'], usage[0]['memory_mb_used']) == (1, 512)
+    held = scheduler_api.list_claims(ctx, instance_id)
+    assert [(c['instance_id'], c['host'], c['vcpus']) for c in held] == [(instance_id, 'h1', 1)]
+    assert scheduler_api.list_claims(ctx) == held
     assert scheduler_api.release_claim(ctx, instance_id) is None
+    assert scheduler_api.list_claims(ctx, instance_id) == []
     assert scheduler_api.get_host_usage(ctx)[0]['vcpus_used'] == 0
 
 
