@@ -134,6 +134,14 @@ class InstanceStore:
             session.flush()
             return _instance_dict(row)
 
+    def set_host(self, instance_id: str, host: str,
+                 availability_zone: str | None) -> dict[str, Any]:
+        """Record the host the scheduler chose and that host's zone.
+
+        NotFound when the instance is gone (deleted while it was scheduled).
+        """
+        return self.update(instance_id, host=host, availability_zone=availability_zone)
+
     def set_error(self, instance_id: str, *, message: str, code: int = 500,
                   details: str = '', host: str | None = None) -> None:
         """Put a (not deleted) instance in ERROR with a fault; no-op if it is gone."""

@@ -17,8 +17,9 @@ them twice:
   keeps the invariant "at most one claim per instance").
 - ``release`` of an instance without a claim does nothing.
 
-Callers pass the session of the transaction the claim belongs to (the
-scheduler records the instance's host in the same one).
+Callers pass the session of the transaction the claim belongs to. Only the
+scheduler's tables are touched: recording the host on the instance is the
+caller's (the boot flow's schedule task, through the instance store).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
 from nova_lite.common import exception
-from nova_lite.db.models import compute as models
+from nova_lite.db.models import scheduler as models
 
 _FLAVOR_FIELDS = (('vcpus', 1), ('memory_mb', 1), ('root_gb', 0), ('ephemeral_gb', 0),
                   ('swap', 0))
