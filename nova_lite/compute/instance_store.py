@@ -7,6 +7,7 @@ dicts (never ORM objects) so that flows can keep them in their store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,7 +103,7 @@ class InstanceStore:
 
     @staticmethod
     def _latest_faults(session: Any,
-                       instance_ids: list[str]) -> dict[str, models.InstanceFault]:
+                       instance_ids: Sequence[str]) -> dict[str, models.InstanceFault]:
         """The newest fault of each instance, in one query."""
         if not instance_ids:
             return {}

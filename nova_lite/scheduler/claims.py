@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -104,7 +104,9 @@ def _add_usage(session: orm.Session, compute_node_id: str, vcpus: int, memory_mb
             .execution_options(synchronize_session=False))
     if condition is not None:
         stmt = stmt.where(condition)
-    return session.execute(stmt).rowcount
+    # A Core UPDATE's result is a CursorResult (Session.execute is typed for SELECTs).
+    result = cast('sa.CursorResult[Any]', session.execute(stmt))
+    return result.rowcount
 
 
 def claim(session: orm.Session, compute_node_id: str, instance_id: str,
