@@ -40,6 +40,7 @@ from nova_lite.conductor.jobboards import base as board_base
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as compute_models
 from nova_lite.db.models import network as network_models
+from nova_lite.db.models import scheduler as scheduler_models
 from nova_lite.db.models import volume as volume_models
 from nova_lite.virt import disk
 from nova_lite.virt import driver as virt_driver
@@ -124,16 +125,16 @@ class Auditor:
                                           f'{why}; volume {row.volume_id}',
                                           row.attached_host))
             claims = session.execute(sa.select(
-                compute_models.ResourceClaim.instance_id, compute_models.ComputeNode.host)
-                .join(compute_models.ComputeNode,
-                      compute_models.ComputeNode.id
-                      == compute_models.ResourceClaim.compute_node_id))
+                scheduler_models.ResourceClaim.instance_id, scheduler_models.ComputeNode.host)
+                .join(scheduler_models.ComputeNode,
+                      scheduler_models.ComputeNode.id
+                      == scheduler_models.ResourceClaim.compute_node_id))
             for claim in claims:
                 why = self._why(states, claim.instance_id)
                 if why:
                     orphans.append(Orphan('claim', claim.instance_id, claim.instance_id,
                                           why, claim.host))
-            hosts = session.scalars(sa.select(compute_models.ComputeNode.host)).all()
+            hosts = session.scalars(sa.select(scheduler_models.ComputeNode.host)).all()
             orphans.extend(self._stuck_builds(session))
         unreachable: list[str] = []
         ctx = nl_context.get_admin_context()

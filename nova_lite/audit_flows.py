@@ -40,9 +40,9 @@ from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.jobboards import base as board_base
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as compute_models
 from nova_lite.db.models import flow as flow_models
 from nova_lite.db.models import network as network_models
+from nova_lite.db.models import scheduler as scheduler_models
 from nova_lite.db.models import volume as volume_models
 
 LOG = logging.getLogger(__name__)
@@ -195,8 +195,8 @@ class FlowAudit:
         """'2 port(s), 1 claim' ... what the instance's rows still hold ('' if nothing)."""
         counts = (
             ('port(s)', network_models.Port, network_models.Port.device_id),
-            ('claim', compute_models.ResourceClaim,
-             compute_models.ResourceClaim.instance_id),
+            ('claim', scheduler_models.ResourceClaim,
+             scheduler_models.ResourceClaim.instance_id),
             ('volume attachment(s)', volume_models.VolumeAttachment,
              volume_models.VolumeAttachment.instance_id),
         )

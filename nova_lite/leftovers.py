@@ -10,8 +10,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as compute_models
 from nova_lite.db.models import network as network_models
+from nova_lite.db.models import scheduler as scheduler_models
 from nova_lite.db.models import volume as volume_models
 from nova_lite.virt import driver as virt_driver
 
@@ -42,8 +42,8 @@ def find(db: db_api.Database, instance_id: str,
             network_models.IPAllocation).where(
             network_models.IPAllocation.port_id.in_(port_ids))) if port_ids else 0
         claims = session.scalar(sa.select(sa.func.count()).select_from(
-            compute_models.ResourceClaim).where(
-            compute_models.ResourceClaim.instance_id == instance_id))
+            scheduler_models.ResourceClaim).where(
+            scheduler_models.ResourceClaim.instance_id == instance_id))
         attachments = session.scalar(sa.select(sa.func.count()).select_from(
             volume_models.VolumeAttachment).where(
             volume_models.VolumeAttachment.instance_id == instance_id))
@@ -59,7 +59,7 @@ def find(db: db_api.Database, instance_id: str,
 def host_usage(db: db_api.Database) -> dict[str, dict[str, int]]:
     """vCPUs, RAM and disk in use on every compute host."""
     with db.reader() as session:
-        nodes = session.scalars(sa.select(compute_models.ComputeNode)).all()
+        nodes = session.scalars(sa.select(scheduler_models.ComputeNode)).all()
         return {node.host: {'vcpus_used': node.vcpus_used,
                             'memory_mb_used': node.memory_mb_used,
                             'local_gb_used': node.local_gb_used} for node in nodes}

@@ -7,6 +7,7 @@ dicts (never ORM objects) so that flows can keep them in their store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,7 +103,7 @@ class InstanceStore:
 
     @staticmethod
     def _latest_faults(session: Any,
-                       instance_ids: list[str]) -> dict[str, models.InstanceFault]:
+                       instance_ids: Sequence[str]) -> dict[str, models.InstanceFault]:
         """The newest fault of each instance, in one query."""
         if not instance_ids:
             return {}
@@ -133,6 +134,14 @@ class InstanceStore:
             row.updated_at = timeutils.utcnow()
             session.flush()
             return _instance_dict(row)
+
+    def set_host(self, instance_id: str, host: str,
+                 availability_zone: str | None) -> dict[str, Any]:
+        """Record the host the scheduler chose and that host's zone.
+
+        NotFound when the instance is gone (deleted while it was scheduled).
+        """
+        return self.update(instance_id, host=host, availability_zone=availability_zone)
 
     def set_error(self, instance_id: str, *, message: str, code: int = 500,
                   details: str = '', host: str | None = None) -> None:

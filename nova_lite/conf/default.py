@@ -4,7 +4,7 @@ import socket
 
 from oslo_config import cfg
 
-default_opts = [
+default_opts: list[cfg.Opt] = [
     cfg.StrOpt('state_path',
                default='$pybasedir/.state',
                help='Directory holding everything the embedded default writes: the '

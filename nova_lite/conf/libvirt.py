@@ -4,7 +4,7 @@ from oslo_config import cfg
 
 libvirt_group = cfg.OptGroup('libvirt', title='Libvirt driver options')
 
-libvirt_opts = [
+libvirt_opts: list[cfg.Opt] = [
     cfg.StrOpt('connection_uri', default='test:///default',
                help='Libvirt connection URI. test:///default is libvirt\'s own '
                     'in-memory hypervisor (the embedded default); qemu:///system '

@@ -117,7 +117,7 @@ class Demo:
 
     def _flavor(self, token: str) -> dict[str, Any]:
         try:
-            flavor = self.cloud.flavors.get(DEMO_FLAVOR['id'])
+            flavor = self.cloud.flavors.get(str(DEMO_FLAVOR['id']))
             self.say(f'flavor: reusing {flavor["name"]}')
         except exception.NotFound:
             flavor = self.cloud.compute_api.create_flavor(

@@ -35,9 +35,11 @@ class StepPrinter(logging.Handler):
             since_last = (now - self._last) * 1000
             self._last = now
             self.seen.append(step)
+            carrier = getattr(record, 'boot_carrier', '')
+            message = getattr(record, 'boot_message', '')
             self._stream.write(
-                f'  step {step:>5}  {record.boot_carrier:<10} {since_start:9.1f} ms '
-                f'(+{since_last:6.1f})  {record.boot_message}\n')
+                f'  step {step:>5}  {carrier:<10} {since_start:9.1f} ms '
+                f'(+{since_last:6.1f})  {message}\n')
             self._stream.flush()
 
     def install(self) -> None:

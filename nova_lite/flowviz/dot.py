@@ -199,7 +199,7 @@ class _Drawer:
         return label + '>'
 
     @staticmethod
-    def _cluster_style(flow: tf_flow.Flow) -> dict[str, str]:
+    def _cluster_style(flow: tf_flow.Flow) -> dict[str, Any]:
         style = {'style': 'rounded', 'color': '#777777', 'fontname': _FONT,
                  'labeljust': 'l'}
         if isinstance(flow, (graph_flow.Flow, unordered_flow.Flow)):

@@ -279,10 +279,10 @@ class IdentityManager(resources.ResourceStore):
                                         field='scope.project.name')
         except exception.NotFound:
             raise exception.NotAuthorized(NO_SCOPE) from None
-        domain = session.get(models.Domain, project.domain_id)
-        if domain is None or not project.enabled or not domain.enabled:
+        project_domain = session.get(models.Domain, project.domain_id)
+        if project_domain is None or not project.enabled or not project_domain.enabled:
             raise exception.NotAuthorized(f'Project {project.id} is disabled.')
-        return project, domain
+        return project, project_domain
 
     @staticmethod
     def _roles(session: orm.Session, user_id: str, project_id: str) -> list[dict[str, Any]]:

@@ -1,17 +1,16 @@
 """The image registry: image records, visibility, and the upload/download life cycle.
 
-Records live in the ``images`` table; bytes live in an :class:`ImageStore`. An
-image is ``queued`` until its bytes are uploaded, ``saving`` while they stream
-into the store (committed first, so other readers see it), then ``active``; a
-failed upload leaves it ``killed`` with no bytes kept. Every method returns a
-flat dict shaped like a glance v2 image; the store location stays internal and
-is handed to the compute side only through :meth:`ImageManager.get_location`.
+Records live in the ``images`` table; bytes live in an :class:`ImageStore`
+and move through :mod:`nova_lite.image.image_data` (an image is ``queued``
+until its bytes are uploaded, ``saving`` while they stream into the store,
+then ``active``; ``killed`` after a failed upload). Every method returns a
+flat dict shaped like a glance v2 image (:mod:`nova_lite.image.records`); the
+store location stays internal and is handed to the compute side only through
+:meth:`ImageManager.get_location`.
 """
 
 from __future__ import annotations
 
-import logging
-import struct
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -22,20 +21,20 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, timeutils
+from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
+from nova_lite.image import image_data, records
 from nova_lite.image.backends import base as store_base
-
-LOG = logging.getLogger(__name__)
 
 HASH_ALGO = store_base.HASH_ALGO
 VISIBILITIES = ('public', 'community', 'shared', 'private')
-OPEN_VISIBILITIES = ('public', 'community')
+OPEN_VISIBILITIES = records.OPEN_VISIBILITIES
 MAX_PROPERTIES = 128
 MAX_TAGS = 128
 _MAX_INT = 2 ** 31 - 1
-_HEAD_BYTES = 512
+image_dict = records.image_dict
+_canonical_id = records.canonical_id
 # Fields a caller may change after creation; ``id`` and ``owner`` only at creation.
 UPDATABLE_FIELDS = frozenset({'name', 'min_disk', 'min_ram', 'protected', 'tags', 'visibility',
                               'os_hidden', 'disk_format', 'container_format'})
@@ -48,34 +47,6 @@ RESERVED_NAMES = frozenset({
     'protected', 'owner', 'tags', 'created_at', 'updated_at', 'os_hidden', 'file', 'self',
     'schema', 'location', 'locations', 'direct_url', 'properties', 'deleted', 'deleted_at',
     'member', 'members'})
-
-
-def image_dict(row: models.Image) -> dict[str, Any]:
-    """The glance v2 view of an image record (no store location)."""
-    view: dict[str, Any] = dict(row.properties or {})
-    view.update({
-        'id': row.id, 'name': row.name, 'status': row.status,
-        'disk_format': row.disk_format, 'container_format': row.container_format,
-        'visibility': row.visibility, 'size': row.size, 'virtual_size': row.virtual_size,
-        'checksum': row.checksum, 'os_hash_algo': row.os_hash_algo,
-        'os_hash_value': row.os_hash_value, 'min_disk': row.min_disk,
-        'min_ram': row.min_ram, 'protected': row.protected, 'owner': row.owner,
-        'tags': list(row.tags or []), 'os_hidden': row.os_hidden,
-        'created_at': timeutils.isotime(row.created_at),
-        'updated_at': timeutils.isotime(row.updated_at or row.created_at),
-        'file': f'/v2/images/{row.id}/file', 'self': f'/v2/images/{row.id}',
-        'schema': '/v2/schemas/image'})
-    return view
-
-
-def _canonical_id(image_id: Any) -> str | None:
-    """The canonical UUID string, or None when ``image_id`` is not a UUID."""
-    if not isinstance(image_id, str):
-        return None
-    try:
-        return str(uuid.UUID(image_id))
-    except ValueError:
-        return None
 
 
 def _int_field(field: str, value: Any) -> int:
@@ -121,7 +92,7 @@ class ImageManager:
                  store: store_base.ImageStore) -> None:
         self._conf = conf
         self._db = db
-        self._store = store
+        self._data = image_data.ImageData(conf, db, store)
 
     def _format_field(self, field: str, value: Any) -> str | None:
         allowed = (self._conf.image.disk_formats if field == 'disk_format'
@@ -194,33 +165,17 @@ class ImageManager:
 
     @staticmethod
     def _visible_to(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
-        if ctx.is_admin:
-            return sa.true()
-        open_images = models.Image.visibility.in_(OPEN_VISIBILITIES)
-        if ctx.project_id is None:
-            return open_images
-        return sa.or_(models.Image.owner == ctx.project_id, open_images)
+        return records.visible_to(ctx)
 
-    def _get_row(self, session: orm.Session, ctx: nl_context.RequestContext, image_id: Any,
+    @staticmethod
+    def _get_row(session: orm.Session, ctx: nl_context.RequestContext, image_id: Any,
                  *, for_update: bool = False) -> models.Image:
         """The image if ``ctx`` may see it, else NotFound (also for malformed ids)."""
-        canonical = _canonical_id(image_id)
-        row = None
-        if canonical is not None:
-            query = sa.select(models.Image).where(models.Image.id == canonical,
-                                                  self._visible_to(ctx))
-            if for_update:
-                query = query.with_for_update()
-            row = session.scalar(query)
-        if row is None:
-            raise exception.NotFound(resource='Image', id=image_id)
-        return row
+        return records.get_row(session, ctx, image_id, for_update=for_update)
 
     @staticmethod
     def _check_owner(ctx: nl_context.RequestContext, row: models.Image, action: str) -> None:
-        if not ctx.is_admin and row.owner != ctx.project_id:
-            raise exception.Forbidden(f'You may not {action} image {row.id}: it belongs to '
-                                      f'another project.')
+        records.check_owner(ctx, row, action)
 
     def create_image(self, ctx: nl_context.RequestContext, /, **fields: Any) -> dict[str, Any]:
         """A new ``queued`` image owned by the caller's project."""
@@ -321,120 +276,14 @@ class ImageManager:
             location = row.location
             session.delete(row)
         if location:
-            self._discard_data(location)
-
-    def _discard_data(self, location: str) -> None:
-        try:
-            self._store.delete(location)
-        except Exception:
-            LOG.exception('Could not remove image data at %s; it is now orphaned', location)
+            self._data.discard(location)
 
     def upload_image(self, ctx: nl_context.RequestContext, image_id: str,
                      chunks: Iterable[bytes]) -> dict[str, Any]:
         """Stream bytes into the store: queued -> saving -> active (killed on failure)."""
-        try:
-            source = _UploadSource(iter(chunks))
-        except TypeError:
-            raise exception.InvalidInput(field='data', reason='must be an iterable of bytes')\
-                from None
-        with self._db.session() as session:
-            row = self._get_row(session, ctx, image_id, for_update=True)
-            self._check_owner(ctx, row, 'upload data to')
-            if row.status != 'queued':
-                raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='upload', needed='queued')
-            for field in ('disk_format', 'container_format'):
-                if getattr(row, field) is None:
-                    raise exception.InvalidInput(field=field,
-                                                 reason='must be set before uploading data')
-            row.status = 'saving'
-            image_id, disk_format = row.id, row.disk_format
-        stored: store_base.StoredImage | None = None
-        try:
-            stored = self._store.add(image_id, source, self._conf.image.image_size_cap)
-            return self._activate(image_id, stored, _virtual_size(disk_format, stored.size,
-                                                                  source.head))
-        except Exception as exc:
-            self._kill(image_id)
-            if stored is not None:
-                self._discard_data(stored.location)
-            if isinstance(exc, exception.NovaLiteError) or source.failed:
-                raise
-            raise exception.NovaLiteError(
-                f'Upload of image {image_id} failed: {exc}') from exc
-
-    def _activate(self, image_id: str, stored: store_base.StoredImage,
-                  virtual_size: int | None) -> dict[str, Any]:
-        with self._db.session() as session:
-            row = session.get(models.Image, image_id, with_for_update=True)
-            if row is None:
-                raise exception.NotFound(resource='Image', id=image_id)
-            if row.status != 'saving':
-                raise exception.InvalidState(resource='Image', id=image_id, state=row.status,
-                                             action='finishing an upload', needed='saving')
-            row.status = 'active'
-            row.size = stored.size
-            row.virtual_size = virtual_size
-            row.checksum = stored.checksum
-            row.os_hash_algo = HASH_ALGO
-            row.os_hash_value = stored.os_hash_value
-            row.location = stored.location
-            session.flush()
-            return image_dict(row)
-
-    def _kill(self, image_id: str) -> None:
-        try:
-            with self._db.session() as session:
-                row = session.get(models.Image, image_id, with_for_update=True)
-                if row is not None and row.status == 'saving':
-                    row.status = 'killed'
-        except Exception:
-            LOG.exception('Could not mark image %s killed after a failed upload', image_id)
+        return self._data.upload(ctx, image_id, chunks)
 
     def download_image(self, ctx: nl_context.RequestContext,
                        image_id: str) -> Iterator[bytes]:
         """Stream an active image's bytes; ImageCorrupt after the last chunk on a mismatch."""
-        with self._db.reader() as session:
-            row = self._get_row(session, ctx, image_id)
-            if row.status != 'active' or not row.location:
-                raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='download', needed='active')
-            image_id, location = row.id, row.location
-            expected_size, expected_hash = row.size, row.os_hash_value
-        try:
-            chunks = self._store.get(location)
-        except exception.NotFound:
-            raise exception.ImageCorrupt(image_id=image_id,
-                                         reason='its data is missing from the store') from None
-        return store_base.verified_chunks(image_id, chunks, expected_size, expected_hash)
-
-
-class _UploadSource:
-    """The caller's chunks, remembering the first bytes and whether the caller failed."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self.failed = False
-        self.head = b''
-
-    def __iter__(self) -> Iterator[bytes]:
-        while True:
-            try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                return
-            except Exception:
-                self.failed = True
-                raise
-            if len(self.head) < _HEAD_BYTES and isinstance(chunk, bytes | bytearray):
-                self.head += bytes(chunk[:_HEAD_BYTES - len(self.head)])
-            yield chunk
-
-
-def _virtual_size(disk_format: str | None, size: int, head: bytes) -> int | None:
-    """The guest-visible disk size where the format tells it cheaply, else None."""
-    if disk_format == 'raw':
-        return size
-    if disk_format == 'qcow2' and len(head) >= 32 and head[:4] == b'QFI\xfb':
-        return int(struct.unpack('>Q', head[24:32])[0])
-    return None
+        return self._data.download(ctx, image_id)

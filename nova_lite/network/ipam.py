@@ -140,16 +140,17 @@ def validate_pools(value: Any, network: IPNetwork, gateway: IPAddress | None) ->
         end = parse_address(f'{item_field}.end', item['end'], network)
         check_host_address(f'{item_field}.start', start, network)
         check_host_address(f'{item_field}.end', end, network)
-        if start > end:
+        # One IP version (parse_address checked), so the integers compare like the addresses.
+        if int(start) > int(end):
             raise exception.InvalidInput(field=item_field,
                                          reason=f'start {start} is after end {end}')
-        if gateway is not None and start <= gateway <= end:
+        if gateway is not None and int(start) <= int(gateway) <= int(end):
             raise exception.InvalidInput(
                 field=item_field, reason=f'contains the gateway {gateway}')
         pools.append((index, (start, end)))
     pools.sort(key=lambda entry: entry[1][0])
     for (_, (_, previous_end)), (index, (start, _)) in zip(pools, pools[1:], strict=False):
-        if start <= previous_end:
+        if int(start) <= int(previous_end):
             raise exception.InvalidInput(field=f'{field}.{index}',
                                          reason='overlaps another allocation pool')
     return [pool for _, pool in pools]

@@ -17,8 +17,9 @@ them twice:
   keeps the invariant "at most one claim per instance").
 - ``release`` of an instance without a claim does nothing.
 
-Callers pass the session of the transaction the claim belongs to (the
-scheduler records the instance's host in the same one).
+Callers pass the session of the transaction the claim belongs to. Only the
+scheduler's tables are touched: recording the host on the instance is the
+caller's (the boot flow's schedule task, through the instance store).
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
 from nova_lite.common import exception
-from nova_lite.db.models import compute as models
+from nova_lite.db.models import scheduler as models
 
 _FLAVOR_FIELDS = (('vcpus', 1), ('memory_mb', 1), ('root_gb', 0), ('ephemeral_gb', 0),
                   ('swap', 0))
@@ -103,7 +104,9 @@ def _add_usage(session: orm.Session, compute_node_id: str, vcpus: int, memory_mb
             .execution_options(synchronize_session=False))
     if condition is not None:
         stmt = stmt.where(condition)
-    return session.execute(stmt).rowcount
+    # A Core UPDATE's result is a CursorResult (Session.execute is typed for SELECTs).
+    result = cast('sa.CursorResult[Any]', session.execute(stmt))
+    return result.rowcount
 
 
 def claim(session: orm.Session, compute_node_id: str, instance_id: str,

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from nova_lite.common import timeutils
-from nova_lite.db.models import compute as models
+from nova_lite.db.models import scheduler as models
 
 
 def is_up(last_seen_at: datetime.datetime | None, *, service_down_time: int,

@@ -5,6 +5,10 @@ Compute hosts never touch the database: they report their resources through
 hosts and claims the instance's resources on the best one with an atomic
 conditional UPDATE (see ``claims``); when a concurrent boot took the room
 first it tries the next host, so a NoValidHost means that no host had room.
+
+The scheduler reads and writes only its own tables (compute nodes and
+claims): it returns the selection, and the caller records the host on the
+instance.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sqlalchemy import orm
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, steps, timeutils
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as models
+from nova_lite.db.models import scheduler as models
 from nova_lite.scheduler import claims, host_state
 from nova_lite.scheduler.filters import base as filter_base
 from nova_lite.scheduler.rpcapi import RPC_API_VERSION
@@ -135,10 +139,13 @@ class SchedulerManager:
 
     def select_destinations(self, ctx: nl_context.RequestContext,
                             request_spec: dict[str, Any]) -> dict[str, Any]:
-        """Choose a host, claim the instance's resources there and record the host.
+        """Choose a host and claim the instance's resources there.
 
-        Returns ``{'host', 'compute_node_id', 'alternates'}``; the alternates
-        are the next best hosts (no resources are held on them).
+        Returns ``{'host', 'compute_node_id', 'availability_zone',
+        'alternates'}`` (the zone is the chosen host's); the alternates are
+        the next best hosts (no resources are held on them). A request for an
+        instance that already holds a claim keeps it when its host still
+        passes. Recording the host on the instance is the caller's.
         """
         received_id = (request_spec.get('instance_id')
                        if isinstance(request_spec, Mapping) else None)
@@ -155,16 +162,17 @@ class SchedulerManager:
         failed: list[str] = []
         for index, state in enumerate(ranked):
             try:
-                self._claim_and_record(instance_id, state, resources)
+                self._claim(instance_id, state, resources)
             except exception.ClaimFailed as error:
                 LOG.info('Instance %s: %s; trying the next host', instance_id, error)
                 failed.append(state.host)
                 continue
             alternates = [other.host for other in ranked[index + 1:]]
             steps.report('11', steps.Carrier.DB,
-                         f'scheduler chose {state.host} and recorded it for the instance '
-                         f'(resources claimed: {resources.as_dict()})', instance_id=instance_id)
+                         f'scheduler chose {state.host} and claimed the instance\'s '
+                         f'resources there: {resources.as_dict()}', instance_id=instance_id)
             return {'host': state.host, 'compute_node_id': state.compute_node_id,
+                    'availability_zone': state.availability_zone,
                     'alternates': alternates[:spec['num_alternates']]}
         raise exception.NoValidHost(reason=self._no_valid_host_reason(
             states, spec['ignore_hosts'], results, failed))
@@ -175,10 +183,6 @@ class SchedulerManager:
         down_time = self._conf.scheduler.service_down_time
         now = timeutils.utcnow()
         with self._db.reader() as session:
-            if session.scalar(sa.select(models.Instance.id).where(
-                    models.Instance.id == instance_id,
-                    models.Instance.deleted_at.is_(None))) is None:
-                raise exception.NotFound(resource='Instance', id=instance_id)
             nodes = session.scalars(sa.select(models.ComputeNode)
                                     .order_by(models.ComputeNode.host)).all()
             states = [host_state.HostState.from_compute_node(
@@ -204,18 +208,11 @@ class SchedulerManager:
             ranked.sort(key=lambda state: state.compute_node_id != held['compute_node_id'])
         return ranked, results
 
-    def _claim_and_record(self, instance_id: str, state: host_state.HostState,
-                          resources: claims.Resources) -> None:
-        """Claim on the host and set the instance's host and zone, in one transaction."""
+    def _claim(self, instance_id: str, state: host_state.HostState,
+               resources: claims.Resources) -> None:
+        """Claim on the host (idempotent: a claim already held there is kept)."""
         with self._db.session() as session:
             claims.claim(session, state.compute_node_id, instance_id, resources)
-            updated = session.execute(
-                sa.update(models.Instance)
-                .where(models.Instance.id == instance_id, models.Instance.deleted_at.is_(None))
-                .values(host=state.host, availability_zone=state.availability_zone)
-                .execution_options(synchronize_session=False)).rowcount
-            if not updated:
-                raise exception.NotFound(resource='Instance', id=instance_id)
 
     @staticmethod
     def _no_valid_host_reason(states: list[host_state.HostState], ignore_hosts: list[str],
@@ -238,7 +235,7 @@ class SchedulerManager:
     def release_claim(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
         """Give back what the instance holds (nothing to do when it holds nothing).
 
-        The instance's host is left as it is; that is the caller's to clear.
+        The scheduler does not know instances' hosts; clearing one is the caller's.
         """
         _name(instance_id, 'instance_id')
         with self._db.session() as session:

@@ -29,7 +29,7 @@ class SchedulerAPI:
 
     def select_destinations(self, ctx: nl_context.RequestContext,
                             request_spec: dict[str, Any]) -> dict[str, Any]:
-        """The chosen host (already claimed), its compute node id and alternates."""
+        """The chosen host (already claimed), its compute node id, zone and alternates."""
         instance_id = request_spec.get('instance_id')
         steps.report('8', steps.Carrier.RPC_CALL,
                      f'asking the scheduler for a host for instance {instance_id}',

@@ -39,13 +39,18 @@ def load_driver(conf: cfg.ConfigOpts) -> virt_driver.ComputeDriver:
         LOG.warning('libvirt-python is not installed; using the fake virt driver instead')
         name = FAKE
     try:
-        manager = stevedore_driver.DriverManager(namespace=NAMESPACE, name=name,
-                                                 invoke_on_load=True, invoke_args=(conf,),
-                                                 on_load_failure_callback=_reraise)
+        manager: stevedore_driver.DriverManager[virt_driver.ComputeDriver] = (
+            stevedore_driver.DriverManager(namespace=NAMESPACE, name=name,
+                                           invoke_on_load=True, invoke_args=(conf,),
+                                           on_load_failure_callback=_reraise))
     except stevedore_exception.NoMatches as exc:
         raise exception.InvalidInput(field='[compute] virt_driver',
                                      reason=f'no virt driver named {name!r}') from exc
     driver = manager.driver
+    if not isinstance(driver, virt_driver.ComputeDriver):
+        raise exception.InvalidInput(field='[compute] virt_driver',
+                                     reason=f'{name!r} is a {type(driver).__name__}, '
+                                            'not a ComputeDriver')
     LOG.info('Loaded virt driver %s (%s)', name, type(driver).__name__)
     return driver
 

@@ -3,13 +3,15 @@
 State changes that two callers could race on (reserving, attaching, deleting)
 are conditional UPDATEs (``WHERE status = ...``), so the database decides the
 winner on SQLite and PostgreSQL alike. Backend calls run outside transactions.
+The attachment steps live in :mod:`nova_lite.volume.attachments`, the row
+lookups and field checks both share in :mod:`nova_lite.volume.rows`.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from oslo_config import cfg
@@ -19,7 +21,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
-from nova_lite.volume import views
+from nova_lite.volume import attachments, rows, views
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -27,65 +29,14 @@ LOG = logging.getLogger(__name__)
 STATUSES = ('creating', 'available', 'reserved', 'attaching', 'in-use', 'deleting',
             'error', 'error_deleting')
 DELETABLE = ('available', 'error', 'error_deleting')
-ATTACHED_STATUSES = ('reserved', 'attaching', 'in-use')
+ATTACHED_STATUSES = attachments.ATTACHED_STATUSES
 UPDATABLE = ('name', 'description', 'metadata')
-_MAX_STR = 255
 
-Volume = models.Volume
-Attachment = models.VolumeAttachment
-
-
-def _canonical_uuid(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
-
-
-def _uuid_field(field: str, value: Any) -> str:
-    canonical = _canonical_uuid(value)
-    if canonical is None:
-        raise exception.InvalidInput(field=field, reason=f'{value!r} is not a UUID')
-    return canonical
-
-
-def _optional_str(field: str, value: Any, max_len: int = _MAX_STR) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise exception.InvalidInput(field=field, reason='must be a string')
-    if len(value) > max_len:
-        raise exception.InvalidInput(field=field, reason=f'longer than {max_len} characters')
-    return value
-
-
-def _required_str(field: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise exception.InvalidInput(field=field, reason='must be a non-empty string')
-    return cast(str, _optional_str(field, value))
-
-
-def _checked_metadata(metadata: Any) -> dict[str, str]:
-    if metadata is None:
-        return {}
-    if not isinstance(metadata, dict):
-        raise exception.InvalidInput(field='metadata', reason='must be an object')
-    for key, value in metadata.items():
-        if not isinstance(key, str) or not 0 < len(key) <= _MAX_STR:
-            raise exception.InvalidInput(field='metadata',
-                                         reason=f'key {key!r} must be 1-255 characters')
-        if not isinstance(value, str) or len(value) > _MAX_STR:
-            raise exception.InvalidInput(
-                field='metadata', reason=f'value of {key!r} must be a string of <= 255')
-    return dict(metadata)
-
-
-def _write(session: orm.Session, statement: sa.Executable) -> int:
-    """Run an UPDATE/DELETE as plain SQL (no ORM sync); return the rows it matched."""
-    result = session.execute(statement.execution_options(synchronize_session=False))
-    return cast(sa.CursorResult[Any], result).rowcount
+Volume = rows.Volume
+Attachment = rows.Attachment
+_optional_str = rows.optional_str
+_checked_metadata = rows.checked_metadata
+_write = rows.write
 
 
 class VolumeManager:
@@ -96,48 +47,23 @@ class VolumeManager:
         self.conf = conf
         self.db = db
         self.backend = backend
+        self._attachments = attachments.VolumeAttachments(db, backend)
 
     # -- lookups ---------------------------------------------------------
 
     @staticmethod
     def _scoped(ctx: nl_context.RequestContext, query: sa.Select[Any]) -> sa.Select[Any]:
-        if ctx.is_admin:
-            return query
-        return query.where(Volume.project_id == ctx.project_id)
+        return rows.scoped(ctx, query)
 
-    def _load_volume(self, session: orm.Session, ctx: nl_context.RequestContext,
+    @staticmethod
+    def _load_volume(session: orm.Session, ctx: nl_context.RequestContext,
                      volume_id: Any) -> models.Volume:
-        canonical = _canonical_uuid(volume_id)
-        row = None
-        if canonical is not None:
-            row = session.scalar(self._scoped(ctx, sa.select(Volume).where(
-                Volume.id == canonical)))
-        if row is None:
-            raise exception.NotFound(resource='Volume', id=volume_id)
-        return row
-
-    def _load_attachment(self, session: orm.Session, ctx: nl_context.RequestContext,
-                         attachment_id: Any) -> tuple[models.VolumeAttachment, models.Volume]:
-        canonical = _canonical_uuid(attachment_id)
-        found = None
-        if canonical is not None:
-            query = sa.select(Attachment, Volume).join(
-                Volume, Volume.id == Attachment.volume_id).where(Attachment.id == canonical)
-            found = session.execute(self._scoped(ctx, query)).first()
-        if found is None:
-            raise exception.NotFound(resource='Volume attachment', id=attachment_id)
-        return found[0], found[1]
+        return rows.load_volume(session, ctx, volume_id)
 
     @staticmethod
     def _attachments_of(session: orm.Session,
                         volume_ids: list[str]) -> dict[str, list[models.VolumeAttachment]]:
-        by_volume: dict[str, list[models.VolumeAttachment]] = {vid: [] for vid in volume_ids}
-        if volume_ids:
-            rows = session.scalars(sa.select(Attachment).where(
-                Attachment.volume_id.in_(volume_ids)).order_by(Attachment.created_at))
-            for row in rows:
-                by_volume[row.volume_id].append(row)
-        return by_volume
+        return rows.attachments_of(session, volume_ids)
 
     def _set_status(self, volume_id: str, status: str, **values: Any) -> None:
         with self.db.session() as session:
@@ -146,9 +72,7 @@ class VolumeManager:
 
     @staticmethod
     def _backend_error(action: str, exc: Exception) -> exception.NovaLiteError:
-        if isinstance(exc, exception.NovaLiteError):
-            return exc
-        return backend_base.VolumeBackendError(reason=f'{action} failed: {exc}')
+        return rows.backend_error(action, exc)
 
     # -- volumes ---------------------------------------------------------
 
@@ -217,7 +141,7 @@ class VolumeManager:
         unknown = sorted(set(changes) - set(UPDATABLE))
         if unknown:
             raise exception.InvalidInput(field=str(unknown[0]), reason='cannot be changed')
-        values = {field: _optional_str(field, changes[field])
+        values: dict[str, Any] = {field: _optional_str(field, changes[field])
                   for field in ('name', 'description') if field in changes}
         metadata = _checked_metadata(changes['metadata']) if 'metadata' in changes else None
         with self.db.session() as session:
@@ -264,149 +188,26 @@ class VolumeManager:
 
     # -- attachments -----------------------------------------------------
 
-    @staticmethod
-    def _attachment_for(session: orm.Session, volume_id: str,
-                        instance_id: str) -> models.VolumeAttachment | None:
-        return session.scalar(sa.select(Attachment).where(
-            Attachment.volume_id == volume_id, Attachment.instance_id == instance_id))
-
     def reserve_volume(self, ctx: nl_context.RequestContext, volume_id: str,
                        instance_id: str) -> dict[str, Any]:
         """Reserve an available volume for an instance (idempotent per instance)."""
-        instance_id = _uuid_field('instance_id', instance_id)
-        with self.db.session() as session:
-            volume = self._load_volume(session, ctx, volume_id)
-            existing = self._attachment_for(session, volume.id, instance_id)
-            if existing is not None:
-                return views.format_attachment(existing)
-            won = volume.status == 'available' and _write(session, sa.update(Volume).where(
-                Volume.id == volume.id, Volume.status == 'available').values(status='reserved'))
-            if not won:
-                # A concurrent call for this same instance may have won the race.
-                existing = self._attachment_for(session, volume.id, instance_id)
-                if existing is not None:
-                    return views.format_attachment(existing)
-                raise exception.InvalidState(
-                    resource='Volume', id=volume.id, action='reserve', needed='available',
-                    state=volume.status if volume.status != 'available' else 'reserved')
-            attachment = Attachment(id=str(uuid.uuid4()), volume_id=volume.id,
-                                    instance_id=instance_id, attach_status='reserved')
-            session.add(attachment)
-            try:
-                session.flush()
-            except sa.exc.IntegrityError as exc:
-                raise exception.Conflict(
-                    reason=f'volume {volume.id} is already attached to {instance_id}') from exc
-            return views.format_attachment(attachment)
+        return self._attachments.reserve(ctx, volume_id, instance_id)
 
     def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
                       mountpoint: str) -> dict[str, Any]:
         """Export a reserved volume to ``host``; the volume becomes 'in-use'."""
-        host = _required_str('host', host)
-        mountpoint = _required_str('mountpoint', mountpoint)
-        if not mountpoint.startswith('/dev/'):
-            raise exception.InvalidInput(field='mountpoint', reason='must start with /dev/')
-        with self.db.session() as session:
-            attachment, volume = self._load_attachment(session, ctx, attachment_id)
-            if (attachment.attach_status == 'attached' and attachment.connection_info
-                    and (attachment.attached_host, attachment.mountpoint) == (host, mountpoint)):
-                return dict(attachment.connection_info)
-            if attachment.attach_status not in ('reserved', 'attaching'):
-                raise exception.InvalidState(
-                    resource='Volume attachment', id=attachment.id, action='attach',
-                    state=f'{attachment.attach_status} on {attachment.attached_host}',
-                    needed='reserved')
-            _write(session, sa.update(Attachment).where(Attachment.id == attachment.id).values(
-                attach_status='attaching', attached_host=host, mountpoint=mountpoint))
-            _write(session, sa.update(Volume).where(Volume.id == volume.id).values(
-                status='attaching'))
-            location = volume.provider_location or ''
-        try:
-            connection_info = self.backend.initialize_connection(location, host)
-        except Exception as exc:
-            LOG.exception('Backend failed to export volume %s to %s', volume.id, host)
-            with self.db.session() as session:
-                _write(session, sa.update(Attachment).where(
-                    Attachment.id == attachment.id, Attachment.attach_status == 'attaching'
-                ).values(attach_status='reserved', attached_host=None, mountpoint=None))
-                _write(session, sa.update(Volume).where(
-                    Volume.id == volume.id, Volume.status == 'attaching').values(
-                        status='reserved'))
-            raise self._backend_error('initialize_connection', exc) from exc
-        with self.db.session() as session:
-            done = _write(session, sa.update(Attachment).where(
-                Attachment.id == attachment.id, Attachment.attach_status == 'attaching',
-                Attachment.attached_host == host).values(
-                    attach_status='attached', connection_info=connection_info))
-            if done:
-                _write(session, sa.update(Volume).where(Volume.id == volume.id).values(
-                    status='in-use'))
-        if not done:  # detached or re-targeted while the backend worked
-            try:
-                self.backend.terminate_connection(location, host)
-            except Exception:
-                LOG.exception('Could not withdraw export %s from %s', location, host)
-            raise exception.Conflict(
-                reason=f'attachment {attachment.id} changed while attaching')
-        return connection_info
-
-    def _release(self, session: orm.Session, attachment_id: str, volume_id: str) -> bool:
-        """Delete one attachment; free its volume once none is left."""
-        gone = _write(session, sa.delete(Attachment).where(Attachment.id == attachment_id))
-        left = session.scalar(sa.select(sa.func.count()).select_from(Attachment).where(
-            Attachment.volume_id == volume_id))
-        if not left:
-            _write(session, sa.update(Volume).where(
-                Volume.id == volume_id, Volume.status.in_(ATTACHED_STATUSES)).values(
-                    status='available'))
-        return bool(gone)
+        return self._attachments.attach(ctx, attachment_id, host, mountpoint)
 
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str,
                       ignore_missing: bool = False) -> None:
         """Withdraw the export and delete the attachment; the volume becomes available."""
-        try:
-            with self.db.reader() as session:
-                attachment, volume = self._load_attachment(session, ctx, attachment_id)
-        except exception.NotFound:
-            if ignore_missing:
-                return
-            raise
-        if attachment.attached_host and volume.provider_location:
-            try:
-                self.backend.terminate_connection(volume.provider_location,
-                                                  attachment.attached_host)
-            except Exception as exc:
-                LOG.exception('Backend failed to detach volume %s', volume.id)
-                raise self._backend_error('terminate_connection', exc) from exc
-        with self.db.session() as session:
-            if not self._release(session, attachment.id, volume.id) and not ignore_missing:
-                raise exception.NotFound(resource='Volume attachment', id=attachment_id)
+        self._attachments.detach(ctx, attachment_id, ignore_missing)
 
     def unreserve_volume(self, ctx: nl_context.RequestContext, attachment_id: str,
                          ignore_missing: bool = False) -> None:
         """Undo reserve_volume: drop the reservation, the volume becomes available."""
-        with self.db.session() as session:
-            try:
-                attachment, volume = self._load_attachment(session, ctx, attachment_id)
-            except exception.NotFound:
-                if ignore_missing:
-                    return
-                raise
-            if attachment.attach_status != 'reserved':
-                raise exception.InvalidState(
-                    resource='Volume attachment', id=attachment.id, action='unreserve',
-                    state=attachment.attach_status, needed='reserved (detach it instead)')
-            self._release(session, attachment.id, volume.id)
+        self._attachments.unreserve(ctx, attachment_id, ignore_missing)
 
     def list_attachments(self, ctx: nl_context.RequestContext, instance_id: str | None = None,
                          volume_id: str | None = None) -> list[dict[str, Any]]:
-        query = self._scoped(ctx, sa.select(Attachment).join(
-            Volume, Volume.id == Attachment.volume_id))
-        if instance_id is not None:
-            query = query.where(Attachment.instance_id == _uuid_field('instance_id',
-                                                                      instance_id))
-        if volume_id is not None:
-            query = query.where(Attachment.volume_id == _uuid_field('volume_id', volume_id))
-        with self.db.reader() as session:
-            rows = session.scalars(query.order_by(Attachment.created_at, Attachment.id))
-            return [views.format_attachment(row) for row in rows]
+        return self._attachments.list(ctx, instance_id, volume_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from nova_lite.common import exception
 from nova_lite.compute import instance_store
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
@@ -17,7 +18,12 @@ LOG = logging.getLogger(__name__)
 class ScheduleInstance(base.UserContextTask):
     """Asks the scheduler (rpc.call) for a host; the scheduler claims on it.
 
-    Steps 8-11. Hosts that already failed this boot are excluded.
+    Steps 8-11. Hosts that already failed this boot are excluded. The chosen
+    host and its zone are recorded on the instance through the instance store
+    (the scheduler never touches instances); when the instance was deleted in
+    the meantime, the claim just taken is released before NotFound is raised.
+    Re-running after a crash is safe: the scheduler keeps the claim the
+    instance already holds, and recording the host again changes nothing.
 
     Reversion strategy: release the instance's claim through the scheduler and
     clear the instance's host (both idempotent).
@@ -40,6 +46,13 @@ class ScheduleInstance(base.UserContextTask):
                                task_state='scheduling')
         spec = dict(request_spec, instance_id=instance_id, ignore_hosts=list(failed_hosts))
         selection = self._scheduler.select_destinations(ctx, spec)
+        try:
+            self._instances.set_host(instance_id, selection['host'],
+                                     selection.get('availability_zone'))
+        except exception.NotFound:
+            # Deleted while it was scheduled: give the claim back, nothing leaks.
+            self._scheduler.release_claim(ctx, instance_id)
+            raise
         return selection['host'], list(selection.get('alternates', []))
 
     def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,

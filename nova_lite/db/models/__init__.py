@@ -11,6 +11,7 @@ from nova_lite.db.models import (  # noqa: F401
     image,
     jobboard,
     network,
+    scheduler,
     volume,
 )
 from nova_lite.db.models.base import Base

@@ -91,7 +91,7 @@ def load_store(conf: cfg.ConfigOpts) -> ImageStore:
     """The store named by ``[image] store``, constructed with ``conf``."""
     name = conf.image.store
     try:
-        manager = stevedore_driver.DriverManager(
+        manager: stevedore_driver.DriverManager[ImageStore] = stevedore_driver.DriverManager(
             namespace=STORE_NAMESPACE, name=name, invoke_on_load=True,
             invoke_args=(conf,))
     except stevedore_exc.NoMatches:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import importlib.metadata
 import logging
 from collections.abc import Iterable
 from typing import Any
 
 from oslo_config import cfg
-from stevedore import named
+from stevedore import extension, named
 
 from nova_lite.common import exception
 from nova_lite.scheduler import host_state
@@ -19,7 +20,9 @@ LOG = logging.getLogger(__name__)
 NAMESPACE = 'nova_lite.scheduler.filters'
 
 
-def raise_load_failure(manager: Any, entrypoint: Any, error: Exception) -> None:
+def raise_load_failure(manager: extension.ExtensionManager[Any],
+                       entrypoint: importlib.metadata.EntryPoint,
+                       error: BaseException) -> None:
     """stevedore callback: a plugin that does not import is a configuration error."""
     raise exception.InvalidInput(field=manager.namespace,
                                  reason=f'cannot load {entrypoint.name}: {error}') from error
@@ -72,7 +75,7 @@ class FilterHandler:
     def __init__(self, conf: cfg.ConfigOpts, names: list[str] | None = None) -> None:
         names = list(conf.scheduler.enabled_filters if names is None else names)
         missing: list[str] = []
-        self._manager = named.NamedExtensionManager(
+        self._manager: named.NamedExtensionManager[BaseHostFilter] = named.NamedExtensionManager(
             NAMESPACE, names, invoke_on_load=True, invoke_args=(conf,), name_order=True,
             on_missing_entrypoints_callback=missing.extend,
             on_load_failure_callback=raise_load_failure)
@@ -80,7 +83,12 @@ class FilterHandler:
             raise exception.InvalidInput(
                 field='scheduler.enabled_filters',
                 reason=f'unknown filter(s): {", ".join(sorted(missing))}')
-        self.filters: list[BaseHostFilter] = [ext.obj for ext in self._manager]
+        self.filters: list[BaseHostFilter] = []
+        for ext in self._manager:
+            if not isinstance(ext.obj, BaseHostFilter):
+                raise exception.InvalidInput(field='scheduler.enabled_filters',
+                                             reason=f'{ext.name} is not a host filter')
+            self.filters.append(ext.obj)
 
     @property
     def names(self) -> list[str]:

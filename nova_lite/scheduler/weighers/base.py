@@ -70,7 +70,7 @@ class WeigherHandler:
     def __init__(self, conf: cfg.ConfigOpts, names: list[str] | None = None) -> None:
         names = list(conf.scheduler.weighers if names is None else names)
         missing: list[str] = []
-        self._manager = named.NamedExtensionManager(
+        self._manager: named.NamedExtensionManager[BaseHostWeigher] = named.NamedExtensionManager(
             NAMESPACE, names, invoke_on_load=True, invoke_args=(conf,), name_order=True,
             on_missing_entrypoints_callback=missing.extend,
             on_load_failure_callback=filter_base.raise_load_failure)
@@ -78,7 +78,12 @@ class WeigherHandler:
             raise exception.InvalidInput(
                 field='scheduler.weighers',
                 reason=f'unknown weigher(s): {", ".join(sorted(missing))}')
-        self.weighers: list[BaseHostWeigher] = [ext.obj for ext in self._manager]
+        self.weighers: list[BaseHostWeigher] = []
+        for ext in self._manager:
+            if not isinstance(ext.obj, BaseHostWeigher):
+                raise exception.InvalidInput(field='scheduler.weighers',
+                                             reason=f'{ext.name} is not a host weigher')
+            self.weighers.append(ext.obj)
 
     def weigh_hosts(self, hosts: Sequence[host_state.HostState],
                     request_spec: dict[str, Any]) -> list[WeighedHost]:

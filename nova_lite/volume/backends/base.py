@@ -55,8 +55,8 @@ def load_backend(conf: cfg.ConfigOpts) -> VolumeBackend:
     """The backend named by ``[volume] backend``, constructed with ``conf``."""
     name = conf.volume.backend
     try:
-        manager = driver.DriverManager(NAMESPACE, name, invoke_on_load=True,
-                                       invoke_args=(conf,))
+        manager: driver.DriverManager[VolumeBackend] = driver.DriverManager(
+            NAMESPACE, name, invoke_on_load=True, invoke_args=(conf,))
     except Exception as exc:  # stevedore raises NoMatches or the plugin's import error
         raise VolumeBackendError(reason=f'cannot load volume backend {name!r}: {exc}') from exc
     backend = manager.driver

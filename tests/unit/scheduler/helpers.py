@@ -10,7 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as models
+from nova_lite.db.models import compute as compute_models
+from nova_lite.db.models import scheduler as models
 from nova_lite.scheduler import host_state
 
 SMALL_FLAVOR = {'vcpus': 1, 'memory_mb': 512, 'root_gb': 1, 'ephemeral_gb': 0, 'swap': 0}
@@ -38,8 +39,9 @@ def spec(instance_id: str = 'inst', **overrides: Any) -> dict[str, Any]:
 def insert_instance(db: db_api.Database, name: str = 'vm') -> str:
     instance_id = str(uuid.uuid4())
     with db.session() as session:
-        session.add(models.Instance(id=instance_id, name=name, project_id='p', user_id='u',
-                                    flavor_id='small', vm_state='building'))
+        session.add(compute_models.Instance(id=instance_id, name=name, project_id='p',
+                                            user_id='u', flavor_id='small',
+                                            vm_state='building'))
     return instance_id
 
 
@@ -54,7 +56,7 @@ def node_row(db: db_api.Database, host: str) -> dict[str, Any]:
 
 def instance_row(db: db_api.Database, instance_id: str) -> tuple[str | None, str | None]:
     with db.reader() as session:
-        row = session.get(models.Instance, instance_id)
+        row = session.get(compute_models.Instance, instance_id)
         assert row is not None
         return row.host, row.availability_zone
 

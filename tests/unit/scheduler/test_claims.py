@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from nova_lite.common import exception
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as models
+from nova_lite.db.models import scheduler as models
 from nova_lite.scheduler import claims
 from tests.unit.scheduler.helpers import insert_instance, node_row
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from nova_lite.common import timeutils
-from nova_lite.db.models import compute as models
+from nova_lite.db.models import scheduler as models
 from nova_lite.scheduler import host_state
 from tests.unit.scheduler.helpers import make_state
 

@@ -1,4 +1,4 @@
-"""SchedulerManager: choosing, claiming and recording a host; compute node reports."""
+"""SchedulerManager: choosing a host and claiming on it; compute node reports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from oslo_config import cfg
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, steps, timeutils
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as models
+from nova_lite.db.models import compute as compute_models
+from nova_lite.db.models import scheduler as models
 from nova_lite.scheduler import manager
 from tests.unit.scheduler.helpers import (
     AddHost,
@@ -27,16 +28,20 @@ Ctx = nl_context.RequestContext
 Scheduler = manager.SchedulerManager
 
 
-def test_chooses_the_emptiest_host_and_records_it(scheduler: Scheduler, ctx: Ctx,
-                                                  db: db_api.Database, add_host: AddHost,
-                                                  make_instance: MakeInstance) -> None:
+def test_chooses_the_emptiest_host_and_returns_its_zone(scheduler: Scheduler, ctx: Ctx,
+                                                        db: db_api.Database,
+                                                        add_host: AddHost,
+                                                        make_instance: MakeInstance) -> None:
     add_host('busy', memory_mb=2048)
     empty = add_host('empty', availability_zone='az1')
     instance_id = make_instance()
     selection = scheduler.select_destinations(ctx, spec(instance_id))
     assert selection == {'host': 'empty', 'compute_node_id': empty['id'],
-                         'alternates': ['busy']}
-    assert instance_row(db, instance_id) == ('empty', 'az1')
+                         'availability_zone': 'az1', 'alternates': ['busy']}
+    # The instance is the compute service's: the scheduler leaves its row alone.
+    assert instance_row(db, instance_id) == (None, None)
+    assert [(c['instance_id'], c['host']) for c in scheduler.list_claims(ctx)] == [
+        (instance_id, 'empty')]
     assert node_row(db, 'empty')['memory_mb_used'] == 512
     assert node_row(db, 'busy')['memory_mb_used'] == 0
 
@@ -88,7 +93,7 @@ def test_no_valid_host_reason_lists_filter_results(scheduler: Scheduler, ctx: Ct
     assert caught.value.message == (
         'No valid host was found. Filter results: ComputeFilter: 3 -> 2 (removed 1); '
         'AvailabilityZoneFilter: 2 -> 1 (removed 1); RamFilter: 1 -> 0 (removed 1).')
-    assert instance_row(db, instance_id) == (None, None)
+    assert scheduler.list_claims(ctx, instance_id) == []
 
 
 def test_no_hosts_at_all(scheduler: Scheduler, ctx: Ctx,
@@ -146,13 +151,11 @@ def test_reschedule_moves_the_claim(scheduler: Scheduler, ctx: Ctx, db: db_api.D
     assert moved['host'] == 'b'
     assert node_row(db, 'a')['vcpus_used'] == 0
     assert node_row(db, 'b')['vcpus_used'] == 1
-    assert instance_row(db, instance_id)[0] == 'b'
+    assert [claim['host'] for claim in scheduler.list_claims(ctx, instance_id)] == ['b']
 
 
-def test_release_claim_is_idempotent_and_keeps_the_host(scheduler: Scheduler, ctx: Ctx,
-                                                        db: db_api.Database,
-                                                        add_host: AddHost,
-                                                        make_instance: MakeInstance) -> None:
+def test_release_claim_is_idempotent(scheduler: Scheduler, ctx: Ctx, db: db_api.Database,
+                                     add_host: AddHost, make_instance: MakeInstance) -> None:
     add_host('a')
     instance_id = make_instance()
     scheduler.select_destinations(ctx, spec(instance_id))
@@ -160,23 +163,24 @@ def test_release_claim_is_idempotent_and_keeps_the_host(scheduler: Scheduler, ct
     scheduler.release_claim(ctx, instance_id)
     assert node_row(db, 'a') | {'id': None} == {'id': None, 'vcpus_used': 0,
                                                 'memory_mb_used': 0, 'local_gb_used': 0}
-    assert instance_row(db, instance_id)[0] == 'a'
+    assert scheduler.list_claims(ctx, instance_id) == []
     with pytest.raises(exception.InvalidInput, match='instance_id'):
         scheduler.release_claim(ctx, '')
 
 
-def test_unknown_or_deleted_instance(scheduler: Scheduler, ctx: Ctx, db: db_api.Database,
-                                     add_host: AddHost, make_instance: MakeInstance) -> None:
+def test_instances_are_not_read(scheduler: Scheduler, ctx: Ctx, db: db_api.Database,
+                                add_host: AddHost) -> None:
+    """Whether the instance exists is the caller's to check (the schedule task
+    records the host through the instance store and gives the claim back when
+    the instance is gone): an id without an instance row is claimed like any."""
     add_host('a')
-    with pytest.raises(exception.NotFound) as caught:
-        scheduler.select_destinations(ctx, spec('no-such-instance'))
-    assert caught.value.code == 404
-    instance_id = make_instance()
-    with db.session() as session:
-        session.execute(sa.update(models.Instance).where(models.Instance.id == instance_id)
-                        .values(deleted_at=timeutils.utcnow()))
-    with pytest.raises(exception.NotFound):
-        scheduler.select_destinations(ctx, spec(instance_id))
+    selection = scheduler.select_destinations(ctx, spec('no-instance-row'))
+    assert selection['host'] == 'a'
+    assert node_row(db, 'a')['vcpus_used'] == 1
+    with db.reader() as session:
+        assert session.scalar(sa.select(sa.func.count())
+                              .select_from(compute_models.Instance)) == 0
+    scheduler.release_claim(ctx, 'no-instance-row')
     assert node_row(db, 'a')['vcpus_used'] == 0
 
 
@@ -202,7 +206,7 @@ def test_bad_request_spec_changes_nothing(scheduler: Scheduler, ctx: Ctx,
     assert caught.value.kwargs['field'] == field
     assert caught.value.code == 400
     assert node_row(db, 'a')['vcpus_used'] == 0
-    assert instance_row(db, instance_id) == (None, None)
+    assert scheduler.list_claims(ctx) == []
 
 
 def test_request_spec_must_be_a_dict(scheduler: Scheduler, ctx: Ctx) -> None:

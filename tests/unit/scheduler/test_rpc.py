@@ -49,7 +49,8 @@ def test_round_trip(scheduler_api: rpcapi.SchedulerAPI, db: db_api.Database,
     instance_id = insert_instance(db)
     with caplog.at_level(logging.INFO, logger=steps.STEP_LOGGER):
         selection = scheduler_api.select_destinations(ctx, spec(instance_id))
-    assert selection == {'host': 'h1', 'compute_node_id': node['id'], 'alternates': []}
+    assert selection == {'host': 'h1', 'compute_node_id': node['id'],
+                         'availability_zone': 'nova', 'alternates': []}
     assert [r.boot_step for r in caplog.records if hasattr(r, 'boot_step')] == [
         '8', '9', '10', '11']
     usage = scheduler_api.get_host_usage(ctx, 'h1')
