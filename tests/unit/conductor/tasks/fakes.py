@@ -191,7 +191,7 @@ class FakeNetwork(Recorder):
                    **filters: Any) -> list[payloads.Port]:
         self._enter('list_ports', ctx, **filters)
         return copy.deepcopy([port for port in self.ports.values()
-                              if all(port.get(key) == value  # type: ignore[misc]
+                              if all(port.get(key) == value
                                      for key, value in filters.items())])
 
     def create_port(self, ctx: nl_context.RequestContext, **fields: Any) -> payloads.Port:
@@ -236,12 +236,16 @@ class FakeNetwork(Recorder):
 
 
 class FakeVolumes(Recorder):
-    """Volumes and their attachments: reserve (idempotent per instance), attach, detach."""
+    """Volumes and their attachments: reserve (idempotent per instance), attach, detach.
+
+    Attachments are kept, and returned, in the shape the volume service gives them
+    (``attach_status``, ``attached_host``, ``mountpoint``, ``connection_info``).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.volumes: dict[str, payloads.Volume] = {}
-        self.attachments: dict[str, payloads.Attachment] = {}
+        self.attachments: dict[str, dict[str, Any]] = {}
         self._created = 0
 
     def add_volume(self, volume_id: str) -> payloads.Volume:
@@ -250,7 +254,7 @@ class FakeVolumes(Recorder):
         self.volumes[volume_id] = volume
         return volume
 
-    def attachments_of(self, instance_id: str) -> list[payloads.Attachment]:
+    def attachments_of(self, instance_id: str) -> list[dict[str, Any]]:
         return [a for a in self.attachments.values() if a['instance_id'] == instance_id]
 
     def _volume(self, volume_id: str) -> payloads.Volume:
@@ -268,46 +272,46 @@ class FakeVolumes(Recorder):
         volume = self._volume(volume_id)
         for held in self.attachments_of(instance_id):
             if held['volume_id'] == volume_id:
-                return copy.deepcopy(held)
+                return cast(payloads.Attachment, copy.deepcopy(held))
         if volume['status'] != 'available':
             raise exception.InvalidState(resource='Volume', id=volume_id,
                                          state=volume['status'], action='reserve',
                                          needed='available')
         self._created += 1
-        attachment: payloads.Attachment = {
+        attachment: dict[str, Any] = {
             'id': f'attachment-{self._created}', 'volume_id': volume_id,
-            'instance_id': instance_id, 'status': 'reserved', 'host': None,
-            'mountpoint': None, 'connection_info': {}}
+            'instance_id': instance_id, 'attach_status': 'reserved', 'attached_host': None,
+            'mountpoint': None, 'connection_info': None}
         self.attachments[attachment['id']] = attachment
         volume['status'] = 'reserved'
         self._leave('reserve_volume')
-        return copy.deepcopy(attachment)
+        return cast(payloads.Attachment, copy.deepcopy(attachment))
 
     def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
-                      mountpoint: str) -> payloads.Attachment:
-        """Returns the connection info, as every implementation does (the Protocol says
-        Attachment)."""
+                      mountpoint: str) -> Any:
+        """The connection info ``{driver_volume_type, data}``, as every implementation
+        answers (typed Any: that is not the Attachment the Protocol names today)."""
         self._enter('attach_volume', ctx, attachment_id=attachment_id, host=host,
                     mountpoint=mountpoint)
         if attachment_id not in self.attachments:
             raise not_found('Volume attachment', attachment_id)
         attachment = self.attachments[attachment_id]
-        same_place = (attachment['host'], attachment['mountpoint']) == (host, mountpoint)
-        if not (attachment['status'] == 'attached' and same_place):
-            if attachment['status'] != 'reserved':
-                raise exception.InvalidState(resource='Volume attachment', id=attachment_id,
-                                             state=attachment['status'], action='attach',
-                                             needed='reserved')
-            attachment['status'] = 'attached'
-            attachment['host'] = host
-            attachment['mountpoint'] = mountpoint
-            attachment['connection_info'] = {
-                'driver_volume_type': 'iscsi',
-                'data': {'device_path': f'/dev/disk/by-id/{attachment["volume_id"]}',
-                         'target_lun': 1}}
+        same_place = (attachment['attached_host'], attachment['mountpoint']) == (host,
+                                                                                 mountpoint)
+        if not (attachment['attach_status'] == 'attached' and same_place):
+            if attachment['attach_status'] != 'reserved':
+                raise exception.InvalidState(
+                    resource='Volume attachment', id=attachment_id,
+                    state=attachment['attach_status'], action='attach', needed='reserved')
+            attachment.update(
+                attach_status='attached', attached_host=host, mountpoint=mountpoint,
+                connection_info={
+                    'driver_volume_type': 'iscsi',
+                    'data': {'device_path': f'/dev/disk/by-id/{attachment["volume_id"]}',
+                             'target_lun': 1}})
             self.volumes[attachment['volume_id']]['status'] = 'in-use'
         self._leave('attach_volume')
-        return cast(payloads.Attachment, copy.deepcopy(attachment['connection_info']))
+        return copy.deepcopy(attachment['connection_info'])
 
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str,
                       ignore_missing: bool = True) -> None:
@@ -321,9 +325,8 @@ class FakeVolumes(Recorder):
     def list_attachments(self, ctx: nl_context.RequestContext,
                          **filters: Any) -> list[payloads.Attachment]:
         self._enter('list_attachments', ctx, **filters)
-        return copy.deepcopy([a for a in self.attachments.values()
-                              if all(a.get(key) == value  # type: ignore[misc]
-                                     for key, value in filters.items())])
+        return [cast(payloads.Attachment, copy.deepcopy(a)) for a in self.attachments.values()
+                if all(a.get(key) == value for key, value in filters.items())]
 
 
 _: protocols.IdentityClient = FakeIdentity()

@@ -24,12 +24,12 @@ def volumes() -> fakes.FakeVolumes:
 
 def _task(volumes: fakes.FakeVolumes, instances: fake_services.FakeInstanceStore,
           sealer: token_seal.TokenSealer) -> volume.AttachVolumes:
-    return volume.AttachVolumes(volumes, instances, sealer)  # type: ignore[arg-type]
+    return volume.AttachVolumes(volumes, instances, sealer)  # type: ignore[arg-type, unused-ignore]
 
 
 def _held(volumes: fakes.FakeVolumes, instance_id: str) -> list[tuple[str, str, str | None]]:
     """(volume, attachment status, mountpoint) of each attachment of the instance."""
-    return sorted((a['volume_id'], a['status'], a['mountpoint'])
+    return sorted((a['volume_id'], a['attach_status'], a['mountpoint'])
                   for a in volumes.attachments_of(instance_id))
 
 
@@ -51,7 +51,7 @@ def test_execute_attaches_each_volume_on_the_next_device(
          'connection_info': _connection_info('vol-b')}]
     assert _held(volumes, instance_id) == [('vol-a', 'attached', '/dev/vdb'),
                                            ('vol-b', 'attached', '/dev/vdc')]
-    assert {a['host'] for a in volumes.attachments.values()} == {'host1'}
+    assert {a['attached_host'] for a in volumes.attachments.values()} == {'host1'}
     assert [volumes.volumes[v]['status'] for v in ('vol-a', 'vol-b', 'vol-other')] == [
         'in-use', 'in-use', 'available']
     assert instances.get(instance_id)['task_state'] == 'block_device_mapping'
