@@ -329,13 +329,14 @@ class FakeVolumes(Recorder):
                 if all(a.get(key) == value for key, value in filters.items())]
 
 
-_: protocols.IdentityClient = FakeIdentity()
-_images: protocols.ImageClient = FakeImages()
-_networks: protocols.NetworkClient = FakeNetwork()
-_volumes: protocols.VolumeClient = FakeVolumes()
-
-
 def revert_failures(records: list[logging.LogRecord]) -> list[tuple[str, BaseException | None]]:
     """The message and exception of each error logged (as a failed revert is)."""
     return [(record.getMessage(), record.exc_info[1] if record.exc_info else None)
             for record in records if record.levelno >= logging.ERROR]
+
+
+# The fakes satisfy the Protocols (mypy checks these assignments).
+_: protocols.IdentityClient = FakeIdentity()
+_images: protocols.ImageClient = FakeImages()
+_networks: protocols.NetworkClient = FakeNetwork()
+_volumes: protocols.VolumeClient = FakeVolumes()
