@@ -8,7 +8,7 @@ from typing import Any
 
 from taskflow.types import failure as tf_failure
 
-from nova_lite.common import exception, steps, timeutils
+from nova_lite.common import exception, timeutils
 from nova_lite.compute import instance_store
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
@@ -90,10 +90,4 @@ class MarkActive(base.FlowTask):
             if instance['vm_state'] != 'active' or instance['host'] != host:
                 raise
             return {'id': instance['id'], 'status': instance['status'], 'host': host}
-        steps.report('29', steps.Carrier.DB, f'instance {instance_id} is ACTIVE on {host}',
-                     instance_id=instance_id)
         return {'id': instance['id'], 'status': instance['status'], 'host': host}
-
-    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
-        # Nothing to undo; an injected revert fault still fails (and is logged) here.
-        self.best_effort_revert(instance_id, lambda: None)
