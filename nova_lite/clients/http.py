@@ -23,7 +23,7 @@ from keystoneauth1 import session as ks_session
 
 from nova_lite.clients import http_auth
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception, notifications
 
 DOWNLOAD_CHUNK_SIZE = 64 * 1024
 VOLUME_MICROVERSION = 'volume latest'  # the attachments API needs 3.27 or later
@@ -36,7 +36,6 @@ def new_session(timeout: float = 60.0) -> ks_session.Session:
 class _RestClient:
     service_type = ''
     service_name = ''
-    token_check_step = ''
     default_headers: dict[str, str] = {}
 
     def __init__(self, validate: http_auth.TokenValidator, *,
@@ -75,9 +74,9 @@ class _RestClient:
             self._access.forget(ctx.auth_token or '')
         elif self._report_steps:
             info = self._access.access(ctx.auth_token or '')
-            steps.report(self.token_check_step, steps.Carrier.REST,
-                         f'{self.service_name} API checked the token with identity: user '
-                         f'{info.username}, project {info.project_name}')
+            notifications.publish(notifications.TokenChecked(
+                service=self.service_name, user_name=info.username,
+                project_name=info.project_name, over_http=True))
         http_auth.raise_for_status(response)
         return response
 
@@ -90,7 +89,6 @@ class _RestClient:
 class ImageClient(_RestClient):
     service_type = 'image'
     service_name = 'image'
-    token_check_step = '21'
 
     def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
         return self._json(ctx, 'GET', f'/v2/images/{image_id}')
@@ -144,7 +142,6 @@ def _verified(image: dict[str, Any], response: requests.Response) -> Iterator[by
 class NetworkClient(_RestClient):
     service_type = 'network'
     service_name = 'network'
-    token_check_step = '24'
 
     @staticmethod
     def _port_body(fields: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +187,6 @@ def _attachment(body: dict[str, Any]) -> dict[str, Any]:
 class VolumeClient(_RestClient):
     service_type = 'block-storage'
     service_name = 'block storage'
-    token_check_step = '27'
     default_headers = {'OpenStack-API-Version': VOLUME_MICROVERSION}
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:

@@ -135,7 +135,8 @@ class DomainStarted(Notification):
 class FlowTaskChanged(Notification):
     """A task of a conductor's flow changed state (a TaskFlow state name).
 
-    ``arguments``: what the task runs with (on RUNNING; no token or context);
+    ``arguments``: what the task runs with (on RUNNING and SUCCESS; no token or
+    context);
     ``result``: what it returned (on SUCCESS).
     """
 

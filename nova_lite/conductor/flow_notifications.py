@@ -2,8 +2,9 @@
 
 Attached to a conductor's engine, it publishes a
 :class:`~nova_lite.common.notifications.FlowTaskChanged` for every task state
-change: with the task's arguments when it starts running (read from the
-engine's storage, as the task gets them) and its result when it succeeds.
+change: with the task's arguments when it starts running and when it
+succeeds (read from the engine's storage, as the task gets them), and its
+result when it succeeds.
 The arguments leave out the user's context and sealed token: a notification
 carries no credentials.
 """
@@ -22,6 +23,7 @@ from nova_lite.conductor.flows import keys
 LOG = logging.getLogger(__name__)
 
 _PRIVATE_ARGUMENTS = frozenset({keys.CONTEXT, keys.SEALED_TOKEN})
+_WITH_ARGUMENTS = frozenset({states.RUNNING, states.SUCCESS})
 
 
 class TaskNotifier(listener_base.Listener):
@@ -38,7 +40,7 @@ class TaskNotifier(listener_base.Listener):
 
     def _task_receiver(self, state: str, details: dict[str, Any]) -> None:
         name = details['task_name']
-        arguments = self._arguments(name) if state == states.RUNNING else {}
+        arguments = self._arguments(name) if state in _WITH_ARGUMENTS else {}
         self._notifier.publish(notifications.FlowTaskChanged(
             instance_id=self._instance_id, instance_name=self._instance_name,
             flow=self._flow_name, task=name, state=state, arguments=arguments,

@@ -21,7 +21,14 @@ from taskflow.jobs import base as jobs_base
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, keyed_locks, timeutils
-from nova_lite.conductor import boot_jobs, faults, flow_states, jobboards, resource_cleanup
+from nova_lite.conductor import (
+    boot_jobs,
+    faults,
+    flow_notifications,
+    flow_states,
+    jobboards,
+    resource_cleanup,
+)
 from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import boot, keys
 from nova_lite.conductor.flows import delete as delete_flow
@@ -272,6 +279,9 @@ class ConductorManager:
                 engine = flow_persistence.load_engine(flow, backend, flow_detail,
                                                       book=book, **options)
             runner = self._jobs.who if self._jobs is not None else None
+            # The engine is this run's only: the notifier goes with it.
+            flow_notifications.TaskNotifier(engine, keys.BOOT_FLOW, instance_id,
+                                            instance.get('name')).register()
             with flow_states.AtomStateRecorder(engine, self._db, instance_id,
                                                keys.BOOT_FLOW, results, runner=runner):
                 engine.run()

@@ -23,9 +23,9 @@ from oslo_config import cfg
 
 from nova_lite import embedded, leftovers
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception
 from nova_lite.conductor.flows import drawing as flow_drawing
-from nova_lite.demo import disk_image, step_printer
+from nova_lite.demo import disk_image, narrator, step_printer
 from nova_lite.identity import bootstrap
 
 LOG = logging.getLogger(__name__)
@@ -85,14 +85,15 @@ class Demo:
                  f'admin/member/reader, region {self.conf.identity.region_id}, '
                  f'{len(summary.get("endpoints", [])) or 5} endpoints '
                  f'(admin password in {state_path}/admin-password)')
-        steps.report('1', steps.Carrier.API,
-                     'user admin signs in to identity with a password (project admin)')
+        narrator.tell(narrator.Step(
+            '1', narrator.Carrier.API,
+            'user admin signs in to identity with a password (project admin)'))
         token_info = self.cloud.identity.authenticate(
             user_name='admin', user_domain_name='Default', password=password,
             project_name='admin', project_domain_name='Default')
-        steps.report('2', steps.Carrier.API,
-                     f'identity authenticated admin and issued a Fernet token '
-                     f'(expires {token_info["expires_at"]})')
+        narrator.tell(narrator.Step(
+            '2', narrator.Carrier.API, f'identity authenticated admin and issued a Fernet '
+                                       f'token (expires {token_info["expires_at"]})'))
         token = token_info['token']
         ctx = self.cloud.identity.context_from_token(token)
         resources = {'image': self._image(ctx), 'flavor': self._flavor(token),
@@ -221,6 +222,7 @@ class Demo:
         return left
 
     def run(self) -> int:
+        narrator.install()  # the services' notifications, told as steps
         self.printer.install()
         try:
             self.cloud.start()

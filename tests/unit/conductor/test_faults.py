@@ -116,7 +116,7 @@ def test_delay_at_is_logged_before_its_work(caplog):
     assert 'spawn of inst-43 waits 0.01 s before its work' in caplog.text
 
 
-# -- The fault-injecting wrapper around a FlowTask's hooks --------------------------------------------------------------------
+# -- The fault-injecting wrapper around a FlowTask's hooks -----------------------------
 
 
 class RecordingFaults(faults.FaultInjector):
