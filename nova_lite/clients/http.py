@@ -24,6 +24,7 @@ from keystoneauth1 import session as ks_session
 from nova_lite.clients import http_auth
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
+from nova_lite.common.states import ImageStatus
 
 DOWNLOAD_CHUNK_SIZE = 64 * 1024
 VOLUME_MICROVERSION = 'volume latest'  # the attachments API needs 3.27 or later
@@ -96,20 +97,20 @@ class ImageClient(_RestClient):
     def get_location(self, ctx: nl_context.RequestContext, image_id: str) -> str:
         """The URL of an active image's data (InvalidState before it is active)."""
         image = self.get_image(ctx, image_id)
-        if image.get('status') != 'active':
+        if image.get('status') != ImageStatus.ACTIVE:
             raise exception.InvalidState(resource='Image', id=image_id,
                                          state=image.get('status'),
-                                         action='reading its data', needed='active')
+                                         action='reading its data', needed=ImageStatus.ACTIVE)
         return f'{self.endpoint(ctx)}/v2/images/{image["id"]}/file'
 
     def download_image(self, ctx: nl_context.RequestContext,
                        image_id: str) -> Iterator[bytes]:
         """Stream the bytes; ImageCorrupt after the last chunk if size or sha512 differ."""
         image = self.get_image(ctx, image_id)
-        if image.get('status') != 'active':
+        if image.get('status') != ImageStatus.ACTIVE:
             raise exception.InvalidState(resource='Image', id=image_id,
                                          state=image.get('status'), action='download',
-                                         needed='active')
+                                         needed=ImageStatus.ACTIVE)
         response = self._request(ctx, 'GET', f'/v2/images/{image_id}/file', stream=True)
         return _verified(image, response)
 

@@ -17,6 +17,7 @@ from nova_lite.api import validation
 from nova_lite.clients import local as clients
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
+from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store, schemas
 from nova_lite.conductor import faults
@@ -108,7 +109,7 @@ class ComputeAPI:
             raise exception.InvalidInput(field='imageRef',
                                          reason=f'image {server["imageRef"]} not found',
                                          ) from None
-        if image['status'] != 'active':
+        if image['status'] != ImageStatus.ACTIVE:
             raise exception.InvalidInput(field='imageRef',
                                          reason=f'image is {image["status"]}, not active')
         if image.get('min_ram', 0) > flavor['memory_mb']:
@@ -173,7 +174,7 @@ class ComputeAPI:
             except exception.NotFound as exc:
                 raise exception.InvalidInput(field=f'block_device_mapping_v2.{index}.uuid',
                                              reason=exc.message) from None
-            if volume['status'] != 'available':
+            if volume['status'] != VolumeStatus.AVAILABLE:
                 raise exception.InvalidInput(
                     field=f'block_device_mapping_v2.{index}.uuid',
                     reason=f'volume {volume["id"]} is {volume["status"]}, not available')
@@ -238,7 +239,7 @@ class ComputeAPI:
         instance = self._get_owned(ctx, server_id)
         if 'member' not in ctx.roles and not ctx.is_admin:
             raise exception.Forbidden()
-        self._instances.update(instance['id'], task_state='deleting')
+        self._instances.update(instance['id'], task_state=TaskState.DELETING)
         self._conductor.delete_instance(ctx, instance['id'])
 
     # Flavors ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from taskflow.jobs import base as jobs_base
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, keyed_locks, timeutils
+from nova_lite.common.states import VmState
 from nova_lite.conductor import (
     boot_jobs,
     faults,
@@ -186,7 +187,7 @@ class ConductorManager:
             except exception.NotFound:
                 return
             self._sweep(claimed.instance_id, self._hosts_of_run(claimed.flow_uuid, instance))
-            if instance['vm_state'] == 'building':
+            if instance['vm_state'] == VmState.BUILDING:
                 self._instances.set_error(
                     claimed.instance_id, code=500,
                     message=f'Boot abandoned: its conductor stopped {claimed.claims - 1} '
@@ -316,7 +317,7 @@ class ConductorManager:
             return []
         limit = timeutils.utcnow() - datetime.timedelta(seconds=build_timeout)
         failed = []
-        for instance in self._instances.list(vm_states=['building']):
+        for instance in self._instances.list(vm_states=[VmState.BUILDING]):
             created = datetime.datetime.fromisoformat(instance['created_at'].rstrip('Z'))
             if created >= limit or self._instance_locks.is_held(instance['id']):
                 continue
@@ -370,7 +371,7 @@ class ConductorManager:
             instance = self._instances.get(instance_id)
         except exception.NotFound:
             return
-        if instance['vm_state'] == 'building':
+        if instance['vm_state'] == VmState.BUILDING:
             sweep(instance_id)
             message = getattr(exc, 'message', None) or str(exc) or type(exc).__name__
             self._instances.set_error(instance_id, message=message,

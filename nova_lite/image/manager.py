@@ -23,6 +23,7 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
+from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
 from nova_lite.image.backends import base as store_base
@@ -234,7 +235,7 @@ class ImageManager:
             with self._db.session() as session:
                 if session.get(models.Image, image_id) is not None:
                     raise exception.Conflict(reason=f'image id {image_id} already exists')
-                row = models.Image(id=image_id, status='queued', properties=properties,
+                row = models.Image(id=image_id, status=ImageStatus.QUEUED, properties=properties,
                                    os_hash_algo=None, **core)
                 session.add(row)
                 session.flush()
@@ -250,9 +251,9 @@ class ImageManager:
         """Where the store keeps an active image's bytes (for the compute side only)."""
         with self._db.reader() as session:
             row = self._get_row(session, ctx, image_id)
-            if row.status != 'active' or not row.location:
+            if row.status != ImageStatus.ACTIVE or not row.location:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='reading its data', needed='active')
+                                             action='reading its data', needed=ImageStatus.ACTIVE)
             return row.location
 
     def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
@@ -299,7 +300,7 @@ class ImageManager:
         with self._db.session() as session:
             row = self._get_row(session, ctx, image_id, for_update=True)
             self._check_owner(ctx, row, 'update')
-            if row.status != 'queued' and any(
+            if row.status != ImageStatus.QUEUED and any(
                     core[f] != getattr(row, f) for f in _QUEUED_ONLY_FIELDS & core.keys()):
                 raise exception.Forbidden('disk_format and container_format can only be '
                                           'changed while the image is queued.')
@@ -340,14 +341,14 @@ class ImageManager:
         with self._db.session() as session:
             row = self._get_row(session, ctx, image_id, for_update=True)
             self._check_owner(ctx, row, 'upload data to')
-            if row.status != 'queued':
+            if row.status != ImageStatus.QUEUED:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='upload', needed='queued')
+                                             action='upload', needed=ImageStatus.QUEUED)
             for field in ('disk_format', 'container_format'):
                 if getattr(row, field) is None:
                     raise exception.InvalidInput(field=field,
                                                  reason='must be set before uploading data')
-            row.status = 'saving'
+            row.status = ImageStatus.SAVING
             image_id, disk_format = row.id, row.disk_format
         stored: store_base.StoredImage | None = None
         try:
@@ -369,10 +370,11 @@ class ImageManager:
             row = session.get(models.Image, image_id, with_for_update=True)
             if row is None:
                 raise exception.NotFound(resource='Image', id=image_id)
-            if row.status != 'saving':
+            if row.status != ImageStatus.SAVING:
                 raise exception.InvalidState(resource='Image', id=image_id, state=row.status,
-                                             action='finishing an upload', needed='saving')
-            row.status = 'active'
+                                             action='finishing an upload',
+                                             needed=ImageStatus.SAVING)
+            row.status = ImageStatus.ACTIVE
             row.size = stored.size
             row.virtual_size = virtual_size
             row.checksum = stored.checksum
@@ -386,8 +388,8 @@ class ImageManager:
         try:
             with self._db.session() as session:
                 row = session.get(models.Image, image_id, with_for_update=True)
-                if row is not None and row.status == 'saving':
-                    row.status = 'killed'
+                if row is not None and row.status == ImageStatus.SAVING:
+                    row.status = ImageStatus.KILLED
         except Exception:
             LOG.exception('Could not mark image %s killed after a failed upload', image_id)
 
@@ -396,9 +398,9 @@ class ImageManager:
         """Stream an active image's bytes; ImageCorrupt after the last chunk on a mismatch."""
         with self._db.reader() as session:
             row = self._get_row(session, ctx, image_id)
-            if row.status != 'active' or not row.location:
+            if row.status != ImageStatus.ACTIVE or not row.location:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='download', needed='active')
+                                             action='download', needed=ImageStatus.ACTIVE)
             image_id, location = row.id, row.location
             expected_size, expected_hash = row.size, row.os_hash_value
         try:

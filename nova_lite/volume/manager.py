@@ -17,6 +17,7 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
 from nova_lite.volume import views
@@ -24,10 +25,9 @@ from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
 
-STATUSES = ('creating', 'available', 'reserved', 'attaching', 'in-use', 'deleting',
-            'error', 'error_deleting')
-DELETABLE = ('available', 'error', 'error_deleting')
-ATTACHED_STATUSES = ('reserved', 'attaching', 'in-use')
+STATUSES = VolumeStatus.ALL
+DELETABLE = (VolumeStatus.AVAILABLE, VolumeStatus.ERROR, VolumeStatus.ERROR_DELETING)
+ATTACHED_STATUSES = (VolumeStatus.RESERVED, VolumeStatus.ATTACHING, VolumeStatus.IN_USE)
 UPDATABLE = ('name', 'description', 'metadata')
 _MAX_STR = 255
 
@@ -175,16 +175,17 @@ class VolumeManager:
             availability_zone=(_optional_str('availability_zone', availability_zone)
                                or self.conf.default_availability_zone),
             volume_type=_optional_str('volume_type', volume_type),
-            project_id=ctx.project_id, user_id=ctx.user_id, status='creating', bootable=False)
+            project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
+            bootable=False)
         with self.db.session() as session:
             session.add(row)
         try:
             location = self.backend.create_volume(row.id, row.size)
         except Exception as exc:
             LOG.exception('Backend failed to create volume %s', row.id)
-            self._set_status(row.id, 'error')
+            self._set_status(row.id, VolumeStatus.ERROR)
             raise self._backend_error('create', exc) from exc
-        self._set_status(row.id, 'available', provider_location=location)
+        self._set_status(row.id, VolumeStatus.AVAILABLE, provider_location=location)
         return self.get_volume(ctx, row.id)
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
@@ -245,11 +246,11 @@ class VolumeManager:
             if row.status in DELETABLE and not busy:
                 marked = _write(session, sa.update(Volume).where(
                     Volume.id == row.id, Volume.status.in_(DELETABLE)).values(
-                        status='deleting'))
+                        status=VolumeStatus.DELETING))
             if not marked:
                 raise exception.InvalidState(
                     resource='Volume', id=row.id, action='delete',
-                    state=row.status if not busy else 'attached',
+                    state=row.status if not busy else AttachStatus.ATTACHED,
                     needed='available or error with no attachments')
             location = row.provider_location
         try:
@@ -257,7 +258,7 @@ class VolumeManager:
                 self.backend.delete_volume(location)
         except Exception as exc:
             LOG.exception('Backend failed to delete volume %s', row.id)
-            self._set_status(row.id, 'error_deleting')
+            self._set_status(row.id, VolumeStatus.ERROR_DELETING)
             raise self._backend_error('delete', exc) from exc
         with self.db.session() as session:
             _write(session, sa.delete(Volume).where(Volume.id == row.id))
@@ -279,18 +280,22 @@ class VolumeManager:
             existing = self._attachment_for(session, volume.id, instance_id)
             if existing is not None:
                 return views.format_attachment(existing)
-            won = volume.status == 'available' and _write(session, sa.update(Volume).where(
-                Volume.id == volume.id, Volume.status == 'available').values(status='reserved'))
+            won = volume.status == VolumeStatus.AVAILABLE and _write(
+                session, sa.update(Volume).where(
+                    Volume.id == volume.id, Volume.status == VolumeStatus.AVAILABLE).values(
+                        status=VolumeStatus.RESERVED))
             if not won:
                 # A concurrent call for this same instance may have won the race.
                 existing = self._attachment_for(session, volume.id, instance_id)
                 if existing is not None:
                     return views.format_attachment(existing)
                 raise exception.InvalidState(
-                    resource='Volume', id=volume.id, action='reserve', needed='available',
-                    state=volume.status if volume.status != 'available' else 'reserved')
+                    resource='Volume', id=volume.id, action='reserve',
+                    needed=VolumeStatus.AVAILABLE,
+                    state=(volume.status if volume.status != VolumeStatus.AVAILABLE
+                           else VolumeStatus.RESERVED))
             attachment = Attachment(id=str(uuid.uuid4()), volume_id=volume.id,
-                                    instance_id=instance_id, attach_status='reserved')
+                                    instance_id=instance_id, attach_status=AttachStatus.RESERVED)
             session.add(attachment)
             try:
                 session.flush()
@@ -308,18 +313,18 @@ class VolumeManager:
             raise exception.InvalidInput(field='mountpoint', reason='must start with /dev/')
         with self.db.session() as session:
             attachment, volume = self._load_attachment(session, ctx, attachment_id)
-            if (attachment.attach_status == 'attached' and attachment.connection_info
+            if (attachment.attach_status == AttachStatus.ATTACHED and attachment.connection_info
                     and (attachment.attached_host, attachment.mountpoint) == (host, mountpoint)):
                 return dict(attachment.connection_info)
-            if attachment.attach_status not in ('reserved', 'attaching'):
+            if attachment.attach_status not in (AttachStatus.RESERVED, AttachStatus.ATTACHING):
                 raise exception.InvalidState(
                     resource='Volume attachment', id=attachment.id, action='attach',
                     state=f'{attachment.attach_status} on {attachment.attached_host}',
-                    needed='reserved')
+                    needed=AttachStatus.RESERVED)
             _write(session, sa.update(Attachment).where(Attachment.id == attachment.id).values(
-                attach_status='attaching', attached_host=host, mountpoint=mountpoint))
+                attach_status=AttachStatus.ATTACHING, attached_host=host, mountpoint=mountpoint))
             _write(session, sa.update(Volume).where(Volume.id == volume.id).values(
-                status='attaching'))
+                status=VolumeStatus.ATTACHING))
             location = volume.provider_location or ''
         try:
             connection_info = self.backend.initialize_connection(location, host)
@@ -327,20 +332,21 @@ class VolumeManager:
             LOG.exception('Backend failed to export volume %s to %s', volume.id, host)
             with self.db.session() as session:
                 _write(session, sa.update(Attachment).where(
-                    Attachment.id == attachment.id, Attachment.attach_status == 'attaching'
-                ).values(attach_status='reserved', attached_host=None, mountpoint=None))
+                    Attachment.id == attachment.id,
+                    Attachment.attach_status == AttachStatus.ATTACHING
+                ).values(attach_status=AttachStatus.RESERVED, attached_host=None, mountpoint=None))
                 _write(session, sa.update(Volume).where(
-                    Volume.id == volume.id, Volume.status == 'attaching').values(
-                        status='reserved'))
+                    Volume.id == volume.id, Volume.status == VolumeStatus.ATTACHING).values(
+                        status=VolumeStatus.RESERVED))
             raise self._backend_error('initialize_connection', exc) from exc
         with self.db.session() as session:
             done = _write(session, sa.update(Attachment).where(
-                Attachment.id == attachment.id, Attachment.attach_status == 'attaching',
+                Attachment.id == attachment.id, Attachment.attach_status == AttachStatus.ATTACHING,
                 Attachment.attached_host == host).values(
-                    attach_status='attached', connection_info=connection_info))
+                    attach_status=AttachStatus.ATTACHED, connection_info=connection_info))
             if done:
                 _write(session, sa.update(Volume).where(Volume.id == volume.id).values(
-                    status='in-use'))
+                    status=VolumeStatus.IN_USE))
         if not done:  # detached or re-targeted while the backend worked
             try:
                 self.backend.terminate_connection(location, host)
@@ -358,7 +364,7 @@ class VolumeManager:
         if not left:
             _write(session, sa.update(Volume).where(
                 Volume.id == volume_id, Volume.status.in_(ATTACHED_STATUSES)).values(
-                    status='available'))
+                    status=VolumeStatus.AVAILABLE))
         return bool(gone)
 
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str,
@@ -392,7 +398,7 @@ class VolumeManager:
                 if ignore_missing:
                     return
                 raise
-            if attachment.attach_status != 'reserved':
+            if attachment.attach_status != AttachStatus.RESERVED:
                 raise exception.InvalidState(
                     resource='Volume attachment', id=attachment.id, action='unreserve',
                     state=attachment.attach_status, needed='reserved (detach it instead)')

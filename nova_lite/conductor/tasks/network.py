@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from nova_lite.clients import local as clients
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import resource_cleanup, token_seal
 from nova_lite.conductor.flows import keys
@@ -41,8 +42,8 @@ class AllocateNetwork(base.UserContextTask):
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
         ctx = self.user_context(context)
-        self._instances.update(instance_id, expected_vm_states=('building',),
-                               task_state='networking')
+        self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
+                               task_state=TaskState.NETWORKING)
         owned = {port['network_id']: port
                  for port in self._networks.list_ports(ctx, device_id=instance_id)}
         network_info = []

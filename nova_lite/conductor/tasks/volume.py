@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from nova_lite.clients import local as clients
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
@@ -46,8 +47,8 @@ class AttachVolumes(base.UserContextTask):
         volume_ids = request_spec.get('volume_ids', [])
         if not volume_ids:
             return []
-        self._instances.update(instance_id, expected_vm_states=('building',),
-                               task_state='block_device_mapping')
+        self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
+                               task_state=TaskState.BLOCK_DEVICE_MAPPING)
         block_devices = []
         for index, volume_id in enumerate(volume_ids):
             attachment = self._volumes.reserve_volume(ctx, volume_id, instance_id)
