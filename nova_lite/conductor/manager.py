@@ -22,14 +22,8 @@ from taskflow.jobs import base as jobs_base
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, keyed_locks, timeutils
 from nova_lite.common.states import VmState
-from nova_lite.conductor import (
-    boot_jobs,
-    faults,
-    flow_notifications,
-    flow_states,
-    jobboards,
-    resource_cleanup,
-)
+from nova_lite.conductor import boot_jobs, faults, flow_states, jobboards, resource_cleanup
+from nova_lite.conductor import flow_notifications as task_notifications
 from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import boot, keys
 from nova_lite.conductor.flows import delete as delete_flow
@@ -281,7 +275,7 @@ class ConductorManager:
                                                       book=book, **options)
             runner = self._jobs.who if self._jobs is not None else None
             # The engine is this run's only: the notifier goes with it.
-            flow_notifications.TaskNotifier(engine, keys.BOOT_FLOW, instance_id,
+            task_notifications.TaskNotifier(engine, keys.BOOT_FLOW, instance_id,
                                             instance.get('name')).register()
             with flow_states.AtomStateRecorder(engine, self._db, instance_id,
                                                keys.BOOT_FLOW, results, runner=runner):
