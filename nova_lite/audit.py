@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from nova_lite import audit_flows
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
+from nova_lite.common.states import VmState
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import persistence as flow_persistence
@@ -47,7 +48,7 @@ from nova_lite.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
 
-_LIVE_STATES = ('building', 'active', 'stopped')
+_LIVE_STATES = (VmState.BUILDING, VmState.ACTIVE, VmState.STOPPED)
 Orphan = audit_flows.Orphan
 
 
@@ -87,7 +88,7 @@ class Auditor:
                                          compute_models.Instance.vm_state,
                                          compute_models.Instance.host,
                                          compute_models.Instance.deleted_at)).all()
-        states = {row.id: ('deleted' if row.deleted_at is not None else row.vm_state)
+        states = {row.id: (VmState.DELETED if row.deleted_at is not None else row.vm_state)
                   for row in rows}
         return states, {row.id: row.host for row in rows if row.host}
 
@@ -192,7 +193,7 @@ class Auditor:
             return []
         limit = timeutils.utcnow() - datetime.timedelta(seconds=self._build_timeout)
         rows = session.scalars(sa.select(compute_models.Instance).where(
-            compute_models.Instance.vm_state == 'building',
+            compute_models.Instance.vm_state == VmState.BUILDING,
             compute_models.Instance.deleted_at.is_(None),
             compute_models.Instance.created_at < limit))
         return [Orphan('stuck_build', row.id, row.id,

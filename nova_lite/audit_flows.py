@@ -35,6 +35,7 @@ from taskflow import exceptions as tf_exc
 from taskflow.jobs import base as jobs_base
 
 from nova_lite.common import exception, timeutils
+from nova_lite.common.states import VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import keys
@@ -52,7 +53,7 @@ AUDITOR_IDENTITY = 'nova-lite-manage-audit'
 FLOW_GRACE = datetime.timedelta(minutes=5)
 # How long the auditor's claim on an orphan job lasts (it consumes it at once).
 AUDIT_CLAIM_EXPIRY = 10.0
-BUILDING = 'building'
+BUILDING = VmState.BUILDING
 FLOW_KINDS = frozenset({'logbook', 'job', 'trashed_job'})
 
 
@@ -182,7 +183,7 @@ class FlowAudit:
             run = unfinished.get(instance_id)
             if run is not None:
                 holds.append(f'its logbook\'s boot is still {run.state or "unfinished"}')
-            if state not in (BUILDING, 'active', 'stopped'):
+            if state not in (BUILDING, VmState.ACTIVE, VmState.STOPPED):
                 held = self._held_resources(instance_id)
                 if held:
                     holds.append(f'{describe_state(states, instance_id)} and holds {held}')
@@ -268,7 +269,7 @@ class FlowAudit:
     def _fail_if_building(instances: instance_store.InstanceStore, instance_id: str) -> bool:
         """Put the instance in ERROR if (and only if) it is still in BUILD."""
         try:
-            instances.update(instance_id, expected_vm_states=(BUILDING,), vm_state='error',
+            instances.update(instance_id, expected_vm_states=(BUILDING,), vm_state=VmState.ERROR,
                              task_state=None)
         except (exception.NotFound, exception.InvalidState):
             return False

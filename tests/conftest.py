@@ -13,7 +13,7 @@ from oslo_config import cfg
 
 from nova_lite import conf as nl_conf
 from nova_lite.common import context as nl_context
-from nova_lite.common import rpc
+from nova_lite.common import notifications, rpc
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
 
@@ -111,3 +111,12 @@ def admin_ctx() -> nl_context.RequestContext:
 def member_ctx() -> nl_context.RequestContext:
     return nl_context.RequestContext(user_id='member-user', project_id='project-a',
                                      roles=['member', 'reader'])
+
+
+@pytest.fixture
+def published() -> Iterator[list[notifications.Notification]]:
+    """The notifications published (in this process) while the test runs, in order."""
+    heard: list[notifications.Notification] = []
+    notifications.NOTIFIER.subscribe(heard.append)
+    yield heard
+    notifications.NOTIFIER.unsubscribe(heard.append)

@@ -23,7 +23,8 @@ from keystoneauth1 import session as ks_session
 
 from nova_lite.clients import http_auth
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception, notifications
+from nova_lite.common.states import ImageStatus
 
 DOWNLOAD_CHUNK_SIZE = 64 * 1024
 VOLUME_MICROVERSION = 'volume latest'  # the attachments API needs 3.27 or later
@@ -36,7 +37,6 @@ def new_session(timeout: float = 60.0) -> ks_session.Session:
 class _RestClient:
     service_type = ''
     service_name = ''
-    token_check_step = ''
     default_headers: dict[str, str] = {}
 
     def __init__(self, validate: http_auth.TokenValidator, *,
@@ -75,9 +75,9 @@ class _RestClient:
             self._access.forget(ctx.auth_token or '')
         elif self._report_steps:
             info = self._access.access(ctx.auth_token or '')
-            steps.report(self.token_check_step, steps.Carrier.REST,
-                         f'{self.service_name} API checked the token with identity: user '
-                         f'{info.username}, project {info.project_name}')
+            notifications.publish(notifications.TokenChecked(
+                service=self.service_name, user_name=info.username,
+                project_name=info.project_name, over_http=True))
         http_auth.raise_for_status(response)
         return response
 
@@ -90,7 +90,6 @@ class _RestClient:
 class ImageClient(_RestClient):
     service_type = 'image'
     service_name = 'image'
-    token_check_step = '21'
 
     def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
         return self._json(ctx, 'GET', f'/v2/images/{image_id}')
@@ -98,20 +97,20 @@ class ImageClient(_RestClient):
     def get_location(self, ctx: nl_context.RequestContext, image_id: str) -> str:
         """The URL of an active image's data (InvalidState before it is active)."""
         image = self.get_image(ctx, image_id)
-        if image.get('status') != 'active':
+        if image.get('status') != ImageStatus.ACTIVE:
             raise exception.InvalidState(resource='Image', id=image_id,
                                          state=image.get('status'),
-                                         action='reading its data', needed='active')
+                                         action='reading its data', needed=ImageStatus.ACTIVE)
         return f'{self.endpoint(ctx)}/v2/images/{image["id"]}/file'
 
     def download_image(self, ctx: nl_context.RequestContext,
                        image_id: str) -> Iterator[bytes]:
         """Stream the bytes; ImageCorrupt after the last chunk if size or sha512 differ."""
         image = self.get_image(ctx, image_id)
-        if image.get('status') != 'active':
+        if image.get('status') != ImageStatus.ACTIVE:
             raise exception.InvalidState(resource='Image', id=image_id,
                                          state=image.get('status'), action='download',
-                                         needed='active')
+                                         needed=ImageStatus.ACTIVE)
         response = self._request(ctx, 'GET', f'/v2/images/{image_id}/file', stream=True)
         return _verified(image, response)
 
@@ -144,7 +143,6 @@ def _verified(image: dict[str, Any], response: requests.Response) -> Iterator[by
 class NetworkClient(_RestClient):
     service_type = 'network'
     service_name = 'network'
-    token_check_step = '24'
 
     @staticmethod
     def _port_body(fields: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +188,6 @@ def _attachment(body: dict[str, Any]) -> dict[str, Any]:
 class VolumeClient(_RestClient):
     service_type = 'block-storage'
     service_name = 'block storage'
-    token_check_step = '27'
     default_headers = {'OpenStack-API-Version': VOLUME_MICROVERSION}
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:

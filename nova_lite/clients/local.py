@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception, notifications
 from nova_lite.identity import manager as identity_manager
 from nova_lite.image import manager as image_manager
 from nova_lite.network import manager as network_manager
@@ -20,7 +20,6 @@ from nova_lite.volume import manager as volume_manager
 
 class _TokenCheckingClient:
     service_name = ''
-    token_check_step = ''
 
     def __init__(self, identity: identity_manager.IdentityManager, *,
                  report_steps: bool = True) -> None:
@@ -32,10 +31,9 @@ class _TokenCheckingClient:
             raise exception.NotAuthorized()
         validated = self._identity.context_from_token(ctx.auth_token)
         if self._report_steps:
-            steps.report(
-                self.token_check_step, steps.Carrier.API,
-                f'{self.service_name} API checked the token with identity: user '
-                f'{validated.user_name}, project {validated.project_name}')
+            notifications.publish(notifications.TokenChecked(
+                service=self.service_name, user_name=validated.user_name,
+                project_name=validated.project_name))
         return validated
 
 
@@ -54,7 +52,6 @@ class IdentityClient:
 
 class ImageClient(_TokenCheckingClient):
     service_name = 'image'
-    token_check_step = '21'
 
     def __init__(self, identity: identity_manager.IdentityManager,
                  images: image_manager.ImageManager, *, report_steps: bool = True) -> None:
@@ -74,7 +71,6 @@ class ImageClient(_TokenCheckingClient):
 
 class NetworkClient(_TokenCheckingClient):
     service_name = 'network'
-    token_check_step = '24'
 
     def __init__(self, identity: identity_manager.IdentityManager,
                  networks: network_manager.NetworkManager, *,
@@ -107,7 +103,6 @@ class NetworkClient(_TokenCheckingClient):
 
 class VolumeClient(_TokenCheckingClient):
     service_name = 'block storage'
-    token_check_step = '27'
 
     def __init__(self, identity: identity_manager.IdentityManager,
                  volumes: volume_manager.VolumeManager, *,

@@ -14,6 +14,7 @@ from oslo_service import service as oslo_service
 from nova_lite import conf as nl_conf
 from nova_lite.common import rpc, warnings_log
 from nova_lite.common.exception import NovaLiteError
+from nova_lite.demo import narrator
 
 # Files a daemon makes (the database, keys, logs, images, volumes, instance
 # disks) are its owner's only.
@@ -44,6 +45,8 @@ def parse_args(conf: cfg.ConfigOpts, argv: list[str], *,
     if conf.log_file or conf.log_dir:
         conf.set_default('use_stderr', False)  # a daemon with a log file logs there only
     oslo_logging.setup(conf, 'nova_lite')
+    # Every process logs the boot steps it takes part in (nova_lite.steps).
+    narrator.install()
     # The libraries' warnings go to the log file (or, with --debug, the terminal's log).
     warnings_log.release(to_terminal=not (conf.log_file or conf.log_dir or conf.debug))
     # Third-party libraries are chatty at INFO; nova_lite's own logs stay as configured.

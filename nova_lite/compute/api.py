@@ -16,7 +16,8 @@ from typing import Any
 from nova_lite.api import validation
 from nova_lite.clients import local as clients
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception, notifications
+from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store, schemas
 from nova_lite.conductor import faults
@@ -58,13 +59,13 @@ class ComputeAPI:
                      ) -> nl_context.RequestContext:
         """Steps 3-5 for in-process callers: the request arrives, identity checks its token."""
         if request is not None:
-            steps.report('3', steps.Carrier.API, f'compute API received {request}')
+            notifications.publish(notifications.ServerCreateReceived(request=request,
+                                                                     over_http=False))
         ctx = self._identity.context_from_token(auth_token)
         if request is not None:
-            steps.report('4-5', steps.Carrier.API,
-                         f'compute API had identity validate the token: user '
-                         f'{ctx.user_name}, project {ctx.project_name}, roles '
-                         f'{",".join(ctx.roles)}')
+            notifications.publish(notifications.TokenChecked(
+                service='compute', user_name=ctx.user_name, project_name=ctx.project_name,
+                roles=tuple(ctx.roles)))
         return ctx
 
     # Servers ---------------------------------------------------------------------
@@ -78,19 +79,19 @@ class ComputeAPI:
             faults.from_metadata(server.get('metadata') or {}, keys.BOOT_TASKS,
                                  self._fault_injection_max_delay)
         request_spec = self._build_request_spec(ctx, server)
-        steps.report('6', steps.Carrier.API,
-                     f'request validated: flavor {request_spec["flavor"]["name"]}, image '
-                     f'{request_spec["image"]["id"]}, {len(request_spec["networks"])} '
-                     f'network(s), {len(request_spec["volume_ids"])} volume(s)')
+        notifications.publish(notifications.ServerCreateValidated(
+            flavor_name=request_spec['flavor']['name'], image_id=request_spec['image']['id'],
+            networks=len(request_spec['networks']), volumes=len(request_spec['volume_ids'])))
         instance = self._instances.create(
             name=server['name'], project_id=ctx.project_id, user_id=ctx.user_id,
             flavor_id=request_spec['flavor']['id'], image_id=server['imageRef'],
             availability_zone=server.get('availability_zone'),
             metadata=dict(server.get('metadata') or {}), key_name=server.get('key_name'),
             build_request={'request_spec': request_spec, 'networks': request_spec['networks']})
-        steps.report('7', steps.Carrier.DB,
-                     f'instance {instance["id"]} recorded: vm_state building, task_state '
-                     'scheduling', instance_id=instance['id'])
+        notifications.publish(notifications.InstanceRecorded(
+            instance_id=instance['id'], vm_state=instance['vm_state'],
+            task_state=instance['task_state']))
+        notifications.publish(notifications.BootCast(instance_id=instance['id']))
         self._conductor.build_instance(ctx, instance['id'])
         return instance
 
@@ -108,7 +109,7 @@ class ComputeAPI:
             raise exception.InvalidInput(field='imageRef',
                                          reason=f'image {server["imageRef"]} not found',
                                          ) from None
-        if image['status'] != 'active':
+        if image['status'] != ImageStatus.ACTIVE:
             raise exception.InvalidInput(field='imageRef',
                                          reason=f'image is {image["status"]}, not active')
         if image.get('min_ram', 0) > flavor['memory_mb']:
@@ -173,7 +174,7 @@ class ComputeAPI:
             except exception.NotFound as exc:
                 raise exception.InvalidInput(field=f'block_device_mapping_v2.{index}.uuid',
                                              reason=exc.message) from None
-            if volume['status'] != 'available':
+            if volume['status'] != VolumeStatus.AVAILABLE:
                 raise exception.InvalidInput(
                     field=f'block_device_mapping_v2.{index}.uuid',
                     reason=f'volume {volume["id"]} is {volume["status"]}, not available')
@@ -238,7 +239,7 @@ class ComputeAPI:
         instance = self._get_owned(ctx, server_id)
         if 'member' not in ctx.roles and not ctx.is_admin:
             raise exception.Forbidden()
-        self._instances.update(instance['id'], task_state='deleting')
+        self._instances.update(instance['id'], task_state=TaskState.DELETING)
         self._conductor.delete_instance(ctx, instance['id'])
 
     # Flavors ---------------------------------------------------------------------

@@ -13,15 +13,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from nova_lite.common import exception, timeutils
+from nova_lite.common.states import ServerStatus, TaskState, VmState
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as models
 
 VM_STATE_TO_STATUS = {
-    'building': 'BUILD',
-    'active': 'ACTIVE',
-    'stopped': 'SHUTOFF',
-    'error': 'ERROR',
-    'deleted': 'DELETED',
+    VmState.BUILDING: ServerStatus.BUILD,
+    VmState.ACTIVE: ServerStatus.ACTIVE,
+    VmState.STOPPED: ServerStatus.SHUTOFF,
+    VmState.ERROR: ServerStatus.ERROR,
+    VmState.DELETED: ServerStatus.DELETED,
 }
 _UPDATABLE = frozenset({'vm_state', 'task_state', 'power_state', 'host', 'network_info',
                         'launched_at', 'terminated_at', 'availability_zone'})
@@ -71,7 +72,7 @@ class InstanceStore:
                 name=name, project_id=project_id, user_id=user_id, flavor_id=flavor_id,
                 image_id=image_id, availability_zone=availability_zone,
                 instance_metadata=metadata, build_request=build_request,
-                key_name=key_name, vm_state='building', task_state='scheduling',
+                key_name=key_name, vm_state=VmState.BUILDING, task_state=TaskState.SCHEDULING,
                 power_state=0, network_info=[])
             session.add(row)
             session.flush()
@@ -83,7 +84,7 @@ class InstanceStore:
             if row is None or (row.deleted_at is not None and not include_deleted):
                 raise exception.NotFound(resource='Instance', id=instance_id)
             fault = (self._latest_faults(session, [instance_id]).get(instance_id)
-                     if row.vm_state == 'error' else None)
+                     if row.vm_state == VmState.ERROR else None)
             return _instance_dict(row, fault)
 
     def list(self, *, project_id: str | None = None, vm_states: list[str] | None = None,
@@ -98,7 +99,8 @@ class InstanceStore:
             query = query.where(models.Instance.deleted_at.is_(None))
         with self._db.reader() as session:
             rows = session.scalars(query).all()
-            faults = self._latest_faults(session, [r.id for r in rows if r.vm_state == 'error'])
+            faults = self._latest_faults(session,
+                                         [r.id for r in rows if r.vm_state == VmState.ERROR])
             return [_instance_dict(row, faults.get(row.id)) for row in rows]
 
     @staticmethod
@@ -150,7 +152,7 @@ class InstanceStore:
             row = session.get(models.Instance, instance_id, with_for_update=True)
             if row is None or row.deleted_at is not None:
                 return
-            row.vm_state = 'error'
+            row.vm_state = VmState.ERROR
             row.task_state = None
             row.power_state = 0
             row.updated_at = timeutils.utcnow()
@@ -164,7 +166,7 @@ class InstanceStore:
             if row is None or row.deleted_at is not None:
                 return
             now = timeutils.utcnow()
-            row.vm_state = 'deleted'
+            row.vm_state = VmState.DELETED
             row.task_state = None
             row.power_state = 0
             row.host = None

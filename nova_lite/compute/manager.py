@@ -17,7 +17,7 @@ import oslo_messaging
 from oslo_config import cfg
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception, notifications
 from nova_lite.compute.rpcapi import RPC_API_VERSION
 from nova_lite.virt import disk, imagecache, power_state
 from nova_lite.virt import driver as virt_driver
@@ -96,9 +96,8 @@ class ComputeManager:
         """
         instance_id, root_gb = self._validate_spawn(instance, flavor, image, network_info,
                                                     block_devices)
-        steps.report('13', steps.Carrier.RPC_CALL,
-                     f'compute host {self.host} received the build request for instance '
-                     f'{instance_id} ({instance.get("name")})', instance_id=instance_id)
+        notifications.publish(notifications.SpawnReceived(
+            instance_id=instance_id, host=self.host, instance_name=instance.get('name')))
         with self._instance_lock(instance_id):
             if self.driver.instance_exists(instance_id):
                 info = self.driver.domain_info(instance_id)

@@ -17,7 +17,7 @@ from typing import Any
 import oslo_messaging
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import rpc, steps
+from nova_lite.common import rpc
 
 RPC_API_VERSION = '1.0'
 TOPIC = 'nova_lite-compute'
@@ -47,9 +47,6 @@ class ComputeAPI:
         to another host when the spawn fails, and a timeout on the call is how
         it notices a dead host.
         """
-        steps.report('12', steps.Carrier.RPC_CALL,
-                     f'build request for instance {instance.get("id")} sent to compute host '
-                     f'{host} (spawn_instance)', instance_id=instance.get('id'))
         return self._call(ctx, host, 'spawn_instance', instance=instance, flavor=flavor,
                           image=image, network_info=network_info,
                           block_devices=block_devices)

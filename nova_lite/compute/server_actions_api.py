@@ -16,6 +16,7 @@ from typing import Any
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 
@@ -26,8 +27,9 @@ GetServer = Callable[[nl_context.RequestContext, str], dict[str, Any]]
 REBOOT_TYPES = ('SOFT', 'HARD')
 # Nova's rules: a soft reboot needs a running server, a hard one also revives
 # stopped and failed ones (when they have a host to run on).
-_REBOOT_STATES = {'SOFT': ('active',), 'HARD': ('active', 'stopped', 'error')}
-_CONSOLE_STATES = ('active', 'stopped')
+_REBOOT_STATES = {'SOFT': (VmState.ACTIVE,),
+                  'HARD': (VmState.ACTIVE, VmState.STOPPED, VmState.ERROR)}
+_CONSOLE_STATES = (VmState.ACTIVE, VmState.STOPPED)
 
 
 def _tail(text: str, length: Any) -> str:
@@ -114,15 +116,15 @@ class ServerActionsAPI:
 
     def stop_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         """Power off an ACTIVE server; it becomes SHUTOFF."""
-        instance = self._ready(ctx, server_id, 'stop', ('active',))
-        return self._power_action(ctx, instance, task_state='powering-off',
-                                  rpc_method='power_off', end_vm_state='stopped')
+        instance = self._ready(ctx, server_id, 'stop', (VmState.ACTIVE,))
+        return self._power_action(ctx, instance, task_state=TaskState.POWERING_OFF,
+                                  rpc_method='power_off', end_vm_state=VmState.STOPPED)
 
     def start_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         """Power on a SHUTOFF server; it becomes ACTIVE."""
-        instance = self._ready(ctx, server_id, 'start', ('stopped',))
-        return self._power_action(ctx, instance, task_state='powering-on',
-                                  rpc_method='power_on', end_vm_state='active')
+        instance = self._ready(ctx, server_id, 'start', (VmState.STOPPED,))
+        return self._power_action(ctx, instance, task_state=TaskState.POWERING_ON,
+                                  rpc_method='power_on', end_vm_state=VmState.ACTIVE)
 
     def reboot_server(self, ctx: nl_context.RequestContext, server_id: str,
                       reboot_type: str = 'SOFT') -> dict[str, Any]:
@@ -132,8 +134,9 @@ class ServerActionsAPI:
             raise exception.InvalidInput(field='reboot.type', reason='must be SOFT or HARD')
         instance = self._ready(ctx, server_id, f'a {kind} reboot', _REBOOT_STATES[kind])
         return self._power_action(
-            ctx, instance, task_state='rebooting' if kind == 'SOFT' else 'rebooting_hard',
-            rpc_method='reboot', end_vm_state='active')
+            ctx, instance,
+            task_state=TaskState.REBOOTING if kind == 'SOFT' else TaskState.REBOOTING_HARD,
+            rpc_method='reboot', end_vm_state=VmState.ACTIVE)
 
     def get_console_output(self, ctx: nl_context.RequestContext, server_id: str,
                            length: Any = None) -> str:

@@ -7,6 +7,10 @@ wait after its work is done but before its result is saved (``delay_after``:
 a crash then falls inside the task). Each wait is logged first, naming the
 task and the instance, so a test can act while it lasts. Production runs use
 :data:`NO_FAULTS`, which does nothing.
+
+The tasks know nothing of it: a flow factory given an injector wraps each
+task (:func:`wrapper_for`) in a :class:`FaultInjectingTask`, which runs the
+injector's hooks around the task's own.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from taskflow import task
 
 from nova_lite.common import exception
 
@@ -59,6 +66,65 @@ class FaultInjector:
 
 
 NO_FAULTS = FaultInjector()
+
+# The atom attributes TaskFlow reads to run a task: what it requires, how its
+# arguments are bound, what it provides.
+_CONTRACT_ATTRIBUTES = ('version', 'inject', 'save_as', 'provides', 'rebind', 'optional',
+                        'revert_rebind', 'revert_optional', 'requires')
+
+
+class FaultInjectingTask(task.Task):
+    """A flow task run with injected faults around it, under the task's own name.
+
+    Before the task's ``pre_execute`` it waits (``delay_at``) or fails
+    (``fail_at``); after its ``post_execute`` it waits (``delay_after``). A
+    revert asked to fail (``fail_revert_at``) is logged as a failed revert and
+    the task's own revert is skipped, so the flow goes on reverting and the
+    conductor's sweep frees what it left, as for any revert that fails.
+
+    Reversion strategy: the wrapped task's.
+    """
+
+    def __init__(self, wrapped: task.Task, injector: FaultInjector) -> None:
+        super().__init__(name=wrapped.name)
+        for attribute in _CONTRACT_ATTRIBUTES:
+            setattr(self, attribute, getattr(wrapped, attribute))
+        self.wrapped = wrapped
+        self._injector = injector
+
+    def pre_execute(self) -> None:
+        self._injector.before_execute(self.name)
+        self.wrapped.pre_execute()
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self.wrapped.execute(*args, **kwargs)
+
+    def post_execute(self) -> None:
+        self.wrapped.post_execute()
+        self._injector.after_execute(self.name)
+
+    def pre_revert(self) -> None:
+        self.wrapped.pre_revert()
+
+    def revert(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            self._injector.before_revert(self.name)
+        except InjectedFault:
+            LOG.exception('Revert of task %s for instance %s failed; the conductor\'s '
+                          'cleanup sweep will free what it left', self.name,
+                          kwargs.get('instance_id', self._injector.subject))
+            return None
+        return self.wrapped.revert(*args, **kwargs)
+
+    def post_revert(self) -> None:
+        self.wrapped.post_revert()
+
+
+def wrapper_for(injector: FaultInjector) -> Callable[[task.Task], task.Task]:
+    """What a flow factory applies to each task: nothing for :data:`NO_FAULTS`."""
+    if injector == NO_FAULTS:
+        return lambda flow_task: flow_task
+    return lambda flow_task: FaultInjectingTask(flow_task, injector)
 
 
 def _parse_delay(metadata: Mapping[str, str], key: str, task_names: tuple[str, ...],

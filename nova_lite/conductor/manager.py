@@ -21,7 +21,9 @@ from taskflow.jobs import base as jobs_base
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, keyed_locks, timeutils
+from nova_lite.common.states import VmState
 from nova_lite.conductor import boot_jobs, faults, flow_states, jobboards, resource_cleanup
+from nova_lite.conductor import flow_notifications as task_notifications
 from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import boot, keys
 from nova_lite.conductor.flows import delete as delete_flow
@@ -179,7 +181,7 @@ class ConductorManager:
             except exception.NotFound:
                 return
             self._sweep(claimed.instance_id, self._hosts_of_run(claimed.flow_uuid, instance))
-            if instance['vm_state'] == 'building':
+            if instance['vm_state'] == VmState.BUILDING:
                 self._instances.set_error(
                     claimed.instance_id, code=500,
                     message=f'Boot abandoned: its conductor stopped {claimed.claims - 1} '
@@ -272,6 +274,9 @@ class ConductorManager:
                 engine = flow_persistence.load_engine(flow, backend, flow_detail,
                                                       book=book, **options)
             runner = self._jobs.who if self._jobs is not None else None
+            # The engine is this run's only: the notifier goes with it.
+            task_notifications.TaskNotifier(engine, keys.BOOT_FLOW, instance_id,
+                                            instance.get('name')).register()
             with flow_states.AtomStateRecorder(engine, self._db, instance_id,
                                                keys.BOOT_FLOW, results, runner=runner):
                 engine.run()
@@ -306,7 +311,7 @@ class ConductorManager:
             return []
         limit = timeutils.utcnow() - datetime.timedelta(seconds=build_timeout)
         failed = []
-        for instance in self._instances.list(vm_states=['building']):
+        for instance in self._instances.list(vm_states=[VmState.BUILDING]):
             created = datetime.datetime.fromisoformat(instance['created_at'].rstrip('Z'))
             if created >= limit or self._instance_locks.is_held(instance['id']):
                 continue
@@ -360,7 +365,7 @@ class ConductorManager:
             instance = self._instances.get(instance_id)
         except exception.NotFound:
             return
-        if instance['vm_state'] == 'building':
+        if instance['vm_state'] == VmState.BUILDING:
             sweep(instance_id)
             message = getattr(exc, 'message', None) or str(exc) or type(exc).__name__
             self._instances.set_error(instance_id, message=message,

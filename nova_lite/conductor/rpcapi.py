@@ -9,7 +9,7 @@ from __future__ import annotations
 import oslo_messaging
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import rpc, steps
+from nova_lite.common import rpc
 
 RPC_API_VERSION = '1.0'
 TOPIC = 'nova_lite-conductor'
@@ -23,9 +23,6 @@ class ConductorAPI:
         self._client = rpc.get_client(transport, target, version_cap=RPC_API_VERSION)
 
     def build_instance(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
-        steps.report('7+', steps.Carrier.RPC_CAST,
-                     f'compute API casts the boot of {instance_id} to a conductor',
-                     instance_id=instance_id)
         self._client.prepare(version='1.0').cast(ctx, 'build_instance',
                                                  instance_id=instance_id)
 

@@ -23,9 +23,10 @@ from oslo_config import cfg
 
 from nova_lite import embedded, leftovers
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception
+from nova_lite.common.states import ImageStatus, ServerStatus, VolumeStatus
 from nova_lite.conductor.flows import drawing as flow_drawing
-from nova_lite.demo import disk_image, step_printer
+from nova_lite.demo import disk_image, narrator, step_printer
 from nova_lite.identity import bootstrap
 
 LOG = logging.getLogger(__name__)
@@ -85,14 +86,15 @@ class Demo:
                  f'admin/member/reader, region {self.conf.identity.region_id}, '
                  f'{len(summary.get("endpoints", [])) or 5} endpoints '
                  f'(admin password in {state_path}/admin-password)')
-        steps.report('1', steps.Carrier.API,
-                     'user admin signs in to identity with a password (project admin)')
+        narrator.tell(narrator.Step(
+            '1', narrator.Carrier.API,
+            'user admin signs in to identity with a password (project admin)'))
         token_info = self.cloud.identity.authenticate(
             user_name='admin', user_domain_name='Default', password=password,
             project_name='admin', project_domain_name='Default')
-        steps.report('2', steps.Carrier.API,
-                     f'identity authenticated admin and issued a Fernet token '
-                     f'(expires {token_info["expires_at"]})')
+        narrator.tell(narrator.Step(
+            '2', narrator.Carrier.API, f'identity authenticated admin and issued a Fernet '
+                                       f'token (expires {token_info["expires_at"]})'))
         token = token_info['token']
         ctx = self.cloud.identity.context_from_token(token)
         resources = {'image': self._image(ctx), 'flavor': self._flavor(token),
@@ -101,7 +103,7 @@ class Demo:
 
     def _image(self, ctx: nl_context.RequestContext) -> dict[str, Any]:
         for image in self.cloud.images.list_images(ctx, name=DEMO_IMAGE_NAME):
-            if image['status'] == 'active':
+            if image['status'] == ImageStatus.ACTIVE:
                 self.say(f'image: reusing {image["name"]} {image["id"]}')
                 return image
         path, disk_format = disk_image.make_disk_image(
@@ -141,7 +143,7 @@ class Demo:
 
     def _volume(self, ctx: nl_context.RequestContext) -> dict[str, Any]:
         for volume in self.cloud.volumes.list_volumes(ctx, name=DEMO_VOLUME_NAME):
-            if volume['status'] == 'available':
+            if volume['status'] == VolumeStatus.AVAILABLE:
                 self.say(f'volume: reusing {DEMO_VOLUME_NAME} {volume["id"]}')
                 return volume
         volume = self.cloud.volumes.create_volume(ctx, size=1, name=DEMO_VOLUME_NAME)
@@ -162,7 +164,7 @@ class Demo:
                 if deleted:
                     return None
                 raise
-            if not deleted and server['status'] in ('ACTIVE', 'ERROR'):
+            if not deleted and server['status'] in (ServerStatus.ACTIVE, ServerStatus.ERROR):
                 return server
             time.sleep(0.02)
         raise DemoFailed(f'instance {server_id} did not finish in {WAIT_SECONDS} s')
@@ -187,7 +189,7 @@ class Demo:
 
     def report_instance(self, server: dict[str, Any]) -> str:
         self.section(f'Instance {server["id"]}: {server["status"]} on {server["host"]}')
-        if server['status'] != 'ACTIVE':
+        if server['status'] != ServerStatus.ACTIVE:
             fault = server.get('fault') or {}
             self.say(f'fault: {fault.get("message")}')
             return ''
@@ -221,6 +223,7 @@ class Demo:
         return left
 
     def run(self) -> int:
+        narrator.install()  # the services' notifications, told as steps
         self.printer.install()
         try:
             self.cloud.start()
@@ -235,7 +238,7 @@ class Demo:
             left = self.delete(token, server['id'])
             host_left = sum(sum(u.values()) for u in leftovers.host_usage(self.cloud.db).values())
             missing = [s for s in _ALL_STEPS if s not in _covered(self.printer.seen)]
-            ok = server['status'] == 'ACTIVE' and left.total() == 0 and host_left == 0
+            ok = server['status'] == ServerStatus.ACTIVE and left.total() == 0 and host_left == 0
             self.section('Result')
             if missing:
                 self.say(f'steps not seen: {", ".join(missing)}')

@@ -8,7 +8,7 @@ import threading
 import time
 from typing import TextIO
 
-from nova_lite.common import steps
+from nova_lite.demo import narrator
 
 
 class StepPrinter(logging.Handler):
@@ -43,9 +43,9 @@ class StepPrinter(logging.Handler):
             self._stream.flush()
 
     def install(self) -> None:
-        logger = logging.getLogger(steps.STEP_LOGGER)
+        logger = logging.getLogger(narrator.STEP_LOGGER)
         logger.setLevel(logging.INFO)
         logger.addHandler(self)
 
     def uninstall(self) -> None:
-        logging.getLogger(steps.STEP_LOGGER).removeHandler(self)
+        logging.getLogger(narrator.STEP_LOGGER).removeHandler(self)

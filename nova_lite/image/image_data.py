@@ -18,6 +18,7 @@ from oslo_config import cfg
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
 from nova_lite.image import records
@@ -66,14 +67,14 @@ class ImageData:
         with self._db.session() as session:
             row = records.get_row(session, ctx, image_id, for_update=True)
             records.check_owner(ctx, row, 'upload data to')
-            if row.status != 'queued':
+            if row.status != ImageStatus.QUEUED:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='upload', needed='queued')
+                                             action='upload', needed=ImageStatus.QUEUED)
             for field in ('disk_format', 'container_format'):
                 if getattr(row, field) is None:
                     raise exception.InvalidInput(field=field,
                                                  reason='must be set before uploading data')
-            row.status = 'saving'
+            row.status = ImageStatus.SAVING
             return row.id, row.disk_format
 
     def _activate(self, image_id: str, stored: store_base.StoredImage,
@@ -82,10 +83,11 @@ class ImageData:
             row = session.get(models.Image, image_id, with_for_update=True)
             if row is None:
                 raise exception.NotFound(resource='Image', id=image_id)
-            if row.status != 'saving':
+            if row.status != ImageStatus.SAVING:
                 raise exception.InvalidState(resource='Image', id=image_id, state=row.status,
-                                             action='finishing an upload', needed='saving')
-            row.status = 'active'
+                                             action='finishing an upload',
+                                             needed=ImageStatus.SAVING)
+            row.status = ImageStatus.ACTIVE
             row.size = stored.size
             row.virtual_size = virtual_size
             row.checksum = stored.checksum
@@ -99,8 +101,8 @@ class ImageData:
         try:
             with self._db.session() as session:
                 row = session.get(models.Image, image_id, with_for_update=True)
-                if row is not None and row.status == 'saving':
-                    row.status = 'killed'
+                if row is not None and row.status == ImageStatus.SAVING:
+                    row.status = ImageStatus.KILLED
         except Exception:
             LOG.exception('Could not mark image %s killed after a failed upload', image_id)
 
@@ -115,9 +117,9 @@ class ImageData:
         """Stream an active image's bytes; ImageCorrupt after the last chunk on a mismatch."""
         with self._db.reader() as session:
             row = records.get_row(session, ctx, image_id)
-            if row.status != 'active' or not row.location:
+            if row.status != ImageStatus.ACTIVE or not row.location:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='download', needed='active')
+                                             action='download', needed=ImageStatus.ACTIVE)
             image_id, location = row.id, row.location
             expected_size, expected_hash = row.size, row.os_hash_value
         try:

@@ -22,6 +22,7 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
 from nova_lite.image import image_data, records
@@ -189,7 +190,7 @@ class ImageManager:
             with self._db.session() as session:
                 if session.get(models.Image, image_id) is not None:
                     raise exception.Conflict(reason=f'image id {image_id} already exists')
-                row = models.Image(id=image_id, status='queued', properties=properties,
+                row = models.Image(id=image_id, status=ImageStatus.QUEUED, properties=properties,
                                    os_hash_algo=None, **core)
                 session.add(row)
                 session.flush()
@@ -205,9 +206,9 @@ class ImageManager:
         """Where the store keeps an active image's bytes (for the compute side only)."""
         with self._db.reader() as session:
             row = self._get_row(session, ctx, image_id)
-            if row.status != 'active' or not row.location:
+            if row.status != ImageStatus.ACTIVE or not row.location:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='reading its data', needed='active')
+                                             action='reading its data', needed=ImageStatus.ACTIVE)
             return row.location
 
     def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
@@ -254,7 +255,7 @@ class ImageManager:
         with self._db.session() as session:
             row = self._get_row(session, ctx, image_id, for_update=True)
             self._check_owner(ctx, row, 'update')
-            if row.status != 'queued' and any(
+            if row.status != ImageStatus.QUEUED and any(
                     core[f] != getattr(row, f) for f in _QUEUED_ONLY_FIELDS & core.keys()):
                 raise exception.Forbidden('disk_format and container_format can only be '
                                           'changed while the image is queued.')

@@ -18,6 +18,7 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
+from nova_lite.common.states import NetworkStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.network import access, ipam, ports, validators, views
@@ -56,7 +57,7 @@ class NetworkManager(ports.PortMethods):
         with self.db.session() as session:
             row = models.Network(name=name, project_id=owner,
                                  admin_state_up=admin_state_up, shared=shared, mtu=mtu,
-                                 status='ACTIVE')
+                                 status=NetworkStatus.ACTIVE)
             session.add(row)
             session.flush()
             return views.network_dict(row, [])

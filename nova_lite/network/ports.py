@@ -16,12 +16,13 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.common.states import PortStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import base as models_base
 from nova_lite.db.models import network as models
 from nova_lite.network import access, ipam, macs, validators, views
 
-PORT_STATUSES = ('ACTIVE', 'DOWN', 'BUILD')
+PORT_STATUSES = PortStatus.ALL
 _FIXED_IP_KEYS = frozenset({'subnet_id', 'ip_address'})
 
 
@@ -163,7 +164,7 @@ class PortMethods:
                 with session.begin_nested():
                     session.execute(sa.insert(models.Port).values(
                         id=port_id, network_id=network_id, project_id=project_id,
-                        mac_address=candidate, status='DOWN', **fields))
+                        mac_address=candidate, status=PortStatus.DOWN, **fields))
                 return port_id
             except sa_exc.IntegrityError:
                 if mac is not None:

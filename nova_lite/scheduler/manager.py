@@ -24,7 +24,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps, timeutils
+from nova_lite.common import exception, notifications, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import scheduler as models
 from nova_lite.scheduler import claims, host_state
@@ -149,15 +149,14 @@ class SchedulerManager:
         """
         received_id = (request_spec.get('instance_id')
                        if isinstance(request_spec, Mapping) else None)
-        steps.report('9', steps.Carrier.RPC_CALL, 'scheduler received select_destinations',
-                     instance_id=received_id if isinstance(received_id, str) else None)
+        notifications.publish(notifications.DestinationsRequested(
+            instance_id=received_id if isinstance(received_id, str) else None))
         spec = _validate_request_spec(request_spec, self._conf.scheduler.max_attempts - 1)
         instance_id = spec['instance_id']
         resources = claims.Resources.from_flavor(spec['flavor'])
         states, held = self._read_hosts(instance_id)
-        steps.report('10', steps.Carrier.DB,
-                     f'scheduler read {len(states)} compute node(s); running filters '
-                     f'{self._filters.names} and weighers', instance_id=instance_id)
+        notifications.publish(notifications.HostsConsidered(
+            instance_id=instance_id, hosts=len(states), filters=tuple(self._filters.names)))
         ranked, results = self._rank_hosts(states, held, spec)
         failed: list[str] = []
         for index, state in enumerate(ranked):
@@ -168,9 +167,8 @@ class SchedulerManager:
                 failed.append(state.host)
                 continue
             alternates = [other.host for other in ranked[index + 1:]]
-            steps.report('11', steps.Carrier.DB,
-                         f'scheduler chose {state.host} and claimed the instance\'s '
-                         f'resources there: {resources.as_dict()}', instance_id=instance_id)
+            notifications.publish(notifications.HostChosen(
+                instance_id=instance_id, host=state.host, resources=resources.as_dict()))
             return {'host': state.host, 'compute_node_id': state.compute_node_id,
                     'availability_zone': state.availability_zone,
                     'alternates': alternates[:spec['num_alternates']]}

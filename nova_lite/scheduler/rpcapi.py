@@ -12,7 +12,7 @@ from typing import Any
 import oslo_messaging
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import rpc, steps
+from nova_lite.common import rpc
 
 RPC_API_VERSION = '1.1'
 TOPIC = 'nova_lite-scheduler'
@@ -30,10 +30,6 @@ class SchedulerAPI:
     def select_destinations(self, ctx: nl_context.RequestContext,
                             request_spec: dict[str, Any]) -> dict[str, Any]:
         """The chosen host (already claimed), its compute node id, zone and alternates."""
-        instance_id = request_spec.get('instance_id')
-        steps.report('8', steps.Carrier.RPC_CALL,
-                     f'asking the scheduler for a host for instance {instance_id}',
-                     instance_id=instance_id)
         return self._client.prepare(version='1.0').call(ctx, 'select_destinations',
                                                         request_spec=request_spec)
 

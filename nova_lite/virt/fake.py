@@ -15,7 +15,7 @@ from typing import Any
 
 from oslo_config import cfg
 
-from nova_lite.common import steps
+from nova_lite.common import notifications
 from nova_lite.virt import driver as base
 from nova_lite.virt import power_state
 
@@ -72,10 +72,9 @@ class FakeDriver(base.ComputeDriver):
         guest = self.build_guest(instance, disk_path, fmt, network_info, block_devices,
                                  flavor, image)
         xml_path = self.write_guest_xml(guest)
-        steps.report('29', steps.Carrier.LIBVIRT,
-                     f'wrote libvirt.xml ({guest.vcpus} vCPU, {guest.memory_kib} KiB, '
-                     f'{len(guest.disks)} disk(s), {len(guest.interfaces)} NIC(s)): {xml_path}',
-                     instance_id=guest.uuid)
+        notifications.publish(notifications.GuestDefinitionWritten(
+            instance_id=guest.uuid, path=xml_path, vcpus=guest.vcpus,
+            memory_kib=guest.memory_kib, disks=len(guest.disks), nics=len(guest.interfaces)))
         with self._lock:
             domain = self._domains.get(guest.uuid)
             if domain is None:
@@ -85,9 +84,8 @@ class FakeDriver(base.ComputeDriver):
             domain.xml = guest.to_xml()
             domain.state = power_state.RUNNING
             domain.console.append(f'nova_lite fake console: {guest.name} booted\n')
-        steps.report('29', steps.Carrier.LIBVIRT,
-                     f'defined and started domain {guest.name} on the fake hypervisor',
-                     instance_id=guest.uuid)
+        notifications.publish(notifications.DomainStarted(
+            instance_id=guest.uuid, domain_name=guest.name, hypervisor='the fake hypervisor'))
         return {'domain_name': guest.name, 'xml_path': xml_path,
                 'power_state': power_state.RUNNING}
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception, notifications
 
 LOG = logging.getLogger(__name__)
 
@@ -78,14 +78,12 @@ class ImageCache:
         path = self.path_for(image)
         with self._lock_for(os.path.basename(path)):
             if os.path.isfile(path):
-                steps.report('22', steps.Carrier.API,
-                             f'image {image["id"]} found in the image cache (cache hit, '
-                             f'no download): {path}', instance_id=instance_id)
+                notifications.publish(notifications.ImageCached(
+                    instance_id=instance_id, image_id=image['id'], path=path, downloaded=False))
                 return path
             size = self._download(ctx, image, path)
-        steps.report('22', steps.Carrier.API,
-                     f'downloaded image {image["id"]} ({size} bytes) from the image API '
-                     f'into the image cache (cache miss): {path}', instance_id=instance_id)
+        notifications.publish(notifications.ImageCached(
+            instance_id=instance_id, image_id=image['id'], path=path, downloaded=True, size=size))
         return path
 
     def _download(self, ctx: nl_context.RequestContext, image: dict[str, Any],

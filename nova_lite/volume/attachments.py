@@ -18,6 +18,7 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
 from nova_lite.volume import rows, views
@@ -25,7 +26,7 @@ from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
 
-ATTACHED_STATUSES = ('reserved', 'attaching', 'in-use')
+ATTACHED_STATUSES = (VolumeStatus.RESERVED, VolumeStatus.ATTACHING, VolumeStatus.IN_USE)
 
 Volume = rows.Volume
 Attachment = rows.Attachment
@@ -53,18 +54,20 @@ class VolumeAttachments:
             existing = self._attachment_for(session, volume.id, instance_id)
             if existing is not None:
                 return views.format_attachment(existing)
-            won = volume.status == 'available' and rows.write(session, sa.update(Volume).where(
-                Volume.id == volume.id, Volume.status == 'available').values(status='reserved'))
+            available = VolumeStatus.AVAILABLE
+            won = volume.status == available and rows.write(session, sa.update(Volume).where(
+                Volume.id == volume.id, Volume.status == available).values(
+                    status=VolumeStatus.RESERVED))
             if not won:
                 # A concurrent call for this same instance may have won the race.
                 existing = self._attachment_for(session, volume.id, instance_id)
                 if existing is not None:
                     return views.format_attachment(existing)
                 raise exception.InvalidState(
-                    resource='Volume', id=volume.id, action='reserve', needed='available',
-                    state=volume.status if volume.status != 'available' else 'reserved')
+                    resource='Volume', id=volume.id, action='reserve', needed=available,
+                    state=volume.status if volume.status != available else VolumeStatus.RESERVED)
             attachment = Attachment(id=str(uuid.uuid4()), volume_id=volume.id,
-                                    instance_id=instance_id, attach_status='reserved')
+                                    instance_id=instance_id, attach_status=AttachStatus.RESERVED)
             session.add(attachment)
             try:
                 session.flush()
@@ -82,19 +85,19 @@ class VolumeAttachments:
             raise exception.InvalidInput(field='mountpoint', reason='must start with /dev/')
         with self._db.session() as session:
             attachment, volume = rows.load_attachment(session, ctx, attachment_id)
-            if (attachment.attach_status == 'attached' and attachment.connection_info
+            if (attachment.attach_status == AttachStatus.ATTACHED and attachment.connection_info
                     and (attachment.attached_host, attachment.mountpoint) == (host, mountpoint)):
                 return dict(attachment.connection_info)
-            if attachment.attach_status not in ('reserved', 'attaching'):
+            if attachment.attach_status not in (AttachStatus.RESERVED, AttachStatus.ATTACHING):
                 raise exception.InvalidState(
                     resource='Volume attachment', id=attachment.id, action='attach',
                     state=f'{attachment.attach_status} on {attachment.attached_host}',
-                    needed='reserved')
+                    needed=AttachStatus.RESERVED)
             rows.write(session, sa.update(Attachment).where(
-                Attachment.id == attachment.id).values(
-                    attach_status='attaching', attached_host=host, mountpoint=mountpoint))
+                Attachment.id == attachment.id).values(attach_status=AttachStatus.ATTACHING,
+                                                       attached_host=host, mountpoint=mountpoint))
             rows.write(session, sa.update(Volume).where(Volume.id == volume.id).values(
-                status='attaching'))
+                status=VolumeStatus.ATTACHING))
             location = volume.provider_location or ''
         try:
             connection_info = self._backend.initialize_connection(location, host)
@@ -116,23 +119,23 @@ class VolumeAttachments:
         """After a failed export: the attachment and volume are reserved again."""
         with self._db.session() as session:
             rows.write(session, sa.update(Attachment).where(
-                Attachment.id == attachment_id, Attachment.attach_status == 'attaching'
-            ).values(attach_status='reserved', attached_host=None, mountpoint=None))
+                Attachment.id == attachment_id, Attachment.attach_status == AttachStatus.ATTACHING
+            ).values(attach_status=AttachStatus.RESERVED, attached_host=None, mountpoint=None))
             rows.write(session, sa.update(Volume).where(
-                Volume.id == volume_id, Volume.status == 'attaching').values(
-                    status='reserved'))
+                Volume.id == volume_id, Volume.status == VolumeStatus.ATTACHING).values(
+                    status=VolumeStatus.RESERVED))
 
     def _finish_attach(self, attachment_id: str, volume_id: str, host: str,
                        connection_info: dict[str, Any]) -> bool:
         """Attached and in-use, unless the attachment changed meanwhile (then False)."""
         with self._db.session() as session:
             done = rows.write(session, sa.update(Attachment).where(
-                Attachment.id == attachment_id, Attachment.attach_status == 'attaching',
+                Attachment.id == attachment_id, Attachment.attach_status == AttachStatus.ATTACHING,
                 Attachment.attached_host == host).values(
-                    attach_status='attached', connection_info=connection_info))
+                    attach_status=AttachStatus.ATTACHED, connection_info=connection_info))
             if done:
                 rows.write(session, sa.update(Volume).where(Volume.id == volume_id).values(
-                    status='in-use'))
+                    status=VolumeStatus.IN_USE))
         return bool(done)
 
     @staticmethod
@@ -144,7 +147,7 @@ class VolumeAttachments:
         if not left:
             rows.write(session, sa.update(Volume).where(
                 Volume.id == volume_id, Volume.status.in_(ATTACHED_STATUSES)).values(
-                    status='available'))
+                    status=VolumeStatus.AVAILABLE))
         return bool(gone)
 
     def detach(self, ctx: nl_context.RequestContext, attachment_id: str,
@@ -178,7 +181,7 @@ class VolumeAttachments:
                 if ignore_missing:
                     return
                 raise
-            if attachment.attach_status != 'reserved':
+            if attachment.attach_status != AttachStatus.RESERVED:
                 raise exception.InvalidState(
                     resource='Volume attachment', id=attachment.id, action='unreserve',
                     state=attachment.attach_status, needed='reserved (detach it instead)')

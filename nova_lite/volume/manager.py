@@ -19,6 +19,7 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
 from nova_lite.volume import attachments, rows, views
@@ -26,9 +27,8 @@ from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
 
-STATUSES = ('creating', 'available', 'reserved', 'attaching', 'in-use', 'deleting',
-            'error', 'error_deleting')
-DELETABLE = ('available', 'error', 'error_deleting')
+STATUSES = VolumeStatus.ALL
+DELETABLE = (VolumeStatus.AVAILABLE, VolumeStatus.ERROR, VolumeStatus.ERROR_DELETING)
 ATTACHED_STATUSES = attachments.ATTACHED_STATUSES
 UPDATABLE = ('name', 'description', 'metadata')
 
@@ -99,16 +99,17 @@ class VolumeManager:
             availability_zone=(_optional_str('availability_zone', availability_zone)
                                or self.conf.default_availability_zone),
             volume_type=_optional_str('volume_type', volume_type),
-            project_id=ctx.project_id, user_id=ctx.user_id, status='creating', bootable=False)
+            project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
+            bootable=False)
         with self.db.session() as session:
             session.add(row)
         try:
             location = self.backend.create_volume(row.id, row.size)
         except Exception as exc:
             LOG.exception('Backend failed to create volume %s', row.id)
-            self._set_status(row.id, 'error')
+            self._set_status(row.id, VolumeStatus.ERROR)
             raise self._backend_error('create', exc) from exc
-        self._set_status(row.id, 'available', provider_location=location)
+        self._set_status(row.id, VolumeStatus.AVAILABLE, provider_location=location)
         return self.get_volume(ctx, row.id)
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
@@ -169,11 +170,11 @@ class VolumeManager:
             if row.status in DELETABLE and not busy:
                 marked = _write(session, sa.update(Volume).where(
                     Volume.id == row.id, Volume.status.in_(DELETABLE)).values(
-                        status='deleting'))
+                        status=VolumeStatus.DELETING))
             if not marked:
                 raise exception.InvalidState(
                     resource='Volume', id=row.id, action='delete',
-                    state=row.status if not busy else 'attached',
+                    state=row.status if not busy else AttachStatus.ATTACHED,
                     needed='available or error with no attachments')
             location = row.provider_location
         try:
@@ -181,7 +182,7 @@ class VolumeManager:
                 self.backend.delete_volume(location)
         except Exception as exc:
             LOG.exception('Backend failed to delete volume %s', row.id)
-            self._set_status(row.id, 'error_deleting')
+            self._set_status(row.id, VolumeStatus.ERROR_DELETING)
             raise self._backend_error('delete', exc) from exc
         with self.db.session() as session:
             _write(session, sa.delete(Volume).where(Volume.id == row.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nova_lite.common import timeutils
+from nova_lite.common.states import AttachStatus
 from nova_lite.db.models import volume as models
 
 
@@ -29,7 +30,7 @@ def format_volume(row: models.Volume,
              'server_id': att.instance_id, 'host_name': att.attached_host,
              'device': att.mountpoint,
              'attached_at': timeutils.isotime(att.updated_at or att.created_at)}
-            for att in attachments if att.attach_status == 'attached'],
+            for att in attachments if att.attach_status == AttachStatus.ATTACHED],
         'metadata': dict(row.volume_metadata or {}),
         'volume_type': row.volume_type,
         'bootable': 'true' if row.bootable else 'false',

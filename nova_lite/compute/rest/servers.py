@@ -10,7 +10,7 @@ import webob
 
 from nova_lite.api import validation, wsgi
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps
+from nova_lite.common import exception, notifications
 from nova_lite.compute import schemas as body_schemas
 from nova_lite.compute.rest import base, policies, schemas, views
 
@@ -51,12 +51,11 @@ class ServersHandler:
         body = req.read_json()
         validation.validate(body_schemas.server_create_request, body)
         server = body['server']
-        steps.report('3', steps.Carrier.REST,
-                     f'POST /servers {server.get("name")!r} arrived at the compute API')
-        steps.report('4-5', steps.Carrier.REST,
-                     f'auth_token middleware had identity validate the token: user '
-                     f'{ctx.user_name}, project {ctx.project_name}, roles '
-                     f'{",".join(ctx.roles)}')
+        notifications.publish(notifications.ServerCreateReceived(
+            request=f'POST /servers {server.get("name")!r}', over_http=True))
+        notifications.publish(notifications.TokenChecked(
+            service='compute', user_name=ctx.user_name, project_name=ctx.project_name,
+            roles=tuple(ctx.roles), over_http=True))
         self._rest.authorize(ctx, policies.SERVERS_CREATE)
         instance = self._api.create_server(ctx, server)
         links = self._rest.links.of('servers', instance['id'])

@@ -6,10 +6,12 @@ import hashlib
 import ipaddress
 from typing import Any
 
+from nova_lite.common.states import ServerStatus, TaskState, VmState
 from nova_lite.compute import instance_store
 
 # Task states nova shows in the status (the rest show their vm_state's status).
-_TASK_STATUS = {'rebooting': 'REBOOT', 'rebooting_hard': 'HARD_REBOOT'}
+_TASK_STATUS = {TaskState.REBOOTING: ServerStatus.REBOOT,
+                TaskState.REBOOTING_HARD: ServerStatus.HARD_REBOOT}
 STATUSES = frozenset(instance_store.VM_STATE_TO_STATUS.values()) | set(_TASK_STATUS.values())
 
 
@@ -29,7 +31,8 @@ class Links:
 
 
 def server_status(instance: dict[str, Any]) -> str:
-    if instance['vm_state'] in ('active', 'stopped') and instance['task_state'] in _TASK_STATUS:
+    if (instance['vm_state'] in (VmState.ACTIVE, VmState.STOPPED)
+            and instance['task_state'] in _TASK_STATUS):
         return _TASK_STATUS[instance['task_state']]
     return instance_store.status_of(instance['vm_state'], instance['task_state'])
 
@@ -79,7 +82,7 @@ def server_detail(instance: dict[str, Any], links: Links, *, volume_ids: list[st
         'image': image,
         'addresses': addresses(instance['network_info']),
         'metadata': dict(instance['metadata']),
-        'progress': 100 if instance['vm_state'] == 'active' else 0,
+        'progress': 100 if instance['vm_state'] == VmState.ACTIVE else 0,
         'OS-EXT-STS:vm_state': instance['vm_state'],
         'OS-EXT-STS:task_state': instance['task_state'],
         'OS-EXT-STS:power_state': instance['power_state'],
@@ -97,7 +100,7 @@ def server_detail(instance: dict[str, Any], links: Links, *, volume_ids: list[st
         body['OS-EXT-SRV-ATTR:host'] = instance['host']
         body['OS-EXT-SRV-ATTR:hypervisor_hostname'] = instance['host']
         body['OS-EXT-SRV-ATTR:instance_name'] = f'instance-{instance["id"]}'
-    if status == 'ERROR' and instance.get('fault'):
+    if status == ServerStatus.ERROR and instance.get('fault'):
         fault = instance['fault']
         body['fault'] = {'code': fault['code'], 'message': fault['message'],
                          'created': fault['created']}

@@ -54,24 +54,28 @@ class BootDependencies:
 
 
 def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
-    """Build the boot flow (a module-level factory, importable by name)."""
-    fi = {'fault_injector': deps.fault_injector, 'claim_check': deps.claim_check}
+    """Build the boot flow (a module-level factory, importable by name).
+
+    With a fault injector, each task is wrapped in one that injects its faults.
+    """
+    fi = {'claim_check': deps.claim_check}
     sealer = deps.sealer
+    faulty = faults.wrapper_for(deps.fault_injector)
     gather = graph_flow.Flow(keys.GATHER_FLOW).add(
-        resources.GetFlavor(deps.instances, deps.flavors, **fi),
-        resources.GetImage(deps.images, sealer, **fi),
-        network.AllocateNetwork(deps.networks, deps.instances, sealer, **fi),
-        volume_tasks.AttachVolumes(deps.volumes, deps.instances, sealer, **fi),
+        faulty(resources.GetFlavor(deps.instances, deps.flavors, **fi)),
+        faulty(resources.GetImage(deps.images, sealer, **fi)),
+        faulty(network.AllocateNetwork(deps.networks, deps.instances, sealer, **fi)),
+        faulty(volume_tasks.AttachVolumes(deps.volumes, deps.instances, sealer, **fi)),
     )
     reschedule = linear_flow.Flow(keys.RESCHEDULE_FLOW,
                                   retry=host_retry.HostRetry(deps.max_attempts)).add(
-        scheduling.ScheduleInstance(deps.scheduler, deps.instances, sealer, **fi),
+        faulty(scheduling.ScheduleInstance(deps.scheduler, deps.instances, sealer, **fi)),
         gather,
-        spawn.Spawn(deps.compute, deps.instances, sealer, **fi),
+        faulty(spawn.Spawn(deps.compute, deps.instances, sealer, **fi)),
     )
     return linear_flow.Flow(keys.BOOT_FLOW).add(
-        instance.InstanceToErrorOnRevert(deps.instances, deps.sweep, **fi),
-        identity.Authenticate(deps.identity, sealer, **fi),
+        faulty(instance.InstanceToErrorOnRevert(deps.instances, deps.sweep, **fi)),
+        faulty(identity.Authenticate(deps.identity, sealer, **fi)),
         reschedule,
-        instance.MarkActive(deps.instances, **fi),
+        faulty(instance.MarkActive(deps.instances, **fi)),
     )

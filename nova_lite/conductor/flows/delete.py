@@ -14,13 +14,16 @@ def get_delete_flow(instances: instance_store.InstanceStore,
                     resources: resource_cleanup.InstanceResources,
                     fault_injector: faults.FaultInjector = faults.NO_FAULTS,
                     ) -> linear_flow.Flow:
-    """Build the delete flow; its store needs ``instance_id`` and ``instance``."""
-    fi = {'fault_injector': fault_injector}
+    """Build the delete flow; its store needs ``instance_id`` and ``instance``.
+
+    With a fault injector, each task is wrapped in one that injects its faults.
+    """
+    faulty = faults.wrapper_for(fault_injector)
     return linear_flow.Flow(keys.DELETE_FLOW).add(
-        teardown.DeleteToErrorOnRevert(instances, **fi),
-        teardown.DestroyDomain(resources, **fi),
-        teardown.DetachVolumes(resources, **fi),
-        teardown.DeallocateNetwork(resources, **fi),
-        teardown.ReleaseClaim(resources, **fi),
-        teardown.MarkDeleted(instances, **fi),
+        faulty(teardown.DeleteToErrorOnRevert(instances)),
+        faulty(teardown.DestroyDomain(resources)),
+        faulty(teardown.DetachVolumes(resources)),
+        faulty(teardown.DeallocateNetwork(resources)),
+        faulty(teardown.ReleaseClaim(resources)),
+        faulty(teardown.MarkDeleted(instances)),
     )

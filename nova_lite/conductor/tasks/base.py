@@ -1,4 +1,4 @@
-"""The base of every flow task: fault injection hooks and best-effort reverts."""
+"""The base of every flow task: the claim check before its work, best-effort reverts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from taskflow import task
 
 from nova_lite.common import context as nl_context
-from nova_lite.conductor import faults, token_seal
+from nova_lite.conductor import token_seal
 
 LOG = logging.getLogger(__name__)
 
@@ -22,26 +22,20 @@ class FlowTask(task.Task):
     conductor's cleanup sweep frees whatever that revert could not.
     """
 
-    def __init__(self, name: str, *, fault_injector: faults.FaultInjector = faults.NO_FAULTS,
-                 claim_check: Callable[[], None] | None = None, **kwargs: Any) -> None:
+    def __init__(self, name: str, *, claim_check: Callable[[], None] | None = None,
+                 **kwargs: Any) -> None:
         """``claim_check`` raises if the conductor no longer holds the boot's job."""
         super().__init__(name=name, **kwargs)
-        self._faults = fault_injector
         self._claim_check = claim_check
 
     def pre_execute(self) -> None:
-        self._faults.before_execute(self.name)
         # Last thing before the task's work: a conductor that was stopped past
         # its claim's expiry must not redo what the job's new owner did.
         if self._claim_check is not None:
             self._claim_check()
 
-    def post_execute(self) -> None:
-        self._faults.after_execute(self.name)
-
     def best_effort_revert(self, instance_id: str, undo: Callable[[], None]) -> None:
         try:
-            self._faults.before_revert(self.name)
             undo()
         except Exception:
             LOG.exception('Revert of task %s for instance %s failed; the conductor\'s '

@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from nova_lite.clients import local as clients
-from nova_lite.common import steps
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
@@ -35,12 +34,4 @@ class Authenticate(base.FlowTask):
 
     def execute(self, instance_id: str, sealed_token: str) -> dict[str, Any]:
         ctx = self._identity.context_from_token(self._sealer.unseal(sealed_token))
-        steps.report('4-5', steps.Carrier.API,
-                     f'boot flow: identity validated the token: user {ctx.user_name}, '
-                     f'project {ctx.project_name}, roles {",".join(ctx.roles)}',
-                     instance_id=instance_id)
         return base.sealed_context_dict(ctx, sealed_token)
-
-    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
-        # Nothing to undo; an injected revert fault still fails (and is logged) here.
-        self.best_effort_revert(instance_id, lambda: None)

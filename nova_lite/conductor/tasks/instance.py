@@ -8,7 +8,8 @@ from typing import Any
 
 from taskflow.types import failure as tf_failure
 
-from nova_lite.common import exception, steps, timeutils
+from nova_lite.common import exception, timeutils
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
@@ -45,8 +46,8 @@ class InstanceToErrorOnRevert(base.FlowTask):
         self._sweep = sweep
 
     def execute(self, instance_id: str) -> None:
-        self._instances.update(instance_id, expected_vm_states=('building',),
-                               task_state='scheduling')
+        self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
+                               task_state=TaskState.SCHEDULING)
 
     def revert(self, instance_id: str, result: Any = None,
                flow_failures: dict[str, tf_failure.Failure] | None = None,
@@ -81,19 +82,13 @@ class MarkActive(base.FlowTask):
                 spawn_result: dict[str, Any]) -> dict[str, Any]:
         try:
             instance = self._instances.update(
-                instance_id, expected_vm_states=('building',), vm_state='active',
+                instance_id, expected_vm_states=(VmState.BUILDING,), vm_state=VmState.ACTIVE,
                 task_state=None, power_state=spawn_result.get('power_state', 1), host=host,
                 network_info=network_info, launched_at=timeutils.utcnow())
         except exception.InvalidState:
             # Run again after a crash that followed its commit: already done.
             instance = self._instances.get(instance_id)
-            if instance['vm_state'] != 'active' or instance['host'] != host:
+            if instance['vm_state'] != VmState.ACTIVE or instance['host'] != host:
                 raise
             return {'id': instance['id'], 'status': instance['status'], 'host': host}
-        steps.report('29', steps.Carrier.DB, f'instance {instance_id} is ACTIVE on {host}',
-                     instance_id=instance_id)
         return {'id': instance['id'], 'status': instance['status'], 'host': host}
-
-    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
-        # Nothing to undo; an injected revert fault still fails (and is logged) here.
-        self.best_effort_revert(instance_id, lambda: None)

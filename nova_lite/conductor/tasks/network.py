@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from nova_lite.clients import local as clients
-from nova_lite.common import steps
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import resource_cleanup, token_seal
 from nova_lite.conductor.flows import keys
@@ -42,11 +42,8 @@ class AllocateNetwork(base.UserContextTask):
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
         ctx = self.user_context(context)
-        self._instances.update(instance_id, expected_vm_states=('building',),
-                               task_state='networking')
-        steps.report('23', steps.Carrier.API,
-                     f'asking the network API for {len(request_spec.get("networks", []))} '
-                     'port(s)', instance_id=instance_id)
+        self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
+                               task_state=TaskState.NETWORKING)
         owned = {port['network_id']: port
                  for port in self._networks.list_ports(ctx, device_id=instance_id)}
         network_info = []
@@ -69,10 +66,6 @@ class AllocateNetwork(base.UserContextTask):
                                  'fixed_ips': port['fixed_ips'],
                                  'network_id': port['network_id'],
                                  'network_name': network['name']})
-            steps.report('25', steps.Carrier.API,
-                         f'port {port["id"]} MAC {port["mac_address"]} IP '
-                         f'{",".join(ip["ip_address"] for ip in port["fixed_ips"])} on '
-                         f'{network["name"]}, bound to {host}', instance_id=instance_id)
         return network_info
 
     def revert(self, context: dict[str, Any], instance_id: str,

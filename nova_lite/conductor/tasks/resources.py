@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from nova_lite.clients import local as clients
-from nova_lite.common import steps
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.conductor import token_seal
@@ -33,23 +32,9 @@ class GetFlavor(base.FlowTask):
         self._flavors = flavors
 
     def execute(self, instance_id: str) -> dict[str, Any]:
-        steps.report('14-15', steps.Carrier.LOCAL,
-                     'boot flow asks for the flavor (the conductor drives the boot, so no '
-                     'rpc hop is needed)', instance_id=instance_id)
         instance = self._instances.get(instance_id)
         flavor = self._flavors.get(instance['flavor_id'], include_disabled=True)
-        steps.report('16-17', steps.Carrier.DB,
-                     f'conductor read instance {instance["name"]} and flavor {flavor["name"]} '
-                     f'({flavor["vcpus"]} vCPU, {flavor["memory_mb"]} MiB, '
-                     f'{flavor["root_gb"]} GiB)', instance_id=instance_id)
-        steps.report('18-19', steps.Carrier.LOCAL,
-                     'flavor handed to the flow; it reaches the compute host in the spawn '
-                     'rpc.call', instance_id=instance_id)
         return flavor
-
-    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
-        # Nothing to undo; an injected revert fault still fails (and is logged) here.
-        self.best_effort_revert(instance_id, lambda: None)
 
 
 class GetImage(base.UserContextTask):
@@ -71,20 +56,11 @@ class GetImage(base.UserContextTask):
                 request_spec: dict[str, Any]) -> dict[str, Any]:
         ctx = self.user_context(context)
         image_id = request_spec['image']['id']
-        steps.report('20', steps.Carrier.API, f'asking the image API for image {image_id}',
-                     instance_id=instance_id)
         image = self._images.get_image(ctx, image_id)
         location = self._images.get_location(ctx, image_id)
-        steps.report('22', steps.Carrier.API,
-                     f'image {image["name"]} is {image["status"]}, {image["size"]} bytes at '
-                     f'{location}', instance_id=instance_id)
         return {'id': image['id'], 'name': image['name'], 'status': image['status'],
                 'disk_format': image['disk_format'], 'size': image['size'],
                 'checksum': image['checksum'], 'os_hash_algo': image['os_hash_algo'],
                 'os_hash_value': image['os_hash_value'], 'min_disk': image['min_disk'],
                 'min_ram': image['min_ram'], 'location': location,
                 'properties': dict(request_spec['image'].get('properties', {}))}
-
-    def revert(self, instance_id: str, result: Any = None, **kwargs: Any) -> None:
-        # Nothing to undo; an injected revert fault still fails (and is logged) here.
-        self.best_effort_revert(instance_id, lambda: None)

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from nova_lite.common import exception
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
@@ -42,8 +43,8 @@ class ScheduleInstance(base.UserContextTask):
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], failed_hosts: list[str]) -> tuple[str, list[str]]:
         ctx = self.user_context(context)
-        self._instances.update(instance_id, expected_vm_states=('building',),
-                               task_state='scheduling')
+        self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
+                               task_state=TaskState.SCHEDULING)
         spec = dict(request_spec, instance_id=instance_id, ignore_hosts=list(failed_hosts))
         selection = self._scheduler.select_destinations(ctx, spec)
         try:

@@ -8,6 +8,7 @@ from typing import Any
 import oslo_messaging
 
 from nova_lite.common import exception
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import token_seal
@@ -42,8 +43,8 @@ class Spawn(base.UserContextTask):
                 network_info: list[dict[str, Any]],
                 block_devices: list[dict[str, Any]]) -> dict[str, Any]:
         ctx = self.user_context(context)
-        instance = self._instances.update(instance_id, expected_vm_states=('building',),
-                                          task_state='spawning')
+        instance = self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
+                                          task_state=TaskState.SPAWNING)
         spawn_instance = {key: instance[key] for key in
                           ('id', 'name', 'project_id', 'user_id', 'metadata', 'image_id')}
         try:

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from nova_lite.clients import local as clients
-from nova_lite.common import steps
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
@@ -47,21 +47,13 @@ class AttachVolumes(base.UserContextTask):
         volume_ids = request_spec.get('volume_ids', [])
         if not volume_ids:
             return []
-        self._instances.update(instance_id, expected_vm_states=('building',),
-                               task_state='block_device_mapping')
+        self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
+                               task_state=TaskState.BLOCK_DEVICE_MAPPING)
         block_devices = []
         for index, volume_id in enumerate(volume_ids):
-            steps.report('26', steps.Carrier.API,
-                         f'asking the block storage API for volume {volume_id}',
-                         instance_id=instance_id)
             attachment = self._volumes.reserve_volume(ctx, volume_id, instance_id)
             device = mountpoint(index)
             connection_info = self._volumes.attach_volume(ctx, attachment['id'], host, device)
-            steps.report('28', steps.Carrier.API,
-                         f'volume {volume_id} attached as {device}: '
-                         f'{connection_info["driver_volume_type"]} '
-                         f'{connection_info["data"].get("device_path", "")}',
-                         instance_id=instance_id)
             block_devices.append({'volume_id': volume_id, 'attachment_id': attachment['id'],
                                   'mountpoint': device, 'connection_info': connection_info})
         return block_devices

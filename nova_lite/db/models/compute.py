@@ -5,6 +5,7 @@ import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from nova_lite.common.states import VmState
 from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
 
 
@@ -34,7 +35,7 @@ class Instance(TimestampMixin, Base):
     flavor_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), index=True)
     availability_zone: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
-    vm_state: orm.Mapped[str] = orm.mapped_column(sa.String(32), default='building')
+    vm_state: orm.Mapped[str] = orm.mapped_column(sa.String(32), default=VmState.BUILDING)
     task_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
     power_state: orm.Mapped[int] = orm.mapped_column(default=0)
     key_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))

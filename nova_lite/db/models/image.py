@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from nova_lite.common.states import ImageStatus
 from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
 
 
@@ -11,7 +12,7 @@ class Image(TimestampMixin, Base):
     id: orm.Mapped[str] = uuid_pk()
     name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), index=True)
     owner: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), index=True)
-    status: orm.Mapped[str] = orm.mapped_column(sa.String(32), default='queued')
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(32), default=ImageStatus.QUEUED)
     visibility: orm.Mapped[str] = orm.mapped_column(sa.String(16), default='shared')
     disk_format: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
     container_format: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))

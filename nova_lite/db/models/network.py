@@ -7,6 +7,7 @@ database itself makes a double allocation of one IP impossible.
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from nova_lite.common.states import NetworkStatus, PortStatus
 from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
 
 
@@ -16,7 +17,7 @@ class Network(TimestampMixin, Base):
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='', index=True)
     project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), index=True)
     admin_state_up: orm.Mapped[bool] = orm.mapped_column(default=True)
-    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default='ACTIVE')
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default=NetworkStatus.ACTIVE)
     shared: orm.Mapped[bool] = orm.mapped_column(default=False)
     mtu: orm.Mapped[int] = orm.mapped_column(default=1500)
 
@@ -54,7 +55,7 @@ class Port(TimestampMixin, Base):
     project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), index=True)
     mac_address: orm.Mapped[str] = orm.mapped_column(sa.String(32))
     admin_state_up: orm.Mapped[bool] = orm.mapped_column(default=True)
-    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default='DOWN')
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default=PortStatus.DOWN)
     device_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='', index=True)
     device_owner: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
     binding_host_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
 
 
@@ -14,7 +15,7 @@ class Volume(TimestampMixin, Base):
     project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), index=True)
     user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
     size: orm.Mapped[int]
-    status: orm.Mapped[str] = orm.mapped_column(sa.String(32), default='creating')
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(32), default=VolumeStatus.CREATING)
     volume_type: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     availability_zone: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='nova')
     bootable: orm.Mapped[bool] = orm.mapped_column(default=False)
@@ -29,7 +30,8 @@ class VolumeAttachment(TimestampMixin, Base):
     volume_id: orm.Mapped[str] = orm.mapped_column(
         sa.ForeignKey('volumes.id'), index=True)
     instance_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), index=True)
-    attach_status: orm.Mapped[str] = orm.mapped_column(sa.String(32), default='reserved')
+    attach_status: orm.Mapped[str] = orm.mapped_column(sa.String(32),
+                                                        default=AttachStatus.RESERVED)
     attached_host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     mountpoint: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     connection_info: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)

@@ -24,6 +24,7 @@ from oslo_config import cfg
 from nova_lite.api import policy, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.common.states import ImageStatus
 from nova_lite.image import manager as image_manager
 from nova_lite.image.rest import policies
 
@@ -117,7 +118,7 @@ class ImageDataController:
     def download(self, req: wsgi.Request, image_id: str) -> webob.Response:
         ctx = req.context
         image = self._image(ctx, image_id, policies.DOWNLOAD_IMAGE)
-        if image['status'] != 'active':
+        if image['status'] != ImageStatus.ACTIVE:
             return wsgi.json_response(204)  # glance: no data (yet) is No Content
         chunks = self._images.download_image(ctx, image['id'])
         first = next(chunks, b'')  # a store that fails at once still gets a proper fault

@@ -16,7 +16,7 @@ from typing import Any
 import libvirt
 from oslo_config import cfg
 
-from nova_lite.common import exception, steps
+from nova_lite.common import exception, notifications
 from nova_lite.virt import driver as base
 from nova_lite.virt import power_state
 from nova_lite.virt.libvirt import config as guest_config
@@ -130,10 +130,9 @@ class LibvirtDriver(base.ComputeDriver):
                                  flavor, image)
         instance_id = guest.uuid
         xml_path = self.write_guest_xml(guest)
-        steps.report('29', steps.Carrier.LIBVIRT,
-                     f'wrote libvirt.xml ({guest.vcpus} vCPU, {guest.memory_kib} KiB, '
-                     f'{len(guest.disks)} disk(s), {len(guest.interfaces)} NIC(s)): {xml_path}',
-                     instance_id=instance_id)
+        notifications.publish(notifications.GuestDefinitionWritten(
+            instance_id=instance_id, path=xml_path, vcpus=guest.vcpus,
+            memory_kib=guest.memory_kib, disks=len(guest.disks), nics=len(guest.interfaces)))
         existed = self._lookup(instance_id) is not None
         try:
             domain = self.connection.defineXML(guest.to_xml())
@@ -146,9 +145,9 @@ class LibvirtDriver(base.ComputeDriver):
                 self._undefine(domain)
             raise self._error(f'starting {guest.name}', exc) from exc
         state = self.get_power_state(instance_id)
-        steps.report('29', steps.Carrier.LIBVIRT,
-                     f'defined and started domain {guest.name} on {self.uri} '
-                     f'(power state {power_state.name(state)})', instance_id=instance_id)
+        notifications.publish(notifications.DomainStarted(
+            instance_id=instance_id, domain_name=guest.name, hypervisor=self.uri,
+            power_state=power_state.name(state)))
         return {'domain_name': guest.name, 'xml_path': xml_path, 'power_state': state}
 
     def _undefine(self, domain: libvirt.virDomain) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import pathlib
 import shutil
@@ -19,7 +18,7 @@ import pytest
 from oslo_config import cfg
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, rpc
+from nova_lite.common import exception, notifications, rpc
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.virt import driver as virt_driver
@@ -125,11 +124,10 @@ def _instance_dir(manager: compute_manager.ComputeManager, instance_id: str) -> 
     return os.path.join(manager.conf.compute.instances_path, instance_id)
 
 
-def test_spawn_then_destroy(manager, ctx, tmp_path, image_client, caplog):
+def test_spawn_then_destroy(manager, ctx, tmp_path, image_client, published):
     request = spawn_request(tmp_path)
     instance_id = request['instance']['id']
-    with caplog.at_level(logging.INFO, logger='nova_lite.steps'):
-        result = manager.spawn_instance(ctx, **request)
+    result = manager.spawn_instance(ctx, **request)
 
     assert result == {'domain_name': f'instance-{instance_id}',
                       'xml_path': os.path.join(_instance_dir(manager, instance_id),
@@ -150,8 +148,12 @@ def test_spawn_then_destroy(manager, ctx, tmp_path, image_client, caplog):
         assert info['backing-filename'] == os.path.join(
             manager.conf.compute.image_cache_dir, request['image']['os_hash_value'])
     assert image_client.downloads == 1
-    steps_seen = {r.boot_step for r in caplog.records if hasattr(r, 'boot_step')}
-    assert {'13', '22', '29'} <= steps_seen
+    # What the narrator tells as steps 13, 22 and 29, in the order it happened.
+    assert [type(n) for n in published] == [
+        notifications.SpawnReceived, notifications.ImageCached,
+        notifications.GuestDefinitionWritten, notifications.DomainStarted]
+    assert published[0] == notifications.SpawnReceived(
+        instance_id=instance_id, host='host1', instance_name=request['instance']['name'])
 
     manager.destroy_instance(ctx, instance_id)
     assert _count(manager, instance_id) == 0

@@ -116,7 +116,7 @@ def test_delay_at_is_logged_before_its_work(caplog):
     assert 'spawn of inst-43 waits 0.01 s before its work' in caplog.text
 
 
-# -- FlowTask's hooks --------------------------------------------------------------------
+# -- The fault-injecting wrapper around a FlowTask's hooks -----------------------------
 
 
 class RecordingFaults(faults.FaultInjector):
@@ -140,8 +140,8 @@ class NoopTask(task_base.FlowTask):
 
 def test_pre_execute_runs_before_execute_then_the_claim_check():
     journal: list[str] = []
-    flow_task = NoopTask('spawn', fault_injector=RecordingFaults(journal),
-                         claim_check=lambda: journal.append('claim_check'))
+    flow_task = faults.FaultInjectingTask(NoopTask('spawn', claim_check=lambda: journal.append(
+        'claim_check')), RecordingFaults(journal))
     flow_task.pre_execute()
     assert journal == ['before_execute:spawn', 'claim_check']
     flow_task.post_execute()
@@ -150,7 +150,7 @@ def test_pre_execute_runs_before_execute_then_the_claim_check():
 
 def test_pre_execute_without_a_claim_check_only_runs_the_injector():
     journal: list[str] = []
-    NoopTask('image', fault_injector=RecordingFaults(journal)).pre_execute()
+    faults.FaultInjectingTask(NoopTask('image'), RecordingFaults(journal)).pre_execute()
     assert journal == ['before_execute:image']
 
 
@@ -161,8 +161,8 @@ def test_a_lost_claim_stops_pre_execute_after_the_delay():
         journal.append('claim_check')
         raise lease.ClaimLost('boot-x', 'it expired before it was renewed')
 
-    flow_task = NoopTask('spawn', fault_injector=RecordingFaults(journal),
-                         claim_check=claim_check)
+    flow_task = faults.FaultInjectingTask(NoopTask('spawn', claim_check=claim_check),
+                                          RecordingFaults(journal))
     with pytest.raises(lease.ClaimLost):
         flow_task.pre_execute()
     assert journal == ['before_execute:spawn', 'claim_check']
@@ -170,15 +170,16 @@ def test_a_lost_claim_stops_pre_execute_after_the_delay():
 
 def test_an_injected_failure_comes_before_the_claim_check():
     checks: list[str] = []
-    flow_task = NoopTask('spawn', fault_injector=faults.FaultInjector(
-        fail_at=frozenset({'spawn'})), claim_check=lambda: checks.append('claim_check'))
+    flow_task = faults.FaultInjectingTask(
+        NoopTask('spawn', claim_check=lambda: checks.append('claim_check')),
+        faults.FaultInjector(fail_at=frozenset({'spawn'})))
     with pytest.raises(faults.InjectedFault):
         flow_task.pre_execute()
     assert checks == []
 
 
 def test_post_execute_waits_delay_after(caplog):
-    flow_task = NoopTask('network', fault_injector=faults.FaultInjector(
+    flow_task = faults.FaultInjectingTask(NoopTask('network'), faults.FaultInjector(
         delay_after={'network': 0.02}, subject='inst-44'))
     with caplog.at_level(logging.WARNING, logger=faults.__name__):
         flow_task.pre_execute()  # delay_after does not wait before the work
@@ -196,10 +197,79 @@ def test_an_engine_calls_the_hooks_around_execute():
 
     recording = RecordingFaults(journal)
     flow = linear_flow.Flow('hooks').add(
-        Journaled('one', fault_injector=recording,
-                  claim_check=lambda: journal.append('claim_check')),
-        Journaled('two', fault_injector=recording))
+        faults.FaultInjectingTask(
+            Journaled('one', claim_check=lambda: journal.append('claim_check')), recording),
+        faults.FaultInjectingTask(Journaled('two'), recording))
     engines.run(flow)
     assert journal == ['before_execute:one', 'claim_check', 'execute:one',
                        'after_execute:one', 'before_execute:two', 'execute:two',
                        'after_execute:two']
+
+
+# -- The flow factories apply the injector from outside the tasks ------------------------
+
+
+class ReadOnly(task_base.FlowTask):
+    """A task with no revert of its own (read only).
+
+    Reversion strategy: nothing to undo.
+    """
+
+    def __init__(self, name: str, journal: list[str]) -> None:
+        super().__init__(name, requires=['instance_id'], provides='value')
+        self.journal = journal
+
+    def execute(self, instance_id: str) -> str:
+        self.journal.append(f'execute:{self.name}')
+        return instance_id
+
+
+class Failing(task_base.FlowTask):
+    def execute(self) -> None:
+        raise RuntimeError('boom')
+
+
+def test_no_faults_leaves_each_task_as_it_is():
+    flow_task = NoopTask('spawn')
+    assert faults.wrapper_for(faults.NO_FAULTS)(flow_task) is flow_task
+
+
+def test_the_wrapper_keeps_the_tasks_name_and_contract():
+    inner = ReadOnly('image', [])
+    wrapped = faults.wrapper_for(faults.FaultInjector(fail_at=frozenset({'image'})))(inner)
+    assert isinstance(wrapped, faults.FaultInjectingTask) and wrapped.wrapped is inner
+    assert (wrapped.name, set(wrapped.requires), set(wrapped.provides)) == (
+        'image', {'instance_id'}, {'value'})
+    assert dict(wrapped.rebind) == dict(inner.rebind)
+
+
+def test_an_injected_revert_fault_fails_a_read_only_tasks_revert(caplog):
+    """A task with no revert of its own still has a revert that can fail, and the
+    flow goes on reverting (the failure is logged, the flow ends REVERTED)."""
+    journal: list[str] = []
+    injector = faults.FaultInjector(fail_revert_at=frozenset({'image'}))
+    faulty = faults.wrapper_for(injector)
+    flow = linear_flow.Flow('reverting').add(faulty(ReadOnly('image', journal)),
+                                             faulty(Failing('spawn')))
+    engine = engines.load(flow, store={'instance_id': 'inst-45'})
+    with caplog.at_level(logging.ERROR, logger=faults.__name__):
+        with pytest.raises(RuntimeError, match='boom'):
+            engine.run()
+    assert journal == ['execute:image']
+    assert 'Revert of task image for instance inst-45 failed' in caplog.text
+    assert engine.storage.get_flow_state() == 'REVERTED'
+
+
+def test_the_wrapped_revert_runs_when_no_revert_fault_is_asked():
+    reverted: list[str] = []
+
+    class Undoing(ReadOnly):
+        def revert(self, instance_id: str, **kwargs: object) -> None:
+            reverted.append(instance_id)
+
+    faulty = faults.wrapper_for(faults.FaultInjector(fail_at=frozenset({'spawn'})))
+    flow = linear_flow.Flow('reverting').add(faulty(Undoing('image', [])),
+                                             faulty(NoopTask('spawn')))
+    with pytest.raises(faults.InjectedFault):
+        engines.run(flow, store={'instance_id': 'inst-46'})
+    assert reverted == ['inst-46']

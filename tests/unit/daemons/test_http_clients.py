@@ -9,7 +9,6 @@ independently of those APIs' progress.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import uuid
@@ -22,7 +21,7 @@ import webob
 from nova_lite.api import auth as api_auth
 from nova_lite.api import server as wsgi_server
 from nova_lite.clients import http, http_auth
-from nova_lite.common import exception
+from nova_lite.common import exception, notifications
 from nova_lite.identity import rest as identity_rest
 from nova_lite.image import rest as image_rest
 from tests.functional.conftest import CloudEnv, MakeEnv, make_env  # noqa: F401
@@ -121,12 +120,11 @@ def served(make_env: MakeEnv) -> Iterator[tuple[CloudEnv, _StubNetworkAndVolumeA
 
 def test_image_client_over_http_validating_with_the_identity_api(
         served: tuple[CloudEnv, _StubNetworkAndVolumeAPI],
-        caplog: pytest.LogCaptureFixture) -> None:
+        published: list[notifications.Notification]) -> None:
     env, _ = served
     session = http.new_session()
     validator = http_auth.HTTPTokenValidator(env.identity_root, session)  # type: ignore
     client = http.ImageClient(validator, session=session)
-    caplog.set_level(logging.INFO, logger='nova_lite.steps')
 
     image = client.get_image(env.ctx, env.image['id'])
     assert image['id'] == env.image['id'] and image['status'] == 'active'
@@ -134,8 +132,8 @@ def test_image_client_over_http_validating_with_the_identity_api(
     assert location.endswith(f'/v2/images/{env.image["id"]}/file')
     data = b''.join(client.download_image(env.ctx, env.image['id']))
     assert data == b'\x00' * 4096 + b'nova_lite' * 100
-    assert any('step 21 [REST] image API checked the token' in r.getMessage()
-               for r in caplog.records)
+    checks = [n for n in published if isinstance(n, notifications.TokenChecked)]
+    assert checks and all(n.service == 'image' and n.over_http for n in checks)
 
     with pytest.raises(exception.NotFound):
         client.get_image(env.ctx, str(uuid.uuid4()))

@@ -91,9 +91,11 @@ class Step(task_base.FlowTask):
         self.journal.entries.append(('revert', self.name))
 
 
-def _flow(journal: Journal, **task_kwargs: Any) -> linear_flow.Flow:
+def _flow(journal: Journal, fault_injector: faults.FaultInjector = faults.NO_FAULTS,
+          **task_kwargs: Any) -> linear_flow.Flow:
+    faulty = faults.wrapper_for(fault_injector)  # as the boot flow's factory does
     return linear_flow.Flow('fenced-boot').add(
-        *(Step(name, journal, **task_kwargs) for name in STEPS))
+        *(faulty(Step(name, journal, **task_kwargs)) for name in STEPS))
 
 
 @pytest.fixture(scope='module')

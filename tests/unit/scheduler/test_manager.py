@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import logging
 
 import pytest
 import sqlalchemy as sa
 from oslo_config import cfg
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, steps, timeutils
+from nova_lite.common import exception, notifications, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as compute_models
 from nova_lite.db.models import scheduler as models
@@ -46,17 +45,20 @@ def test_chooses_the_emptiest_host_and_returns_its_zone(scheduler: Scheduler, ct
     assert node_row(db, 'busy')['memory_mb_used'] == 0
 
 
-def test_reports_steps_9_to_11(scheduler: Scheduler, ctx: Ctx, add_host: AddHost,
-                               make_instance: MakeInstance,
-                               caplog: pytest.LogCaptureFixture) -> None:
+def test_publishes_what_it_received_read_and_chose(
+        scheduler: Scheduler, ctx: Ctx, add_host: AddHost, make_instance: MakeInstance,
+        published: list[notifications.Notification]) -> None:
     add_host('h1')
     instance_id = make_instance()
-    with caplog.at_level(logging.INFO, logger=steps.STEP_LOGGER):
-        scheduler.select_destinations(ctx, spec(instance_id))
-    reported = [(r.boot_step, r.boot_carrier, r.boot_instance) for r in caplog.records
-                if hasattr(r, 'boot_step')]
-    assert reported == [('9', 'rpc.call', instance_id), ('10', 'DB', instance_id),
-                        ('11', 'DB', instance_id)]
+    scheduler.select_destinations(ctx, spec(instance_id))
+    received, considered, chosen = published
+    assert received == notifications.DestinationsRequested(instance_id=instance_id)
+    assert isinstance(considered, notifications.HostsConsidered)
+    assert (considered.instance_id, considered.hosts) == (instance_id, 1)
+    assert 'ComputeFilter' in considered.filters
+    assert isinstance(chosen, notifications.HostChosen)
+    assert (chosen.instance_id, chosen.host) == (instance_id, 'h1')
+    assert chosen.resources == {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 1}
 
 
 def test_ignore_hosts_and_num_alternates(scheduler: Scheduler, ctx: Ctx, add_host: AddHost,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Iterator
 
@@ -11,7 +10,7 @@ import pytest
 from oslo_config import cfg
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, rpc, steps
+from nova_lite.common import exception, notifications, rpc
 from nova_lite.db import api as db_api
 from nova_lite.scheduler import manager, rpcapi
 from tests.unit.scheduler.helpers import insert_instance, spec
@@ -40,19 +39,20 @@ def test_manager_and_client_share_the_version() -> None:
 
 
 def test_round_trip(scheduler_api: rpcapi.SchedulerAPI, db: db_api.Database,
-                    caplog: pytest.LogCaptureFixture) -> None:
+                    published: list[notifications.Notification]) -> None:
     ctx = nl_context.RequestContext(user_id='u', project_id='p', roles=['admin'])
     node = scheduler_api.update_compute_node(
         ctx, 'h1', {'vcpus': 2, 'memory_mb': 1024, 'local_gb': 10,
                     'cpu_allocation_ratio': 1.0, 'capabilities': {'architecture': 'x86_64'}})
     assert node['host'] == 'h1' and node['vcpus_used'] == 0
     instance_id = insert_instance(db)
-    with caplog.at_level(logging.INFO, logger=steps.STEP_LOGGER):
-        selection = scheduler_api.select_destinations(ctx, spec(instance_id))
+    selection = scheduler_api.select_destinations(ctx, spec(instance_id))
     assert selection == {'host': 'h1', 'compute_node_id': node['id'],
                          'availability_zone': 'nova', 'alternates': []}
-    assert [r.boot_step for r in caplog.records if hasattr(r, 'boot_step')] == [
-        '8', '9', '10', '11']
+    # The scheduler's side of the call (the caller's, step 8, is the boot flow's).
+    assert [type(n) for n in published] == [notifications.DestinationsRequested,
+                                            notifications.HostsConsidered,
+                                            notifications.HostChosen]
     usage = scheduler_api.get_host_usage(ctx, 'h1')
     assert (usage[0]['vcpus_used'], usage[0]['memory_mb_used']) == (1, 512)
     held = scheduler_api.list_claims(ctx, instance_id)

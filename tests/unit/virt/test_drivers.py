@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import uuid
 import xml.etree.ElementTree as ET
@@ -11,7 +10,7 @@ from typing import Any
 import pytest
 from oslo_config import cfg
 
-from nova_lite.common import exception
+from nova_lite.common import exception, notifications
 from nova_lite.virt import driver as virt_driver
 from nova_lite.virt import fake, loader, power_state
 
@@ -39,11 +38,10 @@ def _spawn(driver: virt_driver.ComputeDriver, request: dict[str, Any],
                         disk_format='qcow2')
 
 
-def test_spawn_defines_and_starts_the_domain(driver, make_request, caplog):
+def test_spawn_defines_and_starts_the_domain(driver, make_request, published):
     request = make_request()
     instance_id = request['instance']['id']
-    with caplog.at_level(logging.INFO, logger='nova_lite.steps'):
-        result = _spawn(driver, request)
+    result = _spawn(driver, request)
 
     assert result == {'domain_name': f'instance-{instance_id}',
                       'xml_path': os.path.join(driver.conf.compute.instances_path,
@@ -54,9 +52,16 @@ def test_spawn_defines_and_starts_the_domain(driver, make_request, caplog):
     root = ET.parse(result['xml_path']).getroot()
     assert root.get('type') == 'test'
     assert root.find('devices/interface/mac').get('address') == 'fa:16:3e:00:00:00'
-    step_messages = [r.getMessage() for r in caplog.records]
-    assert any('step 29 [libvirt] wrote libvirt.xml' in m for m in step_messages)
-    assert any('step 29 [libvirt] defined and started domain' in m for m in step_messages)
+    written, started = [n for n in published if n.instance_id == instance_id]
+    assert written == notifications.GuestDefinitionWritten(
+        instance_id=instance_id, path=result['xml_path'], vcpus=request['flavor']['vcpus'],
+        memory_kib=request['flavor']['memory_mb'] * 1024,
+        disks=len(root.findall('devices/disk')), nics=1)
+    assert isinstance(started, notifications.DomainStarted)
+    # The fake hypervisor's domains are always running: it names no power state.
+    expected_state = None if isinstance(driver, fake.FakeDriver) else 'running'
+    assert (started.domain_name, started.power_state) == (result['domain_name'],
+                                                          expected_state)
 
 
 def test_destroy_removes_the_domain_and_is_idempotent(driver, make_request):

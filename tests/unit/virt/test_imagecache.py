@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import threading
 import time
@@ -12,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception
+from nova_lite.common import exception, notifications
 from nova_lite.virt import imagecache
 
 IMAGE_BYTES = b'\x00' * 4096 + b'nova_lite' * 1000
@@ -56,18 +55,17 @@ def ctx() -> nl_context.RequestContext:
     return nl_context.RequestContext(user_id='u', project_id='p', auth_token='token')
 
 
-def test_downloads_once_then_hits_the_cache(tmp_path, ctx, caplog):
+def test_downloads_once_then_hits_the_cache(tmp_path, ctx, published):
     client = ImageClient(IMAGE_BYTES)
     cache = imagecache.ImageCache(str(tmp_path / '_base'), client)
-    with caplog.at_level(logging.INFO, logger='nova_lite.steps'):
-        first = cache.fetch(ctx, _image())
-        second = cache.fetch(ctx, _image())
+    first = cache.fetch(ctx, _image())
+    second = cache.fetch(ctx, _image())
     assert first == second == str(tmp_path / '_base' / _image()['os_hash_value'])
     assert open(first, 'rb').read() == IMAGE_BYTES
     assert client.downloads == 1
-    messages = [r.getMessage() for r in caplog.records]
-    assert any('step 22' in m and 'cache miss' in m for m in messages)
-    assert any('step 22' in m and 'cache hit' in m for m in messages)
+    assert [(n.downloaded, n.size, n.path) for n in published
+            if isinstance(n, notifications.ImageCached)] == [
+        (True, len(IMAGE_BYTES), first), (False, None, first)]
 
 
 def test_concurrent_fetches_download_once(tmp_path, ctx):

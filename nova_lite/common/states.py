@@ -1,0 +1,98 @@
+"""The names of the states the services store and show, in one place.
+
+As Nova's ``vm_states`` and ``task_states``, Neutron's port statuses and
+Cinder's volume and attachment statuses. They are plain ``str`` constants,
+not Enum members: they are stored in string columns and sent in JSON bodies
+as they are. Each class is a namespace only.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+class VmState:
+    """An instance's state (``instances.vm_state``)."""
+
+    BUILDING: Final = 'building'
+    ACTIVE: Final = 'active'
+    STOPPED: Final = 'stopped'
+    ERROR: Final = 'error'
+    DELETED: Final = 'deleted'
+
+
+class TaskState:
+    """What is being done to an instance (``instances.task_state``; None: nothing)."""
+
+    SCHEDULING: Final = 'scheduling'
+    NETWORKING: Final = 'networking'
+    BLOCK_DEVICE_MAPPING: Final = 'block_device_mapping'
+    SPAWNING: Final = 'spawning'
+    DELETING: Final = 'deleting'
+    REBOOTING: Final = 'rebooting'
+    REBOOTING_HARD: Final = 'rebooting_hard'
+    POWERING_OFF: Final = 'powering-off'
+    POWERING_ON: Final = 'powering-on'
+
+
+class ServerStatus:
+    """A server's status in the compute API (what its vm_state and task_state show as)."""
+
+    BUILD: Final = 'BUILD'
+    ACTIVE: Final = 'ACTIVE'
+    SHUTOFF: Final = 'SHUTOFF'
+    ERROR: Final = 'ERROR'
+    DELETED: Final = 'DELETED'
+    REBOOT: Final = 'REBOOT'
+    HARD_REBOOT: Final = 'HARD_REBOOT'
+
+
+class NetworkStatus:
+    """A network's status (network API)."""
+
+    ACTIVE: Final = 'ACTIVE'
+
+
+class PortStatus:
+    """A port's status (network API)."""
+
+    ACTIVE: Final = 'ACTIVE'
+    DOWN: Final = 'DOWN'
+    BUILD: Final = 'BUILD'
+
+    ALL: Final = (ACTIVE, DOWN, BUILD)
+
+
+class VolumeStatus:
+    """A volume's status (block storage API)."""
+
+    CREATING: Final = 'creating'
+    AVAILABLE: Final = 'available'
+    RESERVED: Final = 'reserved'
+    ATTACHING: Final = 'attaching'
+    IN_USE: Final = 'in-use'
+    DELETING: Final = 'deleting'
+    ERROR: Final = 'error'
+    ERROR_DELETING: Final = 'error_deleting'
+
+    ALL: Final = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DELETING, ERROR,
+                  ERROR_DELETING)
+
+
+class AttachStatus:
+    """A volume attachment's status (block storage API)."""
+
+    RESERVED: Final = 'reserved'
+    ATTACHING: Final = 'attaching'
+    ATTACHED: Final = 'attached'
+
+
+class ImageStatus:
+    """An image's status (image API)."""
+
+    QUEUED: Final = 'queued'
+    SAVING: Final = 'saving'
+    ACTIVE: Final = 'active'
+    KILLED: Final = 'killed'
+    DELETED: Final = 'deleted'
+    DEACTIVATED: Final = 'deactivated'

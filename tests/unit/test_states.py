@@ -1,0 +1,38 @@
+"""The state names are plain strings with the values already stored in databases."""
+
+from __future__ import annotations
+
+import json
+
+from nova_lite.common import states
+
+
+def _constants(namespace: type) -> dict[str, object]:
+    return {name: value for name, value in vars(namespace).items()
+            if name.isupper() and name != 'ALL'}
+
+
+def test_every_state_is_a_plain_str_that_json_keeps_as_it_is() -> None:
+    for namespace in (states.VmState, states.TaskState, states.ServerStatus,
+                      states.NetworkStatus, states.PortStatus, states.VolumeStatus,
+                      states.AttachStatus, states.ImageStatus):
+        for name, value in _constants(namespace).items():
+            assert type(value) is str, f'{namespace.__name__}.{name}'
+            assert json.loads(json.dumps(value)) == value
+
+
+def test_stored_values_do_not_change() -> None:
+    """Rows written before these constants existed hold these strings."""
+    assert _constants(states.VmState) == {
+        'BUILDING': 'building', 'ACTIVE': 'active', 'STOPPED': 'stopped', 'ERROR': 'error',
+        'DELETED': 'deleted'}
+    assert _constants(states.TaskState) == {
+        'SCHEDULING': 'scheduling', 'NETWORKING': 'networking',
+        'BLOCK_DEVICE_MAPPING': 'block_device_mapping', 'SPAWNING': 'spawning',
+        'DELETING': 'deleting', 'REBOOTING': 'rebooting', 'REBOOTING_HARD': 'rebooting_hard',
+        'POWERING_OFF': 'powering-off', 'POWERING_ON': 'powering-on'}
+    assert states.PortStatus.ALL == ('ACTIVE', 'DOWN', 'BUILD')
+    assert states.VolumeStatus.ALL == ('creating', 'available', 'reserved', 'attaching',
+                                       'in-use', 'deleting', 'error', 'error_deleting')
+    assert _constants(states.AttachStatus) == {
+        'RESERVED': 'reserved', 'ATTACHING': 'attaching', 'ATTACHED': 'attached'}
