@@ -99,7 +99,8 @@ class VolumeClient(Protocol):
         ...
 
     def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
-                      mountpoint: str) -> payloads.Attachment:
+                      mountpoint: str) -> payloads.ConnectionInfo:
+        """Export the reserved volume to ``host``; how the host connects to it."""
         ...
 
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
