@@ -21,7 +21,7 @@ def _draw_boot_flow(app: object) -> None:
     """Render the boot flow from the flow factory into _generated/ (DOT and SVG)."""
     import os
 
-    from nova_lite.conductor.flows import drawing
+    from nova_lite.flowviz import boot_flow as drawing
     from nova_lite.flowviz import render
 
     out_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), '_generated')

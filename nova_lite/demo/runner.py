@@ -24,8 +24,8 @@ from oslo_config import cfg
 from nova_lite import embedded, leftovers
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, steps
-from nova_lite.conductor.flows import drawing as flow_drawing
 from nova_lite.demo import disk_image, step_printer
+from nova_lite.flowviz import boot_flow as flow_drawing
 from nova_lite.identity import bootstrap
 
 LOG = logging.getLogger(__name__)
