@@ -272,7 +272,10 @@ def layer_diagram() -> Iterator[str]:
         names.append(cluster)
         yield f'  subgraph cluster_{cluster} {{'
         yield f'    label={_dot_id(f"L{index} {name}")};'
-        for prefix in prefixes:
+        # Graphviz lays a rank out right to left: emit backwards to read in order.
+        for prefix in reversed(prefixes):
+            if any(other.startswith(prefix + '.') for other in prefixes):
+                continue  # a package whose modules are drawn (nova_lite.clients)
             short = prefix.removeprefix(ROOT_PACKAGE + '.')
             service = service_of(prefix)
             if service is not None:
