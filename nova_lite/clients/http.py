@@ -262,16 +262,22 @@ class IdentityClient:
         return context_from_token_body(token, self._validator(token))
 
     def get_project(self, project_id: str) -> dict[str, Any]:
+        return dict(self._get(f'/v3/projects/{project_id}')['project'])
+
+    def list_projects(self) -> list[dict[str, Any]]:
+        return [dict(project) for project in self._get('/v3/projects')['projects']]
+
+    def _get(self, path: str) -> dict[str, Any]:
+        """GET with the session's own credentials."""
         try:
-            response = self._session.get(f'{self._url}/v3/projects/{project_id}',
-                                         raise_exc=False)
+            response = self._session.get(f'{self._url}{path}', raise_exc=False)
         except ks_exceptions.MissingAuthPlugin as exc:
             raise exception.NotAuthorized(
                 'the identity client has no credentials to read projects with') from exc
         except (ks_exceptions.ClientException, requests.RequestException) as exc:
             raise exception.NovaLiteError(f'identity API unreachable: {exc}') from exc
         http_auth.raise_for_status(response)
-        return dict(response.json()['project'])
+        return dict(response.json())
 
 
 # mypy checks that each client satisfies its Protocol (these are never called).

@@ -72,6 +72,9 @@ class IdentityClient:
     def get_project(self, project_id: str) -> dict[str, Any]:
         return self._identity.get_project(project_id)
 
+    def list_projects(self) -> list[dict[str, Any]]:
+        return self._identity.list_projects()
+
 
 class ImageClient(_TokenCheckingClient):
     service_name = 'image'

@@ -48,6 +48,7 @@ def test_http_identity_client(served: tuple[CloudEnv, str]) -> None:
     session.auth = token_endpoint.Token(url, env.token)
     with_credentials = http.IdentityClient(url, session)
     assert with_credentials.get_project(str(env.ctx.project_id))['name'] == 'admin'
+    assert 'admin' in {project['name'] for project in with_credentials.list_projects()}
     with pytest.raises(exception.NotFound):
         with_credentials.get_project(uuid.uuid4().hex)
 
@@ -58,6 +59,7 @@ def test_local_identity_client(make_env: MakeEnv) -> None:  # noqa: F811
     assert client.validate_token(env.token)['user']['id'] == env.ctx.user_id
     _check_context(client.context_from_token(env.token), env)
     assert client.get_project(str(env.ctx.project_id))['id'] == env.ctx.project_id
+    assert env.ctx.project_id in {project['id'] for project in client.list_projects()}
     with pytest.raises(exception.NotFound):
         client.get_project(uuid.uuid4().hex)
 
