@@ -6,9 +6,9 @@ Two records, both written by :class:`AtomStateRecorder` as the run goes:
   which colour ``nova-lite flow graph --instance ID``;
 - ``flow_atom_events``: every state change, in order, with the attempt of
   the retried subflow it belongs to, the host that attempt runs on and the
-  conductor that ran it. From them :func:`load_account` tells a resumed or
-  rescheduled run as it happened (:mod:`nova_lite.flowviz.account` builds
-  that account from :func:`load_atom_events`).
+  conductor that ran it (:func:`load_atom_events`). From them
+  :func:`nova_lite.flowviz.account.load_account` tells a resumed or
+  rescheduled run as it happened.
 """
 
 from __future__ import annotations
@@ -230,6 +230,6 @@ def load_atom_events(db: db_api.Database, instance_id: str,
             event.instance_id == instance_id, event.flow_name == flow_name)
             .order_by(event.seq)).all()
         return [AtomEvent(seq=r.seq, atom_name=r.atom_name, state=r.state,
-                                  attempt=r.attempt, host=r.host, runner=r.runner, at=r.at)
+                          attempt=r.attempt, host=r.host, runner=r.runner, at=r.at)
                 for r in rows]
 
