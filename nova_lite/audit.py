@@ -24,10 +24,8 @@ import datetime
 import logging
 import os
 import shutil
-from typing import Any
 
 import oslo_messaging
-import sqlalchemy as sa
 
 from nova_lite import audit_flows
 from nova_lite.common import context as nl_context
@@ -39,10 +37,6 @@ from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor import resource_cleanup
 from nova_lite.conductor.jobboards import base as board_base
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as compute_models
-from nova_lite.db.models import network as network_models
-from nova_lite.db.models import scheduler as scheduler_models
-from nova_lite.db.models import volume as volume_models
 from nova_lite.virt import disk
 from nova_lite.virt import driver as virt_driver
 
@@ -70,7 +64,6 @@ class Auditor:
         are not checked; ``image_cache_dir`` names the cache their disks use.
         ``persistence``: the logbooks' backend (by default, on ``db``).
         """
-        self._db = db
         self._check_domains = check_domains
         self._instances = instances
         self._compute = compute
@@ -79,18 +72,15 @@ class Auditor:
         self._instances_path = instances_path
         self._image_cache_dir = image_cache_dir
         self._flows = audit_flows.FlowAudit(
-            db, persistence or flow_persistence.DatabaseBackend(db), jobboard,
+            resources, persistence or flow_persistence.DatabaseBackend(db), jobboard,
             grace=flow_grace)
 
-    def _instance_states(self, session: Any) -> tuple[dict[str, str], dict[str, str]]:
+    def _instance_states(self) -> tuple[dict[str, str], dict[str, str]]:
         """Each instance's state ('deleted' once deleted), and the hosts they are on."""
-        rows = session.execute(sa.select(compute_models.Instance.id,
-                                         compute_models.Instance.vm_state,
-                                         compute_models.Instance.host,
-                                         compute_models.Instance.deleted_at)).all()
-        states = {row.id: (VmState.DELETED if row.deleted_at is not None else row.vm_state)
-                  for row in rows}
-        return states, {row.id: row.host for row in rows if row.host}
+        rows = self._instances.list(include_deleted=True)
+        states = {row['id']: (VmState.DELETED if row['deleted_at'] is not None
+                              else row['vm_state']) for row in rows}
+        return states, {row['id']: row['host'] for row in rows if row['host']}
 
     @staticmethod
     def _why(states: dict[str, str], instance_id: str) -> str | None:
@@ -103,42 +93,12 @@ class Auditor:
 
     def find(self) -> tuple[list[Orphan], list[str]]:
         """Every orphan, and the hosts that could not be asked about their domains."""
-        orphans: list[Orphan] = []
-        with self._db.reader() as session:
-            states, hosts_of = self._instance_states(session)
-            ports = session.execute(sa.select(
-                network_models.Port.id, network_models.Port.device_id,
-                network_models.Port.binding_host_id).where(
-                network_models.Port.device_owner.like('compute:%')))
-            for port in ports:
-                why = self._why(states, port.device_id)
-                if why:
-                    ips = session.scalars(sa.select(network_models.IPAllocation.ip_address)
-                                          .where(network_models.IPAllocation.port_id
-                                                 == port.id)).all()
-                    orphans.append(Orphan('port', port.device_id, port.id,
-                                          f'{why}; holds IP {", ".join(ips) or "none"}',
-                                          port.binding_host_id or None))
-            for row in session.scalars(sa.select(volume_models.VolumeAttachment)):
-                why = self._why(states, row.instance_id)
-                if why:
-                    orphans.append(Orphan('volume_attachment', row.instance_id, row.id,
-                                          f'{why}; volume {row.volume_id}',
-                                          row.attached_host))
-            claims = session.execute(sa.select(
-                scheduler_models.ResourceClaim.instance_id, scheduler_models.ComputeNode.host)
-                .join(scheduler_models.ComputeNode,
-                      scheduler_models.ComputeNode.id
-                      == scheduler_models.ResourceClaim.compute_node_id))
-            for claim in claims:
-                why = self._why(states, claim.instance_id)
-                if why:
-                    orphans.append(Orphan('claim', claim.instance_id, claim.instance_id,
-                                          why, claim.host))
-            hosts = session.scalars(sa.select(scheduler_models.ComputeNode.host)).all()
-            orphans.extend(self._stuck_builds(session))
-        unreachable: list[str] = []
         ctx = nl_context.get_admin_context()
+        states, hosts_of = self._instance_states()
+        orphans = self._held_by_dead_instances(ctx, states)
+        hosts = [node['host'] for node in self._resources.host_usage(ctx)]
+        orphans.extend(self._stuck_builds())
+        unreachable: list[str] = []
         for host in hosts if self._check_domains else []:
             try:
                 domain_ids = self._compute.list_instance_ids(ctx, host)
@@ -153,6 +113,31 @@ class Auditor:
         orphans.extend(self._instance_dirs(states, hosts_of))
         orphans.extend(self._flows.find(states))
         return sorted(orphans), unreachable
+
+    def _held_by_dead_instances(self, ctx: nl_context.RequestContext,
+                                states: dict[str, str]) -> list[Orphan]:
+        """Ports (with IPs), attachments and claims whose instance may not hold them."""
+        orphans = []
+        for port in self._resources.ports(ctx):
+            why = self._why(states, port.get('device_id', ''))
+            if why:
+                ips = ', '.join(ip['ip_address'] for ip in port.get('fixed_ips', []))
+                orphans.append(Orphan('port', port.get('device_id', ''), port['id'],
+                                      f'{why}; holds IP {ips or "none"}',
+                                      port.get('binding:host_id') or None))
+        for attachment in self._resources.attachments(ctx):
+            instance_id = attachment.get('instance_id', '')
+            why = self._why(states, instance_id)
+            if why:
+                orphans.append(Orphan('volume_attachment', instance_id, attachment['id'],
+                                      f'{why}; volume {attachment.get("volume_id")}',
+                                      attachment.get('attached_host')))
+        for claim in self._resources.claims(ctx):
+            why = self._why(states, claim['instance_id'])
+            if why:
+                orphans.append(Orphan('claim', claim['instance_id'], claim['instance_id'],
+                                      why, claim['host']))
+        return orphans
 
     def _instance_dirs(self, states: dict[str, str],
                        hosts_of: dict[str, str]) -> list[Orphan]:
@@ -188,17 +173,15 @@ class Auditor:
             return f'holds a root disk backed by cached image {os.path.basename(backing)}'
         return f'holds a root disk backed by {backing}'
 
-    def _stuck_builds(self, session: Any) -> list[Orphan]:
+    def _stuck_builds(self) -> list[Orphan]:
         if not self._build_timeout:
             return []
         limit = timeutils.utcnow() - datetime.timedelta(seconds=self._build_timeout)
-        rows = session.scalars(sa.select(compute_models.Instance).where(
-            compute_models.Instance.vm_state == VmState.BUILDING,
-            compute_models.Instance.deleted_at.is_(None),
-            compute_models.Instance.created_at < limit))
-        return [Orphan('stuck_build', row.id, row.id,
-                       f'in BUILD since {timeutils.isotime(row.created_at)}, past '
-                       f'{self._build_timeout} s', row.host) for row in rows]
+        return [Orphan('stuck_build', row['id'], row['id'],
+                       f'in BUILD since {row["created_at"]}, past {self._build_timeout} s',
+                       row['host'])
+                for row in self._instances.list(vm_states=[VmState.BUILDING])
+                if datetime.datetime.fromisoformat(row['created_at'].rstrip('Z')) < limit]
 
     def repair(self, orphans: list[Orphan]) -> int:
         """Free every orphan; returns the instances handled.
@@ -225,8 +208,7 @@ class Auditor:
                 failed.add(orphan.instance_id)
         failed |= self._flows.repair(
             [o for o in orphans if o.kind in audit_flows.FLOW_KINDS], self._instances)
-        with self._db.reader() as session:
-            states, _hosts = self._instance_states(session)
+        states, _hosts = self._instance_states()
         for instance_id, hosts in by_instance.items():
             if self._why(states, instance_id) is None and instance_id not in failed:
                 continue  # live: only its bookkeeping was repaired

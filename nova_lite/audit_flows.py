@@ -30,21 +30,17 @@ import datetime
 import logging
 from collections.abc import Callable, Mapping
 
-import sqlalchemy as sa
 from taskflow import exceptions as tf_exc
 from taskflow.jobs import base as jobs_base
 
+from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.common.states import VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import persistence as flow_persistence
+from nova_lite.conductor import resource_cleanup
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.jobboards import base as board_base
-from nova_lite.db import api as db_api
-from nova_lite.db.models import flow as flow_models
-from nova_lite.db.models import network as network_models
-from nova_lite.db.models import scheduler as scheduler_models
-from nova_lite.db.models import volume as volume_models
 
 LOG = logging.getLogger(__name__)
 
@@ -89,13 +85,17 @@ class _BoardJob:
 class FlowAudit:
     """Finds (and repairs) boot logbooks and jobs that nothing will finish."""
 
-    def __init__(self, db: db_api.Database, persistence: flow_persistence.DatabaseBackend,
+    def __init__(self, resources: resource_cleanup.InstanceResources,
+                 persistence: flow_persistence.DatabaseBackend,
                  jobboard: board_base.ClaimingJobBoard | None = None, *,
                  who: str = AUDITOR_IDENTITY, claim_expiry: float = AUDIT_CLAIM_EXPIRY,
                  grace: datetime.timedelta = FLOW_GRACE,
                  clock: Callable[[], datetime.datetime] = timeutils.utcnow) -> None:
-        """``jobboard`` None: only logbooks are checked (against instance states)."""
-        self._db = db
+        """``jobboard`` None: only logbooks are checked (against instance states).
+
+        ``resources`` answers what an instance still holds in each service.
+        """
+        self._resources = resources
         self._persistence = persistence
         self._board = jobboard
         self._who = who
@@ -193,30 +193,19 @@ class FlowAudit:
         return orphans
 
     def _held_resources(self, instance_id: str) -> str:
-        """'2 port(s), 1 claim' ... what the instance's rows still hold ('' if nothing)."""
-        counts = (
-            ('port(s)', network_models.Port, network_models.Port.device_id),
-            ('claim', scheduler_models.ResourceClaim,
-             scheduler_models.ResourceClaim.instance_id),
-            ('volume attachment(s)', volume_models.VolumeAttachment,
-             volume_models.VolumeAttachment.instance_id),
-        )
-        held = []
-        with self._db.reader() as session:
-            for what, model, column in counts:
-                count = session.scalar(sa.select(sa.func.count()).select_from(model)
-                                       .where(column == instance_id))
-                if count:
-                    held.append(f'{count} {what}')
-        return ', '.join(held)
+        """'2 port(s), 1 claim' ... what the instance still holds ('' if nothing)."""
+        ctx = nl_context.get_admin_context()
+        counts = (('port(s)', len(self._resources.ports(ctx, instance_id))),
+                  ('claim', len(self._resources.claims(ctx, instance_id))),
+                  ('volume attachment(s)', len(self._resources.attachments(ctx, instance_id))))
+        return ', '.join(f'{count} {what}' for what, count in counts if count)
 
     def _scheduled_host(self, flow_uuid: str) -> str | None:
         """The host the saved boot's schedule task chose, if it did."""
-        atom = flow_models.AtomDetailRecord
-        with self._db.reader() as session:
-            results = session.scalar(sa.select(atom.results).where(
-                atom.parent_uuid == flow_uuid, atom.name == keys.SCHEDULE))
-        if isinstance(results, list) and results and isinstance(results[0], str):
+        with contextlib.closing(self._persistence.get_connection()) as conn:
+            atoms = list(conn.get_atoms_for_flow(flow_uuid))
+        results = next((atom.results for atom in atoms if atom.name == keys.SCHEDULE), None)
+        if isinstance(results, (list, tuple)) and results and isinstance(results[0], str):
             return results[0]
         return None
 

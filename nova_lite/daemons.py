@@ -68,7 +68,8 @@ def conductor_endpoint(conf: cfg.ConfigOpts,
         scheduler=services.scheduler_rpcapi, compute=services.compute_rpcapi,
         sealer=sealer, max_attempts=conf.scheduler.max_attempts)
     resources = resource_cleanup.InstanceResources(
-        services.networks, services.volumes, services.scheduler_rpcapi,
+        local_clients.ServiceNetworkClient(services.networks),
+        local_clients.ServiceVolumeClient(services.volumes), services.scheduler_rpcapi,
         services.compute_rpcapi)
     manager = conductor_manager.ConductorManager(
         db, deps, resources, boot_workers=conf.conductor.boot_workers,

@@ -91,7 +91,8 @@ class EmbeddedCloud:
             sealer=token_seal.TokenSealer.from_repository(conf.conductor.token_key_repository),
             max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector)
         self.resources = resource_cleanup.InstanceResources(
-            self.networks, self.volumes, self.scheduler_rpcapi, self.compute_rpcapi)
+            clients.ServiceNetworkClient(self.networks), clients.ServiceVolumeClient(self.volumes),
+            self.scheduler_rpcapi, self.compute_rpcapi)
         self.scheduler = scheduler_manager.SchedulerManager(conf, self.db)
         self.conductor = conductor_manager.ConductorManager(
             self.db, self.boot_deps, self.resources,

@@ -21,7 +21,7 @@ def _draw_boot_flow(app: object) -> None:
     """Render the boot flow from the flow factory into _generated/ (DOT and SVG)."""
     import os
 
-    from nova_lite.conductor.flows import drawing
+    from nova_lite.flowviz import boot_flow as drawing
     from nova_lite.flowviz import render
 
     out_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), '_generated')
@@ -31,5 +31,26 @@ def _draw_boot_flow(app: object) -> None:
     render.write_graph(graph, os.path.join(out_dir, 'boot-flow.svg'), 'svg')
 
 
+def _draw_layers(app: object) -> None:
+    """Render the layer diagram from the import contract (tools/import_contract.py)."""
+    import os
+    import sys
+
+    import pydot
+
+    from nova_lite.flowviz import render
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.dirname(os.path.dirname(here)))
+    from tools import import_contract
+
+    out_dir = os.path.join(here, '_generated')
+    os.makedirs(out_dir, exist_ok=True)
+    (graph,) = pydot.graph_from_dot_data('\n'.join(import_contract.layer_diagram()))
+    render.write_graph(graph, os.path.join(out_dir, 'layers.dot'), 'dot')
+    render.write_graph(graph, os.path.join(out_dir, 'layers.svg'), 'svg')
+
+
 def setup(app: object) -> None:
     app.connect('builder-inited', _draw_boot_flow)  # type: ignore[attr-defined]
+    app.connect('builder-inited', _draw_layers)  # type: ignore[attr-defined]

@@ -10,11 +10,11 @@ host has no database and asks the identity API.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import Literal
 
 from oslo_config import cfg
 
-from nova_lite.clients import http, http_auth
+from nova_lite.clients import http, http_auth, protocols
 from nova_lite.clients import local as local_clients
 from nova_lite.identity import catalog
 from nova_lite.identity import manager as identity_manager
@@ -28,9 +28,13 @@ KINDS: tuple[str, ...] = ('local', 'http')
 
 @dataclasses.dataclass
 class FlowClients:
-    images: Any
-    networks: Any
-    volumes: Any
+    """What the boot flow talks to; ``identity`` validates in-process either way
+    (the conductor has the database)."""
+
+    images: protocols.ImageClient
+    networks: protocols.NetworkClient
+    volumes: protocols.VolumeClient
+    identity: protocols.IdentityClient
 
 
 def identity_api_url(conf: cfg.ConfigOpts) -> str:
@@ -51,13 +55,15 @@ def flow_clients(kind: str, identity: identity_manager.IdentityManager,
     if kind == 'local':
         return FlowClients(local_clients.ImageClient(identity, images),
                            local_clients.NetworkClient(identity, networks),
-                           local_clients.VolumeClient(identity, volumes))
+                           local_clients.VolumeClient(identity, volumes),
+                           local_clients.IdentityClient(identity))
     session = http.new_session()
     cache = http_auth.AccessCache(identity.validate_token)
     return FlowClients(
         http.ImageClient(identity.validate_token, session=session, access_cache=cache),
         http.NetworkClient(identity.validate_token, session=session, access_cache=cache),
-        http.VolumeClient(identity.validate_token, session=session, access_cache=cache))
+        http.VolumeClient(identity.validate_token, session=session, access_cache=cache),
+        local_clients.IdentityClient(identity))
 
 
 def compute_image_client(conf: cfg.ConfigOpts) -> http.ImageClient:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import requests
 from keystoneauth1 import adapter as ks_adapter
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 
-from nova_lite.clients import http_auth
+from nova_lite.clients import http_auth, payloads, protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus
@@ -91,8 +91,8 @@ class ImageClient(_RestClient):
     service_type = 'image'
     service_name = 'image'
 
-    def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
-        return self._json(ctx, 'GET', f'/v2/images/{image_id}')
+    def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> payloads.Image:
+        return cast(payloads.Image, self._json(ctx, 'GET', f'/v2/images/{image_id}'))
 
     def get_location(self, ctx: nl_context.RequestContext, image_id: str) -> str:
         """The URL of an active image's data (InvalidState before it is active)."""
@@ -115,7 +115,7 @@ class ImageClient(_RestClient):
         return _verified(image, response)
 
 
-def _verified(image: dict[str, Any], response: requests.Response) -> Iterator[bytes]:
+def _verified(image: payloads.Image, response: requests.Response) -> Iterator[bytes]:
     expected_hash = image.get('os_hash_value')
     hasher = hashlib.sha512() if expected_hash else None
     size = 0
@@ -151,38 +151,44 @@ class NetworkClient(_RestClient):
             body['binding:host_id'] = body.pop('binding_host_id')
         return {'port': body}
 
-    def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:
-        return self._json(ctx, 'GET', f'/v2.0/networks/{network_id}')['network']
+    def get_network(self, ctx: nl_context.RequestContext,
+                    network_id: str) -> payloads.Network:
+        return cast(payloads.Network,
+                    self._json(ctx, 'GET', f'/v2.0/networks/{network_id}')['network'])
 
-    def list_networks(self, ctx: nl_context.RequestContext) -> list[dict[str, Any]]:
-        return self._json(ctx, 'GET', '/v2.0/networks')['networks']
+    def list_networks(self, ctx: nl_context.RequestContext) -> list[payloads.Network]:
+        return cast(list[payloads.Network], self._json(ctx, 'GET', '/v2.0/networks')['networks'])
 
-    def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> dict[str, Any]:
-        return self._json(ctx, 'GET', f'/v2.0/ports/{port_id}')['port']
+    def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> payloads.Port:
+        return cast(payloads.Port, self._json(ctx, 'GET', f'/v2.0/ports/{port_id}')['port'])
 
-    def list_ports(self, ctx: nl_context.RequestContext, **filters: Any) -> list[dict[str, Any]]:
+    def list_ports(self, ctx: nl_context.RequestContext,
+                   **filters: Any) -> list[payloads.Port]:
         params = {key: value for key, value in filters.items() if value is not None}
-        return self._json(ctx, 'GET', '/v2.0/ports', params=params)['ports']
+        return cast(list[payloads.Port],
+                    self._json(ctx, 'GET', '/v2.0/ports', params=params)['ports'])
 
-    def create_port(self, ctx: nl_context.RequestContext, **fields: Any) -> dict[str, Any]:
-        return self._json(ctx, 'POST', '/v2.0/ports', json=self._port_body(fields))['port']
+    def create_port(self, ctx: nl_context.RequestContext, **fields: Any) -> payloads.Port:
+        return cast(payloads.Port, self._json(ctx, 'POST', '/v2.0/ports',
+                                              json=self._port_body(fields))['port'])
 
     def update_port(self, ctx: nl_context.RequestContext, port_id: str,
-                    **changes: Any) -> dict[str, Any]:
-        return self._json(ctx, 'PUT', f'/v2.0/ports/{port_id}',
-                          json=self._port_body(changes))['port']
+                    **changes: Any) -> payloads.Port:
+        return cast(payloads.Port, self._json(ctx, 'PUT', f'/v2.0/ports/{port_id}',
+                                              json=self._port_body(changes))['port'])
 
     def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
         self._request(ctx, 'DELETE', f'/v2.0/ports/{port_id}')
 
 
-def _attachment(body: dict[str, Any]) -> dict[str, Any]:
+def _attachment(body: dict[str, Any]) -> payloads.Attachment:
     """A cinder attachment body in the shape the volume manager returns."""
-    return {'id': body['id'], 'volume_id': body.get('volume_id'),
-            'instance_id': body.get('instance_id', body.get('instance')),
-            'attach_status': body.get('attach_status', body.get('status')),
-            'attached_host': body.get('attached_host'), 'mountpoint': body.get('mountpoint'),
-            'connection_info': body.get('connection_info')}
+    return cast(payloads.Attachment, {
+        'id': body['id'], 'volume_id': body.get('volume_id'),
+        'instance_id': body.get('instance_id', body.get('instance')),
+        'attach_status': body.get('attach_status', body.get('status')),
+        'attached_host': body.get('attached_host'), 'mountpoint': body.get('mountpoint'),
+        'connection_info': body.get('connection_info')})
 
 
 class VolumeClient(_RestClient):
@@ -190,16 +196,16 @@ class VolumeClient(_RestClient):
     service_name = 'block storage'
     default_headers = {'OpenStack-API-Version': VOLUME_MICROVERSION}
 
-    def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
-        return self._json(ctx, 'GET', f'/volumes/{volume_id}')['volume']
+    def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> payloads.Volume:
+        return cast(payloads.Volume, self._json(ctx, 'GET', f'/volumes/{volume_id}')['volume'])
 
     def reserve_volume(self, ctx: nl_context.RequestContext, volume_id: str,
-                       instance_id: str) -> dict[str, Any]:
+                       instance_id: str) -> payloads.Attachment:
         body = {'attachment': {'volume_uuid': volume_id, 'instance_uuid': instance_id}}
         return _attachment(self._json(ctx, 'POST', '/attachments', json=body)['attachment'])
 
     def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
-                      mountpoint: str) -> dict[str, Any]:
+                      mountpoint: str) -> payloads.ConnectionInfo:
         """Export the reserved volume to ``host``; returns its connection info."""
         body = {'attachment': {'connector': {'host': host, 'mountpoint': mountpoint}}}
         attachment = self._json(ctx, 'PUT', f'/attachments/{attachment_id}',
@@ -208,7 +214,7 @@ class VolumeClient(_RestClient):
         if not isinstance(info, dict):
             raise exception.NovaLiteError(
                 f'attachment {attachment_id} came back without connection info')
-        return info
+        return cast(payloads.ConnectionInfo, info)
 
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
         try:
@@ -217,7 +223,63 @@ class VolumeClient(_RestClient):
             pass
 
     def list_attachments(self, ctx: nl_context.RequestContext,
-                         **filters: Any) -> list[dict[str, Any]]:
+                         **filters: Any) -> list[payloads.Attachment]:
         params = {key: value for key, value in filters.items() if value is not None}
         body = self._json(ctx, 'GET', '/attachments', params=params)
         return [_attachment(item) for item in body['attachments']]
+
+
+def context_from_token_body(token: str, body: dict[str, Any]) -> nl_context.RequestContext:
+    """The request context of a validated token body (the roles identity granted)."""
+    roles = [role['name'] for role in body.get('roles', [])]
+    user, project = body['user'], body['project']
+    return nl_context.RequestContext(
+        user_id=user['id'], project_id=project['id'], roles=roles, auth_token=token,
+        user_name=user.get('name'), project_name=project.get('name'),
+        is_admin='admin' in roles, user_domain_id=user.get('domain', {}).get('id'),
+        project_domain_id=project.get('domain', {}).get('id'))
+
+
+class IdentityClient:
+    """The identity API: tokens are checked as the token itself (``GET /v3/auth/tokens``).
+
+    Project lookups act with the session's own credentials (its keystoneauth
+    auth plugin); a session without one gets NotAuthorized.
+    """
+
+    def __init__(self, identity_url: str, session: ks_session.Session | None = None) -> None:
+        self._url = identity_url.rstrip('/')
+        self._session = session or new_session()
+        self._validator = http_auth.HTTPTokenValidator(self._url, self._session)
+
+    def validate_token(self, token: str) -> dict[str, Any]:
+        return self._validator(token)
+
+    def context_from_token(self, token: str) -> nl_context.RequestContext:
+        return context_from_token_body(token, self._validator(token))
+
+    def get_project(self, project_id: str) -> dict[str, Any]:
+        return dict(self._get(f'/v3/projects/{project_id}')['project'])
+
+    def list_projects(self) -> list[dict[str, Any]]:
+        return [dict(project) for project in self._get('/v3/projects')['projects']]
+
+    def _get(self, path: str) -> dict[str, Any]:
+        """GET with the session's own credentials."""
+        try:
+            response = self._session.get(f'{self._url}{path}', raise_exc=False)
+        except ks_exceptions.MissingAuthPlugin as exc:
+            raise exception.NotAuthorized(
+                'the identity client has no credentials to read projects with') from exc
+        except (ks_exceptions.ClientException, requests.RequestException) as exc:
+            raise exception.NovaLiteError(f'identity API unreachable: {exc}') from exc
+        http_auth.raise_for_status(response)
+        return dict(response.json())
+
+
+# mypy checks that each client satisfies its Protocol (these are never called).
+def _satisfies_protocols(identity: IdentityClient, images: ImageClient,
+                         networks: NetworkClient, volumes: VolumeClient) -> None:
+    checked: tuple[protocols.IdentityClient, protocols.ImageClient, protocols.NetworkClient,
+                   protocols.VolumeClient] = (identity, images, networks, volumes)
+    del checked

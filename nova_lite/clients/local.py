@@ -3,13 +3,20 @@
 Every call re-validates the caller's token with the identity manager and acts
 with the context identity returns (never with the caller's claimed roles),
 which is what the REST APIs' auth middleware does for HTTP callers.
+
+The ``Service*`` clients are the conductor's own, for its trusted teardown:
+they act with the context they are given (the conductor's), with no token.
+
+Each client satisfies its :mod:`nova_lite.clients.protocols` Protocol (the
+assignments at the end of this module have mypy check it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
+from nova_lite.clients import payloads, protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.identity import manager as identity_manager
@@ -37,8 +44,16 @@ class _TokenCheckingClient:
         return validated
 
 
+class _AsService:
+    """Acts with the caller's context as it is: the conductor's own (a trusted service)."""
+
+    @staticmethod
+    def _authorise(ctx: nl_context.RequestContext) -> nl_context.RequestContext:
+        return ctx
+
+
 class IdentityClient:
-    """Token issue and validation (the identity API's /v3/auth/tokens)."""
+    """Token validation and project lookups (the identity API's /v3/auth/tokens, /v3/projects)."""
 
     def __init__(self, identity: identity_manager.IdentityManager) -> None:
         self._identity = identity
@@ -46,8 +61,17 @@ class IdentityClient:
     def authenticate(self, **credentials: Any) -> dict[str, Any]:
         return self._identity.authenticate(**credentials)
 
+    def validate_token(self, token: str) -> dict[str, Any]:
+        return self._identity.validate_token(token)
+
     def context_from_token(self, token: str) -> nl_context.RequestContext:
         return self._identity.context_from_token(token)
+
+    def get_project(self, project_id: str) -> dict[str, Any]:
+        return self._identity.get_project(project_id)
+
+    def list_projects(self) -> list[dict[str, Any]]:
+        return self._identity.list_projects()
 
 
 class ImageClient(_TokenCheckingClient):
@@ -58,8 +82,8 @@ class ImageClient(_TokenCheckingClient):
         super().__init__(identity, report_steps=report_steps)
         self._images = images
 
-    def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
-        return self._images.get_image(self._authorise(ctx), image_id)
+    def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> payloads.Image:
+        return cast(payloads.Image, self._images.get_image(self._authorise(ctx), image_id))
 
     def get_location(self, ctx: nl_context.RequestContext, image_id: str) -> str:
         return self._images.get_location(self._authorise(ctx), image_id)
@@ -69,7 +93,42 @@ class ImageClient(_TokenCheckingClient):
         return self._images.download_image(self._authorise(ctx), image_id)
 
 
-class NetworkClient(_TokenCheckingClient):
+class _NetworkCalls:
+    _networks: network_manager.NetworkManager
+
+    def _authorise(self, ctx: nl_context.RequestContext) -> nl_context.RequestContext:
+        raise NotImplementedError
+
+    def get_network(self, ctx: nl_context.RequestContext,
+                    network_id: str) -> payloads.Network:
+        return cast(payloads.Network,
+                    self._networks.get_network(self._authorise(ctx), network_id))
+
+    def list_networks(self, ctx: nl_context.RequestContext) -> list[payloads.Network]:
+        return cast(list[payloads.Network],
+                    self._networks.list_networks(self._authorise(ctx)))
+
+    def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> payloads.Port:
+        return cast(payloads.Port, self._networks.get_port(self._authorise(ctx), port_id))
+
+    def list_ports(self, ctx: nl_context.RequestContext,
+                   **filters: Any) -> list[payloads.Port]:
+        return cast(list[payloads.Port],
+                    self._networks.list_ports(self._authorise(ctx), **filters))
+
+    def create_port(self, ctx: nl_context.RequestContext, **fields: Any) -> payloads.Port:
+        return cast(payloads.Port, self._networks.create_port(self._authorise(ctx), **fields))
+
+    def update_port(self, ctx: nl_context.RequestContext, port_id: str,
+                    **changes: Any) -> payloads.Port:
+        return cast(payloads.Port,
+                    self._networks.update_port(self._authorise(ctx), port_id, **changes))
+
+    def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
+        self._networks.delete_port(self._authorise(ctx), port_id)
+
+
+class NetworkClient(_TokenCheckingClient, _NetworkCalls):
     service_name = 'network'
 
     def __init__(self, identity: identity_manager.IdentityManager,
@@ -78,30 +137,43 @@ class NetworkClient(_TokenCheckingClient):
         super().__init__(identity, report_steps=report_steps)
         self._networks = networks
 
-    def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:
-        return self._networks.get_network(self._authorise(ctx), network_id)
 
-    def list_networks(self, ctx: nl_context.RequestContext) -> list[dict[str, Any]]:
-        return self._networks.list_networks(self._authorise(ctx))
+class ServiceNetworkClient(_AsService, _NetworkCalls):
+    """The network manager as the conductor's teardown uses it (its own context)."""
 
-    def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> dict[str, Any]:
-        return self._networks.get_port(self._authorise(ctx), port_id)
-
-    def list_ports(self, ctx: nl_context.RequestContext, **filters: Any) -> list[dict[str, Any]]:
-        return self._networks.list_ports(self._authorise(ctx), **filters)
-
-    def create_port(self, ctx: nl_context.RequestContext, **fields: Any) -> dict[str, Any]:
-        return self._networks.create_port(self._authorise(ctx), **fields)
-
-    def update_port(self, ctx: nl_context.RequestContext, port_id: str,
-                    **changes: Any) -> dict[str, Any]:
-        return self._networks.update_port(self._authorise(ctx), port_id, **changes)
-
-    def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
-        self._networks.delete_port(self._authorise(ctx), port_id)
+    def __init__(self, networks: network_manager.NetworkManager) -> None:
+        self._networks = networks
 
 
-class VolumeClient(_TokenCheckingClient):
+class _VolumeCalls:
+    _volumes: volume_manager.VolumeManager
+
+    def _authorise(self, ctx: nl_context.RequestContext) -> nl_context.RequestContext:
+        raise NotImplementedError
+
+    def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> payloads.Volume:
+        return cast(payloads.Volume, self._volumes.get_volume(self._authorise(ctx), volume_id))
+
+    def reserve_volume(self, ctx: nl_context.RequestContext, volume_id: str,
+                       instance_id: str) -> payloads.Attachment:
+        return cast(payloads.Attachment, self._volumes.reserve_volume(
+            self._authorise(ctx), volume_id, instance_id))
+
+    def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
+                      mountpoint: str) -> payloads.ConnectionInfo:
+        return cast(payloads.ConnectionInfo, self._volumes.attach_volume(
+            self._authorise(ctx), attachment_id, host, mountpoint))
+
+    def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
+        self._volumes.detach_volume(self._authorise(ctx), attachment_id, ignore_missing=True)
+
+    def list_attachments(self, ctx: nl_context.RequestContext,
+                         **filters: Any) -> list[payloads.Attachment]:
+        return cast(list[payloads.Attachment],
+                    self._volumes.list_attachments(self._authorise(ctx), **filters))
+
+
+class VolumeClient(_TokenCheckingClient, _VolumeCalls):
     service_name = 'block storage'
 
     def __init__(self, identity: identity_manager.IdentityManager,
@@ -110,21 +182,20 @@ class VolumeClient(_TokenCheckingClient):
         super().__init__(identity, report_steps=report_steps)
         self._volumes = volumes
 
-    def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
-        return self._volumes.get_volume(self._authorise(ctx), volume_id)
 
-    def reserve_volume(self, ctx: nl_context.RequestContext, volume_id: str,
-                       instance_id: str) -> dict[str, Any]:
-        return self._volumes.reserve_volume(self._authorise(ctx), volume_id, instance_id)
+class ServiceVolumeClient(_AsService, _VolumeCalls):
+    """The volume manager as the conductor's teardown uses it (its own context)."""
 
-    def attach_volume(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
-                      mountpoint: str) -> dict[str, Any]:
-        return self._volumes.attach_volume(self._authorise(ctx), attachment_id, host,
-                                           mountpoint)
+    def __init__(self, volumes: volume_manager.VolumeManager) -> None:
+        self._volumes = volumes
 
-    def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
-        self._volumes.detach_volume(self._authorise(ctx), attachment_id, ignore_missing=True)
 
-    def list_attachments(self, ctx: nl_context.RequestContext,
-                         **filters: Any) -> list[dict[str, Any]]:
-        return self._volumes.list_attachments(self._authorise(ctx), **filters)
+# mypy checks that each client satisfies its Protocol (these are never called).
+def _satisfies_protocols(identity: IdentityClient, images: ImageClient,
+                         networks: NetworkClient, service_networks: ServiceNetworkClient,
+                         volumes: VolumeClient,
+                         service_volumes: ServiceVolumeClient) -> None:
+    checked: tuple[protocols.IdentityClient, protocols.ImageClient, protocols.NetworkClient,
+                   protocols.NetworkClient, protocols.VolumeClient, protocols.VolumeClient]
+    checked = (identity, images, networks, service_networks, volumes, service_volumes)
+    del checked

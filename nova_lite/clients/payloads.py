@@ -73,10 +73,17 @@ class Attachment(TypedDict, total=False):
     id: str
     volume_id: str
     instance_id: str
-    status: str
-    host: str | None
+    attach_status: str
+    attached_host: str | None
     mountpoint: str | None
-    connection_info: dict[str, Any]
+    connection_info: dict[str, Any] | None
+
+
+class ConnectionInfo(TypedDict):
+    """How a host reaches an attached volume (``attach_volume``'s answer)."""
+
+    driver_volume_type: str
+    data: dict[str, Any]
 
 
 class Instance(TypedDict, total=False):

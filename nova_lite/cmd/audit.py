@@ -43,6 +43,7 @@ def _connect_jobboard(conf: cfg.ConfigOpts, database: Any, persistence: Any) -> 
 
 def run(conf: cfg.ConfigOpts) -> int:
     from nova_lite import audit
+    from nova_lite.clients import local as local_clients
     from nova_lite.common import rpc
     from nova_lite.compute import instance_store
     from nova_lite.compute import rpcapi as compute_rpcapi
@@ -50,7 +51,7 @@ def run(conf: cfg.ConfigOpts) -> int:
     from nova_lite.conductor import resource_cleanup
     from nova_lite.db import api as db_api
     from nova_lite.network import manager as network_manager
-    from nova_lite.scheduler import rpcapi as scheduler_rpcapi
+    from nova_lite.scheduler import manager as scheduler_manager
     from nova_lite.volume import manager as volume_manager
     from nova_lite.volume.backends import base as volume_backend
 
@@ -61,10 +62,12 @@ def run(conf: cfg.ConfigOpts) -> int:
     try:
         reach_hosts = not str(conf.transport_url).startswith(_IN_PROCESS_SCHEMES)
         compute = compute_rpcapi.ComputeAPI(transport, timeout=10)
+        # The services' managers on this database: what they hold is asked of them.
         resources = resource_cleanup.InstanceResources(
-            network_manager.NetworkManager(conf, database),
-            volume_manager.VolumeManager(conf, database, volume_backend.load_backend(conf)),
-            scheduler_rpcapi.SchedulerAPI(transport, timeout=30), compute)
+            local_clients.ServiceNetworkClient(network_manager.NetworkManager(conf, database)),
+            local_clients.ServiceVolumeClient(volume_manager.VolumeManager(
+                conf, database, volume_backend.load_backend(conf))),
+            scheduler_manager.SchedulerManager(conf, database), compute)
         auditor = audit.Auditor(database, instance_store.InstanceStore(database), compute,
                                 resources, build_timeout=conf.compute.build_timeout,
                                 check_domains=reach_hosts, jobboard=board,

@@ -61,8 +61,8 @@ def _demo(conf: cfg.ConfigOpts) -> int:
 
 def _flow_graph(conf: cfg.ConfigOpts) -> int:
     from nova_lite.common import exception
-    from nova_lite.conductor.flows import drawing
     from nova_lite.db import api as db_api
+    from nova_lite.flowviz import boot_flow as drawing
     from nova_lite.flowviz import render
 
     args = conf.command

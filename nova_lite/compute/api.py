@@ -11,18 +11,17 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from nova_lite.api import validation
-from nova_lite.clients import local as clients
+from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store, schemas
-from nova_lite.conductor import faults
 from nova_lite.conductor import rpcapi as conductor_rpcapi
-from nova_lite.conductor.flows import keys
 
 LOG = logging.getLogger(__name__)
 
@@ -38,8 +37,8 @@ def _is_uuid(value: str) -> bool:
 class ComputeAPI:
     """Servers and flavors, as the compute REST API exposes them."""
 
-    def __init__(self, *, identity: clients.IdentityClient, images: clients.ImageClient,
-                 networks: clients.NetworkClient, volumes: clients.VolumeClient,
+    def __init__(self, *, identity: protocols.IdentityClient, images: protocols.ImageClient,
+                 networks: protocols.NetworkClient, volumes: protocols.VolumeClient,
                  instances: instance_store.InstanceStore, flavors: flavor_store.FlavorStore,
                  conductor: conductor_rpcapi.ConductorAPI, max_attempts: int,
                  fault_injection_max_delay: float | None = None) -> None:
@@ -76,8 +75,8 @@ class ComputeAPI:
             raise exception.Forbidden()
         validation.validate(schemas.server_create, server)
         if self._fault_injection_max_delay is not None:
-            faults.from_metadata(server.get('metadata') or {}, keys.BOOT_TASKS,
-                                 self._fault_injection_max_delay)
+            conductor_rpcapi.check_fault_injection_metadata(server.get('metadata') or {},
+                                                            self._fault_injection_max_delay)
         request_spec = self._build_request_spec(ctx, server)
         notifications.publish(notifications.ServerCreateValidated(
             flavor_name=request_spec['flavor']['name'], image_id=request_spec['image']['id'],
@@ -131,7 +130,7 @@ class ComputeAPI:
         }
 
     @staticmethod
-    def _image_properties(image: dict[str, Any]) -> dict[str, str]:
+    def _image_properties(image: Mapping[str, object]) -> dict[str, str]:
         return {key: value for key, value in image.items()
                 if key.startswith(('hw_', 'img_', 'os_')) and isinstance(value, str)
                 and key not in ('os_hash_algo', 'os_hash_value')}

@@ -6,15 +6,17 @@ Two records, both written by :class:`AtomStateRecorder` as the run goes:
   which colour ``nova-lite flow graph --instance ID``;
 - ``flow_atom_events``: every state change, in order, with the attempt of
   the retried subflow it belongs to, the host that attempt runs on and the
-  conductor that ran it. From them :func:`load_account` tells a resumed or
-  rescheduled run as it happened (see :mod:`nova_lite.flowviz.account`).
+  conductor that ran it (:func:`load_atom_events`). From them
+  :func:`nova_lite.flowviz.account.load_account` tells a resumed or
+  rescheduled run as it happened.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import logging
 import threading
-from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,17 +26,34 @@ from taskflow.listeners import base as listener_base
 from nova_lite.common import timeutils
 from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as models
 from nova_lite.db.models import flow_history
-from nova_lite.flowviz import account
 
 LOG = logging.getLogger(__name__)
 
+# The states a flow stops in; a run with none of them recorded stopped dead.
+FLOW_END_STATES = frozenset({states.SUCCESS, states.REVERTED, states.FAILURE,
+                             states.SUSPENDED})
+# States an atom is left in when its engine dies; it runs again from them.
+UNFINISHED_STATES = frozenset({states.RUNNING, states.REVERTING})
+
 _ATOM_KINDS = ('task', 'retry')
 # Flow states worth a line in the history: a run starting, and a run ending.
-_FLOW_STATES = frozenset({states.RUNNING}) | account.FLOW_END_STATES
+_FLOW_STATES = frozenset({states.RUNNING}) | FLOW_END_STATES
 # Atom states in which a task's result (for the host: the schedule's) is stored.
 _HAS_RESULT = frozenset({states.SUCCESS, states.REVERTING, states.REVERT_FAILURE})
+
+
+@dataclasses.dataclass(frozen=True)
+class AtomEvent:
+    """One recorded state change (of an atom, or of the flow itself)."""
+
+    seq: int
+    atom_name: str
+    state: str
+    attempt: int | None = None
+    host: str | None = None
+    runner: str | None = None
+    at: datetime.datetime | None = None
 
 
 def _host_of(result: Any) -> str | None:
@@ -156,7 +175,7 @@ class AtomStateRecorder(listener_base.Listener):
                           self._instance_id)
         self._write(self._flow_name, states.RUNNING, atom_row=False)
         for name in names:
-            if stored.get(name) in account.UNFINISHED_STATES:
+            if stored.get(name) in UNFINISHED_STATES:
                 LOG.info('%s of %s was %s when its run stopped: it runs again', name,
                          self._instance_id, stored[name])
                 self._write(name, stored[name])
@@ -178,13 +197,13 @@ class AtomStateRecorder(listener_base.Listener):
     def _update_last_state(self, session: Any, atom_name: str, state: str,
                            now: Any) -> None:
         key = (self._instance_id, self._flow_name, atom_name)
-        row = session.get(models.FlowAtomState, key)
+        row = session.get(flow_history.FlowAtomState, key)
         if row is None:
-            session.add(models.FlowAtomState(
+            session.add(flow_history.FlowAtomState(
                 instance_id=self._instance_id, flow_name=self._flow_name,
                 atom_name=atom_name, state=state, runs=0, updated_at=now))
             session.flush()
-            row = session.get(models.FlowAtomState, key)
+            row = session.get(flow_history.FlowAtomState, key)
         assert row is not None
         row.state = state
         if state == states.RUNNING:
@@ -196,37 +215,21 @@ def load_atom_states(db: db_api.Database, instance_id: str,
                      flow_name: str) -> tuple[dict[str, str], dict[str, int]]:
     """The last state and the number of runs of each atom of one instance's flow."""
     with db.reader() as session:
-        rows = session.scalars(sa.select(models.FlowAtomState).where(
-            models.FlowAtomState.instance_id == instance_id,
-            models.FlowAtomState.flow_name == flow_name)).all()
+        rows = session.scalars(sa.select(flow_history.FlowAtomState).where(
+            flow_history.FlowAtomState.instance_id == instance_id,
+            flow_history.FlowAtomState.flow_name == flow_name)).all()
     return {r.atom_name: r.state for r in rows}, {r.atom_name: r.runs for r in rows}
 
 
 def load_atom_events(db: db_api.Database, instance_id: str,
-                     flow_name: str) -> list[account.AtomEvent]:
+                     flow_name: str) -> list[AtomEvent]:
     """Every recorded state change of one instance's flow, oldest first."""
     event = flow_history.FlowAtomEvent
     with db.reader() as session:
         rows = session.scalars(sa.select(event).where(
             event.instance_id == instance_id, event.flow_name == flow_name)
             .order_by(event.seq)).all()
-        return [account.AtomEvent(seq=r.seq, atom_name=r.atom_name, state=r.state,
-                                  attempt=r.attempt, host=r.host, runner=r.runner, at=r.at)
+        return [AtomEvent(seq=r.seq, atom_name=r.atom_name, state=r.state,
+                          attempt=r.attempt, host=r.host, runner=r.runner, at=r.at)
                 for r in rows]
 
-
-def load_account(db: db_api.Database, instance_id: str, flow_name: str,
-                 attempts_of: str | None = keys.HOST_RETRY) -> account.RunAccount:
-    """The readable account of one instance's flow run (see flowviz.account)."""
-    return account.build_account(flow_name, load_atom_events(db, instance_id, flow_name),
-                                 retry_name=attempts_of)
-
-
-def account_lines(run: account.RunAccount, title: str) -> Iterable[str]:
-    """The account as plain text lines under a title (``--format text``)."""
-    yield title
-    lines = run.lines()
-    if not lines:
-        yield '  (no event recorded)'
-    for line in lines:
-        yield f'  {line}'

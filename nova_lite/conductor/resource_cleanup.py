@@ -1,35 +1,43 @@
-"""Frees everything an instance holds, by instance id, as the conductor (a trusted service).
+"""Finds and frees what an instance holds, by instance id, as the conductor (a trusted service).
 
 The delete flow uses it, and so does the conductor after a failed boot, as a
 sweep behind the boot's reverts: a revert that failed (or a token revoked
-mid-boot) still leaves no port, IP, attachment, claim or domain behind.
+mid-boot) still leaves no port, IP, attachment, claim or domain behind. The
+orphan audit asks it what the services hold.
+
+It reaches the network and block storage services through their
+:mod:`nova_lite.clients.protocols` clients, called with the conductor's own
+context, and the scheduler and compute hosts through their RPC APIs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
+from nova_lite.clients import payloads, protocols
 from nova_lite.common import context as nl_context
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.network import manager as network_manager
-from nova_lite.scheduler import rpcapi as scheduler_rpcapi
-from nova_lite.volume import manager as volume_manager
 
 LOG = logging.getLogger(__name__)
 
+# The device owner of the ports the boot makes (``compute:<availability zone>``).
+COMPUTE_PORT_OWNER_PREFIX = 'compute:'
 
-class PortService(Protocol):
-    """What port teardown needs: the network manager and the network clients both have it."""
 
-    def list_ports(self, ctx: nl_context.RequestContext, **filters: Any) -> list[dict[str, Any]]:
+class SchedulerClaims(Protocol):
+    """The scheduler's claims as teardown and the audit use them (its RPC API or manager)."""
+
+    def release_claim(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
         ...
 
-    def update_port(self, ctx: nl_context.RequestContext, port_id: str,
-                    **changes: Any) -> dict[str, Any]:
+    def list_claims(self, ctx: nl_context.RequestContext,
+                    instance_id: str | None = None) -> list[dict[str, Any]]:
         ...
 
-    def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
+    def get_host_usage(self, ctx: nl_context.RequestContext,
+                       host: str | None = None) -> list[dict[str, Any]]:
         ...
 
 
@@ -38,7 +46,7 @@ def user_port_ids(networks: list[dict[str, Any]]) -> set[str]:
     return {n['port'] for n in networks if n.get('port')}
 
 
-def free_instance_ports(networks: PortService, ctx: nl_context.RequestContext,
+def free_instance_ports(networks: protocols.NetworkClient, ctx: nl_context.RequestContext,
                         instance_id: str, user_ports: set[str]) -> int:
     """Delete the ports the boot made for the instance; unbind those the user passed in."""
     ports = networks.list_ports(ctx, device_id=instance_id)
@@ -54,10 +62,8 @@ def free_instance_ports(networks: PortService, ctx: nl_context.RequestContext,
 class InstanceResources:
     """Idempotent teardown of one instance's resources in every service."""
 
-    def __init__(self, networks: network_manager.NetworkManager,
-                 volumes: volume_manager.VolumeManager,
-                 scheduler: scheduler_rpcapi.SchedulerAPI,
-                 compute: compute_rpcapi.ComputeAPI) -> None:
+    def __init__(self, networks: protocols.NetworkClient, volumes: protocols.VolumeClient,
+                 scheduler: SchedulerClaims, compute: compute_rpcapi.ComputeAPI) -> None:
         self._networks = networks
         self._volumes = volumes
         self._scheduler = scheduler
@@ -71,7 +77,7 @@ class InstanceResources:
     def detach_volumes(self, ctx: nl_context.RequestContext, instance_id: str) -> int:
         attachments = self._volumes.list_attachments(ctx, instance_id=instance_id)
         for attachment in attachments:
-            self._volumes.detach_volume(ctx, attachment['id'], ignore_missing=True)
+            self._volumes.detach_volume(ctx, attachment['id'])
         return len(attachments)
 
     def free_ports(self, ctx: nl_context.RequestContext, instance_id: str,
@@ -81,12 +87,36 @@ class InstanceResources:
     def release_claim(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
         self._scheduler.release_claim(ctx, instance_id)
 
+    def ports(self, ctx: nl_context.RequestContext,
+              instance_id: str | None = None) -> list[payloads.Port]:
+        """One instance's ports, or every port the boot made (owner ``compute:*``)."""
+        if instance_id is not None:
+            return self._networks.list_ports(ctx, device_id=instance_id)
+        return [port for port in self._networks.list_ports(ctx)
+                if port.get('device_owner', '').startswith(COMPUTE_PORT_OWNER_PREFIX)]
+
+    def attachments(self, ctx: nl_context.RequestContext,
+                    instance_id: str | None = None) -> list[payloads.Attachment]:
+        """One instance's volume attachments, or all of them."""
+        if instance_id is not None:
+            return self._volumes.list_attachments(ctx, instance_id=instance_id)
+        return self._volumes.list_attachments(ctx)
+
+    def claims(self, ctx: nl_context.RequestContext,
+               instance_id: str | None = None) -> list[dict[str, Any]]:
+        """The scheduler's claims (with their host), all or one instance's."""
+        return self._scheduler.list_claims(ctx, instance_id=instance_id)
+
+    def host_usage(self, ctx: nl_context.RequestContext) -> list[dict[str, Any]]:
+        """Every compute host the scheduler knows, with its usage."""
+        return self._scheduler.get_host_usage(ctx)
+
     def sweep(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
               hosts: set[str]) -> None:
         """Free everything, each part on its own so one failure does not stop the rest."""
         instance_id = instance['id']
         user_ports = user_port_ids(instance['build_request'].get('networks', []))
-        steps = [
+        steps: list[tuple[str, Callable[[], object]]] = [
             *[(f'domain on {host}', lambda h=host: self.destroy_domain(ctx, instance_id, h))
               for host in sorted(hosts)],
             ('volume attachments', lambda: self.detach_volumes(ctx, instance_id)),

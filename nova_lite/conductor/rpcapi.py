@@ -6,13 +6,26 @@ API version history:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import oslo_messaging
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import rpc
+from nova_lite.conductor import faults
+from nova_lite.conductor.flows import keys
 
 RPC_API_VERSION = '1.0'
 TOPIC = 'nova_lite-conductor'
+
+
+def check_fault_injection_metadata(metadata: Mapping[str, str], max_delay: float) -> None:
+    """InvalidInput (400) naming the key if a server's fault-injection metadata is malformed.
+
+    The compute API checks it before it records the instance; the conductor
+    reads the same keys when it runs the boot.
+    """
+    faults.from_metadata(metadata, keys.BOOT_TASKS, max_delay)
 
 
 class ConductorAPI:

@@ -8,7 +8,7 @@ so that reading the database, a dump of it or the jobboard gives nothing a
 caller could present to an API.
 
 The key repository is kept like the identity's Fernet keys
-(:mod:`nova_lite.identity.fernet_keys`, whose functions manage it): one key per
+(:mod:`nova_lite.common.fernet_keys`, whose functions manage both): one key per
 file, ``0`` staged, the highest index primary. The primary key seals, every
 key unseals (``MultiFernet``), so a rotation does not break a boot sealed just
 before it. A sealer made with :meth:`TokenSealer.from_repository` reads the
@@ -25,8 +25,7 @@ from collections.abc import Sequence
 
 from cryptography import fernet
 
-from nova_lite.common import exception
-from nova_lite.identity import fernet_keys
+from nova_lite.common import exception, fernet_keys
 
 LOG = logging.getLogger(__name__)
 

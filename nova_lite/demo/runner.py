@@ -25,8 +25,8 @@ from nova_lite import embedded, leftovers
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus, ServerStatus, VolumeStatus
-from nova_lite.conductor.flows import drawing as flow_drawing
 from nova_lite.demo import disk_image, narrator, step_printer
+from nova_lite.flowviz import boot_flow as flow_drawing
 from nova_lite.identity import bootstrap
 
 LOG = logging.getLogger(__name__)
@@ -212,12 +212,12 @@ class Demo:
         self.cloud.compute_api.delete_server(self.cloud.compute_api.authenticate(token),
                                              server_id)
         self.wait_for(token, server_id, deleted=True)
-        left = leftovers.find(self.cloud.db, server_id,
+        left = leftovers.find(self.cloud.resources, server_id,
                               [c.manager.driver for c in self.cloud.compute_hosts],
                               self.conf.compute.instances_path)
         self.say('left behind: ' + ', '.join(f'{k.replace("_", " ")} {v}'
                                               for k, v in left.as_dict().items()))
-        for host, usage in leftovers.host_usage(self.cloud.db).items():
+        for host, usage in leftovers.host_usage(self.cloud.resources).items():
             self.say(f'host {host}: {usage["vcpus_used"]} vCPU, {usage["memory_mb_used"]} MiB, '
                      f'{usage["local_gb_used"]} GiB in use')
         return left
@@ -236,7 +236,8 @@ class Demo:
             for path in drawn:
                 self.say(f'flow graph: {path}')
             left = self.delete(token, server['id'])
-            host_left = sum(sum(u.values()) for u in leftovers.host_usage(self.cloud.db).values())
+            usage = leftovers.host_usage(self.cloud.resources)
+            host_left = sum(sum(u.values()) for u in usage.values())
             missing = [s for s in _ALL_STEPS if s not in _covered(self.printer.seen)]
             ok = server['status'] == ServerStatus.ACTIVE and left.total() == 0 and host_left == 0
             self.section('Result')

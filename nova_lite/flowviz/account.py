@@ -20,31 +20,19 @@ state of the same atom is a run again after a stop.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from collections.abc import Iterable, Sequence
 
 from taskflow import states
 
-# The states a flow stops in; a run with none of them recorded stopped dead.
-FLOW_END_STATES = frozenset({states.SUCCESS, states.REVERTED, states.FAILURE,
-                             states.SUSPENDED})
-# States an atom is left in when its engine dies; it runs again from them.
-UNFINISHED_STATES = frozenset({states.RUNNING, states.REVERTING})
+from nova_lite.conductor import flow_states
+from nova_lite.conductor.flow_states import FLOW_END_STATES, UNFINISHED_STATES, AtomEvent
+from nova_lite.conductor.flows import keys
+from nova_lite.db import api as db_api
+
+__all__ = ['FLOW_END_STATES', 'UNFINISHED_STATES', 'AtomEvent', 'RunAccount', 'account_lines',
+           'build_account', 'load_account']
 
 _TIMES = {1: 'once', 2: 'twice', 3: 'three times'}
-
-
-@dataclasses.dataclass(frozen=True)
-class AtomEvent:
-    """One recorded state change (of an atom, or of the flow itself)."""
-
-    seq: int
-    atom_name: str
-    state: str
-    attempt: int | None = None
-    host: str | None = None
-    runner: str | None = None
-    at: datetime.datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -279,3 +267,20 @@ def build_account(flow_name: str, events: Iterable[AtomEvent],
     tracker.finish()
     return RunAccount(flow_name=flow_name, runs=tuple(tracker.runs),
                       attempts=_attempts(ordered, retry_name), flow_state=flow_state)
+
+
+def load_account(db: db_api.Database, instance_id: str, flow_name: str,
+                 attempts_of: str | None = keys.HOST_RETRY) -> RunAccount:
+    """The readable account of one instance's flow run, from its recorded events."""
+    return build_account(flow_name, flow_states.load_atom_events(db, instance_id, flow_name),
+                         retry_name=attempts_of)
+
+
+def account_lines(run: RunAccount, title: str) -> Iterable[str]:
+    """The account as plain text lines under a title (``--format text``)."""
+    yield title
+    lines = run.lines()
+    if not lines:
+        yield '  (no event recorded)'
+    for line in lines:
+        yield f'  {line}'

@@ -84,12 +84,12 @@ class CloudEnv:
         raise AssertionError(f'{server_id} not deleted after {timeout} s')
 
     def leftovers(self, instance_id: str) -> leftovers.Leftovers:
-        return leftovers.find(self.cloud.db, instance_id,
+        return leftovers.find(self.cloud.resources, instance_id,
                               [c.manager.driver for c in self.cloud.compute_hosts],
                               self.cloud.conf.compute.instances_path)
 
     def host_usage(self) -> dict[str, dict[str, int]]:
-        return leftovers.host_usage(self.cloud.db)
+        return leftovers.host_usage(self.cloud.resources)
 
     def volume(self, index: int = 0) -> dict[str, Any]:
         return self.cloud.volumes.get_volume(self.ctx, self.volumes[index]['id'])

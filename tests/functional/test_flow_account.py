@@ -6,9 +6,9 @@ import time
 from typing import Any
 
 from nova_lite.common import exception
-from nova_lite.conductor import flow_states
-from nova_lite.conductor.flows import drawing, keys
+from nova_lite.conductor.flows import keys
 from nova_lite.flowviz import account as run_account
+from nova_lite.flowviz import boot_flow as drawing
 
 
 def _break_spawn_on(env, host: str) -> None:
@@ -29,7 +29,7 @@ def test_rescheduled_boot_names_the_failed_and_the_serving_host(make_env):
 
     # The flow's end is recorded a moment after the instance is ACTIVE.
     deadline = time.monotonic() + 30
-    while (account := flow_states.load_account(env.cloud.db, server['id'], keys.BOOT_FLOW)
+    while (account := run_account.load_account(env.cloud.db, server['id'], keys.BOOT_FLOW)
            ).flow_state not in run_account.FLOW_END_STATES:
         assert time.monotonic() < deadline, account.lines()
         time.sleep(0.02)

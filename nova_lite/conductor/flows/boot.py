@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from taskflow.patterns import graph_flow, linear_flow
 
-from nova_lite.clients import local as clients
+from nova_lite.clients import protocols
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -36,10 +36,10 @@ class BootDependencies:
 
     instances: instance_store.InstanceStore
     flavors: flavor_store.FlavorStore
-    identity: clients.IdentityClient
-    images: clients.ImageClient
-    networks: clients.NetworkClient
-    volumes: clients.VolumeClient
+    identity: protocols.IdentityClient
+    images: protocols.ImageClient
+    networks: protocols.NetworkClient
+    volumes: protocols.VolumeClient
     scheduler: scheduler_rpcapi.SchedulerAPI
     compute: compute_rpcapi.ComputeAPI
     # Seals the user's token for the store and the jobboard, unseals it for the tasks.

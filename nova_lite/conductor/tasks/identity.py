@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from nova_lite.clients import local as clients
+from nova_lite.clients import protocols
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
@@ -25,7 +25,7 @@ class Authenticate(base.FlowTask):
     Reversion strategy: nothing to undo (validation has no side effect).
     """
 
-    def __init__(self, identity: clients.IdentityClient, sealer: token_seal.TokenSealer,
+    def __init__(self, identity: protocols.IdentityClient, sealer: token_seal.TokenSealer,
                  **kwargs: Any) -> None:
         super().__init__(keys.AUTHENTICATE, requires=[keys.INSTANCE_ID, keys.SEALED_TOKEN],
                          provides=keys.CONTEXT, **kwargs)

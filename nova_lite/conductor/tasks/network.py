@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from nova_lite.clients import local as clients
+from nova_lite.clients import protocols
 from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import resource_cleanup, token_seal
@@ -30,7 +30,7 @@ class AllocateNetwork(base.UserContextTask):
     the ports the user passed in.
     """
 
-    def __init__(self, networks: clients.NetworkClient,
+    def __init__(self, networks: protocols.NetworkClient,
                  instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
                  **kwargs: Any) -> None:
         super().__init__(keys.ALLOCATE_NETWORK, sealer=sealer,

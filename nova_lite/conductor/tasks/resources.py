@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from nova_lite.clients import local as clients
+from nova_lite.clients import protocols
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.conductor import token_seal
@@ -45,7 +45,7 @@ class GetImage(base.UserContextTask):
     Reversion strategy: nothing to undo (read only).
     """
 
-    def __init__(self, images: clients.ImageClient, sealer: token_seal.TokenSealer,
+    def __init__(self, images: protocols.ImageClient, sealer: token_seal.TokenSealer,
                  **kwargs: Any) -> None:
         super().__init__(keys.GET_IMAGE, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC],

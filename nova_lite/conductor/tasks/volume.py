@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from nova_lite.clients import local as clients
+from nova_lite.clients import protocols
 from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import token_seal
@@ -32,7 +32,7 @@ class AttachVolumes(base.UserContextTask):
     instance id), which puts the volumes back to available.
     """
 
-    def __init__(self, volumes: clients.VolumeClient,
+    def __init__(self, volumes: protocols.VolumeClient,
                  instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
                  **kwargs: Any) -> None:
         super().__init__(keys.ATTACH_VOLUMES, sealer=sealer,

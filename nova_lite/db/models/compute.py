@@ -57,14 +57,3 @@ class InstanceFault(Base):
     host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     created_at: orm.Mapped[datetime.datetime]
 
-
-class FlowAtomState(Base):
-    """The state each atom of an instance's boot flow run reached (for drawings)."""
-
-    __tablename__ = 'flow_atom_states'
-    instance_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
-    flow_name: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
-    atom_name: orm.Mapped[str] = orm.mapped_column(sa.String(255), primary_key=True)
-    state: orm.Mapped[str] = orm.mapped_column(sa.String(32))
-    runs: orm.Mapped[int] = orm.mapped_column(default=1)
-    updated_at: orm.Mapped[datetime.datetime]

@@ -1,9 +1,10 @@
-"""The history of flow runs: every state change of every atom, in order.
+"""The history of flow runs (the conductor's tables).
 
-``flow_atom_states`` (in :mod:`.compute`) keeps the last state of each atom;
-this table keeps them all, so a resumed or rescheduled run can be told as it
-happened: which attempt ran on which host, which conductor ran which part,
-which tasks ran again after a crash. Rows are only ever appended.
+``flow_atom_states`` (:class:`FlowAtomState`) keeps the last state of each
+atom; ``flow_atom_events`` (:class:`FlowAtomEvent`) keeps every state change,
+in order, so a resumed or rescheduled run can be told as it happened: which
+attempt ran on which host, which conductor ran which part, which tasks ran
+again after a crash. Events are only ever appended.
 """
 
 import datetime
@@ -36,3 +37,15 @@ class FlowAtomEvent(Base):
     # Who ran the engine that changed the state (a conductor's identity).
     runner: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     at: orm.Mapped[datetime.datetime]
+
+
+class FlowAtomState(Base):
+    """The state each atom of an instance's boot flow run reached (for drawings)."""
+
+    __tablename__ = 'flow_atom_states'
+    instance_id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
+    flow_name: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
+    atom_name: orm.Mapped[str] = orm.mapped_column(sa.String(255), primary_key=True)
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(32))
+    runs: orm.Mapped[int] = orm.mapped_column(default=1)
+    updated_at: orm.Mapped[datetime.datetime]

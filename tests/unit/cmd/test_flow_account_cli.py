@@ -12,7 +12,6 @@ from nova_lite.cmd import cli
 from nova_lite.common import timeutils
 from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as compute_models
 from nova_lite.db.models import flow_history
 
 
@@ -30,7 +29,7 @@ def _record(db: db_api.Database, instance_id: str,
                 last[atom] = state
             session.flush()
         for atom, state in last.items():
-            session.add(compute_models.FlowAtomState(
+            session.add(flow_history.FlowAtomState(
                 instance_id=instance_id, flow_name=keys.BOOT_FLOW, atom_name=atom,
                 state=state, runs=1, updated_at=now))
 

@@ -16,7 +16,7 @@ from nova_lite.cmd import cli
 from nova_lite.common import timeutils
 from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
-from nova_lite.db.models import compute as compute_models
+from nova_lite.db.models import flow_history
 from nova_lite.flowviz import dot
 
 needs_graphviz = pytest.mark.skipif(shutil.which('dot') is None,
@@ -130,7 +130,7 @@ def _record_states(db: db_api.Database, instance_id: str,
                    atom_states: dict[str, tuple[str, int]]) -> None:
     with db.session() as session:
         for atom, (state, runs) in atom_states.items():
-            session.add(compute_models.FlowAtomState(
+            session.add(flow_history.FlowAtomState(
                 instance_id=instance_id, flow_name=keys.BOOT_FLOW, atom_name=atom,
                 state=state, runs=runs, updated_at=timeutils.utcnow()))
 

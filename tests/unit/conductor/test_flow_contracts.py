@@ -3,7 +3,8 @@
 from taskflow.patterns import graph_flow, linear_flow
 
 from nova_lite.conductor.flows import delete as delete_flow
-from nova_lite.conductor.flows import drawing, keys
+from nova_lite.conductor.flows import keys
+from nova_lite.flowviz import boot_flow as drawing
 
 
 def _atoms(flow):

@@ -24,6 +24,7 @@ from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import host_retry, keys
 from nova_lite.db import api as db_api
 from nova_lite.db.models import flow_history
+from nova_lite.flowviz import account as run_account
 
 INSTANCE = 'b0075e51-0000-4000-8000-000000000001'
 HOSTS = ('host1', 'host2', 'host3')
@@ -174,7 +175,7 @@ def test_reschedule_is_told_attempt_by_attempt(database: str, request: pytest.Fi
            None, executor)
     assert calls[keys.SPAWN] == 2
 
-    account = flow_states.load_account(db, INSTANCE, keys.BOOT_FLOW)
+    account = run_account.load_account(db, INSTANCE, keys.BOOT_FLOW)
     lines = account.lines()
     assert lines == [
         'started by conductor conductor-a',
@@ -216,7 +217,7 @@ def test_resumed_run_tells_which_task_ran_twice_and_who_ran_it(
     run_as('conductor-b', db, boot_flow(calls, hooks), flow_uuid, executor)
     assert calls[keys.SPAWN] == 2 and calls[keys.GET_FLAVOR] == 1
 
-    account = flow_states.load_account(db, INSTANCE, keys.BOOT_FLOW)
+    account = run_account.load_account(db, INSTANCE, keys.BOOT_FLOW)
     first, resumed = account.runs
     assert (first.runner, first.ended, first.left_unfinished) == (
         'conductor-a', None, (keys.SPAWN,))
@@ -251,7 +252,7 @@ def test_resume_in_the_second_attempt_keeps_its_number_and_host(
     flow_uuid = crash_as('conductor-a', db, boot_flow(calls, hooks), executor)
     run_as('conductor-b', db, boot_flow(calls, hooks), flow_uuid, executor)
 
-    lines = flow_states.load_account(db, INSTANCE, keys.BOOT_FLOW).lines()
+    lines = run_account.load_account(db, INSTANCE, keys.BOOT_FLOW).lines()
     assert 'attempt 1 on host1 by conductor-a: spawn FAILED, reverted' in lines
     assert 'attempt 2 on host2 by conductor-a then conductor-b: spawn SUCCESS' in lines
     assert 'resumed by conductor conductor-b (tasks run twice: spawn)' in lines
@@ -268,7 +269,7 @@ def test_death_as_the_retry_starts_an_attempt_resumes_that_attempt(
                          executor)
     run_as('conductor-b', db, boot_flow(calls, hooks, retry_dies_at=1), flow_uuid, executor)
 
-    account = flow_states.load_account(db, INSTANCE, keys.BOOT_FLOW)
+    account = run_account.load_account(db, INSTANCE, keys.BOOT_FLOW)
     assert [a.describe() for a in account.attempts] == [
         'attempt 1 on host1 by conductor-a then conductor-b: spawn FAILED, reverted',
         'attempt 2 on host2 by conductor-b: spawn SUCCESS']
@@ -292,7 +293,7 @@ def test_suspended_and_resumed_run_ran_nothing_twice(
         engines[0].run()
     run_as('conductor-a', db, boot_flow(calls, {}), detail.uuid, executor)
 
-    account = flow_states.load_account(db, INSTANCE, keys.BOOT_FLOW)
+    account = run_account.load_account(db, INSTANCE, keys.BOOT_FLOW)
     assert [run.ended for run in account.runs] == [states.SUSPENDED, states.SUCCESS]
     assert account.ran_twice == ()
     assert ('resumed by conductor conductor-a (no task was running when the previous run '

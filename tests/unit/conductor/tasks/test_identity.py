@@ -13,7 +13,7 @@ from tests.unit.conductor.tasks import fakes
 
 def _task(identity_client: fakes.FakeIdentity,
           sealer: token_seal.TokenSealer) -> identity.Authenticate:
-    return identity.Authenticate(identity_client, sealer)  # type: ignore[arg-type, unused-ignore]
+    return identity.Authenticate(identity_client, sealer)
 
 
 def test_execute_provides_the_validated_context_with_the_token_still_sealed(

@@ -25,7 +25,7 @@ def networks() -> fakes.FakeNetwork:
 
 def _task(networks: fakes.FakeNetwork, instances: fake_services.FakeInstanceStore,
           sealer: token_seal.TokenSealer) -> network.AllocateNetwork:
-    return network.AllocateNetwork(networks, instances, sealer)  # type: ignore[arg-type, unused-ignore]
+    return network.AllocateNetwork(networks, instances, sealer)
 
 
 def _user_port(networks: fakes.FakeNetwork) -> str:

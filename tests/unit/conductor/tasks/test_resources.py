@@ -82,7 +82,7 @@ def test_get_flavor_revert_has_nothing_to_undo(
 
 def _get_image(images: fakes.FakeImages,
                sealer: token_seal.TokenSealer) -> resources.GetImage:
-    return resources.GetImage(images, sealer)  # type: ignore[arg-type, unused-ignore]
+    return resources.GetImage(images, sealer)
 
 
 def test_get_image_provides_the_image_its_location_and_the_requested_properties(

@@ -55,7 +55,7 @@ def cloud(instances: fake_services.FakeInstanceStore) -> Cloud:
         build_request={'networks': [{'port': user_port}, {'uuid': 'net-1'}]})['id']
     instances.update(instance_id, vm_state='active', task_state=None, host='host1')
     resources = resource_cleanup.InstanceResources(
-        networks, volumes, scheduler, compute)  # type: ignore[arg-type, unused-ignore]
+        networks, volumes, scheduler, compute)
     built = Cloud(instances, networks, volumes, scheduler, compute, resources, instance_id,
                   user_port)
     networks.update_port(fakes.user_request_context(), user_port, device_id=instance_id,

@@ -24,7 +24,7 @@ def volumes() -> fakes.FakeVolumes:
 
 def _task(volumes: fakes.FakeVolumes, instances: fake_services.FakeInstanceStore,
           sealer: token_seal.TokenSealer) -> volume.AttachVolumes:
-    return volume.AttachVolumes(volumes, instances, sealer)  # type: ignore[arg-type, unused-ignore]
+    return volume.AttachVolumes(volumes, instances, sealer)
 
 
 def _held(volumes: fakes.FakeVolumes, instance_id: str) -> list[tuple[str, str, str | None]]:

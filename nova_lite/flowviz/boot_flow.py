@@ -12,7 +12,7 @@ from sqlalchemy import exc as sa_exc
 from nova_lite.conductor import flow_states
 from nova_lite.conductor.flows import boot, keys
 from nova_lite.db import api as db_api
-from nova_lite.flowviz import dot, render
+from nova_lite.flowviz import account, dot, render
 
 
 def describe_boot_flow(max_attempts: int = 3) -> typing.Any:
@@ -46,7 +46,7 @@ def boot_graph(db: db_api.Database | None = None,
     if instance_id is None or db is None:
         return dot.flow_to_dot(describe_boot_flow(), title='nova_lite boot flow')
     states, runs = flow_states.load_atom_states(db, instance_id, keys.BOOT_FLOW)
-    run = flow_states.load_account(db, instance_id, keys.BOOT_FLOW)
+    run = account.load_account(db, instance_id, keys.BOOT_FLOW)
     return dot.flow_to_dot(describe_boot_flow(), atom_states=states, atom_runs=runs,
                            atom_notes=run.atom_notes(), account=run.lines(),
                            title=f'boot of instance {instance_id}')
@@ -54,8 +54,8 @@ def boot_graph(db: db_api.Database | None = None,
 
 def boot_account_text(db: db_api.Database, instance_id: str) -> str:
     """The account of an instance's boot as plain text: attempts, hosts, resumes."""
-    run = flow_states.load_account(db, instance_id, keys.BOOT_FLOW)
-    lines = flow_states.account_lines(run, f'boot of instance {instance_id}')
+    run = account.load_account(db, instance_id, keys.BOOT_FLOW)
+    lines = account.account_lines(run, f'boot of instance {instance_id}')
     return '\n'.join(lines) + '\n'
 
 
