@@ -16,11 +16,12 @@ import sqlalchemy as sa
 from oslo_config import cfg
 from sqlalchemy import orm
 
+from nova_lite.api import paging, sql_paging
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
-from nova_lite.network import access, ipam, ports, validators, views
+from nova_lite.network import access, ipam, listing, ports, validators, views
 
 INSTANCE_OWNER_PREFIX = 'compute:'
 MIN_MTU = 68
@@ -70,16 +71,27 @@ class NetworkManager(ports.PortMethods):
                       ids: list[str] | None = None) -> list[dict[str, Any]]:
         validators.optional_string('name', name)
         ids = validators.string_list('ids', ids)
-        statement = (sa.select(models.Network).where(access.visible_networks(ctx))
-                     .order_by(models.Network.created_at, models.Network.id))
+        filters: list[tuple[str, list[Any]]] = []
         if name is not None:
-            statement = statement.where(models.Network.name == name)
+            filters.append(('name', [name]))
         if ids is not None:
-            statement = statement.where(models.Network.id.in_(ids))
+            filters.append(('id', list(ids)))
+        return self.page_networks(ctx, filters).items
+
+    def page_networks(self, ctx: nl_context.RequestContext, filters: listing.Filters = (),
+                      request: paging.PageRequest = paging.EVERYTHING,
+                      ) -> paging.Page[dict[str, Any]]:
+        """One page of the visible networks matching ``filters``, oldest first, read
+        from the database alone."""
+        statement = listing.filtered(
+            sa.select(models.Network).where(access.visible_networks(ctx)),
+            listing.NETWORK_FILTERS, filters)
         with self.db.reader() as session:
-            rows = session.scalars(statement).all()
-            subnet_ids = _subnet_ids(session, [row.id for row in rows])
-            return [views.network_dict(row, subnet_ids[row.id]) for row in rows]
+            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Network),
+                                        request, models.Network.id)
+            subnet_ids = _subnet_ids(session, [row.id for row in page.items])
+            return paging.Page([views.network_dict(row, subnet_ids[row.id])
+                                for row in page.items], page.next_marker)
 
     def update_network(self, ctx: nl_context.RequestContext, network_id: str, *,
                        name: str | None = None, admin_state_up: bool | None = None,
@@ -200,18 +212,24 @@ class NetworkManager(ports.PortMethods):
                      name: str | None = None) -> list[dict[str, Any]]:
         validators.optional_string('network_id', network_id)
         validators.optional_string('name', name)
-        statement = (sa.select(models.Subnet)
-                     .join(models.Network, models.Network.id == models.Subnet.network_id)
-                     .where(access.visible_networks(ctx))
-                     .order_by(models.Subnet.created_at, models.Subnet.id))
-        if network_id is not None:
-            statement = statement.where(models.Subnet.network_id == network_id)
-        if name is not None:
-            statement = statement.where(models.Subnet.name == name)
+        filters = [(key, [value]) for key, value in (('network_id', network_id),
+                                                     ('name', name)) if value is not None]
+        return self.page_subnets(ctx, filters).items
+
+    def page_subnets(self, ctx: nl_context.RequestContext, filters: listing.Filters = (),
+                     request: paging.PageRequest = paging.EVERYTHING,
+                     ) -> paging.Page[dict[str, Any]]:
+        """One page of the subnets of visible networks matching ``filters``, oldest first."""
+        statement = listing.filtered(
+            sa.select(models.Subnet)
+            .join(models.Network, models.Network.id == models.Subnet.network_id)
+            .where(access.visible_networks(ctx)), listing.SUBNET_FILTERS, filters)
         with self.db.reader() as session:
-            rows = session.scalars(statement).all()
-            pools = _pools(session, [row.id for row in rows])
-            return [views.subnet_dict(row, pools[row.id]) for row in rows]
+            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Subnet),
+                                        request, models.Subnet.id)
+            pools = _pools(session, [row.id for row in page.items])
+            return paging.Page([views.subnet_dict(row, pools[row.id]) for row in page.items],
+                               page.next_marker)
 
     def update_subnet(self, ctx: nl_context.RequestContext, subnet_id: str, *,
                       name: str | None = None, enable_dhcp: bool | None = None,
