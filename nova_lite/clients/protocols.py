@@ -45,6 +45,10 @@ class IdentityClient(Protocol):
         """The project; NotFound when there is none (REST scope checks use this)."""
         ...
 
+    def list_projects(self) -> list[dict[str, Any]]:
+        """Every project (the network API lists each one's default security group)."""
+        ...
+
 
 class ImageClient(Protocol):
     """The image service (Glance v2) as the boot flow and compute hosts use it."""

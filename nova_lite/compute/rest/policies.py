@@ -32,39 +32,34 @@ HYPERVISORS = 'os_compute_api:os-hypervisors:list'
 LIMITS = 'os_compute_api:limits'
 
 
-def _rule(name: str, check: str, description: str, method: str,
-          path: str) -> policy.DocumentedRuleDefault:
-    return policy.DocumentedRuleDefault(name, check, description,
-                                        [{'method': method, 'path': path}])
-
 
 def list_rules() -> list[policy.RuleDefault]:
     return [
-        _rule(SERVERS_CREATE, base.PROJECT_MEMBER, 'Create a server.', 'POST', '/servers'),
-        _rule(SERVERS_INDEX, base.PROJECT_READER, "List the project's servers.", 'GET',
+        base.rule(SERVERS_CREATE, base.PROJECT_MEMBER, 'Create a server.', 'POST', '/servers'),
+        base.rule(SERVERS_INDEX, base.PROJECT_READER, "List the project's servers.", 'GET',
               '/servers'),
-        _rule(SERVERS_ALL_TENANTS, base.ADMIN, "List every project's servers.", 'GET',
+        base.rule(SERVERS_ALL_TENANTS, base.ADMIN, "List every project's servers.", 'GET',
               '/servers?all_tenants=1'),
-        _rule(SERVERS_SHOW, base.PROJECT_READER, 'Show a server.', 'GET',
+        base.rule(SERVERS_SHOW, base.PROJECT_READER, 'Show a server.', 'GET',
               '/servers/{server_id}'),
-        _rule(SERVERS_DELETE, base.PROJECT_MEMBER, 'Delete a server.', 'DELETE',
+        base.rule(SERVERS_DELETE, base.PROJECT_MEMBER, 'Delete a server.', 'DELETE',
               '/servers/{server_id}'),
-        _rule(SERVERS_HOST_ATTRIBUTES, base.ADMIN, "Show a server's host (OS-EXT-SRV-ATTR).",
+        base.rule(SERVERS_HOST_ATTRIBUTES, base.ADMIN, "Show a server's host (OS-EXT-SRV-ATTR).",
               'GET', '/servers/{server_id}'),
-        _rule(SERVERS_STOP, base.PROJECT_MEMBER, 'Stop a server (os-stop).', 'POST',
+        base.rule(SERVERS_STOP, base.PROJECT_MEMBER, 'Stop a server (os-stop).', 'POST',
               '/servers/{server_id}/action'),
-        _rule(SERVERS_START, base.PROJECT_MEMBER, 'Start a server (os-start).', 'POST',
+        base.rule(SERVERS_START, base.PROJECT_MEMBER, 'Start a server (os-start).', 'POST',
               '/servers/{server_id}/action'),
-        _rule(SERVERS_REBOOT, base.PROJECT_MEMBER, 'Reboot a server.', 'POST',
+        base.rule(SERVERS_REBOOT, base.PROJECT_MEMBER, 'Reboot a server.', 'POST',
               '/servers/{server_id}/action'),
-        _rule(CONSOLE_OUTPUT, base.PROJECT_MEMBER, "Read a server's console log.", 'POST',
+        base.rule(CONSOLE_OUTPUT, base.PROJECT_MEMBER, "Read a server's console log.", 'POST',
               '/servers/{server_id}/action'),
-        _rule(FLAVORS_READ, ANY, 'List and show flavors.', 'GET', '/flavors'),
-        _rule(FLAVORS_CREATE, base.ADMIN, 'Create a flavor.', 'POST', '/flavors'),
-        _rule(FLAVORS_DELETE, base.ADMIN, 'Delete a flavor.', 'DELETE',
+        base.rule(FLAVORS_READ, ANY, 'List and show flavors.', 'GET', '/flavors'),
+        base.rule(FLAVORS_CREATE, base.ADMIN, 'Create a flavor.', 'POST', '/flavors'),
+        base.rule(FLAVORS_DELETE, base.ADMIN, 'Delete a flavor.', 'DELETE',
               '/flavors/{flavor_id}'),
-        _rule(FLAVOR_ACCESS, base.ADMIN, 'List the projects a private flavor is for.',
+        base.rule(FLAVOR_ACCESS, base.ADMIN, 'List the projects a private flavor is for.',
               'GET', '/flavors/{flavor_id}/os-flavor-access'),
-        _rule(HYPERVISORS, base.ADMIN, 'List the compute hosts.', 'GET', '/os-hypervisors'),
-        _rule(LIMITS, ANY, "Show the project's limits and usage.", 'GET', '/limits'),
+        base.rule(HYPERVISORS, base.ADMIN, 'List the compute hosts.', 'GET', '/os-hypervisors'),
+        base.rule(LIMITS, ANY, "Show the project's limits and usage.", 'GET', '/limits'),
     ]
