@@ -13,7 +13,7 @@ from collections.abc import Callable
 from oslo_config import cfg
 
 from nova_lite.api import auth as api_auth
-from nova_lite.api import faults, policy, wsgi
+from nova_lite.api import faults, policy, routing, wsgi
 from nova_lite.api import services as api_services
 from nova_lite.identity.rest import (
     catalog_routes,
@@ -42,9 +42,9 @@ def make_app(conf: cfg.ConfigOpts, services: api_services.ApiServices,
     api = common.IdentityApi(identity=services.identity,
                              authorizer=policy.Authorizer(conf, policies.RULES),
                              public_url=public_url)
-    versions.VersionController(public_url).register(router)
-    for controller in (tokens.TokenController, projects.ProjectController,
-                       users.UserController, roles.RoleController,
-                       catalog_routes.CatalogController):
-        controller(api).register(router)
+    routing.add_routes(router, versions.VersionController(public_url).routes())
+    for resource in (tokens.TokenController, projects.ProjectController,
+                     users.UserController, roles.RoleController,
+                     catalog_routes.CatalogController):
+        routing.add_routes(router, resource(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)
