@@ -6,11 +6,7 @@ import hashlib
 import ipaddress
 from typing import Any
 
-from nova_lite.compute import instance_store
-
-# Task states nova shows in the status (the rest show their vm_state's status).
-_TASK_STATUS = {'rebooting': 'REBOOT', 'rebooting_hard': 'HARD_REBOOT'}
-STATUSES = frozenset(instance_store.VM_STATE_TO_STATUS.values()) | set(_TASK_STATUS.values())
+from nova_lite.compute import server_status
 
 
 class Links:
@@ -26,12 +22,6 @@ class Links:
     def of(self, collection: str, item_id: str) -> list[dict[str, str]]:
         return [{'rel': 'self', 'href': f'{self.base_url}/{collection}/{item_id}'},
                 self.bookmark(collection, item_id)]
-
-
-def server_status(instance: dict[str, Any]) -> str:
-    if instance['vm_state'] in ('active', 'stopped') and instance['task_state'] in _TASK_STATUS:
-        return _TASK_STATUS[instance['task_state']]
-    return instance_store.status_of(instance['vm_state'], instance['task_state'])
 
 
 def host_id(project_id: str, host: str | None) -> str:
@@ -64,7 +54,7 @@ def server_brief(instance: dict[str, Any], links: Links) -> dict[str, Any]:
 def server_detail(instance: dict[str, Any], links: Links, *, volume_ids: list[str],
                   show_host: bool) -> dict[str, Any]:
     """A server as ``GET /servers/{id}`` answers (host attributes for admins)."""
-    status = server_status(instance)
+    status = server_status.status_of_instance(instance)
     image: dict[str, Any] | str = ''
     if instance['image_id']:
         image = {'id': instance['image_id'],
