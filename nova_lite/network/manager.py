@@ -45,15 +45,13 @@ class NetworkManager(ports.PortMethods):
                        mtu: int = 1500, *, project_id: str | None = None) -> dict[str, Any]:
         """A network of the caller's project (or, for an admin, of ``project_id``).
 
-        Only an admin may make it shared.
+        Who may make it shared is the API's policy (``create_network:shared``).
         """
         validators.string('name', name)
         validators.boolean('admin_state_up', admin_state_up)
         validators.boolean('shared', shared)
         validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
         owner = ports.owner_project(ctx, project_id)
-        if shared and not access.is_admin(ctx):
-            raise exception.Forbidden("Only an admin may create a network with 'shared' true.")
         with self.db.session() as session:
             row = models.Network(name=name, project_id=owner,
                                  admin_state_up=admin_state_up, shared=shared, mtu=mtu,
@@ -98,8 +96,8 @@ class NetworkManager(ports.PortMethods):
                        mtu: int | None = None, shared: bool | None = None) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is); for the owner.
 
-        Only an admin may change ``shared``; unsharing a network on which other
-        projects have ports is a 409.
+        Who may change ``shared`` is the API's policy (``update_network:shared``);
+        unsharing a network on which other projects have ports is a 409.
         """
         changes: dict[str, Any] = {}
         if name is not None:
@@ -110,8 +108,6 @@ class NetworkManager(ports.PortMethods):
             changes['mtu'] = validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
         if shared is not None:
             changes['shared'] = validators.boolean('shared', shared)
-            if not access.is_admin(ctx):
-                raise exception.Forbidden("Only an admin may change 'shared'.")
         with self.db.session() as session:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'change it')
