@@ -30,7 +30,11 @@ def text(value: str) -> str:
 
 
 def integer(value: str) -> int:
-    return int(value.strip())
+    """An integer a database column can hold (signed 64 bits)."""
+    number = int(value.strip())
+    if not -2 ** 63 <= number < 2 ** 63:
+        raise ValueError(f'{value!r} is out of range')
+    return number
 
 
 def boolean(syntax: query.BooleanSyntax) -> Callable[[str], bool]:

@@ -18,6 +18,9 @@ from sqlalchemy import orm
 
 from nova_lite.api import paging
 
+# The largest LIMIT every database takes (a signed 64-bit integer, less the extra row).
+_MAX_SQL_LIMIT = 2 ** 63 - 2
+
 
 @dataclasses.dataclass(frozen=True)
 class SortKey:
@@ -57,6 +60,6 @@ def page_rows(session: orm.Session, statement: sa.Select[Any], order: Sequence[S
         statement = statement.where(_after_marker(order, tuple(marker_values)))
     statement = statement.order_by(*(key.ordered() for key in order))
     if request.limit is not None:
-        statement = statement.limit(request.limit + 1)
+        statement = statement.limit(min(request.limit, _MAX_SQL_LIMIT) + 1)
     rows = session.scalars(statement).all()
     return paging.cut(rows, request.limit, lambda row: str(row.id))
