@@ -6,6 +6,7 @@ import hashlib
 import ipaddress
 from typing import Any
 
+from nova_lite.clients import payloads
 from nova_lite.compute import server_status
 
 
@@ -112,6 +113,6 @@ def flavor_detail(flavor: dict[str, Any], links: Links) -> dict[str, Any]:
     }
 
 
-def volume_attachment(attachment: dict[str, Any]) -> dict[str, Any]:
+def volume_attachment(attachment: payloads.Attachment) -> dict[str, Any]:
     return {'id': attachment['volume_id'], 'volumeId': attachment['volume_id'],
             'serverId': attachment['instance_id'], 'device': attachment['mountpoint']}
