@@ -67,19 +67,23 @@ class RoleController(common.IdentityController):
             except exception.InvalidInput:
                 raise exception.NotFound(resource=resource, id=value) from None
 
-    def grant(self, req: wsgi.Request, project_id: str, user_id: str,
-              role_id: str) -> webob.Response:
-        self.authorizer.authorize(req.context, 'identity:create_grant')
+    def _grant(self, req: wsgi.Request, rule: str, project_id: str, user_id: str,
+               role_id: str, target: dict[str, str] | None = None) -> None:
+        """``rule`` allows the caller, and the project, user and role exist (else 404)."""
+        self.authorizer.authorize(req.context, rule, target)
         self._grant_refs(project_id, user_id)
         self._role(role_id)
+
+    def grant(self, req: wsgi.Request, project_id: str, user_id: str,
+              role_id: str) -> webob.Response:
+        self._grant(req, 'identity:create_grant', project_id, user_id, role_id)
         self._api.identity.assign_role(user_id, project_id, role_id)
         return wsgi.json_response(204)
 
     def check_grant(self, req: wsgi.Request, project_id: str, user_id: str,
                     role_id: str) -> webob.Response:
-        self.authorizer.authorize(req.context, 'identity:check_grant', {'user_id': user_id})
-        self._grant_refs(project_id, user_id)
-        self._role(role_id)
+        self._grant(req, 'identity:check_grant', project_id, user_id, role_id,
+                    {'user_id': user_id})
         held = self._api.identity.list_role_assignments(user_id=user_id,
                                                         project_id=project_id)
         if not any(a['role_id'] == role_id for a in held):
@@ -88,9 +92,7 @@ class RoleController(common.IdentityController):
 
     def revoke_grant(self, req: wsgi.Request, project_id: str, user_id: str,
                      role_id: str) -> webob.Response:
-        self.authorizer.authorize(req.context, 'identity:revoke_grant')
-        self._grant_refs(project_id, user_id)
-        self._role(role_id)
+        self._grant(req, 'identity:revoke_grant', project_id, user_id, role_id)
         self._api.identity.unassign_role(user_id, project_id, role_id)
         return wsgi.json_response(204)
 
