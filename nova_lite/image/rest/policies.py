@@ -27,22 +27,21 @@ _IMAGE = '/v2/images/{image_id}'
 _FILE = '/v2/images/{image_id}/file'
 
 
-
 RULES: list[policy.RuleDefault] = [
     base.rule(ADD_IMAGE, base.PROJECT_MEMBER, 'Create an image owned by a project.',
-          'POST', _IMAGES),
+              'POST', _IMAGES),
     base.rule(GET_IMAGES, base.READER, 'List the images the caller can see.', 'GET', _IMAGES),
     base.rule(GET_IMAGE, base.READER, 'Show an image the caller can see.', 'GET', _IMAGE),
     base.rule(MODIFY_IMAGE, base.PROJECT_MEMBER, "Change a project's image.", 'PATCH', _IMAGE),
     base.rule(DELETE_IMAGE, base.PROJECT_MEMBER, "Delete a project's image.", 'DELETE', _IMAGE),
     base.rule(UPLOAD_IMAGE, base.PROJECT_MEMBER, "Upload the data of a project's image.",
-          'PUT', _FILE),
+              'PUT', _FILE),
     base.rule(DOWNLOAD_IMAGE, base.READER, 'Download the data of an image the caller can see.',
-          'GET', _FILE),
+              'GET', _FILE),
     base.rule(PUBLICIZE_IMAGE, base.ADMIN, 'Give an image the public visibility.',
-          'PATCH', _IMAGE),
+              'PATCH', _IMAGE),
     base.rule(COMMUNITIZE_IMAGE, base.PROJECT_MEMBER,
-          'Give a project\'s image the community visibility.', 'PATCH', _IMAGE),
+              'Give a project\'s image the community visibility.', 'PATCH', _IMAGE),
 ]
 
 
