@@ -8,6 +8,8 @@ projects). Another project's resource is answered 404 by the managers, not
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from oslo_config import cfg
 from oslo_policy import policy
 
@@ -27,6 +29,13 @@ BASE_RULES = [
 ]
 
 
+def rule(name: str, check: str, description: str, method: str,
+         path: str) -> policy.DocumentedRuleDefault:
+    """A documented rule default for one API operation (``method path``)."""
+    return policy.DocumentedRuleDefault(name=name, check_str=check, description=description,
+                                        operations=[{'method': method, 'path': path}])
+
+
 class Authorizer:
     """One oslo.policy enforcer with nova_lite's default rules registered."""
 
@@ -35,10 +44,27 @@ class Authorizer:
         self._enforcer.register_defaults(BASE_RULES + rules)
 
     def authorize(self, ctx: nl_context.RequestContext, rule: str,
-                  target: dict[str, str] | None = None) -> None:
-        """Raise Forbidden (403) unless the caller's roles allow ``rule``."""
+                  target: Mapping[str, str] | None = None, *,
+                  project_id: str | None = None) -> None:
+        """Raise Forbidden (403) unless the caller's roles allow ``rule``.
+
+        The target is ``target`` if given, else the resource's ``project_id``
+        (the caller's own project when that is not given either).
+        """
         creds = {'roles': list(ctx.roles), 'project_id': ctx.project_id,
                  'user_id': ctx.user_id}
-        target = target if target is not None else {'project_id': ctx.project_id or ''}
-        if not self._enforcer.enforce(rule, target, creds, do_raise=False):
+        if target is None:
+            target = {'project_id': project_id if project_id is not None
+                      else ctx.project_id or ''}
+        if not self._enforcer.enforce(rule, dict(target), creds, do_raise=False):
             raise exception.Forbidden(message=f'Policy does not allow {rule} to be performed.')
+
+    def allowed(self, ctx: nl_context.RequestContext, rule: str,
+                target: Mapping[str, str] | None = None, *,
+                project_id: str | None = None) -> bool:
+        """Whether :meth:`authorize` would let the caller through."""
+        try:
+            self.authorize(ctx, rule, target, project_id=project_id)
+        except exception.Forbidden:
+            return False
+        return True

@@ -14,13 +14,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from nova_lite.api import validation
+from nova_lite.api import paging, validation
 from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
 from nova_lite.compute import flavors as flavor_store
-from nova_lite.compute import instance_store, schemas
+from nova_lite.compute import instance_store, schemas, server_status
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -71,9 +71,17 @@ class ComputeAPI:
 
     def create_server(self, ctx: nl_context.RequestContext,
                       server: dict[str, Any]) -> dict[str, Any]:
-        if 'member' not in ctx.roles and not ctx.is_admin:
-            raise exception.Forbidden()
-        validation.validate(schemas.server_create, server)
+        """Boot ``server`` for an in-process caller (the demo, tests): its body is first
+        checked against the compute API's request schema, as a REST request's is."""
+        validation.validate(schemas.server_create_request, {'server': server})
+        return self.boot_server(ctx, server)
+
+    def boot_server(self, ctx: nl_context.RequestContext,
+                    server: dict[str, Any]) -> dict[str, Any]:
+        """Boot ``server``, a body the compute API's request schema accepted.
+
+        Who may boot is the REST layer's policy (``os_compute_api:servers:create``).
+        """
         if self._fault_injection_max_delay is not None:
             conductor_rpcapi.check_fault_injection_metadata(server.get('metadata') or {},
                                                             self._fault_injection_max_delay)
@@ -220,24 +228,29 @@ class ComputeAPI:
         ``name`` is a regular expression searched for in each server's name, as
         nova filters (``openstack server list --name``).
         """
-        pattern = None
+        return self.page_servers(ctx, all_projects=all_projects, name=name).items
+
+    def page_servers(self, ctx: nl_context.RequestContext, *, all_projects: bool = False,
+                     name: str | None = None, status: str | None = None,
+                     request: paging.PageRequest = paging.EVERYTHING,
+                     ) -> paging.Page[dict[str, Any]]:
+        """One page of :meth:`list_servers` with ``status`` (ACTIVE, SHUTOFF...), its
+        filters, order and marker in the database query."""
         if name is not None:
             try:
-                pattern = re.compile(name)
+                re.compile(name)
             except (re.error, TypeError) as exc:
                 raise exception.InvalidInput(field='name',
                                              reason=f'not a regular expression: {exc}'
                                              ) from None
         everyone = all_projects and ctx.is_admin
-        servers = self._instances.list(project_id=None if everyone else ctx.project_id)
-        if pattern is not None:
-            servers = [s for s in servers if pattern.search(s['name'])]
-        return servers
+        return self._instances.page(
+            project_id=None if everyone else ctx.project_id, name_pattern=name,
+            status_condition=None if status is None else server_status.status_condition(status),
+            request=request)
 
     def delete_server(self, ctx: nl_context.RequestContext, server_id: str) -> None:
         instance = self._get_owned(ctx, server_id)
-        if 'member' not in ctx.roles and not ctx.is_admin:
-            raise exception.Forbidden()
         self._instances.update(instance['id'], task_state=TaskState.DELETING)
         self._conductor.delete_instance(ctx, instance['id'])
 
@@ -245,9 +258,14 @@ class ComputeAPI:
 
     def create_flavor(self, ctx: nl_context.RequestContext,
                       flavor: dict[str, Any]) -> dict[str, Any]:
-        if not ctx.is_admin:
-            raise exception.Forbidden()
-        validation.validate(schemas.flavor_create, flavor)
+        """Create ``flavor`` for an in-process caller, its body checked first against the
+        compute API's request schema, as a REST request's is."""
+        validation.validate(schemas.flavor_create_request, {'flavor': flavor})
+        return self.add_flavor(ctx, flavor)
+
+    def add_flavor(self, ctx: nl_context.RequestContext,
+                   flavor: dict[str, Any]) -> dict[str, Any]:
+        """Create ``flavor``, a body the request schema accepted (admins: REST policy)."""
         return self._flavors.create(
             name=flavor['name'], vcpus=flavor['vcpus'], memory_mb=flavor['ram'],
             root_gb=flavor['disk'], ephemeral_gb=flavor.get('OS-FLV-EXT-DATA:ephemeral', 0),
@@ -271,6 +289,4 @@ class ComputeAPI:
 
     def delete_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> None:
         """Delete a flavor; servers booted with it keep their sizes."""
-        if not ctx.is_admin:
-            raise exception.Forbidden()
         self._flavors.delete(str(flavor_id))

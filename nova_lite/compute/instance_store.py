@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from nova_lite.api import paging, sql_paging
 from nova_lite.common import exception, timeutils
 from nova_lite.common.states import ServerStatus, TaskState, VmState
 from nova_lite.db import api as db_api
@@ -24,6 +25,9 @@ VM_STATE_TO_STATUS = {
     VmState.ERROR: ServerStatus.ERROR,
     VmState.DELETED: ServerStatus.DELETED,
 }
+# GET /servers' order: newest first (then by id), as nova lists.
+_NEWEST_FIRST = (sql_paging.SortKey(models.Instance.created_at, descending=True),
+                 sql_paging.SortKey(models.Instance.id))
 _UPDATABLE = frozenset({'vm_state', 'task_state', 'power_state', 'host', 'network_info',
                         'launched_at', 'terminated_at', 'availability_zone'})
 
@@ -102,6 +106,29 @@ class InstanceStore:
             faults = self._latest_faults(session,
                                          [r.id for r in rows if r.vm_state == VmState.ERROR])
             return [_instance_dict(row, faults.get(row.id)) for row in rows]
+
+    def page(self, *, project_id: str | None, name_pattern: str | None = None,
+             status_condition: sa.ColumnElement[bool] | None = None,
+             request: paging.PageRequest = paging.EVERYTHING) -> paging.Page[dict[str, Any]]:
+        """One page of the instances not deleted, newest first, filtered in the query.
+
+        ``name_pattern`` is a regular expression searched for in the name (the
+        database's regular expressions: Python's on SQLite, POSIX on PostgreSQL).
+        """
+        query = sa.select(models.Instance).where(models.Instance.deleted_at.is_(None))
+        if project_id is not None:
+            query = query.where(models.Instance.project_id == project_id)
+        if name_pattern is not None:
+            query = query.where(models.Instance.name.regexp_match(name_pattern))
+        if status_condition is not None:
+            query = query.where(status_condition)
+        with self._db.reader() as session:
+            rows = sql_paging.page_rows(session, query, _NEWEST_FIRST, request,
+                                        models.Instance.id)
+            faults = self._latest_faults(
+                session, [r.id for r in rows.items if r.vm_state == VmState.ERROR])
+            return paging.Page([_instance_dict(row, faults.get(row.id)) for row in rows.items],
+                               rows.next_marker)
 
     @staticmethod
     def _latest_faults(session: Any,

@@ -125,7 +125,7 @@ server_action: dict[str, Any] = {
 server_create_request: dict[str, Any] = {
     'type': 'object',
     'properties': {
-        'server': {'type': 'object'},
+        'server': server_create,
         'os:scheduler_hints': {'type': 'object'},
         'OS-SCH-HNT:scheduler_hints': {'type': 'object'},
     },
@@ -135,7 +135,7 @@ server_create_request: dict[str, Any] = {
 
 flavor_create_request: dict[str, Any] = {
     'type': 'object',
-    'properties': {'flavor': {'type': 'object'}},
+    'properties': {'flavor': flavor_create},
     'required': ['flavor'],
     'additionalProperties': False,
 }

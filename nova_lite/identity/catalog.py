@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import ipaddress
 import re
 import urllib.parse
 import uuid
@@ -21,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
+from nova_lite.api.endpoints import endpoint_url
 from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
@@ -47,22 +47,6 @@ SERVICES: tuple[CatalogService, ...] = (
     CatalogService('network', 'neutron', 9696, ''),
     CatalogService('block-storage', 'cinderv3', 8776, '/v3/$(project_id)s'),
 )
-
-
-def endpoint_url(base_url: str, port: int, path: str) -> str:
-    """``base_url``'s scheme and host with ``port`` and ``path`` (a port in base_url is
-    replaced)."""
-    parts = urllib.parse.urlsplit(base_url.strip() if isinstance(base_url, str) else '')
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise exception.InvalidInput(field='public_base_url',
-                                     reason='must be an http(s) URL with a host')
-    host = parts.hostname
-    try:
-        if ipaddress.ip_address(host).version == 6:
-            host = f'[{host}]'
-    except ValueError:
-        pass
-    return f'{parts.scheme}://{host}:{int(port)}{path}'
 
 
 # The [api] option holding each service's port (the catalog records where the

@@ -16,12 +16,13 @@ import sqlalchemy as sa
 from oslo_config import cfg
 from sqlalchemy import orm
 
+from nova_lite.api import paging, sql_paging
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.common.states import NetworkStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
-from nova_lite.network import access, ipam, ports, validators, views
+from nova_lite.network import access, ipam, listing, ports, validators, views
 
 INSTANCE_OWNER_PREFIX = 'compute:'
 MIN_MTU = 68
@@ -45,15 +46,13 @@ class NetworkManager(ports.PortMethods):
                        mtu: int = 1500, *, project_id: str | None = None) -> dict[str, Any]:
         """A network of the caller's project (or, for an admin, of ``project_id``).
 
-        Only an admin may make it shared.
+        Who may make it shared is the API's policy (``create_network:shared``).
         """
         validators.string('name', name)
         validators.boolean('admin_state_up', admin_state_up)
         validators.boolean('shared', shared)
         validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
         owner = ports.owner_project(ctx, project_id)
-        if shared and not access.is_admin(ctx):
-            raise exception.Forbidden("Only an admin may create a network with 'shared' true.")
         with self.db.session() as session:
             row = models.Network(name=name, project_id=owner,
                                  admin_state_up=admin_state_up, shared=shared, mtu=mtu,
@@ -71,24 +70,35 @@ class NetworkManager(ports.PortMethods):
                       ids: list[str] | None = None) -> list[dict[str, Any]]:
         validators.optional_string('name', name)
         ids = validators.string_list('ids', ids)
-        statement = (sa.select(models.Network).where(access.visible_networks(ctx))
-                     .order_by(models.Network.created_at, models.Network.id))
+        filters: list[tuple[str, list[Any]]] = []
         if name is not None:
-            statement = statement.where(models.Network.name == name)
+            filters.append(('name', [name]))
         if ids is not None:
-            statement = statement.where(models.Network.id.in_(ids))
+            filters.append(('id', list(ids)))
+        return self.page_networks(ctx, filters).items
+
+    def page_networks(self, ctx: nl_context.RequestContext, filters: listing.Filters = (),
+                      request: paging.PageRequest = paging.EVERYTHING,
+                      ) -> paging.Page[dict[str, Any]]:
+        """One page of the visible networks matching ``filters``, oldest first, read
+        from the database alone."""
+        statement = listing.filtered(
+            sa.select(models.Network).where(access.visible_networks(ctx)),
+            listing.NETWORK_FILTERS, filters)
         with self.db.reader() as session:
-            rows = session.scalars(statement).all()
-            subnet_ids = _subnet_ids(session, [row.id for row in rows])
-            return [views.network_dict(row, subnet_ids[row.id]) for row in rows]
+            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Network),
+                                        request, models.Network.id)
+            subnet_ids = _subnet_ids(session, [row.id for row in page.items])
+            return paging.Page([views.network_dict(row, subnet_ids[row.id])
+                                for row in page.items], page.next_marker)
 
     def update_network(self, ctx: nl_context.RequestContext, network_id: str, *,
                        name: str | None = None, admin_state_up: bool | None = None,
                        mtu: int | None = None, shared: bool | None = None) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is); for the owner.
 
-        Only an admin may change ``shared``; unsharing a network on which other
-        projects have ports is a 409.
+        Who may change ``shared`` is the API's policy (``update_network:shared``);
+        unsharing a network on which other projects have ports is a 409.
         """
         changes: dict[str, Any] = {}
         if name is not None:
@@ -99,8 +109,6 @@ class NetworkManager(ports.PortMethods):
             changes['mtu'] = validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
         if shared is not None:
             changes['shared'] = validators.boolean('shared', shared)
-            if not access.is_admin(ctx):
-                raise exception.Forbidden("Only an admin may change 'shared'.")
         with self.db.session() as session:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'change it')
@@ -201,18 +209,24 @@ class NetworkManager(ports.PortMethods):
                      name: str | None = None) -> list[dict[str, Any]]:
         validators.optional_string('network_id', network_id)
         validators.optional_string('name', name)
-        statement = (sa.select(models.Subnet)
-                     .join(models.Network, models.Network.id == models.Subnet.network_id)
-                     .where(access.visible_networks(ctx))
-                     .order_by(models.Subnet.created_at, models.Subnet.id))
-        if network_id is not None:
-            statement = statement.where(models.Subnet.network_id == network_id)
-        if name is not None:
-            statement = statement.where(models.Subnet.name == name)
+        filters = [(key, [value]) for key, value in (('network_id', network_id),
+                                                     ('name', name)) if value is not None]
+        return self.page_subnets(ctx, filters).items
+
+    def page_subnets(self, ctx: nl_context.RequestContext, filters: listing.Filters = (),
+                     request: paging.PageRequest = paging.EVERYTHING,
+                     ) -> paging.Page[dict[str, Any]]:
+        """One page of the subnets of visible networks matching ``filters``, oldest first."""
+        statement = listing.filtered(
+            sa.select(models.Subnet)
+            .join(models.Network, models.Network.id == models.Subnet.network_id)
+            .where(access.visible_networks(ctx)), listing.SUBNET_FILTERS, filters)
         with self.db.reader() as session:
-            rows = session.scalars(statement).all()
-            pools = _pools(session, [row.id for row in rows])
-            return [views.subnet_dict(row, pools[row.id]) for row in rows]
+            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Subnet),
+                                        request, models.Subnet.id)
+            pools = _pools(session, [row.id for row in page.items])
+            return paging.Page([views.subnet_dict(row, pools[row.id]) for row in page.items],
+                               page.next_marker)
 
     def update_subnet(self, ctx: nl_context.RequestContext, subnet_id: str, *,
                       name: str | None = None, enable_dhcp: bool | None = None,

@@ -34,14 +34,6 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset({
     ('nova_lite.common.service', 'nova_lite.api.apps'),
     ('nova_lite.common.service', 'nova_lite.api.server'),
     ('nova_lite.common.service', 'nova_lite.api.services'),
-    # The REST packages get the identity URL and project checks from the REST
-    # toolkit and the IdentityClient Protocol: fixed by the helper "rest".
-    ('nova_lite.compute.rest', 'nova_lite.identity.catalog'),
-    ('nova_lite.image.rest', 'nova_lite.identity.catalog'),
-    ('nova_lite.network.rest', 'nova_lite.identity.catalog'),
-    ('nova_lite.network.rest.common', 'nova_lite.identity.manager'),
-    ('nova_lite.volume.rest', 'nova_lite.identity.catalog'),
-    ('nova_lite.volume.rest.scope', 'nova_lite.identity.manager'),
 })
 
 

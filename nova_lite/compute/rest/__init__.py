@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import webob
 from oslo_config import cfg
 
-from nova_lite.api import faults, policy, wsgi
+from nova_lite.api import endpoints, faults, policy, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.api.services import ApiServices
-from nova_lite.common import exception
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import (
     base,
@@ -30,61 +27,25 @@ from nova_lite.compute.rest import (
     versions,
     views,
 )
-from nova_lite.identity import catalog
 
 PREFIX = '/v2.1'
 # Project ids are hex (with or without dashes): never a collection name.
 PROJECT_PREFIX = '/v2.1/{project_id:[0-9a-fA-F-]+}'
 
-Route = tuple[str, str, Callable[..., webob.Response]]
-
-
-def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[Route]:
+def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]:
     """(method, path under /v2.1, handler); fixed paths before their {id} siblings."""
-    srv = servers.ServersHandler(rest)
-    act = server_actions.ServerActionsHandler(rest)
-    flv = flavors.FlavorsHandler(rest)
-    hyp = hypervisors.HypervisorsHandler(conf, rest)
-    lim = limits.LimitsHandler(rest)
-    ext = versions.VersionsHandler(rest.links.public_url)
+    extensions = versions.VersionsHandler(rest.links.public_url)
     return [
-        ('POST', '/servers', srv.create),
-        ('GET', '/servers', srv.index),
-        ('GET', '/servers/detail', srv.detail),
-        ('GET', '/servers/{server_id}', srv.show),
-        ('DELETE', '/servers/{server_id}', srv.delete),
-        ('POST', '/servers/{server_id}/action', act.action),
-        ('GET', '/servers/{server_id}/os-security-groups', srv.security_groups),
-        ('GET', '/servers/{server_id}/os-volume_attachments', srv.volume_attachments),
-        ('GET', '/servers/{server_id}/os-volume_attachments/{volume_id}',
-         srv.volume_attachment),
-        ('POST', '/flavors', flv.create),
-        ('GET', '/flavors', flv.index),
-        ('GET', '/flavors/detail', flv.detail),
-        ('GET', '/flavors/{flavor_id}', flv.show),
-        ('DELETE', '/flavors/{flavor_id}', flv.delete),
-        ('GET', '/flavors/{flavor_id}/os-extra_specs', flv.extra_specs),
-        ('GET', '/flavors/{flavor_id}/os-flavor-access', flv.access),
-        ('GET', '/os-hypervisors', hyp.index),
-        ('GET', '/os-hypervisors/detail', hyp.detail),
-        ('GET', '/os-availability-zone', hyp.availability_zones),
-        ('GET', '/os-availability-zone/detail', hyp.availability_zones),
-        ('GET', '/limits', lim.limits),
-        ('GET', '/os-keypairs', lim.keypairs),
-        ('POST', '/os-keypairs', lim.create_keypair),
-        ('GET', '/os-keypairs/{keypair_name}', lim.keypair),
-        ('GET', '/extensions', ext.extensions),
+        *servers.ServersHandler(rest).routes(),
+        *server_actions.ServerActionsHandler(rest).routes(),
+        *flavors.FlavorsHandler(rest).routes(),
+        *hypervisors.HypervisorsHandler(conf, rest).routes(),
+        *limits.LimitsHandler(rest).routes(),
+        ('GET', '/extensions', extensions.extensions),
     ]
 
 
-def _www_authenticate_uri(conf: cfg.ConfigOpts) -> str | None:
-    try:
-        return catalog.endpoint_url(conf.identity.public_base_url, conf.api.identity_port, '')
-    except exception.InvalidInput:
-        return None
-
-
-def make_app(conf: cfg.ConfigOpts, services: ApiServices,
+def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
     """The compute API at ``public_url`` (e.g. http://127.0.0.1:8774)."""
     links = views.Links(public_url)
@@ -95,13 +56,11 @@ def make_app(conf: cfg.ConfigOpts, services: ApiServices,
                             authorizer=policy.Authorizer(conf, policies.list_rules()),
                             actions=actions, links=links)
     router = wsgi.Router(faults.compute_fault, max_body=conf.api.max_request_body_size,
-                         www_authenticate_uri=_www_authenticate_uri(conf))
+                         www_authenticate_uri=endpoints.www_authenticate_uri(conf))
     version_docs = versions.VersionsHandler(links.public_url)
     router.add('GET', '/', version_docs.versions)
     router.add('GET', PREFIX, version_docs.version)
     routes = _routes(conf, rest)
-    for method, path, handler in routes:
-        router.add(method, PREFIX + path, handler)
-    for method, path, handler in routes:
-        router.add(method, PROJECT_PREFIX + path, base.project_scoped(handler))
+    routing.add_routes(router, routes, prefix=PREFIX)
+    routing.add_routes(router, routes, prefix=PROJECT_PREFIX, wrap=base.project_scoped)
     return microversion.MicroversionMiddleware(auth(router))

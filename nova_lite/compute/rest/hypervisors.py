@@ -7,7 +7,7 @@ from typing import Any
 import webob
 from oslo_config import cfg
 
-from nova_lite.api import wsgi
+from nova_lite.api import routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.compute.rest import base, policies
 
@@ -33,13 +33,19 @@ def _detail(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class HypervisorsHandler:
+class HypervisorsHandler(base.ComputeController):
     def __init__(self, conf: cfg.ConfigOpts, rest: base.ComputeRest) -> None:
+        super().__init__(rest)
         self._conf = conf
-        self._rest = rest
+
+    def routes(self) -> list[routing.Route]:
+        return [('GET', '/os-hypervisors', self.index),
+                ('GET', '/os-hypervisors/detail', self.detail),
+                ('GET', '/os-availability-zone', self.availability_zones),
+                ('GET', '/os-availability-zone/detail', self.availability_zones)]
 
     def _nodes(self, req: wsgi.Request) -> list[dict[str, Any]]:
-        self._rest.authorize(req.context, policies.HYPERVISORS)
+        self.authorizer.authorize(req.context, policies.HYPERVISORS)
         return self._rest.services.scheduler_rpcapi.get_host_usage(req.context)
 
     def index(self, req: wsgi.Request) -> webob.Response:

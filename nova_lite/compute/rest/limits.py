@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute.rest import base, policies
 
@@ -14,13 +14,15 @@ _UNLIMITED = ('maxTotalInstances', 'maxTotalCores', 'maxTotalRAMSize', 'maxTotal
               'maxSecurityGroupRules', 'maxTotalFloatingIps')
 
 
-class LimitsHandler:
-    def __init__(self, rest: base.ComputeRest) -> None:
-        self._rest = rest
+class LimitsHandler(base.ComputeController):
+    def routes(self) -> list[routing.Route]:
+        return [('GET', '/limits', self.limits), ('GET', '/os-keypairs', self.keypairs),
+                ('POST', '/os-keypairs', self.create_keypair),
+                ('GET', '/os-keypairs/{keypair_name}', self.keypair)]
 
     def limits(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        self._rest.authorize(ctx, policies.LIMITS)
+        self.authorizer.authorize(ctx, policies.LIMITS)
         servers = self._rest.services.compute_api.list_servers(ctx)
         flavors = [s['build_request'].get('request_spec', {}).get('flavor', {})
                    for s in servers]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import webob
 
-from nova_lite.api import validation, wsgi
+from nova_lite.api import controller, routing, wsgi
 from nova_lite.compute import schemas as body_schemas
 from nova_lite.compute.rest import base, policies
 
@@ -13,18 +13,20 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'os-getConsoleOutput': policies.CONSOLE_OUTPUT}
 
 
-class ServerActionsHandler:
+class ServerActionsHandler(base.ComputeController):
     def __init__(self, rest: base.ComputeRest) -> None:
-        self._rest = rest
+        super().__init__(rest)
         self._actions = rest.actions
+
+    def routes(self) -> list[routing.Route]:
+        return [('POST', '/servers/{server_id}/action', self.action)]
 
     def action(self, req: wsgi.Request, server_id: str) -> webob.Response:
         ctx = req.context
-        body = req.read_json()
-        validation.validate(body_schemas.server_action, body)
+        body = controller.read_body(req, body_schemas.server_action)
         [(name, args)] = body.items()
         instance = self._rest.services.compute_api.get_server(ctx, server_id)
-        self._rest.authorize(ctx, _RULES[name], instance['project_id'])
+        self.authorizer.authorize(ctx, _RULES[name], project_id=instance['project_id'])
         if name == 'os-stop':
             self._actions.stop_server(ctx, instance['id'])
         elif name == 'os-start':

@@ -8,17 +8,28 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import validation, wsgi
+from nova_lite.api import controller, paging, query, routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.compute import schemas as body_schemas
 from nova_lite.compute.rest import base, policies, schemas, views
 
 
-class ServersHandler:
+class ServersHandler(base.ComputeController):
     def __init__(self, rest: base.ComputeRest) -> None:
-        self._rest = rest
+        super().__init__(rest)
         self._api = rest.services.compute_api
+        self._volumes = rest.services.volumes
+
+    def routes(self) -> list[routing.Route]:
+        return [
+            ('GET', '/servers/detail', self.detail),  # before /servers/{server_id}
+            *routing.crud('/servers', 'server_id', self),
+            ('GET', '/servers/{server_id}/os-security-groups', self.security_groups),
+            ('GET', '/servers/{server_id}/os-volume_attachments', self.volume_attachments),
+            ('GET', '/servers/{server_id}/os-volume_attachments/{volume_id}',
+             self.volume_attachment),
+        ]
 
     # Helpers.
 
@@ -26,38 +37,35 @@ class ServersHandler:
                     instance_id: str | None = None) -> dict[str, list[str]]:
         """Attached (or attaching) volume ids by instance id."""
         by_instance: dict[str, list[str]] = collections.defaultdict(list)
-        for attachment in self._rest.services.volumes.list_attachments(
-                ctx, instance_id=instance_id):
+        for attachment in self._volumes.list_attachments(ctx, instance_id=instance_id):
             by_instance[attachment['instance_id']].append(attachment['volume_id'])
         return by_instance
 
     def _detail(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
                 volume_ids: list[str]) -> dict[str, Any]:
-        show_host = self._rest.allowed(ctx, policies.SERVERS_HOST_ATTRIBUTES,
-                                       instance['project_id'])
+        show_host = self.authorizer.allowed(ctx, policies.SERVERS_HOST_ATTRIBUTES,
+                                            project_id=instance['project_id'])
         return views.server_detail(instance, self._rest.links, volume_ids=volume_ids,
                                    show_host=show_host)
 
     def _owned(self, req: wsgi.Request, server_id: str, rule: str) -> dict[str, Any]:
         ctx = req.context
         instance = self._api.get_server(ctx, server_id)
-        self._rest.authorize(ctx, rule, instance['project_id'])
+        self.authorizer.authorize(ctx, rule, project_id=instance['project_id'])
         return instance
 
     # Routes.
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        body = req.read_json()
-        validation.validate(body_schemas.server_create_request, body)
-        server = body['server']
+        server = controller.read_body(req, body_schemas.server_create_request)['server']
         notifications.publish(notifications.ServerCreateReceived(
             request=f'POST /servers {server.get("name")!r}', over_http=True))
         notifications.publish(notifications.TokenChecked(
             service='compute', user_name=ctx.user_name, project_name=ctx.project_name,
             roles=tuple(ctx.roles), over_http=True))
-        self._rest.authorize(ctx, policies.SERVERS_CREATE)
-        instance = self._api.create_server(ctx, server)
+        self.authorizer.authorize(ctx, policies.SERVERS_CREATE)
+        instance = self._api.boot_server(ctx, server)
         links = self._rest.links.of('servers', instance['id'])
         return wsgi.json_response(202, {'server': {
             'id': instance['id'], 'links': links,
@@ -68,19 +76,17 @@ class ServersHandler:
     def _listed(self, req: wsgi.Request, path: str,
                 ) -> tuple[nl_context.RequestContext, list[dict[str, Any]], dict[str, Any]]:
         ctx = req.context
-        params = base.query(req, schemas.servers_query)
-        self._rest.authorize(ctx, policies.SERVERS_INDEX)
-        all_projects = base.flag(params, 'all_tenants')
+        params = controller.read_query(req, schemas.servers_query)
+        request = paging.page_request(params, paging.NOVA_PAGING)
+        self.authorizer.authorize(ctx, policies.SERVERS_INDEX)
+        all_projects = query.flag(params, 'all_tenants', query.NOVA_BOOLEAN)
         if all_projects:
-            self._rest.authorize(ctx, policies.SERVERS_ALL_TENANTS)
-        servers = self._api.list_servers(ctx, all_projects=all_projects,
-                                         name=params.get('name'))
-        if 'status' in params:
-            wanted = params['status'].upper()
-            servers = [s for s in servers if views.server_status(s) == wanted]
-        page, links = base.paginate(servers, params, f'{self._rest.links.base_url}{path}')
-        extra = {'servers_links': links} if links else {}
-        return ctx, page, extra
+            self.authorizer.authorize(ctx, policies.SERVERS_ALL_TENANTS)
+        status = params['status'].upper() if 'status' in params else None
+        page = self._api.page_servers(ctx, all_projects=all_projects, name=params.get('name'),
+                                      status=status, request=request)
+        links = paging.links(page, f'{self._rest.links.base_url}{path}', limit=request.limit)
+        return ctx, page.items, ({'servers_links': links} if links else {})
 
     def index(self, req: wsgi.Request) -> webob.Response:
         _ctx, page, extra = self._listed(req, '/servers')
@@ -112,8 +118,7 @@ class ServersHandler:
     def _attachments(self, req: wsgi.Request, server_id: str) -> list[dict[str, Any]]:
         instance = self._owned(req, server_id, policies.SERVERS_SHOW)
         return [views.volume_attachment(a) for a in
-                self._rest.services.volumes.list_attachments(req.context,
-                                                             instance_id=instance['id'])]
+                self._volumes.list_attachments(req.context, instance_id=instance['id'])]
 
     def volume_attachments(self, req: wsgi.Request, server_id: str) -> webob.Response:
         return wsgi.json_response(200, {'volumeAttachments': self._attachments(req,

@@ -6,13 +6,9 @@ import hashlib
 import ipaddress
 from typing import Any
 
-from nova_lite.common.states import ServerStatus, TaskState, VmState
-from nova_lite.compute import instance_store
-
-# Task states nova shows in the status (the rest show their vm_state's status).
-_TASK_STATUS = {TaskState.REBOOTING: ServerStatus.REBOOT,
-                TaskState.REBOOTING_HARD: ServerStatus.HARD_REBOOT}
-STATUSES = frozenset(instance_store.VM_STATE_TO_STATUS.values()) | set(_TASK_STATUS.values())
+from nova_lite.clients import payloads
+from nova_lite.common.states import ServerStatus, VmState
+from nova_lite.compute import server_status
 
 
 class Links:
@@ -28,13 +24,6 @@ class Links:
     def of(self, collection: str, item_id: str) -> list[dict[str, str]]:
         return [{'rel': 'self', 'href': f'{self.base_url}/{collection}/{item_id}'},
                 self.bookmark(collection, item_id)]
-
-
-def server_status(instance: dict[str, Any]) -> str:
-    if (instance['vm_state'] in (VmState.ACTIVE, VmState.STOPPED)
-            and instance['task_state'] in _TASK_STATUS):
-        return _TASK_STATUS[instance['task_state']]
-    return instance_store.status_of(instance['vm_state'], instance['task_state'])
 
 
 def host_id(project_id: str, host: str | None) -> str:
@@ -67,7 +56,7 @@ def server_brief(instance: dict[str, Any], links: Links) -> dict[str, Any]:
 def server_detail(instance: dict[str, Any], links: Links, *, volume_ids: list[str],
                   show_host: bool) -> dict[str, Any]:
     """A server as ``GET /servers/{id}`` answers (host attributes for admins)."""
-    status = server_status(instance)
+    status = server_status.status_of_instance(instance)
     image: dict[str, Any] | str = ''
     if instance['image_id']:
         image = {'id': instance['image_id'],
@@ -125,6 +114,6 @@ def flavor_detail(flavor: dict[str, Any], links: Links) -> dict[str, Any]:
     }
 
 
-def volume_attachment(attachment: dict[str, Any]) -> dict[str, Any]:
+def volume_attachment(attachment: payloads.Attachment) -> dict[str, Any]:
     return {'id': attachment['volume_id'], 'volumeId': attachment['volume_id'],
             'serverId': attachment['instance_id'], 'device': attachment['mountpoint']}

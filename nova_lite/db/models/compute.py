@@ -27,6 +27,12 @@ class Flavor(TimestampMixin, Base):
 
 class Instance(TimestampMixin, Base):
     __tablename__ = 'instances'
+    # GET /servers reads a page of the live instances (all, or a project's) by creation time.
+    __table_args__ = (
+        sa.Index('ix_instances_listing', 'deleted_at', 'created_at', 'id'),
+        sa.Index('ix_instances_project_listing', 'project_id', 'deleted_at', 'created_at',
+                 'id'),
+    )
     id: orm.Mapped[str] = uuid_pk()
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255), index=True)
     project_id: orm.Mapped[str] = orm.mapped_column(sa.String(64), index=True)

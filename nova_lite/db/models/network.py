@@ -13,6 +13,8 @@ from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
 
 class Network(TimestampMixin, Base):
     __tablename__ = 'networks'
+    # Lists are read a page at a time in (created_at, id) order.
+    __table_args__ = (sa.Index('ix_networks_listing', 'created_at', 'id'),)
     id: orm.Mapped[str] = uuid_pk()
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='', index=True)
     project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), index=True)
@@ -24,6 +26,7 @@ class Network(TimestampMixin, Base):
 
 class Subnet(TimestampMixin, Base):
     __tablename__ = 'subnets'
+    __table_args__ = (sa.Index('ix_subnets_listing', 'created_at', 'id'),)
     id: orm.Mapped[str] = uuid_pk()
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
     network_id: orm.Mapped[str] = orm.mapped_column(
@@ -47,7 +50,13 @@ class AllocationPool(Base):
 
 class Port(TimestampMixin, Base):
     __tablename__ = 'ports'
-    __table_args__ = (sa.UniqueConstraint('network_id', 'mac_address'),)
+    __table_args__ = (
+        sa.UniqueConstraint('network_id', 'mac_address'),
+        # A page of a list (all, a project's, a network's) in (created_at, id) order.
+        sa.Index('ix_ports_listing', 'created_at', 'id'),
+        sa.Index('ix_ports_project_listing', 'project_id', 'created_at', 'id'),
+        sa.Index('ix_ports_network_listing', 'network_id', 'created_at', 'id'),
+    )
     id: orm.Mapped[str] = uuid_pk()
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
     network_id: orm.Mapped[str] = orm.mapped_column(

@@ -9,12 +9,13 @@ either), so the ``auth`` wrapper the other services take is not used here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from oslo_config import cfg
 
 from nova_lite.api import auth as api_auth
-from nova_lite.api import faults, policy, wsgi
-from nova_lite.api import services as api_services
+from nova_lite.api import faults, policy, routing, wsgi
+from nova_lite.identity import manager
 from nova_lite.identity.rest import (
     catalog_routes,
     common,
@@ -29,7 +30,14 @@ from nova_lite.identity.rest import (
 WSGIApp = api_auth.WSGIApp
 
 
-def make_app(conf: cfg.ConfigOpts, services: api_services.ApiServices,
+class IdentityServices(Protocol):
+    """What the identity API acts through (the wiring's services)."""
+
+    @property
+    def identity(self) -> manager.IdentityManager: ...
+
+
+def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
              auth: Callable[[WSGIApp], WSGIApp] | None, public_url: str) -> WSGIApp:
     """The identity API at ``public_url`` (e.g. ``http://127.0.0.1:5000``).
 
@@ -42,9 +50,9 @@ def make_app(conf: cfg.ConfigOpts, services: api_services.ApiServices,
     api = common.IdentityApi(identity=services.identity,
                              authorizer=policy.Authorizer(conf, policies.RULES),
                              public_url=public_url)
-    versions.VersionController(public_url).register(router)
-    for controller in (tokens.TokenController, projects.ProjectController,
-                       users.UserController, roles.RoleController,
-                       catalog_routes.CatalogController):
-        controller(api).register(router)
+    routing.add_routes(router, versions.VersionController(public_url).routes())
+    for resource in (tokens.TokenController, projects.ProjectController,
+                     users.UserController, roles.RoleController,
+                     catalog_routes.CatalogController):
+        routing.add_routes(router, resource(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)

@@ -5,43 +5,43 @@ from __future__ import annotations
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.identity.rest import common, schemas, views
 
 
-class CatalogController:
-    def __init__(self, api: common.IdentityApi) -> None:
-        self._api = api
+class CatalogController(common.IdentityController):
 
-    def register(self, router: wsgi.Router) -> None:
-        router.add('POST', '/v3/domains', self.create_domain)
-        router.add('GET', '/v3/domains', self.domains)
-        router.add('GET', '/v3/domains/{domain_id}', self.domain)
-        router.add('GET', '/v3/regions', self.regions)
-        router.add('GET', '/v3/regions/{region_id}', self.region)
-        router.add('GET', '/v3/services', self.services)
-        router.add('GET', '/v3/endpoints', self.endpoints)
+    def routes(self) -> list[routing.Route]:
+        return [
+            ('POST', '/v3/domains', self.create_domain),
+            ('GET', '/v3/domains', self.domains),
+            ('GET', '/v3/domains/{domain_id}', self.domain),
+            ('GET', '/v3/regions', self.regions),
+            ('GET', '/v3/regions/{region_id}', self.region),
+            ('GET', '/v3/services', self.services),
+            ('GET', '/v3/endpoints', self.endpoints),
+        ]
 
     def create_domain(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:create_domain')
-        spec = common.body(req, schemas.DOMAIN_CREATE)['domain']
+        self.authorizer.authorize(req.context, 'identity:create_domain')
+        spec = controller.read_body(req, schemas.DOMAIN_CREATE)['domain']
         record = self._api.identity.create_domain(spec['name'],
                                                   description=spec.get('description') or '')
         return wsgi.json_response(201, {'domain': views.domain(self._api.v3_url, record)})
 
     def domains(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_domains')
-        params = common.query(req, schemas.query({'name': schemas.NAME,
+        self.authorizer.authorize(req.context, 'identity:list_domains')
+        params = controller.read_query(req, schemas.query({'name': schemas.NAME,
                                                   'enabled': schemas.BOOLEAN_TEXT}))
         records = common.filtered(self._api.identity.list_domains(), params,
-                                  ('name', 'enabled'))
+                                  common.filters_of('name', 'enabled'))
         return wsgi.json_response(200, views.collection(
             'domains', [views.domain(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))
 
     def domain(self, req: wsgi.Request, domain_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:get_domain')
+        self.authorizer.authorize(req.context, 'identity:get_domain')
         try:
             record = self._api.identity.get_domain(domain_id)
         except exception.InvalidInput:
@@ -49,14 +49,14 @@ class CatalogController:
         return wsgi.json_response(200, {'domain': views.domain(self._api.v3_url, record)})
 
     def regions(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_regions')
+        self.authorizer.authorize(req.context, 'identity:list_regions')
         return wsgi.json_response(200, views.collection(
             'regions', [views.region(self._api.v3_url, r)
                         for r in self._api.identity.list_regions()],
             common.self_url(req, self._api)))
 
     def region(self, req: wsgi.Request, region_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_regions')
+        self.authorizer.authorize(req.context, 'identity:list_regions')
         for record in self._api.identity.list_regions():
             if record['id'] == region_id:
                 return wsgi.json_response(200, {'region': views.region(self._api.v3_url,
@@ -64,20 +64,21 @@ class CatalogController:
         raise exception.NotFound(resource='Region', id=region_id)
 
     def services(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_services')
-        params = common.query(req, schemas.query({'type': schemas.NAME}))
-        records = common.filtered(self._api.identity.list_services(), params, ('type',))
+        self.authorizer.authorize(req.context, 'identity:list_services')
+        params = controller.read_query(req, schemas.query({'type': schemas.NAME}))
+        records = common.filtered(self._api.identity.list_services(), params,
+                                  common.filters_of('type'))
         return wsgi.json_response(200, views.collection(
             'services', [views.service(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))
 
     def endpoints(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_endpoints')
-        params = common.query(req, schemas.query({'service_id': schemas.ID,
+        self.authorizer.authorize(req.context, 'identity:list_endpoints')
+        params = controller.read_query(req, schemas.query({'service_id': schemas.ID,
                                                   'interface': schemas.NAME,
                                                   'region_id': schemas.NAME}))
         records = common.filtered(self._api.identity.list_endpoints(), params,
-                                  ('service_id', 'interface', 'region_id'))
+                                  common.filters_of('service_id', 'interface', 'region_id'))
         return wsgi.json_response(200, views.collection(
             'endpoints', [views.endpoint(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))

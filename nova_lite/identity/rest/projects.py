@@ -10,33 +10,33 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.identity import bootstrap
 from nova_lite.identity.rest import common, schemas, views
 
-_FILTERS = ('name', 'domain_id', 'enabled')
+_FILTERS = common.filters_of('name', 'domain_id', 'enabled')
 
 
-class ProjectController:
-    def __init__(self, api: common.IdentityApi) -> None:
-        self._api = api
+class ProjectController(common.IdentityController):
 
-    def register(self, router: wsgi.Router) -> None:
-        router.add('POST', '/v3/projects', self.create)
-        router.add('GET', '/v3/projects', self.index)
-        router.add('GET', '/v3/projects/{project_id}', self.show)
-        router.add('PATCH', '/v3/projects/{project_id}', self.update)
-        router.add('DELETE', '/v3/projects/{project_id}', self.delete)
-        router.add('GET', '/v3/users/{user_id}/projects', self.user_projects)
+    def routes(self) -> list[routing.Route]:
+        return [
+            ('POST', '/v3/projects', self.create),
+            ('GET', '/v3/projects', self.index),
+            ('GET', '/v3/projects/{project_id}', self.show),
+            ('PATCH', '/v3/projects/{project_id}', self.update),
+            ('DELETE', '/v3/projects/{project_id}', self.delete),
+            ('GET', '/v3/users/{user_id}/projects', self.user_projects),
+        ]
 
     def _view(self, record: dict[str, Any]) -> dict[str, Any]:
         return {'project': views.project(self._api.v3_url, record)}
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        self._api.authorize(ctx, 'identity:create_project')
-        spec = common.body(req, schemas.PROJECT_CREATE)['project']
+        self.authorizer.authorize(ctx, 'identity:create_project')
+        spec = controller.read_body(req, schemas.PROJECT_CREATE)['project']
         domain_id = (spec.get('domain_id') or getattr(ctx, 'project_domain_id', None)
                      or bootstrap.DEFAULT_DOMAIN_ID)
         parent_id = spec.get('parent_id')
@@ -51,8 +51,8 @@ class ProjectController:
         return wsgi.json_response(201, self._view(record))
 
     def index(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_projects')
-        params = common.query(req, schemas.PROJECT_QUERY)
+        self.authorizer.authorize(req.context, 'identity:list_projects')
+        params = controller.read_query(req, schemas.PROJECT_QUERY)
         records = common.filtered(self._api.identity.list_projects(), params, _FILTERS)
         return wsgi.json_response(200, views.collection(
             'projects', [views.project(self._api.v3_url, r) for r in records],
@@ -66,7 +66,7 @@ class ProjectController:
             raise exception.NotFound(resource='Project', id=project_id) from None
         target = {'project_id': record['id'],
                   'caller_has_role': str(self._api.has_role(ctx.user_id, record['id']))}
-        if not self._api.allowed(ctx, 'identity:get_project', target):
+        if not self.authorizer.allowed(ctx, 'identity:get_project', target):
             raise exception.NotFound(resource='Project', id=project_id)
         return record
 
@@ -74,28 +74,28 @@ class ProjectController:
         return wsgi.json_response(200, self._view(self._visible(req, project_id)))
 
     def update(self, req: wsgi.Request, project_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:update_project')
-        spec = common.body(req, schemas.PROJECT_UPDATE)['project']
+        self.authorizer.authorize(req.context, 'identity:update_project')
+        spec = controller.read_body(req, schemas.PROJECT_UPDATE)['project']
         self._visible(req, project_id)
         record = self._api.identity.update_project(
             project_id, enabled=spec.get('enabled'), description=spec.get('description'))
         return wsgi.json_response(200, self._view(record))
 
     def delete(self, req: wsgi.Request, project_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:delete_project')
+        self.authorizer.authorize(req.context, 'identity:delete_project')
         self._visible(req, project_id)
         self._api.identity.delete_project(project_id)
         return wsgi.json_response(204)
 
     def user_projects(self, req: wsgi.Request, user_id: str) -> webob.Response:
         ctx = req.context
-        if not self._api.allowed(ctx, 'identity:list_user_projects', {'user_id': user_id}):
+        if not self.authorizer.allowed(ctx, 'identity:list_user_projects', {'user_id': user_id}):
             raise exception.NotFound(resource='User', id=user_id)
         try:
             self._api.identity.get_user(user_id)
         except exception.InvalidInput:
             raise exception.NotFound(resource='User', id=user_id) from None
-        params = common.query(req, schemas.PROJECT_QUERY)
+        params = controller.read_query(req, schemas.PROJECT_QUERY)
         records = common.filtered(self._api.identity.list_projects(user_id=user_id),
                                   params, _FILTERS)
         return wsgi.json_response(200, views.collection(

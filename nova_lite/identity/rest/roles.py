@@ -10,26 +10,26 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.identity.rest import common, schemas, views
 
 GRANT_PATH = '/v3/projects/{project_id}/users/{user_id}/roles/{role_id}'
 
 
-class RoleController:
-    def __init__(self, api: common.IdentityApi) -> None:
-        self._api = api
+class RoleController(common.IdentityController):
 
-    def register(self, router: wsgi.Router) -> None:
-        router.add('POST', '/v3/roles', self.create)
-        router.add('GET', '/v3/roles', self.index)
-        router.add('GET', '/v3/roles/{role_id}', self.show)
-        router.add('PUT', GRANT_PATH, self.grant)
-        router.add('HEAD', GRANT_PATH, self.check_grant)
-        router.add('DELETE', GRANT_PATH, self.revoke_grant)
-        router.add('GET', '/v3/projects/{project_id}/users/{user_id}/roles', self.grants)
-        router.add('GET', '/v3/role_assignments', self.assignments)
+    def routes(self) -> list[routing.Route]:
+        return [
+            ('POST', '/v3/roles', self.create),
+            ('GET', '/v3/roles', self.index),
+            ('GET', '/v3/roles/{role_id}', self.show),
+            ('PUT', GRANT_PATH, self.grant),
+            ('HEAD', GRANT_PATH, self.check_grant),
+            ('DELETE', GRANT_PATH, self.revoke_grant),
+            ('GET', '/v3/projects/{project_id}/users/{user_id}/roles', self.grants),
+            ('GET', '/v3/role_assignments', self.assignments),
+        ]
 
     def _role(self, role_id: str) -> dict[str, Any]:
         try:
@@ -38,21 +38,22 @@ class RoleController:
             raise exception.NotFound(resource='Role', id=role_id) from None
 
     def create(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:create_role')
-        spec = common.body(req, schemas.ROLE_CREATE)['role']
+        self.authorizer.authorize(req.context, 'identity:create_role')
+        spec = controller.read_body(req, schemas.ROLE_CREATE)['role']
         record = self._api.identity.create_role(spec['name'])
         return wsgi.json_response(201, {'role': views.role(self._api.v3_url, record)})
 
     def index(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_roles')
-        params = common.query(req, schemas.NAME_QUERY)
-        records = common.filtered(self._api.identity.list_roles(), params, ('name',))
+        self.authorizer.authorize(req.context, 'identity:list_roles')
+        params = controller.read_query(req, schemas.NAME_QUERY)
+        records = common.filtered(self._api.identity.list_roles(), params,
+                                  common.filters_of('name'))
         return wsgi.json_response(200, views.collection(
             'roles', [views.role(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))
 
     def show(self, req: wsgi.Request, role_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:get_role')
+        self.authorizer.authorize(req.context, 'identity:get_role')
         return wsgi.json_response(
             200, {'role': views.role(self._api.v3_url, self._role(role_id))})
 
@@ -66,19 +67,23 @@ class RoleController:
             except exception.InvalidInput:
                 raise exception.NotFound(resource=resource, id=value) from None
 
-    def grant(self, req: wsgi.Request, project_id: str, user_id: str,
-              role_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:create_grant')
+    def _grant(self, req: wsgi.Request, rule: str, project_id: str, user_id: str,
+               role_id: str, target: dict[str, str] | None = None) -> None:
+        """``rule`` allows the caller, and the project, user and role exist (else 404)."""
+        self.authorizer.authorize(req.context, rule, target)
         self._grant_refs(project_id, user_id)
         self._role(role_id)
+
+    def grant(self, req: wsgi.Request, project_id: str, user_id: str,
+              role_id: str) -> webob.Response:
+        self._grant(req, 'identity:create_grant', project_id, user_id, role_id)
         self._api.identity.assign_role(user_id, project_id, role_id)
         return wsgi.json_response(204)
 
     def check_grant(self, req: wsgi.Request, project_id: str, user_id: str,
                     role_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:check_grant', {'user_id': user_id})
-        self._grant_refs(project_id, user_id)
-        self._role(role_id)
+        self._grant(req, 'identity:check_grant', project_id, user_id, role_id,
+                    {'user_id': user_id})
         held = self._api.identity.list_role_assignments(user_id=user_id,
                                                         project_id=project_id)
         if not any(a['role_id'] == role_id for a in held):
@@ -87,14 +92,12 @@ class RoleController:
 
     def revoke_grant(self, req: wsgi.Request, project_id: str, user_id: str,
                      role_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:revoke_grant')
-        self._grant_refs(project_id, user_id)
-        self._role(role_id)
+        self._grant(req, 'identity:revoke_grant', project_id, user_id, role_id)
         self._api.identity.unassign_role(user_id, project_id, role_id)
         return wsgi.json_response(204)
 
     def grants(self, req: wsgi.Request, project_id: str, user_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_grants', {'user_id': user_id})
+        self.authorizer.authorize(req.context, 'identity:list_grants', {'user_id': user_id})
         self._grant_refs(project_id, user_id)
         held = self._api.identity.list_role_assignments(user_id=user_id,
                                                         project_id=project_id)
@@ -104,8 +107,8 @@ class RoleController:
                                                         common.self_url(req, self._api)))
 
     def assignments(self, req: wsgi.Request) -> webob.Response:
-        params = common.query(req, schemas.ASSIGNMENT_QUERY)
-        self._api.authorize(req.context, 'identity:list_role_assignments',
+        params = controller.read_query(req, schemas.ASSIGNMENT_QUERY)
+        self.authorizer.authorize(req.context, 'identity:list_role_assignments',
                             {'user_id': params.get('user.id', '')})
         records: list[dict[str, Any]] = []
         if not {'scope.domain.id', 'group.id', 'scope.system'} & set(params):

@@ -84,4 +84,4 @@ PROJECT_QUERY = query({'name': NAME, 'domain_id': ID, 'enabled': BOOLEAN_TEXT})
 USER_QUERY = query({'name': NAME, 'domain_id': ID, 'enabled': BOOLEAN_TEXT})
 NAME_QUERY = query({'name': NAME})
 ASSIGNMENT_QUERY = query({'user.id': ID, 'scope.project.id': ID, 'role.id': ID,
-                          'scope.domain.id': ID, 'group.id': ID})
+                          'scope.domain.id': ID, 'group.id': ID, 'scope.system': {}})

@@ -11,7 +11,7 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.identity.rest import common, schemas, views
 
@@ -43,20 +43,20 @@ def _method(identity: dict[str, Any]) -> str:
     return method
 
 
-class TokenController:
-    def __init__(self, api: common.IdentityApi) -> None:
-        self._api = api
+class TokenController(common.IdentityController):
 
-    def register(self, router: wsgi.Router) -> None:
-        router.add('POST', '/v3/auth/tokens', self.issue)
-        router.add('GET', '/v3/auth/tokens', self.validate)
-        router.add('HEAD', '/v3/auth/tokens', self.check)
-        router.add('DELETE', '/v3/auth/tokens', self.revoke)
-        router.add('GET', '/v3/auth/catalog', self.catalog)
-        router.add('GET', '/v3/auth/projects', self.projects)
+    def routes(self) -> list[routing.Route]:
+        return [
+            ('POST', '/v3/auth/tokens', self.issue),
+            ('GET', '/v3/auth/tokens', self.validate),
+            ('HEAD', '/v3/auth/tokens', self.check),
+            ('DELETE', '/v3/auth/tokens', self.revoke),
+            ('GET', '/v3/auth/catalog', self.catalog),
+            ('GET', '/v3/auth/projects', self.projects),
+        ]
 
     def issue(self, req: wsgi.Request) -> webob.Response:
-        auth = common.body(req, schemas.AUTH)['auth']
+        auth = controller.read_body(req, schemas.AUTH)['auth']
         identity = auth['identity']
         method = _method(identity)
         scope = _scope_args(auth.get('scope'))
@@ -91,7 +91,7 @@ class TokenController:
         except exception.NotAuthorized as exc:
             raise exception.NotFound(f'Could not find token: {exc.message}',
                                      resource='Token', id='') from None
-        self._api.authorize(ctx, rule, {'token_user_id': info['user']['id']})
+        self.authorizer.authorize(ctx, rule, {'token_user_id': info['user']['id']})
         return info
 
     def validate(self, req: wsgi.Request) -> webob.Response:

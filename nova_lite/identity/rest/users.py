@@ -10,32 +10,32 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.identity import bootstrap
 from nova_lite.identity.rest import common, schemas, views
 
-_FILTERS = ('name', 'domain_id', 'enabled')
+_FILTERS = common.filters_of('name', 'domain_id', 'enabled')
 
 
-class UserController:
-    def __init__(self, api: common.IdentityApi) -> None:
-        self._api = api
+class UserController(common.IdentityController):
 
-    def register(self, router: wsgi.Router) -> None:
-        router.add('POST', '/v3/users', self.create)
-        router.add('GET', '/v3/users', self.index)
-        router.add('GET', '/v3/users/{user_id}', self.show)
-        router.add('PATCH', '/v3/users/{user_id}', self.update)
-        router.add('DELETE', '/v3/users/{user_id}', self.delete)
+    def routes(self) -> list[routing.Route]:
+        return [
+            ('POST', '/v3/users', self.create),
+            ('GET', '/v3/users', self.index),
+            ('GET', '/v3/users/{user_id}', self.show),
+            ('PATCH', '/v3/users/{user_id}', self.update),
+            ('DELETE', '/v3/users/{user_id}', self.delete),
+        ]
 
     def _view(self, record: dict[str, Any]) -> dict[str, Any]:
         return {'user': views.user(self._api.v3_url, record)}
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        self._api.authorize(ctx, 'identity:create_user')
-        spec = common.body(req, schemas.USER_CREATE)['user']
+        self.authorizer.authorize(ctx, 'identity:create_user')
+        spec = controller.read_body(req, schemas.USER_CREATE)['user']
         domain_id = (spec.get('domain_id') or getattr(ctx, 'project_domain_id', None)
                      or bootstrap.DEFAULT_DOMAIN_ID)
         record = self._api.identity.create_user(
@@ -46,15 +46,15 @@ class UserController:
         return wsgi.json_response(201, self._view(record))
 
     def index(self, req: wsgi.Request) -> webob.Response:
-        self._api.authorize(req.context, 'identity:list_users')
-        params = common.query(req, schemas.USER_QUERY)
+        self.authorizer.authorize(req.context, 'identity:list_users')
+        params = controller.read_query(req, schemas.USER_QUERY)
         records = common.filtered(self._api.identity.list_users(), params, _FILTERS)
         return wsgi.json_response(200, views.collection(
             'users', [views.user(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))
 
     def _visible(self, req: wsgi.Request, user_id: str) -> dict[str, Any]:
-        if not self._api.allowed(req.context, 'identity:get_user', {'user_id': user_id}):
+        if not self.authorizer.allowed(req.context, 'identity:get_user', {'user_id': user_id}):
             raise exception.NotFound(resource='User', id=user_id)
         try:
             return self._api.identity.get_user(user_id)
@@ -65,8 +65,8 @@ class UserController:
         return wsgi.json_response(200, self._view(self._visible(req, user_id)))
 
     def update(self, req: wsgi.Request, user_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:update_user')
-        spec = common.body(req, schemas.USER_UPDATE)['user']
+        self.authorizer.authorize(req.context, 'identity:update_user')
+        spec = controller.read_body(req, schemas.USER_UPDATE)['user']
         self._visible(req, user_id)
         record = self._api.identity.update_user(
             user_id, enabled=spec.get('enabled'), password=spec.get('password'),
@@ -74,7 +74,7 @@ class UserController:
         return wsgi.json_response(200, self._view(record))
 
     def delete(self, req: wsgi.Request, user_id: str) -> webob.Response:
-        self._api.authorize(req.context, 'identity:delete_user')
+        self.authorizer.authorize(req.context, 'identity:delete_user')
         self._visible(req, user_id)
         self._api.identity.delete_user(user_id)
         return wsgi.json_response(204)

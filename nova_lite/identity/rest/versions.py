@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import routing, wsgi
 from nova_lite.identity.rest import views
 
 
@@ -12,9 +12,8 @@ class VersionController:
     def __init__(self, public_url: str) -> None:
         self._public_url = public_url
 
-    def register(self, router: wsgi.Router) -> None:
-        router.add('GET', '/', self.list_versions)
-        router.add('GET', '/v3', self.show_v3)
+    def routes(self) -> list[routing.Route]:
+        return [('GET', '/', self.list_versions), ('GET', '/v3', self.show_v3)]
 
     def list_versions(self, req: wsgi.Request) -> webob.Response:
         return wsgi.json_response(

@@ -9,16 +9,22 @@ plain-text faults.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import webob
 from oslo_config import cfg
 
-from nova_lite.api import faults, policy, wsgi
+from nova_lite.api import endpoints, faults, policy, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.api.services import ApiServices
-from nova_lite.common import exception
-from nova_lite.identity import catalog
+from nova_lite.image import manager as image_manager
 from nova_lite.image.rest import image_data, images, policies, schemas_doc, versions
+
+
+class ImageServices(Protocol):
+    """What the image API acts through (the wiring's services)."""
+
+    @property
+    def images(self) -> image_manager.ImageManager: ...
 
 
 class SchemasController:
@@ -36,36 +42,21 @@ class SchemasController:
         return wsgi.json_response(200, schemas_doc.images_schema(self._conf))
 
 
-def _identity_url(conf: cfg.ConfigOpts) -> str | None:
-    """Where a 401 tells the client to authenticate (the public identity endpoint)."""
-    try:
-        return catalog.endpoint_url(conf.identity.public_base_url, conf.api.identity_port,
-                                    '/v3')
-    except exception.InvalidInput:
-        return None
-
-
-def make_app(conf: cfg.ConfigOpts, services: ApiServices,
+def make_app(conf: cfg.ConfigOpts, services: ImageServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
     """The image API as a WSGI app, wrapped in ``auth``."""
     authorizer = policy.Authorizer(conf, policies.list_rules())
     router = wsgi.Router(faults.image_fault, max_body=conf.api.max_request_body_size,
-                         www_authenticate_uri=_identity_url(conf))
+                         www_authenticate_uri=endpoints.www_authenticate_uri(conf))
     version_docs = versions.VersionsController(public_url)
     schemas = SchemasController(conf)
-    records = images.ImagesController(conf, services.images, authorizer, public_url)
-    data = image_data.ImageDataController(conf, services.images, authorizer)
-
-    router.add('GET', '/', version_docs.root)
-    router.add('GET', '/versions', version_docs.index)
-    router.add('GET', '/v2', version_docs.index)
-    router.add('GET', '/v2/schemas/image', schemas.image)
-    router.add('GET', '/v2/schemas/images', schemas.images)
-    router.add('POST', '/v2/images', records.create)
-    router.add('GET', '/v2/images', records.index)
-    router.add('GET', '/v2/images/{image_id}', records.show)
-    router.add('PATCH', '/v2/images/{image_id}', records.update)
-    router.add('DELETE', '/v2/images/{image_id}', records.delete)
-    router.add('PUT', '/v2/images/{image_id}/file', data.upload)
-    router.add('GET', '/v2/images/{image_id}/file', data.download)
+    routing.add_routes(router, [
+        ('GET', '/', version_docs.root),
+        ('GET', '/versions', version_docs.index),
+        ('GET', '/v2', version_docs.index),
+        ('GET', '/v2/schemas/image', schemas.image),
+        ('GET', '/v2/schemas/images', schemas.images),
+        *images.ImagesController(conf, services.images, authorizer, public_url).routes(),
+        *image_data.ImageDataController(conf, services.images, authorizer).routes(),
+    ])
     return auth(router)

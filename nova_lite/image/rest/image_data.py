@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import webob
-from oslo_config import cfg
 
-from nova_lite.api import policy, wsgi
-from nova_lite.common import context as nl_context
+from nova_lite.api import routing, wsgi
 from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
-from nova_lite.image import manager as image_manager
-from nova_lite.image.rest import policies
+from nova_lite.image.rest import base, policies
 
 LOG = logging.getLogger(__name__)
 
@@ -86,20 +83,12 @@ def held_back(image_id: str, first: bytes, rest: Iterator[bytes]) -> Iterator[by
         yield held
 
 
-class ImageDataController:
+class ImageDataController(base.ImageController):
     """Upload and download of image bytes."""
 
-    def __init__(self, conf: cfg.ConfigOpts, images: image_manager.ImageManager,
-                 authorizer: policy.Authorizer) -> None:
-        self._conf = conf
-        self._images = images
-        self._authorizer = authorizer
-
-    def _image(self, ctx: nl_context.RequestContext, image_id: str, rule: str,
-               ) -> dict[str, Any]:
-        image = self._images.get_image(ctx, image_id)
-        self._authorizer.authorize(ctx, rule, {'project_id': image['owner'] or ''})
-        return image
+    def routes(self) -> list[routing.Route]:
+        return [('PUT', '/v2/images/{image_id}/file', self.upload),
+                ('GET', '/v2/images/{image_id}/file', self.download)]
 
     def upload(self, req: wsgi.Request, image_id: str) -> webob.Response:
         ctx = req.context
@@ -107,7 +96,7 @@ class ImageDataController:
         if content_type != DATA_MEDIA_TYPE:
             raise MediaTypeRequired(content_type=content_type or '(none)',
                                     expected=DATA_MEDIA_TYPE)
-        image = self._image(ctx, image_id, policies.UPLOAD_IMAGE)
+        image = self._owned_image(ctx, image_id, policies.UPLOAD_IMAGE)
         size_cap = self._conf.image.image_size_cap
         if req.content_length is not None and req.content_length > size_cap:
             raise exception.OverLimit(
@@ -117,7 +106,7 @@ class ImageDataController:
 
     def download(self, req: wsgi.Request, image_id: str) -> webob.Response:
         ctx = req.context
-        image = self._image(ctx, image_id, policies.DOWNLOAD_IMAGE)
+        image = self._owned_image(ctx, image_id, policies.DOWNLOAD_IMAGE)
         if image['status'] != ImageStatus.ACTIVE:
             return wsgi.json_response(204)  # glance: no data (yet) is No Content
         chunks = self._images.download_image(ctx, image['id'])

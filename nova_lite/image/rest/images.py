@@ -7,50 +7,27 @@ narrowed here by policy: ``public`` is for admins (``image:publicize_image``).
 
 from __future__ import annotations
 
-import urllib.parse
 from typing import Any
 
 import webob
 from oslo_config import cfg
-from webob import multidict
 
-from nova_lite.api import policy, validation, wsgi
+from nova_lite.api import paging, policy, query, routing, validation, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.image import manager as image_manager
-from nova_lite.image.rest import image_data, patch, policies, schemas_doc
+from nova_lite.image.rest import base, image_data, patch, policies, schemas_doc
 
 COLLECTION = '/v2/images'
-MAX_LIMIT = 1000
-_BOOLEANS = {'true': True, 'false': False}
 
 
 def authorize_visibility(authorizer: policy.Authorizer, ctx: nl_context.RequestContext,
                          visibility: Any, owner: str | None) -> None:
     """Only admins publish to everyone; community needs a member of the owner."""
     if visibility == 'public':
-        authorizer.authorize(ctx, policies.PUBLICIZE_IMAGE, {'project_id': owner or ''})
+        authorizer.authorize(ctx, policies.PUBLICIZE_IMAGE, project_id=owner or '')
     elif visibility == 'community':
-        authorizer.authorize(ctx, policies.COMMUNITIZE_IMAGE, {'project_id': owner or ''})
-
-
-def _query(req: wsgi.Request) -> multidict.MultiDict:
-    """The decoded query parameters; 400 when the query string is not UTF-8."""
-    try:
-        return multidict.MultiDict(req.GET.items())
-    except UnicodeDecodeError:
-        raise exception.InvalidInput(field='<query>',
-                                     reason='the query string is not valid UTF-8') from None
-
-
-def _limit(raw: str) -> int:
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise exception.InvalidInput(field='limit', reason='must be an integer') from None
-    if limit < 0:
-        raise exception.InvalidInput(field='limit', reason='must not be negative')
-    return min(limit, MAX_LIMIT)
+        authorizer.authorize(ctx, policies.COMMUNITIZE_IMAGE, project_id=owner or '')
 
 
 def _ids(raw: str) -> list[str]:
@@ -60,31 +37,16 @@ def _ids(raw: str) -> list[str]:
     return [raw]
 
 
-def _os_hidden(raw: str | None) -> bool | None:
-    if raw is None:
-        return False  # glance leaves hidden images out unless asked
-    value = _BOOLEANS.get(raw.strip().lower())
-    if value is None:
-        raise exception.InvalidInput(field='os_hidden', reason='must be true or false')
-    return value
-
-
-class ImagesController:
+class ImagesController(base.ImageController):
     """Create, list, show, patch and delete image records."""
 
     def __init__(self, conf: cfg.ConfigOpts, images: image_manager.ImageManager,
                  authorizer: policy.Authorizer, public_url: str) -> None:
-        self._conf = conf
-        self._images = images
-        self._authorizer = authorizer
+        super().__init__(conf, images, authorizer)
         self._public_url = public_url.rstrip('/')
 
-    def _owned_image(self, ctx: nl_context.RequestContext, image_id: str,
-                     rule: str) -> dict[str, Any]:
-        """The image (404 when invisible) once ``rule`` allows acting on its owner's image."""
-        image = self._images.get_image(ctx, image_id)
-        self._authorizer.authorize(ctx, rule, {'project_id': image['owner'] or ''})
-        return image
+    def routes(self) -> list[routing.Route]:
+        return routing.crud(COLLECTION, 'image_id', self, update_method='PATCH')
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
@@ -97,37 +59,36 @@ class ImagesController:
         validation.validate(schemas_doc.create_body_schema(self._conf), body)
         fields = {key: value for key, value in body.items() if value is not None}
         owner = fields.get('owner') or ctx.project_id
-        self._authorizer.authorize(ctx, policies.ADD_IMAGE, {'project_id': owner or ''})
-        authorize_visibility(self._authorizer, ctx, fields.get('visibility'), owner)
+        self.authorizer.authorize(ctx, policies.ADD_IMAGE, project_id=owner or '')
+        authorize_visibility(self.authorizer, ctx, fields.get('visibility'), owner)
         image = self._images.create_image(ctx, **fields)
         return wsgi.json_response(
             201, image, headers={'Location': f'{self._public_url}{COLLECTION}/{image["id"]}'})
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        self._authorizer.authorize(ctx, policies.GET_IMAGES)
-        params = _query(req)
-        limit = _limit(params['limit']) if 'limit' in params else None
+        self.authorizer.authorize(ctx, policies.GET_IMAGES)
+        params = query.decoded(req)
+        request = paging.page_request(query.last_values(req, ('limit', 'marker')),
+                                      paging.GLANCE_PAGING)
         visibility = params.get('visibility')
         images = self._images.list_images(
             ctx, name=params.get('name'), status=params.get('status'),
             ids=_ids(params['id']) if 'id' in params else None,
             visibility=None if visibility == 'all' else visibility,
-            os_hidden=_os_hidden(params.get('os_hidden')), marker=params.get('marker'),
-            limit=None if limit is None else limit + 1)
-        body: dict[str, Any] = {'images': images, 'first': COLLECTION,
+            os_hidden=query.flag(params, 'os_hidden', query.GLANCE_BOOLEAN),
+            marker=params.get('marker'),
+            limit=None if request.limit is None else request.limit + 1)
+        page = paging.cut(images, request.limit, paging.item_id)
+        body: dict[str, Any] = {'images': page.items, 'first': COLLECTION,
                                 'schema': '/v2/schemas/images'}
-        if limit is not None and len(images) > limit:
-            del images[limit:]
-            if images:
-                query = [(key, value) for key, value in params.items() if key != 'marker']
-                query.append(('marker', images[-1]['id']))
-                body['next'] = f'{COLLECTION}?{urllib.parse.urlencode(query)}'
+        if page.next_marker is not None:
+            body['next'] = paging.next_href(COLLECTION, params.items(), page.next_marker)
         return wsgi.json_response(200, body)
 
     def show(self, req: wsgi.Request, image_id: str) -> webob.Response:
         ctx = req.context
-        self._authorizer.authorize(ctx, policies.GET_IMAGE)
+        self.authorizer.authorize(ctx, policies.GET_IMAGE)
         return wsgi.json_response(200, self._images.get_image(ctx, image_id))
 
     def update(self, req: wsgi.Request, image_id: str) -> webob.Response:
@@ -142,7 +103,7 @@ class ImagesController:
         image = self._owned_image(ctx, image_id, policies.MODIFY_IMAGE)
         changes = patch.changes_for(self._conf, image, operations)
         if 'visibility' in changes:
-            authorize_visibility(self._authorizer, ctx, changes['visibility'], image['owner'])
+            authorize_visibility(self.authorizer, ctx, changes['visibility'], image['owner'])
         updated = self._images.update_image(ctx, image['id'], **changes)
         return wsgi.json_response(200, updated)
 

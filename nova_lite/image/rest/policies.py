@@ -27,27 +27,21 @@ _IMAGE = '/v2/images/{image_id}'
 _FILE = '/v2/images/{image_id}/file'
 
 
-def _rule(name: str, check: str, description: str, method: str,
-          path: str) -> policy.DocumentedRuleDefault:
-    return policy.DocumentedRuleDefault(name=name, check_str=check, description=description,
-                                        operations=[{'method': method, 'path': path}])
-
-
 RULES: list[policy.RuleDefault] = [
-    _rule(ADD_IMAGE, base.PROJECT_MEMBER, 'Create an image owned by a project.',
-          'POST', _IMAGES),
-    _rule(GET_IMAGES, base.READER, 'List the images the caller can see.', 'GET', _IMAGES),
-    _rule(GET_IMAGE, base.READER, 'Show an image the caller can see.', 'GET', _IMAGE),
-    _rule(MODIFY_IMAGE, base.PROJECT_MEMBER, "Change a project's image.", 'PATCH', _IMAGE),
-    _rule(DELETE_IMAGE, base.PROJECT_MEMBER, "Delete a project's image.", 'DELETE', _IMAGE),
-    _rule(UPLOAD_IMAGE, base.PROJECT_MEMBER, "Upload the data of a project's image.",
-          'PUT', _FILE),
-    _rule(DOWNLOAD_IMAGE, base.READER, 'Download the data of an image the caller can see.',
-          'GET', _FILE),
-    _rule(PUBLICIZE_IMAGE, base.ADMIN, 'Give an image the public visibility.',
-          'PATCH', _IMAGE),
-    _rule(COMMUNITIZE_IMAGE, base.PROJECT_MEMBER,
-          'Give a project\'s image the community visibility.', 'PATCH', _IMAGE),
+    base.rule(ADD_IMAGE, base.PROJECT_MEMBER, 'Create an image owned by a project.',
+              'POST', _IMAGES),
+    base.rule(GET_IMAGES, base.READER, 'List the images the caller can see.', 'GET', _IMAGES),
+    base.rule(GET_IMAGE, base.READER, 'Show an image the caller can see.', 'GET', _IMAGE),
+    base.rule(MODIFY_IMAGE, base.PROJECT_MEMBER, "Change a project's image.", 'PATCH', _IMAGE),
+    base.rule(DELETE_IMAGE, base.PROJECT_MEMBER, "Delete a project's image.", 'DELETE', _IMAGE),
+    base.rule(UPLOAD_IMAGE, base.PROJECT_MEMBER, "Upload the data of a project's image.",
+              'PUT', _FILE),
+    base.rule(DOWNLOAD_IMAGE, base.READER, 'Download the data of an image the caller can see.',
+              'GET', _FILE),
+    base.rule(PUBLICIZE_IMAGE, base.ADMIN, 'Give an image the public visibility.',
+              'PATCH', _IMAGE),
+    base.rule(COMMUNITIZE_IMAGE, base.PROJECT_MEMBER,
+              'Give a project\'s image the community visibility.', 'PATCH', _IMAGE),
 ]
 
 

@@ -8,13 +8,14 @@ append ``/v2.0`` themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from oslo_config import cfg
 
-from nova_lite.api import faults, policy, wsgi
+from nova_lite.api import endpoints, faults, policy, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.api.services import ApiServices
-from nova_lite.identity import catalog
+from nova_lite.clients import protocols
+from nova_lite.network import manager as network_manager
 from nova_lite.network.rest import (
     common,
     errors,
@@ -29,22 +30,30 @@ from nova_lite.network.rest import (
 )
 
 
-def _identity_url(conf: cfg.ConfigOpts) -> str:
-    identity = next(s for s in catalog.SERVICES if s.type == 'identity')
-    return catalog.endpoint_url(conf.identity.public_base_url, conf.api.identity_port,
-                                identity.path)
+class NetworkServices(Protocol):
+    """What the network API acts through (the wiring's services)."""
+
+    @property
+    def networks(self) -> network_manager.NetworkManager: ...
+
+    @property
+    def identity(self) -> protocols.IdentityClient: ...
 
 
-def _crud(router: wsgi.Router, path: str, id_name: str, controller: object) -> None:
-    one = f'{common.API_PATH}/{path}/{{{id_name}}}'
-    for method, route, action in (('POST', f'{common.API_PATH}/{path}', 'create'),
-                                  ('GET', f'{common.API_PATH}/{path}', 'index'),
-                                  ('GET', one, 'show'), ('PUT', one, 'update'),
-                                  ('DELETE', one, 'delete')):
-        router.add(method, route, errors.neutron_errors(getattr(controller, action)))
+def _read_only_routes(deps: common.Dependencies) -> list[routing.Route]:
+    ext = extensions.ExtensionsController()
+    groups = security_groups.SecurityGroupsController(deps)
+    layer3 = l3.L3Controller(deps)
+    return [('GET', path, handler) for path, handler in (
+        ('/extensions', ext.index), ('/extensions/{alias}', ext.show),
+        ('/security-groups', groups.index),
+        ('/security-groups/{security_group_id}', groups.show),
+        ('/routers', layer3.routers), ('/routers/{router_id}', layer3.router),
+        ('/floatingips', layer3.floating_ips),
+        ('/floatingips/{floatingip_id}', layer3.floating_ip))]
 
 
-def make_app(conf: cfg.ConfigOpts, services: ApiServices,
+def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
     """The network API behind ``auth``; ``public_url`` has no version path."""
     public_url = public_url.rstrip('/')
@@ -52,26 +61,14 @@ def make_app(conf: cfg.ConfigOpts, services: ApiServices,
         networks=services.networks, identity=services.identity,
         authorizer=policy.Authorizer(conf, policies.list_rules()), public_url=public_url)
     router = wsgi.Router(faults.network_fault, max_body=conf.api.max_request_body_size,
-                         www_authenticate_uri=_identity_url(conf))
+                         www_authenticate_uri=endpoints.www_authenticate_uri(conf))
 
     version_list = versions.VersionsController(public_url)
     router.add('GET', '/', version_list.versions)
     router.add('GET', common.API_PATH, version_list.resources)
-
-    _crud(router, 'networks', 'network_id', networks.NetworksController(deps))
-    _crud(router, 'subnets', 'subnet_id', subnets.SubnetsController(deps))
-    _crud(router, 'ports', 'port_id', ports.PortsController(deps))
-
-    read_only: list[tuple[str, wsgi.Handler]] = []
-    ext = extensions.ExtensionsController()
-    read_only += [('/extensions', ext.index), ('/extensions/{alias}', ext.show)]
-    groups = security_groups.SecurityGroupsController(deps)
-    read_only += [('/security-groups', groups.index),
-                  ('/security-groups/{security_group_id}', groups.show)]
-    layer3 = l3.L3Controller(deps)
-    read_only += [('/routers', layer3.routers), ('/routers/{router_id}', layer3.router),
-                  ('/floatingips', layer3.floating_ips),
-                  ('/floatingips/{floatingip_id}', layer3.floating_ip)]
-    for path, handler in read_only:
-        router.add('GET', f'{common.API_PATH}{path}', errors.neutron_errors(handler))
+    for resource in (networks.NetworksController(deps), subnets.SubnetsController(deps),
+                     ports.PortsController(deps)):
+        routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
+    routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
+                       wrap=errors.neutron_errors)
     return auth(router)

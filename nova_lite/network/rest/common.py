@@ -9,15 +9,15 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import policy, validation, wsgi
+from nova_lite.api import controller, filters, paging, policy, query, validation, wsgi
+from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.identity import manager as identity_manager
 from nova_lite.network import manager as network_manager
-from nova_lite.network.rest import listing
 
 API_PATH = '/v2.0'
 View = Callable[[dict[str, Any]], dict[str, Any]]
+PageOf = Callable[[list[filters.Wanted], paging.PageRequest], paging.Page[dict[str, Any]]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,18 +25,27 @@ class Dependencies:
     """What the controllers act through."""
 
     networks: network_manager.NetworkManager
-    identity: identity_manager.IdentityManager
+    identity: protocols.IdentityClient
     authorizer: policy.Authorizer
     public_url: str  # without the version path, e.g. http://127.0.0.1:9696
 
-    def authorize(self, ctx: nl_context.RequestContext, rule: str,
-                  project_id: str | None = None) -> None:
-        target = {'project_id': project_id if project_id is not None
-                  else (ctx.project_id or '')}
-        self.authorizer.authorize(ctx, rule, target)
-
     def url(self, path: str) -> str:
         return f'{self.public_url}{API_PATH}/{path}'
+
+
+class NetworkController(controller.Controller):
+    """A network API resource: its dependencies and its policy."""
+
+    def __init__(self, deps: Dependencies) -> None:
+        super().__init__(deps.authorizer)
+        self._deps = deps
+        self._networks = deps.networks
+
+
+def database_page(page_of: Callable[..., paging.Page[dict[str, Any]]]) -> PageOf:
+    """A manager's ``page_*`` method (filters as (key, values), in its query) as a PageOf."""
+    return lambda wanted, request: page_of(
+        [(want.key, want.values) for want in wanted], request)
 
 
 def read_body(req: wsgi.Request, schema: dict[str, Any], key: str) -> dict[str, Any]:
@@ -66,20 +75,25 @@ def only(fields: Mapping[str, Any], renames: Mapping[str, str]) -> dict[str, Any
 
 
 def list_response(deps: Dependencies, req: wsgi.Request, collection: str, url_path: str,
-                  items: list[dict[str, Any]], view: View,
-                  filters: Mapping[str, listing.Filter]) -> webob.Response:
-    """``{"<collection>": [...]}`` filtered, paginated (``limit``) and cut to ``fields``."""
-    wanted = listing.parse_filters(req.GET, filters)
-    shown = [body for body in map(view, items) if listing.matches(body, wanted)]
-    page, links = listing.paginate(shown, req.GET, deps.url(url_path))
-    fields = listing.select_fields(req.GET)
-    result: dict[str, Any] = {collection: [listing.project(body, fields) for body in page]}
-    if links is not None:
-        result[f'{collection}_links'] = links
+                  page_of: PageOf, view: View,
+                  known: Mapping[str, filters.Filter]) -> webob.Response:
+    """``{"<collection>": [...]}`` filtered, one page (``limit``, ``marker``) and cut to
+    ``fields``; ``<collection>_links`` when ``limit`` was given."""
+    params = query.decoded(req)
+    wanted = filters.parse_filters(params, known)
+    request = paging.page_request(query.last_values(req, ('limit', 'marker')),
+                                  paging.NEUTRON_PAGING)
+    page = page_of(wanted, request)
+    fields = filters.select_fields(params)
+    result: dict[str, Any] = {collection: [filters.project(view(item), fields)
+                                           for item in page.items]}
+    if request.paged:
+        result[f'{collection}_links'] = paging.links(page, deps.url(url_path), params.items(),
+                                                     limit=request.limit)
     return wsgi.json_response(200, result)
 
 
 def show_response(req: wsgi.Request, key: str, body: dict[str, Any],
                   status: int = 200) -> webob.Response:
-    return wsgi.json_response(status, {key: listing.project(body,
-                                                            listing.select_fields(req.GET))})
+    return wsgi.json_response(status, {key: filters.project(
+        body, filters.select_fields(query.decoded(req)))})

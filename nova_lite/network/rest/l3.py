@@ -12,22 +12,20 @@ from nova_lite.api import wsgi
 from nova_lite.network.rest import common, errors
 
 
-class L3Controller:
-    def __init__(self, deps: common.Dependencies) -> None:
-        self._deps = deps
+class L3Controller(common.NetworkController):
 
     def routers(self, req: wsgi.Request) -> webob.Response:
-        self._deps.authorize(req.context, 'get_router')
+        self.authorizer.authorize(req.context, 'get_router')
         return wsgi.json_response(200, {'routers': []})
 
     def router(self, req: wsgi.Request, router_id: str) -> webob.Response:
-        self._deps.authorize(req.context, 'get_router')
+        self.authorizer.authorize(req.context, 'get_router')
         raise errors.RouterNotFound(resource='Router', id=router_id)
 
     def floating_ips(self, req: wsgi.Request) -> webob.Response:
-        self._deps.authorize(req.context, 'get_floatingip')
+        self.authorizer.authorize(req.context, 'get_floatingip')
         return wsgi.json_response(200, {'floatingips': []})
 
     def floating_ip(self, req: wsgi.Request, floatingip_id: str) -> webob.Response:
-        self._deps.authorize(req.context, 'get_floatingip')
+        self.authorizer.authorize(req.context, 'get_floatingip')
         raise errors.FloatingIPNotFound(resource='Floating IP', id=floatingip_id)

@@ -6,22 +6,9 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import routing, wsgi
 from nova_lite.common import exception
 from nova_lite.network.rest import common, errors, listing, schemas, views
-
-PROJECT_FILTERS = {'project_id': listing.Filter('project_id'),
-                   'tenant_id': listing.Filter('project_id')}
-
-FILTERS = {
-    'id': listing.Filter('id'), 'name': listing.Filter('name'),
-    'status': listing.Filter('status'),
-    'admin_state_up': listing.Filter('admin_state_up', listing.boolean),
-    'shared': listing.Filter('shared', listing.boolean),
-    'mtu': listing.Filter('mtu', listing.integer),
-    'router:external': listing.Filter('router:external', listing.boolean),
-    **PROJECT_FILTERS,
-}
 
 _UPDATABLE = {'name': 'name', 'admin_state_up': 'admin_state_up', 'mtu': 'mtu',
               'shared': 'shared'}
@@ -35,18 +22,17 @@ def _manager_fields(fields: dict[str, Any], names: dict[str, str]) -> dict[str, 
     return chosen
 
 
-class NetworksController:
-    def __init__(self, deps: common.Dependencies) -> None:
-        self._deps = deps
-        self._networks = deps.networks
+class NetworksController(common.NetworkController):
+    def routes(self) -> list[routing.Route]:
+        return routing.crud(f'{common.API_PATH}/networks', 'network_id', self)
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
         fields = common.read_body(req, schemas.NETWORK_CREATE, 'network')
         project_id = common.requested_project(fields, ctx)
-        self._deps.authorize(ctx, 'create_network', project_id)
+        self.authorizer.authorize(ctx, 'create_network', project_id=project_id)
         if fields.get('shared'):
-            self._deps.authorize(ctx, 'create_network:shared', project_id)
+            self.authorizer.authorize(ctx, 'create_network:shared', project_id=project_id)
         created = self._networks.create_network(
             ctx, project_id=project_id,
             **_manager_fields(fields, _UPDATABLE))
@@ -54,13 +40,15 @@ class NetworksController:
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        self._deps.authorize(ctx, 'get_network')
-        return common.list_response(self._deps, req, 'networks', 'networks',
-                                    self._networks.list_networks(ctx), views.network, FILTERS)
+        self.authorizer.authorize(ctx, 'get_network')
+        return common.list_response(
+            self._deps, req, 'networks', 'networks',
+            common.database_page(lambda *args: self._networks.page_networks(ctx, *args)),
+            views.network, listing.NETWORKS)
 
     def show(self, req: wsgi.Request, network_id: str) -> webob.Response:
         ctx = req.context
-        self._deps.authorize(ctx, 'get_network')
+        self.authorizer.authorize(ctx, 'get_network')
         return common.show_response(req, 'network',
                                     views.network(self._networks.get_network(ctx, network_id)))
 
@@ -68,9 +56,10 @@ class NetworksController:
         ctx = req.context
         fields = common.read_body(req, schemas.NETWORK_UPDATE, 'network')
         current = self._networks.get_network(ctx, network_id)
-        self._deps.authorize(ctx, 'update_network', current['project_id'])
+        self.authorizer.authorize(ctx, 'update_network', project_id=current['project_id'])
         if 'shared' in fields:
-            self._deps.authorize(ctx, 'update_network:shared', current['project_id'])
+            self.authorizer.authorize(ctx, 'update_network:shared',
+                                      project_id=current['project_id'])
         updated = self._networks.update_network(ctx, network_id,
                                                 **_manager_fields(fields, _UPDATABLE))
         return wsgi.json_response(200, {'network': views.network(updated)})
@@ -78,7 +67,7 @@ class NetworksController:
     def delete(self, req: wsgi.Request, network_id: str) -> webob.Response:
         ctx = req.context
         current = self._networks.get_network(ctx, network_id)
-        self._deps.authorize(ctx, 'delete_network', current['project_id'])
+        self.authorizer.authorize(ctx, 'delete_network', project_id=current['project_id'])
         try:
             self._networks.delete_network(ctx, network_id)
         except exception.Conflict as exc:

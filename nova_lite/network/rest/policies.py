@@ -9,46 +9,40 @@ from __future__ import annotations
 
 from oslo_policy import policy
 
-from nova_lite.api.policy import ADMIN, PROJECT_MEMBER, READER
-
-
-def _rule(name: str, check: str, description: str, method: str,
-          path: str) -> policy.DocumentedRuleDefault:
-    return policy.DocumentedRuleDefault(name=name, check_str=check, description=description,
-                                        operations=[{'method': method, 'path': path}])
+from nova_lite.api.policy import ADMIN, PROJECT_MEMBER, READER, rule
 
 
 def _crud(resource: str, collection: str) -> list[policy.DocumentedRuleDefault]:
     one = f'/v2.0/{collection}/{{id}}'
     return [
-        _rule(f'create_{resource}', PROJECT_MEMBER, f'Create a {resource}.', 'POST',
-              f'/v2.0/{collection}'),
-        _rule(f'get_{resource}', READER, f'Show or list {resource}s the caller can see.',
-              'GET', one),
-        _rule(f'update_{resource}', PROJECT_MEMBER, f'Update a {resource}.', 'PUT', one),
-        _rule(f'delete_{resource}', PROJECT_MEMBER, f'Delete a {resource}.', 'DELETE', one),
+        rule(f'create_{resource}', PROJECT_MEMBER, f'Create a {resource}.', 'POST',
+             f'/v2.0/{collection}'),
+        rule(f'get_{resource}', READER, f'Show or list {resource}s the caller can see.',
+             'GET', one),
+        rule(f'update_{resource}', PROJECT_MEMBER, f'Update a {resource}.', 'PUT', one),
+        rule(f'delete_{resource}', PROJECT_MEMBER, f'Delete a {resource}.', 'DELETE', one),
     ]
 
 
 def list_rules() -> list[policy.RuleDefault]:
     return [
         *_crud('network', 'networks'),
-        _rule('create_network:shared', ADMIN, 'Create a network shared with every project.',
-              'POST', '/v2.0/networks'),
-        _rule('update_network:shared', ADMIN, "Change a network's 'shared'.", 'PUT',
-              '/v2.0/networks/{id}'),
+        rule('create_network:shared', ADMIN, 'Create a network shared with every project.',
+             'POST', '/v2.0/networks'),
+        rule('update_network:shared', ADMIN, "Change a network's 'shared'.", 'PUT',
+             '/v2.0/networks/{id}'),
         *_crud('subnet', 'subnets'),
         *_crud('port', 'ports'),
         # Neutron keeps binding for admins (nova binds with a service token); the
         # nova_lite conductor binds over HTTP with the booting user's own token.
-        _rule('create_port:binding:host_id', PROJECT_MEMBER, 'Bind a new port to a host.',
-              'POST', '/v2.0/ports'),
-        _rule('update_port:binding:host_id', PROJECT_MEMBER, "Change a port's host binding.",
-              'PUT', '/v2.0/ports/{id}'),
-        _rule('get_security_group', READER, "Show or list the project's default group.",
-              'GET', '/v2.0/security-groups/{id}'),
-        _rule('get_router', READER, 'List routers (there are none).', 'GET',
-              '/v2.0/routers'),
-        _rule('get_floatingip', READER, 'List floating IPs (there are none).', 'GET',
-              '/v2.0/floatingips'),
+        rule('create_port:binding:host_id', PROJECT_MEMBER, 'Bind a new port to a host.',
+             'POST', '/v2.0/ports'),
+        rule('update_port:binding:host_id', PROJECT_MEMBER, "Change a port's host binding.",
+             'PUT', '/v2.0/ports/{id}'),
+        rule('get_security_group', READER, "Show or list the project's default group.",
+             'GET', '/v2.0/security-groups/{id}'),
+        rule('get_router', READER, 'List routers (there are none).', 'GET',
+             '/v2.0/routers'),
+        rule('get_floatingip', READER, 'List floating IPs (there are none).', 'GET',
+             '/v2.0/floatingips'),
     ]

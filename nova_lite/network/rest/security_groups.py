@@ -12,17 +12,13 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import filters, paging, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.network import access
-from nova_lite.network.rest import common, listing, networks
+from nova_lite.network.rest import common, listing
 
 _NAMESPACE = uuid.UUID('6f1c3a52-1d0e-4c55-9a55-1f2b8f0f6c1e')
-
-FILTERS = {'id': listing.Filter('id'), 'name': listing.Filter('name'),
-           **networks.PROJECT_FILTERS}
-
 
 def default_group(project_id: str) -> dict[str, Any]:
     return {'id': str(uuid.uuid5(_NAMESPACE, project_id)), 'name': 'default',
@@ -31,9 +27,7 @@ def default_group(project_id: str) -> dict[str, Any]:
             'stateful': True, 'shared': False, 'tags': [], 'revision_number': 1}
 
 
-class SecurityGroupsController:
-    def __init__(self, deps: common.Dependencies) -> None:
-        self._deps = deps
+class SecurityGroupsController(common.NetworkController):
 
     def _groups(self, ctx: nl_context.RequestContext) -> list[dict[str, Any]]:
         if access.is_admin(ctx):
@@ -44,13 +38,18 @@ class SecurityGroupsController:
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        self._deps.authorize(ctx, 'get_security_group')
+        self.authorizer.authorize(ctx, 'get_security_group')
+
+        def page_of(wanted: list[filters.Wanted],
+                    request: paging.PageRequest) -> paging.Page[dict[str, Any]]:
+            return paging.paginate(filters.matching(self._groups(ctx), wanted), request)
+
         return common.list_response(self._deps, req, 'security_groups', 'security-groups',
-                                    self._groups(ctx), dict, FILTERS)
+                                    page_of, dict, listing.SECURITY_GROUPS)
 
     def show(self, req: wsgi.Request, security_group_id: str) -> webob.Response:
         ctx = req.context
-        self._deps.authorize(ctx, 'get_security_group')
+        self.authorizer.authorize(ctx, 'get_security_group')
         for group in self._groups(ctx):
             if group['id'] == security_group_id:
                 return common.show_response(req, 'security_group', group)

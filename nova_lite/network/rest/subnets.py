@@ -7,19 +7,9 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import wsgi
+from nova_lite.api import routing, wsgi
 from nova_lite.common import exception
-from nova_lite.network.rest import common, errors, listing, networks, schemas, views
-
-FILTERS = {
-    'id': listing.Filter('id'), 'name': listing.Filter('name'),
-    'network_id': listing.Filter('network_id'),
-    'ip_version': listing.Filter('ip_version', listing.integer),
-    'cidr': listing.Filter('cidr', listing.cidr),
-    'gateway_ip': listing.Filter('gateway_ip', listing.ip_address),
-    'enable_dhcp': listing.Filter('enable_dhcp', listing.boolean),
-    **networks.PROJECT_FILTERS,
-}
+from nova_lite.network.rest import common, errors, listing, schemas, views
 
 _CREATABLE = {'name': 'name', 'enable_dhcp': 'enable_dhcp',
               'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools'}
@@ -35,10 +25,9 @@ def _ip_version(fields: dict[str, Any]) -> int:
         return 4
 
 
-class SubnetsController:
-    def __init__(self, deps: common.Dependencies) -> None:
-        self._deps = deps
-        self._networks = deps.networks
+class SubnetsController(common.NetworkController):
+    def routes(self) -> list[routing.Route]:
+        return routing.crud(f'{common.API_PATH}/subnets', 'subnet_id', self)
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
@@ -50,7 +39,7 @@ class SubnetsController:
             raise exception.InvalidInput(
                 field='project_id', reason="a subnet belongs to its network's project "
                                            f"{network['project_id']}")
-        self._deps.authorize(ctx, 'create_subnet', network['project_id'])
+        self.authorizer.authorize(ctx, 'create_subnet', project_id=network['project_id'])
         gateway: dict[str, Any] = {}
         if 'gateway_ip' in fields:
             gateway = ({'no_gateway': True} if fields['gateway_ip'] is None
@@ -62,13 +51,15 @@ class SubnetsController:
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        self._deps.authorize(ctx, 'get_subnet')
-        return common.list_response(self._deps, req, 'subnets', 'subnets',
-                                    self._networks.list_subnets(ctx), views.subnet, FILTERS)
+        self.authorizer.authorize(ctx, 'get_subnet')
+        return common.list_response(
+            self._deps, req, 'subnets', 'subnets',
+            common.database_page(lambda *args: self._networks.page_subnets(ctx, *args)),
+            views.subnet, listing.SUBNETS)
 
     def show(self, req: wsgi.Request, subnet_id: str) -> webob.Response:
         ctx = req.context
-        self._deps.authorize(ctx, 'get_subnet')
+        self.authorizer.authorize(ctx, 'get_subnet')
         return common.show_response(req, 'subnet',
                                     views.subnet(self._networks.get_subnet(ctx, subnet_id)))
 
@@ -76,7 +67,7 @@ class SubnetsController:
         ctx = req.context
         fields = common.read_body(req, schemas.SUBNET_UPDATE, 'subnet')
         current = self._networks.get_subnet(ctx, subnet_id)
-        self._deps.authorize(ctx, 'update_subnet', current['project_id'])
+        self.authorizer.authorize(ctx, 'update_subnet', project_id=current['project_id'])
         updated = self._networks.update_subnet(ctx, subnet_id,
                                                **common.only(fields, _CREATABLE))
         return wsgi.json_response(200, {'subnet': views.subnet(updated)})
@@ -84,7 +75,7 @@ class SubnetsController:
     def delete(self, req: wsgi.Request, subnet_id: str) -> webob.Response:
         ctx = req.context
         current = self._networks.get_subnet(ctx, subnet_id)
-        self._deps.authorize(ctx, 'delete_subnet', current['project_id'])
+        self.authorizer.authorize(ctx, 'delete_subnet', project_id=current['project_id'])
         try:
             self._networks.delete_subnet(ctx, subnet_id)
         except exception.Conflict as exc:

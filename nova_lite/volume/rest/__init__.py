@@ -10,14 +10,13 @@ from collections.abc import Callable
 
 from oslo_config import cfg
 
-from nova_lite.api import faults, policy, wsgi
-from nova_lite.api import services as api_services
+from nova_lite.api import endpoints, faults, policy, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.identity import catalog
 from nova_lite.volume.rest import (
     attachments,
     fixed_resources,
     policies,
+    scope,
     versions,
     views,
     volume_metadata,
@@ -27,49 +26,45 @@ from nova_lite.volume.rest import (
 PROJECT = '/v3/{project_id}'
 
 
-def make_app(conf: cfg.ConfigOpts, services: api_services.ApiServices,
+def _routes(vols: volumes.VolumesController,
+            metadata: volume_metadata.VolumeMetadataController,
+            fixed: fixed_resources.FixedResourcesController,
+            attach: attachments.AttachmentsController) -> list[routing.Route]:
+    return [
+        ('GET', '/volumes/detail', vols.detail),  # before its /volumes/{volume_id} sibling
+        *routing.crud('/volumes', 'volume_id', vols),
+        ('GET', '/volumes/{volume_id}/metadata', metadata.index),
+        ('POST', '/volumes/{volume_id}/metadata', metadata.create),
+        ('PUT', '/volumes/{volume_id}/metadata', metadata.replace),
+        ('GET', '/volumes/{volume_id}/metadata/{key}', metadata.show),
+        ('DELETE', '/volumes/{volume_id}/metadata/{key}', metadata.delete),
+        ('GET', '/types', fixed.list_types),
+        ('GET', '/types/{type_id}', fixed.show_type),
+        ('GET', '/os-availability-zone', fixed.availability_zones),
+        ('GET', '/limits', fixed.limits),
+        ('GET', '/snapshots', fixed.list_snapshots),
+        ('GET', '/snapshots/detail', fixed.list_snapshots),
+        ('GET', '/backups', fixed.list_backups),
+        ('GET', '/backups/detail', fixed.list_backups),
+        *routing.crud('/attachments', 'attachment_id', attach),
+    ]
+
+
+def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
     """The block storage API behind ``auth``; links are built on ``public_url``."""
-    identity_url = catalog.endpoint_url(conf.identity.public_base_url,
-                                        conf.api.identity_port, '')
     router = wsgi.Router(faults.compute_fault, max_body=conf.api.max_request_body_size,
-                         www_authenticate_uri=identity_url)
+                         www_authenticate_uri=endpoints.www_authenticate_uri(conf))
     authorizer = policy.Authorizer(conf, policies.list_rules())
     backend_host = f'{conf.host}@{conf.volume.backend}#{conf.volume.backend}'
     volume_views = views.VolumeViews(public_url, backend_host)
-    vols = volumes.VolumesController(conf, services, authorizer, volume_views)
-    metadata = volume_metadata.VolumeMetadataController(services, authorizer)
-    fixed = fixed_resources.FixedResourcesController(conf, services, authorizer)
-    attach = attachments.AttachmentsController(services, authorizer)
-
     root, v3 = versions.make_version_handlers(public_url)
     router.add('GET', '/', root)
     router.add('GET', '/v3', v3)
-
-    def add(method: str, path: str, handler: wsgi.Handler) -> None:
-        router.add(method, PROJECT + path, versions.microversioned(handler))
-
-    add('POST', '/volumes', vols.create)
-    add('GET', '/volumes', vols.index)
-    add('GET', '/volumes/detail', vols.detail)
-    add('GET', '/volumes/{volume_id}', vols.show)
-    add('PUT', '/volumes/{volume_id}', vols.update)
-    add('DELETE', '/volumes/{volume_id}', vols.delete)
-    add('GET', '/volumes/{volume_id}/metadata', metadata.index)
-    add('POST', '/volumes/{volume_id}/metadata', metadata.create)
-    add('PUT', '/volumes/{volume_id}/metadata', metadata.replace)
-    add('GET', '/volumes/{volume_id}/metadata/{key}', metadata.show)
-    add('DELETE', '/volumes/{volume_id}/metadata/{key}', metadata.delete)
-    add('GET', '/types', fixed.list_types)
-    add('GET', '/types/{type_id}', fixed.show_type)
-    add('GET', '/os-availability-zone', fixed.availability_zones)
-    add('GET', '/limits', fixed.limits)
-    add('GET', '/snapshots', fixed.list_snapshots)
-    add('GET', '/snapshots/detail', fixed.list_snapshots)
-    add('GET', '/backups', fixed.list_backups)
-    add('GET', '/backups/detail', fixed.list_backups)
-    add('POST', '/attachments', attach.create)
-    add('GET', '/attachments', attach.index)
-    add('PUT', '/attachments/{attachment_id}', attach.update)
-    add('DELETE', '/attachments/{attachment_id}', attach.delete)
+    routing.add_routes(router, _routes(
+        volumes.VolumesController(conf, services, authorizer, volume_views),
+        volume_metadata.VolumeMetadataController(services, authorizer),
+        fixed_resources.FixedResourcesController(conf, services, authorizer),
+        attachments.AttachmentsController(services, authorizer),
+    ), prefix=PROJECT, wrap=versions.microversioned)
     return auth(router)

@@ -11,10 +11,8 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import policy, validation, wsgi
-from nova_lite.api import services as api_services
+from nova_lite.api import controller, wsgi
 from nova_lite.api.validation import UUID_PATTERN
-from nova_lite.common import context as nl_context
 from nova_lite.volume.rest import policies, scope
 
 _UUID: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
@@ -63,21 +61,10 @@ def _view(attachment: dict[str, Any],
             'mountpoint': attachment.get('mountpoint'), 'connection_info': info}
 
 
-class AttachmentsController:
-    def __init__(self, services: api_services.ApiServices,
-                 authorizer: policy.Authorizer) -> None:
-        self._services = services
-        self._authorizer = authorizer
-
-    def _context(self, req: wsgi.Request, project_id: str,
-                 rule: str) -> nl_context.RequestContext:
-        return scope.authorized_context(req, project_id, self._services.identity,
-                                        self._authorizer, rule)
-
+class AttachmentsController(scope.VolumeController):
     def create(self, req: wsgi.Request, project_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.ATTACHMENT_CREATE)
-        body = req.read_json()
-        validation.validate(CREATE_SCHEMA, body)
+        body = controller.read_body(req, CREATE_SCHEMA)
         request = body['attachment']
         attachment = self._services.volumes.reserve_volume(
             ctx, request['volume_uuid'], request['instance_uuid'])
@@ -86,8 +73,7 @@ class AttachmentsController:
     def update(self, req: wsgi.Request, project_id: str,
                attachment_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.ATTACHMENT_UPDATE)
-        body = req.read_json()
-        validation.validate(UPDATE_SCHEMA, body)
+        body = controller.read_body(req, UPDATE_SCHEMA)
         connector = body['attachment']['connector']
         info = self._services.volumes.attach_volume(ctx, attachment_id, connector['host'],
                                                     connector['mountpoint'])

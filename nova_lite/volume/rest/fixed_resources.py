@@ -13,27 +13,19 @@ import webob
 from oslo_config import cfg
 
 from nova_lite.api import policy, wsgi
-from nova_lite.api import services as api_services
-from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume.rest import policies, scope, views
 
 UNLIMITED = -1
 
 
-class FixedResourcesController:
+class FixedResourcesController(scope.VolumeController):
     """Volume types, availability zones, limits, snapshots and backups."""
 
-    def __init__(self, conf: cfg.ConfigOpts, services: api_services.ApiServices,
+    def __init__(self, conf: cfg.ConfigOpts, services: scope.VolumeServices,
                  authorizer: policy.Authorizer) -> None:
+        super().__init__(services, authorizer)
         self._conf = conf
-        self._services = services
-        self._authorizer = authorizer
-
-    def _context(self, req: wsgi.Request, project_id: str,
-                 rule: str) -> nl_context.RequestContext:
-        return scope.authorized_context(req, project_id, self._services.identity,
-                                        self._authorizer, rule)
 
     def list_types(self, req: wsgi.Request, project_id: str) -> webob.Response:
         self._context(req, project_id, policies.TYPES)

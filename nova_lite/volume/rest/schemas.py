@@ -76,8 +76,6 @@ METADATA: dict[str, Any] = {
     'additionalProperties': False,
 }
 
-LIST_PARAMS = ('name', 'status', 'all_tenants', 'limit', 'marker', 'project_id', 'user_id')
-
 LIST_QUERY: dict[str, Any] = {
     'type': 'object',
     'properties': {

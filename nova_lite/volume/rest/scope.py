@@ -9,11 +9,23 @@ to it, lists default to it).
 from __future__ import annotations
 
 import copy
+from typing import Protocol
 
-from nova_lite.api import policy, wsgi
+from nova_lite.api import controller, policy, wsgi
+from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.identity import manager as identity_manager
+from nova_lite.volume import manager as volume_manager
+
+
+class VolumeServices(Protocol):
+    """What the block storage API acts through (the wiring's services)."""
+
+    @property
+    def volumes(self) -> volume_manager.VolumeManager: ...
+
+    @property
+    def identity(self) -> protocols.IdentityClient: ...
 
 
 class ProjectMismatch(exception.Invalid):
@@ -22,7 +34,7 @@ class ProjectMismatch(exception.Invalid):
 
 
 def project_context(req: wsgi.Request, project_id: str,
-                    identity: identity_manager.IdentityManager) -> nl_context.RequestContext:
+                    identity: protocols.IdentityClient) -> nl_context.RequestContext:
     """The caller's context, acting in the URL's ``project_id``."""
     ctx = req.context
     if project_id == ctx.project_id:
@@ -35,10 +47,16 @@ def project_context(req: wsgi.Request, project_id: str,
     return scoped
 
 
-def authorized_context(req: wsgi.Request, project_id: str,
-                       identity: identity_manager.IdentityManager,
-                       authorizer: policy.Authorizer, rule: str) -> nl_context.RequestContext:
-    """:func:`project_context`, then 403 unless ``rule`` allows the caller."""
-    ctx = project_context(req, project_id, identity)
-    authorizer.authorize(ctx, rule, {'project_id': ctx.project_id or ''})
-    return ctx
+class VolumeController(controller.Controller):
+    """A block storage resource: requests act in the URL's project, after policy."""
+
+    def __init__(self, services: VolumeServices, authorizer: policy.Authorizer) -> None:
+        super().__init__(authorizer)
+        self._services = services
+
+    def _context(self, req: wsgi.Request, project_id: str,
+                 rule: str) -> nl_context.RequestContext:
+        """:func:`project_context`, then 403 unless ``rule`` allows the caller."""
+        ctx = project_context(req, project_id, self._services.identity)
+        self.authorizer.authorize(ctx, rule)
+        return ctx

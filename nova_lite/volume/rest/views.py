@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.parse
 import uuid
 from typing import Any
 
@@ -53,11 +52,3 @@ class VolumeViews:
             body['os-vol-mig-status-attr:name_id'] = None
             body['migration_status'] = None
         return body
-
-    def next_link(self, project_id: str, path_suffix: str, query: dict[str, str],
-                  marker: str) -> list[dict[str, str]]:
-        """``volumes_links`` pointing at the page after ``marker``."""
-        params = {key: value for key, value in query.items() if key != 'marker'}
-        params['marker'] = marker
-        url = self.volume_url(project_id) + path_suffix
-        return [{'rel': 'next', 'href': f'{url}?{urllib.parse.urlencode(params)}'}]

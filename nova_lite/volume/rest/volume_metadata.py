@@ -10,25 +10,14 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import policy, validation, wsgi
-from nova_lite.api import services as api_services
+from nova_lite.api import controller, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume.rest import policies, schemas, scope
 
 
-class VolumeMetadataController:
+class VolumeMetadataController(scope.VolumeController):
     """Metadata routes, acting through the volume manager."""
-
-    def __init__(self, services: api_services.ApiServices,
-                 authorizer: policy.Authorizer) -> None:
-        self._services = services
-        self._authorizer = authorizer
-
-    def _context(self, req: wsgi.Request, project_id: str,
-                 rule: str) -> nl_context.RequestContext:
-        return scope.authorized_context(req, project_id, self._services.identity,
-                                        self._authorizer, rule)
 
     def _metadata(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, str]:
         return dict(self._services.volumes.get_volume(ctx, volume_id)['metadata'])
@@ -48,8 +37,7 @@ class VolumeMetadataController:
     def _write(self, req: wsgi.Request, project_id: str, volume_id: str, *,
                merge: bool) -> webob.Response:
         ctx = self._context(req, project_id, policies.UPDATE_METADATA)
-        body: dict[str, Any] = req.read_json()
-        validation.validate(schemas.METADATA, body)
+        body: dict[str, Any] = controller.read_body(req, schemas.METADATA)
         volume = self._services.volumes.update_volume(
             ctx, volume_id, {'metadata': body['metadata']}, merge_metadata=merge)
         return wsgi.json_response(200, {'metadata': volume['metadata']})

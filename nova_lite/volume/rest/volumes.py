@@ -6,15 +6,11 @@ from typing import Any
 
 import webob
 from oslo_config import cfg
-from oslo_utils import strutils
 
-from nova_lite.api import policy, validation, wsgi
-from nova_lite.api import services as api_services
+from nova_lite.api import controller, paging, policy, query, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume.rest import policies, schemas, scope, views
-
-MAX_PAGE = 1000
 
 
 def _text_field(spec: dict[str, Any], name: str) -> str | None:
@@ -23,31 +19,18 @@ def _text_field(spec: dict[str, Any], name: str) -> str | None:
     return value if value is not None else spec.get(f'display_{name}')
 
 
-class VolumesController:
+class VolumesController(scope.VolumeController):
     """The volume routes, acting through the volume manager."""
 
-    def __init__(self, conf: cfg.ConfigOpts, services: api_services.ApiServices,
+    def __init__(self, conf: cfg.ConfigOpts, services: scope.VolumeServices,
                  authorizer: policy.Authorizer, volume_views: views.VolumeViews) -> None:
+        super().__init__(services, authorizer)
         self._conf = conf
-        self._services = services
-        self._authorizer = authorizer
         self._views = volume_views
-
-    def _context(self, req: wsgi.Request, project_id: str,
-                 rule: str) -> nl_context.RequestContext:
-        return scope.authorized_context(req, project_id, self._services.identity,
-                                        self._authorizer, rule)
-
-    def _allowed(self, ctx: nl_context.RequestContext, rule: str) -> bool:
-        try:
-            self._authorizer.authorize(ctx, rule, {'project_id': ctx.project_id or ''})
-        except exception.Forbidden:
-            return False
-        return True
 
     def _detail(self, ctx: nl_context.RequestContext, volume: dict[str, Any],
                 project_id: str) -> dict[str, Any]:
-        return self._views.detail(volume, project_id, show_admin_fields=self._allowed(
+        return self._views.detail(volume, project_id, show_admin_fields=self.authorizer.allowed(
             ctx, policies.HOST_ATTRIBUTE))
 
     @staticmethod
@@ -69,8 +52,7 @@ class VolumesController:
 
     def create(self, req: wsgi.Request, project_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.CREATE)
-        body = req.read_json()
-        validation.validate(schemas.CREATE, body)
+        body = controller.read_body(req, schemas.CREATE)
         spec: dict[str, Any] = body['volume']
         for field, source in schemas.UNSUPPORTED_SOURCES.items():
             if spec.get(field) is not None:
@@ -90,36 +72,23 @@ class VolumesController:
     def _listed(self, req: wsgi.Request, project_id: str,
                 path_suffix: str) -> tuple[nl_context.RequestContext, dict[str, Any]]:
         ctx = self._context(req, project_id, policies.GET_ALL)
-        try:
-            params = dict(req.GET)
-        except UnicodeDecodeError:
-            raise exception.InvalidInput(field='<query>',
-                                         reason='the query string is not UTF-8') from None
-        query = {key: params[key] for key in schemas.LIST_PARAMS if key in params}
-        validation.validate(schemas.LIST_QUERY, query)
+        params = query.last_values(req)
+        wanted = controller.read_query(req, schemas.LIST_QUERY)
+        request = paging.page_request(wanted, paging.CINDER_PAGING)
         volumes = self._services.volumes.list_volumes(
-            ctx, name=query.get('name'), status=query.get('status'))
-        every_project = (strutils.bool_from_string(query.get('all_tenants', 'false'))
-                         and self._allowed(ctx, policies.ALL_PROJECTS))
-        owner = query.get('project_id') if every_project else ctx.project_id
+            ctx, name=wanted.get('name'), status=wanted.get('status'))
+        every_project = (query.flag(wanted, 'all_tenants', query.CINDER_BOOLEAN)
+                         and self.authorizer.allowed(ctx, policies.ALL_PROJECTS))
+        owner = wanted.get('project_id') if every_project else ctx.project_id
         if owner is not None:
             volumes = [v for v in volumes if v['os-vol-tenant-attr:tenant_id'] == owner]
-        if 'user_id' in query:
-            volumes = [v for v in volumes if v['user_id'] == query['user_id']]
-        if 'marker' in query:
-            ids = [volume['id'] for volume in volumes]
-            if query['marker'] not in ids:
-                raise exception.InvalidInput(field='marker',
-                                             reason=f'no volume {query["marker"]} listed')
-            volumes = volumes[ids.index(query['marker']) + 1:]
-        result: dict[str, Any] = {'volumes': volumes}
-        if 'limit' in query:
-            limit = min(int(query['limit']), MAX_PAGE)
-            result['volumes'] = volumes[:limit]
-            more = 0 < limit < len(volumes)
-            result['volumes_links'] = (self._views.next_link(
-                project_id, path_suffix, params, volumes[limit - 1]['id'])
-                if more else [])
+        if 'user_id' in wanted:
+            volumes = [v for v in volumes if v['user_id'] == wanted['user_id']]
+        page = paging.paginate(volumes, request)
+        result: dict[str, Any] = {'volumes': page.items}
+        if request.paged:
+            url = self._views.volume_url(project_id) + path_suffix
+            result['volumes_links'] = paging.links(page, url, params.items())
         return ctx, result
 
     def index(self, req: wsgi.Request, project_id: str) -> webob.Response:
@@ -139,8 +108,7 @@ class VolumesController:
 
     def update(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.UPDATE)
-        body = req.read_json()
-        validation.validate(schemas.UPDATE, body)
+        body = controller.read_body(req, schemas.UPDATE)
         spec: dict[str, Any] = body['volume']
         changes = {key.removeprefix('display_'): value for key, value in spec.items()
                    if key.startswith('display_')}

@@ -6,8 +6,10 @@ import hashlib
 import time
 import uuid
 
+from nova_lite.api import auth as api_auth
+from nova_lite.compute import rest
 from nova_lite.virt import power_state
-from tests.unit.compute_rest.conftest import PUBLIC_URL, ComputeEnv
+from tests.unit.compute_rest.conftest import PUBLIC_URL, Client, ComputeEnv
 
 SERVER_KEYS = {
     'id', 'name', 'status', 'tenant_id', 'user_id', 'created', 'updated', 'hostId',
@@ -134,3 +136,32 @@ def test_list_detail_filters_and_paging(compute: ComputeEnv) -> None:
     assert compute.admin.get('/servers?all_tenants=maybe').status_int == 400
     server = compute.admin.get(f'/servers/{theirs}').json['server']  # admin sees any
     assert server['addresses'] == {} and server['os-extended-volumes:volumes_attached'] == []
+
+
+def test_a_policy_file_may_let_readers_boot_and_delete(compute: ComputeEnv, tmp_path) -> None:
+    """Who boots and deletes is oslo.policy's rule alone (no role check behind it)."""
+    body = {'server': compute.server_body('by-reader', with_volume=False)}
+    assert compute.reader.post('/servers', body).status_int == 403
+    policy_file = tmp_path / 'policy.yaml'
+    policy_file.write_text('"os_compute_api:servers:create": "role:reader"\n'
+                           '"os_compute_api:servers:delete": "role:reader"\n')
+    conf = compute.cloud.conf
+    conf.set_override('policy_file', str(policy_file), group='oslo_policy')
+    try:
+        services = compute.cloud.services
+        app = rest.make_app(
+            conf, services,
+            lambda inner: api_auth.LocalTokenAuth(inner, services.identity.validate_token),
+            PUBLIC_URL)
+        reader = Client(app, compute.reader.token)
+        created = reader.post('/servers', body)
+        assert created.status_int == 202, created.text
+        server_id = created.json['server']['id']
+        compute.wait(server_id)
+        assert reader.delete(f'/servers/{server_id}').status_int == 204
+    finally:
+        conf.clear_override('policy_file', group='oslo_policy')
+    deadline = time.monotonic() + 30
+    while compute.admin.get(f'/servers/{server_id}').status_int != 404:
+        assert time.monotonic() < deadline, 'the server was not deleted'
+        time.sleep(0.05)

@@ -55,3 +55,27 @@ def test_shared_network_is_seen_but_not_changed_by_others(api: NetworkApi) -> No
     assert made['project_id'] == project_b
     assert [n['name'] for n in api.get('/v2.0/networks', token=other).json['networks']] \
         == ['public', 'for-b']
+
+
+def test_a_policy_file_may_let_members_share_networks(api: NetworkApi, tmp_path) -> None:
+    """The rule is oslo.policy's alone: no role check behind it refuses what it allows."""
+    member = api.user_token('proj-s', 'user-s', ('member', 'reader'))
+    refused = api.post('/v2.0/networks', {'network': {'name': 's', 'shared': True}},
+                       token=member)
+    assert refused.status_int == 403
+    policy_file = tmp_path / 'policy.yaml'
+    policy_file.write_text('"create_network:shared": "role:member"\n'
+                           '"update_network:shared": "role:member"\n')
+    conf = api.env.cloud.conf
+    conf.set_override('policy_file', str(policy_file), group='oslo_policy')
+    try:
+        loosened = NetworkApi(api.env)
+        loosened.token = member
+        created = loosened.post('/v2.0/networks', {'network': {'name': 's', 'shared': True}})
+        assert created.status_int == 201, created.body
+        assert created.json['network']['shared'] is True
+        unshared = loosened.put(f"/v2.0/networks/{created.json['network']['id']}",
+                                {'network': {'shared': False}})
+        assert unshared.status_int == 200 and unshared.json['network']['shared'] is False
+    finally:
+        conf.clear_override('policy_file', group='oslo_policy')

@@ -1,0 +1,76 @@
+"""List filters of networks, subnets and ports as conditions of their database query.
+
+The REST API reads neutron's filter parameters (one key of the resource's
+body, and the values asked for); here each key becomes a SQL condition on an
+indexed column, so that a filtered page is read from the database without
+loading the rest of the table. A key without a condition here is not a filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from nova_lite.api import sql_paging
+from nova_lite.common import exception
+from nova_lite.db.models import network as models
+
+Condition = Callable[[list[Any]], sa.ColumnElement[bool]]
+Filters = Iterable[tuple[str, list[Any]]]
+"""(resource key, values): a key given several times matches any of its values."""
+
+
+def _any_of(column: Any) -> Condition:
+    return lambda values: column.in_(values)
+
+
+def _never_external(values: list[Any]) -> sa.ColumnElement[bool]:
+    """``router:external``: nova_lite has no external networks."""
+    return sa.true() if False in values else sa.false()
+
+
+def _has_fixed_ip(values: list[Any]) -> sa.ColumnElement[bool]:
+    """``fixed_ips=ip_address=<a>`` or ``subnet_id=<id>``: a port holding any of them."""
+    columns = {'ip_address': models.IPAllocation.ip_address,
+               'subnet_id': models.IPAllocation.subnet_id}
+    return sa.or_(*(sa.exists().where(models.IPAllocation.port_id == models.Port.id,
+                                      columns[key] == wanted)
+                    for key, wanted in values))
+
+
+_COMMON = ('id', 'name', 'project_id')
+
+
+def _columns(model: Any, names: Sequence[str]) -> dict[str, Condition]:
+    return {name: _any_of(getattr(model, name)) for name in names}
+
+
+NETWORK_FILTERS: dict[str, Condition] = {
+    **_columns(models.Network, (*_COMMON, 'status', 'admin_state_up', 'shared', 'mtu')),
+    'router:external': _never_external,
+}
+SUBNET_FILTERS: dict[str, Condition] = _columns(
+    models.Subnet, (*_COMMON, 'network_id', 'ip_version', 'cidr', 'gateway_ip', 'enable_dhcp'))
+PORT_FILTERS: dict[str, Condition] = {
+    **_columns(models.Port, (*_COMMON, 'network_id', 'device_id', 'device_owner', 'status',
+                             'mac_address', 'admin_state_up')),
+    'binding:host_id': _any_of(models.Port.binding_host_id),
+    'fixed_ips': _has_fixed_ip,
+}
+
+
+def filtered(statement: sa.Select[Any], conditions: dict[str, Condition],
+             filters: Filters) -> sa.Select[Any]:
+    """``statement`` with a condition for each of ``filters``."""
+    for key, values in filters:
+        if key not in conditions:
+            raise exception.InvalidInput(field=key, reason='is not a filter of this list')
+        statement = statement.where(conditions[key](list(values)))
+    return statement
+
+
+def oldest_first(model: Any) -> tuple[sql_paging.SortKey, ...]:
+    """The order of every network list: creation time, then id."""
+    return (sql_paging.SortKey(model.created_at), sql_paging.SortKey(model.id))
