@@ -15,7 +15,6 @@ from oslo_config import cfg
 
 from nova_lite.api import faults, policy, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.api.services import ApiServices
 from nova_lite.common import exception
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import (
@@ -31,6 +30,7 @@ from nova_lite.compute.rest import (
     views,
 )
 from nova_lite.identity import catalog
+from nova_lite.wiring.services import ApiServices
 
 PREFIX = '/v2.1'
 # Project ids are hex (with or without dashes): never a collection name.

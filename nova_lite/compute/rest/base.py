@@ -9,11 +9,12 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import policy, services, validation, wsgi
+from nova_lite.api import policy, validation, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import views
+from nova_lite.wiring import services
 
 _TRUE = ('', '1', 'true', 'yes', 'on')
 _FALSE = ('0', 'false', 'no', 'off')

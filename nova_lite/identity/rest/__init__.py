@@ -14,7 +14,6 @@ from oslo_config import cfg
 
 from nova_lite.api import auth as api_auth
 from nova_lite.api import faults, policy, wsgi
-from nova_lite.api import services as api_services
 from nova_lite.identity.rest import (
     catalog_routes,
     common,
@@ -25,6 +24,7 @@ from nova_lite.identity.rest import (
     users,
     versions,
 )
+from nova_lite.wiring import services as api_services
 
 WSGIApp = api_auth.WSGIApp
 

@@ -15,10 +15,10 @@ from oslo_config import cfg
 
 from nova_lite.api import faults, policy, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.api.services import ApiServices
 from nova_lite.common import exception
 from nova_lite.identity import catalog
 from nova_lite.image.rest import image_data, images, policies, schemas_doc, versions
+from nova_lite.wiring.services import ApiServices
 
 
 class SchemasController:

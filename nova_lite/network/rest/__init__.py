@@ -13,7 +13,6 @@ from oslo_config import cfg
 
 from nova_lite.api import faults, policy, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.api.services import ApiServices
 from nova_lite.identity import catalog
 from nova_lite.network.rest import (
     common,
@@ -27,6 +26,7 @@ from nova_lite.network.rest import (
     subnets,
     versions,
 )
+from nova_lite.wiring.services import ApiServices
 
 
 def _identity_url(conf: cfg.ConfigOpts) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from oslo_config import cfg
 
 from nova_lite.api import faults, policy, wsgi
-from nova_lite.api import services as api_services
 from nova_lite.api.auth import WSGIApp
 from nova_lite.identity import catalog
 from nova_lite.volume.rest import (
@@ -23,6 +22,7 @@ from nova_lite.volume.rest import (
     volume_metadata,
     volumes,
 )
+from nova_lite.wiring import services as api_services
 
 PROJECT = '/v3/{project_id}'
 

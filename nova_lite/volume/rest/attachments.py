@@ -12,10 +12,10 @@ from typing import Any
 import webob
 
 from nova_lite.api import policy, validation, wsgi
-from nova_lite.api import services as api_services
 from nova_lite.api.validation import UUID_PATTERN
 from nova_lite.common import context as nl_context
 from nova_lite.volume.rest import policies, scope
+from nova_lite.wiring import services as api_services
 
 _UUID: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
 

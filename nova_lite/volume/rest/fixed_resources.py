@@ -13,10 +13,10 @@ import webob
 from oslo_config import cfg
 
 from nova_lite.api import policy, wsgi
-from nova_lite.api import services as api_services
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume.rest import policies, scope, views
+from nova_lite.wiring import services as api_services
 
 UNLIMITED = -1
 

@@ -11,10 +11,10 @@ from typing import Any
 import webob
 
 from nova_lite.api import policy, validation, wsgi
-from nova_lite.api import services as api_services
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume.rest import policies, schemas, scope
+from nova_lite.wiring import services as api_services
 
 
 class VolumeMetadataController:

@@ -9,10 +9,10 @@ from oslo_config import cfg
 from oslo_utils import strutils
 
 from nova_lite.api import policy, validation, wsgi
-from nova_lite.api import services as api_services
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume.rest import policies, schemas, scope, views
+from nova_lite.wiring import services as api_services
 
 MAX_PAGE = 1000
 
