@@ -94,7 +94,8 @@ class EmbeddedCloud:
         return process.build_compute_host(copy.copy(self.conf), host, image_client,
                                           self.scheduler_rpcapi)
 
-    def _periodic_tasks(self) -> list[nl_service.PeriodicTask]:
+    def periodic_tasks(self) -> list[nl_service.PeriodicTask]:
+        """Each compute host's resource report, then the conductor's housekeeping."""
         tasks = [task for compute in self.compute_hosts for task in compute.periodic_tasks()]
         return tasks + self.conductor.periodic_tasks()
 
@@ -111,7 +112,7 @@ class EmbeddedCloud:
         # Every compute host tells the scheduler its resources (and that it is up).
         for compute in self.compute_hosts:
             compute.report_resources()
-        self._timers = nl_service.PeriodicTimers(self._periodic_tasks())
+        self._timers = nl_service.PeriodicTimers(self.periodic_tasks())
         self._timers.start()
         self._started = True
         if take_over_boots:

@@ -37,8 +37,8 @@ def noop() -> None:
     return None
 
 
-# (interval seconds, task): a task its service runs every interval.
-PeriodicTask = tuple[float, Callable[[], None]]
+# (interval seconds, task): a task its service runs every interval (its result unused).
+PeriodicTask = tuple[float, Callable[[], object]]
 
 
 @dataclasses.dataclass
@@ -154,7 +154,7 @@ class PeriodicTimers:
         self._timers = []
 
 
-def _logged(task: Callable[[], None]) -> Callable[[], None]:
+def _logged(task: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
             task()
