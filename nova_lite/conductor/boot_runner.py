@@ -34,8 +34,7 @@ class BootRunner:
 
     def __init__(self, flows: flow_runner.FlowRunner, jobs: boot_jobs.BootJobs,
                  instances: instance_store.InstanceStore, *, boot_workers: int,
-                 delete_boot_wait: float,
-                 instance_locks: keyed_locks.KeyedLocks | None = None) -> None:
+                 delete_boot_wait: float) -> None:
         """``delete_boot_wait``: seconds a delete waits for the instance's boot
         that another conductor still runs."""
         claim_lease.quiet_taskflow_claim_lost()
@@ -43,7 +42,7 @@ class BootRunner:
         self.jobs = jobs
         self._instances = instances
         self._delete_boot_wait = delete_boot_wait
-        self._locks = instance_locks or keyed_locks.KeyedLocks()
+        self._locks = keyed_locks.KeyedLocks()
         self._boots = futurist.ThreadPoolExecutor(max_workers=boot_workers)
         self._queued_jobs: set[str] = set()
         self._queued_guard = threading.Lock()
