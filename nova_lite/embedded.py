@@ -3,6 +3,9 @@
 SQLite under ``state_path``, oslo.messaging on kombu's in-process memory transport (or the
 configured transport), one RPC server per service (scheduler, conductor, one
 compute service per host) and the service managers behind in-process clients.
+Every part is made by the process builder the daemons use too
+(:mod:`nova_lite.wiring.process`); the boots are saved and posted on the
+``[jobboard]`` (the database board by default) as in the daemons.
 ``nova-lite demo``, the functional tests and ``nova-lite-all`` assemble the
 cloud through :class:`EmbeddedCloud`.
 """
@@ -10,43 +13,26 @@ cloud through :class:`EmbeddedCloud`.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import logging
-import threading
 from typing import Any
 
 import oslo_messaging
 from oslo_config import cfg
 
-from nova_lite.api import services as api_services
 from nova_lite.clients import factory as client_factory
-from nova_lite.clients import local as clients
-from nova_lite.common import context as nl_context
 from nova_lite.common import rpc
-from nova_lite.compute import manager as compute_manager
+from nova_lite.common import service as nl_service
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.conductor import faults, resource_cleanup, token_seal
-from nova_lite.conductor import manager as conductor_manager
+from nova_lite.conductor import faults
 from nova_lite.conductor import rpcapi as conductor_rpcapi
-from nova_lite.conductor.flows import boot
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
 from nova_lite.identity import fernet_keys
-from nova_lite.scheduler import manager as scheduler_manager
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
-from nova_lite.virt import imagecache
-from nova_lite.virt import loader as virt_loader
+from nova_lite.wiring import process
+from nova_lite.wiring import services as api_services
 
 LOG = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass
-class ComputeHost:
-    """One compute service: its manager (with its virt driver) and RPC server."""
-
-    host: str
-    manager: compute_manager.ComputeManager
-    server: oslo_messaging.MessageHandlingServer
 
 
 class EmbeddedCloud:
@@ -80,71 +66,38 @@ class EmbeddedCloud:
         self.conductor_rpcapi = self.services.conductor_rpcapi
         self.compute_api = self.services.compute_api
 
-        identity_client = clients.IdentityClient(self.identity)
-        flow_clients = client_factory.flow_clients(service_clients, self.identity,
-                                                   self.images, self.networks, self.volumes)
-        self.boot_deps = boot.BootDependencies(
-            instances=self.instances, flavors=self.flavors, identity=identity_client,
-            images=flow_clients.images, networks=flow_clients.networks,
-            volumes=flow_clients.volumes,
-            scheduler=self.scheduler_rpcapi, compute=self.compute_rpcapi,
-            sealer=token_seal.TokenSealer.from_repository(conf.conductor.token_key_repository),
-            max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector)
-        self.resources = resource_cleanup.InstanceResources(
-            clients.ServiceNetworkClient(self.networks), clients.ServiceVolumeClient(self.volumes),
-            self.scheduler_rpcapi, self.compute_rpcapi)
-        self.scheduler = scheduler_manager.SchedulerManager(conf, self.db)
-        self.conductor = conductor_manager.ConductorManager(
-            self.db, self.boot_deps, self.resources,
-            boot_workers=conf.conductor.boot_workers, flow_workers=conf.conductor.flow_workers,
-            **conductor_manager.options_from_conf(conf, self.db))
+        self.scheduler = process.build_scheduler(conf, self.db)
+        self.conductor = process.build_conductor(
+            conf, self.db, self.services, service_clients=service_clients,
+            sealer=process.conductor_sealer(conf), fault_injector=fault_injector)
+        self.boot_deps = self.conductor.boot_deps
+        self.resources = self.conductor.resources
         self._servers: list[oslo_messaging.MessageHandlingServer] = [
-            rpc.get_server(self.transport,
-                           oslo_messaging.Target(topic=scheduler_rpcapi.TOPIC,
-                                                 server=conf.host),
-                           [self.scheduler]),
-            rpc.get_server(self.transport,
-                           oslo_messaging.Target(topic=conductor_rpcapi.TOPIC,
-                                                 server=conf.host),
-                           [self.conductor]),
+            self._rpc_server(scheduler_rpcapi.TOPIC, conf.host, self.scheduler),
+            self._rpc_server(conductor_rpcapi.TOPIC, conf.host, self.conductor.manager),
         ]
         self.compute_hosts = [self._make_compute_host(host) for host in (hosts or [conf.host])]
+        self._compute_servers = [self._rpc_server(compute_rpcapi.TOPIC, compute.host,
+                                                  compute.manager)
+                                 for compute in self.compute_hosts]
         self._started = False
-        self._stopping = threading.Event()
-        self._reporter: threading.Thread | None = None
+        self._timers: nl_service.PeriodicTimers | None = None
 
-    def _make_compute_host(self, host: str) -> ComputeHost:
-        host_conf = copy.copy(self.conf)
-        image_client: imagecache.ImageDownloader = (
-            clients.ImageClient(self.identity, self.images) if self.service_clients == 'local'
-            else client_factory.compute_image_client(self.conf))
-        driver = virt_loader.load_driver(self.conf)
-        cache = imagecache.ImageCache(self.conf.compute.image_cache_dir, image_client)
-        manager = compute_manager.ComputeManager(host_conf, driver, cache, host=host)
-        server = rpc.get_server(
-            self.transport,
-            oslo_messaging.Target(topic=compute_rpcapi.TOPIC, server=host), [manager])
-        return ComputeHost(host=host, manager=manager, server=server)
+    def _rpc_server(self, topic: str, server: str,
+                    endpoint: Any) -> oslo_messaging.MessageHandlingServer:
+        return rpc.get_server(self.transport,
+                              oslo_messaging.Target(topic=topic, server=server), [endpoint])
 
-    def _report_resources(self) -> None:
-        """Every compute host tells the scheduler its resources (and that it is up)."""
-        ctx = nl_context.get_admin_context()
-        for compute in self.compute_hosts:
-            self.scheduler_rpcapi.update_compute_node(
-                ctx, compute.host, compute.manager.get_host_resources(ctx))
+    def _make_compute_host(self, host: str) -> process.ComputeParts:
+        image_client = process.compute_image_client(self.conf, self.service_clients,
+                                                    self.services)
+        return process.build_compute_host(copy.copy(self.conf), host, image_client,
+                                          self.scheduler_rpcapi)
 
-    def _report_loop(self) -> None:
-        interval = compute_manager.report_interval(self.conf)
-        while not self._stopping.wait(interval):
-            try:
-                self._report_resources()
-            except Exception:
-                LOG.exception('Reporting compute resources failed; retrying')
-            try:
-                self.conductor.fail_stuck_builds(self.conf.compute.build_timeout)
-                self.conductor.purge_finished_runs()
-            except Exception:
-                LOG.exception('Conductor housekeeping failed; retrying')
+    def periodic_tasks(self) -> list[nl_service.PeriodicTask]:
+        """Each compute host's resource report, then the conductor's housekeeping."""
+        tasks = [task for compute in self.compute_hosts for task in compute.periodic_tasks()]
+        return tasks + self.conductor.periodic_tasks()
 
     def start(self, take_over_boots: bool = True) -> EmbeddedCloud:
         """Start every service; with ``take_over_boots``, the conductor then takes
@@ -153,14 +106,14 @@ class EmbeddedCloud:
         reach the APIs later)."""
         for server in self._servers:
             server.start()
-        for compute in self.compute_hosts:
+        for compute, server in zip(self.compute_hosts, self._compute_servers, strict=True):
             compute.manager.init_host()
-            compute.server.start()
-        self._report_resources()
-        self._stopping.clear()
-        self._reporter = threading.Thread(target=self._report_loop, daemon=True,
-                                          name='compute-resource-report')
-        self._reporter.start()
+            server.start()
+        # Every compute host tells the scheduler its resources (and that it is up).
+        for compute in self.compute_hosts:
+            compute.report_resources()
+        self._timers = nl_service.PeriodicTimers(self.periodic_tasks())
+        self._timers.start()
         self._started = True
         if take_over_boots:
             self.conductor.start_taking_over()
@@ -169,17 +122,16 @@ class EmbeddedCloud:
     def stop(self) -> None:
         """Stop taking boots, let the boots in flight finish (they still need the
         scheduler and the compute hosts), then stop the other services."""
-        servers = self._servers + [c.server for c in self.compute_hosts]
-        self._stopping.set()
-        if self._reporter is not None:
-            self._reporter.join()
-            self._reporter = None
+        timers, self._timers = self._timers, None
+        if timers is not None:
+            timers.stop()
+            timers.wait()
         if self._started:
             conductor_server = self._servers[1]
             conductor_server.stop()
             self.conductor.stop()
             conductor_server.wait()
-            others = [server for server in servers if server is not conductor_server]
+            others = [self._servers[0], *self._compute_servers]
             for server in others:
                 server.stop()
             for server in others:

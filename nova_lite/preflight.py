@@ -86,7 +86,7 @@ def service_credentials(conf: cfg.ConfigOpts) -> None:
     would fail. The process serves the identity API itself, so the check asks
     the identity manager directly (it is not listening yet).
     """
-    from nova_lite.api import apps as api_apps
+    from nova_lite.wiring import apps as api_apps
 
     api_apps.configure_keystone_authtoken(conf)
     group = conf[api_apps.AUTHTOKEN_GROUP]
@@ -143,7 +143,7 @@ def state_path(conf: cfg.ConfigOpts) -> None:
 
 def api_ports(conf: cfg.ConfigOpts) -> None:
     """Every API port can be bound (else the API process would fail and be respawned)."""
-    from nova_lite.api import apps as api_apps
+    from nova_lite.wiring import apps as api_apps
 
     host = conf.api.listen_host
     for spec in api_apps.APIS:

@@ -246,18 +246,6 @@ def check(root: str) -> list[Violation]:
     return sorted(set(violations))
 
 
-def unexpected(violations: Iterable[Violation],
-               known: Iterable[tuple[str, str]]) -> list[Violation]:
-    allowed = set(known)
-    return [v for v in violations if (v.importer, v.imported) not in allowed]
-
-
-def stale(violations: Iterable[Violation],
-          known: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    found = {(v.importer, v.imported) for v in violations}
-    return sorted(set(known) - found)
-
-
 def _dot_id(text: str) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 

@@ -76,7 +76,7 @@ class _ZeroConfigStart:
 def _ready(conf: cfg.ConfigOpts, started: float,
            zero: _ZeroConfigStart | None) -> Callable[[], None]:
     def say_ready() -> None:
-        from nova_lite.api import apps as api_apps
+        from nova_lite.wiring import apps as api_apps
 
         log = conf.log_file or 'standard error'
         lines = [f'nova-lite-all: the cloud answers at {api_apps.identity_url(conf)}/v3 '

@@ -8,8 +8,10 @@ On SIGTERM the launcher calls :meth:`stop` and exits when it returns, so
 flight finishes, then connections are closed.
 
 - :class:`RPCService`: one RPC server for one endpoint on a topic and server
-  (the scheduler, the conductor, a compute host), plus periodic tasks.
-- :class:`APIService`: the five REST APIs, each on its own WSGI server.
+  (the scheduler, the conductor, a compute host), plus periodic tasks
+  (:class:`PeriodicTimers`).
+- The REST APIs' service is :class:`nova_lite.wiring.api_service.APIService`,
+  a :class:`StoppableService` too.
 """
 
 from __future__ import annotations
@@ -25,16 +27,18 @@ from oslo_config import cfg
 from oslo_service import loopingcall
 from oslo_service import service as oslo_service
 
-from nova_lite.api import apps as api_apps
-from nova_lite.api import server as wsgi_server
-from nova_lite.api import services as api_services
 from nova_lite.common import rpc
 
 LOG = logging.getLogger(__name__)
 
 
-def _noop() -> None:
+def noop() -> None:
+    """Nothing to do (the default of every hook)."""
     return None
+
+
+# (interval seconds, task): a task its service runs every interval (its result unused).
+PeriodicTask = tuple[float, Callable[[], object]]
 
 
 @dataclasses.dataclass
@@ -47,16 +51,18 @@ class Endpoint:
     """
 
     manager: Any
-    started: Callable[[], None] = _noop
-    draining: Callable[[], None] = _noop
-    closed: Callable[[], None] = _noop
-    periodic: list[tuple[float, Callable[[], None]]] = dataclasses.field(default_factory=list)
+    started: Callable[[], None] = noop
+    draining: Callable[[], None] = noop
+    closed: Callable[[], None] = noop
+    periodic: list[PeriodicTask] = dataclasses.field(default_factory=list)
 
 
 EndpointFactory = Callable[[cfg.ConfigOpts, oslo_messaging.Transport], Endpoint]
 
 
-class _StoppableService(oslo_service.Service):
+class StoppableService(oslo_service.Service):
+    """A service whose :meth:`wait` returns once :meth:`stop` has run."""
+
     def __init__(self) -> None:
         super().__init__()
         self._stopped = threading.Event()
@@ -69,7 +75,7 @@ class _StoppableService(oslo_service.Service):
         LOG.info('%s: configuration reloaded', type(self).__name__)
 
 
-class RPCService(_StoppableService):
+class RPCService(StoppableService):
     """Serves one endpoint on ``topic`` as ``server``; the endpoint is made at start."""
 
     def __init__(self, conf: cfg.ConfigOpts, *, topic: str, server: str,
@@ -82,7 +88,7 @@ class RPCService(_StoppableService):
         self._transport: oslo_messaging.Transport | None = None
         self._rpc_server: oslo_messaging.MessageHandlingServer | None = None
         self._endpoint: Endpoint | None = None
-        self._timers: list[loopingcall.FixedIntervalLoopingCall] = []
+        self._timers: PeriodicTimers | None = None
 
     def start(self) -> None:
         self._transport = rpc.get_transport(self.conf)
@@ -92,14 +98,13 @@ class RPCService(_StoppableService):
         self._rpc_server.start()
         LOG.info('Serving %s as %s', self.topic, self.server)
         self._endpoint.started()
-        for interval, task in self._endpoint.periodic:
-            timer = loopingcall.FixedIntervalLoopingCall(_logged(task))
-            timer.start(interval=interval, initial_delay=interval)
-            self._timers.append(timer)
+        self._timers = PeriodicTimers(self._endpoint.periodic)
+        self._timers.start()
 
     def stop(self, graceful: bool = True) -> None:
-        for timer in self._timers:
-            timer.stop()
+        timers, self._timers = self._timers, None
+        if timers is not None:
+            timers.stop()
         if self._rpc_server is not None:
             self._rpc_server.stop()
         if self._endpoint is not None:
@@ -107,9 +112,8 @@ class RPCService(_StoppableService):
         if self._rpc_server is not None:
             self._rpc_server.wait()
             self._rpc_server = None
-        for timer in self._timers:
-            timer.wait()
-        self._timers = []
+        if timers is not None:
+            timers.wait()
         if self._endpoint is not None:
             self._endpoint.closed()
             self._endpoint = None
@@ -121,64 +125,36 @@ class RPCService(_StoppableService):
         self._stopped.set()
 
 
-@dataclasses.dataclass
-class ApiBackend:
-    """What the APIs act through, and how to release it after they stopped."""
+class PeriodicTimers:
+    """Runs (interval seconds, task) pairs on oslo.service looping calls.
 
-    services: api_services.ApiServices
-    close: Callable[[], None] = _noop
-    # Called once every API listens (nova-lite-all: boots a dead process left
-    # are taken over only then, since they reach the APIs over HTTP).
-    serving: Callable[[], None] = _noop
+    Each task first runs one interval after :meth:`start`; a task that raises
+    is logged and runs again at its next interval.
+    """
 
-
-class APIService(_StoppableService):
-    """The five REST APIs; ``make_backend`` builds their services at start."""
-
-    def __init__(self, conf: cfg.ConfigOpts, make_backend: Callable[[], ApiBackend], *,
-                 ready: Callable[[], None] = _noop) -> None:
-        """``ready`` runs once every API listens (nova-lite-all tells the user so)."""
-        super().__init__()
-        self.conf = conf
-        self._make_backend = make_backend
-        self._ready = ready
-        self._backend: ApiBackend | None = None
-        self.servers: list[wsgi_server.WSGIServer] = []
+    def __init__(self, tasks: list[PeriodicTask]) -> None:
+        self._tasks = list(tasks)
+        self._timers: list[loopingcall.FixedIntervalLoopingCall] = []
 
     def start(self) -> None:
-        self._backend = self._make_backend()
-        try:
-            for built in api_apps.build_apps(self.conf, self._backend.services):
-                server = wsgi_server.WSGIServer(
-                    built.name, built.app, self.conf.api.listen_host, built.port,
-                    self.conf.api.wsgi_threads,
-                    shutdown_timeout=self.conf.api.shutdown_timeout)
-                server.start()
-                self.servers.append(server)
-            self._backend.serving()
-            self._ready()
-        except Exception:
-            self.stop()
-            raise
+        for interval, task in self._tasks:
+            timer = loopingcall.FixedIntervalLoopingCall(_logged(task))
+            timer.start(interval=interval, initial_delay=interval)
+            self._timers.append(timer)
 
-    def stop(self, graceful: bool = True) -> None:
-        # Every API stops accepting at once; each waits for its requests in flight.
-        stoppers = [threading.Thread(target=server.stop, name=f'stop-{server.name}')
-                    for server in self.servers]
-        for stopper in stoppers:
-            stopper.start()
-        for stopper in stoppers:
-            stopper.join()
-        self.servers = []
-        if self._backend is not None:
-            self._backend.close()
-            self._backend = None
-        LOG.info('REST APIs stopped')
-        super().stop(graceful)
-        self._stopped.set()
+    def stop(self) -> None:
+        """Tell every timer to stop (a task running now finishes): see :meth:`wait`."""
+        for timer in self._timers:
+            timer.stop()
+
+    def wait(self) -> None:
+        """Wait until every stopped timer's task has returned."""
+        for timer in self._timers:
+            timer.wait()
+        self._timers = []
 
 
-def _logged(task: Callable[[], None]) -> Callable[[], None]:
+def _logged(task: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
             task()

@@ -1,4 +1,4 @@
-"""[conductor] options: how boots are run."""
+"""[conductor] options: how boots are run, and the conductor's housekeeping."""
 
 from oslo_config import cfg
 
@@ -10,10 +10,6 @@ conductor_opts = [
                     'the boot flow.'),
     cfg.IntOpt('boot_workers', default=16, min=1,
                help='Boots the conductor runs at once.'),
-    cfg.BoolOpt('persist_flows', default=True,
-                help='Save each boot as a TaskFlow logbook in the database as it runs, '
-                     'so that a conductor that stops or dies is replaced and the boot '
-                     'resumes where it stopped.'),
     cfg.IntOpt('spawn_rpc_timeout', default=300, min=1,
                help='Seconds the boot flow waits for a compute host to spawn.'),
     cfg.StrOpt('token_key_repository',
@@ -34,6 +30,20 @@ conductor_opts = [
                     'are removed, and a saved boot whose token was sealed with a removed '
                     'key can no longer run (its instance goes to ERROR when a conductor '
                     'takes it over).'),
+    cfg.IntOpt('finished_run_retention', default=3600, min=0,
+               help='Seconds a finished boot\'s saved run (its TaskFlow logbook, which '
+                    'holds the user\'s token sealed) is kept before the conductor\'s '
+                    'housekeeping deletes it.'),
+    cfg.FloatOpt('purge_interval', default=60.0, min=0.1,
+                 help='Seconds between two purges of finished boots\' saved runs older '
+                      'than [conductor] finished_run_retention.'),
+    cfg.FloatOpt('stuck_build_check_interval', default=60.0, min=0.1,
+                 help='Seconds between two looks for instances in BUILD for longer than '
+                      '[compute] build_timeout, which the conductor puts in ERROR after '
+                      'freeing what they hold.'),
+    cfg.FloatOpt('delete_boot_wait', default=900.0, min=0.0,
+                 help='Seconds a delete waits for the boot of its instance that another '
+                      'conductor still runs; past it the delete runs anyway.'),
 ]
 
 

@@ -14,7 +14,7 @@ and block storage, then each API's policy and project scoping.
 - No password ever reaches the log file or stderr (debug logging is on).
 
 keystonemiddleware caches a validated token for ``[keystone_authtoken]
-token_cache_time`` seconds (nova_lite/api/apps.py does not change
+token_cache_time`` seconds (nova_lite/wiring/apps.py does not change
 keystonemiddleware's default, 300 s; no memcached, so the cache is the API
 worker's memory). A cached token's ``expires_at`` is checked on every request,
 so expiry always wins; a revocation is only seen when the token is validated
@@ -38,7 +38,7 @@ from typing import Any
 import pytest
 import requests
 
-from nova_lite.api import apps
+from nova_lite.wiring import apps
 from tests.functional import nova_lite_all
 
 TOKEN_LIFETIME = 3

@@ -80,11 +80,11 @@ def test_conductor_puts_a_stuck_build_in_error_by_itself(make_env):
         session.execute(sa.update(compute_models.Instance)
                         .where(compute_models.Instance.id == stuck['id'])
                         .values(created_at=datetime.datetime(2020, 1, 1)))
-    assert env.cloud.conductor.fail_stuck_builds(60) == [stuck['id']]
+    assert env.cloud.conductor.housekeeping.fail_stuck_builds(60) == [stuck['id']]
     failed = env.cloud.instances.get(stuck['id'])
     assert failed['status'] == 'ERROR' and 'Build timed out' in failed['fault']['message']
     assert env.cloud.instances.get(fresh['id'])['status'] == 'BUILD'
-    assert env.cloud.conductor.fail_stuck_builds(0) == []
+    assert env.cloud.conductor.housekeeping.fail_stuck_builds(0) == []
 
 
 def _leak_instance_dir(env, instance_id: str) -> str:

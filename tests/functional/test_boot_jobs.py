@@ -135,7 +135,7 @@ def test_a_boot_claimed_more_than_max_claims_times_is_moved_aside(
     _hold_what_a_half_done_boot_holds(env, instance['id'])
     _claimed_by_the_dead(board, job, MAX_CLAIMS)
 
-    outcome = env.cloud.conductor.claim_and_run(job)
+    outcome = env.cloud.conductor.runner.claim_and_run(job)
 
     assert outcome is boot_jobs.BootOutcome.ERROR
     server = env.cloud.compute_api.get_server(env.ctx, instance['id'])
@@ -158,8 +158,8 @@ def test_a_boot_claimed_up_to_max_claims_times_is_taken_over_and_finished(
     job = poster.post_boot(instance['id'], _store(env, instance))
     _claimed_by_the_dead(board, job, MAX_CLAIMS - 1)
 
-    with caplog.at_level(logging.WARNING, logger='nova_lite.conductor.manager'):
-        outcome = env.cloud.conductor.claim_and_run(job)
+    with caplog.at_level(logging.WARNING, logger='nova_lite.conductor.boot_runner'):
+        outcome = env.cloud.conductor.runner.claim_and_run(job)
 
     assert outcome is boot_jobs.BootOutcome.ACTIVE
     assert f'Taking over the boot of {instance["id"]} (claim {MAX_CLAIMS} of at most ' \
@@ -177,7 +177,7 @@ def test_claim_and_run_leaves_a_job_held_elsewhere_alone(env: CloudEnv, board: B
     job = holder.post_boot(instance['id'], _store(env, instance))
     assert holder.claim(job) is not None
 
-    assert env.cloud.conductor.claim_and_run(job) is None
+    assert env.cloud.conductor.runner.claim_and_run(job) is None
 
     assert holder.board.find_owner(job) == 'holder'
     assert env.cloud.compute_api.get_server(env.ctx, instance['id'])['status'] == 'BUILD'
@@ -190,7 +190,7 @@ def test_withdraw_claims_and_consumes_an_unclaimed_boot_job(env: CloudEnv,
     poster = board.conductor('poster')
     job = poster.post_boot(instance['id'], _store(env, instance))
 
-    assert env.cloud.conductor._withdraw_boot_job(instance['id']) is True
+    assert env.cloud.conductor.runner.withdraw_boot_job(instance['id']) is True
 
     assert poster.jobs_of_instance(instance['id']) == []
     assert board.board().trashed_jobs() == []
@@ -206,7 +206,7 @@ def test_withdraw_returns_false_for_a_job_held_elsewhere(env: CloudEnv, board: B
     job = holder.post_boot(instance['id'], _store(env, instance))
     assert holder.claim(job) is not None
 
-    assert env.cloud.conductor._withdraw_boot_job(instance['id']) is False
+    assert env.cloud.conductor.runner.withdraw_boot_job(instance['id']) is False
 
     assert holder.board.find_owner(job) == 'holder'
     assert [found.uuid for found in holder.jobs_of_instance(instance['id'])] == [job.uuid]
@@ -216,7 +216,7 @@ def test_withdraw_returns_false_for_a_job_held_elsewhere(env: CloudEnv, board: B
 
 def test_withdraw_with_no_job_on_the_board_is_true(env: CloudEnv) -> None:
     instance = _building_instance(env)
-    assert env.cloud.conductor._withdraw_boot_job(instance['id']) is True
+    assert env.cloud.conductor.runner.withdraw_boot_job(instance['id']) is True
 
 
 def _rotate_conductor_keys(env: CloudEnv) -> list[int]:
@@ -230,7 +230,7 @@ def test_a_boot_whose_conductor_key_was_rotated_after_its_post_still_runs(
     job = board.conductor('poster').post_boot(instance['id'], _store(env, instance))
     assert _rotate_conductor_keys(env) == [0, 1, 2]  # key 1 sealed the token; 2 is primary
 
-    outcome = env.cloud.conductor.claim_and_run(job)
+    outcome = env.cloud.conductor.runner.claim_and_run(job)
 
     assert outcome is boot_jobs.BootOutcome.ACTIVE
     assert env.cloud.compute_api.get_server(env.ctx, instance['id'])['status'] == 'ACTIVE'
@@ -244,7 +244,7 @@ def test_a_boot_whose_conductor_key_was_rotated_out_ends_in_error(
     _rotate_conductor_keys(env)
     assert _rotate_conductor_keys(env) == [0, 2, 3]  # key 1, which sealed it, is gone
 
-    outcome = env.cloud.conductor.claim_and_run(job)
+    outcome = env.cloud.conductor.runner.claim_and_run(job)
 
     assert outcome is boot_jobs.BootOutcome.ERROR
     server = env.cloud.compute_api.get_server(env.ctx, instance['id'])

@@ -1,6 +1,6 @@
 """SIGKILL nova-lite-all in the middle of a boot; restarted, it finishes the boot.
 
-The boot flow is saved as it runs ([conductor] persist_flows), so the restarted
+The boot flow is saved as it runs (every boot is a saved run), so the restarted
 conductor resumes it: finished tasks are not run again, and the task that was
 running when the process died runs again without doing its side effect twice
 (one port, one volume attachment, one domain).

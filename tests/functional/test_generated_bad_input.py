@@ -26,10 +26,11 @@ import webob
 from oslo_config import cfg
 
 from nova_lite import embedded
-from nova_lite.api import apps, wsgi
 from nova_lite.api import auth as api_auth
+from nova_lite.api import wsgi
 from nova_lite.db import models
 from nova_lite.volume.rest import views as volume_views
+from nova_lite.wiring import apps
 from tests.conftest import make_cloud_conf
 from tests.functional.conftest import CloudEnv
 

@@ -146,7 +146,8 @@ def _check_the_saved_run_then_purge(env: CloudEnv, server_id: str) -> None:
     cells = assert_not_in_database(env.cloud.db, env.token)
     assert sealed_tokens_of(cells['atomdetails'], sealer, env.token) >= 2
 
-    assert env.cloud.conductor.purge_finished_runs(older_than=datetime.timedelta(0)) == 1
+    housekeeping = env.cloud.conductor.housekeeping
+    assert housekeeping.purge_finished_runs(older_than=datetime.timedelta(0)) == 1
     cells = assert_not_in_database(env.cloud.db, env.token)
     assert sealed_tokens_of([text for texts in cells.values() for text in texts], sealer,
                             env.token) == 0
@@ -160,7 +161,6 @@ def database_board_env(request: pytest.FixtureRequest, make_env: MakeEnv) -> Clo
     env = make_env(fault_injector=faults.FaultInjector(delay_at={keys.SPAWN: HOLD}))
     assert env.cloud.db.engine.dialect.name == request.param
     assert env.cloud.conf.jobboard.backend == 'database'
-    assert env.cloud.conf.conductor.persist_flows
     return env
 
 

@@ -11,46 +11,14 @@ from tools import import_contract as contract
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-# Imports other helpers of issue 9 remove in parallel; each pair leaves this
-# list with the change that fixes it (a stale entry fails the test below).
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset({
-    # The REST app assembly moves from api/apps.py and api/services.py into the
-    # one process builder (nova_lite.wiring): fixed by the wiring change.
-    ('nova_lite.api.apps', 'nova_lite.identity.catalog'),
-    ('nova_lite.api.services', 'nova_lite.clients.local'),
-    ('nova_lite.api.services', 'nova_lite.compute.api'),
-    ('nova_lite.api.services', 'nova_lite.compute.flavors'),
-    ('nova_lite.api.services', 'nova_lite.compute.instance_store'),
-    ('nova_lite.api.services', 'nova_lite.compute.rpcapi'),
-    ('nova_lite.api.services', 'nova_lite.conductor.rpcapi'),
-    ('nova_lite.api.services', 'nova_lite.identity.manager'),
-    ('nova_lite.api.services', 'nova_lite.image.backends.base'),
-    ('nova_lite.api.services', 'nova_lite.image.manager'),
-    ('nova_lite.api.services', 'nova_lite.network.manager'),
-    ('nova_lite.api.services', 'nova_lite.scheduler.rpcapi'),
-    ('nova_lite.api.services', 'nova_lite.volume.backends.base'),
-    ('nova_lite.api.services', 'nova_lite.volume.manager'),
-    # The API service moves from common/service.py into nova_lite.wiring: same change.
-    ('nova_lite.common.service', 'nova_lite.api.apps'),
-    ('nova_lite.common.service', 'nova_lite.api.server'),
-    ('nova_lite.common.service', 'nova_lite.api.services'),
-})
-
-
 @pytest.fixture(scope='module')
 def violations() -> list[contract.Violation]:
     return contract.check(ROOT)
 
 
 def test_nova_lite_keeps_the_import_contract(violations: list[contract.Violation]) -> None:
-    found = contract.unexpected(violations, KNOWN_VIOLATIONS)
-    assert not found, 'imports that break the contract:\n' + '\n'.join(map(str, found))
-
-
-def test_known_violations_are_still_there(violations: list[contract.Violation]) -> None:
-    gone = contract.stale(violations, KNOWN_VIOLATIONS)
-    assert not gone, ('fixed; remove from KNOWN_VIOLATIONS:\n'
-                      + '\n'.join(f'{a} -> {b}' for a, b in gone))
+    assert not violations, ('imports that break the contract:\n'
+                            + '\n'.join(map(str, violations)))
 
 
 def test_every_module_is_in_a_layer() -> None:

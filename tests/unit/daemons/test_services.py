@@ -100,3 +100,30 @@ def test_scheduler_and_compute_daemons_register_a_host(rpc_conf: cfg.ConfigOpts,
     finally:
         compute.stop()
         scheduler.stop()
+
+
+def test_periodic_timers_run_each_task_at_its_interval_and_survive_a_failure() -> None:
+    runs: dict[str, int] = {'ok': 0, 'failing': 0}
+
+    def ok() -> None:
+        runs['ok'] += 1
+
+    def failing() -> None:
+        runs['failing'] += 1
+        raise RuntimeError('housekeeping went wrong')
+
+    timers = nl_service.PeriodicTimers([(0.02, ok), (0.02, failing), (3600.0, ok)])
+    timers.start()
+    deadline = time.monotonic() + 10
+    while runs['failing'] < 3:  # a task that raised runs again at its next interval
+        assert time.monotonic() < deadline, runs
+        time.sleep(0.01)
+    started_stop = time.monotonic()
+    timers.stop()
+    timers.wait()
+    # The hour-long timer does not hold the stop up.
+    assert time.monotonic() - started_stop < 5
+    stopped_at = dict(runs)
+    time.sleep(0.1)
+    assert runs == stopped_at
+    assert runs['ok'] >= 1

@@ -14,11 +14,11 @@ import webob
 from oslo_config import cfg
 
 from nova_lite import conf as nl_conf
-from nova_lite.api import services as api_services
 from nova_lite.common import rpc
 from nova_lite.db import api as db_api
 from nova_lite.identity import bootstrap, fernet_keys, manager
 from nova_lite.identity import rest as identity_rest
+from nova_lite.wiring import services as api_services
 
 PUBLIC_URL = 'http://127.0.0.1:5000'
 ADMIN_PASSWORD = 'admin-secret-P'

@@ -91,7 +91,7 @@ def test_service_password_missing(conf: cfg.ConfigOpts, db: db_api.Database) -> 
 
 def test_service_password_wrong(conf: cfg.ConfigOpts, db: db_api.Database) -> None:
     _bootstrapped(conf, db)
-    from nova_lite.api import apps as api_apps
+    from nova_lite.wiring import apps as api_apps
 
     api_apps.configure_keystone_authtoken(conf)
     conf.set_override('password', 'not-the-password', group='keystone_authtoken')
@@ -104,7 +104,7 @@ def test_service_password_wrong(conf: cfg.ConfigOpts, db: db_api.Database) -> No
 
 def test_service_user_never_bootstrapped(conf: cfg.ConfigOpts, db: db_api.Database) -> None:
     fernet_keys.setup(conf.identity.fernet_key_repository)
-    from nova_lite.api import apps as api_apps
+    from nova_lite.wiring import apps as api_apps
 
     api_apps.configure_keystone_authtoken(conf)
     conf.set_override('password', SERVICE_PASSWORD, group='keystone_authtoken')
@@ -114,7 +114,7 @@ def test_service_user_never_bootstrapped(conf: cfg.ConfigOpts, db: db_api.Databa
 
 def test_right_service_password_passes(conf: cfg.ConfigOpts, db: db_api.Database) -> None:
     _bootstrapped(conf, db)
-    from nova_lite.api import apps as api_apps
+    from nova_lite.wiring import apps as api_apps
 
     api_apps.configure_keystone_authtoken(conf)
     conf.set_override('password', SERVICE_PASSWORD, group='keystone_authtoken')
@@ -122,7 +122,7 @@ def test_right_service_password_passes(conf: cfg.ConfigOpts, db: db_api.Database
 
 
 def test_another_identity_service_is_not_asked(conf: cfg.ConfigOpts) -> None:
-    from nova_lite.api import apps as api_apps
+    from nova_lite.wiring import apps as api_apps
 
     api_apps.configure_keystone_authtoken(conf)
     conf.set_override('password', 'whatever', group='keystone_authtoken')

@@ -99,7 +99,7 @@ def test_secret_file_readable_by_others_is_refused(tmp_path: pathlib.Path) -> No
 
 def test_cloud_entry_is_written_once_unless_replaced(conf: cfg.ConfigOpts,
                                                      tmp_path: pathlib.Path) -> None:
-    from nova_lite.api import apps as api_apps  # registers [api]
+    from nova_lite.wiring import apps as api_apps  # registers [api]
 
     assert api_apps.APIS
     path = str(tmp_path / 'clouds.yaml')

@@ -20,8 +20,8 @@ from keystonemiddleware import auth_token
 from oslo_config import cfg
 
 from nova_lite.api import auth as api_auth
-from nova_lite.api import services as api_services
 from nova_lite.identity import catalog
+from nova_lite.wiring import services as api_services
 
 AUTHTOKEN_GROUP = 'keystone_authtoken'
 SERVICE_USER = 'nova_lite'

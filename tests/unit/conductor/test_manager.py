@@ -1,0 +1,67 @@
+"""The conductor's RPC endpoint hands every request to the boot runner, over RPC too."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any, cast
+
+import oslo_messaging
+import pytest
+from oslo_config import cfg
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import rpc
+from nova_lite.conductor import manager as conductor_manager
+from nova_lite.conductor import rpcapi as conductor_rpcapi
+
+
+class FakeRunner:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, ...]] = []
+        self.called = threading.Event()
+
+    def submit_boot(self, instance_id: str, auth_token: str) -> None:
+        self.calls.append(('boot', instance_id, auth_token))
+        self.called.set()
+
+    def submit_delete(self, instance_id: str) -> None:
+        self.calls.append(('delete', instance_id))
+        self.called.set()
+
+def _manager(runner: FakeRunner) -> conductor_manager.ConductorManager:
+    return conductor_manager.ConductorManager(cast(Any, runner))
+
+def test_build_and_delete_go_to_the_runner_with_the_users_token() -> None:
+    runner = FakeRunner()
+    manager = _manager(runner)
+    ctx = nl_context.RequestContext(user_id='u', project_id='p', auth_token='tok')
+    manager.build_instance(ctx, 'i-1')
+    manager.build_instance(nl_context.get_admin_context(), 'i-2')
+    manager.delete_instance(ctx, 'i-1')
+    assert runner.calls == [('boot', 'i-1', 'tok'), ('boot', 'i-2', ''), ('delete', 'i-1')]
+
+def test_the_endpoint_speaks_the_rpcapi_version() -> None:
+    assert conductor_manager.ConductorManager.target.version == conductor_rpcapi.RPC_API_VERSION
+
+@pytest.mark.parametrize('method', ['build_instance', 'delete_instance'])
+def test_a_cast_from_the_rpcapi_reaches_the_runner(conf: cfg.ConfigOpts, method: str) -> None:
+    rpc.register_opts(conf)
+    conf.set_override('control_exchange', f'nova_lite_test_{uuid.uuid4().hex[:8]}')
+    runner = FakeRunner()
+    transport = rpc.get_transport(conf)
+
+    server = rpc.get_server(transport, oslo_messaging.Target(topic=conductor_rpcapi.TOPIC,
+                                                             server='c1'),
+                            [_manager(runner)])
+    server.start()
+    try:
+        ctx = nl_context.RequestContext(user_id='u', project_id='p', auth_token='tok')
+        getattr(conductor_rpcapi.ConductorAPI(transport), method)(ctx, 'i-9')
+        assert runner.called.wait(10)
+    finally:
+        server.stop()
+        server.wait()
+        transport.cleanup()
+    expected = ('boot', 'i-9', 'tok') if method == 'build_instance' else ('delete', 'i-9')
+    assert runner.calls == [expected]
