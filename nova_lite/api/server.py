@@ -38,7 +38,7 @@ class WSGIServer:
         self._shutdown_timeout = shutdown_timeout
         self._server = cheroot_wsgi.Server((host, port), app, numthreads=threads,
                                            server_name=name,
-                                           shutdown_timeout=shutdown_timeout)
+                                           shutdown_timeout=int(shutdown_timeout))
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
 

@@ -85,6 +85,8 @@ class ComputeAPI:
         if self._fault_injection_max_delay is not None:
             conductor_rpcapi.check_fault_injection_metadata(server.get('metadata') or {},
                                                             self._fault_injection_max_delay)
+        if ctx.project_id is None or ctx.user_id is None:
+            raise exception.Forbidden()  # a server belongs to a project and a user
         request_spec = self._build_request_spec(ctx, server)
         notifications.publish(notifications.ServerCreateValidated(
             flavor_name=request_spec['flavor']['name'], image_id=request_spec['image']['id'],
@@ -145,14 +147,8 @@ class ComputeAPI:
 
     def _requested_networks(self, ctx: nl_context.RequestContext,
                             networks: str | list[dict[str, str]]) -> list[dict[str, str]]:
-        if networks == 'none':
-            return []
-        if networks == 'auto':
-            visible = self._networks.list_networks(ctx)
-            if len(visible) != 1:
-                raise exception.Conflict(
-                    reason=f'{len(visible)} networks are available; name one in networks')
-            return [{'uuid': visible[0]['id']}]
+        if isinstance(networks, str):  # 'none' or 'auto' (the schema allows no other)
+            return [] if networks == 'none' else self._auto_network(ctx)
         requested = []
         for index, item in enumerate(networks):
             try:
@@ -169,6 +165,13 @@ class ComputeAPI:
                 raise exception.InvalidInput(field=f'networks.{index}',
                                              reason=exc.message) from None
         return requested
+
+    def _auto_network(self, ctx: nl_context.RequestContext) -> list[dict[str, str]]:
+        visible = self._networks.list_networks(ctx)
+        if len(visible) != 1:
+            raise exception.Conflict(
+                reason=f'{len(visible)} networks are available; name one in networks')
+        return [{'uuid': visible[0]['id']}]
 
     def _requested_volumes(self, ctx: nl_context.RequestContext,
                            server: dict[str, Any]) -> list[str]:

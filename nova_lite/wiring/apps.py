@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from collections.abc import Callable
+from typing import Any
 
 from keystoneauth1 import loading as ks_loading
 from keystonemiddleware import auth_token
@@ -95,7 +96,7 @@ def configure_keystone_authtoken(conf: cfg.ConfigOpts) -> None:
     plugin = conf[AUTHTOKEN_GROUP].auth_type
     if not plugin:
         return
-    loader = ks_loading.get_plugin_loader(plugin)
+    loader: ks_loading.BaseLoader[Any] = ks_loading.get_plugin_loader(plugin)
     conf.register_opts(ks_loading.get_auth_plugin_conf_options(loader), group=AUTHTOKEN_GROUP)
     defaults = {'auth_url': f'{identity}/v3', 'username': SERVICE_USER,
                 'user_domain_id': SERVICE_DOMAIN_ID, 'project_name': SERVICE_PROJECT,

@@ -21,11 +21,13 @@ def load(conf: cfg.ConfigOpts, db: db_api.Database, persistence: Any = None,
          ) -> ClaimingJobBoard:
     """The configured jobboard, connected. ``persistence``: the logbooks' backend."""
     board_conf = {'namespace': conf.jobboard.namespace, 'redis_url': conf.jobboard.redis_url}
-    manager = driver.DriverManager(
+    manager: driver.DriverManager = driver.DriverManager(
         NAMESPACE, conf.jobboard.backend, invoke_on_load=True,
         invoke_args=(conf.jobboard.namespace, board_conf),
         invoke_kwds={'persistence': persistence, 'db': db})
-    board: ClaimingJobBoard = manager.driver
+    board = manager.driver
+    if not isinstance(board, ClaimingJobBoard):
+        raise TypeError(f'jobboard backend {conf.jobboard.backend!r} is not a ClaimingJobBoard')
     board.connect()
     return board
 

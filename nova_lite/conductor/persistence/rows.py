@@ -26,7 +26,7 @@ def book_to_row(book: models.LogBook) -> dict[str, Any]:
     return book.to_dict()
 
 
-def book_from_row(row: Mapping[str, Any]) -> models.LogBook:
+def book_from_row(row: Mapping[Any, Any]) -> models.LogBook:
     return models.LogBook.from_dict(dict(row))
 
 
@@ -36,7 +36,7 @@ def flow_to_row(flow_detail: models.FlowDetail, book_uuid: str) -> dict[str, Any
     return row
 
 
-def flow_from_row(row: Mapping[str, Any]) -> models.FlowDetail:
+def flow_from_row(row: Mapping[Any, Any]) -> models.FlowDetail:
     return models.FlowDetail.from_dict(dict(row))
 
 
@@ -78,7 +78,7 @@ def _retry_history(results: list[Any] | None) -> list[tuple[Any, dict[str, ft.Fa
             for data, failures in results or ()]
 
 
-def atom_from_row(row: Mapping[str, Any]) -> models.AtomDetail:
+def atom_from_row(row: Mapping[Any, Any]) -> models.AtomDetail:
     data = dict(row)
     cls = _ATOM_CLASSES[data.pop('atom_type')]
     if cls is models.RetryDetail:

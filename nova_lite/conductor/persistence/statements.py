@@ -26,7 +26,7 @@ ATOM_FIELDS = ('name', 'state', 'intention', 'results', 'failure', 'revert_resul
 FIELDS = {BOOKS.name: BOOK_FIELDS, FLOWS.name: FLOW_FIELDS, ATOMS.name: ATOM_FIELDS}
 
 # Every statement below takes the row's uuid as ``b_uuid``.
-UUID = sa.bindparam('b_uuid')
+UUID: sa.BindParameter[str] = sa.bindparam('b_uuid')
 
 
 def update_by_uuid(table: sa.Table) -> sa.Update:

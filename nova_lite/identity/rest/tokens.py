@@ -114,7 +114,8 @@ class TokenController(common.IdentityController):
     def catalog(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
         return wsgi.json_response(200, {
-            'catalog': self._api.identity.get_catalog(ctx.project_id),
+            'catalog': (self._api.identity.get_catalog(ctx.project_id)
+                        if ctx.project_id is not None else []),
             'links': {'self': common.self_url(req, self._api), 'previous': None,
                       'next': None}})
 

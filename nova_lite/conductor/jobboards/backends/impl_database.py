@@ -90,7 +90,7 @@ def _is_held(owner: str | None, expires_at: datetime.datetime | None,
 class DatabaseJob(jobs_base.Job):
     """A job on a :class:`DatabaseJobBoard`; ``state`` and ``last_modified`` are read live."""
 
-    def __init__(self, board: DatabaseJobBoard, row: Mapping[str, Any], *,
+    def __init__(self, board: DatabaseJobBoard, row: Mapping[Any, Any], *,
                  backend: Any = None, book: tf_models.LogBook | None = None) -> None:
         book_data = ({'uuid': row['book_uuid'], 'name': row['book_name']}
                      if row['book_uuid'] is not None else None)
@@ -227,7 +227,7 @@ class DatabaseJobBoard(ClaimingJobBoard):
                        sa.or_(JOBS.c.claim_expires_at.is_(None),
                               JOBS.c.claim_expires_at > now))
 
-    def _claim_of(self, conn: sa.Connection, job_uuid: str) -> sa.Row[Any] | None:
+    def _claim_of(self, conn: sa.Connection, job_uuid: str) -> sa.Row[Any, Any] | None:
         return conn.execute(sa.select(JOBS.c.owner, JOBS.c.claim_expires_at)
                             .where(self._on_board(job_uuid))).first()
 
