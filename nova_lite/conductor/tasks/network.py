@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from nova_lite.clients import protocols
+from nova_lite.clients import payloads, protocols
 from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.conductor import resource_cleanup, token_seal
@@ -22,8 +22,9 @@ def device_owner(request_spec: dict[str, Any]) -> str:
 class AllocateNetwork(base.UserContextTask):
     """Creates (or binds the user's) ports on the host, with MAC and fixed IP.
 
-    Steps 23-25. Idempotent: a port this instance already owns on a network is
-    reused, so a re-run makes no second port.
+    Steps 23-25. Idempotent: the ports this boot already made on a network are
+    reused, one per request on that network and in order, so a re-run makes no
+    second port (also with two NICs on one network).
 
     Reversion strategy: delete the ports this boot created (found by
     device_id, so also those of an execute that failed half way) and unbind
@@ -44,16 +45,19 @@ class AllocateNetwork(base.UserContextTask):
         ctx = self.user_context(context)
         self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
                                task_state=TaskState.NETWORKING)
-        owned = {port['network_id']: port
-                 for port in self._networks.list_ports(ctx, device_id=instance_id)}
+        user_ports = resource_cleanup.user_port_ids(request_spec.get('networks', []))
+        owned: dict[str, list[payloads.Port]] = {}
+        for port in self._networks.list_ports(ctx, device_id=instance_id):
+            if port['id'] not in user_ports:
+                owned.setdefault(port['network_id'], []).append(port)
         network_info = []
         for requested in request_spec.get('networks', []):
             if requested.get('port'):
                 port = self._networks.update_port(
                     ctx, requested['port'], device_id=instance_id,
                     device_owner=device_owner(request_spec), binding_host_id=host)
-            elif requested['uuid'] in owned:
-                port = owned[requested['uuid']]
+            elif owned.get(requested['uuid']):
+                port = owned[requested['uuid']].pop(0)
             else:
                 fixed_ips = ([{'ip_address': requested['fixed_ip']}]
                              if requested.get('fixed_ip') else None)

@@ -85,6 +85,34 @@ def test_a_rerun_after_a_crash_reuses_the_ports_and_provides_the_same_info(
     assert len(networks.called('create_port')) == 2
 
 
+def test_two_nics_on_one_network_rerun_reuses_each_port_once(
+        networks: fakes.FakeNetwork, instances: fake_services.FakeInstanceStore,
+        sealer: token_seal.TokenSealer, context: dict[str, Any], instance_id: str) -> None:
+    spec = {'networks': [{'uuid': 'net-1'}, {'uuid': 'net-1'}]}
+    task = _task(networks, instances, sealer)
+    first = task.execute(context, instance_id, spec, 'host1')
+    again = task.execute(context, instance_id, spec, 'host1')
+
+    assert [info['port_id'] for info in first] == ['port-1', 'port-2']
+    assert again == first
+    assert _port_ids(networks, instance_id) == ['port-1', 'port-2']
+
+
+def test_a_rerun_does_not_take_a_user_port_for_a_network_request(
+        networks: fakes.FakeNetwork, instances: fake_services.FakeInstanceStore,
+        sealer: token_seal.TokenSealer, context: dict[str, Any], instance_id: str) -> None:
+    user_port = _user_port(networks)
+    spec = {'networks': [{'port': user_port}, {'uuid': 'net-1'}]}
+    task = _task(networks, instances, sealer)
+    first = task.execute(context, instance_id, spec, 'host1')
+    again = task.execute(context, instance_id, spec, 'host1')
+
+    assert again == first
+    assert [info['port_id'] for info in first][0] == user_port
+    assert len(set(info['port_id'] for info in first)) == 2
+    assert len(networks.ports_of(instance_id)) == 2
+
+
 def test_a_rerun_after_a_crash_inside_create_port_makes_no_second_port(
         networks: fakes.FakeNetwork, instances: fake_services.FakeInstanceStore,
         sealer: token_seal.TokenSealer, context: dict[str, Any], instance_id: str) -> None:
