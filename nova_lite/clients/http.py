@@ -27,6 +27,10 @@ from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus
 
 DOWNLOAD_CHUNK_SIZE = 64 * 1024
+# A request that could not connect, or whose pooled keep-alive connection the
+# server had just closed (the request never reached it), is sent again up to
+# this many times (keystoneauth waits 0.5 s, then 1 s).
+CONNECT_RETRIES = 2
 VOLUME_MICROVERSION = 'volume latest'  # the attachments API needs 3.27 or later
 
 
@@ -50,7 +54,8 @@ class _RestClient:
         if not ctx.auth_token:
             raise exception.NotAuthorized()
         return ks_adapter.Adapter(self._session, auth=self._access.plugin(ctx.auth_token),
-                                  service_type=self.service_type, interface='public')
+                                  service_type=self.service_type, interface='public',
+                                  connect_retries=CONNECT_RETRIES)
 
     def endpoint(self, ctx: nl_context.RequestContext) -> str:
         url = self._adapter(ctx).get_endpoint()

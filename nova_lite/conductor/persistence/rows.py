@@ -41,14 +41,19 @@ def flow_from_row(row: Mapping[Any, Any]) -> models.FlowDetail:
 
 
 def _failure_dict(failure: ft.Failure | None) -> dict[str, Any] | None:
-    """A failure as a dict, without its exception args when they are not JSON-able."""
+    """A failure as a dict; the exception args of it and of each of its causes kept
+    only where they are JSON-able (a requests ConnectionError carries a urllib3
+    ProtocolError, say, which no JSON column takes)."""
     if failure is None:
         return None
-    data = failure.to_dict()
+    data = failure.to_dict(include_args=False)
     try:
-        json.dumps(data)
+        json.dumps(failure.exception_args)
     except (TypeError, ValueError):
-        data = failure.to_dict(include_args=False)
+        pass
+    else:
+        data['exc_args'] = failure.exception_args
+    data['causes'] = [_failure_dict(cause) for cause in failure.causes]
     return data
 
 

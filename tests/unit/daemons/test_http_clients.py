@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -213,3 +215,49 @@ def test_access_cache_keeps_a_validation_for_its_ttl() -> None:
     now[0] = 11
     cache.access('t')
     assert calls == ['t', 't']
+
+
+class _DropsFirstConnection:
+    """A server that closes its first connection without answering (as a server
+    does with a keep-alive connection it has just timed out), then answers
+    every later request with ``body``."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.connections = 0
+        self._body = json.dumps(body).encode()
+        self._socket = socket.create_server(('127.0.0.1', 0))
+        self.url = f'http://127.0.0.1:{self._socket.getsockname()[1]}'
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:
+                return
+            with conn:
+                self.connections += 1
+                conn.recv(65536)
+                if self.connections > 1:
+                    conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n'
+                                 b'Connection: close\r\nContent-Length: '
+                                 + str(len(self._body)).encode() + b'\r\n\r\n' + self._body)
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def test_a_connection_dropped_before_the_answer_is_retried(
+        make_env: MakeEnv) -> None:  # noqa: F811
+    env = make_env()
+    identity = env.cloud.identity
+    server = _DropsFirstConnection({'network': {'id': 'net-1', 'name': 'net'}})
+    try:
+        network = next(s for s in identity.list_services() if s['type'] == 'network')
+        identity.create_endpoint(network['id'], server.url,
+                                 region_id=env.cloud.conf.identity.region_id)
+        client = http.NetworkClient(identity.validate_token)
+        assert client.get_network(env.ctx, 'net-1')['name'] == 'net'
+        assert server.connections == 2
+    finally:
+        server.close()

@@ -231,6 +231,33 @@ def test_exception_args_that_are_not_json_are_dropped(conn: DatabaseConnection) 
     assert stored.exception_str == atom.failure.exception_str
 
 
+def test_causes_whose_args_are_not_json_are_kept_without_them(
+        conn: DatabaseConnection) -> None:
+    """As a keystoneauth ConnectFailure from a requests ConnectionError carrying a
+    urllib3 ProtocolError: the outer args are JSON, a cause's are not."""
+    book = models.LogBook('b')
+    flow = models.FlowDetail('f', 'fd-1')
+    atom = models.TaskDetail('t', 'ad-1')
+    try:
+        try:
+            raise ConnectionError(object(), 'Connection aborted.')
+        except ConnectionError as cause:
+            raise RuntimeError('network API unreachable') from cause
+    except RuntimeError as exc:
+        atom.failure = ft.Failure.from_exception(exc)
+    flow.add(atom)
+    book.add(flow)
+    conn.save_logbook(book)
+    atom.failure = atom.failure.copy()
+    conn.update_atom_details(atom)
+    stored = conn.get_atom_details('ad-1').failure
+    assert stored.check(RuntimeError)
+    assert stored.exception_args == ('network API unreachable',)
+    [cause] = stored.causes
+    assert cause.check(ConnectionError) and cause.exception_args == ()
+    assert 'Connection aborted.' in cause.exception_str
+
+
 def test_progress_only_saves_are_skipped_unless_asked(db: db_api.Database) -> None:
     for persist_progress, expected in ((False, {}), (True, {'progress': 0.5})):
         conn = DatabaseBackend(db, persist_progress=persist_progress).get_connection()
