@@ -112,8 +112,8 @@ def prepare_embedded_state(conf: cfg.ConfigOpts) -> None:
     Idempotent (the embedded cloud does the same again at start); run before
     the start-up checks, which need the identity tables.
     """
+    from nova_lite.common import fernet_keys
     from nova_lite.db import migration
-    from nova_lite.identity import fernet_keys
 
     db = db_api.Database.from_conf(conf)
     try:

@@ -20,14 +20,13 @@ import oslo_messaging
 from oslo_config import cfg
 
 from nova_lite.clients import factory as client_factory
-from nova_lite.common import rpc
+from nova_lite.common import fernet_keys, rpc
 from nova_lite.common import service as nl_service
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import faults
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
-from nova_lite.identity import fernet_keys
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.wiring import process
 from nova_lite.wiring import services as api_services

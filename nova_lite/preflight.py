@@ -18,7 +18,7 @@ from collections.abc import Callable
 from oslo_config import cfg
 
 from nova_lite.common import exception
-from nova_lite.identity import fernet_keys as key_repository
+from nova_lite.common import fernet_keys as key_repository
 
 LOG = logging.getLogger(__name__)
 

@@ -68,7 +68,7 @@ def _db(conf: cfg.ConfigOpts) -> int:
 
 
 def _fernet(conf: cfg.ConfigOpts) -> int:
-    from nova_lite.identity import fernet_keys
+    from nova_lite.common import fernet_keys
 
     repo = conf.identity.fernet_key_repository
     if conf.command.fernet_command == 'setup':
@@ -83,8 +83,8 @@ def _fernet(conf: cfg.ConfigOpts) -> int:
 
 
 def _conductor_keys(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.common import fernet_keys
     from nova_lite.conductor import token_seal
-    from nova_lite.identity import fernet_keys
 
     repo = conf.conductor.token_key_repository
     if conf.command.conductor_keys_command == 'setup':
@@ -141,9 +141,10 @@ def _write_clouds_yaml(conf: cfg.ConfigOpts, password: str) -> str:
 
 
 def _bootstrap(conf: cfg.ConfigOpts) -> int:
+    from nova_lite.common import fernet_keys
     from nova_lite.db import api as db_api
     from nova_lite.db import migration
-    from nova_lite.identity import bootstrap, fernet_keys
+    from nova_lite.identity import bootstrap
     from nova_lite.identity import manager as identity_manager
 
     args = conf.command

@@ -19,10 +19,10 @@ from oslo_config import cfg
 from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, timeutils
+from nova_lite.common import exception, fernet_keys, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
-from nova_lite.identity import catalog, fernet_keys, passwords, resources, token_formatter
+from nova_lite.identity import catalog, passwords, resources, token_formatter
 
 LOG = logging.getLogger(__name__)
 

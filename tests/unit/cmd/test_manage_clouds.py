@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from nova_lite.cmd import manage
-from nova_lite.common import exception
+from nova_lite.common import exception, fernet_keys
 from nova_lite.db import api as db_api
-from nova_lite.identity import clouds_yaml, fernet_keys
+from nova_lite.identity import clouds_yaml
 from nova_lite.identity import manager as identity_manager
 from tests.unit.cmd.test_manage import PASSWORD, _load_conf, _write_conf
 

@@ -12,11 +12,10 @@ import pytest
 from cryptography import fernet
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception
+from nova_lite.common import exception, fernet_keys
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base, identity
-from nova_lite.identity import fernet_keys
 
 TOKEN = 'gAAAAABm-a-user-token-as-identity-issues-it_0123456789'
 

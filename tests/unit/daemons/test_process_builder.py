@@ -13,12 +13,11 @@ import pytest
 from oslo_config import cfg
 
 from nova_lite import daemons, embedded
-from nova_lite.common import rpc
+from nova_lite.common import fernet_keys, rpc
 from nova_lite.common import service as nl_service
 from nova_lite.compute import manager as compute_manager
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite.db import api as db_api
-from nova_lite.identity import fernet_keys
 from nova_lite.scheduler import manager as scheduler_manager
 from nova_lite.wiring import process
 

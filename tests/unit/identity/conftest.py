@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 from oslo_config import cfg
 
+from nova_lite.common import fernet_keys
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
-from nova_lite.identity import bootstrap, fernet_keys, manager
+from nova_lite.identity import bootstrap, manager
 
 ADMIN_PASSWORD = 'correct horse battery staple'
 IDENTITY_TABLES = (models.Domain, models.Project, models.User, models.Role,

@@ -9,8 +9,8 @@ import time
 import pytest
 from cryptography import fernet
 
-from nova_lite.common import exception
-from nova_lite.identity import fernet_keys, token_formatter
+from nova_lite.common import exception, fernet_keys
+from nova_lite.identity import token_formatter
 
 
 def _mode(path: str) -> int:

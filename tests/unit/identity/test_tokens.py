@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from oslo_config import cfg
 
-from nova_lite.common import exception
+from nova_lite.common import exception, fernet_keys
 from nova_lite.db import api as db_api
-from nova_lite.identity import fernet_keys, manager, token_formatter
+from nova_lite.identity import manager, token_formatter
 from tests.unit.identity.conftest import ADMIN_PASSWORD, Clock, admin_login, row_counts
 
 

@@ -14,9 +14,9 @@ import webob
 from oslo_config import cfg
 
 from nova_lite import conf as nl_conf
-from nova_lite.common import rpc
+from nova_lite.common import fernet_keys, rpc
 from nova_lite.db import api as db_api
-from nova_lite.identity import bootstrap, fernet_keys, manager
+from nova_lite.identity import bootstrap, manager
 from nova_lite.identity import rest as identity_rest
 from nova_lite.wiring import services as api_services
 

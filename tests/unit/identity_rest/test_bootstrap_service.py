@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from oslo_config import cfg
 
-from nova_lite.common import exception
+from nova_lite.common import exception, fernet_keys
 from nova_lite.db import api as db_api
-from nova_lite.identity import bootstrap, fernet_keys, manager
+from nova_lite.identity import bootstrap, manager
 from tests.unit.identity.conftest import row_counts
 
 PASSWORD = 'admin-secret-P'

@@ -9,9 +9,10 @@ import pytest
 from oslo_config import cfg
 
 from nova_lite import preflight
+from nova_lite.common import fernet_keys
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
-from nova_lite.identity import bootstrap, fernet_keys
+from nova_lite.identity import bootstrap
 from nova_lite.identity import manager as identity_manager
 
 SERVICE_PASSWORD = 'service-secret'

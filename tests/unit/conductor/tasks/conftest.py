@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from nova_lite.common import fernet_keys
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.tasks import base
-from nova_lite.identity import fernet_keys
 from tests.unit.conductor.tasks import fake_services, fakes
 
 

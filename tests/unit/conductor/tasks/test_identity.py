@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nova_lite.common import exception
+from nova_lite.common import exception, fernet_keys
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.tasks import base, identity
-from nova_lite.identity import fernet_keys
 from tests.unit.conductor.tasks import fakes
 
 
