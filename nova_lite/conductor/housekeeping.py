@@ -26,6 +26,7 @@ from nova_lite.conductor import persistence as flow_persistence
 
 LOG = logging.getLogger(__name__)
 
+
 @dataclasses.dataclass(frozen=True)
 class HousekeepingSettings:
     """How often each task runs, and what each one considers old."""
