@@ -150,19 +150,25 @@ def test_a_waiting_consumer_looks_at_its_queues_twice_not_in_a_loop(
     assert looks == 2
 
 
-def test_a_message_put_between_the_last_look_and_the_sleep_wakes_the_consumer(
-        consumer: Consumer, queue_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    wait_limit = consumer.transport._wait_limit
-    puts = 0
+@pytest.mark.parametrize('empty_look', [1, 2])
+def test_a_message_put_just_after_an_empty_look_wakes_the_consumer(
+        consumer: Consumer, queue_name: str, monkeypatch: pytest.MonkeyPatch,
+        empty_look: int) -> None:
+    """The put lands after the consumer found its queues empty and before it
+    sleeps (the first look is before it subscribes to the bell, the second after)."""
+    deliver_one = consumer.transport._deliver_one
+    looks = 0
 
-    def put_in_the_window(deadline: float | None) -> float | None:
-        nonlocal puts
-        if puts == 0:  # after the empty look, before the sleep
-            puts += 1
+    def put_after_the_look() -> bool:
+        nonlocal looks
+        delivered = deliver_one()
+        looks += 1
+        if looks == empty_look:
+            assert not delivered
             publish(queue_name, 'in the window')
-        return wait_limit(deadline)
+        return delivered
 
-    monkeypatch.setattr(consumer.transport, '_wait_limit', put_in_the_window)
+    monkeypatch.setattr(consumer.transport, '_deliver_one', put_after_the_look)
     start = time.monotonic()
     consumer.drain(timeout=GENEROUS)  # a lost wake-up raises TimeoutError
     assert time.monotonic() - start < GENEROUS
