@@ -28,8 +28,10 @@ EXCHANGE = kombu.Exchange('nl-transport-test', type='direct')
 class Consumer:
     """One kombu connection on kombu+nlmemory consuming one queue."""
 
-    def __init__(self, queue_name: str) -> None:
+    def __init__(self, queue_name: str, *, ack: bool = True) -> None:
         self.queue_name = queue_name
+        self.ack = ack
+        self.messages: list[Any] = []
         self.connection = kombu.Connection(f'{memory_transport.NAME}://')
         self.received: list[Any] = []
         channel = self.connection.channel()
@@ -42,7 +44,9 @@ class Consumer:
 
     def _on_message(self, body: Any, message: Any) -> None:
         self.received.append(body)
-        message.ack()
+        self.messages.append(message)
+        if self.ack:
+            message.ack()
 
     @property
     def transport(self) -> memory_transport.Transport:
@@ -148,6 +152,26 @@ def test_a_waiting_consumer_looks_at_its_queues_twice_not_in_a_loop(
     # Once before subscribing to the bell, once after; then it sleeps until its
     # timeout (a 2 ms poll would have looked about 250 times).
     assert looks == 2
+
+
+def test_a_consumer_at_its_prefetch_limit_takes_the_next_message_once_it_acks(
+        queue_name: str) -> None:
+    consumer = Consumer(queue_name, ack=False)
+    consumer.consumer.qos(prefetch_count=1)
+    publish(queue_name, 'a')
+    publish(queue_name, 'b')
+    consumer.drain(timeout=0)
+    assert consumer.received == ['a']
+    with pytest.raises(TimeoutError):  # 'b' waits until 'a' is acknowledged
+        consumer.drain(timeout=0.2)
+    waiter = threading.Thread(target=consumer.drain, kwargs={'timeout': GENEROUS})
+    waiter.start()
+    time.sleep(0.1)
+    consumer.messages[0].ack()
+    waiter.join(GENEROUS + 5)
+    assert not waiter.is_alive()
+    assert consumer.received == ['a', 'b']
+    consumer.close()
 
 
 @pytest.mark.parametrize('empty_look', [1, 2])
