@@ -1,10 +1,10 @@
 """The one place that owns oslo.messaging transports, clients and servers.
 
 The embedded default uses kombu's in-process memory transport through
-:mod:`nova_lite.common.memory_transport` (``kombu+nlmemory:////``), which
-sleeps 2 ms between empty polls instead of spinning (plain ``kombu+memory``
-under oslo.messaging never sleeps; the ``fake://`` driver costs about 50 ms a
-call). Deployments set ``[DEFAULT] transport_url = rabbit://...``.
+:mod:`nova_lite.common.memory_transport` (``kombu+nlmemory:////``), whose
+consumers sleep until a message is put on one of their queues instead of
+polling (plain ``kombu+memory`` under oslo.messaging polls without sleeping;
+the ``fake://`` driver costs about 50 ms a call). Deployments set ``[DEFAULT] transport_url = rabbit://...``.
 """
 
 from __future__ import annotations
