@@ -14,6 +14,8 @@ in a temporary directory on free ports, then, through the REST API:
   throughput  for each of --clients, that many clients booting and deleting in
               a loop for --duration s: boots/s, p50/p95, errors, and whether
               any host was used above its capacity (GET /os-hypervisors/detail)
+  --graph     the median boot drawn on the boot flow's graph, each task's time
+              on its node
   --nova      Nova 34's harness from ../shared/peers in the same invocation,
               and the nova_lite/Nova ratio
 
@@ -21,7 +23,7 @@ It prints the figures and the goals of issue 10, and writes them as JSON with
 --json PATH. No figure is asserted: it measures.
 
     python tools/bench_boot.py [--boots 20] [--clients 1,8,32] [--duration 20]
-        [--nova] [--json PATH] [--keep]
+        [--nova] [--json PATH] [--graph PATH.svg] [--keep]
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         default=os.path.normpath(os.path.join(REPO, '..', 'shared', 'peers')),
                         help='folder of nova_boot_bench.py (default ../shared/peers)')
     parser.add_argument('--json', metavar='PATH', help='write the report as JSON')
+    parser.add_argument('--graph', metavar='PATH',
+                        help="draw the median boot on the boot flow's graph, each task's "
+                             'time on its node (.svg, .png or .dot)')
     parser.add_argument('--keep', action='store_true',
                         help="keep the cloud's directory (its log and database)")
     args = parser.parse_args(argv)
@@ -124,6 +129,9 @@ def measure(cloud: bench_cloud.BenchCloud, args: argparse.Namespace,
     boots = runs.sequential(admin, resources, args.boots, poll, args.boot_timeout)
     result['sequential'] = runs.sequential_report(boots)
     result['breakdown'] = bench_breakdown.breakdown(cloud.database_url, boots)
+    if args.graph:
+        result['graph'] = bench_breakdown.draw(cloud.database_url, result['breakdown'],
+                                               args.graph)
     result['throughput'] = []
     limits = cloud.capacity.limits()
     for clients in args.client_counts:

@@ -30,9 +30,11 @@ def test_help_names_every_figure():
 
 def test_tiny_run_prints_and_writes_every_figure(tmp_path):
     report_path = tmp_path / 'report.json'
+    graph_path = tmp_path / 'median-boot.dot'
     result = _run_tool('--boots', '2', '--clients', '1', '--duration', '1',
                        '--idle-seconds', '0.5', '--nova', '--nova-venv',
-                       str(tmp_path / 'no-such-venv'), '--json', str(report_path))
+                       str(tmp_path / 'no-such-venv'), '--json', str(report_path),
+                       '--graph', str(graph_path))
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(report_path.read_text())
 
@@ -51,6 +53,10 @@ def test_tiny_run_prints_and_writes_every_figure(tmp_path):
                 'flow_end_to_active_seen_ms'):
         assert key in median
     assert set(report['breakdown']['task_median_ms']) == set(tasks)
+
+    assert report['graph'] == str(graph_path)
+    drawing = graph_path.read_text()
+    assert drawing.startswith('digraph') and 'took ' in drawing and 'spawn' in drawing
 
     [run] = report['throughput']
     assert run['clients'] == 1 and run['errors'] == 0 and run['first_errors'] == []

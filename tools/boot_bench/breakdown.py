@@ -11,6 +11,7 @@ and what came after the flow until the client saw ACTIVE.
 from __future__ import annotations
 
 import datetime
+import os
 import statistics
 from typing import Any
 
@@ -105,3 +106,35 @@ def breakdown(database_url: str, boots: list[runs.Boot]) -> dict[str, Any]:
     return {'median_boot': boot_breakdown(median, per_boot[median.server_id]),
             'task_median_ms': {name: round(statistics.median(values), 2)
                                for name, values in durations.items()}}
+
+
+def draw(database_url: str, found: dict[str, Any], path: str) -> str:
+    """The boot flow as a graph with the median boot's states and each task's time on its
+    node; the format from ``path``'s extension (dot, svg or png)."""
+    from nova_lite.flowviz import account, boot_flow, dot, render
+
+    boot = found['median_boot']
+    medians = found['task_median_ms']
+    database = db_api.Database(database_url)
+    try:
+        atom_states, atom_runs = flow_states.load_atom_states(database, boot['server_id'],
+                                                              keys.BOOT_FLOW)
+        run = account.load_account(database, boot['server_id'], keys.BOOT_FLOW)
+    finally:
+        database.dispose()
+    notes = run.atom_notes()
+    for row in boot['tasks']:
+        notes.setdefault(row['task'], []).insert(0, (
+            f"took {row['duration_ms']:.1f} ms, from +{row['start_ms']:.1f} ms "
+            f"(median of all boots {medians.get(row['task'], 0.0):.1f} ms)"))
+    timeline = [f"POST -> ACTIVE {boot['post_to_active_ms']} ms (the median boot)"]
+    if 'flow_ms' in boot:
+        timeline += [f"flow started +{boot['post_to_flow_start_ms']} ms after the POST",
+                     f"flow took {boot['flow_ms']} ms, {boot['flow_not_in_tasks_ms']} ms "
+                     'of it in no task']
+    graph = dot.flow_to_dot(boot_flow.describe_boot_flow(), atom_states=atom_states,
+                            atom_runs=atom_runs, atom_notes=notes,
+                            account=[*timeline, *run.lines()],
+                            title=f"boot of instance {boot['server_id']}")
+    fmt = os.path.splitext(path)[1].lstrip('.') or 'dot'
+    return render.write_graph(graph, path, fmt)

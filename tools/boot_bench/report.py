@@ -160,13 +160,15 @@ def render(result: dict[str, Any]) -> str:
         lines += _lines_sequential(result)
     if 'breakdown' in result:
         lines += _lines_breakdown(result['breakdown'])
+    if result.get('graph'):
+        lines.append(f"  drawn on the boot flow's graph: {result['graph']}")
     if result.get('throughput'):
         lines += _lines_throughput(result['throughput'])
     lines += _lines_nova(result)
     lines.append('Goals of issue 10:')
     for goal in result['goals']:
         verdict = {True: 'met', False: 'NOT met', None: '-'}[goal['met']]
-        lines.append(f"  {goal['figure']:50} {goal['goal']:34} {goal['measured']}  [{verdict}]")
+        lines.append(f"  {goal['figure']:50} {goal['goal']:36} {goal['measured']}  [{verdict}]")
     if 'error' in result:
         lines.append(f"STOPPED: {result['error']}")
     return '\n'.join(lines)
