@@ -203,7 +203,12 @@ def memory_and_threads(pid: int) -> dict[str, object]:
 
 
 def idle_cpu(pid: int, seconds: float) -> dict[str, float]:
-    """Percent of one core the process tree used over ``seconds`` of doing nothing."""
+    """Percent of one core the process tree used over ``seconds`` of doing nothing.
+
+    It first lets the cloud settle for as long (at most 2 s): the last deletes'
+    and boots' work may still be finishing.
+    """
+    time.sleep(min(seconds, 2.0))
     tick = os.sysconf('SC_CLK_TCK')
     before = {s.pid: s.cpu_ticks for s in snapshot(pid)}
     started = time.monotonic()

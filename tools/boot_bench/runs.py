@@ -100,18 +100,20 @@ def _client_loop(make_client: Callable[[], bench_api.CloudApi], resources: dict[
     number = 0
     while time.monotonic() < until:
         number += 1
-        server_id = None
+        server_id, step = None, 'boot (POST)'
         try:
             started = time.perf_counter()
             server_id = client.create_server(f'{name}-{number}', resources)
+            step = 'wait for ACTIVE (GET)'
             server = client.wait_settled(server_id, poll, timeout)
             if server['status'] == 'ACTIVE':
                 tally.boot(time.perf_counter() - started)
             else:
                 tally.error(f'{server_id} ended {server["status"]}: {server.get("fault")}')
+            step = 'delete (DELETE, GET)'
             client.delete_and_wait(server_id, poll, timeout)
         except (bench_api.ApiError, requests.RequestException) as exc:
-            tally.error(f'{type(exc).__name__}: {exc}')
+            tally.error(f'{step}: {type(exc).__name__}: {exc}')
             if server_id is None:
                 time.sleep(poll)  # do not spin on a refused POST
 
