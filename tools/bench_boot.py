@@ -148,9 +148,16 @@ def add_nova(args: argparse.Namespace, result: dict[str, Any]) -> None:
     nova = nova_peer.run(os.path.abspath(args.peers_dir), args.nova_venv, args.boots)
     result['nova'] = nova
     seq = result.get('sequential', {}).get('post_to_active', {})
-    if 'active_median' in nova and seq.get('median_ms'):
-        result['ratios'] = {'nova_over_nova_lite_post_to_active':
-                            round(nova['active_median'] / seq['median_ms'], 2)}
+    if 'active_median' not in nova or not seq.get('median_ms'):
+        return
+    ratios = {'nova_over_nova_lite_post_to_active':
+              round(nova['active_median'] / seq['median_ms'], 2)}
+    schedule = result.get('breakdown', {}).get('task_median_ms', {}).get('schedule')
+    if schedule:
+        # Nova's select_destinations vs nova_lite's schedule task (both: pick a host, claim).
+        ratios['nova_select_destinations_over_nova_lite_schedule'] = round(
+            nova['select_median'] / schedule, 2)
+    result['ratios'] = ratios
 
 
 def main(argv: list[str] | None = None) -> int:

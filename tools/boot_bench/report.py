@@ -146,7 +146,9 @@ def _lines_nova(result: dict[str, Any]) -> list[str]:
             f"median {nova['active_median']} ms; select_destinations {nova['select_median']} "
             f"ms; DELETE call {nova['delete_median']} ms",
             f"  nova_lite/Nova POST->ACTIVE: nova_lite is "
-            f"{ratios.get('nova_over_nova_lite_post_to_active')}x faster"]
+            f"{ratios.get('nova_over_nova_lite_post_to_active')}x faster; scheduling "
+            f"(select_destinations / schedule task): "
+            f"{ratios.get('nova_select_destinations_over_nova_lite_schedule')}x"]
 
 
 def render(result: dict[str, Any]) -> str:
