@@ -62,7 +62,9 @@ def test_tiny_run_prints_and_writes_every_figure(tmp_path):
     assert run['clients'] == 1 and run['errors'] == 0 and run['first_errors'] == []
     assert run['boots_completed'] >= 1 and run['servers_left'] == 0
     check = run['overcommit_check']
-    assert check['overcommitted'] is False and check['peak']['vcpus_used'] >= 1
+    # Whether a sample fell inside a boot's short life is timing: not asserted.
+    assert check['overcommitted'] is False and check['samples'] >= 1
+    assert set(check['peak']) == {'vcpus_used', 'memory_mb_used'}
     assert check['used_after_run'] == {'vcpus_used': 0, 'memory_mb_used': 0}
 
     process = report['process']

@@ -122,7 +122,7 @@ class UsageWatch:
     """Samples the hosts' usage (GET /os-hypervisors/detail) while a run goes on."""
 
     def __init__(self, client: bench_api.CloudApi, limits: dict[str, float],
-                 interval: float = 1.0) -> None:
+                 interval: float = 0.2) -> None:
         self._client = client
         self._limits = limits
         self._interval = interval
