@@ -86,6 +86,7 @@ def service_credentials(conf: cfg.ConfigOpts) -> None:
     would fail. The process serves the identity API itself, so the check asks
     the identity manager directly (it is not listening yet).
     """
+    from nova_lite.api import endpoints
     from nova_lite.wiring import apps as api_apps
 
     api_apps.configure_keystone_authtoken(conf)
@@ -98,7 +99,7 @@ def service_credentials(conf: cfg.ConfigOpts) -> None:
         raise Misconfigured(
             '[keystone_authtoken] password is not set; set it to the service user\'s '
             'password (the one given to "nova-lite-manage bootstrap --service-password")')
-    if group.auth_url.rstrip('/') != f'{api_apps.identity_url(conf)}/v3':
+    if group.auth_url.rstrip('/') != endpoints.identity_url(conf, '/v3'):
         LOG.info('[keystone_authtoken] auth_url %s is another identity service: the '
                  'service credentials are not checked at start', group.auth_url)
         return

@@ -14,9 +14,9 @@ from typing import Literal
 
 from oslo_config import cfg
 
+from nova_lite.api import endpoints
 from nova_lite.clients import http, http_auth, protocols
 from nova_lite.clients import local as local_clients
-from nova_lite.identity import catalog
 from nova_lite.identity import manager as identity_manager
 from nova_lite.image import manager as image_manager
 from nova_lite.network import manager as network_manager
@@ -35,11 +35,6 @@ class FlowClients:
     networks: protocols.NetworkClient
     volumes: protocols.VolumeClient
     identity: protocols.IdentityClient
-
-
-def identity_api_url(conf: cfg.ConfigOpts) -> str:
-    """This cloud's identity API root, from [identity] public_base_url and [api]."""
-    return catalog.endpoint_url(conf.identity.public_base_url, conf.api.identity_port, '')
 
 
 def check_kind(kind: str) -> None:
@@ -69,5 +64,5 @@ def flow_clients(kind: str, identity: identity_manager.IdentityManager,
 def compute_image_client(conf: cfg.ConfigOpts) -> http.ImageClient:
     """A compute host's image client: no database, tokens checked by the identity API."""
     session = http.new_session()
-    validator = http_auth.HTTPTokenValidator(identity_api_url(conf), session)
+    validator = http_auth.HTTPTokenValidator(endpoints.identity_url(conf), session)
     return http.ImageClient(validator, session=session)

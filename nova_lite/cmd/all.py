@@ -76,10 +76,10 @@ class _ZeroConfigStart:
 def _ready(conf: cfg.ConfigOpts, started: float,
            zero: _ZeroConfigStart | None) -> Callable[[], None]:
     def say_ready() -> None:
-        from nova_lite.wiring import apps as api_apps
+        from nova_lite.api import endpoints
 
         log = conf.log_file or 'standard error'
-        lines = [f'nova-lite-all: the cloud answers at {api_apps.identity_url(conf)}/v3 '
+        lines = [f'nova-lite-all: the cloud answers at {endpoints.identity_url(conf, "/v3")} '
                  f'(started in {time.time() - started:.1f} s; state in {conf.state_path}, '
                  f'log in {log})']
         if zero is not None:

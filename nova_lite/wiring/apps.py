@@ -21,7 +21,7 @@ from keystonemiddleware import auth_token
 from oslo_config import cfg
 
 from nova_lite.api import auth as api_auth
-from nova_lite.identity import catalog
+from nova_lite.api import endpoints
 from nova_lite.wiring import services as api_services
 
 AUTHTOKEN_GROUP = 'keystone_authtoken'
@@ -61,12 +61,9 @@ class BuiltApp:
 
 def public_url(conf: cfg.ConfigOpts, spec: ApiSpec) -> str:
     """The API's public root URL: ``[identity] public_base_url`` with its port."""
-    return catalog.endpoint_url(conf.identity.public_base_url,
-                                getattr(conf.api, spec.port_option), '')
+    return endpoints.endpoint_url(conf.identity.public_base_url,
+                                  getattr(conf.api, spec.port_option), '')
 
-
-def identity_url(conf: cfg.ConfigOpts) -> str:
-    return public_url(conf, APIS[0])
 
 
 TOKEN_CACHE_TIME = 10
@@ -81,7 +78,7 @@ def configure_keystone_authtoken(conf: cfg.ConfigOpts) -> None:
     """
     for group, opts in auth_token.list_opts():
         conf.register_opts(opts, group=group)
-    identity = identity_url(conf)
+    identity = endpoints.identity_url(conf)
     conf.set_default('auth_type', 'password', group=AUTHTOKEN_GROUP)
     conf.set_default('www_authenticate_uri', identity, group=AUTHTOKEN_GROUP)
     conf.set_default('interface', 'public', group=AUTHTOKEN_GROUP)
