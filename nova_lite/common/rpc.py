@@ -18,7 +18,7 @@ from oslo_messaging._metrics import client as _metrics_client
 from oslo_messaging._tracing import client as _tracing_client
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import memory_transport
+from nova_lite.common import hop_timer, memory_transport
 
 EMBEDDED_TRANSPORT_URL = f'kombu+{memory_transport.NAME}:////'
 CONTROL_EXCHANGE = 'nova_lite'
@@ -40,8 +40,10 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
 def get_transport(conf: cfg.ConfigOpts) -> oslo_messaging.Transport:
     register_opts(conf)
     # nova_lite's exceptions raised by a remote manager are re-raised as themselves.
-    return oslo_messaging.get_rpc_transport(
+    transport = oslo_messaging.get_rpc_transport(
         conf, allowed_remote_exmods=['nova_lite.common.exception'])
+    # Calls and casts made inside a hop accumulator (a boot's tasks) are timed.
+    return hop_timer.watch_transport(transport)
 
 
 class ContextSerializer(oslo_messaging.Serializer):

@@ -17,13 +17,14 @@ import dataclasses
 import datetime
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from taskflow import states
 from taskflow.listeners import base as listener_base
 
-from nova_lite.common import timeutils
+from nova_lite.common import hop_timer, timeutils
 from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
 from nova_lite.db.models import flow_history
@@ -41,6 +42,9 @@ _ATOM_KINDS = ('task', 'retry')
 _FLOW_STATES = frozenset({states.RUNNING}) | FLOW_END_STATES
 # Atom states in which a task's result (for the host: the schedule's) is stored.
 _HAS_RESULT = frozenset({states.SUCCESS, states.REVERTING, states.REVERT_FAILURE})
+# States that end an atom's execution or revert: their event carries its hops.
+_HOPS_STATES = frozenset({states.SUCCESS, states.FAILURE, states.REVERTED,
+                          states.REVERT_FAILURE})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +58,8 @@ class AtomEvent:
     host: str | None = None
     runner: str | None = None
     at: datetime.datetime | None = None
+    # Where the atom's time went (hop_timer totals), on the event ending its run.
+    hops: dict[str, Any] | None = None
 
 
 def _host_of(result: Any) -> str | None:
@@ -74,6 +80,8 @@ class AtomStateRecorder(listener_base.Listener):
         the atoms it controls are recorded with the attempt they ran in.
     :param host_from: the task whose result, ``(host, alternates)``, is the
         host of the attempt; recorded on the attempt's atoms once it succeeded.
+    :param hops_of: atom (or flow) name -> where its time went, recorded with
+        the event that ends its execution or revert (the flow's: its end).
 
     A run resumed from a stored flow detail runs again the atoms its engine
     left RUNNING or REVERTING; TaskFlow reports no second RUNNING for them, so
@@ -83,8 +91,10 @@ class AtomStateRecorder(listener_base.Listener):
     def __init__(self, engine: Any, db: db_api.Database, instance_id: str,
                  flow_name: str, results: dict[str, list[Any]] | None = None, *,
                  runner: str | None = None, attempts_of: str | None = keys.HOST_RETRY,
-                 host_from: str | None = keys.SCHEDULE) -> None:
+                 host_from: str | None = keys.SCHEDULE,
+                 hops_of: Callable[[str], dict[str, Any] | None] | None = None) -> None:
         super().__init__(engine)
+        self._hops_of = hops_of
         self._db = db
         self._instance_id = instance_id
         self._flow_name = flow_name
@@ -109,7 +119,8 @@ class AtomStateRecorder(listener_base.Listener):
             if state == states.RUNNING:
                 self._start_run()
             else:
-                self._write(self._flow_name, state, atom_row=False)
+                self._write(self._flow_name, state, atom_row=False,
+                            hops=self._hops(self._flow_name, state))
 
     def _task_receiver(self, state: str, details: dict[str, Any]) -> None:
         name = details['task_name']
@@ -118,7 +129,7 @@ class AtomStateRecorder(listener_base.Listener):
         with self._lock:
             if state == states.SUCCESS and name == self._host_from:
                 self._host = _host_of(details.get('result'))
-            self._write(name, state)
+            self._write(name, state, hops=self._hops(name, state))
 
     def _retry_receiver(self, state: str, details: dict[str, Any]) -> None:
         name = details['retry_name']
@@ -182,15 +193,22 @@ class AtomStateRecorder(listener_base.Listener):
 
     # Writing.
 
-    def _write(self, atom_name: str, state: str, *, atom_row: bool = True) -> None:
+    def _hops(self, name: str, state: str) -> dict[str, Any] | None:
+        if self._hops_of is None or (name != self._flow_name and state not in _HOPS_STATES):
+            return None
+        return self._hops_of(name)
+
+    def _write(self, atom_name: str, state: str, *, atom_row: bool = True,
+               hops: dict[str, Any] | None = None) -> None:
         in_attempt = atom_name in self._attempt_atoms()
         attempt = self._attempt if in_attempt or atom_name == self._attempts_of else None
         now = timeutils.utcnow()
-        with self._db.session() as session:
+        with hop_timer.hop(hop_timer.PERSIST), self._db.session() as session:
             session.add(flow_history.FlowAtomEvent(
                 instance_id=self._instance_id, flow_name=self._flow_name,
                 atom_name=atom_name, state=state, attempt=attempt,
-                host=self._host if in_attempt else None, runner=self._runner, at=now))
+                host=self._host if in_attempt else None, runner=self._runner, at=now,
+                hops=hops))
             if atom_row:
                 self._update_last_state(session, atom_name, state, now)
 
@@ -230,6 +248,7 @@ def load_atom_events(db: db_api.Database, instance_id: str,
             event.instance_id == instance_id, event.flow_name == flow_name)
             .order_by(event.seq)).all()
         return [AtomEvent(seq=r.seq, atom_name=r.atom_name, state=r.state,
-                          attempt=r.attempt, host=r.host, runner=r.runner, at=r.at)
+                          attempt=r.attempt, host=r.host, runner=r.runner, at=r.at,
+                          hops=r.hops)
                 for r in rows]
 

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from oslo_config import cfg
 from sqlalchemy import event, orm
 
+from nova_lite.common import hop_timer
+
 
 class Database:
     """A SQLAlchemy engine plus transactional sessions over it."""
@@ -42,6 +44,8 @@ class Database:
         self._reader_sessionmaker = orm.sessionmaker(
             bind=self.engine.execution_options(sqlite_begin='DEFERRED'),
             expire_on_commit=False)
+        # Statements and commits made inside a hop accumulator are timed (hop_timer).
+        hop_timer.watch_engine(self.engine)
 
     @classmethod
     def from_conf(cls, conf: cfg.ConfigOpts) -> Database:

@@ -22,4 +22,4 @@ def test_migrations_on_postgresql(pg_db):
     with pg_db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
     assert diff == []
-    assert migration.current_revision(pg_db) == migration.head_revision() == '0005'
+    assert migration.current_revision(pg_db) == migration.head_revision() == '0006'

@@ -38,7 +38,7 @@ from taskflow import states
 from taskflow.jobs import base as jobs_base
 from taskflow.persistence import models as tf_models
 
-from nova_lite.common import timeutils
+from nova_lite.common import hop_timer, timeutils
 from nova_lite.conductor.jobboards.base import ClaimingJobBoard
 from nova_lite.db import api as db_api
 from nova_lite.db.models.jobboard import ConductorJob
@@ -196,12 +196,14 @@ class DatabaseJobBoard(ClaimingJobBoard):
 
     @contextlib.contextmanager
     def _writer(self, what: str) -> Iterator[sa.Connection]:
-        with _job_failures(what), self._db.engine.begin() as conn:
+        with hop_timer.hop(hop_timer.PERSIST), _job_failures(what), \
+                self._db.engine.begin() as conn:
             yield conn
 
     @contextlib.contextmanager
     def _reader(self, what: str) -> Iterator[sa.Connection]:
-        with _job_failures(what), self._read_engine.connect() as conn:
+        with hop_timer.hop(hop_timer.PERSIST), _job_failures(what), \
+                self._read_engine.connect() as conn:
             yield conn
 
     # -- conditions ----------------------------------------------------------
