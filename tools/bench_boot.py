@@ -11,6 +11,12 @@ in a temporary directory on free ports, then, through the REST API:
               DELETE -> 404, polling GET /servers/{id} every --poll-ms
   breakdown   the median boot's timeline from its flow's own atom events:
               when the flow started, each task's start and duration
+  hops        per task of the median boot (and the median of all boots): its
+              time in RPC calls, HTTP requests, token checks, the database and
+              the flow persistence/jobboard, the rest; the cost of crash safety
+              derived from those timings
+  floor       unit costs (RPC round trip, SQLite commit, HTTP GET with a token
+              check) times how many the median boot makes, vs the boot
   throughput  for each of --clients, that many clients booting and deleting in
               a loop for --duration s: boots/s, p50/p95, errors, and whether
               any host was used above its capacity (GET /os-hypervisors/detail)
@@ -43,6 +49,8 @@ from typing import Any
 from boot_bench import api as bench_api
 from boot_bench import breakdown as bench_breakdown
 from boot_bench import cloud as bench_cloud
+from boot_bench import floor as bench_floor
+from boot_bench import hops as bench_hops
 from boot_bench import nova_peer, report, runs
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -129,9 +137,13 @@ def measure(cloud: bench_cloud.BenchCloud, args: argparse.Namespace,
     boots = runs.sequential(admin, resources, args.boots, poll, args.boot_timeout)
     result['sequential'] = runs.sequential_report(boots)
     result['breakdown'] = bench_breakdown.breakdown(cloud.database_url, boots)
+    result['hops'] = bench_hops.hop_breakdown(cloud.database_url, boots)
+    result['floor'] = bench_floor.floor(
+        bench_floor.unit_costs(cloud.workdir, admin, resources['flavor']), result['hops'],
+        result['sequential']['post_to_active']['median_ms'])
     if args.graph:
         result['graph'] = bench_breakdown.draw(cloud.database_url, result['breakdown'],
-                                               args.graph)
+                                               args.graph, hops=result['hops'])
     result['throughput'] = []
     limits = cloud.capacity.limits()
     for clients in args.client_counts:

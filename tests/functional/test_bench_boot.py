@@ -54,9 +54,25 @@ def test_tiny_run_prints_and_writes_every_figure(tmp_path):
         assert key in median
     assert set(report['breakdown']['task_median_ms']) == set(tasks)
 
+    hops = report['hops']['median_boot']
+    assert [row['task'] for row in hops['tasks']] and set(
+        row['task'] for row in hops['tasks']) <= set(tasks)
+    spawn = next(row for row in hops['tasks'] if row['task'] == 'spawn')
+    assert spawn['rpc']['n'] >= 1 and {'other_ms', 'engine_ms', 'wall_ms'} <= set(spawn)
+    assert hops['totals']['persist']['n'] >= 1 and hops['totals']['commits'] >= 1
+    assert hops['totals']['flow_thread'] is not None
+    assert set(report['hops']['task_median']) <= set(tasks)
+    safety = report['hops']['crash_safety']
+    assert safety['boots'] == 2 and safety['derived'] == 'from timings, not an on/off run'
+    floor = report['floor']
+    assert set(floor['units_ms']) == {'rpc', 'cast', 'commit', 'http'}
+    assert set(floor['counts']) == {'rpc', 'cast', 'http', 'commits'}
+    assert floor['counts']['rpc'] >= 2 and floor['floor_ms'] > 0 and floor['ratio'] > 0
+
     assert report['graph'] == str(graph_path)
     drawing = graph_path.read_text()
     assert drawing.startswith('digraph') and 'took ' in drawing and 'spawn' in drawing
+    assert 'rpc ' in drawing and 'engine ' in drawing
 
     [run] = report['throughput']
     assert run['clients'] == 1 and run['errors'] == 0 and run['first_errors'] == []
@@ -79,9 +95,14 @@ def test_tiny_run_prints_and_writes_every_figure(tmp_path):
     figures = {goal['figure'] for goal in report['goals']}
     assert {'POST->ACTIVE median, 1 host', 'delete -> 404 median',
             'idle nova-lite-all CPU'} <= figures
+    measured = {goal['figure']: goal['measured'] for goal in report['goals']}
+    assert 'derived from timings' in measured['persistence + jobboard on vs off']
+    assert 'floor' in measured['boot vs its floor']
 
     for heading in ('Sequential boots (2,', 'Breakdown of the median boot', 'Throughput',
-                    'nova-lite-all processes:', 'Goals of issue 10:', 'Nova: no Nova harness'):
+                    'nova-lite-all processes:', 'Goals of issue 10:', 'Nova: no Nova harness',
+                    'Hops of the median boot', 'crash safety:', 'Floor of a boot',
+                    'boot / floor ='):
         assert heading in result.stdout
 
 
