@@ -173,17 +173,17 @@ def lines(found: dict[str, Any]) -> list[str]:
     medians = found['task_median']
     out = [f"Hops of the median boot ({boot['server_id']}, {boot['post_to_active_ms']} ms), "
            'ms (count) per task; other = the task\'s own Python, engine = TaskFlow around it:',
-           f"  {'task':26} {'took':>7} " + ' '.join(f'{c:>12}' for c in SHOWN)
+           f"  {'task':28} {'took':>7} " + ' '.join(f'{c:>12}' for c in SHOWN)
            + f" {'other':>7} {'engine':>7}"]
     for row in boot['tasks']:
         cells = ' '.join(f"{row[c]['ms']:7.1f} ({row[c]['n']:2})" for c in SHOWN)
-        out.append(f"  {row['task']:26} {row.get('duration_ms', 0.0):7.1f} {cells} "
+        out.append(f"  {row['task']:28} {row.get('duration_ms', 0.0):7.1f} {cells} "
                    f"{row['other_ms']:7.1f} {row.get('engine_ms', 0.0):7.1f}")
     out.append('  median of all boots:')
     for row in boot['tasks']:
         median = medians.get(row['task'], {})
         cells = ' '.join(f"{median.get(c, 0.0):7.1f}     " for c in SHOWN)
-        out.append(f"  {row['task']:26} {'':7} {cells} {median.get('other_ms', 0.0):7.1f} "
+        out.append(f"  {row['task']:28} {'':7} {cells} {median.get('other_ms', 0.0):7.1f} "
                    f"{median.get('engine_ms', 0.0):7.1f}")
     totals = boot['totals']
     flow = totals.get('flow_thread')
