@@ -16,8 +16,8 @@ import contextlib
 import logging
 import threading
 import time
+from concurrent import futures
 
-import futurist
 from taskflow.jobs import base as jobs_base
 
 from nova_lite.common import exception, hop_timer, keyed_locks
@@ -44,7 +44,11 @@ class BootRunner:
         self._instances = instances
         self._delete_boot_wait = delete_boot_wait
         self._locks = keyed_locks.KeyedLocks()
-        self._boots = futurist.ThreadPoolExecutor(max_workers=boot_workers)
+        # The standard library's pool reuses an idle thread before it starts
+        # another, and an idle one sleeps until work comes (futurist's starts a
+        # thread per submit up to the maximum, each waking once a second).
+        self._boots = futures.ThreadPoolExecutor(max_workers=boot_workers,
+                                                 thread_name_prefix='boot')
         self._queued_jobs: set[str] = set()
         self._queued_guard = threading.Lock()
 

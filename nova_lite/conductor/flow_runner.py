@@ -12,9 +12,9 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
+from concurrent import futures
 from typing import Any
 
-import futurist
 from taskflow import engines
 from taskflow import exceptions as tf_exc
 from taskflow import flow as tf_flow
@@ -50,7 +50,10 @@ class FlowRunner:
         self.persistence = persistence
         self._runner_name = runner_name
         self._fault_injection_max_delay = fault_injection_max_delay
-        self._flow_executor = futurist.ThreadPoolExecutor(max_workers=flow_workers)
+        # TaskFlow's parallel engine takes a concurrent.futures executor; the
+        # standard one keeps no more threads than were busy at once.
+        self._flow_executor = futures.ThreadPoolExecutor(max_workers=flow_workers,
+                                                         thread_name_prefix='flow')
 
     def boot_store(self, instance: dict[str, Any], auth_token: str) -> dict[str, Any]:
         """The boot flow's inputs, saved with its logbook: the user's token sealed."""

@@ -14,6 +14,27 @@ def test_migrations_match_models(db):
     assert diff == []
 
 
+def test_head_revision_is_the_scripts_head() -> None:
+    assert migration.head_revision() == migration.scripts_head_revision()
+
+
+def test_current_revision_of_an_empty_database_is_none(tmp_path) -> None:
+    from nova_lite.db import api as db_api
+
+    empty = db_api.Database(f'sqlite:///{tmp_path}/empty.sqlite')
+    try:
+        assert migration.current_revision(empty) is None
+        migration.upgrade(empty)
+        assert migration.current_revision(empty) == migration.head_revision()
+        with empty.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == \
+                migration.head_revision()
+        migration.upgrade(empty)  # at the head already: nothing to do
+        assert migration.current_revision(empty) == migration.head_revision()
+    finally:
+        empty.dispose()
+
+
 def test_sqlite_runs_in_wal_mode(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql('PRAGMA journal_mode').scalar() == 'wal'
