@@ -68,6 +68,7 @@ def test_tiny_run_prints_and_writes_every_figure(tmp_path):
     assert set(floor['units_ms']) == {'rpc', 'cast', 'commit', 'http'}
     assert set(floor['counts']) == {'rpc', 'cast', 'http', 'commits'}
     assert floor['counts']['rpc'] >= 2 and floor['floor_ms'] > 0 and floor['ratio'] > 0
+    assert 0 < floor['design_minimum']['floor_ms'] <= floor['floor_ms']
 
     assert report['graph'] == str(graph_path)
     drawing = graph_path.read_text()
@@ -102,7 +103,7 @@ def test_tiny_run_prints_and_writes_every_figure(tmp_path):
     for heading in ('Sequential boots (2,', 'Breakdown of the median boot', 'Throughput',
                     'nova-lite-all processes:', 'Goals of issue 10:', 'Nova: no Nova harness',
                     'Hops of the median boot', 'crash safety:', 'Floor of a boot',
-                    'boot / floor ='):
+                    'boot / floor =', "the design's minimum"):
         assert heading in result.stdout
 
 
