@@ -61,7 +61,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Boot latency, throughput, idle CPU and memory of a fresh nova-lite-all, '
                     'optionally side by side with Nova 34.')
-    parser.add_argument('--boots', type=int, default=20, help='sequential boots (default 20)')
+    parser.add_argument('--boots', type=int, default=20,
+                        help='sequential boots (default 20); with 0 and --clients "", no '
+                             'main cloud is started (only --hosts and --memory-boots run)')
     parser.add_argument('--poll-ms', type=float, default=2.0,
                         help='GET /servers/{id} interval of the sequential boots (default 2)')
     parser.add_argument('--clients', default='1,8,32,64',
@@ -164,12 +166,13 @@ def measure(cloud: bench_cloud.BenchCloud | daemon_cloud.DaemonCloud, args: argp
                                'idle_at_start': bench_cloud.idle_cpu(pid, args.idle_seconds)}
     result['process'] = process
     poll = args.poll_ms / 1e3
-    boots = runs.sequential(admin, resources, args.boots, poll, args.boot_timeout)
-    result['sequential'] = runs.sequential_report(boots)
-    result['breakdown'] = bench_breakdown.breakdown(cloud.database_url, boots)
-    if args.graph:
-        result['graph'] = bench_breakdown.draw(cloud.database_url, result['breakdown'],
-                                               args.graph)
+    if args.boots > 0:
+        boots = runs.sequential(admin, resources, args.boots, poll, args.boot_timeout)
+        result['sequential'] = runs.sequential_report(boots)
+        result['breakdown'] = bench_breakdown.breakdown(cloud.database_url, boots)
+        if args.graph:
+            result['graph'] = bench_breakdown.draw(cloud.database_url, result['breakdown'],
+                                                   args.graph)
     result['throughput'] = []
     limits = cloud.capacity.limits()
     for clients in args.client_counts:
@@ -208,6 +211,20 @@ def make_cloud(directory: str, capacity: bench_cloud.HostCapacity, args: argpars
                                     conductors=args.daemon_conductors, backends=backends)
 
 
+def measure_cloud(directory: str, capacity: bench_cloud.HostCapacity,
+                  args: argparse.Namespace, result: dict[str, Any]) -> None:
+    """The main cloud (nova-lite-all, or the daemons): started, measured, stopped."""
+    cloud = make_cloud(directory, capacity, args)
+    try:
+        result['cloud'] = {'start_seconds': round(cloud.start(), 2),
+                           'capacity': capacity.limits(), **cloud.describe()}
+        measure(cloud, args, result)
+    except Exception as exc:  # report what was measured, and why it stopped
+        result['error'] = f'{type(exc).__name__}: {exc}'
+    finally:
+        cloud.stop()
+
+
 def fresh_cloud_runs(directory: str, capacity: bench_cloud.HostCapacity,
                      args: argparse.Namespace, result: dict[str, Any]) -> None:
     """The runs on embedded clouds of their own: --hosts, then --memory-boots."""
@@ -234,15 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         'config': {key: value for key, value in vars(args).items()
                    if key not in ('clients', 'hosts')}}
     with bench_directory(args.keep) as directory:
-        cloud = make_cloud(directory, capacity, args)
-        try:
-            result['cloud'] = {'start_seconds': round(cloud.start(), 2),
-                               'capacity': capacity.limits(), **cloud.describe()}
-            measure(cloud, args, result)
-        except Exception as exc:  # report what was measured, and why it stopped
-            result['error'] = f'{type(exc).__name__}: {exc}'
-        finally:
-            cloud.stop()
+        if args.boots > 0 or args.client_counts:
+            measure_cloud(directory, capacity, args, result)
+        else:
+            result['cloud'] = {'skipped': '--boots 0 and no --clients'}
         fresh_cloud_runs(directory, capacity, args, result)
     if args.nova and 'error' not in result:
         add_nova(args, result)

@@ -66,7 +66,7 @@ class DaemonCloud:
         return self.backends.rabbit_url.rstrip('/') + '/' + self.name
 
     def describe(self) -> dict[str, object]:
-        return {'kind': 'daemons', 'api': 1, 'scheduler': 1,
+        return {'kind': 'daemons', 'name': self.name, 'api': 1, 'scheduler': 1,
                 'conductors': len(self.conductors), 'computes': len(self.compute_hosts),
                 'transport': 'RabbitMQ', 'database': 'PostgreSQL', 'jobboard': 'Redis'}
 

@@ -183,8 +183,9 @@ def render(result: dict[str, Any]) -> str:
     started = result.get('cloud', {}).get('start_seconds')
     cloud = scale_report.cloud_label(result.get('cloud', {}))
     lines = [f"bench_boot: {machine['cpus']} CPUs, load average {machine['loadavg_before']} "
-             f"before, {machine.get('loadavg_after')} after; cloud ({cloud}) answered in "
-             f"{started} s"]
+             f"before, {machine.get('loadavg_after')} after; "
+             + (f"cloud ({cloud}) answered in {started} s" if started is not None
+                else f"main cloud skipped ({result.get('cloud', {}).get('skipped')})")]
     if 'process' in result:
         lines += _lines_process(result['process'], 'nova-lite-all' if cloud == 'embedded'
                                 else 'daemon')
