@@ -121,7 +121,7 @@ def _client_loop(make_client: Callable[[], bench_api.CloudApi], resources: dict[
             step = 'delete (DELETE, GET)'
             client.delete_and_wait(server_id, poll, timeout)
         except (bench_api.ApiError, requests.RequestException) as exc:
-            tally.error(f'{step}: {type(exc).__name__}: {exc}',
+            tally.error(f'{name} boot {number}, {step}: {type(exc).__name__}: {exc}',
                         connection=isinstance(exc, requests.ConnectionError))
             if server_id is None:
                 time.sleep(poll)  # do not spin on a refused POST
