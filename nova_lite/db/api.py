@@ -29,13 +29,13 @@ class Database:
         self.url = sa.engine.make_url(url)
         self.is_sqlite = self.url.get_backend_name() == 'sqlite'
         kwargs: dict[str, Any] = {'echo': echo, 'future': True}
-        # SQLite only: this process's write transactions, one at a time.
+        # SQLite only: this process's write transactions on the file, one at a time.
         self.write_lock: sqlite_writes.WriteLock | None = None
         if self.is_sqlite:
             database = self.url.database
             if database and database != ':memory:':
                 os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
-            self.write_lock = sqlite_writes.WriteLock(sqlite_busy_timeout_ms / 1000.0)
+            self.write_lock = sqlite_writes.lock_for(database)
             kwargs['connect_args'] = {
                 'check_same_thread': False,
                 'timeout': sqlite_busy_timeout_ms / 1000.0,
@@ -71,7 +71,7 @@ class Database:
         @event.listens_for(self.engine, 'begin')
         def _on_begin(conn: sa.Connection) -> None:
             mode = conn.get_execution_options().get('sqlite_begin', 'IMMEDIATE')
-            sqlite_writes.begin(conn, write_lock, mode)
+            sqlite_writes.begin(conn, write_lock, mode, busy_timeout_ms / 1000.0)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[orm.Session]:

@@ -10,16 +10,20 @@ IMMEDIATE`` and released as soon as the transaction ends, so the next writer
 starts the moment the previous one committed. SQLite's busy timeout still
 applies between processes (``nova-lite-manage``, a second service process).
 
-The lock is released by the DBAPI connection itself (:class:`WriteLockedConnection`,
-the ``factory`` of :func:`sqlite3.connect`) after its ``commit``, ``rollback``
-or ``close``: every way a transaction ends (SQLAlchemy's commit or rollback,
-the pool's reset on check-in, invalidation, an error) goes through one of them.
+Every engine of the process on one database file shares one lock
+(:func:`lock_for`). The lock is released by the DBAPI connection itself
+(:class:`WriteLockedConnection`, the ``factory`` of :func:`sqlite3.connect`)
+after its ``commit``, ``rollback`` or ``close``: every way a transaction ends
+(SQLAlchemy's commit or rollback, the pool's reset on check-in, invalidation,
+an error) goes through one of them.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,9 +44,7 @@ class WriteLock:
     thread that began it is kept to detect a nested write transaction.
     """
 
-    def __init__(self, timeout: float) -> None:
-        """``timeout``: seconds a writer waits for the lock before failing."""
-        self.timeout = timeout
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._holder: object | None = None
         self._holder_thread: int | None = None
@@ -51,8 +53,8 @@ class WriteLock:
     def held(self) -> bool:
         return self._holder is not None
 
-    def acquire(self, connection: object) -> None:
-        """Wait until ``connection`` may write; OperationalError after the timeout."""
+    def acquire(self, connection: object, timeout: float) -> None:
+        """Wait until ``connection`` may write; OperationalError after ``timeout`` seconds."""
         thread = threading.get_ident()
         if self._holder_thread == thread:
             # Only this thread sets the holder thread to itself, so this read is safe.
@@ -61,11 +63,11 @@ class WriteLock:
                 'database and began a second one on another connection, which '
                 'would wait for the first forever: finish the first one before '
                 'opening another.')
-        if not self._lock.acquire(timeout=self.timeout):
+        if not self._lock.acquire(timeout=timeout):
             raise sa.exc.OperationalError(
                 'BEGIN IMMEDIATE', None,
                 sqlite3.OperationalError(
-                    f'database is locked (waited {self.timeout:.1f} s for the write '
+                    f'database is locked (waited {timeout:.1f} s for the write '
                     'transaction of another thread of this process)'))
         self._holder = connection
         self._holder_thread = thread
@@ -103,22 +105,42 @@ class WriteLockedConnection(sqlite3.Connection):
             self.write_lock.release(self)
 
 
+_LOCKS: weakref.WeakValueDictionary[str, WriteLock] = weakref.WeakValueDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
+def lock_for(database: str | None) -> WriteLock:
+    """The write lock of a database file, shared by every engine of this process on it.
+
+    An in-memory or temporary database (``None``, ``''``, ``':memory:'``) gets a
+    lock of its own.
+    """
+    if not database or database == ':memory:' or database.startswith('file:'):
+        return WriteLock()
+    key = os.path.realpath(database)
+    with _LOCKS_LOCK:
+        lock = _LOCKS.get(key)
+        if lock is None:
+            lock = _LOCKS[key] = WriteLock()
+        return lock
+
+
 def connection_class(lock: WriteLock) -> type[WriteLockedConnection]:
     """A :class:`WriteLockedConnection` class bound to ``lock`` (``factory=`` of sqlite3)."""
     return type('WriteLockedConnection', (WriteLockedConnection,), {'write_lock': lock})
 
 
-def begin(connection: sa.Connection, lock: WriteLock, mode: str) -> None:
+def begin(connection: sa.Connection, lock: WriteLock, mode: str, timeout: float) -> None:
     """Open the transaction of ``connection``: ``BEGIN <mode>``, queued on ``lock`` to write.
 
-    DEFERRED transactions (readers) do not take the lock; the lock is released
-    again if the BEGIN fails.
+    DEFERRED transactions (readers) do not take the lock; a writer waits for
+    it at most ``timeout`` seconds; the lock is released again if the BEGIN fails.
     """
     if mode == 'DEFERRED':
         connection.exec_driver_sql('BEGIN DEFERRED')
         return
     dbapi_connection: Any = connection.connection.dbapi_connection
-    lock.acquire(dbapi_connection)
+    lock.acquire(dbapi_connection, timeout)
     try:
         connection.exec_driver_sql(f'BEGIN {mode}')
     except BaseException:

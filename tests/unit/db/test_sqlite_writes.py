@@ -14,12 +14,26 @@ from nova_lite.db import api as db_api
 from nova_lite.db import sqlite_writes
 
 
+def _database(tmp_path: pathlib.Path, busy_timeout_ms: int) -> db_api.Database:
+    return db_api.Database(f'sqlite:///{tmp_path}/writes.sqlite',
+                           sqlite_busy_timeout_ms=busy_timeout_ms)
+
+
 @pytest.fixture
 def sqlite_db(tmp_path: pathlib.Path) -> Iterator[db_api.Database]:
-    database = db_api.Database(f'sqlite:///{tmp_path}/writes.sqlite',
-                               sqlite_busy_timeout_ms=200)
+    """Writers wait up to a minute (generous: the machine may be slow)."""
+    database = _database(tmp_path, 60000)
     with database.engine.begin() as conn:
         conn.exec_driver_sql('CREATE TABLE t (n INTEGER)')
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def impatient_db(sqlite_db: db_api.Database,
+                 tmp_path: pathlib.Path) -> Iterator[db_api.Database]:
+    """The same file, through an engine whose writers wait 0.2 s at most."""
+    database = _database(tmp_path, 200)
     yield database
     database.dispose()
 
@@ -99,8 +113,9 @@ def test_a_connection_returned_to_the_pool_releases_the_lock(
     assert _count(sqlite_db) == 0
 
 
-def test_a_failed_begin_releases_the_lock(sqlite_db: db_api.Database,
+def test_a_failed_begin_releases_the_lock(impatient_db: db_api.Database,
                                           tmp_path: pathlib.Path) -> None:
+    sqlite_db = impatient_db
     # Another process (here: a plain sqlite3 connection) holds SQLite's write lock.
     other = sqlite3.connect(f'{tmp_path}/writes.sqlite', isolation_level=None)
     other.execute('BEGIN IMMEDIATE')
@@ -118,7 +133,6 @@ def test_a_failed_begin_releases_the_lock(sqlite_db: db_api.Database,
 
 
 def test_writers_of_many_threads_queue_and_all_commit(sqlite_db: db_api.Database) -> None:
-    _lock(sqlite_db).timeout = 60  # generous: the machine may be slow
     errors: list[BaseException] = []
 
     def write() -> None:
@@ -140,7 +154,6 @@ def test_writers_of_many_threads_queue_and_all_commit(sqlite_db: db_api.Database
 
 
 def test_a_writer_waits_for_the_holder_then_goes_on(sqlite_db: db_api.Database) -> None:
-    _lock(sqlite_db).timeout = 60
     waiting = threading.Event()
     done: list[int] = []
 
@@ -163,12 +176,13 @@ def test_a_writer_waits_for_the_holder_then_goes_on(sqlite_db: db_api.Database) 
             == [1, 2]
 
 
-def test_a_writer_gives_up_after_the_busy_timeout(sqlite_db: db_api.Database) -> None:
+def test_a_writer_gives_up_after_the_busy_timeout(sqlite_db: db_api.Database,
+                                                  impatient_db: db_api.Database) -> None:
     failures: list[BaseException] = []
 
     def second_writer() -> None:
         try:
-            with sqlite_db.engine.begin() as conn:
+            with impatient_db.engine.begin() as conn:
                 _insert(conn, 2)
         except sa.exc.OperationalError as exc:
             failures.append(exc)
@@ -185,7 +199,6 @@ def test_a_writer_gives_up_after_the_busy_timeout(sqlite_db: db_api.Database) ->
 
 
 def test_a_nested_write_transaction_fails_at_once(sqlite_db: db_api.Database) -> None:
-    _lock(sqlite_db).timeout = 60  # it must not wait for it
     with pytest.raises(sqlite_writes.NestedWriteTransaction), \
             sqlite_db.engine.begin() as outer:
         _insert(outer)
@@ -196,13 +209,34 @@ def test_a_nested_write_transaction_fails_at_once(sqlite_db: db_api.Database) ->
 
 
 def test_the_lock_is_released_only_by_its_holder() -> None:
-    lock = sqlite_writes.WriteLock(timeout=0.01)
+    lock = sqlite_writes.WriteLock()
     holder, other = object(), object()
-    lock.acquire(holder)
+    lock.acquire(holder, 0.01)
     lock.release(other)
     assert lock.held
     lock.release(holder)
     assert not lock.held
     lock.release(holder)  # a second release does nothing
-    lock.acquire(other)
+    lock.acquire(other, 0.01)
     assert lock.held
+
+
+def test_engines_on_one_file_share_the_lock(sqlite_db: db_api.Database,
+                                            impatient_db: db_api.Database,
+                                            tmp_path: pathlib.Path) -> None:
+    assert sqlite_db.write_lock is impatient_db.write_lock
+    other_file = db_api.Database(f'sqlite:///{tmp_path}/other.sqlite')
+    memory = db_api.Database('sqlite://')
+    try:
+        assert other_file.write_lock is not sqlite_db.write_lock
+        assert memory.write_lock is not None and memory.write_lock is not sqlite_db.write_lock
+    finally:
+        other_file.dispose()
+        memory.dispose()
+    # So a thread writing through one engine cannot open a write on the other.
+    with pytest.raises(sqlite_writes.NestedWriteTransaction), \
+            sqlite_db.engine.begin() as outer:
+        _insert(outer)
+        with impatient_db.engine.begin() as inner:
+            _insert(inner)
+    assert not _lock(sqlite_db).held
