@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from taskflow import states
 from taskflow.listeners import base as listener_base
 
@@ -45,6 +46,51 @@ _HAS_RESULT = frozenset({states.SUCCESS, states.REVERTING, states.REVERT_FAILURE
 # States that end an atom's execution or revert: their event carries its hops.
 _HOPS_STATES = frozenset({states.SUCCESS, states.FAILURE, states.REVERTED,
                           states.REVERT_FAILURE})
+
+# The statements of AtomStateRecorder, built once (SQLAlchemy caches their compiled form).
+_EVENTS: sa.Table = flow_history.FlowAtomEvent.__table__  # type: ignore[assignment]
+_LAST_STATES: sa.Table = flow_history.FlowAtomState.__table__  # type: ignore[assignment]
+_INSERT_EVENT = _EVENTS.insert()
+_STATE_KEY = (_LAST_STATES.c.instance_id, _LAST_STATES.c.flow_name, _LAST_STATES.c.atom_name)
+
+
+def _upsert_last_state(insert: Any) -> Any:
+    """INSERT a last-state row; on conflict: take the new state and add the new runs."""
+    stmt = insert(_LAST_STATES)
+    return stmt.on_conflict_do_update(
+        index_elements=list(_STATE_KEY),
+        set_={'state': stmt.excluded.state,
+              'runs': _LAST_STATES.c.runs + stmt.excluded.runs,
+              'updated_at': stmt.excluded.updated_at})
+
+
+_UPSERT_LAST_STATE = {'sqlite': _upsert_last_state(sqlite.insert),
+                      'postgresql': _upsert_last_state(postgresql.insert)}
+# Any other dialect: UPDATE, and INSERT if there was no row.
+_UPDATE_LAST_STATE = (_LAST_STATES.update()
+                      .where(*(column == sa.bindparam(f'key_{column.name}')
+                               for column in _STATE_KEY))
+                      .values(state=sa.bindparam('state'),
+                              runs=_LAST_STATES.c.runs + sa.bindparam('runs'),
+                              updated_at=sa.bindparam('updated_at')))
+
+
+def _record(conn: sa.Connection, event: dict[str, Any],
+            last_state: dict[str, Any] | None) -> None:
+    """Append ``event``; upsert ``last_state`` (its ``runs``: how many runs to add)."""
+    conn.execute(_INSERT_EVENT, event)
+    if last_state is None:
+        return
+    upsert = _UPSERT_LAST_STATE.get(conn.dialect.name)
+    if upsert is not None:
+        conn.execute(upsert, last_state)
+        return
+    keys = {f'key_{column.name}': last_state[column.name] for column in _STATE_KEY}
+    updated = conn.execute(_UPDATE_LAST_STATE, {
+        **keys, 'state': last_state['state'], 'runs': last_state['runs'],
+        'updated_at': last_state['updated_at']})
+    if updated.rowcount == 0:
+        conn.execute(_LAST_STATES.insert(), last_state)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,33 +246,23 @@ class AtomStateRecorder(listener_base.Listener):
 
     def _write(self, atom_name: str, state: str, *, atom_row: bool = True,
                hops: dict[str, Any] | None = None) -> None:
+        """Record one state change in one short transaction: the event (with the
+        ``hops`` of the task it ends), and (``atom_row``) the atom's last state, its
+        runs counted on RUNNING."""
         in_attempt = atom_name in self._attempt_atoms()
         attempt = self._attempt if in_attempt or atom_name == self._attempts_of else None
         now = timeutils.utcnow()
-        with hop_timer.hop(hop_timer.PERSIST), self._db.session() as session:
-            session.add(flow_history.FlowAtomEvent(
-                instance_id=self._instance_id, flow_name=self._flow_name,
-                atom_name=atom_name, state=state, attempt=attempt,
-                host=self._host if in_attempt else None, runner=self._runner, at=now,
-                hops=hops))
-            if atom_row:
-                self._update_last_state(session, atom_name, state, now)
-
-    def _update_last_state(self, session: Any, atom_name: str, state: str,
-                           now: Any) -> None:
-        key = (self._instance_id, self._flow_name, atom_name)
-        row = session.get(flow_history.FlowAtomState, key)
-        if row is None:
-            session.add(flow_history.FlowAtomState(
-                instance_id=self._instance_id, flow_name=self._flow_name,
-                atom_name=atom_name, state=state, runs=0, updated_at=now))
-            session.flush()
-            row = session.get(flow_history.FlowAtomState, key)
-        assert row is not None
-        row.state = state
-        if state == states.RUNNING:
-            row.runs += 1
-        row.updated_at = now
+        event = {'instance_id': self._instance_id, 'flow_name': self._flow_name,
+                 'atom_name': atom_name, 'state': state, 'attempt': attempt,
+                 'host': self._host if in_attempt else None, 'runner': self._runner,
+                 'at': now, 'hops': hops}
+        last_state = None
+        if atom_row:
+            last_state = {'instance_id': self._instance_id, 'flow_name': self._flow_name,
+                          'atom_name': atom_name, 'state': state,
+                          'runs': 1 if state == states.RUNNING else 0, 'updated_at': now}
+        with hop_timer.hop(hop_timer.PERSIST), self._db.engine.begin() as conn:
+            _record(conn, event, last_state)
 
 
 def load_atom_states(db: db_api.Database, instance_id: str,
