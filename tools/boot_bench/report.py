@@ -70,9 +70,10 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
     after = process.get('after_boots')
     if after:
         worst = max(p['rss_mb'] for p in after['processes'])
-        found.append(_goal('RSS after the boots (goal: after 1,000)',
+        # Printed, not judged: the goal is after 1,000 boots (--memory-boots).
+        found.append(_goal('RSS after this run\'s boots (judged by --memory-boots)',
                            '<= 150 MB per process', f'{worst} MB (largest process; '
-                           f"{after['rss_mb']} MB all)", worst <= 150))
+                           f"{after['rss_mb']} MB all)", None))
     measured = _derived_goals(result)
     if daemons:
         found = scale_report.mark_daemons(found)
