@@ -17,6 +17,11 @@ api_opts = [
                     'uploads are limited by [image] image_size_cap instead.'),
     cfg.IntOpt('wsgi_threads', default=16, min=1,
                help='Threads of each REST API\'s WSGI server.'),
+    cfg.FloatOpt('policy_reload_interval', default=1.0, min=0,
+                 help='Seconds between two looks at the policy files ([oslo_policy] '
+                      'policy_file and policy_dirs): a changed policy file is in force '
+                      'at most this long after the change. 0 looks on every policy '
+                      'check, as oslo.policy itself does.'),
     cfg.IntOpt('shutdown_timeout', default=30, min=0,
                help='Seconds a stopping API waits for requests in flight.'),
 ]
