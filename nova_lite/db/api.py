@@ -39,9 +39,9 @@ class Database:
         if self.is_sqlite:
             self._setup_sqlite(sqlite_busy_timeout_ms)
         self._sessionmaker = orm.sessionmaker(bind=self.engine, expire_on_commit=False)
-        self._reader_sessionmaker = orm.sessionmaker(
-            bind=self.engine.execution_options(sqlite_begin='DEFERRED'),
-            expire_on_commit=False)
+        self._reader_engine = self.engine.execution_options(sqlite_begin='DEFERRED')
+        self._reader_sessionmaker = orm.sessionmaker(bind=self._reader_engine,
+                                                     expire_on_commit=False)
 
     @classmethod
     def from_conf(cls, conf: cfg.ConfigOpts) -> Database:
@@ -75,6 +75,12 @@ class Database:
         """A read-only transaction (does not take SQLite's write lock)."""
         with self._reader_sessionmaker() as session:
             yield session
+
+    @contextlib.contextmanager
+    def read_connection(self) -> Iterator[sa.Connection]:
+        """A read-only transaction on a Core connection (no ORM session): for hot reads."""
+        with self._reader_engine.connect() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()
