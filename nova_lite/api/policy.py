@@ -28,8 +28,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from oslo_config import cfg
-from oslo_policy import _checks
-from oslo_policy import policy
+from oslo_policy import _checks, policy
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
