@@ -39,9 +39,11 @@ class Database:
         if self.is_sqlite:
             self._setup_sqlite(sqlite_busy_timeout_ms)
         self._sessionmaker = orm.sessionmaker(bind=self.engine, expire_on_commit=False)
-        self._reader_engine = self.engine.execution_options(sqlite_begin='DEFERRED')
-        self._reader_sessionmaker = orm.sessionmaker(bind=self._reader_engine,
-                                                     expire_on_commit=False)
+        self._reader_sessionmaker = orm.sessionmaker(
+            bind=self.engine.execution_options(sqlite_begin='DEFERRED'),
+            expire_on_commit=False)
+        # SQLite: no BEGIN at all, each statement is its own read snapshot.
+        self._statement_reader = self.engine.execution_options(sqlite_begin=None)
 
     @classmethod
     def from_conf(cls, conf: cfg.ConfigOpts) -> Database:
@@ -62,7 +64,8 @@ class Database:
         @event.listens_for(self.engine, 'begin')
         def _on_begin(conn: sa.Connection) -> None:
             mode = conn.get_execution_options().get('sqlite_begin', 'IMMEDIATE')
-            conn.exec_driver_sql(f'BEGIN {mode}')
+            if mode is not None:
+                conn.exec_driver_sql(f'BEGIN {mode}')
 
     @contextlib.contextmanager
     def session(self) -> Iterator[orm.Session]:
@@ -78,8 +81,12 @@ class Database:
 
     @contextlib.contextmanager
     def read_connection(self) -> Iterator[sa.Connection]:
-        """A read-only transaction on a Core connection (no ORM session): for hot reads."""
-        with self._reader_engine.connect() as connection:
+        """A Core connection (no ORM session) for hot reads of one statement each.
+
+        Every statement reads its own snapshot: on SQLite no BEGIN and ROLLBACK
+        go around it (they cost as much as the read); do not write through it.
+        """
+        with self._statement_reader.connect() as connection:
             yield connection
 
     def dispose(self) -> None:
