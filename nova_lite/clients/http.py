@@ -23,7 +23,7 @@ from keystoneauth1 import session as ks_session
 
 from nova_lite.clients import http_auth, payloads, protocols
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, notifications
+from nova_lite.common import exception, hop_timer, notifications
 from nova_lite.common.states import ImageStatus
 
 DOWNLOAD_CHUNK_SIZE = 64 * 1024
@@ -66,9 +66,11 @@ class _RestClient:
     def _request(self, ctx: nl_context.RequestContext, method: str, path: str,
                  **kwargs: Any) -> requests.Response:
         headers = {**self.default_headers, **kwargs.pop('headers', {})}
+        adapter = self._adapter(ctx)
         try:
-            response = self._adapter(ctx).request(path, method, raise_exc=False,
-                                                  headers=headers, **kwargs)
+            with hop_timer.hop(hop_timer.HTTP):
+                response = adapter.request(path, method, raise_exc=False, headers=headers,
+                                           **kwargs)
         except ks_exceptions.EndpointNotFound as exc:
             raise exception.NotFound(f'No public {self.service_type} endpoint in the '
                                      'catalog.', resource='Endpoint',
@@ -272,7 +274,8 @@ class IdentityClient:
     def _get(self, path: str) -> dict[str, Any]:
         """GET with the session's own credentials."""
         try:
-            response = self._session.get(f'{self._url}{path}', raise_exc=False)
+            with hop_timer.hop(hop_timer.HTTP):
+                response = self._session.get(f'{self._url}{path}', raise_exc=False)
         except ks_exceptions.MissingAuthPlugin as exc:
             raise exception.NotAuthorized(
                 'the identity client has no credentials to read projects with') from exc

@@ -22,7 +22,7 @@ from keystoneauth1 import access as ks_access
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import access as ks_access_plugin
 
-from nova_lite.common import exception
+from nova_lite.common import exception, hop_timer
 
 TokenValidator = Callable[[str], dict[str, Any]]
 """token -> the validated token body (user, project, roles, catalog, expires_at)."""
@@ -85,9 +85,11 @@ class HTTPTokenValidator:
 
     def __call__(self, token: str) -> dict[str, Any]:
         try:
-            response = self._session.get(self._url, authenticated=False, raise_exc=False,
-                                         headers={'X-Auth-Token': token,
-                                                  'X-Subject-Token': token})
+            with hop_timer.hop(hop_timer.TOKEN):
+                response = self._session.get(self._url, authenticated=False,
+                                             raise_exc=False,
+                                             headers={'X-Auth-Token': token,
+                                                      'X-Subject-Token': token})
         except requests.RequestException as exc:  # keystoneauth wraps most of these
             raise exception.NovaLiteError(f'identity API unreachable: {exc}') from exc
         if response.status_code in (401, 403, 404):
@@ -114,7 +116,8 @@ class AccessCache:
             if entry is not None and entry[0] > now:
                 return entry[1]
             self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-        body = self._validate(token)
+        with hop_timer.hop(hop_timer.TOKEN):
+            body = self._validate(token)
         info = ks_access.create(body={'token': body}, auth_token=token)
         with self._lock:
             self._entries[token] = (now + self._ttl, info)

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from nova_lite.clients import payloads, protocols
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception, notifications
+from nova_lite.common import exception, hop_timer, notifications
 from nova_lite.identity import manager as identity_manager
 from nova_lite.image import manager as image_manager
 from nova_lite.network import manager as network_manager
@@ -36,7 +36,8 @@ class _TokenCheckingClient:
     def _authorise(self, ctx: nl_context.RequestContext) -> nl_context.RequestContext:
         if not ctx.auth_token:
             raise exception.NotAuthorized()
-        validated = self._identity.context_from_token(ctx.auth_token)
+        with hop_timer.hop(hop_timer.TOKEN):
+            validated = self._identity.context_from_token(ctx.auth_token)
         if self._report_steps:
             notifications.publish(notifications.TokenChecked(
                 service=self.service_name, user_name=validated.user_name,
@@ -62,10 +63,12 @@ class IdentityClient:
         return self._identity.authenticate(**credentials)
 
     def validate_token(self, token: str) -> dict[str, Any]:
-        return self._identity.validate_token(token)
+        with hop_timer.hop(hop_timer.TOKEN):
+            return self._identity.validate_token(token)
 
     def context_from_token(self, token: str) -> nl_context.RequestContext:
-        return self._identity.context_from_token(token)
+        with hop_timer.hop(hop_timer.TOKEN):
+            return self._identity.context_from_token(token)
 
     def get_project(self, project_id: str) -> dict[str, Any]:
         return self._identity.get_project(project_id)

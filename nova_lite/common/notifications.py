@@ -168,6 +168,11 @@ class Notifier:
         with self._guard:
             self._listeners = tuple(li for li in self._listeners if li != listener)
 
+    @property
+    def has_listeners(self) -> bool:
+        """Whether anyone listens (a publisher may skip building what nobody reads)."""
+        return bool(self._listeners)
+
     def publish(self, notification: Notification) -> None:
         for listener in self._listeners:
             try:

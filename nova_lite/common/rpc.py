@@ -18,10 +18,12 @@ from oslo_messaging._metrics import client as _metrics_client
 from oslo_messaging._tracing import client as _tracing_client
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import memory_transport
+from nova_lite.common import hop_timer, memory_transport
 
 EMBEDDED_TRANSPORT_URL = f'kombu+{memory_transport.NAME}:////'
 CONTROL_EXCHANGE = 'nova_lite'
+# nova_lite's default for oslo.messaging's [DEFAULT] executor_thread_pool_size.
+RPC_SERVER_THREADS = 16
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
@@ -35,13 +37,20 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_opts(_metrics_client.oslo_messaging_metrics, group='oslo_messaging_metrics')
     conf.register_opts(_tracing_client.oslo_messaging_tracing, group='oslo_messaging_tracing')
     conf.set_default('transport_url', EMBEDDED_TRANSPORT_URL)
+    # Each RPC server's pool (futurist's) keeps every thread it ever started
+    # and wakes each idle one once a second; nova_lite's handlers are short
+    # (a boot runs on the conductor's own pool), so a smaller pool than
+    # oslo.messaging's 64 serves them and keeps an idle cloud quiet.
+    conf.set_default('executor_thread_pool_size', RPC_SERVER_THREADS)
 
 
 def get_transport(conf: cfg.ConfigOpts) -> oslo_messaging.Transport:
     register_opts(conf)
     # nova_lite's exceptions raised by a remote manager are re-raised as themselves.
-    return oslo_messaging.get_rpc_transport(
+    transport = oslo_messaging.get_rpc_transport(
         conf, allowed_remote_exmods=['nova_lite.common.exception'])
+    # Calls and casts made inside a hop accumulator (a boot's tasks) are timed.
+    return hop_timer.watch_transport(transport)
 
 
 class ContextSerializer(oslo_messaging.Serializer):

@@ -69,7 +69,7 @@ NO_FAULTS = FaultInjector()
 
 # The atom attributes TaskFlow reads to run a task: what it requires, how its
 # arguments are bound, what it provides.
-_CONTRACT_ATTRIBUTES = ('version', 'inject', 'save_as', 'provides', 'rebind', 'optional',
+CONTRACT_ATTRIBUTES = ('version', 'inject', 'save_as', 'provides', 'rebind', 'optional',
                         'revert_rebind', 'revert_optional', 'requires')
 
 
@@ -87,7 +87,7 @@ class FaultInjectingTask(task.Task):
 
     def __init__(self, wrapped: task.Task, injector: FaultInjector) -> None:
         super().__init__(name=wrapped.name)
-        for attribute in _CONTRACT_ATTRIBUTES:
+        for attribute in CONTRACT_ATTRIBUTES:
             setattr(self, attribute, getattr(wrapped, attribute))
         self.wrapped = wrapped
         self._injector = injector

@@ -39,6 +39,8 @@ class TaskNotifier(listener_base.Listener):
         self._notifier = notifier
 
     def _task_receiver(self, state: str, details: dict[str, Any]) -> None:
+        if not self._notifier.has_listeners:
+            return  # reading the arguments from storage costs; nobody would read them
         name = details['task_name']
         arguments = self._arguments(name) if state in _WITH_ARGUMENTS else {}
         self._notifier.publish(notifications.FlowTaskChanged(

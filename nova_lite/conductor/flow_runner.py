@@ -12,9 +12,9 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
+from concurrent import futures
 from typing import Any
 
-import futurist
 from taskflow import engines
 from taskflow import exceptions as tf_exc
 from taskflow import flow as tf_flow
@@ -23,7 +23,7 @@ from taskflow.engines import base as engine_base
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import VmState
-from nova_lite.conductor import boot_jobs, faults, flow_states, resource_cleanup
+from nova_lite.conductor import boot_jobs, faults, flow_states, resource_cleanup, task_hops
 from nova_lite.conductor import flow_notifications as task_notifications
 from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import boot, keys
@@ -50,7 +50,10 @@ class FlowRunner:
         self.persistence = persistence
         self._runner_name = runner_name
         self._fault_injection_max_delay = fault_injection_max_delay
-        self._flow_executor = futurist.ThreadPoolExecutor(max_workers=flow_workers)
+        # TaskFlow's parallel engine takes a concurrent.futures executor; the
+        # standard one keeps no more threads than were busy at once.
+        self._flow_executor = futures.ThreadPoolExecutor(max_workers=flow_workers,
+                                                         thread_name_prefix='flow')
 
     def boot_store(self, instance: dict[str, Any], auth_token: str) -> dict[str, Any]:
         """The boot flow's inputs, saved with its logbook: the user's token sealed."""
@@ -80,9 +83,10 @@ class FlowRunner:
             self.sweep(swept_id, hosts)
 
         claim_check = lease.ensure if lease is not None else None
+        run_hops = task_hops.RunHops(keys.BOOT_FLOW)
         flow = boot.get_boot_flow(dataclasses.replace(
             self._deps, sweep=sweep, fault_injector=self._faults_for(instance, taken_over),
-            claim_check=claim_check))
+            claim_check=claim_check, run_hops=run_hops))
         try:
             engine = self._load_boot_engine(flow, instance_id, store, resume_flow_uuid,
                                             claim_check)
@@ -91,7 +95,8 @@ class FlowRunner:
                                             instance.get('name')).register()
             with flow_states.AtomStateRecorder(engine, self._db, instance_id,
                                                keys.BOOT_FLOW, results,
-                                               runner=self._runner_name):
+                                               runner=self._runner_name,
+                                               hops_of=run_hops.pop):
                 engine.run()
             return boot_jobs.BootOutcome.ACTIVE
         except Exception as exc:

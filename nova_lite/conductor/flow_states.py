@@ -17,13 +17,15 @@ import dataclasses
 import datetime
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from taskflow import states
 from taskflow.listeners import base as listener_base
 
-from nova_lite.common import timeutils
+from nova_lite.common import hop_timer, timeutils
 from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
 from nova_lite.db.models import flow_history
@@ -41,6 +43,54 @@ _ATOM_KINDS = ('task', 'retry')
 _FLOW_STATES = frozenset({states.RUNNING}) | FLOW_END_STATES
 # Atom states in which a task's result (for the host: the schedule's) is stored.
 _HAS_RESULT = frozenset({states.SUCCESS, states.REVERTING, states.REVERT_FAILURE})
+# States that end an atom's execution or revert: their event carries its hops.
+_HOPS_STATES = frozenset({states.SUCCESS, states.FAILURE, states.REVERTED,
+                          states.REVERT_FAILURE})
+
+# The statements of AtomStateRecorder, built once (SQLAlchemy caches their compiled form).
+_EVENTS: sa.Table = flow_history.FlowAtomEvent.__table__  # type: ignore[assignment]
+_LAST_STATES: sa.Table = flow_history.FlowAtomState.__table__  # type: ignore[assignment]
+_INSERT_EVENT = _EVENTS.insert()
+_STATE_KEY = (_LAST_STATES.c.instance_id, _LAST_STATES.c.flow_name, _LAST_STATES.c.atom_name)
+
+
+def _upsert_last_state(insert: Any) -> Any:
+    """INSERT a last-state row; on conflict: take the new state and add the new runs."""
+    stmt = insert(_LAST_STATES)
+    return stmt.on_conflict_do_update(
+        index_elements=list(_STATE_KEY),
+        set_={'state': stmt.excluded.state,
+              'runs': _LAST_STATES.c.runs + stmt.excluded.runs,
+              'updated_at': stmt.excluded.updated_at})
+
+
+_UPSERT_LAST_STATE = {'sqlite': _upsert_last_state(sqlite.insert),
+                      'postgresql': _upsert_last_state(postgresql.insert)}
+# Any other dialect: UPDATE, and INSERT if there was no row.
+_UPDATE_LAST_STATE = (_LAST_STATES.update()
+                      .where(*(column == sa.bindparam(f'key_{column.name}')
+                               for column in _STATE_KEY))
+                      .values(state=sa.bindparam('state'),
+                              runs=_LAST_STATES.c.runs + sa.bindparam('runs'),
+                              updated_at=sa.bindparam('updated_at')))
+
+
+def _record(conn: sa.Connection, event: dict[str, Any],
+            last_state: dict[str, Any] | None) -> None:
+    """Append ``event``; upsert ``last_state`` (its ``runs``: how many runs to add)."""
+    conn.execute(_INSERT_EVENT, event)
+    if last_state is None:
+        return
+    upsert = _UPSERT_LAST_STATE.get(conn.dialect.name)
+    if upsert is not None:
+        conn.execute(upsert, last_state)
+        return
+    keys = {f'key_{column.name}': last_state[column.name] for column in _STATE_KEY}
+    updated = conn.execute(_UPDATE_LAST_STATE, {
+        **keys, 'state': last_state['state'], 'runs': last_state['runs'],
+        'updated_at': last_state['updated_at']})
+    if updated.rowcount == 0:
+        conn.execute(_LAST_STATES.insert(), last_state)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +104,8 @@ class AtomEvent:
     host: str | None = None
     runner: str | None = None
     at: datetime.datetime | None = None
+    # Where the atom's time went (hop_timer totals), on the event ending its run.
+    hops: dict[str, Any] | None = None
 
 
 def _host_of(result: Any) -> str | None:
@@ -74,6 +126,8 @@ class AtomStateRecorder(listener_base.Listener):
         the atoms it controls are recorded with the attempt they ran in.
     :param host_from: the task whose result, ``(host, alternates)``, is the
         host of the attempt; recorded on the attempt's atoms once it succeeded.
+    :param hops_of: atom (or flow) name -> where its time went, recorded with
+        the event that ends its execution or revert (the flow's: its end).
 
     A run resumed from a stored flow detail runs again the atoms its engine
     left RUNNING or REVERTING; TaskFlow reports no second RUNNING for them, so
@@ -83,8 +137,10 @@ class AtomStateRecorder(listener_base.Listener):
     def __init__(self, engine: Any, db: db_api.Database, instance_id: str,
                  flow_name: str, results: dict[str, list[Any]] | None = None, *,
                  runner: str | None = None, attempts_of: str | None = keys.HOST_RETRY,
-                 host_from: str | None = keys.SCHEDULE) -> None:
+                 host_from: str | None = keys.SCHEDULE,
+                 hops_of: Callable[[str], dict[str, Any] | None] | None = None) -> None:
         super().__init__(engine)
+        self._hops_of = hops_of
         self._db = db
         self._instance_id = instance_id
         self._flow_name = flow_name
@@ -109,7 +165,8 @@ class AtomStateRecorder(listener_base.Listener):
             if state == states.RUNNING:
                 self._start_run()
             else:
-                self._write(self._flow_name, state, atom_row=False)
+                self._write(self._flow_name, state, atom_row=False,
+                            hops=self._hops(self._flow_name, state))
 
     def _task_receiver(self, state: str, details: dict[str, Any]) -> None:
         name = details['task_name']
@@ -118,7 +175,7 @@ class AtomStateRecorder(listener_base.Listener):
         with self._lock:
             if state == states.SUCCESS and name == self._host_from:
                 self._host = _host_of(details.get('result'))
-            self._write(name, state)
+            self._write(name, state, hops=self._hops(name, state))
 
     def _retry_receiver(self, state: str, details: dict[str, Any]) -> None:
         name = details['retry_name']
@@ -182,33 +239,30 @@ class AtomStateRecorder(listener_base.Listener):
 
     # Writing.
 
-    def _write(self, atom_name: str, state: str, *, atom_row: bool = True) -> None:
+    def _hops(self, name: str, state: str) -> dict[str, Any] | None:
+        if self._hops_of is None or (name != self._flow_name and state not in _HOPS_STATES):
+            return None
+        return self._hops_of(name)
+
+    def _write(self, atom_name: str, state: str, *, atom_row: bool = True,
+               hops: dict[str, Any] | None = None) -> None:
+        """Record one state change in one short transaction: the event (with the
+        ``hops`` of the task it ends), and (``atom_row``) the atom's last state, its
+        runs counted on RUNNING."""
         in_attempt = atom_name in self._attempt_atoms()
         attempt = self._attempt if in_attempt or atom_name == self._attempts_of else None
         now = timeutils.utcnow()
-        with self._db.session() as session:
-            session.add(flow_history.FlowAtomEvent(
-                instance_id=self._instance_id, flow_name=self._flow_name,
-                atom_name=atom_name, state=state, attempt=attempt,
-                host=self._host if in_attempt else None, runner=self._runner, at=now))
-            if atom_row:
-                self._update_last_state(session, atom_name, state, now)
-
-    def _update_last_state(self, session: Any, atom_name: str, state: str,
-                           now: Any) -> None:
-        key = (self._instance_id, self._flow_name, atom_name)
-        row = session.get(flow_history.FlowAtomState, key)
-        if row is None:
-            session.add(flow_history.FlowAtomState(
-                instance_id=self._instance_id, flow_name=self._flow_name,
-                atom_name=atom_name, state=state, runs=0, updated_at=now))
-            session.flush()
-            row = session.get(flow_history.FlowAtomState, key)
-        assert row is not None
-        row.state = state
-        if state == states.RUNNING:
-            row.runs += 1
-        row.updated_at = now
+        event = {'instance_id': self._instance_id, 'flow_name': self._flow_name,
+                 'atom_name': atom_name, 'state': state, 'attempt': attempt,
+                 'host': self._host if in_attempt else None, 'runner': self._runner,
+                 'at': now, 'hops': hops}
+        last_state = None
+        if atom_row:
+            last_state = {'instance_id': self._instance_id, 'flow_name': self._flow_name,
+                          'atom_name': atom_name, 'state': state,
+                          'runs': 1 if state == states.RUNNING else 0, 'updated_at': now}
+        with hop_timer.hop(hop_timer.PERSIST), self._db.engine.begin() as conn:
+            _record(conn, event, last_state)
 
 
 def load_atom_states(db: db_api.Database, instance_id: str,
@@ -230,6 +284,7 @@ def load_atom_events(db: db_api.Database, instance_id: str,
             event.instance_id == instance_id, event.flow_name == flow_name)
             .order_by(event.seq)).all()
         return [AtomEvent(seq=r.seq, atom_name=r.atom_name, state=r.state,
-                          attempt=r.attempt, host=r.host, runner=r.runner, at=r.at)
+                          attempt=r.attempt, host=r.host, runner=r.runner, at=r.at,
+                          hops=r.hops)
                 for r in rows]
 

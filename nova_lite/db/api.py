@@ -1,8 +1,10 @@
 """Engine and session handling for the one database every service shares.
 
 SQLite (the embedded default) runs in WAL mode and opens write transactions
-with ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout
-instead of failing on a lock upgrade. The same code runs on PostgreSQL.
+with ``BEGIN IMMEDIATE`` so that concurrent writers queue instead of failing
+on a lock upgrade: the threads of one process on an in-process lock
+(:mod:`nova_lite.db.sqlite_writes`), processes on SQLite's busy timeout.
+Readers (``BEGIN DEFERRED``) take neither. The same code runs on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import sqlalchemy as sa
 from oslo_config import cfg
 from sqlalchemy import event, orm
 
+from nova_lite.common import hop_timer
+from nova_lite.db import sqlite_writes
+
 
 class Database:
     """A SQLAlchemy engine plus transactional sessions over it."""
@@ -25,25 +30,32 @@ class Database:
         self.url = sa.engine.make_url(url)
         self.is_sqlite = self.url.get_backend_name() == 'sqlite'
         kwargs: dict[str, Any] = {'echo': echo, 'future': True}
+        # SQLite only: this process's write transactions on the file, one at a time.
+        self.write_lock: sqlite_writes.WriteLock | None = None
         if self.is_sqlite:
             database = self.url.database
             if database and database != ':memory:':
                 os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
-            kwargs['connect_args'] = {'check_same_thread': False,
-                                      'timeout': sqlite_busy_timeout_ms / 1000.0,
-                                      'isolation_level': None}
+            self.write_lock = sqlite_writes.lock_for(database)
+            kwargs['connect_args'] = {
+                'check_same_thread': False,
+                'timeout': sqlite_busy_timeout_ms / 1000.0,
+                'isolation_level': None,
+                'factory': sqlite_writes.connection_class(self.write_lock)}
         else:
             kwargs['pool_size'] = pool_size
             kwargs['pool_pre_ping'] = True
         self.engine = sa.create_engine(self.url, **kwargs)
-        if self.is_sqlite:
-            self._setup_sqlite(sqlite_busy_timeout_ms)
+        if self.write_lock is not None:
+            self._setup_sqlite(sqlite_busy_timeout_ms, self.write_lock)
         self._sessionmaker = orm.sessionmaker(bind=self.engine, expire_on_commit=False)
         self._reader_sessionmaker = orm.sessionmaker(
             bind=self.engine.execution_options(sqlite_begin='DEFERRED'),
             expire_on_commit=False)
         # SQLite: no BEGIN at all, each statement is its own read snapshot.
         self._statement_reader = self.engine.execution_options(sqlite_begin=None)
+        # Statements and commits made inside a hop accumulator are timed (hop_timer).
+        hop_timer.watch_engine(self.engine)
 
     @classmethod
     def from_conf(cls, conf: cfg.ConfigOpts) -> Database:
@@ -51,7 +63,7 @@ class Database:
                    pool_size=conf.database.pool_size,
                    sqlite_busy_timeout_ms=conf.database.sqlite_busy_timeout_ms)
 
-    def _setup_sqlite(self, busy_timeout_ms: int) -> None:
+    def _setup_sqlite(self, busy_timeout_ms: int, write_lock: sqlite_writes.WriteLock) -> None:
         @event.listens_for(self.engine, 'connect')
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             cursor = dbapi_conn.cursor()
@@ -64,8 +76,8 @@ class Database:
         @event.listens_for(self.engine, 'begin')
         def _on_begin(conn: sa.Connection) -> None:
             mode = conn.get_execution_options().get('sqlite_begin', 'IMMEDIATE')
-            if mode is not None:
-                conn.exec_driver_sql(f'BEGIN {mode}')
+            if mode is not None:  # None: read_connection's statements, no transaction
+                sqlite_writes.begin(conn, write_lock, mode, busy_timeout_ms / 1000.0)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[orm.Session]:

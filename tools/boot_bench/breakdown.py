@@ -108,9 +108,11 @@ def breakdown(database_url: str, boots: list[runs.Boot]) -> dict[str, Any]:
                                for name, values in durations.items()}}
 
 
-def draw(database_url: str, found: dict[str, Any], path: str) -> str:
+def draw(database_url: str, found: dict[str, Any], path: str,
+         hops: dict[str, Any] | None = None) -> str:
     """The boot flow as a graph with the median boot's states and each task's time on its
-    node; the format from ``path``'s extension (dot, svg or png)."""
+    node (and with ``hops``, :func:`.hops.hop_breakdown`, its split); the format from
+    ``path``'s extension (dot, svg or png)."""
     from nova_lite.flowviz import account, boot_flow, dot, render
 
     boot = found['median_boot']
@@ -127,6 +129,10 @@ def draw(database_url: str, found: dict[str, Any], path: str) -> str:
         notes.setdefault(row['task'], []).insert(0, (
             f"took {row['duration_ms']:.1f} ms, from +{row['start_ms']:.1f} ms "
             f"(median of all boots {medians.get(row['task'], 0.0):.1f} ms)"))
+    if hops is not None:
+        from . import hops as bench_hops
+        for row in hops['median_boot']['tasks']:
+            notes.setdefault(row['task'], []).insert(1, bench_hops.node_note(row))
     timeline = [f"POST -> ACTIVE {boot['post_to_active_ms']} ms (the median boot)"]
     if 'flow_ms' in boot:
         timeline += [f"flow started +{boot['post_to_flow_start_ms']} ms after the POST",

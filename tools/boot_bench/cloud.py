@@ -117,6 +117,15 @@ password = {SERVICE_PASSWORD}
             time.sleep(0.1)
         raise RuntimeError(f'nova-lite-all did not answer within {timeout} s')
 
+    def describe(self) -> dict[str, object]:
+        return {'kind': 'embedded', 'computes': 1}
+
+    def process_roots(self) -> Roots:
+        """What /proc is read for: nova-lite-all's process tree."""
+        if self.process is None:
+            raise RuntimeError('the cloud is not started')
+        return self.process.pid
+
     @staticmethod
     def _answers(port: int) -> bool:
         try:
@@ -165,12 +174,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def process_tree(pid: int) -> list[tuple[int, str]]:
-    """The process and its descendants (nova-lite-all's launcher and its worker)."""
-    tree, todo = [(pid, 'master')], [pid]
+def process_tree(pid: int, name: str = '') -> list[tuple[int, str]]:
+    """The process and its descendants (nova-lite-all's launcher and its worker);
+    with ``name``, the roles are prefixed by it ('scheduler master')."""
+    prefix = f'{name} ' if name else ''
+    tree, todo = [(pid, f'{prefix}master')], [pid]
     while todo:
         for child in _children(todo.pop()):
-            tree.append((child, 'worker'))
+            tree.append((child, f'{prefix}worker'))
             todo.append(child)
     return tree
 
@@ -189,12 +200,17 @@ def sample(pid: int, role: str) -> ProcessSample | None:
                          cpu_ticks=int(fields[11]) + int(fields[12]))
 
 
-def snapshot(pid: int) -> list[ProcessSample]:
-    return [s for s in (sample(p, role) for p, role in process_tree(pid)) if s is not None]
+Roots = int | list[tuple[str, int]]  # one process tree, or named ones (the daemons)
 
 
-def memory_and_threads(pid: int) -> dict[str, object]:
-    """Threads and RSS of each process of the tree, and their totals."""
+def snapshot(pid: Roots) -> list[ProcessSample]:
+    roots = [('', pid)] if isinstance(pid, int) else pid
+    return [s for s in (sample(p, role) for name, root in roots
+                        for p, role in process_tree(root, name)) if s is not None]
+
+
+def memory_and_threads(pid: Roots) -> dict[str, object]:
+    """Threads and RSS of each process of the tree(s), and their totals."""
     samples = snapshot(pid)
     return {'processes': [{'pid': s.pid, 'role': s.role, 'threads': s.threads,
                            'rss_mb': round(s.rss_mb, 1)} for s in samples],
@@ -202,7 +218,7 @@ def memory_and_threads(pid: int) -> dict[str, object]:
             'rss_mb': round(sum(s.rss_mb for s in samples), 1)}
 
 
-def idle_cpu(pid: int, seconds: float) -> dict[str, float]:
+def idle_cpu(pid: Roots, seconds: float) -> dict[str, float]:
     """Percent of one core the process tree used over ``seconds`` of doing nothing.
 
     It first lets the cloud settle for as long (at most 2 s): the last deletes'

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import floor as bench_floor
+from . import hops as bench_hops
+from . import scale_report
+
 NOT_HERE = 'not measured by this tool'
 
 
@@ -11,13 +15,19 @@ def _goal(figure: str, goal: str, measured: str, met: bool | None) -> dict[str, 
     return {'figure': figure, 'goal': goal, 'measured': measured, 'met': met}
 
 
-def _throughput_goals(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _connection_errors(run: dict[str, Any]) -> int:
+    errors: int = run.get('connection_errors', run['errors'])
+    return errors
+
+
+def _throughput_goals(runs: list[dict[str, Any]], cloud: str = 'embedded',
+                      ) -> list[dict[str, Any]]:
     goals = []
     at32 = [run for run in runs if run['clients'] == 32]
     if at32:
         run = at32[0]
         goals.append(_goal(
-            'boots/s, 32 clients, embedded', '>= 100/s, 0 errors, no over-commit',
+            f'boots/s, 32 clients, {cloud}', '>= 100/s, 0 errors, no over-commit',
             f"{run['boots_per_second']}/s, {run['errors']} errors, over-commit "
             f"{run['overcommit_check']['overcommitted']}",
             run['boots_per_second'] >= 100 and run['errors'] == 0
@@ -25,11 +35,12 @@ def _throughput_goals(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if len(runs) > 1:
         rates = [run['boots_per_second'] for run in sorted(runs, key=lambda r: r['clients'])]
         errors = sum(run['errors'] for run in runs)
+        lost = sum(_connection_errors(run) for run in runs)
         goals.append(_goal(
-            'boots/s as clients are added', 'never falls; 0 errors',
+            f'boots/s as clients are added, {cloud}', 'never falls; 0 connection errors',
             ', '.join(f"{run['clients']}: {run['boots_per_second']}/s" for run in runs)
-            + f'; {errors} errors',
-            all(b >= a for a, b in zip(rates, rates[1:], strict=False)) and errors == 0))
+            + f'; {lost} connection errors ({errors} errors in all)',
+            all(b >= a for a, b in zip(rates, rates[1:], strict=False)) and lost == 0))
     return goals
 
 
@@ -47,7 +58,10 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
                            speedup >= 10 if speedup else None))
         delete = seq['delete_to_404']['median_ms']
         found.append(_goal('delete -> 404 median', '<= 20 ms', f'{delete} ms', delete <= 20))
-    found += _throughput_goals(result.get('throughput', []))
+    cloud = result.get('cloud', {})
+    daemons = cloud.get('kind') == 'daemons'
+    found += _throughput_goals(result.get('throughput', []),
+                               'daemons' if daemons else 'embedded')
     process = result.get('process', {})
     idle = process.get('idle_after_boots') or process.get('idle_at_start')
     if idle:
@@ -59,11 +73,33 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
         found.append(_goal('RSS after the boots (goal: after 1,000)',
                            '<= 150 MB per process', f'{worst} MB (largest process; '
                            f"{after['rss_mb']} MB all)", worst <= 150))
-    for figure, goal in (('POST->ACTIVE at 100 / 1,000 hosts', '<= 45 ms; schedule <= 5 ms'),
-                         ('separate daemons on RabbitMQ + PostgreSQL + Redis', '>= 100/s'),
-                         ('persistence + jobboard on vs off', '<= 1.3x'),
+    measured = _derived_goals(result)
+    if daemons:
+        found = scale_report.mark_daemons(found)
+    found += scale_report.goals(result)
+    if not daemons:
+        found.append(_goal('separate daemons on RabbitMQ + PostgreSQL + Redis', '>= 100/s',
+                           'not measured in this run (--daemons)', None))
+    for figure, goal in (('persistence + jobboard on vs off', '<= 1.3x'),
                          ('boot vs its floor', '<= 3x')):
-        found.append(_goal(figure, goal, NOT_HERE, None))
+        found.append(measured.get(figure) or _goal(figure, goal, NOT_HERE, None))
+    return found
+
+
+def _derived_goals(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The crash-safety and floor goals, when this run measured them (hops, floor)."""
+    found = {}
+    safety = result.get('hops', {}).get('crash_safety', {})
+    if safety.get('ratio_median'):
+        ratio = safety['ratio_median']
+        found['persistence + jobboard on vs off'] = _goal(
+            'persistence + jobboard on vs off', '<= 1.3x',
+            f'{ratio}x (derived from timings, not an on/off run)', ratio <= 1.3)
+    ratio = result.get('floor', {}).get('ratio')
+    if ratio:
+        found['boot vs its floor'] = _goal(
+            'boot vs its floor', '<= 3x', f"{ratio}x (floor {result['floor']['floor_ms']} ms)",
+            ratio <= 3)
     return found
 
 
@@ -111,7 +147,8 @@ def _lines_throughput(runs: list[dict[str, Any]]) -> list[str]:
         latency, check = run['latency'], run['overcommit_check']
         lines.append(f"  {run['clients']:7} {run['boots_completed']:6} "
                      f"{run['boots_per_second']:8.2f} {latency.get('median_ms', 0):9.1f} "
-                     f"{latency.get('p95_ms', 0):9.1f} {run['errors']:6}  "
+                     f"{latency.get('p95_ms', 0):9.1f} {run['errors']:6}"
+                     f"{_connection_note(run)}  "
                      f"{'YES' if check['overcommitted'] else 'no'} "
                      f"({check['peak']['vcpus_used']}/{check['limits']['vcpus']:g}); "
                      f"after: {check['used_after_run']['vcpus_used']} vcpus used, "
@@ -120,13 +157,23 @@ def _lines_throughput(runs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _lines_process(process: dict[str, Any]) -> list[str]:
-    lines = ['nova-lite-all processes:']
+def _connection_note(run: dict[str, Any]) -> str:
+    lost = run.get('connection_errors', 0)
+    return f' ({lost} connection)' if lost else ''
+
+
+def _lines_process(process: dict[str, Any], title: str = 'nova-lite-all') -> list[str]:
+    lines = [f'{title} processes:']
     for key, label in (('at_start', 'at start'), ('after_boots', 'after the boots')):
         if key in process:
-            each = ', '.join(f"{p['role']} {p['threads']} threads {p['rss_mb']} MB"
-                             for p in process[key]['processes'])
-            lines.append(f'  {label:16} {each}')
+            each = [f"{p['role']} {p['threads']} threads {p['rss_mb']} MB"
+                    for p in process[key]['processes']]
+            if len(each) <= 2:
+                lines.append(f"  {label:16} {', '.join(each)}")
+            else:  # the daemons: one process a line, then the totals
+                lines.append(f"  {label:16} {process[key]['threads']} threads, "
+                             f"{process[key]['rss_mb']} MB RSS in all:")
+                lines += [f'    {line}' for line in each]
     for key, label in (('idle_at_start', 'idle at start'),
                        ('idle_after_boots', 'idle after boots')):
         if key in process:
@@ -154,18 +201,30 @@ def _lines_nova(result: dict[str, Any]) -> list[str]:
 def render(result: dict[str, Any]) -> str:
     machine = result['machine']
     started = result.get('cloud', {}).get('start_seconds')
+    cloud = scale_report.cloud_label(result.get('cloud', {}))
     lines = [f"bench_boot: {machine['cpus']} CPUs, load average {machine['loadavg_before']} "
-             f"before, {machine.get('loadavg_after')} after; cloud answered in {started} s"]
+             f"before, {machine.get('loadavg_after')} after; "
+             + (f"cloud ({cloud}) answered in {started} s" if started is not None
+                else f"main cloud skipped ({result.get('cloud', {}).get('skipped')})")]
     if 'process' in result:
-        lines += _lines_process(result['process'])
+        lines += _lines_process(result['process'], 'nova-lite-all' if cloud == 'embedded'
+                                else 'daemon')
     if 'sequential' in result:
         lines += _lines_sequential(result)
     if 'breakdown' in result:
         lines += _lines_breakdown(result['breakdown'])
+    if 'hops' in result:
+        lines += bench_hops.lines(result['hops'])
+    if 'floor' in result:
+        lines += bench_floor.lines(result['floor'])
     if result.get('graph'):
         lines.append(f"  drawn on the boot flow's graph: {result['graph']}")
     if result.get('throughput'):
         lines += _lines_throughput(result['throughput'])
+    if 'hosts' in result:
+        lines += scale_report.lines_hosts(result['hosts'])
+    if 'memory' in result:
+        lines += scale_report.lines_memory(result['memory'])
     lines += _lines_nova(result)
     lines.append('Goals of issue 10:')
     for goal in result['goals']:

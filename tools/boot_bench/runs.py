@@ -42,13 +42,18 @@ class Boot:
     post_s: float  # the POST's own answer
     active_s: float  # POST sent -> ACTIVE seen
     delete_s: float | None = None  # DELETE sent -> 404 seen
+    host: str | None = None  # where it ran (the admin view's OS-EXT-SRV-ATTR:host)
 
 
 def sequential(client: bench_api.CloudApi, resources: dict[str, str], boots: int,
-               poll: float, timeout: float) -> list[Boot]:
-    """Boot, wait for ACTIVE, delete, wait for 404: ``boots`` times, one after another."""
+               poll: float, timeout: float,
+               between: Callable[[], None] | None = None) -> list[Boot]:
+    """Boot, wait for ACTIVE, delete, wait for 404: ``boots`` times, one after another;
+    ``between`` runs before each boot, outside the timed part."""
     done = []
     for number in range(boots):
+        if between is not None:
+            between()
         posted_at = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
         started = time.perf_counter()
         server_id = client.create_server(f'seq-{number}', resources)
@@ -58,7 +63,8 @@ def sequential(client: bench_api.CloudApi, resources: dict[str, str], boots: int
         if server['status'] != 'ACTIVE':
             raise bench_api.ApiError(f'sequential boot {number} ended {server["status"]}: '
                                      f'{server.get("fault")}')
-        boot = Boot(server_id, posted_at, post_s, active_s)
+        boot = Boot(server_id, posted_at, post_s, active_s,
+                    host=server.get('OS-EXT-SRV-ATTR:host'))
         started = time.perf_counter()
         client.delete_and_wait(server_id, poll, timeout)
         boot.delete_s = time.perf_counter() - started
@@ -82,14 +88,16 @@ class _Tally:
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self.error_count = 0
+        self.connection_errors = 0  # the client could not connect, or lost the connection
 
     def boot(self, seconds: float) -> None:
         with self.lock:
             self.latencies.append(seconds)
 
-    def error(self, message: str) -> None:
+    def error(self, message: str, connection: bool = False) -> None:
         with self.lock:
             self.error_count += 1
+            self.connection_errors += connection
             if len(self.errors) < FIRST_ERRORS:
                 self.errors.append(message[:300])
 
@@ -113,7 +121,8 @@ def _client_loop(make_client: Callable[[], bench_api.CloudApi], resources: dict[
             step = 'delete (DELETE, GET)'
             client.delete_and_wait(server_id, poll, timeout)
         except (bench_api.ApiError, requests.RequestException) as exc:
-            tally.error(f'{step}: {type(exc).__name__}: {exc}')
+            tally.error(f'{name} boot {number}, {step}: {type(exc).__name__}: {exc}',
+                        connection=isinstance(exc, requests.ConnectionError))
             if server_id is None:
                 time.sleep(poll)  # do not spin on a refused POST
 
@@ -184,5 +193,6 @@ def throughput(make_client: Callable[[], bench_api.CloudApi], resources: dict[st
             'boots_completed': len(tally.latencies),
             'boots_per_second': round(len(tally.latencies) / elapsed, 2),
             'latency': summary_ms(tally.latencies),
-            'errors': tally.error_count, 'first_errors': tally.errors,
+            'errors': tally.error_count, 'connection_errors': tally.connection_errors,
+            'first_errors': tally.errors,
             'overcommit_check': verdict}

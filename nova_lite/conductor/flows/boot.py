@@ -17,13 +17,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from taskflow import task
 from taskflow.patterns import graph_flow, linear_flow
 
 from nova_lite.clients import protocols
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.conductor import faults, token_seal
+from nova_lite.conductor import faults, task_hops, token_seal
 from nova_lite.conductor.flows import host_retry, keys
 from nova_lite.conductor.tasks import identity, instance, network, resources, scheduling, spawn
 from nova_lite.conductor.tasks import volume as volume_tasks
@@ -51,16 +52,24 @@ class BootDependencies:
     # Raises when the conductor running the boot no longer holds its job (the
     # job's claim lapsed): checked by every task before its work.
     claim_check: Callable[[], None] | None = None
+    # Where each task's time goes (RPC, HTTP, tokens, database), for the recorder.
+    run_hops: task_hops.RunHops | None = None
 
 
 def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
     """Build the boot flow (a module-level factory, importable by name).
 
-    With a fault injector, each task is wrapped in one that injects its faults.
+    With a fault injector, each task is wrapped in one that injects its faults;
+    with ``run_hops``, in one that times its hops.
     """
     fi = {'claim_check': deps.claim_check}
     sealer = deps.sealer
-    faulty = faults.wrapper_for(deps.fault_injector)
+    injecting = faults.wrapper_for(deps.fault_injector)
+    timing = task_hops.wrapper_for(deps.run_hops)
+
+    def faulty(flow_task: task.Task) -> task.Task:
+        return timing(injecting(flow_task))
+
     gather = graph_flow.Flow(keys.GATHER_FLOW).add(
         faulty(resources.GetFlavor(deps.instances, deps.flavors, **fi)),
         faulty(resources.GetImage(deps.images, sealer, **fi)),

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from taskflow import exceptions as tf_exc
 from taskflow.persistence import base, models
 
+from nova_lite.common import hop_timer
 from nova_lite.conductor.persistence import rows, written
 from nova_lite.conductor.persistence import statements as st
 from nova_lite.db import api as db_api
@@ -105,12 +106,12 @@ class DatabaseConnection(base.Connection):
 
     @contextlib.contextmanager
     def _writer(self) -> Iterator[sa.Connection]:
-        with self._backend.engine.begin() as conn:
+        with hop_timer.hop(hop_timer.PERSIST), self._backend.engine.begin() as conn:
             yield conn
 
     @contextlib.contextmanager
     def _reader(self) -> Iterator[sa.Connection]:
-        with self._backend.read_engine.connect() as conn:
+        with hop_timer.hop(hop_timer.PERSIST), self._backend.read_engine.connect() as conn:
             yield conn
 
     @_storage_errors('validating the persistence tables')

@@ -40,6 +40,9 @@ _ATOM_STATES = (sa.select(st.ATOMS.c.name, st.ATOMS.c.state)
 _UNFINISHED_BOOKS = (sa.select(st.FLOWS.c.parent_uuid)
                      .where(sa.or_(st.FLOWS.c.state.is_(None),
                                    st.FLOWS.c.state.not_in(sorted(FINISHED_STATES)))))
+_FLOW_META = sa.select(st.FLOWS.c.meta).where(st.FLOWS.c.uuid == st.UUID)
+_SET_FLOW_META = st.update_by_uuid(st.FLOWS).values(meta=sa.bindparam('meta'))
+_SET_FLOW_STATE = st.update_by_uuid(st.FLOWS).values(state=sa.bindparam('state'))
 _OLD_FINISHED_BOOKS = (sa.select(st.BOOKS.c.uuid)
                        .where(st.BOOKS.c.created_at < sa.bindparam('cutoff'))
                        .where(st.BOOKS.c.uuid.not_in(_UNFINISHED_BOOKS)))
@@ -155,14 +158,12 @@ def count_claim(backend: db_backend.DatabaseBackend, flow_uuid: str, key: str) -
     Called by a job's new holder only, so the read and the write do not race.
     """
     with backend.engine.begin() as conn:
-        meta = conn.execute(sa.select(st.FLOWS.c.meta).where(st.FLOWS.c.uuid == flow_uuid)
-                            ).first()
+        meta = conn.execute(_FLOW_META, {'b_uuid': flow_uuid}).first()
         if meta is None:
             raise tf_exc.NotFound(f'No flow details found with uuid {flow_uuid}')
         new_meta = dict(meta[0] or {})
         new_meta[key] = int(new_meta.get(key, 0)) + 1
-        conn.execute(st.FLOWS.update().where(st.FLOWS.c.uuid == flow_uuid)
-                     .values(meta=new_meta))
+        conn.execute(_SET_FLOW_META, {'b_uuid': flow_uuid, 'meta': new_meta})
     return new_meta[key]
 
 
@@ -170,5 +171,4 @@ def end_run(backend: db_backend.DatabaseBackend, flow_uuid: str,
             state: str = states.FAILURE) -> None:
     """Mark a run finished without running it (a boot moved aside)."""
     with backend.engine.begin() as conn:
-        conn.execute(st.FLOWS.update().where(st.FLOWS.c.uuid == flow_uuid)
-                     .values(state=state))
+        conn.execute(_SET_FLOW_STATE, {'b_uuid': flow_uuid, 'state': state})

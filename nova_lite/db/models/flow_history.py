@@ -37,6 +37,10 @@ class FlowAtomEvent(Base):
     # Who ran the engine that changed the state (a conductor's identity).
     runner: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     at: orm.Mapped[datetime.datetime]
+    # Where the atom's time went (nova_lite.common.hop_timer totals), on the event
+    # that ends its execution or revert; on the flow's end event, its engine's
+    # thread's (job post and claim, saves, events). NULL when not measured.
+    hops: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
 
 
 class FlowAtomState(Base):

@@ -299,3 +299,17 @@ def test_suspended_and_resumed_run_ran_nothing_twice(
     assert ('resumed by conductor conductor-a (no task was running when the previous run '
             'stopped)') in account.lines()
     assert set(calls.values()) == {1}
+
+
+def test_last_states_are_kept_without_an_upsert(
+        db: db_api.Database, executor: futurist.ThreadPoolExecutor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialect with no INSERT ... ON CONFLICT: UPDATE, then INSERT when no row was."""
+    monkeypatch.setattr(flow_states, '_UPSERT_LAST_STATE', {})
+    calls: collections.Counter[str] = collections.Counter()
+    run_as('conductor-a', db, boot_flow(calls, {keys.SPAWN: fail_spawn_on('host1')}),
+           None, executor)
+    last, runs = flow_states.load_atom_states(db, INSTANCE, keys.BOOT_FLOW)
+    assert last[keys.SPAWN] == states.SUCCESS and runs[keys.SPAWN] == 2
+    assert last[keys.AUTHENTICATE] == states.SUCCESS and runs[keys.AUTHENTICATE] == 1
+    assert keys.BOOT_FLOW not in last  # the flow's own events have no last-state row

@@ -44,3 +44,25 @@ def test_each_state_change_is_published_with_arguments_and_result() -> None:
     assert running.result is None
     assert succeeded.result == [{'port_id': 'p1', 'network_name': 'net'}]
     assert succeeded.arguments[keys.HOST] == 'h1'
+
+
+def test_nothing_is_read_or_published_when_nobody_listens() -> None:
+    class CountingNotifier(notes.Notifier):
+        published = 0
+
+        def publish(self, notification: notes.Notification) -> None:
+            CountingNotifier.published += 1
+            super().publish(notification)
+
+    notifier = CountingNotifier()
+    engine = engines.load(linear_flow.Flow(keys.BOOT_FLOW).add(AllocateLike()),
+                          store={keys.CONTEXT: {'auth_token': 'sealed'},
+                                 keys.REQUEST_SPEC: {'networks': []}, keys.HOST: 'h1'})
+    with flow_notifications.TaskNotifier(engine, keys.BOOT_FLOW, 'i-1', 'vm', notifier):
+        engine.run()
+    assert not notifier.has_listeners
+    assert CountingNotifier.published == 0
+
+    heard: list[notes.Notification] = []
+    notifier.subscribe(heard.append)
+    assert notifier.has_listeners

@@ -60,3 +60,20 @@ def test_purge_finished_keeps_unfinished_and_recent_runs(db: db_api.Database) ->
     assert persistence.purge_finished(backend, hour, now=later) == 2
     remaining = [book.uuid for book in backend.get_connection().get_logbooks()]
     assert remaining == ['running']
+
+
+@pytest.mark.parametrize('database', ['db', 'pg_db'])
+def test_count_claim_and_end_run(database: str, request: pytest.FixtureRequest) -> None:
+    backend = persistence.DatabaseBackend(request.getfixturevalue(database))
+    _book, flow_detail = persistence.start_run(backend, 'boot-instance', book_uuid='i-1',
+                                               meta={'instance_id': 'i-1'})
+    assert persistence.count_claim(backend, flow_detail.uuid, 'claims') == 1
+    assert persistence.count_claim(backend, flow_detail.uuid, 'claims') == 2
+    [run] = persistence.runs_of_book(backend, 'i-1')
+    assert run.meta == {'instance_id': 'i-1', 'claims': 2}
+    with pytest.raises(tf_exc.NotFound):
+        persistence.count_claim(backend, 'nope', 'claims')
+    persistence.end_run(backend, flow_detail.uuid, states.REVERTED)
+    [run] = persistence.runs_of_book(backend, 'i-1')
+    assert run.state == states.REVERTED and run.meta['claims'] == 2
+    assert persistence.unfinished_runs(backend) == []
