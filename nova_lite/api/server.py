@@ -7,6 +7,19 @@ worker-thread pool, keep-alive and chunked request bodies, and a ``stop()``
 that closes the listening socket first and then lets the worker threads
 finish the requests they are serving: exactly the graceful stop a daemon needs
 on SIGTERM.
+
+How cheroot serves: one selector thread accepts connections and watches the
+idle keep-alive ones; a connection with a request ready goes to the pool of
+``threads`` workers (a queue, never refused), and back to the selector after
+the response. So an idle keep-alive client costs a socket, not a thread.
+Three cheroot defaults are too small for many clients and are options here:
+the listen ``backlog`` (cheroot: 5; a burst of connects beyond it is dropped
+or reset by the kernel), ``keepalive_connections``, the idle keep-alive
+connections kept open (cheroot: 10; past it every response says
+``Connection: close``, and 32 polling clients reconnect on every other
+request), and ``client_timeout`` (cheroot: 10 s), after which an idle
+keep-alive connection is closed (a client sending on it just then reads a
+reset).
 """
 
 from __future__ import annotations
@@ -23,22 +36,34 @@ LOG = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+DEFAULT_BACKLOG = 1024
+DEFAULT_KEEPALIVE_CONNECTIONS = 1000
+DEFAULT_CLIENT_TIMEOUT = 60
+
+
 class WSGIServer:
     """One REST API served by a pool of ``threads`` worker threads.
 
     ``port`` 0 binds a free port; :attr:`port` is the bound one once
-    :meth:`start` returned.
+    :meth:`start` returned. ``backlog`` is the listen queue,
+    ``keepalive_connections`` the idle keep-alive connections kept open and
+    ``client_timeout`` the seconds a connection may stay idle (or take to send
+    its request).
     """
 
     def __init__(self, name: str, app: WSGIApp, host: str, port: int, threads: int = 16, *,
-                 shutdown_timeout: float = 30.0) -> None:
+                 shutdown_timeout: float = 30.0, backlog: int = DEFAULT_BACKLOG,
+                 keepalive_connections: int = DEFAULT_KEEPALIVE_CONNECTIONS,
+                 client_timeout: int = DEFAULT_CLIENT_TIMEOUT) -> None:
         self.name = name
         self.host = host
         self._requested_port = port
         self._shutdown_timeout = shutdown_timeout
         self._server = cheroot_wsgi.Server((host, port), app, numthreads=threads,
-                                           server_name=name,
+                                           server_name=name, request_queue_size=backlog,
+                                           timeout=client_timeout,
                                            shutdown_timeout=int(shutdown_timeout))
+        self._server.keep_alive_conn_limit = keepalive_connections
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
 

@@ -28,6 +28,15 @@ VM_STATE_TO_STATUS = {
 # GET /servers' order: newest first (then by id), as nova lists.
 _NEWEST_FIRST = (sql_paging.SortKey(models.Instance.created_at, descending=True),
                  sql_paging.SortKey(models.Instance.id))
+_INSTANCES = models.Instance.__table__
+_FAULTS = models.InstanceFault.__table__
+# GET /servers/{id} and the flows read one instance by id: a Core statement built
+# once (its compiled form cached) whose rows carry the model's attribute names.
+_GET_INSTANCE = sa.select(*[_INSTANCES.c[prop.columns[0].name].label(prop.key)
+                            for prop in sa.inspect(models.Instance).column_attrs]
+                          ).where(_INSTANCES.c.id == sa.bindparam('instance_id'))
+_LATEST_FAULT = (sa.select(_FAULTS).where(_FAULTS.c.instance_id == sa.bindparam('instance_id'))
+                 .order_by(_FAULTS.c.created_at.desc()).limit(1))
 _UPDATABLE = frozenset({'vm_state', 'task_state', 'power_state', 'host', 'network_info',
                         'launched_at', 'terminated_at', 'availability_zone'})
 
@@ -37,13 +46,14 @@ def status_of(vm_state: str, task_state: str | None = None) -> str:
     return VM_STATE_TO_STATUS.get(vm_state, vm_state.upper())
 
 
-def _fault_dict(fault: models.InstanceFault) -> dict[str, Any]:
+def _fault_dict(fault: Any) -> dict[str, Any]:
+    """A fault (an InstanceFault, or a row with its attribute names) as a dict."""
     return {'code': fault.code, 'message': fault.message, 'details': fault.details,
             'created': timeutils.isotime(fault.created_at), 'host': fault.host}
 
 
-def _instance_dict(row: models.Instance,
-                   fault: models.InstanceFault | None = None) -> dict[str, Any]:
+def _instance_dict(row: Any, fault: Any = None) -> dict[str, Any]:
+    """An instance (an Instance, or a row with its attribute names) and its fault."""
     return {
         'id': row.id, 'name': row.name, 'project_id': row.project_id,
         'user_id': row.user_id, 'image_id': row.image_id, 'flavor_id': row.flavor_id,
@@ -83,11 +93,11 @@ class InstanceStore:
             return _instance_dict(row)
 
     def get(self, instance_id: str, *, include_deleted: bool = False) -> dict[str, Any]:
-        with self._db.reader() as session:
-            row = session.get(models.Instance, instance_id)
+        with self._db.read_connection() as connection:
+            row = connection.execute(_GET_INSTANCE, {'instance_id': instance_id}).first()
             if row is None or (row.deleted_at is not None and not include_deleted):
                 raise exception.NotFound(resource='Instance', id=instance_id)
-            fault = (self._latest_faults(session, [instance_id]).get(instance_id)
+            fault = (connection.execute(_LATEST_FAULT, {'instance_id': instance_id}).first()
                      if row.vm_state == VmState.ERROR else None)
             return _instance_dict(row, fault)
 

@@ -16,7 +16,24 @@ api_opts = [
                help='Largest JSON request body, in bytes (larger is 413). Image '
                     'uploads are limited by [image] image_size_cap instead.'),
     cfg.IntOpt('wsgi_threads', default=16, min=1,
-               help='Threads of each REST API\'s WSGI server.'),
+               help='Threads of each REST API\'s WSGI server: the requests it works '
+                    'on at once. Idle keep-alive connections take no thread; ready '
+                    'requests beyond this wait in a queue.'),
+    cfg.IntOpt('listen_backlog', default=1024, min=1,
+               help='Listen queue of each REST API (connections not yet accepted; '
+                    'the kernel caps it at net.core.somaxconn).'),
+    cfg.IntOpt('max_keepalive_connections', default=1000, min=0,
+               help='Idle keep-alive connections each REST API keeps open; past '
+                    'this, responses say "Connection: close" and clients reconnect. '
+                    'Each takes a file descriptor, no thread.'),
+    cfg.IntOpt('client_socket_timeout', default=60, min=1,
+               help='Seconds a REST API connection may stay idle between requests '
+                    '(or take to send a request) before the server closes it.'),
+    cfg.FloatOpt('policy_reload_interval', default=1.0, min=0,
+                 help='Seconds between two looks at the policy files ([oslo_policy] '
+                      'policy_file and policy_dirs): a changed policy file is in force '
+                      'at most this long after the change. 0 looks on every policy '
+                      'check, as oslo.policy itself does.'),
     cfg.IntOpt('shutdown_timeout', default=30, min=0,
                help='Seconds a stopping API waits for requests in flight.'),
 ]

@@ -52,6 +52,8 @@ class Database:
         self._reader_sessionmaker = orm.sessionmaker(
             bind=self.engine.execution_options(sqlite_begin='DEFERRED'),
             expire_on_commit=False)
+        # SQLite: no BEGIN at all, each statement is its own read snapshot.
+        self._statement_reader = self.engine.execution_options(sqlite_begin=None)
         # Statements and commits made inside a hop accumulator are timed (hop_timer).
         hop_timer.watch_engine(self.engine)
 
@@ -74,7 +76,8 @@ class Database:
         @event.listens_for(self.engine, 'begin')
         def _on_begin(conn: sa.Connection) -> None:
             mode = conn.get_execution_options().get('sqlite_begin', 'IMMEDIATE')
-            sqlite_writes.begin(conn, write_lock, mode, busy_timeout_ms / 1000.0)
+            if mode is not None:  # None: read_connection's statements, no transaction
+                sqlite_writes.begin(conn, write_lock, mode, busy_timeout_ms / 1000.0)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[orm.Session]:
@@ -87,6 +90,16 @@ class Database:
         """A read-only transaction (does not take SQLite's write lock)."""
         with self._reader_sessionmaker() as session:
             yield session
+
+    @contextlib.contextmanager
+    def read_connection(self) -> Iterator[sa.Connection]:
+        """A Core connection (no ORM session) for hot reads of one statement each.
+
+        Every statement reads its own snapshot: on SQLite no BEGIN and ROLLBACK
+        go around it (they cost as much as the read); do not write through it.
+        """
+        with self._statement_reader.connect() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()

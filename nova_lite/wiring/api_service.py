@@ -53,7 +53,10 @@ class APIService(nl_service.StoppableService):
                 server = wsgi_server.WSGIServer(
                     built.name, built.app, self.conf.api.listen_host, built.port,
                     self.conf.api.wsgi_threads,
-                    shutdown_timeout=self.conf.api.shutdown_timeout)
+                    shutdown_timeout=self.conf.api.shutdown_timeout,
+                    backlog=self.conf.api.listen_backlog,
+                    keepalive_connections=self.conf.api.max_keepalive_connections,
+                    client_timeout=self.conf.api.client_socket_timeout)
                 server.start()
                 self.servers.append(server)
             self._backend.serving()

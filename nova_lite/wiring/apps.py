@@ -90,6 +90,9 @@ def configure_keystone_authtoken(conf: cfg.ConfigOpts) -> None:
     # (instead of keystonemiddleware's 300 s) bounds that window; a validation is
     # one loopback request to the identity API.
     conf.set_default('token_cache_time', TOKEN_CACHE_TIME, group=AUTHTOKEN_GROUP)
+    # No nova_lite API reads X-Service-Catalog: validations leave the catalog out
+    # (smaller cached entries, no catalog header built per request).
+    conf.set_default('include_service_catalog', False, group=AUTHTOKEN_GROUP)
     plugin = conf[AUTHTOKEN_GROUP].auth_type
     if not plugin:
         return
@@ -105,8 +108,10 @@ def configure_keystone_authtoken(conf: cfg.ConfigOpts) -> None:
 
 
 def keystone_auth(conf: cfg.ConfigOpts) -> Callable[[WSGIApp], WSGIApp]:
+    """auth_token around an API; the APIs wrapped by one call share a token cache."""
     configure_keystone_authtoken(conf)
-    return lambda app: api_auth.with_keystone_auth(app, conf)
+    token_cache = api_auth.TokenValidationCache()
+    return lambda app: api_auth.with_keystone_auth(app, conf, token_cache=token_cache)
 
 
 def build_apps(conf: cfg.ConfigOpts, services: api_services.ApiServices, *,

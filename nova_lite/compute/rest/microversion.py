@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import webob
-import webob.dec
 
 from nova_lite.api import faults
 from nova_lite.compute.rest import versions
@@ -45,24 +44,60 @@ def check(version: str | None) -> tuple[int, str] | None:
     return None
 
 
-class MicroversionMiddleware:
-    """Refuses versions other than 2.1 and labels every response with 2.1."""
+_RESPONSE_HEADERS = [
+    ('OpenStack-API-Version', f'compute {versions.MAX_VERSION}'),
+    ('X-OpenStack-Nova-API-Version', versions.MAX_VERSION),
+    ('Vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version'),
+]
+_REPLACED = frozenset(name.lower() for name, _value in _RESPONSE_HEADERS)
 
-    def __init__(self, app: Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]],
-                 ) -> None:
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class _EnvironHeaders:
+    """The two version headers of a WSGI environ, as :func:`requested_version` reads them."""
+
+    _KEYS = {'OpenStack-API-Version': 'HTTP_OPENSTACK_API_VERSION',
+             'X-OpenStack-Nova-API-Version': 'HTTP_X_OPENSTACK_NOVA_API_VERSION'}
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self._environ = environ
+
+    def get(self, name: str) -> str | None:
+        value = self._environ.get(self._KEYS[name])
+        return value if isinstance(value, str) else None
+
+
+class MicroversionMiddleware:
+    """Refuses versions other than 2.1 and labels every response with 2.1.
+
+    Plain WSGI (no request and response objects): it runs on every request.
+    """
+
+    def __init__(self, app: WSGIApp) -> None:
         self._app = app
 
-    @webob.dec.wsgify
-    def __call__(self, req: webob.Request) -> webob.Response:
-        refused = check(requested_version(req.headers))
+    def __call__(self, environ: dict[str, Any],
+                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+        refused = check(requested_version(_EnvironHeaders(environ)))
         if refused is not None:
             status, message = refused
             content_type, body = faults.compute_fault(status, message, 'VersionNotFound')
             response = webob.Response(status=status, body=body)
             response.content_type = content_type
-        else:
-            response = req.get_response(self._app)
-        response.headers['OpenStack-API-Version'] = f'compute {versions.MAX_VERSION}'
-        response.headers['X-OpenStack-Nova-API-Version'] = versions.MAX_VERSION
-        response.headers['Vary'] = 'OpenStack-API-Version, X-OpenStack-Nova-API-Version'
-        return response
+            return self._labelled(response, environ, start_response)
+
+        def labelled_start_response(status: str, headers: list[tuple[str, str]],
+                                    exc_info: Any = None) -> Callable[..., Any]:
+            kept = [(name, value) for name, value in headers
+                    if name.lower() not in _REPLACED]
+            return start_response(status, kept + _RESPONSE_HEADERS, exc_info)
+
+        return self._app(environ, labelled_start_response)
+
+    @staticmethod
+    def _labelled(response: webob.Response, environ: dict[str, Any],
+                  start_response: Callable[..., Any]) -> Iterable[bytes]:
+        for name, value in _RESPONSE_HEADERS:
+            response.headers[name] = value
+        return response(environ, start_response)

@@ -84,3 +84,42 @@ def _quietly(call: Callable[[], Any]) -> None:
         call()
     except requests.RequestException:
         pass
+
+
+
+def _keepalive_rounds(clients: int, rounds: int,
+                      **options: Any) -> tuple[int, int]:
+    """``clients`` keep-alive sessions GET ``rounds`` times each, all connections
+    open at once; (responses saying "Connection: close", connections the server saw)."""
+    ports: set[str] = set()
+
+    def recording(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        ports.add(environ['REMOTE_PORT'])
+        return _app(environ, start_response)
+
+    srv = wsgi_server.WSGIServer('test', recording, '127.0.0.1', 0, threads=2, **options)
+    srv.start()
+    sessions = [requests.Session() for _ in range(clients)]
+    closed = 0
+    try:
+        for _round in range(rounds):
+            for session in sessions:
+                response = session.get(f'{srv.url}/ping', timeout=5)
+                assert response.status_code == 200
+                closed += response.headers.get('Connection', '').lower() == 'close'
+    finally:
+        for session in sessions:
+            session.close()
+        srv.stop()
+    return closed, len(ports)
+
+
+def test_many_keepalive_clients_keep_their_connections() -> None:
+    """cheroot keeps 10 idle keep-alive connections by default; the API keeps many more."""
+    assert _keepalive_rounds(40, 3) == (0, 40)
+
+
+def test_the_keepalive_limit_is_an_option() -> None:
+    closed, connections = _keepalive_rounds(20, 2, keepalive_connections=5, backlog=64,
+                                            client_timeout=30)
+    assert closed > 0 and connections > 20

@@ -108,3 +108,35 @@ def test_auth_token_validates_through_identity_api(conf: cfg.ConfigOpts,
     served['identity'].revoke_token(token)
     status, ctx = _seen(holder, token)
     assert status == 'Invalid' and ctx is None
+
+
+def test_the_apis_of_a_process_share_one_token_cache(conf: cfg.ConfigOpts,
+                                                     served: dict[str, Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token validated by one API is not validated again by another of the process."""
+    _authtoken_conf(conf, served['url'])
+    conf.set_override('token_cache_time', 60, group='keystone_authtoken')
+    identity = served['identity']
+    validations: list[str] = []
+    real_validate = identity.validate_token
+
+    def counting(token: str, *args: Any, **kwargs: Any) -> Any:
+        validations.append(token)
+        return real_validate(token, *args, **kwargs)
+
+    monkeypatch.setattr(identity, 'validate_token', counting)
+    cache = api_auth.TokenValidationCache()
+    token = served['client'].login('admin', ADMIN_PASSWORD, 'admin')
+    validations.clear()
+    for _api in ('compute', 'image'):
+        holder: dict[str, Any] = {}
+
+        def dispatch(environ: dict[str, Any], start_response: Any,
+                     holder: dict[str, Any] = holder) -> Any:
+            return holder['inner'](environ, start_response)
+
+        holder['outer'] = api_auth.with_keystone_auth(dispatch, conf, token_cache=cache)
+        for _request in range(3):
+            status, _ctx = _seen(holder, token)
+            assert status == 'Confirmed'
+    assert validations.count(token) == 1 and cache.count() == 1
