@@ -181,9 +181,6 @@ def test_hosts_and_memory_runs_print_and_write_their_figures(tmp_path):
 
 @pytest.mark.postgresql
 @pytest.mark.rabbitmq
-@pytest.mark.skipif(not os.environ.get('NOVA_LITE_TEST_BENCH_DAEMONS'),
-                    reason='starts five daemons (about 2 minutes on a busy 2-core machine); '
-                           'set NOVA_LITE_TEST_BENCH_DAEMONS=1 to run it')
 def test_daemons_run_and_clean_up(tmp_path):
     report_path = tmp_path / 'report.json'
     result = _run_tool('--daemons', '--daemon-computes', '2', '--daemon-conductors', '1',

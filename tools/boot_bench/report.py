@@ -76,7 +76,9 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
                            f"{after['rss_mb']} MB all)", None))
     measured = _derived_goals(result)
     if daemons:
+        # The floor's unit costs and the crash-safety split are the embedded default's.
         found = scale_report.mark_daemons(found)
+        scale_report.mark_daemons(list(measured.values()))
     found += scale_report.goals(result)
     if not daemons:
         found.append(_goal('separate daemons on RabbitMQ + PostgreSQL + Redis', '>= 100/s',
