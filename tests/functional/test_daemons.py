@@ -58,7 +58,9 @@ class _LoggedCloud(nova_lite_all.RunningCloud):
                 [sys.executable, '-m', 'nova_lite.cmd.all', '--config-file',
                  self.config_file], stdout=subprocess.DEVNULL, stderr=stderr,
                 start_new_session=True)
-        _wait_for(f'http://127.0.0.1:{self.ports["identity"]}/v3')
+        # Every API, not only the first: they start one after another.
+        for port in self.ports.values():
+            _wait_for(f'http://127.0.0.1:{port}/')
 
 
 def test_sigterm_lets_a_request_in_flight_finish(tmp_path: Any) -> None:

@@ -89,15 +89,21 @@ def median_boot(boots: list[runs.Boot]) -> runs.Boot:
     return sorted(boots, key=lambda boot: boot.active_s)[len(boots) // 2]
 
 
-def breakdown(database_url: str, boots: list[runs.Boot]) -> dict[str, Any]:
-    """The median boot's timeline, and each task's median duration over all the boots."""
+def load_boot_events(database_url: str,
+                     boots: list[runs.Boot]) -> dict[str, list[flow_states.AtomEvent]]:
+    """Each boot's recorded atom events (its boot flow's), by server id."""
     database = db_api.Database(database_url)
     try:
-        per_boot = {boot.server_id: flow_states.load_atom_events(database, boot.server_id,
-                                                                 keys.BOOT_FLOW)
-                    for boot in boots}
+        return {boot.server_id: flow_states.load_atom_events(database, boot.server_id,
+                                                             keys.BOOT_FLOW)
+                for boot in boots}
     finally:
         database.dispose()
+
+
+def breakdown(database_url: str, boots: list[runs.Boot]) -> dict[str, Any]:
+    """The median boot's timeline, and each task's median duration over all the boots."""
+    per_boot = load_boot_events(database_url, boots)
     durations: dict[str, list[float]] = {}
     for events in per_boot.values():
         for name, span in task_spans(events)['tasks'].items():

@@ -44,6 +44,28 @@ class HostCapacity:
                 'memory_mb': self.memory_mb * self.ram_allocation_ratio}
 
 
+def service_sections(ports: dict[str, int], capacity: HostCapacity) -> str:
+    """The configuration every benchmark cloud shares: its API ports, the identity's
+    cheap password hashing, the hosts' capacity and the services' password."""
+    port_lines = '\n'.join(f'{name}_port = {port}' for name, port in ports.items())
+    return f"""[api]
+{port_lines}
+
+[identity]
+public_base_url = http://127.0.0.1
+bcrypt_rounds = 4
+
+[compute]
+vcpus = {capacity.vcpus}
+memory_mb = {capacity.memory_mb}
+cpu_allocation_ratio = {capacity.cpu_allocation_ratio}
+ram_allocation_ratio = {capacity.ram_allocation_ratio}
+
+[keystone_authtoken]
+password = {SERVICE_PASSWORD}
+"""
+
+
 class BenchCloud:
     """A ``nova-lite-all`` process of the benchmark's own, in ``workdir``."""
 
@@ -63,8 +85,6 @@ class BenchCloud:
         return f'sqlite:///{self.state_path}/nova_lite.sqlite'
 
     def _write_config(self) -> None:
-        ports = '\n'.join(f'{name}_port = {port}' for name, port in self.ports.items())
-        cap = self.capacity
         with open(self.config_file, 'w', encoding='utf-8') as conf:
             conf.write(f"""[DEFAULT]
 state_path = {self.state_path}
@@ -72,22 +92,7 @@ host = bench-host
 log_file = {self.log_file}
 debug = false
 
-[api]
-{ports}
-
-[identity]
-public_base_url = http://127.0.0.1
-bcrypt_rounds = 4
-
-[compute]
-vcpus = {cap.vcpus}
-memory_mb = {cap.memory_mb}
-cpu_allocation_ratio = {cap.cpu_allocation_ratio}
-ram_allocation_ratio = {cap.ram_allocation_ratio}
-
-[keystone_authtoken]
-password = {SERVICE_PASSWORD}
-""")
+{service_sections(self.ports, self.capacity)}""")
 
     def manage(self, *args: str) -> None:
         subprocess.run([self.python, '-m', 'nova_lite.cmd.manage', '--config-file',

@@ -111,8 +111,6 @@ class DaemonCloud:
     # The daemons ------------------------------------------------------------------------
 
     def _write_config(self) -> None:
-        ports = '\n'.join(f'{name}_port = {port}' for name, port in self.ports.items())
-        cap = self.capacity
         with open(self.config_file, 'w', encoding='utf-8') as conf:
             conf.write(f"""[DEFAULT]
 state_path = {self.workdir}/state
@@ -123,22 +121,7 @@ debug = false
 [database]
 connection = {self.database_url}
 
-[api]
-{ports}
-
-[identity]
-public_base_url = http://127.0.0.1
-bcrypt_rounds = 4
-
-[compute]
-vcpus = {cap.vcpus}
-memory_mb = {cap.memory_mb}
-cpu_allocation_ratio = {cap.cpu_allocation_ratio}
-ram_allocation_ratio = {cap.ram_allocation_ratio}
-
-[keystone_authtoken]
-password = {bench_cloud.SERVICE_PASSWORD}
-
+{bench_cloud.service_sections(self.ports, self.capacity)}
 [jobboard]
 backend = redis
 redis_url = {self.backends.redis_url}

@@ -25,7 +25,6 @@ from taskflow import states
 from nova_lite.common import hop_timer
 from nova_lite.conductor import flow_states
 from nova_lite.conductor.flows import keys
-from nova_lite.db import api as db_api
 
 from . import breakdown as bench_breakdown
 from . import runs
@@ -96,13 +95,7 @@ def _spans_ms(events: list[flow_states.AtomEvent]) -> dict[str, float]:
 
 def hop_breakdown(database_url: str, boots: list[runs.Boot]) -> dict[str, Any]:
     """The median boot's per-task split, the medians over all boots, and crash safety."""
-    database = db_api.Database(database_url)
-    try:
-        per_boot = {boot.server_id: flow_states.load_atom_events(database, boot.server_id,
-                                                                 keys.BOOT_FLOW)
-                    for boot in boots}
-    finally:
-        database.dispose()
+    per_boot = bench_breakdown.load_boot_events(database_url, boots)
     median = bench_breakdown.median_boot(boots)
     events = per_boot[median.server_id]
     found = recorded_hops(events)
