@@ -39,48 +39,9 @@ from taskflow.jobs import base as jobs_base
 from taskflow.persistence import models as tf_models
 
 from nova_lite.common import hop_timer, timeutils
+from nova_lite.conductor.jobboards.backends import database_statements as statements
 from nova_lite.conductor.jobboards.base import ClaimingJobBoard
 from nova_lite.db import api as db_api
-from nova_lite.db.models.jobboard import ConductorJob
-
-JOBS: sa.Table = ConductorJob.__table__  # type: ignore[assignment]
-
-# Every statement of the board, built once (SQLAlchemy caches their compiled
-# form); their parameters: b_board (the namespace), b_job (a job's uuid),
-# b_now (the board's clock), b_who (a claimer), b_expires (a claim's expiry).
-_BOARD = sa.bindparam('b_board', type_=JOBS.c.board.type)
-_JOB = sa.bindparam('b_job', type_=JOBS.c.uuid.type)
-_NOW = sa.bindparam('b_now', type_=JOBS.c.claim_expires_at.type)
-_WHO = sa.bindparam('b_who', type_=JOBS.c.owner.type)
-_EXPIRES = sa.bindparam('b_expires', type_=JOBS.c.claim_expires_at.type)
-# Rows of the board that are not trashed; one job's.
-_ON_BOARD = sa.and_(JOBS.c.board == _BOARD, JOBS.c.trashed_at.is_(None))
-_THE_JOB = sa.and_(_ON_BOARD, JOBS.c.uuid == _JOB)
-# Nobody holds the job: no owner, or the owner's claim has expired.
-_UNHELD = sa.or_(JOBS.c.owner.is_(None),
-                 sa.and_(JOBS.c.claim_expires_at.is_not(None), JOBS.c.claim_expires_at <= _NOW))
-# b_who holds the job and its claim has not expired.
-_HELD_BY = sa.and_(JOBS.c.owner == _WHO,
-                   sa.or_(JOBS.c.claim_expires_at.is_(None), JOBS.c.claim_expires_at > _NOW))
-
-_PROBE = sa.select(JOBS.c.uuid).limit(1)
-_JOBS = sa.select(JOBS).where(_ON_BOARD)
-_UNCLAIMED_JOBS = _JOBS.where(_UNHELD)
-_COUNT = sa.select(sa.func.count()).select_from(JOBS).where(_ON_BOARD)
-_CLAIM_OF = sa.select(JOBS.c.owner, JOBS.c.claim_expires_at).where(_THE_JOB)
-_LAST_MODIFIED = sa.select(JOBS.c.last_modified).where(JOBS.c.board == _BOARD,
-                                                       JOBS.c.uuid == _JOB)
-_TRASHED = (sa.select(JOBS).where(JOBS.c.board == _BOARD, JOBS.c.trashed_at.is_not(None))
-            .order_by(JOBS.c.trashed_at, JOBS.c.uuid))
-_POST = JOBS.insert()
-_CLAIM = (JOBS.update().where(_THE_JOB, _UNHELD)
-          .values(owner=_WHO, claim_expires_at=_EXPIRES, last_modified=_NOW))
-_EXTEND = JOBS.update().where(_THE_JOB, _HELD_BY).values(claim_expires_at=_EXPIRES)
-_CONSUME = JOBS.delete().where(_THE_JOB, _HELD_BY)
-_ABANDON = (JOBS.update().where(_THE_JOB, _HELD_BY)
-            .values(owner=None, claim_expires_at=None, last_modified=_NOW))
-_TRASH = (JOBS.update().where(_THE_JOB, _HELD_BY)
-          .values(trashed_at=_NOW, claim_expires_at=None, last_modified=_NOW))
 
 _MAX_TEXT = 255
 _PRIORITY_RANK = {priority.value: rank for rank, priority in enumerate((
@@ -221,7 +182,7 @@ class DatabaseJobBoard(ClaimingJobBoard):
     def connect(self) -> None:
         """Check that the table is there (``nova-lite-manage db sync`` creates it)."""
         with self._reader('opening the board (is the database migrated?)') as conn:
-            conn.execute(_PROBE).all()
+            conn.execute(statements.PROBE).all()
         self._connected = True
 
     def close(self) -> None:
@@ -244,16 +205,17 @@ class DatabaseJobBoard(ClaimingJobBoard):
             yield conn
 
     def _claim_of(self, conn: sa.Connection, job_uuid: str) -> sa.Row[Any, Any] | None:
-        return conn.execute(_CLAIM_OF, {'b_board': self._namespace, 'b_job': job_uuid}).first()
+        return conn.execute(statements.CLAIM_OF,
+                            {'b_board': self._namespace, 'b_job': job_uuid}).first()
 
     # -- reading -------------------------------------------------------------
 
     def fetch_jobs(self, *, only_unclaimed: bool = False) -> list[DatabaseJob]:
         """The board's jobs now: higher priority first, then oldest first."""
         params: dict[str, Any] = {'b_board': self._namespace}
-        query = _JOBS
+        query = statements.BOARD_JOBS
         if only_unclaimed:
-            query = _UNCLAIMED_JOBS
+            query = statements.UNCLAIMED_JOBS
             params['b_now'] = self._clock()
         with self._reader('listing jobs') as conn:
             rows = conn.execute(query, params).mappings().all()
@@ -289,7 +251,7 @@ class DatabaseJobBoard(ClaimingJobBoard):
     @property
     def job_count(self) -> int:
         with self._reader('counting jobs') as conn:
-            return conn.execute(_COUNT, {'b_board': self._namespace}).scalar_one()
+            return conn.execute(statements.COUNT, {'b_board': self._namespace}).scalar_one()
 
     def find_owner(self, job: jobs_base.Job) -> str | None:
         """Who holds ``job`` now (None if nobody, or its claim has expired)."""
@@ -312,13 +274,13 @@ class DatabaseJobBoard(ClaimingJobBoard):
     def job_last_modified(self, job: jobs_base.Job) -> datetime.datetime | None:
         """When ``job`` was last posted, claimed, abandoned or trashed (None once consumed)."""
         with self._reader('reading when a job changed') as conn:
-            return conn.execute(_LAST_MODIFIED, {'b_board': self._namespace,
+            return conn.execute(statements.LAST_MODIFIED, {'b_board': self._namespace,
                                                  'b_job': job.uuid}).scalar()
 
     def trashed_jobs(self) -> list[DatabaseJob]:
         """The jobs trashed on this board, oldest trashing first (for the audit)."""
         with self._reader('listing trashed jobs') as conn:
-            rows = conn.execute(_TRASHED, {'b_board': self._namespace}).mappings().all()
+            rows = conn.execute(statements.TRASHED, {'b_board': self._namespace}).mappings().all()
         return [DatabaseJob(self, row, backend=self._persistence) for row in rows]
 
     # -- changing ------------------------------------------------------------
@@ -342,7 +304,7 @@ class DatabaseJobBoard(ClaimingJobBoard):
                'details': job_details, 'owner': None, 'claim_expires_at': None,
                'created_at': now, 'last_modified': now, 'trashed_at': None}
         with self._writer('posting a job') as conn:
-            conn.execute(_POST, row)
+            conn.execute(statements.POST, row)
         return DatabaseJob(self, row, backend=self._persistence, book=book)
 
     @jobs_base.check_who
@@ -352,9 +314,9 @@ class DatabaseJobBoard(ClaimingJobBoard):
         now = self._clock()
         expires_at = now + duration if duration is not None else None
         with self._writer('claiming a job') as conn:
-            claimed = conn.execute(_CLAIM, {'b_board': self._namespace, 'b_job': job.uuid,
-                                            'b_now': now, 'b_who': who,
-                                            'b_expires': expires_at})
+            claimed = conn.execute(statements.CLAIM, {
+                'b_board': self._namespace, 'b_job': job.uuid, 'b_now': now, 'b_who': who,
+                'b_expires': expires_at})
             if claimed.rowcount == 1:
                 return
             row = self._claim_of(conn, job.uuid)
@@ -368,9 +330,9 @@ class DatabaseJobBoard(ClaimingJobBoard):
         assert duration is not None
         now = self._clock()
         with self._writer('renewing a claim') as conn:
-            renewed = conn.execute(_EXTEND, {'b_board': self._namespace, 'b_job': job.uuid,
-                                             'b_now': now, 'b_who': who,
-                                             'b_expires': now + duration})
+            renewed = conn.execute(statements.EXTEND, {
+                'b_board': self._namespace, 'b_job': job.uuid, 'b_now': now, 'b_who': who,
+                'b_expires': now + duration})
             return renewed.rowcount == 1
 
     def _as_owner(self, job: jobs_base.Job, who: str, action: str,
@@ -393,14 +355,14 @@ class DatabaseJobBoard(ClaimingJobBoard):
     @jobs_base.check_who
     def consume(self, job: jobs_base.Job, who: str) -> None:
         """Delete the job: done. Only its owner may."""
-        self._as_owner(job, who, 'consume', _CONSUME)
+        self._as_owner(job, who, 'consume', statements.CONSUME)
 
     @jobs_base.check_who
     def abandon(self, job: jobs_base.Job, who: str) -> None:
         """Give the job back to the board. Only its owner may."""
-        self._as_owner(job, who, 'abandon', _ABANDON)
+        self._as_owner(job, who, 'abandon', statements.ABANDON)
 
     @jobs_base.check_who
     def trash(self, job: jobs_base.Job, who: str) -> None:
         """Move the job aside (kept, listed by :meth:`trashed_jobs`). Only its owner may."""
-        self._as_owner(job, who, 'trash', _TRASH)
+        self._as_owner(job, who, 'trash', statements.TRASH)
