@@ -1,4 +1,4 @@
-"""[image] options: the image store."""
+"""[image] options: the image store, formats, size cap and secure hash."""
 
 from oslo_config import cfg
 
@@ -8,6 +8,11 @@ DISK_FORMATS = ['raw', 'qcow2', 'vhd', 'vhdx', 'vmdk', 'vdi', 'iso', 'ploop',
                 'aki', 'ari', 'ami']
 CONTAINER_FORMATS = ['bare', 'ovf', 'ova', 'aki', 'ari', 'ami', 'docker',
                      'compressed']
+
+HASH_ALGORITHMS = [('sha256', 'SHA-2, 256 bits'), ('sha384', 'SHA-2, 384 bits'),
+                   ('sha512', 'SHA-2, 512 bits (glance\'s default)'),
+                   ('sha3_256', 'SHA-3, 256 bits'), ('sha3_384', 'SHA-3, 384 bits'),
+                   ('sha3_512', 'SHA-3, 512 bits'), ('blake2b', 'BLAKE2b, 512 bits')]
 
 image_opts = [
     cfg.StrOpt('store',
@@ -20,6 +25,9 @@ image_opts = [
                 help='Disk formats images may declare.'),
     cfg.ListOpt('container_formats', default=CONTAINER_FORMATS,
                 help='Container formats images may declare.'),
+    cfg.StrOpt('hashing_algorithm', default='sha512', choices=HASH_ALGORITHMS,
+               help='Secure hash computed over image data on upload, alongside the MD5 '
+                    'checksum; shown as os_hash_algo and os_hash_value.'),
     cfg.IntOpt('image_size_cap',
                default=1024 ** 4, min=1,
                help='Largest image, in bytes, an upload may store.'),

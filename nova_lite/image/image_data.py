@@ -27,6 +27,7 @@ from nova_lite.image.backends import base as store_base
 LOG = logging.getLogger(__name__)
 
 _HEAD_BYTES = 512
+_READABLE = (ImageStatus.ACTIVE, ImageStatus.DEACTIVATED)
 
 
 class ImageData:
@@ -91,7 +92,7 @@ class ImageData:
             row.size = stored.size
             row.virtual_size = virtual_size
             row.checksum = stored.checksum
-            row.os_hash_algo = store_base.HASH_ALGO
+            row.os_hash_algo = stored.os_hash_algo
             row.os_hash_value = stored.os_hash_value
             row.location = stored.location
             session.flush()
@@ -117,17 +118,22 @@ class ImageData:
         """Stream an active image's bytes; ImageCorrupt after the last chunk on a mismatch."""
         with self._db.reader() as session:
             row = records.get_row(session, ctx, image_id)
-            if row.status != ImageStatus.ACTIVE or not row.location:
+            if row.status == ImageStatus.DEACTIVATED and not ctx.is_admin:
+                raise exception.Forbidden(f'Image {row.id} is deactivated: only an admin may '
+                                          f'download its data.')
+            if row.status not in _READABLE or not row.location:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
                                              action='download', needed=ImageStatus.ACTIVE)
             image_id, location = row.id, row.location
             expected_size, expected_hash = row.size, row.os_hash_value
+            hash_algo = row.os_hash_algo
         try:
             chunks = self._store.get(location)
         except exception.NotFound:
             raise exception.ImageCorrupt(image_id=image_id,
                                          reason='its data is missing from the store') from None
-        return store_base.verified_chunks(image_id, chunks, expected_size, expected_hash)
+        return store_base.verified_chunks(image_id, chunks, expected_size, expected_hash,
+                                          hash_algo)
 
 
 class _UploadSource:

@@ -20,12 +20,13 @@ from oslo_config import cfg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
+from nova_lite.api import paging
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
-from nova_lite.image import image_data, records
+from nova_lite.image import image_data, image_states, image_tags, listing, members, records, usage
 from nova_lite.image.backends import base as store_base
 
 HASH_ALGO = store_base.HASH_ALGO
@@ -38,8 +39,10 @@ image_dict = records.image_dict
 _canonical_id = records.canonical_id
 # Fields a caller may change after creation; ``id`` and ``owner`` only at creation.
 UPDATABLE_FIELDS = frozenset({'name', 'min_disk', 'min_ram', 'protected', 'tags', 'visibility',
-                              'os_hidden', 'disk_format', 'container_format'})
-CREATABLE_FIELDS = UPDATABLE_FIELDS | {'id', 'owner'}
+                              'os_hidden', 'disk_format', 'container_format', 'owner'})
+CREATABLE_FIELDS = UPDATABLE_FIELDS | {'id'}
+RESERVED_PREFIX = 'os_glance'
+"""Extra properties named so are glance's own: callers may not set or remove them."""
 _QUEUED_ONLY_FIELDS = frozenset({'disk_format', 'container_format'})
 # Names of the public dict plus internal ones: never usable as extra properties.
 RESERVED_NAMES = frozenset({
@@ -48,6 +51,11 @@ RESERVED_NAMES = frozenset({
     'protected', 'owner', 'tags', 'created_at', 'updated_at', 'os_hidden', 'file', 'self',
     'schema', 'location', 'locations', 'direct_url', 'properties', 'deleted', 'deleted_at',
     'member', 'members'})
+
+
+def is_reserved(name: Any) -> bool:
+    """Whether ``name`` is in the ``os_glance`` namespace no caller may touch."""
+    return isinstance(name, str) and name.startswith(RESERVED_PREFIX)
 
 
 def _int_field(field: str, value: Any) -> int:
@@ -94,6 +102,8 @@ class ImageManager:
         self._conf = conf
         self._db = db
         self._data = image_data.ImageData(conf, db, store)
+        self.members = members.ImageMembers(db)
+        self.tags = image_tags.ImageTags(db)
 
     def _format_field(self, field: str, value: Any) -> str | None:
         allowed = (self._conf.image.disk_formats if field == 'disk_format'
@@ -135,6 +145,8 @@ class ImageManager:
         core: dict[str, Any] = {}
         extra: dict[str, str | None] = {}
         for key, value in fields.items():
+            if is_reserved(key):
+                raise exception.Forbidden(f"Attribute '{key}' is reserved.")
             if key in allowed:
                 core[key] = self._core_value(ctx, key, value)
             elif key in RESERVED_NAMES:
@@ -247,6 +259,22 @@ class ImageManager:
                     sa.and_(models.Image.created_at == last.created_at,
                             models.Image.id < last.id)))
             return [image_dict(row) for row in session.scalars(query)]
+
+    def page_images(self, ctx: nl_context.RequestContext, query: listing.ImageQuery,
+                    request: paging.PageRequest) -> paging.Page[dict[str, Any]]:
+        """One page of the images ``query`` selects (the image API's list)."""
+        return listing.page_images(self._db, ctx, query, request)
+
+    def deactivate_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
+        """active -> deactivated: only admins may download it until it is reactivated."""
+        return image_states.change_state(self._db, ctx, image_id, 'deactivate')
+
+    def reactivate_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
+        return image_states.change_state(self._db, ctx, image_id, 'reactivate')
+
+    def usage(self, ctx: nl_context.RequestContext) -> dict[str, Any]:
+        """The caller's project's use of the image service (glance's usage document)."""
+        return usage.project_usage(self._db, ctx.project_id)
 
     def update_image(self, ctx: nl_context.RequestContext, image_id: str, /,
                      **changes: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy import orm
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db.models import image as models
+from nova_lite.db.models import image_member as member_models
 
 OPEN_VISIBILITIES = ('public', 'community')
 
@@ -43,14 +44,27 @@ def canonical_id(image_id: Any) -> str | None:
         return None
 
 
+def shared_with(project_id: str, statuses: tuple[str, ...] | None = None
+                ) -> sa.ColumnElement[bool]:
+    """``shared`` images ``project_id`` is a member of (with one of ``statuses``)."""
+    membership = sa.select(member_models.ImageMember.image_id).where(
+        member_models.ImageMember.image_id == models.Image.id,
+        member_models.ImageMember.member == project_id)
+    if statuses is not None:
+        membership = membership.where(member_models.ImageMember.status.in_(statuses))
+    return sa.and_(models.Image.visibility == 'shared', membership.exists())
+
+
 def visible_to(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
-    """The images ``ctx`` may see: all for an admin, else its project's and open ones."""
+    """The images ``ctx`` may see: all for an admin, else its project's, open ones and
+    shared ones it is a member of (whatever its answer)."""
     if ctx.is_admin:
         return sa.true()
     open_images = models.Image.visibility.in_(OPEN_VISIBILITIES)
     if ctx.project_id is None:
         return open_images
-    return sa.or_(models.Image.owner == ctx.project_id, open_images)
+    return sa.or_(models.Image.owner == ctx.project_id, open_images,
+                  shared_with(ctx.project_id))
 
 
 def get_row(session: orm.Session, ctx: nl_context.RequestContext, image_id: Any,

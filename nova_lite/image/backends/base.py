@@ -30,16 +30,18 @@ class StoredImage:
     size: int
     checksum: str
     os_hash_value: str
+    os_hash_algo: str = HASH_ALGO
 
 
 class ChunkDigest:
-    """Running size, md5 and sha512 of a stream of chunks, with a size cap."""
+    """Running size, md5 and secure hash (sha512 unless told) of chunks, with a size cap."""
 
-    def __init__(self, size_cap: int) -> None:
+    def __init__(self, size_cap: int, hash_algo: str = HASH_ALGO) -> None:
         self.size_cap = size_cap
         self.size = 0
+        self.hash_algo = hash_algo
         self._md5 = hashlib.md5(usedforsecurity=False)
-        self._sha512 = hashlib.sha512()
+        self._secure = hashlib.new(hash_algo)
 
     def update(self, chunk: bytes) -> None:
         """Account for one chunk; raises OverLimit once the total passes the cap."""
@@ -52,12 +54,13 @@ class ChunkDigest:
             raise exception.OverLimit(
                 reason=f'image data exceeds the size cap of {self.size_cap} bytes')
         self._md5.update(chunk)
-        self._sha512.update(chunk)
+        self._secure.update(chunk)
 
     def stored(self, location: str) -> StoredImage:
         return StoredImage(location=location, size=self.size,
                            checksum=self._md5.hexdigest(),
-                           os_hash_value=self._sha512.hexdigest())
+                           os_hash_value=self._secure.hexdigest(),
+                           os_hash_algo=self.hash_algo)
 
 
 class ImageStore(abc.ABC):
@@ -106,13 +109,15 @@ def load_store(conf: cfg.ConfigOpts) -> ImageStore:
 
 
 def verified_chunks(image_id: str, chunks: Iterable[bytes], expected_size: int | None,
-                    expected_hash: str | None) -> Iterator[bytes]:
+                    expected_hash: str | None, hash_algo: str | None = None
+                    ) -> Iterator[bytes]:
     """Pass ``chunks`` through; after the last one, raise ImageCorrupt on a mismatch.
 
     A consumer that writes to a temporary file and renames it only once the
     iteration ends cleanly never keeps corrupt bytes.
     """
-    digest = hashlib.new(HASH_ALGO)
+    hash_algo = hash_algo or HASH_ALGO
+    digest = hashlib.new(hash_algo)
     size = 0
     try:
         for chunk in chunks:
@@ -126,4 +131,4 @@ def verified_chunks(image_id: str, chunks: Iterable[bytes], expected_size: int |
         raise exception.ImageCorrupt(image_id=image_id,
                                      reason=f'read {size} bytes, expected {expected_size}')
     if digest.hexdigest() != expected_hash:
-        raise exception.ImageCorrupt(image_id=image_id, reason=f'{HASH_ALGO} mismatch')
+        raise exception.ImageCorrupt(image_id=image_id, reason=f'{hash_algo} mismatch')

@@ -53,7 +53,7 @@ class FileStore(base.ImageStore):
         path = os.path.join(self.datadir, image_id)
         if os.path.lexists(path):
             raise exception.Conflict(reason=f'image {image_id} already has data')
-        digest = base.ChunkDigest(size_cap)
+        digest = base.ChunkDigest(size_cap, self.conf.image.hashing_algorithm)
         fd, tmp_path = tempfile.mkstemp(prefix=f'.{image_id}.', suffix='.part',
                                         dir=self.datadir)
         try:

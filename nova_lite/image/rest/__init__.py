@@ -17,7 +17,19 @@ from oslo_config import cfg
 from nova_lite.api import endpoints, faults, policy, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.image import manager as image_manager
-from nova_lite.image.rest import image_data, images, policies, schemas_doc, versions
+from nova_lite.image.rest import (
+    image_actions,
+    image_data,
+    image_tags,
+    images,
+    info,
+    member_schemas,
+    members,
+    policies,
+    schemas_doc,
+    strict_paths,
+    versions,
+)
 
 
 class ImageServices(Protocol):
@@ -41,6 +53,14 @@ class SchemasController:
         req.context  # noqa: B018
         return wsgi.json_response(200, schemas_doc.images_schema(self._conf))
 
+    def member(self, req: wsgi.Request) -> webob.Response:
+        req.context  # noqa: B018
+        return wsgi.json_response(200, member_schemas.member_schema())
+
+    def members(self, req: wsgi.Request) -> webob.Response:
+        req.context  # noqa: B018
+        return wsgi.json_response(200, member_schemas.members_schema())
+
 
 def make_app(conf: cfg.ConfigOpts, services: ImageServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
@@ -58,5 +78,11 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         ('GET', '/v2/schemas/images', schemas.images),
         *images.ImagesController(conf, services.images, authorizer, public_url).routes(),
         *image_data.ImageDataController(conf, services.images, authorizer).routes(),
+        ('GET', '/v2/schemas/member', schemas.member),
+        ('GET', '/v2/schemas/members', schemas.members),
+        *members.MembersController(conf, services.images, authorizer).routes(),
+        *image_tags.TagsController(conf, services.images, authorizer).routes(),
+        *image_actions.ActionsController(conf, services.images, authorizer).routes(),
+        *info.InfoController(conf, services.images, authorizer).routes(),
     ])
-    return auth(router)
+    return auth(strict_paths.NoTrailingSlash(router))

@@ -107,7 +107,7 @@ class ImageDataController(base.ImageController):
     def download(self, req: wsgi.Request, image_id: str) -> webob.Response:
         ctx = req.context
         image = self._owned_image(ctx, image_id, policies.DOWNLOAD_IMAGE)
-        if image['status'] != ImageStatus.ACTIVE:
+        if image['status'] not in (ImageStatus.ACTIVE, ImageStatus.DEACTIVATED):
             return wsgi.json_response(204)  # glance: no data (yet) is No Content
         chunks = self._images.download_image(ctx, image['id'])
         first = next(chunks, b'')  # a store that fails at once still gets a proper fault

@@ -16,7 +16,7 @@ from nova_lite.api import paging, policy, query, routing, validation, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.image import manager as image_manager
-from nova_lite.image.rest import base, image_data, patch, policies, schemas_doc
+from nova_lite.image.rest import base, image_data, list_params, patch, policies, schemas_doc
 
 COLLECTION = '/v2/images'
 
@@ -28,13 +28,6 @@ def authorize_visibility(authorizer: policy.Authorizer, ctx: nl_context.RequestC
         authorizer.authorize(ctx, policies.PUBLICIZE_IMAGE, project_id=owner or '')
     elif visibility == 'community':
         authorizer.authorize(ctx, policies.COMMUNITIZE_IMAGE, project_id=owner or '')
-
-
-def _ids(raw: str) -> list[str]:
-    """``id=<id>`` or ``id=in:<id1>,<id2>`` (what OSC's server list sends)."""
-    if raw.startswith('in:'):
-        return [part.strip().strip('"') for part in raw[3:].split(',') if part.strip()]
-    return [raw]
 
 
 class ImagesController(base.ImageController):
@@ -71,15 +64,7 @@ class ImagesController(base.ImageController):
         params = query.decoded(req)
         request = paging.page_request(query.last_values(req, ('limit', 'marker')),
                                       paging.GLANCE_PAGING)
-        visibility = params.get('visibility')
-        images = self._images.list_images(
-            ctx, name=params.get('name'), status=params.get('status'),
-            ids=_ids(params['id']) if 'id' in params else None,
-            visibility=None if visibility == 'all' else visibility,
-            os_hidden=query.flag(params, 'os_hidden', query.GLANCE_BOOLEAN),
-            marker=params.get('marker'),
-            limit=None if request.limit is None else request.limit + 1)
-        page = paging.cut(images, request.limit, paging.item_id)
+        page = self._images.page_images(ctx, list_params.image_query(params), request)
         body: dict[str, Any] = {'images': page.items, 'first': COLLECTION,
                                 'schema': '/v2/schemas/images'}
         if page.next_marker is not None:
@@ -94,12 +79,12 @@ class ImagesController(base.ImageController):
     def update(self, req: wsgi.Request, image_id: str) -> webob.Response:
         ctx = req.context
         content_type = (req.content_type or '').lower()
-        if content_type != patch.MEDIA_TYPE:
+        if content_type not in patch.MEDIA_TYPES:
             raise image_data.MediaTypeRequired(content_type=content_type or '(none)',
-                                               expected=patch.MEDIA_TYPE)
+                                               expected=' or '.join(patch.MEDIA_TYPES))
         # The body is JSON under a glance media type: read it with the JSON reader's limits.
         req.content_type = 'application/json'
-        operations = patch.parse(req.read_json())
+        operations = patch.parse(req.read_json(), content_type)
         image = self._owned_image(ctx, image_id, policies.MODIFY_IMAGE)
         changes = patch.changes_for(self._conf, image, operations)
         if 'visibility' in changes:

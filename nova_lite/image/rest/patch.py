@@ -1,12 +1,14 @@
 """Glance's JSON-patch dialect for ``PATCH /v2/images/{id}``.
 
 Media type ``application/openstack-images-v2.1-json-patch``: a JSON list of
-``{"op": "add"|"replace"|"remove", "path": "/<property>", "value": ...}``.
+``{"op": "add"|"replace"|"remove", "path": "/<property>", "value": ...}``; the
+older ``application/openstack-images-v2.0-json-patch`` names the operation by
+its key instead: ``{"replace": "/<property>", "value": ...}``.
 Paths name one top-level property (JSON-pointer escapes ``~0`` and ``~1``
 allowed). As in glance: core properties can be set but not removed (403),
 read-only ones cannot be touched (403), replacing or removing an extra
-property that does not exist is a conflict (409), and ``add`` on an existing
-property replaces it.
+property that does not exist is a conflict (409), ``add`` on an existing
+property replaces it, and the ``os_glance_*`` namespace is reserved (403).
 
 :func:`changes_for` applies the operations to a copy of the image and returns
 only what changed, in the keyword form ``ImageManager.update_image`` takes
@@ -26,6 +28,8 @@ from nova_lite.image import manager
 from nova_lite.image.rest import schemas_doc
 
 MEDIA_TYPE = 'application/openstack-images-v2.1-json-patch'
+OLD_MEDIA_TYPE = 'application/openstack-images-v2.0-json-patch'
+MEDIA_TYPES = (MEDIA_TYPE, OLD_MEDIA_TYPE)
 OPERATIONS = ('add', 'replace', 'remove')
 MAX_OPERATIONS = 256
 
@@ -53,7 +57,22 @@ def _unescape(segment: str) -> str:
     return segment.replace('~1', '/').replace('~0', '~')
 
 
-def parse(body: Any) -> list[Operation]:
+def _from_old_dialect(index: int, item: Any) -> Any:
+    """A v2.0 operation (``{"<op>": "<path>", ...}``) in the v2.1 form."""
+    if not isinstance(item, dict):
+        return item
+    named = [op for op in OPERATIONS if op in item]
+    if len(named) != 1:
+        raise exception.InvalidInput(
+            field=f'[{index}]', reason='an operation has exactly one of the members '
+                                       f'{", ".join(OPERATIONS)}')
+    converted = {'op': named[0], 'path': item[named[0]]}
+    if 'value' in item:
+        converted['value'] = item['value']
+    return converted
+
+
+def parse(body: Any, media_type: str = MEDIA_TYPE) -> list[Operation]:
     """The operations of a patch document; InvalidInput naming the bad one."""
     if not isinstance(body, list):
         raise exception.InvalidInput(field='<body>', reason='a JSON-patch document is a list '
@@ -63,6 +82,8 @@ def parse(body: Any) -> list[Operation]:
                                      reason=f'at most {MAX_OPERATIONS} operations')
     operations: list[Operation] = []
     for index, item in enumerate(body):
+        if media_type == OLD_MEDIA_TYPE:
+            item = _from_old_dialect(index, item)
         try:
             validation.validate(_OPERATION_SCHEMA, item)
         except exception.InvalidInput as exc:
@@ -89,6 +110,8 @@ def _check_value(conf: cfg.ConfigOpts, name: str, value: Any) -> None:
 
 def _apply(conf: cfg.ConfigOpts, working: dict[str, Any], operation: Operation) -> None:
     name = operation.name
+    if manager.is_reserved(name):
+        raise exception.Forbidden(f"Attribute '{name}' is reserved.")
     if name in schemas_doc.READ_ONLY_AFTER_CREATE:
         raise exception.Forbidden(f"Attribute '{name}' is read-only.")
     core = name in manager.UPDATABLE_FIELDS

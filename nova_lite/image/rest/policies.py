@@ -22,9 +22,20 @@ DOWNLOAD_IMAGE = 'image:download_image'
 PUBLICIZE_IMAGE = 'image:publicize_image'
 COMMUNITIZE_IMAGE = 'image:communitize_image'
 
+ADD_MEMBER = 'image:add_member'
+GET_MEMBERS = 'image:get_members'
+GET_MEMBER = 'image:get_member'
+MODIFY_MEMBER = 'image:modify_member'
+DELETE_MEMBER = 'image:delete_member'
+DEACTIVATE = 'image:deactivate'
+REACTIVATE = 'image:reactivate'
+GET_INFO = 'image:get_info'
+
 _IMAGES = '/v2/images'
 _IMAGE = '/v2/images/{image_id}'
 _FILE = '/v2/images/{image_id}/file'
+_MEMBERS = '/v2/images/{image_id}/members'
+_MEMBER = '/v2/images/{image_id}/members/{member_id}'
 
 
 RULES: list[policy.RuleDefault] = [
@@ -42,6 +53,20 @@ RULES: list[policy.RuleDefault] = [
               'PATCH', _IMAGE),
     base.rule(COMMUNITIZE_IMAGE, base.PROJECT_MEMBER,
               'Give a project\'s image the community visibility.', 'PATCH', _IMAGE),
+    base.rule(ADD_MEMBER, base.PROJECT_MEMBER, "Share a project's image with another project.",
+              'POST', _MEMBERS),
+    base.rule(GET_MEMBERS, base.READER, 'List the members of a shared image.', 'GET', _MEMBERS),
+    base.rule(GET_MEMBER, base.READER, 'Show one member of a shared image.', 'GET', _MEMBER),
+    base.rule(MODIFY_MEMBER, base.MEMBER,
+              'Accept or reject an image shared with the caller\'s project.', 'PUT', _MEMBER),
+    base.rule(DELETE_MEMBER, base.PROJECT_MEMBER, "Stop sharing a project's image.",
+              'DELETE', _MEMBER),
+    base.rule(DEACTIVATE, base.PROJECT_MEMBER, "Deactivate a project's image.",
+              'POST', f'{_IMAGE}/actions/deactivate'),
+    base.rule(REACTIVATE, base.PROJECT_MEMBER, "Reactivate a project's image.",
+              'POST', f'{_IMAGE}/actions/reactivate'),
+    base.rule(GET_INFO, base.READER, 'Show the stores and the usage of the image service.',
+              'GET', '/v2/info/stores'),
 ]
 
 

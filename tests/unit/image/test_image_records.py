@@ -170,7 +170,7 @@ def test_update(images: image_manager.ImageManager,
 
 
 @pytest.mark.parametrize('changes', [
-    {'min_ram': -5}, {'status': 'active'}, {'owner': 'project-b'}, {'id': str(uuid.uuid4())},
+    {'min_ram': -5}, {'status': 'active'}, {'id': str(uuid.uuid4())},
     {'size': 1}, {'protected': 'true'}, {'disk_format': 'exe'}, {'prop': 7},
     {'name': 'fine', 'visibility': 'bogus'}])
 def test_update_rejects_bad_input(images: image_manager.ImageManager,

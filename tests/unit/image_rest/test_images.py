@@ -123,7 +123,7 @@ def test_patch_conflicts_and_read_only(api: ImageApi) -> None:
         ([{'op': 'remove', 'path': '/nope'}], 409),
         ([{'op': 'remove', 'path': '/name'}], 403),
         ([{'op': 'replace', 'path': '/status', 'value': 'active'}], 403),
-        ([{'op': 'replace', 'path': '/owner', 'value': 'someone'}], 403),
+        ([{'op': 'replace', 'path': '/checksum', 'value': 'x'}], 403),
         ([{'op': 'add', 'path': '/size', 'value': 1}], 403),
     ]
     for ops, status in cases:
