@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from oslo_config import cfg
 
 from nova_lite.api import paging
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.db import api as db_api
 from nova_lite.image import listing
 from nova_lite.image import manager as image_manager
+from nova_lite.image.backends import base as store_base
 
 
 def _listed(images: image_manager.ImageManager, ctx: nl_context.RequestContext,
@@ -112,3 +115,20 @@ def test_member_limit_and_cascade_on_delete(images: image_manager.ImageManager,
     images.delete_image(member_ctx, image['id'])
     again = images.create_image(member_ctx, id=image['id'], name='again')
     assert images.members.list_members(member_ctx, again['id']) == []
+
+
+@pytest.mark.postgresql
+def test_sharing_and_tag_filters_on_postgresql(
+        conf: cfg.ConfigOpts, pg_db: db_api.Database, member_ctx: nl_context.RequestContext,
+        other_ctx: nl_context.RequestContext) -> None:
+    images = image_manager.ImageManager(conf, pg_db, store_base.load_store(conf))
+    tagged = images.create_image(member_ctx, tags=['red', 'round'])
+    images.create_image(member_ctx, tags=['red'])
+    assert _listed(images, member_ctx, tags=('round',)) == [tagged['id']]
+    assert _listed(images, member_ctx, tags=('red', 'round')) == [tagged['id']]
+    images.members.create_member(member_ctx, tagged['id'], 'project-b')
+    assert _listed(images, other_ctx, member_status='pending') == [tagged['id']]
+    images.members.update_member(other_ctx, tagged['id'], 'project-b', 'accepted')
+    assert _listed(images, other_ctx, tags=('red',)) == [tagged['id']]
+    images.delete_image(member_ctx, tagged['id'])
+    assert _listed(images, other_ctx, member_status='all') == []
