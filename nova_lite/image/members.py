@@ -20,8 +20,9 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as image_models
-from nova_lite.db.models.image_member import ImageMember
 from nova_lite.image import records
+
+ImageMember = image_models.ImageMember
 
 STATUSES = ('pending', 'accepted', 'rejected')
 MAX_MEMBERS = 128

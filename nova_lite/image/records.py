@@ -11,7 +11,6 @@ from sqlalchemy import orm
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db.models import image as models
-from nova_lite.db.models import image_member as member_models
 
 OPEN_VISIBILITIES = ('public', 'community')
 
@@ -47,11 +46,11 @@ def canonical_id(image_id: Any) -> str | None:
 def shared_with(project_id: str, statuses: tuple[str, ...] | None = None
                 ) -> sa.ColumnElement[bool]:
     """``shared`` images ``project_id`` is a member of (with one of ``statuses``)."""
-    membership = sa.select(member_models.ImageMember.image_id).where(
-        member_models.ImageMember.image_id == models.Image.id,
-        member_models.ImageMember.member == project_id)
+    membership = sa.select(models.ImageMember.image_id).where(
+        models.ImageMember.image_id == models.Image.id,
+        models.ImageMember.member == project_id)
     if statuses is not None:
-        membership = membership.where(member_models.ImageMember.status.in_(statuses))
+        membership = membership.where(models.ImageMember.status.in_(statuses))
     return sa.and_(models.Image.visibility == 'shared', membership.exists())
 
 

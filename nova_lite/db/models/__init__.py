@@ -9,7 +9,6 @@ from nova_lite.db.models import (  # noqa: F401
     flow_history,
     identity,
     image,
-    image_member,
     jobboard,
     network,
     scheduler,

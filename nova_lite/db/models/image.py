@@ -28,3 +28,13 @@ class Image(TimestampMixin, Base):
     location: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     properties: orm.Mapped[dict] = orm.mapped_column(default=dict)
     tags: orm.Mapped[list] = orm.mapped_column(default=list)
+
+
+class ImageMember(TimestampMixin, Base):
+    """A project a ``shared`` image is offered to, and its answer (pending/accepted/rejected)."""
+
+    __tablename__ = 'image_members'
+    image_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(36), sa.ForeignKey('images.id', ondelete='CASCADE'), primary_key=True)
+    member: orm.Mapped[str] = orm.mapped_column(sa.String(255), primary_key=True, index=True)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(20), default='pending')
