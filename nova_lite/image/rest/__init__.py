@@ -2,8 +2,9 @@
 
 Routes: the version documents (no token), ``/v2/schemas/image(s)``,
 ``/v2/images`` (create, list), ``/v2/images/{id}`` (show, JSON-patch,
-delete) and ``/v2/images/{id}/file`` (upload, download). Errors are glance's
-plain-text faults.
+delete), ``/v2/images/{id}/file`` (upload, download), ``.../members``,
+``.../tags/{tag}``, ``.../actions/(de|re)activate``, ``/v2/schemas/member(s)``
+and ``/v2/info/stores|usage``. Errors are glance's plain-text faults.
 """
 
 from __future__ import annotations
