@@ -25,7 +25,7 @@ from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
-from nova_lite.image import image_data, records
+from nova_lite.image import image_data, importer, records, tasks
 from nova_lite.image.backends import base as store_base
 
 HASH_ALGO = store_base.HASH_ALGO
@@ -48,6 +48,8 @@ RESERVED_NAMES = frozenset({
     'protected', 'owner', 'tags', 'created_at', 'updated_at', 'os_hidden', 'file', 'self',
     'schema', 'location', 'locations', 'direct_url', 'properties', 'deleted', 'deleted_at',
     'member', 'members'})
+# Glance's own namespace (os_glance_import_task, ...): set by the service, never by callers.
+RESERVED_PREFIX = 'os_glance'
 
 
 def _int_field(field: str, value: Any) -> int:
@@ -94,6 +96,8 @@ class ImageManager:
         self._conf = conf
         self._db = db
         self._data = image_data.ImageData(conf, db, store)
+        self.tasks = tasks.TaskStore(conf, db)
+        self.imports = importer.ImageImporter(conf, db, store, self.tasks)
 
     def _format_field(self, field: str, value: Any) -> str | None:
         allowed = (self._conf.image.disk_formats if field == 'disk_format'
@@ -139,6 +143,8 @@ class ImageManager:
                 core[key] = self._core_value(ctx, key, value)
             elif key in RESERVED_NAMES:
                 raise exception.InvalidInput(field=key, reason='is reserved and read-only')
+            elif isinstance(key, str) and key.startswith(RESERVED_PREFIX):
+                raise exception.Forbidden(f"Attribute '{key}' is reserved.")
             elif not isinstance(key, str) or not 0 < len(key) <= 255:
                 raise exception.InvalidInput(field=str(key),
                                              reason='property names are 1-255 characters')
@@ -275,9 +281,13 @@ class ImageManager:
             if row.protected:
                 raise exception.Forbidden(f'Image {row.id} is protected and cannot be deleted.')
             location = row.location
+            staged_id = row.id if row.status in (ImageStatus.UPLOADING,
+                                                 ImageStatus.IMPORTING) else None
             session.delete(row)
         if location:
             self._data.discard(location)
+        if staged_id is not None:
+            self.imports.discard_staged(staged_id)
 
     def upload_image(self, ctx: nl_context.RequestContext, image_id: str,
                      chunks: Iterable[bytes]) -> dict[str, Any]:

@@ -17,7 +17,15 @@ from oslo_config import cfg
 from nova_lite.api import endpoints, faults, policy, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.image import manager as image_manager
-from nova_lite.image.rest import image_data, images, policies, schemas_doc, versions
+from nova_lite.image.rest import (
+    image_data,
+    image_import,
+    images,
+    policies,
+    schemas_doc,
+    tasks,
+    versions,
+)
 
 
 class ImageServices(Protocol):
@@ -58,5 +66,7 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         ('GET', '/v2/schemas/images', schemas.images),
         *images.ImagesController(conf, services.images, authorizer, public_url).routes(),
         *image_data.ImageDataController(conf, services.images, authorizer).routes(),
+        *image_import.ImageImportController(conf, services.images, authorizer).routes(),
+        *tasks.TasksController(conf, services.images, authorizer).routes(),
     ])
     return auth(router)
