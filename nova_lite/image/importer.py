@@ -17,6 +17,7 @@ removed; on failure the store object is reverted, the image goes back to
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from concurrent import futures
 from typing import Any
@@ -52,6 +53,7 @@ class ImageImporter:
         self._staging = staging.StagingArea(conf)
         self._pool: futures.ThreadPoolExecutor | None = None
         self._running: list[futures.Future[None]] = []
+        self._lock = threading.Lock()  # guards _pool and _running (request threads)
 
     # -- staging ---------------------------------------------------------------------
 
@@ -128,7 +130,13 @@ class ImageImporter:
         if method == COPY_IMAGE:
             self._check_copy(ctx, image_id)
         task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req)
-        self._submit(task_id, image_id, disk_format)
+        try:
+            self._submit(task_id, image_id, disk_format)
+        except RuntimeError as exc:  # the pool is shutting down with the process
+            self.discard_staged(image_id)
+            self._mark_failed(task_id, image_id, f'the import could not start: {exc}')
+            raise exception.NovaLiteError(
+                f'The import of image {image_id} could not start: {exc}') from exc
         return task_id
 
     def _check_copy(self, ctx: nl_context.RequestContext, image_id: str) -> None:
@@ -174,16 +182,19 @@ class ImageImporter:
             return task_row.id, row.id, row.disk_format
 
     def _submit(self, task_id: str, image_id: str, disk_format: str | None) -> None:
-        if self._pool is None:
-            self._pool = futures.ThreadPoolExecutor(max_workers=2,
-                                                    thread_name_prefix='image-import')
-        self._running = [f for f in self._running if not f.done()]
-        self._running.append(self._pool.submit(self.run_import, task_id, image_id,
-                                               disk_format))
+        with self._lock:
+            if self._pool is None:
+                self._pool = futures.ThreadPoolExecutor(max_workers=2,
+                                                        thread_name_prefix='image-import')
+            self._running = [f for f in self._running if not f.done()]
+            self._running.append(self._pool.submit(self.run_import, task_id, image_id,
+                                                   disk_format))
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the imports started so far (for shutdown and tests)."""
-        futures.wait(list(self._running), timeout=timeout)
+        with self._lock:
+            running = list(self._running)
+        futures.wait(running, timeout=timeout)
 
     def run_import(self, task_id: str, image_id: str, disk_format: str | None) -> None:
         """The import's work: the flow, then success or failure recorded; never raises."""
