@@ -96,3 +96,6 @@ class ImageStatus:
     KILLED: Final = 'killed'
     DELETED: Final = 'deleted'
     DEACTIVATED: Final = 'deactivated'
+    # Interoperable image import: data staged, then moved to the store by a task.
+    UPLOADING: Final = 'uploading'
+    IMPORTING: Final = 'importing'

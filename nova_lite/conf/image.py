@@ -31,6 +31,21 @@ image_opts = [
     cfg.IntOpt('image_size_cap',
                default=1024 ** 4, min=1,
                help='Largest image, in bytes, an upload may store.'),
+    # Interoperable image import (glance's ``/v2/images/{id}/stage`` and ``/import``).
+    cfg.StrOpt('staging_dir',
+               default='$state_path/image-staging',
+               help='Directory where glance-direct staged image data waits for its import.'),
+    cfg.ListOpt('enabled_import_methods',
+                default=['glance-direct', 'copy-image'],
+                item_type=cfg.types.String(choices=['glance-direct', 'copy-image']),
+                help='Import methods offered at /v2/info/import. web-download and '
+                     'glance-download are not implemented.'),
+    cfg.StrOpt('worker_self_reference_url',
+               help='URL of this image API worker, recorded on staged images as '
+                    'os_glance_stage_host (unset: not recorded).'),
+    cfg.IntOpt('task_time_to_live',
+               default=48, min=1,
+               help='Hours a finished import task is kept visible (its expires_at).'),
 ]
 
 

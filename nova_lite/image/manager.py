@@ -26,7 +26,17 @@ from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
-from nova_lite.image import image_data, image_states, image_tags, listing, members, records, usage
+from nova_lite.image import (
+    image_data,
+    image_states,
+    image_tags,
+    importer,
+    listing,
+    members,
+    records,
+    tasks,
+    usage,
+)
 from nova_lite.image.backends import base as store_base
 
 HASH_ALGO = store_base.HASH_ALGO
@@ -50,7 +60,7 @@ RESERVED_NAMES = frozenset({
     'virtual_size', 'checksum', 'os_hash_algo', 'os_hash_value', 'min_disk', 'min_ram',
     'protected', 'owner', 'tags', 'created_at', 'updated_at', 'os_hidden', 'file', 'self',
     'schema', 'location', 'locations', 'direct_url', 'properties', 'deleted', 'deleted_at',
-    'member', 'members'})
+    'member', 'members', 'stores'})
 
 
 def is_reserved(name: Any) -> bool:
@@ -104,6 +114,8 @@ class ImageManager:
         self._data = image_data.ImageData(conf, db, store)
         self.members = members.ImageMembers(db)
         self.tags = image_tags.ImageTags(db)
+        self.tasks = tasks.TaskStore(conf, db)
+        self.imports = importer.ImageImporter(conf, db, store, self.tasks)
 
     def _format_field(self, field: str, value: Any) -> str | None:
         allowed = (self._conf.image.disk_formats if field == 'disk_format'
@@ -303,9 +315,13 @@ class ImageManager:
             if row.protected:
                 raise exception.Forbidden(f'Image {row.id} is protected and cannot be deleted.')
             location = row.location
+            staged_id = row.id if row.status in (ImageStatus.UPLOADING,
+                                                 ImageStatus.IMPORTING) else None
             session.delete(row)
         if location:
             self._data.discard(location)
+        if staged_id is not None:
+            self.imports.discard_staged(staged_id)
 
     def upload_image(self, ctx: nl_context.RequestContext, image_id: str,
                      chunks: Iterable[bytes]) -> dict[str, Any]:

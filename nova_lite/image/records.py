@@ -30,6 +30,10 @@ def image_dict(row: models.Image) -> dict[str, Any]:
         'updated_at': timeutils.isotime(row.updated_at or row.created_at),
         'file': f'/v2/images/{row.id}/file', 'self': f'/v2/images/{row.id}',
         'schema': '/v2/schemas/image'})
+    if row.location:
+        # The store holding the data, named as /v2/info/stores names it (the
+        # location's scheme: every store plugin's URIs start with its name).
+        view['stores'] = row.location.split(':', 1)[0]
     return view
 
 

@@ -21,6 +21,7 @@ from nova_lite.image import manager as image_manager
 from nova_lite.image.rest import (
     image_actions,
     image_data,
+    image_import,
     image_tags,
     images,
     info,
@@ -29,6 +30,7 @@ from nova_lite.image.rest import (
     policies,
     schemas_doc,
     strict_paths,
+    tasks,
     versions,
 )
 
@@ -85,5 +87,7 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         *image_tags.TagsController(conf, services.images, authorizer).routes(),
         *image_actions.ActionsController(conf, services.images, authorizer).routes(),
         *info.InfoController(conf, services.images, authorizer).routes(),
+        *image_import.ImageImportController(conf, services.images, authorizer).routes(),
+        *tasks.TasksController(conf, services.images, authorizer).routes(),
     ])
     return auth(strict_paths.NoTrailingSlash(router))

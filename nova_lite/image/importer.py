@@ -1,0 +1,238 @@
+"""Glance's interoperable image import: stage the data, then import it in the background.
+
+``stage`` (``PUT /v2/images/{id}/stage``) moves a ``queued`` image to
+``uploading`` and streams the data into the staging area; a failed staging
+leaves no staged file and the image ``queued`` again.
+
+``start_import`` (``POST /v2/images/{id}/import``) checks the request, then in
+one transaction records an ``api_image_import`` task, moves the image to
+``importing`` and marks it with ``os_glance_import_task``; the work itself
+(:mod:`nova_lite.image.import_flow`) runs on a worker thread of this process,
+so the request answers 202 at once. Whatever the outcome the staged data is
+removed; on failure the store object is reverted, the image goes back to
+``queued`` with ``os_glance_failed_import`` naming the store, and the task is
+``failure`` with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from concurrent import futures
+from typing import Any
+
+import taskflow.engines
+from oslo_config import cfg
+
+from nova_lite.common import context as nl_context
+from nova_lite.common import exception
+from nova_lite.common.states import ImageStatus
+from nova_lite.db import api as db_api
+from nova_lite.db.models import image as models
+from nova_lite.image import import_flow, records, staging, tasks
+from nova_lite.image.backends import base as store_base
+
+LOG = logging.getLogger(__name__)
+
+GLANCE_DIRECT = 'glance-direct'
+COPY_IMAGE = 'copy-image'
+KNOWN_METHODS = (GLANCE_DIRECT, 'web-download', COPY_IMAGE, 'glance-download')
+STAGE_HOST = 'os_glance_stage_host'
+
+
+class ImageImporter:
+    """Stages image data and runs imports on a small pool of worker threads."""
+
+    def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
+                 store: store_base.ImageStore, task_store: tasks.TaskStore) -> None:
+        self._conf = conf
+        self._db = db
+        self._store = store
+        self._tasks = task_store
+        self._staging = staging.StagingArea(conf)
+        self._pool: futures.ThreadPoolExecutor | None = None
+        self._running: list[futures.Future[None]] = []
+        self._lock = threading.Lock()  # guards _pool and _running (request threads)
+
+    # -- staging ---------------------------------------------------------------------
+
+    def stage(self, ctx: nl_context.RequestContext, image_id: str,
+              chunks: Iterable[bytes]) -> None:
+        """Stream data into the staging area: queued -> uploading (queued again on failure)."""
+        image_id = self._start_staging(ctx, image_id)
+        try:
+            self._staging.add(image_id, chunks, self._conf.image.image_size_cap)
+        except BaseException:
+            self._unstage(image_id)
+            raise
+        if not self._still_uploading(image_id):  # deleted while its data streamed in
+            self.discard_staged(image_id)
+            raise exception.NotFound(resource='Image', id=image_id)
+
+    def _still_uploading(self, image_id: str) -> bool:
+        with self._db.reader() as session:
+            row = session.get(models.Image, image_id)
+            return row is not None and row.status == ImageStatus.UPLOADING
+
+    def _start_staging(self, ctx: nl_context.RequestContext, image_id: str) -> str:
+        with self._db.session() as session:
+            row = records.get_row(session, ctx, image_id, for_update=True)
+            records.check_owner(ctx, row, 'stage data for')
+            if row.status != ImageStatus.QUEUED:
+                raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
+                                             action='staging data', needed=ImageStatus.QUEUED)
+            row.status = ImageStatus.UPLOADING
+            stage_host = self._conf.image.worker_self_reference_url
+            if stage_host:
+                row.properties = {**(row.properties or {}), STAGE_HOST: stage_host}
+            return row.id
+
+    def _unstage(self, image_id: str) -> None:
+        """After a failed staging: no staged file, the image queued again."""
+        self.discard_staged(image_id)
+        try:
+            with self._db.session() as session:
+                row = session.get(models.Image, image_id, with_for_update=True)
+                if row is not None and row.status == ImageStatus.UPLOADING:
+                    row.status = ImageStatus.QUEUED
+                    row.properties = {k: v for k, v in (row.properties or {}).items()
+                                      if k != STAGE_HOST}
+        except Exception:
+            LOG.exception('Could not set image %s back to queued after a failed staging',
+                          image_id)
+
+    def discard_staged(self, image_id: str) -> None:
+        """Remove an image's staged data, if any (a failure is logged)."""
+        try:
+            self._staging.discard(image_id)
+        except Exception:
+            LOG.exception('Could not remove the staged data of image %s', image_id)
+
+    # -- import ----------------------------------------------------------------------
+
+    def enabled_methods(self) -> list[str]:
+        return list(self._conf.image.enabled_import_methods)
+
+    def start_import(self, ctx: nl_context.RequestContext, image_id: str,
+                     import_req: dict[str, Any]) -> str:
+        """Record the import task and start it; the task id."""
+        method = import_req['method']['name']
+        if method not in self.enabled_methods():
+            raise exception.InvalidInput(
+                field='method', reason=f'import method {method} is not supported by this '
+                                       f'deployment (enabled: '
+                                       f'{", ".join(self.enabled_methods()) or "none"})')
+        if import_req.get('stores'):
+            raise exception.InvalidInput(
+                field='stores', reason='this deployment has a single image store; '
+                                       'multiple stores are not enabled')
+        if method == COPY_IMAGE:
+            self._check_copy(ctx, image_id)
+        task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req)
+        try:
+            self._submit(task_id, image_id, disk_format)
+        except RuntimeError as exc:  # the pool is shutting down with the process
+            self.discard_staged(image_id)
+            self._mark_failed(task_id, image_id, f'the import could not start: {exc}')
+            raise exception.NovaLiteError(
+                f'The import of image {image_id} could not start: {exc}') from exc
+        return task_id
+
+    def _check_copy(self, ctx: nl_context.RequestContext, image_id: str) -> None:
+        """copy-image copies an active image to more stores; with one store there are none."""
+        with self._db.reader() as session:
+            row = records.get_row(session, ctx, image_id)
+            if row.status != ImageStatus.ACTIVE:
+                raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
+                                             action='copy-image', needed=ImageStatus.ACTIVE)
+        raise exception.InvalidInput(
+            field='method', reason=f'image {image_id} is already in the only image store; '
+                                   'copy-image needs multiple stores')
+
+    def _record_import(self, ctx: nl_context.RequestContext, image_id: str,
+                       import_req: dict[str, Any]) -> tuple[str, str, str | None]:
+        with self._db.session() as session:
+            row = records.get_row(session, ctx, image_id, for_update=True)
+            records.check_owner(ctx, row, 'import')
+            properties = dict(row.properties or {})
+            if properties.get(import_flow.IMPORT_TASK):
+                raise exception.Conflict(
+                    reason=f'image {row.id} has an import task in progress '
+                           f'({properties[import_flow.IMPORT_TASK]})')
+            if row.status != ImageStatus.UPLOADING or not self._staging.has(row.id):
+                raise exception.InvalidState(
+                    resource='Image', id=row.id, state=row.status,
+                    action='the glance-direct import', needed='its data staged (uploading)')
+            for field in ('disk_format', 'container_format'):
+                if getattr(row, field) is None:
+                    raise exception.Conflict(reason=f"'{field}' needs to be set before "
+                                                    f'import')
+            task_row = self._tasks.new_row(
+                ctx, tasks.IMPORT_TYPE,
+                {'image_id': row.id, 'import_req': import_req,
+                 'backend': [self._conf.image.store]}, image_id=row.id)
+            session.add(task_row)
+            session.flush()
+            row.status = ImageStatus.IMPORTING
+            properties.update({import_flow.IMPORT_TASK: task_row.id,
+                               import_flow.IMPORTING_TO: self._conf.image.store,
+                               import_flow.FAILED_IMPORT: ''})
+            row.properties = properties
+            return task_row.id, row.id, row.disk_format
+
+    def _submit(self, task_id: str, image_id: str, disk_format: str | None) -> None:
+        with self._lock:
+            if self._pool is None:
+                self._pool = futures.ThreadPoolExecutor(max_workers=2,
+                                                        thread_name_prefix='image-import')
+            self._running = [f for f in self._running if not f.done()]
+            self._running.append(self._pool.submit(self.run_import, task_id, image_id,
+                                                   disk_format))
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the imports started so far (for shutdown and tests)."""
+        with self._lock:
+            running = list(self._running)
+        futures.wait(running, timeout=timeout)
+
+    def run_import(self, task_id: str, image_id: str, disk_format: str | None) -> None:
+        """The import's work: the flow, then success or failure recorded; never raises."""
+        self._tasks.set_status(task_id, tasks.PROCESSING)
+        deps = import_flow.ImportDependencies(self._db, self._store,
+                                              self._conf.image.image_size_cap)
+        try:
+            source = self._staging.get(self._staging.location_of(image_id))
+            try:
+                taskflow.engines.run(import_flow.get_import_flow(deps), store={
+                    'image_id': image_id, 'task_id': task_id, 'disk_format': disk_format,
+                    'source': source})
+            finally:
+                close = getattr(source, 'close', None)
+                if close is not None:
+                    close()
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, exception.NovaLiteError) else repr(exc)
+            LOG.warning('Import task %s of image %s failed: %s', task_id, image_id, reason)
+            self.discard_staged(image_id)
+            self._mark_failed(task_id, image_id, reason)
+            return
+        self.discard_staged(image_id)
+        self._tasks.set_status(task_id, tasks.SUCCESS, result={'image_id': image_id})
+
+    def _mark_failed(self, task_id: str, image_id: str, reason: str) -> None:
+        try:
+            with self._db.session() as session:
+                row = session.get(models.Image, image_id, with_for_update=True)
+                if row is not None and (row.properties or {}).get(
+                        import_flow.IMPORT_TASK) == task_id:
+                    properties = dict(row.properties or {})
+                    properties.pop(import_flow.IMPORT_TASK, None)
+                    properties.pop(STAGE_HOST, None)
+                    properties[import_flow.IMPORTING_TO] = ''
+                    properties[import_flow.FAILED_IMPORT] = self._conf.image.store
+                    row.properties = properties
+                    row.status = ImageStatus.QUEUED  # the staged data is gone
+            self._tasks.set_status(task_id, tasks.FAILURE, message=reason)
+        except Exception:
+            LOG.exception('Could not record the failure of import task %s', task_id)
