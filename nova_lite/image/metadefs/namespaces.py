@@ -139,6 +139,11 @@ class NamespaceStore:
                 rows = rows[:limit]
             return [_with_associations(session, row) for row in rows]
 
+    def find_namespace(self, ctx: nl_context.RequestContext, name: str) -> dict[str, Any]:
+        """The namespace's own fields (NotFound when ``ctx`` may not see it)."""
+        with self._db.reader() as session:
+            return views.namespace_dict(lookup.namespace_row(session, ctx, name))
+
     def get_namespace(self, ctx: nl_context.RequestContext, name: str, *,
                       resource_type: str | None = None) -> dict[str, Any]:
         """The namespace with its contents; property names prefixed for ``resource_type``."""
@@ -175,7 +180,9 @@ class NamespaceStore:
             if row.protected:
                 raise exception.Forbidden(f'Namespace {name} is protected and cannot be '
                                           f'deleted.')
-            for model in (*CONTENTS.values(), models.MetadefNamespaceResourceType):
+            children: list[type[Any]] = [*CONTENTS.values(),
+                                         models.MetadefNamespaceResourceType]
+            for model in children:
                 session.execute(sa.delete(model).where(model.namespace_id == row.id))
             session.delete(row)
 

@@ -2,8 +2,9 @@
 
 Routes: the version documents (no token), ``/v2/schemas/image(s)``,
 ``/v2/images`` (create, list), ``/v2/images/{id}`` (show, JSON-patch,
-delete) and ``/v2/images/{id}/file`` (upload, download). Errors are glance's
-plain-text faults.
+delete) and ``/v2/images/{id}/file`` (upload, download), and the metadata
+definitions catalog under ``/v2/metadefs`` (:mod:`.metadefs_routes`). Errors are
+glance's plain-text faults.
 """
 
 from __future__ import annotations
@@ -16,8 +17,17 @@ from oslo_config import cfg
 
 from nova_lite.api import endpoints, faults, policy, routing, wsgi
 from nova_lite.api.auth import WSGIApp
+from nova_lite.db import api as db_api
 from nova_lite.image import manager as image_manager
-from nova_lite.image.rest import image_data, images, policies, schemas_doc, versions
+from nova_lite.image.rest import (
+    image_data,
+    images,
+    metadefs_policies,
+    metadefs_routes,
+    policies,
+    schemas_doc,
+    versions,
+)
 
 
 class ImageServices(Protocol):
@@ -25,6 +35,9 @@ class ImageServices(Protocol):
 
     @property
     def images(self) -> image_manager.ImageManager: ...
+
+    @property
+    def db(self) -> db_api.Database: ...
 
 
 class SchemasController:
@@ -45,7 +58,8 @@ class SchemasController:
 def make_app(conf: cfg.ConfigOpts, services: ImageServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
     """The image API as a WSGI app, wrapped in ``auth``."""
-    authorizer = policy.Authorizer(conf, policies.list_rules())
+    authorizer = policy.Authorizer(conf, policies.list_rules()
+                                   + metadefs_policies.list_rules())
     router = wsgi.Router(faults.image_fault, max_body=conf.api.max_request_body_size,
                          www_authenticate_uri=endpoints.www_authenticate_uri(conf))
     version_docs = versions.VersionsController(public_url)
@@ -58,5 +72,6 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         ('GET', '/v2/schemas/images', schemas.images),
         *images.ImagesController(conf, services.images, authorizer, public_url).routes(),
         *image_data.ImageDataController(conf, services.images, authorizer).routes(),
+        *metadefs_routes.routes(services.db, authorizer),
     ])
     return auth(router)
