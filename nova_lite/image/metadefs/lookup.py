@@ -27,9 +27,16 @@ def visible_to(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
     return sa.or_(public, models.MetadefNamespace.owner == ctx.project_id)
 
 
+def storable(*names: str | None) -> bool:
+    """Whether every name could be stored (PostgreSQL stores no NUL): else nothing has it."""
+    return not any(name is not None and '\x00' in name for name in names)
+
+
 def namespace_row(session: orm.Session, ctx: nl_context.RequestContext, name: str, *,
                   for_update: bool = False) -> models.MetadefNamespace:
     """The namespace called ``name`` if ``ctx`` may see it, else NotFound."""
+    if not storable(name):
+        raise exception.NotFound(f'Metadata definition namespace={name!r} was not found.')
     query = sa.select(models.MetadefNamespace).where(
         models.MetadefNamespace.namespace == name, visible_to(ctx))
     if for_update:
@@ -56,6 +63,8 @@ def duplicate(what: str, name: str, namespace: str | None = None) -> exception.C
 def named_child(session: orm.Session, model: type[T], namespace_id: int,
                 name: str) -> T | None:
     """The object, property or tag ``name`` of a namespace (None when absent)."""
+    if not storable(name):
+        return None
     column: Any = model
     return session.scalar(sa.select(model).where(column.namespace_id == namespace_id,
                                                  column.name == name))

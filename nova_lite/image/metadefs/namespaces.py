@@ -122,6 +122,7 @@ class NamespaceStore:
         if visibility is not None:
             query = query.where(_Namespace.visibility == visibility)
         if resource_types:
+            resource_types = [name for name in resource_types if lookup.storable(name)]
             query = query.where(_Namespace.id.in_(
                 sa.select(models.MetadefNamespaceResourceType.namespace_id)
                 .join(models.MetadefResourceType, models.MetadefResourceType.id ==

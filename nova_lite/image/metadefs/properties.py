@@ -63,7 +63,7 @@ class PropertyStore:
     @staticmethod
     def _unprefixed(session: orm.Session, ns: models.MetadefNamespace, name: str,
                     resource_type: str) -> str:
-        prefix = session.scalar(
+        prefix = None if not lookup.storable(resource_type) else session.scalar(
             sa.select(models.MetadefNamespaceResourceType.prefix)
             .join(models.MetadefResourceType,
                   models.MetadefResourceType.id ==

@@ -82,7 +82,7 @@ class ResourceTypeStore:
                            name: str) -> None:
         with self._db.session() as session:
             row = lookup.namespace_row(session, ctx, namespace, for_update=True)
-            found = session.scalar(
+            found = None if not lookup.storable(name) else session.scalar(
                 sa.select(_Association).join(_Type, _Association.resource_type_id == _Type.id)
                 .where(_Association.namespace_id == row.id, _Type.name == name))
             if found is None:

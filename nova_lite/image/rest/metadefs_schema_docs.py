@@ -11,17 +11,21 @@ import copy
 from typing import Any
 
 NAME_LENGTH = 80
+# A name is a path segment of its URL (no slash); no text holds a NUL (PostgreSQL
+# cannot store one).
+NAME_PATTERN = '^[^/\\x00]+$'
+TEXT_PATTERN = '^[^\\x00]*$'
 PROPERTY_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string']
 
 
 def _name(description: str) -> dict[str, Any]:
-    # A name is a path segment of its URL: no slash.
     return {'type': 'string', 'minLength': 1, 'maxLength': NAME_LENGTH,
-            'pattern': '^[^/]+$', 'description': description}
+            'pattern': NAME_PATTERN, 'description': description}
 
 
 def _text(max_len: int | None, description: str) -> dict[str, Any]:
-    schema: dict[str, Any] = {'type': 'string', 'description': description}
+    schema: dict[str, Any] = {'type': 'string', 'pattern': TEXT_PATTERN,
+                              'description': description}
     if max_len is not None:
         schema['maxLength'] = max_len
     return schema
@@ -80,7 +84,7 @@ def property_definition() -> dict[str, Any]:
 def _definitions() -> dict[str, Any]:
     return {'property': {'type': 'object',
                          'propertyNames': {'minLength': 1, 'maxLength': NAME_LENGTH,
-                                           'pattern': '^[^/]+$'},
+                                           'pattern': NAME_PATTERN},
                          'additionalProperties': property_definition()}}
 
 
