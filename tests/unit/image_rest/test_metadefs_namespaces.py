@@ -128,3 +128,16 @@ def test_paging_and_sorting(api: ImageApi) -> None:
     assert [ns['namespace'] for ns in rest['namespaces']] == ['c'] and 'next' not in rest
     resp = api.call('GET', f'{NAMESPACES}?marker=nope')
     assert resp.status_int == 400 and 'marker' in resp.text
+
+
+def test_names_with_a_nul_or_a_slash_are_refused(api: ImageApi) -> None:
+    for name in ('x\x00y', 'a/b'):
+        resp = api.call('POST', NAMESPACES, json_body={'namespace': name})
+        assert resp.status_int == 400 and 'namespace' in resp.text
+    resp = api.call('POST', NAMESPACES, json_body={'namespace': 'ok', 'description': 'a\x00'})
+    assert resp.status_int == 400 and 'description' in resp.text
+    assert api.call('GET', f'{NAMESPACES}/x%00y').status_int == 404
+    create(api, 'ok')
+    assert api.call('GET', f'{NAMESPACES}/ok/objects/x%00y').status_int == 404
+    assert api.call('DELETE', f'{NAMESPACES}/ok/resource_types/x%00y').status_int == 404
+    assert api.call('GET', NAMESPACES).json['namespaces'][0]['namespace'] == 'ok'
