@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nova_lite.api import controller, policy, validation, wsgi
+from nova_lite.api import controller, paging, policy, query, validation, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.image.metadefs import catalog as metadefs_catalog
@@ -29,6 +29,28 @@ def read_body(req: wsgi.Request, document: dict[str, Any]) -> dict[str, Any]:
             raise exception.Forbidden(f"Attribute '{read_only[0]}' is read-only.")
     validation.validate(docs.body_schema(document), body)
     return body
+
+
+def listing(req: wsgi.Request, items: list[dict[str, Any]],
+            sort_keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One page of ``items`` (oldest first, as the stores list them) as glance's
+    ``limit``, ``marker`` (a name), ``sort_key`` and ``sort_dir`` (default: newest
+    first) ask."""
+    params = query.last_values(req, ('limit', 'marker', 'sort_key', 'sort_dir'))
+    sort_key = params.get('sort_key', 'created_at')
+    if sort_key not in sort_keys:
+        raise exception.InvalidInput(field='sort_key',
+                                     reason=f'must be one of {", ".join(sort_keys)}')
+    sort_dir = params.get('sort_dir', 'desc')
+    if sort_dir not in ('asc', 'desc'):
+        raise exception.InvalidInput(field='sort_dir', reason='must be asc or desc')
+    ordered = items if sort_dir == 'asc' else items[::-1]
+    if sort_key != 'created_at':
+        ordered = sorted(ordered, key=lambda item: str(item.get(sort_key) or ''),
+                         reverse=sort_dir == 'desc')
+    page = paging.paginate([{**item, 'id': item['name']} for item in ordered],
+                           paging.page_request(params, paging.GLANCE_PAGING))
+    return [{k: v for k, v in item.items() if k != 'id'} for item in page.items]
 
 
 class MetadefsController(controller.Controller):

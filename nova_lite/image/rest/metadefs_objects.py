@@ -10,6 +10,7 @@ from nova_lite.image.rest import metadefs_policies as policies
 from nova_lite.image.rest import metadefs_schema_docs as docs
 
 COLLECTION = base.NAMESPACE + '/objects'
+SORT_KEYS = ('created_at', 'updated_at', 'name')
 
 
 class ObjectsController(base.MetadefsController):
@@ -28,9 +29,9 @@ class ObjectsController(base.MetadefsController):
     def index(self, req: wsgi.Request, namespace: str) -> webob.Response:
         ctx = req.context
         self._namespace(ctx, namespace, policies.GET_OBJECTS)
-        return wsgi.json_response(200, {
-            'objects': self._catalog.objects.list_objects(ctx, namespace),
-            'schema': '/v2/schemas/metadefs/objects'})
+        objects = self._catalog.objects.list_objects(ctx, namespace)
+        return wsgi.json_response(200, {'objects': base.listing(req, objects, SORT_KEYS),
+                                        'schema': '/v2/schemas/metadefs/objects'})
 
     def show(self, req: wsgi.Request, namespace: str, object_name: str) -> webob.Response:
         ctx = req.context

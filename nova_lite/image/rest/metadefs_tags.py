@@ -17,6 +17,7 @@ from nova_lite.image.rest import metadefs_schema_docs as docs
 COLLECTION = base.NAMESPACE + '/tags'
 MEMBER = COLLECTION + '/{tag_name}'
 APPEND_HEADER = 'X-Openstack-Append'
+SORT_KEYS = ('created_at', 'updated_at', 'name')
 
 
 class TagsController(base.MetadefsController):
@@ -41,7 +42,8 @@ class TagsController(base.MetadefsController):
     def index(self, req: wsgi.Request, namespace: str) -> webob.Response:
         ctx = req.context
         self._namespace(ctx, namespace, policies.GET_TAGS)
-        return wsgi.json_response(200, {'tags': self._catalog.tags.list_tags(ctx, namespace)})
+        tags = self._catalog.tags.list_tags(ctx, namespace)
+        return wsgi.json_response(200, {'tags': base.listing(req, tags, SORT_KEYS)})
 
     def show(self, req: wsgi.Request, namespace: str, tag_name: str) -> webob.Response:
         ctx = req.context

@@ -98,13 +98,23 @@ def test_tags(api: ImageApi) -> None:
     resp = api.call('POST', f'{NS}/tags', json_body={'tags': [{'name': 'more'}]},
                     headers={'X-Openstack-Append': 'true'})
     assert resp.status_int == 201
-    assert [t['name'] for t in api.call('GET', f'{NS}/tags').json['tags']] == ['only', 'more']
+    names = [t['name'] for t in api.call('GET', f'{NS}/tags?sort_dir=asc').json['tags']]
+    assert names == ['only', 'more']
     resp = api.call('POST', f'{NS}/tags', json_body={'tags': [{'name': 'only'}]},
                     headers={'X-Openstack-Append': 'true'})
     assert resp.status_int == 409
     resp = api.call('POST', f'{NS}/tags', json_body={'tags': [{'nom': 'x'}]})
     assert resp.status_int == 400 and 'tags.0' in resp.text
-    assert [t['name'] for t in api.call('GET', f'{NS}/tags').json['tags']] == ['only', 'more']
+    # Newest first by default; sorted, paged by name on request.
+    assert [t['name'] for t in api.call('GET', f'{NS}/tags').json['tags']] == ['more', 'only']
+    page = api.call('GET', f'{NS}/tags?sort_key=name&sort_dir=asc&limit=1').json['tags']
+    assert [t['name'] for t in page] == ['more']
+    page = api.call('GET', f'{NS}/tags?sort_key=name&sort_dir=asc&marker=more').json['tags']
+    assert [t['name'] for t in page] == ['only']
+    resp = api.call('GET', f'{NS}/tags?sort_key=colour')
+    assert resp.status_int == 400 and 'sort_key' in resp.text
+    resp = api.call('GET', f'{NS}/tags?marker=gone')
+    assert resp.status_int == 400 and 'marker' in resp.text
 
     assert api.call('DELETE', f'{NS}/tags').status_int == 204
     assert api.call('GET', f'{NS}/tags').json['tags'] == []
@@ -165,3 +175,13 @@ def test_schemas(api: ImageApi) -> None:
         resp = api.call('GET', f'/v2/schemas/metadefs/{path}', token=reader)
         assert resp.status_int == 200 and resp.json['name'] == name, path
     assert api.call('GET', '/v2/schemas/metadefs/tag', token='').status_int == 401
+
+
+def test_objects_are_listed_newest_first_unless_asked(api: ImageApi) -> None:
+    create(api, 'ns', objects=[{'name': 'b'}])
+    api.call('POST', f'{NS}/objects', json_body={'name': 'a'})
+    assert [o['name'] for o in api.call('GET', f'{NS}/objects').json['objects']] == ['a', 'b']
+    listed = api.call('GET', f'{NS}/objects?sort_dir=asc').json['objects']
+    assert [o['name'] for o in listed] == ['b', 'a']
+    listed = api.call('GET', f'{NS}/objects?sort_key=name&sort_dir=asc&limit=1').json
+    assert [o['name'] for o in listed['objects']] == ['a']
