@@ -111,10 +111,9 @@ class NamespaceStore:
     def list_namespaces(self, ctx: nl_context.RequestContext, *,
                         visibility: str | None = None,
                         resource_types: list[str] | None = None,
-                        sort_key: str = 'created_at', sort_dir: str = 'desc',
-                        limit: int | None = None,
-                        marker: str | None = None) -> list[dict[str, Any]]:
-        """The namespaces ``ctx`` sees; ``marker`` is the last namespace of the last page."""
+                        sort_key: str = 'created_at',
+                        sort_dir: str = 'desc') -> list[dict[str, Any]]:
+        """The namespaces ``ctx`` sees, sorted (the REST layer pages them)."""
         column = getattr(_Namespace, sort_key)
         order = column.desc() if sort_dir == 'desc' else column.asc()
         tiebreak = _Namespace.id.desc() if sort_dir == 'desc' else _Namespace.id.asc()
@@ -130,14 +129,6 @@ class NamespaceStore:
                 .where(models.MetadefResourceType.name.in_(resource_types))))
         with self._db.reader() as session:
             rows = list(session.scalars(query.order_by(order, tiebreak)))
-            if marker is not None:
-                names = [row.namespace for row in rows]
-                if marker not in names:
-                    raise exception.InvalidInput(field='marker',
-                                                 reason=f'namespace {marker} not found')
-                rows = rows[names.index(marker) + 1:]
-            if limit is not None:
-                rows = rows[:limit]
             return [_with_associations(session, row) for row in rows]
 
     def find_namespace(self, ctx: nl_context.RequestContext, name: str) -> dict[str, Any]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
+from nova_lite.db import models
 from tests.unit.image_rest.conftest import ImageApi
 
 NAMESPACES = '/v2/metadefs/namespaces'
@@ -107,7 +110,17 @@ def test_create_with_contents_and_show_them(api: ImageApi) -> None:
                     ).json['namespaces'] == []
 
 
+def _row_counts(api: ImageApi) -> dict[str, int]:
+    with api.env.cloud.db.reader() as session:
+        return {table.name: int(session.scalar(
+                    sa.select(sa.func.count()).select_from(table)) or 0)
+                for table in models.Base.metadata.sorted_tables
+                if table.name.startswith('metadef_')}
+
+
 def test_a_failed_create_leaves_nothing_behind(api: ImageApi) -> None:
+    before = _row_counts(api)
+    assert before['metadef_namespaces'] == 0 and before['metadef_resource_types'] >= 5
     resp = api.call('POST', NAMESPACES, json_body={
         'namespace': 'half', 'objects': [{'name': 'same'}, {'name': 'same'}]})
     assert resp.status_int == 409
@@ -115,7 +128,13 @@ def test_a_failed_create_leaves_nothing_behind(api: ImageApi) -> None:
     resp = api.call('POST', NAMESPACES, json_body={
         'namespace': 'half', 'tags': [{'name': 't'}, {'name': 't'}]})
     assert resp.status_int == 409
+    resp = api.call('POST', NAMESPACES, json_body={
+        'namespace': 'half', 'resource_type_associations': [{'name': 'OS::New::Type'}],
+        'properties': {'p': {'title': 'P', 'type': 'string'}},
+        'objects': [{'name': 'o'}, {'name': 'o'}]})
+    assert resp.status_int == 409
     assert api.call('GET', NAMESPACES).json['namespaces'] == []
+    assert _row_counts(api) == before
 
 
 def test_paging_and_sorting(api: ImageApi) -> None:
