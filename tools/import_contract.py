@@ -66,7 +66,7 @@ MODELS_PACKAGE = 'nova_lite.db.models'
 # The models modules (under nova_lite.db.models) each service owns.
 TABLES: Mapping[str, frozenset[str]] = {
     'identity': frozenset({'identity'}),
-    'image': frozenset({'image', 'image_task'}),
+    'image': frozenset({'image', 'image_task', 'image_metadefs'}),
     'network': frozenset({'network'}),
     'volume': frozenset({'volume'}),
     'scheduler': frozenset({'scheduler'}),

@@ -3,8 +3,10 @@
 Routes: the version documents (no token), ``/v2/schemas/image(s)``,
 ``/v2/images`` (create, list), ``/v2/images/{id}`` (show, JSON-patch,
 delete), ``/v2/images/{id}/file`` (upload, download), ``.../members``,
-``.../tags/{tag}``, ``.../actions/(de|re)activate``, ``/v2/schemas/member(s)``
-and ``/v2/info/stores|usage``. Errors are glance's plain-text faults.
+``.../tags/{tag}``, ``.../actions/(de|re)activate``, ``/v2/schemas/member(s)``,
+``/v2/info/stores|usage|import``, image import and tasks, and the metadata
+definitions catalog under ``/v2/metadefs`` (:mod:`.metadefs_routes`). Errors are
+glance's plain-text faults.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from oslo_config import cfg
 
 from nova_lite.api import endpoints, faults, policy, routing, wsgi
 from nova_lite.api.auth import WSGIApp
+from nova_lite.db import api as db_api
 from nova_lite.image import manager as image_manager
 from nova_lite.image.rest import (
     image_actions,
@@ -27,6 +30,8 @@ from nova_lite.image.rest import (
     info,
     member_schemas,
     members,
+    metadefs_policies,
+    metadefs_routes,
     policies,
     schemas_doc,
     strict_paths,
@@ -40,6 +45,9 @@ class ImageServices(Protocol):
 
     @property
     def images(self) -> image_manager.ImageManager: ...
+
+    @property
+    def db(self) -> db_api.Database: ...
 
 
 class SchemasController:
@@ -68,7 +76,8 @@ class SchemasController:
 def make_app(conf: cfg.ConfigOpts, services: ImageServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
     """The image API as a WSGI app, wrapped in ``auth``."""
-    authorizer = policy.Authorizer(conf, policies.list_rules())
+    authorizer = policy.Authorizer(conf, policies.list_rules()
+                                   + metadefs_policies.list_rules())
     router = wsgi.Router(faults.image_fault, max_body=conf.api.max_request_body_size,
                          www_authenticate_uri=endpoints.www_authenticate_uri(conf))
     version_docs = versions.VersionsController(public_url)
@@ -89,5 +98,6 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         *info.InfoController(conf, services.images, authorizer).routes(),
         *image_import.ImageImportController(conf, services.images, authorizer).routes(),
         *tasks.TasksController(conf, services.images, authorizer).routes(),
+        *metadefs_routes.routes(services.db, authorizer),
     ])
     return auth(strict_paths.NoTrailingSlash(router))
