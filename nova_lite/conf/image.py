@@ -36,10 +36,13 @@ image_opts = [
                default='$state_path/image-staging',
                help='Directory where glance-direct staged image data waits for its import.'),
     cfg.ListOpt('enabled_import_methods',
-                default=['glance-direct', 'copy-image'],
+                default=['glance-direct'],
                 item_type=cfg.types.String(choices=['glance-direct', 'copy-image']),
-                help='Import methods offered at /v2/info/import. web-download and '
-                     'glance-download are not implemented.'),
+                help='Import methods offered at /v2/info/import. copy-image copies an '
+                     'image to the stores that lack it: with the one store there are '
+                     'none, so it is off by default and, when offered, refused for '
+                     'every image. web-download and glance-download are not '
+                     'implemented.'),
     cfg.StrOpt('worker_self_reference_url',
                help='URL of this image API worker, recorded on staged images as '
                     'os_glance_stage_host (unset: not recorded).'),

@@ -130,8 +130,20 @@ def test_glance_direct_needs_staged_data(images: image_manager.ImageManager,
     assert images.tasks.for_image(member_ctx, image['id']) == []
 
 
+def test_copy_image_is_off_by_default(images: image_manager.ImageManager,
+                                      member_ctx: nl_context.RequestContext) -> None:
+    copy = {'method': {'name': 'copy-image'}, 'all_stores': True}
+    staged = _staged(images, member_ctx)
+    with pytest.raises(exception.InvalidInput) as caught:
+        images.imports.start_import(member_ctx, staged['id'], copy)
+    assert "'method'" in caught.value.message and 'not supported' in caught.value.message
+    assert images.tasks.for_image(member_ctx, staged['id']) == []
+
+
 def test_copy_image_with_a_single_store(images: image_manager.ImageManager,
-                                        member_ctx: nl_context.RequestContext) -> None:
+                                        member_ctx: nl_context.RequestContext,
+                                        image_override: Callable[[str, Any], None]) -> None:
+    image_override('enabled_import_methods', ['glance-direct', 'copy-image'])
     copy = {'method': {'name': 'copy-image'}, 'all_stores': True}
     staged = _staged(images, member_ctx)
     with pytest.raises(exception.InvalidState):
