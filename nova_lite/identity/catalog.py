@@ -60,9 +60,11 @@ def service_url(base_url: str, service: CatalogService, port: int | None = None)
     return endpoint_url(base_url, service.port if port is None else port, service.path)
 
 
-def substitute(url: str, project_id: str) -> str | None:
-    """``url`` with its templates filled for ``project_id``; None if one is unknown."""
-    values = {'project_id': project_id, 'tenant_id': project_id}
+def substitute(url: str, project_id: str | None) -> str | None:
+    """``url`` with its templates filled for ``project_id``; None if one is unknown
+    (a project template without a project: a system-scoped catalog)."""
+    values = {} if project_id is None else {'project_id': project_id,
+                                            'tenant_id': project_id}
 
     def fill(match: re.Match[str]) -> str:
         return values.get(match.group(1), match.group(0))
@@ -95,18 +97,20 @@ def _endpoint_dict(row: models.Endpoint) -> dict[str, Any]:
             'enabled': True}
 
 
-def catalog_for(session: orm.Session, project_id: str) -> list[dict[str, Any]]:
-    """The keystone v3 catalog, URLs filled for ``project_id`` (by service type)."""
+def catalog_for(session: orm.Session, project_id: str | None) -> list[dict[str, Any]]:
+    """The keystone v3 catalog of the enabled services and endpoints, URLs filled for
+    ``project_id`` (by service type)."""
     endpoints: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
-    for row in session.scalars(sa.select(models.Endpoint).order_by(
+    for row in session.scalars(sa.select(models.Endpoint).where(
+            models.Endpoint.enabled.is_(True)).order_by(
             models.Endpoint.interface, models.Endpoint.region_id)):
         url = substitute(row.url, project_id)
         if url is not None:
             endpoints[row.service_id].append({
                 'id': row.id, 'interface': row.interface, 'region': row.region_id,
                 'region_id': row.region_id, 'url': url})
-    services = session.scalars(sa.select(models.CatalogService).order_by(
-        models.CatalogService.type))
+    services = session.scalars(sa.select(models.CatalogService).where(
+        models.CatalogService.enabled.is_(True)).order_by(models.CatalogService.type))
     return [{'type': row.type, 'name': row.name, 'id': row.id,
              'endpoints': endpoints[row.id]} for row in services]
 

@@ -22,6 +22,7 @@ from nova_lite.identity.rest import (
     policies,
     projects,
     roles,
+    system_roles,
     tokens,
     users,
     versions,
@@ -53,6 +54,7 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
     routing.add_routes(router, versions.VersionController(public_url).routes())
     for resource in (tokens.TokenController, projects.ProjectController,
                      users.UserController, roles.RoleController,
-                     catalog_routes.CatalogController):
+                     catalog_routes.CatalogController,
+                     system_roles.SystemRoleController):
         routing.add_routes(router, resource(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)
