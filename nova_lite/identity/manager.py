@@ -27,6 +27,7 @@ from nova_lite.identity import (
     app_creds,
     assignments,
     catalog,
+    catalog_records,
     passwords,
     resources,
     token_formatter,
@@ -47,7 +48,7 @@ def _isotime(timestamp: float) -> str | None:
 
 
 class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredentialStore,
-                      resources.ResourceStore):
+                      catalog_records.CatalogRecordStore, resources.ResourceStore):
     """Domains, projects, users, roles, the service catalog and Fernet tokens."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database, *,
@@ -95,13 +96,13 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
                      user_domain_name: str | None = None, project_id: str | None = None,
                      project_name: str | None = None, project_domain_id: str | None = None,
                      project_domain_name: str | None = None,
-                     system: bool = False) -> dict[str, Any]:
+                     system: bool = False, unscoped: bool = False) -> dict[str, Any]:
         """Password authentication; returns the new token's body.
 
         Scoped to the project named, or to the system, or else to the user's
         default project when the user holds a role there, or else unscoped
-        (as keystone does). An unknown user and a wrong password get the same
-        NotAuthorized.
+        (as keystone does); ``unscoped`` asks for an unscoped token. An unknown
+        user and a wrong password get the same NotAuthorized.
         """
         if not isinstance(password, str):
             raise exception.InvalidInput(field='password', reason='must be a string')
@@ -109,7 +110,7 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
         if user_name is not None:
             resources.exactly_one('user.domain', user_domain_id, user_domain_name)
         scope = token_scope.ScopeRequest(project_id, project_name, project_domain_id,
-                                         project_domain_name, system)
+                                         project_domain_name, system, unscoped)
         scope.check()
         user = self._user_for_auth(user_id, user_name, user_domain_id, user_domain_name)
         hashed = user.password_hash if user is not None else self._unknown_user_hash()
@@ -154,7 +155,7 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
     def rescope_token(self, token: str, *, project_id: str | None = None,
                       project_name: str | None = None, project_domain_id: str | None = None,
                       project_domain_name: str | None = None,
-                      system: bool = False) -> dict[str, Any]:
+                      system: bool = False, unscoped: bool = False) -> dict[str, Any]:
         """A new token for the user of a valid ``token`` (keystone's ``token`` method).
 
         Scoped to the given project or the system, or to the old token's scope
@@ -163,7 +164,7 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
         credential keeps its credential and project.
         """
         scope = token_scope.ScopeRequest(project_id, project_name, project_domain_id,
-                                         project_domain_name, system)
+                                         project_domain_name, system, unscoped)
         scope.check()
         self._validated(token, with_catalog=False)
         old = self._formatter().validate(token)
@@ -172,7 +173,7 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
                 raise exception.Forbidden(
                     message='A token of an application credential cannot be re-scoped.')
             scope = token_scope.ScopeRequest(project_id=old['project_id'])
-        elif not scope.names_project and not scope.system:
+        elif not scope.names_project and not scope.system and not scope.unscoped:
             scope = token_scope.ScopeRequest(project_id=old['project_id'],
                                              system=old['system'])
         methods = ['token'] + [m for m in old['methods'] if m != 'token']
@@ -190,7 +191,8 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
                                                scope.project_domain_id,
                                                scope.project_domain_name)
             app_cred = token_scope.check_app_cred(session, app_cred_id, user_id)
-            if app_cred is None and not scope.names_project and not scope.system:
+            if app_cred is None and not (scope.names_project or scope.system
+                                         or scope.unscoped):
                 project = self._default_project(session, user[0])
             scoped = token_scope.resolve(session, user_id, project, scope.system, app_cred)
             payload = {'user_id': user_id, 'methods': methods,

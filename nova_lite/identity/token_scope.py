@@ -33,6 +33,7 @@ class ScopeRequest:
     project_domain_id: str | None = None
     project_domain_name: str | None = None
     system: bool = False
+    unscoped: bool = False  # asked for explicitly: no default project either
 
     @property
     def names_project(self) -> bool:

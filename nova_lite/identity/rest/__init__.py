@@ -17,6 +17,8 @@ from nova_lite.api import auth as api_auth
 from nova_lite.api import faults, policy, routing, wsgi
 from nova_lite.identity import manager
 from nova_lite.identity.rest import (
+    app_creds,
+    catalog_admin,
     catalog_routes,
     common,
     policies,
@@ -55,6 +57,8 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
     for resource in (tokens.TokenController, projects.ProjectController,
                      users.UserController, roles.RoleController,
                      catalog_routes.CatalogController,
-                     system_roles.SystemRoleController):
+                     system_roles.SystemRoleController,
+                     app_creds.ApplicationCredentialController,
+                     catalog_admin.CatalogAdminController):
         routing.add_routes(router, resource(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)

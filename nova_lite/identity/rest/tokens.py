@@ -20,7 +20,9 @@ SUPPORTED_METHODS = ('password', 'token', 'application_credential')
 
 
 def _scope_args(scope: dict[str, Any] | str | None) -> dict[str, Any]:
-    if not scope or scope == 'unscoped':
+    if scope == 'unscoped':
+        return {'unscoped': True}
+    if not scope:
         return {}
     assert isinstance(scope, dict)  # the schema allows a dict or 'unscoped'
     if 'system' in scope:
@@ -157,7 +159,7 @@ class TokenController(common.IdentityController):
 
     def system(self, req: wsgi.Request) -> webob.Response:
         """``[{"all": true}]`` when the caller holds a role on the system."""
-        held = self._api.identity.list_system_roles(req.context.user_id)
+        held = self._api.identity.list_system_roles(req.context.user_id or '')
         return wsgi.json_response(200, {
             'system': [{'all': True}] if held else [],
             'links': {'self': common.self_url(req, self._api), 'previous': None,

@@ -56,12 +56,13 @@ def role(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
 
 def region(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
     return {'id': record['id'], 'description': record['description'],
-            'parent_region_id': None, 'links': _self_link(v3_url, 'regions', record['id'])}
+            'parent_region_id': record.get('parent_region_id'),
+            'links': _self_link(v3_url, 'regions', record['id'])}
 
 
 def service(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
     return {'id': record['id'], 'type': record['type'], 'name': record['name'],
-            'enabled': record['enabled'], 'description': '',
+            'enabled': record['enabled'], 'description': record.get('description', ''),
             'links': _self_link(v3_url, 'services', record['id'])}
 
 
