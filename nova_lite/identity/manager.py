@@ -28,6 +28,7 @@ from nova_lite.identity import (
     assignments,
     catalog,
     catalog_records,
+    credentials,
     passwords,
     resources,
     token_formatter,
@@ -48,7 +49,8 @@ def _isotime(timestamp: float) -> str | None:
 
 
 class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredentialStore,
-                      catalog_records.CatalogRecordStore, resources.ResourceStore):
+                      catalog_records.CatalogRecordStore, credentials.CredentialStore,
+                      resources.ResourceStore):
     """Domains, projects, users, roles, the service catalog and Fernet tokens."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database, *,

@@ -21,6 +21,7 @@ from nova_lite.identity.rest import (
     catalog_admin,
     catalog_routes,
     common,
+    credentials,
     policies,
     projects,
     roles,
@@ -59,6 +60,7 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
                      catalog_routes.CatalogController,
                      system_roles.SystemRoleController,
                      app_creds.ApplicationCredentialController,
-                     catalog_admin.CatalogAdminController):
+                     catalog_admin.CatalogAdminController,
+                     credentials.CredentialController):
         routing.add_routes(router, resource(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)
