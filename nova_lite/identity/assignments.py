@@ -117,6 +117,23 @@ class AssignmentStore:
             return [{'user_id': row.user_id, 'role_id': row.role_id, 'role_name': name}
                     for row, name in rows]
 
+    def delete_role(self, role_id: str) -> None:
+        """Deletes a role with its grants, implications and delegations (the tokens
+        holding it lose it at once)."""
+        with self._db.session() as session:
+            row = resources.load_row(session, models.Role, 'Role', 'role_id', role_id)
+            session.execute(sa.delete(models.RoleAssignment).where(
+                models.RoleAssignment.role_id == row.id))
+            session.execute(sa.delete(auth_models.SystemRoleAssignment).where(
+                auth_models.SystemRoleAssignment.role_id == row.id))
+            session.execute(sa.delete(auth_models.ImpliedRole).where(sa.or_(
+                auth_models.ImpliedRole.prior_role_id == row.id,
+                auth_models.ImpliedRole.implied_role_id == row.id)))
+            session.execute(sa.delete(auth_models.ApplicationCredentialRole).where(
+                auth_models.ApplicationCredentialRole.role_id == row.id))
+            session.delete(row)
+        LOG.info('Deleted role %s', role_id)
+
     # Role implications -------------------------------------------------------------
 
     def create_implied_role(self, prior_role_id: str, implied_role_id: str) -> dict[str, Any]:

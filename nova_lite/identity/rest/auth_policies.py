@@ -31,6 +31,7 @@ RULES: list[policy.RuleDefault] = [
          "List a user's roles on the system.", 'GET', '/v3/system/users/{user_id}/roles'),
     rule('identity:revoke_system_grant_for_user', ADMIN, 'Remove a role grant on the system.',
          'DELETE', SYSTEM_USER_ROLES),
+    rule('identity:delete_role', ADMIN, 'Delete a role.', 'DELETE', '/v3/roles/{role_id}'),
     rule('identity:create_implied_role', ADMIN, 'Make a role imply another.', 'PUT', IMPLIES),
     rule('identity:get_implied_role', SYSTEM_READER, 'Show a role implication.', 'GET',
          IMPLIES),

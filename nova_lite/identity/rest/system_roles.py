@@ -1,6 +1,6 @@
-"""Role grants on the system (``/v3/system/users/{user_id}/roles``) and role
+"""Role grants on the system (``/v3/system/users/{user_id}/roles``), role
 implications (``/v3/roles/{prior_role_id}/implies/{implied_role_id}``,
-``/v3/role_inferences``)."""
+``/v3/role_inferences``) and role deletion (``DELETE /v3/roles/{role_id}``)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,14 @@ class SystemRoleController(common.IdentityController):
             ('DELETE', IMPLIES, self.unimply),
             ('GET', '/v3/roles/{prior_role_id}/implies', self.implied),
             ('GET', '/v3/role_inferences', self.inferences),
+            ('DELETE', '/v3/roles/{role_id}', self.delete_role),
         ]
+
+    def delete_role(self, req: wsgi.Request, role_id: str) -> webob.Response:
+        self.authorizer.authorize(req.context, 'identity:delete_role')
+        self._exists(None, role_id)
+        self._api.identity.delete_role(role_id)
+        return wsgi.json_response(204)
 
     def _exists(self, user_id: str | None, role_id: str) -> None:
         identity = self._api.identity

@@ -130,3 +130,20 @@ def test_role_implications(env: IdentityEnv) -> None:
     assert env.client.request('GET', path, token=admin).status_int == 404
     roles = env.identity.validate_token(member['token'])['roles']
     assert [r['name'] for r in roles] == ['one']
+
+
+def test_deleting_a_role_removes_its_grants(env: IdentityEnv) -> None:
+    member = env.add_member('doomed', 'proj-d', role='reader')
+    reader_grants = len(env.identity.list_role_assignments(user_id=member['user']['id']))
+    role = env.identity.create_role('temporary')
+    env.identity.assign_role(member['user']['id'], member['project']['id'], role['id'])
+    env.identity.grant_system_role(member['user']['id'], role['id'])
+    assert env.client.request('DELETE', f"/v3/roles/{role['id']}",
+                              token=member['token']).status_int == 403
+    assert env.client.request('DELETE', f"/v3/roles/{role['id']}",
+                              token=env.admin_token).status_int == 204
+    assert len(env.identity.list_role_assignments(
+        user_id=member['user']['id'])) == reader_grants
+    assert env.identity.list_system_roles(member['user']['id']) == []
+    assert env.client.request('DELETE', f"/v3/roles/{role['id']}",
+                              token=env.admin_token).status_int == 404
