@@ -192,7 +192,8 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
                 project = self._scoped_project(session, scope.project_id, scope.project_name,
                                                scope.project_domain_id,
                                                scope.project_domain_name)
-            app_cred = token_scope.check_app_cred(session, app_cred_id, user_id)
+            app_cred = token_scope.check_app_cred(session, app_cred_id, user_id,
+                                                  resources.to_datetime(now))
             if app_cred is None and not (scope.names_project or scope.system
                                          or scope.unscoped):
                 project = self._default_project(session, user[0])
@@ -367,8 +368,9 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
                 if payload['project_id'] is not None:
                     project = self._scoped_project(session, payload['project_id'],
                                                    None, None, None)
-                app_cred = token_scope.check_app_cred(session, payload['app_cred_id'],
-                                                      payload['user_id'])
+                app_cred = token_scope.check_app_cred(
+                    session, payload['app_cred_id'], payload['user_id'],
+                    resources.to_datetime(self._clock()))
             except exception.NotAuthorized:
                 raise exception.TokenInvalid(
                     reason='its user, project or application credential is disabled or '

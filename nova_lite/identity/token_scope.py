@@ -10,6 +10,7 @@ project and carries the credential's roles the user still holds there.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -90,13 +91,14 @@ def resolve(session: orm.Session, user_id: str,
     return Scoped(project, False, roles, app_cred)
 
 
-def check_app_cred(session: orm.Session, app_cred_id: str | None,
-                   user_id: str) -> auth_models.ApplicationCredential | None:
-    """The token's application credential, still there and unexpired (or None)."""
+def check_app_cred(session: orm.Session, app_cred_id: str | None, user_id: str,
+                   now: datetime.datetime) -> auth_models.ApplicationCredential | None:
+    """The token's application credential, still there and unexpired at ``now``
+    (naive UTC), or None for a token without one."""
     if app_cred_id is None:
         return None
     row = session.get(auth_models.ApplicationCredential, app_cred_id)
-    if row is None or row.user_id != user_id or app_creds.is_expired(row, timeutils.utcnow()):
+    if row is None or row.user_id != user_id or app_creds.is_expired(row, now):
         raise exception.NotAuthorized('The application credential is gone or expired.')
     return row
 
