@@ -184,6 +184,28 @@ class AssignmentStore:
                      'implied_role_id': row.implied_role_id}
                     for row in session.scalars(stmt)]
 
+    def expand_implied_assignments(self,
+                                   records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Project assignments plus one per role they imply (``effective`` listings)."""
+        implies: dict[str, set[str]] = {}
+        for row in self.list_implied_roles():
+            implies.setdefault(row['prior_role_id'], set()).add(row['implied_role_id'])
+        with self._db.reader() as session:
+            names = dict(session.execute(sa.select(models.Role.id, models.Role.name)).all())
+        result = list(records)
+        seen = {(r['user_id'], r['project_id'], r['role_id']) for r in records}
+        for record in records:
+            frontier = set(implies.get(record['role_id'], ()))
+            while frontier:
+                role_id = frontier.pop()
+                key = (record['user_id'], record['project_id'], role_id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                result.append({**record, 'role_id': role_id, 'role_name': names[role_id]})
+                frontier |= implies.get(role_id, set())
+        return result
+
     def delete_implied_role(self, prior_role_id: str, implied_role_id: str) -> None:
         with self._db.session() as session:
             row = session.get(auth_models.ImpliedRole,

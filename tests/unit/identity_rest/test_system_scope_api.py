@@ -147,3 +147,15 @@ def test_deleting_a_role_removes_its_grants(env: IdentityEnv) -> None:
     assert env.identity.list_system_roles(member['user']['id']) == []
     assert env.client.request('DELETE', f"/v3/roles/{role['id']}",
                               token=env.admin_token).status_int == 404
+
+
+def test_effective_assignments_include_implied_roles(env: IdentityEnv) -> None:
+    member = env.add_member('effective', 'proj-e')
+    query = (f"/v3/role_assignments?user.id={member['user']['id']}"
+             f"&scope.project.id={member['project']['id']}")
+    direct = env.client.request('GET', query, token=env.admin_token).json
+    assert [a['role']['id'] for a in direct['role_assignments']] == [
+        env.identity.find_role('member')['id']]
+    effective = env.client.request('GET', query + '&effective', token=env.admin_token).json
+    assert sorted(a['role']['id'] for a in effective['role_assignments']) == sorted(
+        env.identity.find_role(name)['id'] for name in ('member', 'reader'))
