@@ -40,7 +40,8 @@ WSGIApp = context_middleware.WSGIApp
 _IDENTITY_HEADERS = ('HTTP_X_IDENTITY_STATUS', 'HTTP_X_USER_ID', 'HTTP_X_USER_NAME',
                      'HTTP_X_USER_DOMAIN_ID', 'HTTP_X_USER_DOMAIN_NAME', 'HTTP_X_PROJECT_ID',
                      'HTTP_X_PROJECT_NAME', 'HTTP_X_PROJECT_DOMAIN_ID',
-                     'HTTP_X_PROJECT_DOMAIN_NAME', 'HTTP_X_ROLES', 'HTTP_X_ROLE')
+                     'HTTP_X_PROJECT_DOMAIN_NAME', 'HTTP_X_ROLES', 'HTTP_X_ROLE',
+                     'HTTP_OPENSTACK_SYSTEM_SCOPE')
 
 
 TOKEN_CACHE_ENVIRON_KEY = 'nova_lite.token_cache'
@@ -154,11 +155,17 @@ class LocalTokenAuth:
                     'HTTP_X_USER_NAME': info['user']['name'],
                     'HTTP_X_USER_DOMAIN_ID': info['user']['domain']['id'],
                     'HTTP_X_USER_DOMAIN_NAME': info['user']['domain']['name'],
-                    'HTTP_X_PROJECT_ID': info['project']['id'],
-                    'HTTP_X_PROJECT_NAME': info['project']['name'],
-                    'HTTP_X_PROJECT_DOMAIN_ID': info['project']['domain']['id'],
-                    'HTTP_X_PROJECT_DOMAIN_NAME': info['project']['domain']['name'],
                     'HTTP_X_ROLES': roles,
                     'HTTP_X_AUTH_TOKEN': token,
                 })
+                project = info.get('project')
+                if project is not None:  # system-scoped and unscoped tokens have none
+                    environ.update({
+                        'HTTP_X_PROJECT_ID': project['id'],
+                        'HTTP_X_PROJECT_NAME': project['name'],
+                        'HTTP_X_PROJECT_DOMAIN_ID': project['domain']['id'],
+                        'HTTP_X_PROJECT_DOMAIN_NAME': project['domain']['name'],
+                    })
+                if info.get('system', {}).get('all'):
+                    environ['HTTP_OPENSTACK_SYSTEM_SCOPE'] = 'all'
         return self._app(environ, start_response)

@@ -178,7 +178,7 @@ class Authorizer:
         if not loaded.remember:
             return bool(loaded.enforcer.enforce(rule, target, creds, do_raise=False))
         key: DecisionKey = (rule, tuple(sorted(target.items())), tuple(creds['roles']),
-                            creds['project_id'], creds['user_id'])
+                            creds['project_id'], creds['user_id'], creds.get('system_scope'))
         try:
             return loaded.decisions[key]
         except KeyError:
@@ -200,7 +200,7 @@ class Authorizer:
         (the caller's own project when that is not given either).
         """
         creds = {'roles': list(ctx.roles), 'project_id': ctx.project_id,
-                 'user_id': ctx.user_id}
+                 'user_id': ctx.user_id, 'system_scope': ctx.system_scope}
         if target is None:
             target = {'project_id': project_id if project_id is not None
                       else ctx.project_id or ''}

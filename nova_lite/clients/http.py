@@ -239,12 +239,13 @@ class VolumeClient(_RestClient):
 def context_from_token_body(token: str, body: dict[str, Any]) -> nl_context.RequestContext:
     """The request context of a validated token body (the roles identity granted)."""
     roles = [role['name'] for role in body.get('roles', [])]
-    user, project = body['user'], body['project']
+    user, project = body['user'], body.get('project') or {}
     return nl_context.RequestContext(
-        user_id=user['id'], project_id=project['id'], roles=roles, auth_token=token,
+        user_id=user['id'], project_id=project.get('id'), roles=roles, auth_token=token,
         user_name=user.get('name'), project_name=project.get('name'),
         is_admin='admin' in roles, user_domain_id=user.get('domain', {}).get('id'),
-        project_domain_id=project.get('domain', {}).get('id'))
+        project_domain_id=project.get('domain', {}).get('id'),
+        system_scope='all' if body.get('system', {}).get('all') else None)
 
 
 class IdentityClient:

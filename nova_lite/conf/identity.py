@@ -11,6 +11,10 @@ identity_opts = [
     cfg.StrOpt('fernet_key_repository',
                default='$state_path/fernet-keys',
                help='Directory of Fernet keys (0 is staged, the highest is primary).'),
+    cfg.StrOpt('credential_key_repository',
+               default='$state_path/credential-keys',
+               help='Directory of the Fernet keys that encrypt stored credentials '
+                    '(/v3/credentials, EC2); created with a key on first use.'),
     cfg.IntOpt('max_active_keys',
                default=3, min=2,
                help='Keys kept by "nova-lite-manage fernet rotate"; older keys are '

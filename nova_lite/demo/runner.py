@@ -83,7 +83,7 @@ class Demo:
         password = _admin_password(state_path)
         summary = bootstrap.bootstrap(self.cloud.identity, password=password)
         self.say(f'bootstrap: domain Default, project admin, user admin, roles '
-                 f'admin/member/reader, region {self.conf.identity.region_id}, '
+                 f'admin/manager/member/reader, region {self.conf.identity.region_id}, '
                  f'{len(summary.get("endpoints", [])) or 5} endpoints '
                  f'(admin password in {state_path}/admin-password)')
         narrator.tell(narrator.Step(

@@ -1,8 +1,10 @@
 """``bootstrap``: the first identity records of a cloud, as keystone-manage bootstrap.
 
 Creates what is missing, never duplicates: the Default domain (id ``default``),
-the admin project, the admin user, the roles admin/member/reader (the admin
-user holds all three on the admin project), the region and the five catalog
+the admin project, the admin user, the roles admin/manager/member/reader with
+keystone's implications (admin implies manager, manager implies member, member
+implies reader; the admin user holds all four on the admin project and admin
+on the system), the region and the five catalog
 services with their public endpoints. Given a service password, also the
 ``service`` project and role and the services' own user (admin and service on
 that project), whose credentials keystonemiddleware uses to validate tokens.
@@ -25,7 +27,9 @@ from nova_lite.identity import catalog, manager, passwords
 
 DEFAULT_DOMAIN_ID = 'default'
 DEFAULT_DOMAIN_NAME = 'Default'
-ROLES = ('admin', 'member', 'reader')
+ROLES = ('admin', 'manager', 'member', 'reader')
+# (prior, implied): holding the first role grants the second as well.
+IMPLIED_ROLES = (('admin', 'manager'), ('manager', 'member'), ('member', 'reader'))
 SERVICE_PROJECT = 'service'
 SERVICE_ROLE = 'service'
 DEFAULT_SERVICE_USER = 'nova_lite'
@@ -76,6 +80,20 @@ def _grant(identity: manager.IdentityManager, user: dict[str, Any],
             changed.append(f'granted role {name} to {user["name"]} on {project["name"]}')
 
 
+def _imply_and_grant_system(identity: manager.IdentityManager, user: dict[str, Any],
+                            roles: dict[str, str], changed: list[str]) -> None:
+    """The default role implications, and the admin role on the system for ``user``."""
+    known = {(r['prior_role_id'], r['implied_role_id'])
+             for r in identity.list_implied_roles()}
+    for prior, implied in IMPLIED_ROLES:
+        if (roles[prior], roles[implied]) not in known:
+            identity.create_implied_role(roles[prior], roles[implied])
+            changed.append(f'role {prior} implies {implied}')
+    if roles['admin'] not in {r['id'] for r in identity.list_system_roles(user['id'])}:
+        identity.grant_system_role(user['id'], roles['admin'])
+        changed.append(f'granted role admin to {user["name"]} on the system')
+
+
 def _ensure_role(identity: manager.IdentityManager, name: str, changed: list[str]) -> str:
     return _ensure(lambda: identity.find_role(name), lambda: identity.create_role(name),
                    f'role {name}', changed)['id']
@@ -116,6 +134,7 @@ def bootstrap(identity: manager.IdentityManager, *, password: str, admin_user: s
                                         password, changed)
     roles = {name: _ensure_role(identity, name, changed) for name in ROLES}
     _grant(identity, user, project, roles, changed)
+    _imply_and_grant_system(identity, user, roles, changed)
     summary: dict[str, Any] = {'domain_id': domain['id'], 'project_id': project['id'],
                                'user_id': user['id'], 'roles': roles}
     if service_password is not None:

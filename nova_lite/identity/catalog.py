@@ -60,9 +60,11 @@ def service_url(base_url: str, service: CatalogService, port: int | None = None)
     return endpoint_url(base_url, service.port if port is None else port, service.path)
 
 
-def substitute(url: str, project_id: str) -> str | None:
-    """``url`` with its templates filled for ``project_id``; None if one is unknown."""
-    values = {'project_id': project_id, 'tenant_id': project_id}
+def substitute(url: str, project_id: str | None) -> str | None:
+    """``url`` with its templates filled for ``project_id``; None if one is unknown
+    (a project template without a project: a system-scoped catalog)."""
+    values = {} if project_id is None else {'project_id': project_id,
+                                            'tenant_id': project_id}
 
     def fill(match: re.Match[str]) -> str:
         return values.get(match.group(1), match.group(0))
@@ -71,42 +73,50 @@ def substitute(url: str, project_id: str) -> str | None:
     return None if _TEMPLATE_RE.search(filled) else filled
 
 
-def _text(field: str, value: Any, max_length: int = 255) -> str:
+def text(field: str, value: Any, max_length: int = 255) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > max_length:
         raise exception.InvalidInput(field=field,
                                      reason=f'must be a string of 1-{max_length} characters')
     return value
 
 
-def _check_url(url: Any) -> str:
-    parts = urllib.parse.urlsplit(_text('url', url, 2048))
+def check_url(url: Any) -> str:
+    parts = urllib.parse.urlsplit(text('url', url, 2048))
     if parts.scheme not in ('http', 'https') or not parts.netloc:
         raise exception.InvalidInput(field='url', reason='must be an http(s) URL')
     return url
 
 
-def _service_dict(row: models.CatalogService) -> dict[str, Any]:
-    return {'id': row.id, 'type': row.type, 'name': row.name, 'enabled': True}
+def service_dict(row: models.CatalogService) -> dict[str, Any]:
+    return {'id': row.id, 'type': row.type, 'name': row.name, 'enabled': row.enabled,
+            'description': row.description}
 
 
-def _endpoint_dict(row: models.Endpoint) -> dict[str, Any]:
+def endpoint_dict(row: models.Endpoint) -> dict[str, Any]:
     return {'id': row.id, 'service_id': row.service_id, 'interface': row.interface,
             'region': row.region_id, 'region_id': row.region_id, 'url': row.url,
-            'enabled': True}
+            'enabled': row.enabled}
 
 
-def catalog_for(session: orm.Session, project_id: str) -> list[dict[str, Any]]:
-    """The keystone v3 catalog, URLs filled for ``project_id`` (by service type)."""
+def region_dict(row: models.Region) -> dict[str, Any]:
+    return {'id': row.id, 'description': row.description,
+            'parent_region_id': row.parent_region_id}
+
+
+def catalog_for(session: orm.Session, project_id: str | None) -> list[dict[str, Any]]:
+    """The keystone v3 catalog of the enabled services and endpoints, URLs filled for
+    ``project_id`` (by service type)."""
     endpoints: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
-    for row in session.scalars(sa.select(models.Endpoint).order_by(
+    for row in session.scalars(sa.select(models.Endpoint).where(
+            models.Endpoint.enabled.is_(True)).order_by(
             models.Endpoint.interface, models.Endpoint.region_id)):
         url = substitute(row.url, project_id)
         if url is not None:
             endpoints[row.service_id].append({
                 'id': row.id, 'interface': row.interface, 'region': row.region_id,
                 'region_id': row.region_id, 'url': url})
-    services = session.scalars(sa.select(models.CatalogService).order_by(
-        models.CatalogService.type))
+    services = session.scalars(sa.select(models.CatalogService).where(
+        models.CatalogService.enabled.is_(True)).order_by(models.CatalogService.type))
     return [{'type': row.type, 'name': row.name, 'id': row.id,
              'endpoints': endpoints[row.id]} for row in services]
 
@@ -119,7 +129,7 @@ class CatalogStore:
 
     def create_region(self, region_id: str, description: str = '') -> dict[str, Any]:
         """The region ``region_id``, created if it does not exist yet."""
-        region_id = _text('region_id', region_id)
+        region_id = text('region_id', region_id)
         if description is not None and not isinstance(description, str):
             raise exception.InvalidInput(field='description', reason='must be a string')
         try:
@@ -129,18 +139,18 @@ class CatalogStore:
                     row = models.Region(id=region_id, description=description or '')
                     session.add(row)
                     session.flush()
-                return {'id': row.id, 'description': row.description}
+                return region_dict(row)
         except sa_exc.IntegrityError:  # created concurrently
             return next(r for r in self.list_regions() if r['id'] == region_id)
 
     def list_regions(self) -> list[dict[str, Any]]:
         with self._db.reader() as session:
             rows = session.scalars(sa.select(models.Region).order_by(models.Region.id))
-            return [{'id': row.id, 'description': row.description} for row in rows]
+            return [region_dict(row) for row in rows]
 
     def create_service(self, type: str, name: str) -> dict[str, Any]:
         """The service of ``type`` (types are unique); created with ``name`` if absent."""
-        service_type, name = _text('type', type), _text('name', name)
+        service_type, name = text('type', type), text('name', name)
         try:
             with self._db.session() as session:
                 row = session.scalar(sa.select(models.CatalogService).where(
@@ -150,7 +160,7 @@ class CatalogStore:
                                                 name=name)
                     session.add(row)
                     session.flush()
-                return _service_dict(row)
+                return service_dict(row)
         except sa_exc.IntegrityError:  # created concurrently
             return next(s for s in self.list_services() if s['type'] == service_type)
 
@@ -158,17 +168,17 @@ class CatalogStore:
         with self._db.reader() as session:
             rows = session.scalars(sa.select(models.CatalogService).order_by(
                 models.CatalogService.type))
-            return [_service_dict(row) for row in rows]
+            return [service_dict(row) for row in rows]
 
     def create_endpoint(self, service_id: str, url: str, *, region_id: str,
                         interface: str = PUBLIC_INTERFACE) -> dict[str, Any]:
         """The endpoint of the service for (interface, region): created, or its URL
         updated when it differs."""
-        url = _check_url(url)
+        url = check_url(url)
         if interface not in INTERFACES:
             raise exception.InvalidInput(field='interface',
                                          reason=f'must be one of {", ".join(INTERFACES)}')
-        service_id, region_id = _text('service_id', service_id), _text('region_id', region_id)
+        service_id, region_id = text('service_id', service_id), text('region_id', region_id)
         try:
             return self._upsert_endpoint(service_id, url, region_id, interface)
         except sa_exc.IntegrityError:  # created concurrently: update that one instead
@@ -196,10 +206,10 @@ class CatalogStore:
             elif row.url != url:
                 row.url = url
             session.flush()
-            return _endpoint_dict(row)
+            return endpoint_dict(row)
 
     def list_endpoints(self) -> list[dict[str, Any]]:
         with self._db.reader() as session:
             rows = session.scalars(sa.select(models.Endpoint).order_by(
                 models.Endpoint.service_id, models.Endpoint.interface))
-            return [_endpoint_dict(row) for row in rows]
+            return [endpoint_dict(row) for row in rows]

@@ -8,6 +8,7 @@ a disabled user or project, or a removed role, invalidates the token at once.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 import time
@@ -22,13 +23,23 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, fernet_keys, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
-from nova_lite.identity import catalog, passwords, resources, token_formatter
+from nova_lite.identity import (
+    app_creds,
+    assignments,
+    catalog,
+    catalog_records,
+    credentials,
+    passwords,
+    resources,
+    token_formatter,
+    token_scope,
+)
 
 LOG = logging.getLogger(__name__)
 
 # The same answer for an unknown user and a wrong password: no user enumeration.
 BAD_CREDENTIALS = 'The username or password is incorrect.'
-NO_SCOPE = 'The user has no access to the requested project.'
+NO_SCOPE = token_scope.NO_SCOPE
 # Revocation events are kept this long past the longest token lifetime.
 REVOCATION_BUFFER_SECONDS = 1800
 
@@ -37,7 +48,9 @@ def _isotime(timestamp: float) -> str | None:
     return timeutils.isotime(resources.to_datetime(timestamp))
 
 
-class IdentityManager(resources.ResourceStore):
+class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredentialStore,
+                      catalog_records.CatalogRecordStore, credentials.CredentialStore,
+                      resources.ResourceStore):
     """Domains, projects, users, roles, the service catalog and Fernet tokens."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database, *,
@@ -69,10 +82,13 @@ class IdentityManager(resources.ResourceStore):
     def list_endpoints(self) -> list[dict[str, Any]]:
         return self._catalog.list_endpoints()
 
-    def get_catalog(self, project_id: str) -> list[dict[str, Any]]:
-        """The keystone v3 catalog with URLs filled for ``project_id``."""
+    def get_catalog(self, project_id: str | None) -> list[dict[str, Any]]:
+        """The keystone v3 catalog with URLs filled for ``project_id`` (None: the
+        system's catalog, without the project-templated endpoints)."""
         with self._db.reader() as session:
-            resources.load_row(session, models.Project, 'Project', 'project_id', project_id)
+            if project_id is not None:
+                resources.load_row(session, models.Project, 'Project', 'project_id',
+                                   project_id)
             return catalog.catalog_for(session, project_id)
 
     # Tokens ----------------------------------------------------------------------
@@ -81,10 +97,13 @@ class IdentityManager(resources.ResourceStore):
                      user_name: str | None = None, user_domain_id: str | None = None,
                      user_domain_name: str | None = None, project_id: str | None = None,
                      project_name: str | None = None, project_domain_id: str | None = None,
-                     project_domain_name: str | None = None) -> dict[str, Any]:
-        """Password authentication scoped to a project; returns the new token's body.
+                     project_domain_name: str | None = None,
+                     system: bool = False, unscoped: bool = False) -> dict[str, Any]:
+        """Password authentication; returns the new token's body.
 
-        Without a project the user's default project is the scope. An unknown
+        Scoped to the project named, or to the system, or else to the user's
+        default project when the user holds a role there, or else unscoped
+        (as keystone does); ``unscoped`` asks for an unscoped token. An unknown
         user and a wrong password get the same NotAuthorized.
         """
         if not isinstance(password, str):
@@ -92,12 +111,9 @@ class IdentityManager(resources.ResourceStore):
         resources.exactly_one('user', user_id, user_name)
         if user_name is not None:
             resources.exactly_one('user.domain', user_domain_id, user_domain_name)
-        if project_id is not None and project_name is not None:
-            raise exception.InvalidInput(field='scope.project',
-                                         reason='give either an id or a name, not both')
-        if project_name is not None:
-            resources.exactly_one('scope.project.domain', project_domain_id,
-                                  project_domain_name)
+        scope = token_scope.ScopeRequest(project_id, project_name, project_domain_id,
+                                         project_domain_name, system, unscoped)
+        scope.check()
         user = self._user_for_auth(user_id, user_name, user_domain_id, user_domain_name)
         hashed = user.password_hash if user is not None else self._unknown_user_hash()
         if not passwords.verify_password(password, hashed) or user is None:
@@ -105,60 +121,107 @@ class IdentityManager(resources.ResourceStore):
                      user_id or f'{user_name} (domain {user_domain_id or user_domain_name})')
             raise exception.NotAuthorized(BAD_CREDENTIALS)
         now = self._clock()
-        with self._db.reader() as session:
-            user, user_domain = self._enabled_user(session, user.id)
-            project, project_domain = self._scoped_project(
-                session, project_id or (None if project_name else user.default_project_id),
-                project_name, project_domain_id, project_domain_name)
-            roles = self._roles(session, user.id, project.id)
-            if not roles:
-                LOG.info('User %s has no role on project %s', user.id, project.id)
-                raise exception.NotAuthorized(NO_SCOPE)
-            payload = {'user_id': user.id, 'project_id': project.id, 'methods': ['password'],
-                       'audit_id': token_formatter.new_audit_id(), 'issued_at': now,
-                       'expires_at': now + self._conf.identity.token_expiration}
-            token = self._formatter().issue(payload)
-            LOG.info('Issued a token (audit id %s) to user %s for project %s',
-                     payload['audit_id'], user.id, project.id)
-            return self._token_body(session, token, payload, (user, user_domain),
-                                    (project, project_domain), roles, with_catalog=True)
+        return self._issue(user.id, scope, ['password'], now,
+                           now + self._conf.identity.token_expiration)
+
+    def authenticate_app_cred(self, *, secret: str, app_cred_id: str | None = None,
+                              name: str | None = None, user_id: str | None = None,
+                              user_name: str | None = None, user_domain_id: str | None = None,
+                              user_domain_name: str | None = None) -> dict[str, Any]:
+        """Application credential authentication (by id, or by name and user)."""
+        if not isinstance(secret, str):
+            raise exception.InvalidInput(field='secret', reason='must be a string')
+        resources.exactly_one('application_credential', app_cred_id, name)
+        if name is not None:
+            resources.exactly_one('application_credential.user', user_id, user_name)
+            if user_name is not None:
+                found = self._user_for_auth(None, user_name, user_domain_id, user_domain_name)
+                user_id = found.id if found is not None else None
+        row = self._app_cred_for_auth(app_cred_id, name, user_id)
+        hashed = row.secret_hash if row is not None else self._unknown_user_hash()
+        if not passwords.verify_password(secret, hashed) or row is None:
+            LOG.info('Application credential authentication failed for %s',
+                     app_cred_id or name)
+            raise exception.NotAuthorized('Invalid application credential.')
+        now = self._clock()
+        if app_creds.is_expired(row, resources.to_datetime(now)):
+            raise exception.NotAuthorized('The application credential has expired.')
+        expires_at = now + self._conf.identity.token_expiration
+        if row.expires_at is not None:
+            expires_at = min(expires_at, row.expires_at.replace(
+                tzinfo=datetime.UTC).timestamp())
+        scope = token_scope.ScopeRequest(project_id=row.project_id)
+        return self._issue(row.user_id, scope, ['application_credential'], now, expires_at,
+                           app_cred_id=row.id)
 
     def rescope_token(self, token: str, *, project_id: str | None = None,
                       project_name: str | None = None, project_domain_id: str | None = None,
-                      project_domain_name: str | None = None) -> dict[str, Any]:
+                      project_domain_name: str | None = None,
+                      system: bool = False, unscoped: bool = False) -> dict[str, Any]:
         """A new token for the user of a valid ``token`` (keystone's ``token`` method).
 
-        Scoped to the given project, or to the same project without one. The
-        new token expires when the old one does; its methods are 'token' plus
-        the old token's.
+        Scoped to the given project or the system, or to the old token's scope
+        without one. The new token expires when the old one does; its methods
+        are 'token' plus the old token's. A token of an application
+        credential keeps its credential and project.
         """
-        if project_id is not None and project_name is not None:
-            raise exception.InvalidInput(field='scope.project',
-                                         reason='give either an id or a name, not both')
-        if project_name is not None:
-            resources.exactly_one('scope.project.domain', project_domain_id,
-                                  project_domain_name)
-        source = self._validated(token, with_catalog=False)
+        scope = token_scope.ScopeRequest(project_id, project_name, project_domain_id,
+                                         project_domain_name, system, unscoped)
+        scope.check()
+        self._validated(token, with_catalog=False)
         old = self._formatter().validate(token)
-        now = self._clock()
+        if old['app_cred_id'] is not None:
+            if scope.system or (scope.names_project and project_id != old['project_id']):
+                raise exception.Forbidden(
+                    message='A token of an application credential cannot be re-scoped.')
+            scope = token_scope.ScopeRequest(project_id=old['project_id'])
+        elif not scope.names_project and not scope.system and not scope.unscoped:
+            scope = token_scope.ScopeRequest(project_id=old['project_id'],
+                                             system=old['system'])
+        methods = ['token'] + [m for m in old['methods'] if m != 'token']
+        return self._issue(old['user_id'], scope, methods, self._clock(), old['expires_at'],
+                           app_cred_id=old['app_cred_id'])
+
+    def _issue(self, user_id: str, scope: token_scope.ScopeRequest, methods: list[str],
+               now: float, expires_at: float, *,
+               app_cred_id: str | None = None) -> dict[str, Any]:
         with self._db.reader() as session:
-            user, user_domain = self._enabled_user(session, source['user']['id'])
-            if project_id is None and project_name is None:
-                project_id = source['project']['id']
-            project, project_domain = self._scoped_project(
-                session, project_id, project_name, project_domain_id, project_domain_name)
-            roles = self._roles(session, user.id, project.id)
-            if not roles:
-                raise exception.NotAuthorized(NO_SCOPE)
-            methods = ['token'] + [m for m in old['methods'] if m != 'token']
-            payload = {'user_id': user.id, 'project_id': project.id, 'methods': methods,
+            user = self._enabled_user(session, user_id)
+            project = None
+            if scope.names_project:
+                project = self._scoped_project(session, scope.project_id, scope.project_name,
+                                               scope.project_domain_id,
+                                               scope.project_domain_name)
+            app_cred = token_scope.check_app_cred(session, app_cred_id, user_id,
+                                                  resources.to_datetime(now))
+            if app_cred is None and not (scope.names_project or scope.system
+                                         or scope.unscoped):
+                project = self._default_project(session, user[0])
+            scoped = token_scope.resolve(session, user_id, project, scope.system, app_cred)
+            payload = {'user_id': user_id, 'methods': methods,
                        'audit_id': token_formatter.new_audit_id(), 'issued_at': now,
-                       'expires_at': old['expires_at']}
-            new_token = self._formatter().issue(payload)
-            LOG.info('Re-scoped a token (audit id %s) of user %s to project %s',
-                     payload['audit_id'], user.id, project.id)
-            return self._token_body(session, new_token, payload, (user, user_domain),
-                                    (project, project_domain), roles, with_catalog=True)
+                       'expires_at': expires_at, **token_scope.payload_scope(scoped)}
+            token = self._formatter().issue(payload)
+            LOG.info('Issued a token (audit id %s, methods %s) to user %s for %s',
+                     payload['audit_id'], ','.join(methods), user_id,
+                     'the system' if scoped.system else
+                     f'project {payload["project_id"]}' if scoped.project else 'no scope')
+            return token_scope.body(session, token, payload, user, scoped, with_catalog=True)
+
+    def _default_project(self, session: orm.Session,
+                         user: models.User) -> tuple[models.Project, models.Domain] | None:
+        """The user's default project if it can scope a token to it (else unscoped)."""
+        if user.default_project_id is None:
+            return None
+        try:
+            project = self._scoped_project(session, user.default_project_id, None, None, None)
+        except exception.NotAuthorized:
+            return None
+        if not assignments.project_role_ids(session, user.id, project[0].id):
+            LOG.info('User %s has no role on its default project %s: unscoped token',
+                     user.id, user.default_project_id)
+            return None
+        return project
 
     def validate_token(self, token: str) -> dict[str, Any]:
         """The token's body (as ``authenticate`` returned it), roles read afresh.
@@ -173,12 +236,14 @@ class IdentityManager(resources.ResourceStore):
         """The request context of a valid token (TokenInvalid otherwise)."""
         body = self._validated(token, with_catalog=False)
         roles = [role['name'] for role in body['roles']]
+        project = body.get('project') or {}
         return nl_context.RequestContext(
-            user_id=body['user']['id'], project_id=body['project']['id'], roles=roles,
+            user_id=body['user']['id'], project_id=project.get('id'), roles=roles,
             auth_token=token, user_name=body['user']['name'],
-            project_name=body['project']['name'], is_admin='admin' in roles,
+            project_name=project.get('name'), is_admin='admin' in roles,
             user_domain_id=body['user']['domain']['id'],
-            project_domain_id=body['project']['domain']['id'])
+            project_domain_id=(project.get('domain') or {}).get('id'),
+            system_scope=assignments.SYSTEM_ALL if 'system' in body else None)
 
     def revoke_token(self, token: str) -> None:
         """Revokes one token (by its audit id); idempotent."""
@@ -284,16 +349,6 @@ class IdentityManager(resources.ResourceStore):
             raise exception.NotAuthorized(f'Project {project.id} is disabled.')
         return project, project_domain
 
-    @staticmethod
-    def _roles(session: orm.Session, user_id: str, project_id: str) -> list[dict[str, Any]]:
-        rows = session.execute(
-            sa.select(models.Role.id, models.Role.name)
-            .join(models.RoleAssignment, models.RoleAssignment.role_id == models.Role.id)
-            .where(models.RoleAssignment.user_id == user_id,
-                   models.RoleAssignment.project_id == project_id)
-            .order_by(models.Role.name))
-        return [{'id': role_id, 'name': name} for role_id, name in rows]
-
     def _validated(self, token: str, *, with_catalog: bool) -> dict[str, Any]:
         payload = self._formatter().validate(token)
         if payload['expires_at'] <= self._clock():
@@ -309,32 +364,25 @@ class IdentityManager(resources.ResourceStore):
                 raise exception.TokenInvalid(reason='it has been revoked')
             try:
                 user = self._enabled_user(session, payload['user_id'])
-                project = self._scoped_project(session, payload['project_id'], None, None, None)
+                project = None
+                if payload['project_id'] is not None:
+                    project = self._scoped_project(session, payload['project_id'],
+                                                   None, None, None)
+                app_cred = token_scope.check_app_cred(
+                    session, payload['app_cred_id'], payload['user_id'],
+                    resources.to_datetime(self._clock()))
             except exception.NotAuthorized:
                 raise exception.TokenInvalid(
-                    reason='its user or project is disabled or deleted') from None
-            roles = self._roles(session, payload['user_id'], payload['project_id'])
-            if not roles:
-                raise exception.TokenInvalid(reason='the user has no role on the project')
-            return self._token_body(session, token, payload, user, project, roles,
+                    reason='its user, project or application credential is disabled or '
+                           'deleted') from None
+            try:
+                scoped = token_scope.resolve(session, payload['user_id'], project,
+                                             payload['system'], app_cred)
+            except exception.NotAuthorized:
+                raise exception.TokenInvalid(
+                    reason='the user has no role left on its scope') from None
+            return token_scope.body(session, token, payload, user, scoped,
                                     with_catalog=with_catalog)
-
-    @staticmethod
-    def _token_body(session: orm.Session, token: str, payload: dict[str, Any],
-                    user: tuple[models.User, models.Domain],
-                    project: tuple[models.Project, models.Domain],
-                    roles: list[dict[str, Any]], *, with_catalog: bool) -> dict[str, Any]:
-        return {
-            'token': token,
-            'issued_at': _isotime(payload['issued_at']),
-            'expires_at': _isotime(payload['expires_at']),
-            'methods': list(payload['methods']),
-            'user': resources.owned_ref(*user),
-            'project': resources.owned_ref(*project),
-            'roles': roles,
-            'catalog': catalog.catalog_for(session, project[0].id) if with_catalog else [],
-            'audit_ids': [payload['audit_id']],
-        }
 
     def _prune_revocations(self, session: orm.Session, now: float) -> None:
         """Drops events older than any token they could still match."""

@@ -1,7 +1,9 @@
 """Fernet tokens: an encrypted, authenticated payload; nothing is stored.
 
 The payload is a small versioned JSON array (user, project, methods, audit id,
-issue and expiry times). The primary key encrypts, every key in the repository
+issue and expiry times, system scope, application credential). A token has a
+project, or the system scope, or neither (unscoped); version 1 payloads (always
+project-scoped) are still read. The primary key encrypts, every key in the repository
 decrypts (``MultiFernet``), so a key rotation does not invalidate the tokens
 signed by the previous primary. The base64 padding is stripped so the token is
 URL-safe without escaping, as keystone does.
@@ -19,10 +21,13 @@ from cryptography import fernet
 
 from nova_lite.common import exception
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
+V1_FIELD_COUNT = 6
 MAX_TOKEN_LENGTH = 8192
 _TOKEN_RE = re.compile(r'[A-Za-z0-9_-]+')
-_FIELDS = ('user_id', 'project_id', 'methods', 'audit_id', 'issued_at', 'expires_at')
+_FIELDS = ('user_id', 'project_id', 'methods', 'audit_id', 'issued_at', 'expires_at',
+           'system', 'app_cred_id')
+_DEFAULTS: dict[str, Any] = {'project_id': None, 'system': False, 'app_cred_id': None}
 
 
 def new_audit_id() -> str:
@@ -33,9 +38,19 @@ def new_audit_id() -> str:
 def _check_payload(payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise exception.InvalidInput(field='payload', reason='must be a dict')
-    for field in ('user_id', 'project_id', 'audit_id'):
+    payload = {**_DEFAULTS, **payload}
+    for field in ('user_id', 'audit_id'):
         if not isinstance(payload.get(field), str) or not payload[field]:
             raise exception.InvalidInput(field=field, reason='must be a non-empty string')
+    for field in ('project_id', 'app_cred_id'):
+        value = payload[field]
+        if value is not None and (not isinstance(value, str) or not value):
+            raise exception.InvalidInput(field=field, reason='must be a non-empty string')
+    if not isinstance(payload['system'], bool):
+        raise exception.InvalidInput(field='system', reason='must be a boolean')
+    if payload['system'] and payload['project_id'] is not None:
+        raise exception.InvalidInput(field='system',
+                                     reason='a token has a project or the system scope')
     methods = payload.get('methods')
     if not isinstance(methods, list) or not methods \
             or not all(isinstance(method, str) for method in methods):
@@ -85,9 +100,11 @@ class TokenFormatter:
                 from None
         try:
             values = json.loads(body)
-            if not isinstance(values, list) or values[0] != PAYLOAD_VERSION \
-                    or len(values) != len(_FIELDS) + 1:
+            if not isinstance(values, list) or not values:
                 raise ValueError('unknown payload layout')
-            return _check_payload(dict(zip(_FIELDS, values[1:], strict=True)))
+            count = {1: V1_FIELD_COUNT, PAYLOAD_VERSION: len(_FIELDS)}.get(values[0])
+            if count is None or len(values) != count + 1:
+                raise ValueError('unknown payload layout')
+            return _check_payload(dict(zip(_FIELDS[:count], values[1:], strict=True)))
         except (ValueError, IndexError, exception.InvalidInput):
             raise exception.TokenInvalid(reason='unreadable payload') from None

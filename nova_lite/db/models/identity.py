@@ -57,6 +57,7 @@ class Region(Base):
     __tablename__ = 'regions'
     id: orm.Mapped[str] = orm.mapped_column(sa.String(255), primary_key=True)
     description: orm.Mapped[str] = orm.mapped_column(sa.Text, default='')
+    parent_region_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
 
 
 class CatalogService(Base):
@@ -64,6 +65,8 @@ class CatalogService(Base):
     id: orm.Mapped[str] = uuid_pk()
     type: orm.Mapped[str] = orm.mapped_column(sa.String(255), unique=True)
     name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    description: orm.Mapped[str] = orm.mapped_column(sa.Text, default='', server_default='')
+    enabled: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
 
 
 class Endpoint(Base):
@@ -75,6 +78,7 @@ class Endpoint(Base):
     interface: orm.Mapped[str] = orm.mapped_column(sa.String(8))
     region_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey('regions.id'))
     url: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    enabled: orm.Mapped[bool] = orm.mapped_column(default=True, server_default=sa.true())
 
 
 class RevocationEvent(Base):

@@ -17,11 +17,15 @@ from nova_lite.api import auth as api_auth
 from nova_lite.api import faults, policy, routing, wsgi
 from nova_lite.identity import manager
 from nova_lite.identity.rest import (
+    app_creds,
+    catalog_admin,
     catalog_routes,
     common,
+    credentials,
     policies,
     projects,
     roles,
+    system_roles,
     tokens,
     users,
     versions,
@@ -53,6 +57,10 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
     routing.add_routes(router, versions.VersionController(public_url).routes())
     for resource in (tokens.TokenController, projects.ProjectController,
                      users.UserController, roles.RoleController,
-                     catalog_routes.CatalogController):
+                     catalog_routes.CatalogController,
+                     system_roles.SystemRoleController,
+                     app_creds.ApplicationCredentialController,
+                     catalog_admin.CatalogAdminController,
+                     credentials.CredentialController):
         routing.add_routes(router, resource(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)

@@ -50,24 +50,24 @@ class CatalogController(common.IdentityController):
 
     def regions(self, req: wsgi.Request) -> webob.Response:
         self.authorizer.authorize(req.context, 'identity:list_regions')
+        params = controller.read_query(req, schemas.query({'parent_region_id': schemas.NAME}))
+        records = common.filtered(self._api.identity.list_regions(), params,
+                                  common.filters_of('parent_region_id'))
         return wsgi.json_response(200, views.collection(
-            'regions', [views.region(self._api.v3_url, r)
-                        for r in self._api.identity.list_regions()],
+            'regions', [views.region(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))
 
     def region(self, req: wsgi.Request, region_id: str) -> webob.Response:
-        self.authorizer.authorize(req.context, 'identity:list_regions')
-        for record in self._api.identity.list_regions():
-            if record['id'] == region_id:
-                return wsgi.json_response(200, {'region': views.region(self._api.v3_url,
-                                                                       record)})
-        raise exception.NotFound(resource='Region', id=region_id)
+        self.authorizer.authorize(req.context, 'identity:get_region')
+        return wsgi.json_response(200, {'region': views.region(
+            self._api.v3_url, self._api.identity.get_region(region_id))})
 
     def services(self, req: wsgi.Request) -> webob.Response:
         self.authorizer.authorize(req.context, 'identity:list_services')
-        params = controller.read_query(req, schemas.query({'type': schemas.NAME}))
+        params = controller.read_query(req, schemas.query({'type': schemas.NAME,
+                                                           'name': schemas.NAME}))
         records = common.filtered(self._api.identity.list_services(), params,
-                                  common.filters_of('type'))
+                                  common.filters_of('type', 'name'))
         return wsgi.json_response(200, views.collection(
             'services', [views.service(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api.policy import rule
+from nova_lite.identity.rest import auth_policies
 
 ADMIN = 'rule:admin'
 TOKEN_SUBJECT = 'rule:admin or role:service or user_id:%(token_user_id)s'
@@ -58,6 +59,9 @@ RULES: list[policy.RuleDefault] = [
     rule('identity:get_domain', 'rule:reader', 'Show a domain.', 'GET',
          '/v3/domains/{domain_id}'),
     rule('identity:list_regions', ANY_USER, 'List regions.', 'GET', '/v3/regions'),
-    rule('identity:list_services', ADMIN, 'List catalog services.', 'GET', '/v3/services'),
-    rule('identity:list_endpoints', ADMIN, 'List endpoints.', 'GET', '/v3/endpoints'),
+    rule('identity:list_services', auth_policies.SYSTEM_READER, 'List catalog services.',
+         'GET', '/v3/services'),
+    rule('identity:list_endpoints', auth_policies.SYSTEM_READER, 'List endpoints.', 'GET',
+         '/v3/endpoints'),
+    *auth_policies.RULES,
 ]

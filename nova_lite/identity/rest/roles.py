@@ -114,6 +114,8 @@ class RoleController(common.IdentityController):
         if not {'scope.domain.id', 'group.id', 'scope.system'} & set(params):
             records = self._api.identity.list_role_assignments(
                 user_id=params.get('user.id'), project_id=params.get('scope.project.id'))
+        if common.flag(req, 'effective'):  # with the roles the assigned ones imply
+            records = self._api.identity.expand_implied_assignments(records)
         if 'role.id' in params:
             records = [r for r in records if r['role_id'] == params['role.id']]
         names = self._names() if common.flag(req, 'include_names') else None

@@ -26,6 +26,8 @@ def _envelope(key: str, inner: dict[str, Any]) -> dict[str, Any]:
 
 _DOMAIN_REF = _object({'id': ID, 'name': NAME}, minProperties=1)
 
+_USER_REF = _object({'id': ID, 'name': NAME, 'domain': _DOMAIN_REF}, minProperties=1)
+
 AUTH = _envelope('auth', _object({
     'identity': {
         'type': 'object',
@@ -37,11 +39,19 @@ AUTH = _envelope('auth', _object({
                 ('password',))}, ('user',)),
             'token': _object({'id': {'type': 'string', 'minLength': 1,
                                      'maxLength': 8192}}, ('id',)),
+            'application_credential': _object(
+                {'id': ID, 'name': NAME, 'secret': PASSWORD, 'user': _USER_REF},
+                ('secret',)),
         },
         'required': ['methods'],
     },
-    'scope': _object({'project': _object({'id': ID, 'name': NAME, 'domain': _DOMAIN_REF},
-                                         minProperties=1)}, ('project',)),
+    'scope': {'oneOf': [
+        _object({'project': _object({'id': ID, 'name': NAME, 'domain': _DOMAIN_REF},
+                                    minProperties=1)}, ('project',)),
+        _object({'system': _object({'all': {'const': True}}, ('all',))}, ('system',)),
+        _object({'domain': _DOMAIN_REF}, ('domain',)),
+        {'type': 'string', 'enum': ['unscoped']},
+    ]},
 }, ('identity',)))
 
 PROJECT_CREATE = _envelope('project', _object({

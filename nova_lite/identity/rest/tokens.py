@@ -1,5 +1,6 @@
-"""``/v3/auth/*``: issue (password or token method), validate, check and revoke tokens;
-the caller's catalog and projects.
+"""``/v3/auth/*``: issue (password, token or application_credential method),
+validate, check and revoke tokens; the caller's catalog, projects, domains and
+system.
 
 An invalid, expired or revoked subject token (``X-Subject-Token``) is a 404, as
 keystone answers; a bad caller token (``X-Auth-Token``) is a 401.
@@ -15,12 +16,20 @@ from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.identity.rest import common, schemas, views
 
-SUPPORTED_METHODS = ('password', 'token')
+SUPPORTED_METHODS = ('password', 'token', 'application_credential')
 
 
-def _scope_args(scope: dict[str, Any] | None) -> dict[str, Any]:
+def _scope_args(scope: dict[str, Any] | str | None) -> dict[str, Any]:
+    if scope == 'unscoped':
+        return {'unscoped': True}
     if not scope:
         return {}
+    assert isinstance(scope, dict)  # the schema allows a dict or 'unscoped'
+    if 'system' in scope:
+        return {'system': True}
+    if 'domain' in scope:
+        raise exception.NotAuthorized('Domain-scoped tokens are not supported; scope the '
+                                      'token to a project or the system.')
     project = scope['project']
     domain = project.get('domain') or {}
     return {'project_id': project.get('id'), 'project_name': project.get('name'),
@@ -35,7 +44,8 @@ def _method(identity: dict[str, Any]) -> str:
             f'Attempted to authenticate with an unsupported method: {unsupported[0]}.')
     if len(methods) != 1:
         raise exception.InvalidInput(field='auth.identity.methods',
-                                     reason='give one method: password or token')
+                                     reason='give one method: password, token or '
+                                            'application_credential')
     method = methods[0]
     if method not in identity:
         raise exception.InvalidInput(field=f'auth.identity.{method}',
@@ -53,6 +63,8 @@ class TokenController(common.IdentityController):
             ('DELETE', '/v3/auth/tokens', self.revoke),
             ('GET', '/v3/auth/catalog', self.catalog),
             ('GET', '/v3/auth/projects', self.projects),
+            ('GET', '/v3/auth/domains', self.domains),
+            ('GET', '/v3/auth/system', self.system),
         ]
 
     def issue(self, req: wsgi.Request) -> webob.Response:
@@ -60,26 +72,33 @@ class TokenController(common.IdentityController):
         identity = auth['identity']
         method = _method(identity)
         scope = _scope_args(auth.get('scope'))
-        try:
-            if method == 'password':
-                user = identity['password']['user']
-                domain = user.get('domain') or {}
-                info = self._api.identity.authenticate(
-                    password=user['password'], user_id=user.get('id'),
-                    user_name=user.get('name'), user_domain_id=domain.get('id'),
-                    user_domain_name=domain.get('name'), **scope)
-            else:
-                info = self._api.identity.rescope_token(identity['token']['id'], **scope)
-        except exception.InvalidInput as exc:
-            if exc.kwargs.get('field') != 'scope':
-                raise
-            # No scope and no default project: keystone would issue an unscoped
-            # token; nova_lite's tokens are always project-scoped.
-            raise exception.NotAuthorized(
-                'A project scope is required: the user has no default project.') from None
+        identity_api = self._api.identity
+        if method == 'password':
+            user = identity['password']['user']
+            domain = user.get('domain') or {}
+            info = identity_api.authenticate(
+                password=user['password'], user_id=user.get('id'),
+                user_name=user.get('name'), user_domain_id=domain.get('id'),
+                user_domain_name=domain.get('name'), **scope)
+        elif method == 'token':
+            info = identity_api.rescope_token(identity['token']['id'], **scope)
+        else:
+            info = self._app_cred_auth(identity['application_credential'], scope)
         return wsgi.json_response(
             201, views.token(info, with_catalog=not common.flag(req, 'nocatalog')),
             headers={'X-Subject-Token': info['token']})
+
+    def _app_cred_auth(self, spec: dict[str, Any], scope: dict[str, Any]) -> dict[str, Any]:
+        if scope:
+            raise exception.InvalidInput(
+                field='auth.scope',
+                reason='an application credential is scoped to its own project')
+        user = spec.get('user') or {}
+        domain = user.get('domain') or {}
+        return self._api.identity.authenticate_app_cred(
+            secret=spec['secret'], app_cred_id=spec.get('id'), name=spec.get('name'),
+            user_id=user.get('id'), user_name=user.get('name'),
+            user_domain_id=domain.get('id'), user_domain_name=domain.get('name'))
 
     def _subject(self, req: wsgi.Request, rule: str) -> dict[str, Any]:
         ctx = req.context
@@ -113,9 +132,10 @@ class TokenController(common.IdentityController):
 
     def catalog(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
+        if ctx.project_id is None and ctx.system_scope != 'all':
+            raise exception.Forbidden(message='An unscoped token has no catalog.')
         return wsgi.json_response(200, {
-            'catalog': (self._api.identity.get_catalog(ctx.project_id)
-                        if ctx.project_id is not None else []),
+            'catalog': self._api.identity.get_catalog(ctx.project_id),
             'links': {'self': common.self_url(req, self._api), 'previous': None,
                       'next': None}})
 
@@ -125,3 +145,22 @@ class TokenController(common.IdentityController):
         return wsgi.json_response(200, views.collection(
             'projects', [views.project(self._api.v3_url, p) for p in projects if p['enabled']],
             common.self_url(req, self._api)))
+
+    def domains(self, req: wsgi.Request) -> webob.Response:
+        """The domains of the projects the caller holds a role on (no domain grants)."""
+        ctx = req.context
+        projects = self._api.identity.list_projects(user_id=ctx.user_id)
+        domain_ids = {p['domain_id'] for p in projects if p['enabled']}
+        domains = [d for d in self._api.identity.list_domains()
+                   if d['id'] in domain_ids and d['enabled']]
+        return wsgi.json_response(200, views.collection(
+            'domains', [views.domain(self._api.v3_url, d) for d in domains],
+            common.self_url(req, self._api)))
+
+    def system(self, req: wsgi.Request) -> webob.Response:
+        """``[{"all": true}]`` when the caller holds a role on the system."""
+        held = self._api.identity.list_system_roles(req.context.user_id or '')
+        return wsgi.json_response(200, {
+            'system': [{'all': True}] if held else [],
+            'links': {'self': common.self_url(req, self._api), 'previous': None,
+                      'next': None}})

@@ -56,12 +56,13 @@ def role(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
 
 def region(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
     return {'id': record['id'], 'description': record['description'],
-            'parent_region_id': None, 'links': _self_link(v3_url, 'regions', record['id'])}
+            'parent_region_id': record.get('parent_region_id'),
+            'links': _self_link(v3_url, 'regions', record['id'])}
 
 
 def service(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
     return {'id': record['id'], 'type': record['type'], 'name': record['name'],
-            'enabled': record['enabled'], 'description': '',
+            'enabled': record['enabled'], 'description': record.get('description', ''),
             'links': _self_link(v3_url, 'services', record['id'])}
 
 
@@ -73,19 +74,30 @@ def endpoint(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def token(info: dict[str, Any], *, with_catalog: bool) -> dict[str, Any]:
-    """``{"token": {...}}`` from the identity manager's token record."""
-    body = {
+    """``{"token": {...}}`` from the identity manager's token record.
+
+    A project-scoped token has ``project``, a system-scoped one
+    ``system: {"all": true}``; an unscoped one neither, nor a catalog.
+    """
+    body: dict[str, Any] = {
         'methods': info['methods'],
         'user': {**info['user'], 'password_expires_at': None},
-        'project': info['project'],
-        'roles': info['roles'],
         'audit_ids': info['audit_ids'],
         'expires_at': info['expires_at'],
         'issued_at': info['issued_at'],
-        'is_domain': False,
     }
-    if with_catalog:
-        body['catalog'] = info['catalog']
+    scoped = 'project' in info or 'system' in info
+    if 'project' in info:
+        body['project'] = info['project']
+        body['is_domain'] = False
+    if 'system' in info:
+        body['system'] = info['system']
+    if scoped:
+        body['roles'] = info['roles']
+        if with_catalog:
+            body['catalog'] = info['catalog']
+    if 'application_credential' in info:
+        body['application_credential'] = info['application_credential']
     return {'token': body}
 
 

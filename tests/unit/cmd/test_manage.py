@@ -157,7 +157,7 @@ def _bootstrap_twice(conf_file: str, database: db_api.Database,
     first = _row_counts(database)
     assert first['users'] == 1
     assert first['projects'] == 1
-    assert first['role_assignments'] == 3
+    assert first['role_assignments'] == 4  # admin, manager, member, reader
     assert first['endpoints'] == 5
 
     assert _manage(conf_file, 'bootstrap', '--bootstrap-password', PASSWORD) == 0
@@ -167,7 +167,8 @@ def _bootstrap_twice(conf_file: str, database: db_api.Database,
     conf = _load_conf(conf_file)
     manager = identity_manager.IdentityManager(conf, database)
     token = _authenticate(manager, PASSWORD)
-    assert {role['name'] for role in token['roles']} == {'admin', 'member', 'reader'}
+    assert {role['name'] for role in token['roles']} == {'admin', 'manager', 'member',
+                                                         'reader'}
     with pytest.raises(exception.NotAuthorized):
         _authenticate(manager, PASSWORD + '-wrong')
 

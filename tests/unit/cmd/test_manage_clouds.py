@@ -18,6 +18,9 @@ from tests.unit.cmd.test_manage import PASSWORD, _load_conf, _write_conf
 
 SERVICE_PASSWORD = 'service-secret-P'
 
+# admin and service granted; manager, member and reader implied by admin.
+SERVICE_ROLES = ['admin', 'manager', 'member', 'reader', 'service']
+
 
 def _manager(conf_file: str) -> tuple[identity_manager.IdentityManager, db_api.Database]:
     conf = _load_conf(conf_file)
@@ -56,7 +59,7 @@ def test_bootstrap_writes_clouds_yaml_0600(tmp_path: pathlib.Path,
                  'user_domain_name': 'Default', 'project_domain_name': 'Default'},
         'region_name': 'RegionOne', 'identity_api_version': 3, 'interface': 'public'}}}
     assert f'wrote cloud nova-lite to {target}' in capsys.readouterr().out
-    assert sorted(_service_login(conf_file)) == ['admin', 'service']
+    assert sorted(_service_login(conf_file)) == SERVICE_ROLES
 
 
 def test_clouds_yaml_update_keeps_other_clouds(tmp_path: pathlib.Path) -> None:
@@ -106,7 +109,7 @@ def test_service_password_defaults_to_keystone_authtoken(tmp_path: pathlib.Path)
                      f'password = {SERVICE_PASSWORD}\n')
     assert manage.main(['--config-file', conf_file, 'bootstrap',
                         '--bootstrap-password', PASSWORD]) == 0
-    assert sorted(_service_login(conf_file, user='svc')) == ['admin', 'service']
+    assert sorted(_service_login(conf_file, user='svc')) == SERVICE_ROLES
     # The command line wins over the file; bootstrap resets the password.
     assert manage.main(['--config-file', conf_file, 'bootstrap', '--bootstrap-password',
                         PASSWORD, '--service-password', 'changed-secret-P']) == 0

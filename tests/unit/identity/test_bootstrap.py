@@ -16,11 +16,11 @@ from tests.unit.identity.conftest import ADMIN_PASSWORD, Clock, admin_login, row
 def test_bootstrap_creates_everything(identity: manager.IdentityManager,
                                       booted: dict[str, Any], db: db_api.Database) -> None:
     assert row_counts(db) == {
-        'domains': 1, 'projects': 1, 'users': 1, 'roles': 3, 'role_assignments': 3,
+        'domains': 1, 'projects': 1, 'users': 1, 'roles': 4, 'role_assignments': 4,
         'regions': 1, 'catalog_services': 5, 'endpoints': 5, 'revocation_events': 0}
     assert booted['domain_id'] == 'default'
     assert identity.get_domain('default')['name'] == 'Default'
-    assert sorted(booted['roles']) == ['admin', 'member', 'reader']
+    assert sorted(booted['roles']) == ['admin', 'manager', 'member', 'reader']
     assert {s['type']: s['name'] for s in identity.list_services()} == {
         'identity': 'keystone', 'compute': 'nova', 'image': 'glance',
         'network': 'neutron', 'block-storage': 'cinderv3'}
@@ -103,7 +103,7 @@ def test_bootstrap_and_authenticate_on_postgresql(conf: cfg.ConfigOpts, pg_db: d
     identity = manager.IdentityManager(conf, pg_db, clock=clock)
     summary = bootstrap.bootstrap(identity, password=ADMIN_PASSWORD)
     assert bootstrap.bootstrap(identity, password=ADMIN_PASSWORD)['changed'] == []
-    assert row_counts(pg_db)['endpoints'] == 5 and row_counts(pg_db)['role_assignments'] == 3
+    assert row_counts(pg_db)['endpoints'] == 5 and row_counts(pg_db)['role_assignments'] == 4
     body = admin_login(identity)
     assert body['project']['id'] == summary['project_id']
     assert identity.context_from_token(body['token']).is_admin

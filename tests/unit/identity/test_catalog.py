@@ -80,7 +80,8 @@ def test_catalog_of_unknown_project(identity: manager.IdentityManager,
 def test_endpoint_helpers_are_idempotent_and_update_the_url(
         identity: manager.IdentityManager) -> None:
     identity.create_region('RegionTwo')
-    assert identity.create_region('RegionTwo') == {'id': 'RegionTwo', 'description': ''}
+    assert identity.create_region('RegionTwo') == {'id': 'RegionTwo', 'description': '',
+                                                   'parent_region_id': None}
     service = identity.create_service('compute', 'nova')
     assert identity.create_service('compute', 'nova') == service
     first = identity.create_endpoint(service['id'], 'http://a:8774/v2.1', region_id='RegionTwo')

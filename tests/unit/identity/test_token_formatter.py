@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
@@ -16,7 +17,8 @@ from nova_lite.identity import token_formatter
 def _payload(**overrides: Any) -> dict[str, Any]:
     now = time.time()
     values = {'user_id': 'a' * 32, 'project_id': 'b' * 32, 'methods': ['password'],
-              'issued_at': now, 'expires_at': now + 3600}
+              'issued_at': now, 'expires_at': now + 3600, 'system': False,
+              'app_cred_id': None}
     values.update(overrides)
     return values
 
@@ -77,7 +79,7 @@ def test_malformed_tokens_are_invalid(formatter: token_formatter.TokenFormatter,
 
 
 @pytest.mark.parametrize('field,value', [
-    ('user_id', ''), ('project_id', None), ('methods', []), ('methods', 'password'),
+    ('user_id', ''), ('project_id', ''), ('methods', []), ('methods', 'password'),
     ('issued_at', 'now'), ('expires_at', True)])
 def test_bad_payload_is_refused(formatter: token_formatter.TokenFormatter, field: str,
                                 value: Any) -> None:
@@ -89,3 +91,23 @@ def test_bad_payload_is_refused(formatter: token_formatter.TokenFormatter, field
 def test_expiry_before_issue_is_refused(formatter: token_formatter.TokenFormatter) -> None:
     with pytest.raises(exception.InvalidInput):
         formatter.issue(_payload(expires_at=time.time() - 10))
+
+
+def test_system_and_unscoped_payloads_round_trip(
+        formatter: token_formatter.TokenFormatter) -> None:
+    system = _payload(audit_id='s', project_id=None, system=True)
+    assert formatter.validate(formatter.issue(system)) == system
+    unscoped = _payload(audit_id='u', project_id=None)
+    assert formatter.validate(formatter.issue(unscoped)) == unscoped
+    with pytest.raises(exception.InvalidInput, match='system'):
+        formatter.issue(_payload(system=True))
+
+
+def test_version_1_payloads_are_still_read() -> None:
+    key = fernet.Fernet.generate_key()
+    now = int(time.time())
+    body = json.dumps([1, 'u' * 32, 'p' * 32, ['password'], 'audit', now, now + 60])
+    token = fernet.Fernet(key).encrypt_at_time(body.encode(), now).decode().rstrip('=')
+    payload = token_formatter.TokenFormatter([key]).validate(token)
+    assert payload['project_id'] == 'p' * 32
+    assert payload['system'] is False and payload['app_cred_id'] is None

@@ -22,7 +22,8 @@ def test_authenticate_by_names(identity: manager.IdentityManager,
                             'domain': {'id': 'default', 'name': 'Default'}}
     assert body['project'] == {'id': booted['project_id'], 'name': 'admin',
                                'domain': {'id': 'default', 'name': 'Default'}}
-    assert [role['name'] for role in body['roles']] == ['admin', 'member', 'reader']
+    assert [role['name'] for role in body['roles']] == ['admin', 'manager', 'member',
+                                                        'reader']
     assert {role['id'] for role in body['roles']} == set(booted['roles'].values())
     assert len(body['catalog']) == 5
     assert body['issued_at'].endswith('Z') and body['expires_at'].endswith('Z')
@@ -140,6 +141,7 @@ def test_validation_recomputes_roles(identity: manager.IdentityManager,
     token = admin_login(identity)['token']
     user, project, roles = booted['user_id'], booted['project_id'], booted['roles']
     identity.unassign_role(user, project, roles['admin'])
+    identity.unassign_role(user, project, roles['manager'])
     ctx = identity.context_from_token(token)
     assert ctx.roles == ['member', 'reader'] and not ctx.is_admin
     identity.unassign_role(user, project, roles['member'])
@@ -153,7 +155,7 @@ def test_context_from_token(identity: manager.IdentityManager, booted: dict[str,
     ctx = identity.context_from_token(token)
     assert ctx.user_id == booted['user_id'] and ctx.project_id == booted['project_id']
     assert ctx.user_name == 'admin' and ctx.project_name == 'admin'
-    assert ctx.roles == ['admin', 'member', 'reader'] and ctx.is_admin
+    assert ctx.roles == ['admin', 'manager', 'member', 'reader'] and ctx.is_admin
     assert ctx.auth_token == token
     assert ctx.to_dict()['user_name'] == 'admin'
 
@@ -166,7 +168,7 @@ def test_member_context_is_not_admin(identity: manager.IdentityManager,
     token = identity.authenticate(user_name='alice', user_domain_id='default',
                                   password='alice-pw', project_id=project['id'])['token']
     ctx = identity.context_from_token(token)
-    assert ctx.roles == ['member'] and ctx.is_admin is False
+    assert ctx.roles == ['member', 'reader'] and ctx.is_admin is False
 
 
 def test_tampered_token(identity: manager.IdentityManager, booted: dict[str, Any]) -> None:

@@ -110,6 +110,22 @@ def test_auth_token_validates_through_identity_api(conf: cfg.ConfigOpts,
     assert status == 'Invalid' and ctx is None
 
 
+def test_a_system_scoped_token_reaches_the_services_context(conf: cfg.ConfigOpts,
+                                                            served: dict[str, Any]) -> None:
+    _authtoken_conf(conf, served['url'])
+    holder: dict[str, Any] = {}
+
+    def dispatch(environ: dict[str, Any], start_response: Any) -> Any:
+        return holder['inner'](environ, start_response)
+
+    holder['outer'] = api_auth.with_keystone_auth(dispatch, conf)
+    token = served['identity'].authenticate(user_name='admin', user_domain_id='default',
+                                            password=ADMIN_PASSWORD, system=True)['token']
+    status, ctx = _seen(holder, token)
+    assert status == 'Confirmed'
+    assert ctx.system_scope == 'all' and ctx.project_id is None and ctx.is_admin
+
+
 def test_the_apis_of_a_process_share_one_token_cache(conf: cfg.ConfigOpts,
                                                      served: dict[str, Any],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:

@@ -85,7 +85,7 @@ def test_lists_filters_and_links(env: IdentityEnv) -> None:
                                               token=token).json['users']] == ['admin',
                                                                                'nova_lite']
     names = [r['name'] for r in client.request('GET', '/v3/roles', token=token).json['roles']]
-    assert names == ['admin', 'member', 'reader', 'service']
+    assert names == ['admin', 'manager', 'member', 'reader', 'service']
     role_id = env.booted['roles']['reader']
     response = client.request('GET', f'/v3/role_assignments?role.id={role_id}', token=token)
     assert [(a['user']['id'], a['role']['id']) for a in response.json['role_assignments']] == [

@@ -51,7 +51,8 @@ def test_issue_by_names(env: IdentityEnv) -> None:
                              'password_expires_at': None}
     assert token['project'] == {'id': env.booted['project_id'], 'name': 'admin',
                                 'domain': {'id': 'default', 'name': 'Default'}}
-    assert sorted(r['name'] for r in token['roles']) == ['admin', 'member', 'reader']
+    assert sorted(r['name'] for r in token['roles']) == ['admin', 'manager', 'member',
+                                                          'reader']
     assert token['expires_at'].endswith('Z') and token['issued_at'].endswith('Z')
     assert len(token['audit_ids']) == 1
     identity = next(s for s in token['catalog'] if s['type'] == 'identity')
@@ -74,10 +75,20 @@ def test_unscoped_uses_default_project(env: IdentityEnv) -> None:
     assert response.json['token']['project']['name'] == 'admin'
 
 
-def test_unscoped_without_default_project_is_401(env: IdentityEnv) -> None:
+def test_without_scope_or_default_project_the_token_is_unscoped(env: IdentityEnv) -> None:
     env.identity.create_user('loner', 'default', 'loner-password')
     response = env.client.request('POST', TOKENS, _password_auth(
         {'name': 'loner', 'domain': {'id': 'default'}}, 'loner-password'))
+    assert response.status_int == 201
+    token = response.json['token']
+    assert 'project' not in token and 'catalog' not in token and 'roles' not in token
+    assert token['user']['name'] == 'loner'
+
+
+def test_domain_scope_is_401(env: IdentityEnv) -> None:
+    body = _password_auth({'name': 'admin', 'domain': {'id': 'default'}}, ADMIN_PASSWORD)
+    body['auth']['scope'] = {'domain': {'id': 'default'}}
+    response = env.client.request('POST', TOKENS, body)
     assert response.status_int == 401
     assert response.headers['WWW-Authenticate'] == f'Keystone uri="{PUBLIC_URL}"'
 
@@ -132,9 +143,6 @@ def test_unsupported_method_401(env: IdentityEnv) -> None:
     ({'auth': {'identity': {'methods': ['password'], 'password': {'user': {
         'id': 'x', 'password': 'x', 'extra': 1}}}}}, 'auth.identity.password.user.extra'),
     ({'auth': {'identity': {'methods': ['token'], 'token': {}}}}, 'auth.identity.token.id'),
-    ({'auth': {'identity': {'methods': ['password'], 'password': {'user': {
-        'id': 'x', 'password': 'x'}}}, 'scope': {'domain': {'id': 'default'}}}},
-     'auth.scope.project'),
     ({'auth': {'identity': {'methods': ['password'], 'password': {'user': {
         'id': 'x', 'password': 'x'}}}, 'scope': {'project': {'name': 'admin'}}}},
      'scope.project.domain'),
