@@ -55,7 +55,9 @@ class _RestClient:
             raise exception.NotAuthorized()
         return ks_adapter.Adapter(self._session, auth=self._access.plugin(ctx.auth_token),
                                   service_type=self.service_type, interface='public',
-                                  connect_retries=CONNECT_RETRIES)
+                                  connect_retries=CONNECT_RETRIES,
+                                  # The called API keeps it as its global request id.
+                                  global_request_id=ctx.global_id)
 
     def endpoint(self, ctx: nl_context.RequestContext) -> str:
         url = self._adapter(ctx).get_endpoint()

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any, Self
 
 from oslo_context import context as oslo_context
+
+# Where oslo.middleware's RequestId puts the request's ids (RequestContext.from_environ
+# reads them from there).
+REQUEST_ID_ENVIRON_KEY = 'openstack.request_id'
+GLOBAL_REQUEST_ID_ENVIRON_KEY = 'openstack.global_request_id'
 
 
 class RequestContext(oslo_context.RequestContext):
@@ -33,3 +40,23 @@ class RequestContext(oslo_context.RequestContext):
 def get_admin_context() -> RequestContext:
     """A context for the services' own housekeeping, with the admin role."""
     return RequestContext(is_admin=True, roles=['admin'], overwrite=False)
+
+
+@contextlib.contextmanager
+def restoring_current() -> Iterator[None]:
+    """The thread's current context (what oslo.log prints) is put back at the block's end.
+
+    A request's context is made current inside the block (oslo.context also
+    makes a context current when it is created in a thread without one), and
+    is no longer current afterwards, so a worker thread that served a request
+    does not log its later lines under that request's ids.
+    """
+    previous = oslo_context.get_current()
+    try:
+        yield
+    finally:
+        if previous is not None:
+            previous.update_store()
+        else:
+            # oslo.context has no public way to clear the current context.
+            vars(oslo_context._request_store).pop('context', None)

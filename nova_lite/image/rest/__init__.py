@@ -14,7 +14,7 @@ from typing import Protocol
 import webob
 from oslo_config import cfg
 
-from nova_lite.api import endpoints, faults, policy, routing, wsgi
+from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.image import manager as image_manager
 from nova_lite.image.rest import image_data, images, policies, schemas_doc, versions
@@ -59,4 +59,4 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         *images.ImagesController(conf, services.images, authorizer, public_url).routes(),
         *image_data.ImageDataController(conf, services.images, authorizer).routes(),
     ])
-    return auth(router)
+    return request_id.with_request_id(auth(router), conf)
