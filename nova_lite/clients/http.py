@@ -246,7 +246,8 @@ def context_from_token_body(token: str, body: dict[str, Any]) -> nl_context.Requ
         user_id=user['id'], project_id=project['id'], roles=roles, auth_token=token,
         user_name=user.get('name'), project_name=project.get('name'),
         is_admin='admin' in roles, user_domain_id=user.get('domain', {}).get('id'),
-        project_domain_id=project.get('domain', {}).get('id'))
+        project_domain_id=project.get('domain', {}).get('id'),
+        overwrite=False)  # a check of a token is no new request to log under
 
 
 class IdentityClient:

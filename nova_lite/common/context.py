@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any, Self
+from typing import Any, Self, TypedDict
 
 from oslo_context import context as oslo_context
 
@@ -35,6 +35,23 @@ class RequestContext(oslo_context.RequestContext):
         kwargs.setdefault('user_name', values.get('user_name'))
         kwargs.setdefault('project_name', values.get('project_name'))
         return super().from_dict(values, **kwargs)
+
+
+class RequestIds(TypedDict):
+    """A request's ids, as a boot keeps them (a flow store holds plain JSON)."""
+
+    request_id: str
+    global_request_id: str | None
+
+
+def request_ids(ctx: RequestContext) -> RequestIds:
+    return {'request_id': ctx.request_id, 'global_request_id': ctx.global_request_id}
+
+
+def set_request_ids(ctx: RequestContext, ids: RequestIds) -> None:
+    """``ctx`` logs (and calls other services) under the request ``ids``."""
+    ctx.request_id = ids['request_id']
+    ctx.global_request_id = ids.get('global_request_id')
 
 
 def get_admin_context() -> RequestContext:

@@ -178,7 +178,8 @@ class IdentityManager(resources.ResourceStore):
             auth_token=token, user_name=body['user']['name'],
             project_name=body['project']['name'], is_admin='admin' in roles,
             user_domain_id=body['user']['domain']['id'],
-            project_domain_id=body['project']['domain']['id'])
+            project_domain_id=body['project']['domain']['id'],
+            overwrite=False)  # a check of a token is no new request to log under
 
     def revoke_token(self, token: str) -> None:
         """Revokes one token (by its audit id); idempotent."""
