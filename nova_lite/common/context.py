@@ -55,8 +55,13 @@ def set_request_ids(ctx: RequestContext, ids: RequestIds) -> None:
 
 
 def get_admin_context() -> RequestContext:
-    """A context for the services' own housekeeping, with the admin role."""
-    return RequestContext(is_admin=True, roles=['admin'], overwrite=False)
+    """A context for the services' own housekeeping, with the admin role.
+
+    It never becomes the thread's log context (oslo.context would make it so in
+    a thread that has none), so a daemon's start-up lines carry no request id.
+    """
+    with restoring_current():
+        return RequestContext(is_admin=True, roles=['admin'], overwrite=False)
 
 
 @contextlib.contextmanager

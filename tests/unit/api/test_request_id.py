@@ -206,3 +206,17 @@ def test_the_request_id_reaches_the_rpc_server_s_context(conf: cfg.ConfigOpts) -
     assert received.global_request_id == ctx.global_request_id
     # The RPC handler's thread logs under the caller's ids.
     assert current is received
+
+
+def test_a_housekeeping_context_never_becomes_the_log_context() -> None:
+    result: dict[str, Any] = {}
+
+    def housekeeping() -> None:
+        ctx = nl_context.get_admin_context()
+        result['current'] = oslo_context.get_current()
+        result['is_admin'] = ctx.is_admin
+
+    worker = threading.Thread(target=housekeeping)
+    worker.start()
+    worker.join()
+    assert result == {'current': None, 'is_admin': True}
