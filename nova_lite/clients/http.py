@@ -55,7 +55,9 @@ class _RestClient:
             raise exception.NotAuthorized()
         return ks_adapter.Adapter(self._session, auth=self._access.plugin(ctx.auth_token),
                                   service_type=self.service_type, interface='public',
-                                  connect_retries=CONNECT_RETRIES)
+                                  connect_retries=CONNECT_RETRIES,
+                                  # The called API keeps it as its global request id.
+                                  global_request_id=ctx.global_id)
 
     def endpoint(self, ctx: nl_context.RequestContext) -> str:
         url = self._adapter(ctx).get_endpoint()
@@ -245,7 +247,8 @@ def context_from_token_body(token: str, body: dict[str, Any]) -> nl_context.Requ
         user_name=user.get('name'), project_name=project.get('name'),
         is_admin='admin' in roles, user_domain_id=user.get('domain', {}).get('id'),
         project_domain_id=project.get('domain', {}).get('id'),
-        system_scope='all' if body.get('system', {}).get('all') else None)
+        system_scope='all' if body.get('system', {}).get('all') else None,
+        overwrite=False)  # a check of a token is no new request to log under
 
 
 class IdentityClient:

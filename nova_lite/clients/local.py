@@ -38,6 +38,8 @@ class _TokenCheckingClient:
             raise exception.NotAuthorized()
         with hop_timer.hop(hop_timer.TOKEN):
             validated = self._identity.context_from_token(ctx.auth_token)
+        # The call stays part of the caller's request (as the ids an HTTP call sends).
+        nl_context.set_request_ids(validated, nl_context.request_ids(ctx))
         if self._report_steps:
             notifications.publish(notifications.TokenChecked(
                 service=self.service_name, user_name=validated.user_name,

@@ -20,6 +20,7 @@ from concurrent import futures
 
 from taskflow.jobs import base as jobs_base
 
+from nova_lite.common import context as nl_context
 from nova_lite.common import exception, hop_timer, keyed_locks
 from nova_lite.common.states import VmState
 from nova_lite.compute import instance_store
@@ -54,15 +55,20 @@ class BootRunner:
 
     # What the RPC endpoint hands over -------------------------------------------
 
-    def submit_boot(self, instance_id: str, auth_token: str) -> None:
-        """Post the boot of an instance and run it on the boot pool (not the caller's thread)."""
-        self._boots.submit(self._timed_boot, instance_id, auth_token)
+    def submit_boot(self, instance_id: str, auth_token: str, *,
+                    request_ids: nl_context.RequestIds | None = None) -> None:
+        """Post the boot of an instance and run it on the boot pool (not the caller's thread).
 
-    def _timed_boot(self, instance_id: str, auth_token: str) -> None:
+        ``request_ids``: the boot request's (its context logs under them).
+        """
+        self._boots.submit(self._timed_boot, instance_id, auth_token, request_ids)
+
+    def _timed_boot(self, instance_id: str, auth_token: str,
+                    request_ids: nl_context.RequestIds | None) -> None:
         # The hops of this thread (job post and claim, the run's saves and events) go
         # with the flow's end event (hop_timer, task_hops).
         with hop_timer.accumulate():
-            self.post_boot_job(instance_id, auth_token)
+            self.post_boot_job(instance_id, auth_token, request_ids=request_ids)
 
     def submit_delete(self, instance_id: str) -> None:
         """Run the delete of an instance on the boot pool."""
@@ -80,7 +86,9 @@ class BootRunner:
 
     # Boots as jobs ---------------------------------------------------------------
 
-    def post_boot_job(self, instance_id: str, auth_token: str) -> boot_jobs.BootOutcome | None:
+    def post_boot_job(self, instance_id: str, auth_token: str, *,
+                      request_ids: nl_context.RequestIds | None = None,
+                      ) -> boot_jobs.BootOutcome | None:
         """Post the boot of an instance as a job, then try to run it here at once.
 
         Returns the outcome if this conductor ran it (None: another one claimed it).
@@ -90,7 +98,8 @@ class BootRunner:
         except exception.NotFound:
             LOG.info('Instance %s was deleted before its boot started', instance_id)
             return None
-        job = self.jobs.post_boot(instance_id, self.flows.boot_store(instance, auth_token))
+        job = self.jobs.post_boot(instance_id, self.flows.boot_store(instance, auth_token,
+                                                                     request_ids=request_ids))
         return self.claim_and_run(job)
 
     def claim_and_run(self, job: jobs_base.Job) -> boot_jobs.BootOutcome | None:

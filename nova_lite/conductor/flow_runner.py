@@ -55,11 +55,15 @@ class FlowRunner:
         self._flow_executor = futures.ThreadPoolExecutor(max_workers=flow_workers,
                                                          thread_name_prefix='flow')
 
-    def boot_store(self, instance: dict[str, Any], auth_token: str) -> dict[str, Any]:
+    def boot_store(self, instance: dict[str, Any], auth_token: str, *,
+                   request_ids: nl_context.RequestIds | None = None) -> dict[str, Any]:
         """The boot flow's inputs, saved with its logbook: the user's token sealed."""
-        return {keys.INSTANCE_ID: instance['id'],
-                keys.SEALED_TOKEN: self._deps.sealer.seal(auth_token),
-                keys.REQUEST_SPEC: instance['build_request']['request_spec']}
+        store = {keys.INSTANCE_ID: instance['id'],
+                 keys.SEALED_TOKEN: self._deps.sealer.seal(auth_token),
+                 keys.REQUEST_SPEC: instance['build_request']['request_spec']}
+        if request_ids is not None:
+            store[keys.REQUEST_IDS] = request_ids
+        return store
 
     def run_boot(self, instance: dict[str, Any], *,
                  store: dict[str, Any] | None = None,

@@ -24,7 +24,8 @@ class ConductorManager:
         self._runner = runner
 
     def build_instance(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
-        self._runner.submit_boot(instance_id, ctx.auth_token or '')
+        self._runner.submit_boot(instance_id, ctx.auth_token or '',
+                                 request_ids=nl_context.request_ids(ctx))
 
     def delete_instance(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
         self._runner.submit_delete(instance_id)

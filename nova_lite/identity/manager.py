@@ -243,7 +243,8 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
             project_name=project.get('name'), is_admin='admin' in roles,
             user_domain_id=body['user']['domain']['id'],
             project_domain_id=(project.get('domain') or {}).get('id'),
-            system_scope=assignments.SYSTEM_ALL if 'system' in body else None)
+            system_scope=assignments.SYSTEM_ALL if 'system' in body else None,
+            overwrite=False)  # a check of a token is no new request to log under
 
     def revoke_token(self, token: str) -> None:
         """Revokes one token (by its audit id); idempotent."""

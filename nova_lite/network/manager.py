@@ -311,8 +311,12 @@ def _check_no_overlap(session: orm.Session, network_id: str, cidr: ipam.IPNetwor
         models.Subnet.network_id == network_id, models.Subnet.ip_version == cidr.version))
     for other in existing:
         if ipaddress.ip_network(other).overlaps(cidr):
+            # Neutron's words: Tempest's subnet helpers look for "overlaps with
+            # another subnet" to try their next CIDR.
             raise exception.InvalidInput(
-                field='cidr', reason=f'{cidr} overlaps subnet {other} of network {network_id}')
+                'Invalid input for operation: Requested subnet with cidr: '
+                f'{cidr} for network: {network_id} overlaps with another subnet.',
+                field='cidr', reason=f'overlaps subnet {other}')
 
 
 def _subnet_ids(session: orm.Session, network_ids: list[str]) -> dict[str, list[str]]:

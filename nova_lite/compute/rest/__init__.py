@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from oslo_config import cfg
 
-from nova_lite.api import endpoints, faults, policy, routing, wsgi
+from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import (
@@ -63,4 +63,5 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
     routes = _routes(conf, rest)
     routing.add_routes(router, routes, prefix=PREFIX)
     routing.add_routes(router, routes, prefix=PROJECT_PREFIX, wrap=base.project_scoped)
-    return microversion.MicroversionMiddleware(auth(router))
+    return request_id.with_request_id(microversion.MicroversionMiddleware(auth(router)),
+                                      conf, compute=True)

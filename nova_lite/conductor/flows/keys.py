@@ -9,6 +9,9 @@ INSTANCE_ID = 'instance_id'
 # The user's token sealed by the conductors' keys (token_seal): never the token itself.
 SEALED_TOKEN = 'sealed_token'
 REQUEST_SPEC = 'request_spec'
+# The boot request's ids (RequestContext.request_id and global_request_id), so that
+# the boot's context logs under them; optional (boots saved before had none).
+REQUEST_IDS = 'request_ids'
 CONTEXT = 'context'
 FAILED_HOSTS = 'failed_hosts'
 HOST = 'host'

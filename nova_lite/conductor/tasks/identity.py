@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from nova_lite.clients import protocols
+from nova_lite.common import context as nl_context
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
@@ -32,6 +33,10 @@ class Authenticate(base.FlowTask):
         self._identity = identity
         self._sealer = sealer
 
-    def execute(self, instance_id: str, sealed_token: str) -> dict[str, Any]:
+    def execute(self, instance_id: str, sealed_token: str,
+                request_ids: nl_context.RequestIds | None = None) -> dict[str, Any]:
+        """``request_ids`` (optional: boots saved before had none) are the boot request's."""
         ctx = self._identity.context_from_token(self._sealer.unseal(sealed_token))
+        if request_ids is not None:
+            nl_context.set_request_ids(ctx, request_ids)
         return base.sealed_context_dict(ctx, sealed_token)

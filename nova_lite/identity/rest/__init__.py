@@ -14,7 +14,7 @@ from typing import Protocol
 from oslo_config import cfg
 
 from nova_lite.api import auth as api_auth
-from nova_lite.api import faults, policy, routing, wsgi
+from nova_lite.api import faults, policy, request_id, routing, wsgi
 from nova_lite.identity import manager
 from nova_lite.identity.rest import (
     app_creds,
@@ -63,4 +63,5 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
                      catalog_admin.CatalogAdminController,
                      credentials.CredentialController):
         routing.add_routes(router, resource(api).routes())
-    return api_auth.LocalTokenAuth(router, services.identity.validate_token)
+    return request_id.with_request_id(
+        api_auth.LocalTokenAuth(router, services.identity.validate_token), conf)

@@ -17,7 +17,7 @@ from typing import Protocol
 import webob
 from oslo_config import cfg
 
-from nova_lite.api import endpoints, faults, policy, routing, wsgi
+from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.db import api as db_api
 from nova_lite.image import manager as image_manager
@@ -100,4 +100,4 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         *tasks.TasksController(conf, services.images, authorizer).routes(),
         *metadefs_routes.routes(services.db, authorizer),
     ])
-    return auth(strict_paths.NoTrailingSlash(router))
+    return request_id.with_request_id(auth(strict_paths.NoTrailingSlash(router)), conf)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from oslo_config import cfg
 
-from nova_lite.api import endpoints, faults, policy, routing, wsgi
+from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.clients import protocols
 from nova_lite.network import manager as network_manager
@@ -71,4 +71,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)
-    return auth(router)
+    routing.add_routes(router, [
+        ('DELETE', '/security-groups/{security_group_id}',
+         security_groups.SecurityGroupsController(deps).delete),
+    ], prefix=common.API_PATH, wrap=errors.neutron_errors)
+    return request_id.with_request_id(auth(router), conf)

@@ -41,6 +41,9 @@ def list_rules() -> list[policy.RuleDefault]:
              'PUT', '/v2.0/ports/{id}'),
         rule('get_security_group', READER, "Show or list the project's default group.",
              'GET', '/v2.0/security-groups/{id}'),
+        # Only an admin's delete succeeds: a member's is neutron's 409.
+        rule('delete_security_group', PROJECT_MEMBER, "Delete a project's default group.",
+             'DELETE', '/v2.0/security-groups/{id}'),
         rule('get_router', READER, 'List routers (there are none).', 'GET',
              '/v2.0/routers'),
         rule('get_floatingip', READER, 'List floating IPs (there are none).', 'GET',

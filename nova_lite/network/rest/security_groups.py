@@ -1,8 +1,15 @@
-"""/v2.0/security-groups: each project's ``default`` group, read only.
+"""/v2.0/security-groups: each project's ``default`` group.
 
 nova_lite filters no traffic, so it has no security groups to manage; clients
 that look up a project's ``default`` group find one, without rules, whose id
 is derived from the project id (stable across restarts, nothing stored).
+
+An admin may delete any project's default group, as in neutron (Tempest
+deletes it when it removes a test project); a member is refused with
+neutron's 409. The group holds no rules and no port uses it (nova_lite's
+ports have no security groups), so the delete has nothing to remove: like
+neutron, which makes a project's default group again when it is next
+needed, the group is still listed while its project exists.
 """
 
 from __future__ import annotations
@@ -54,3 +61,18 @@ class SecurityGroupsController(common.NetworkController):
             if group['id'] == security_group_id:
                 return common.show_response(req, 'security_group', group)
         raise exception.NotFound(resource='SecurityGroup', id=security_group_id)
+
+    def delete(self, req: wsgi.Request, security_group_id: str) -> webob.Response:
+        ctx = req.context
+        self.authorizer.authorize(ctx, 'delete_security_group')
+        if not any(group['id'] == security_group_id for group in self._groups(ctx)):
+            raise exception.NotFound(resource='SecurityGroup', id=security_group_id)
+        if not access.is_admin(ctx):
+            raise SecurityGroupCannotRemoveDefault()
+        return wsgi.json_response(204)
+
+
+class SecurityGroupCannotRemoveDefault(exception.Conflict):
+    """Neutron's answer to a project member deleting its default group."""
+
+    msg_fmt = 'Insufficient rights for removing default security group.'

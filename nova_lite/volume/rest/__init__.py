@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from oslo_config import cfg
 
-from nova_lite.api import endpoints, faults, policy, routing, wsgi
+from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.volume.rest import (
     attachments,
@@ -67,4 +67,4 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         fixed_resources.FixedResourcesController(conf, services, authorizer),
         attachments.AttachmentsController(services, authorizer),
     ), prefix=PROJECT, wrap=versions.microversioned)
-    return auth(router)
+    return request_id.with_request_id(auth(router), conf)

@@ -35,9 +35,13 @@ class FakeFlows:
         self.swept: list[tuple[str, set[str]]] = []
         self.ran = threading.Event()
 
-    def boot_store(self, instance: dict[str, Any], auth_token: str) -> dict[str, Any]:
-        return {keys.INSTANCE_ID: instance['id'], keys.SEALED_TOKEN: f'sealed-{auth_token}',
-                keys.REQUEST_SPEC: {}}
+    def boot_store(self, instance: dict[str, Any], auth_token: str, *,
+                   request_ids: Any = None) -> dict[str, Any]:
+        store = {keys.INSTANCE_ID: instance['id'], keys.SEALED_TOKEN: f'sealed-{auth_token}',
+                 keys.REQUEST_SPEC: {}}
+        if request_ids is not None:
+            store[keys.REQUEST_IDS] = request_ids
+        return store
 
     def run_boot(self, instance: dict[str, Any], **kwargs: Any) -> boot_jobs.BootOutcome:
         kwargs['lease'].ensure()  # the runner holds the job while the flow runs

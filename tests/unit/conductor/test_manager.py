@@ -19,10 +19,13 @@ from nova_lite.conductor import rpcapi as conductor_rpcapi
 class FakeRunner:
     def __init__(self) -> None:
         self.calls: list[tuple[str, ...]] = []
+        self.request_ids: list[nl_context.RequestIds | None] = []
         self.called = threading.Event()
 
-    def submit_boot(self, instance_id: str, auth_token: str) -> None:
+    def submit_boot(self, instance_id: str, auth_token: str, *,
+                    request_ids: nl_context.RequestIds | None = None) -> None:
         self.calls.append(('boot', instance_id, auth_token))
+        self.request_ids.append(request_ids)
         self.called.set()
 
     def submit_delete(self, instance_id: str) -> None:
@@ -56,7 +59,8 @@ def test_a_cast_from_the_rpcapi_reaches_the_runner(conf: cfg.ConfigOpts, method:
                             [_manager(runner)])
     server.start()
     try:
-        ctx = nl_context.RequestContext(user_id='u', project_id='p', auth_token='tok')
+        ctx = nl_context.RequestContext(user_id='u', project_id='p', auth_token='tok',
+                                        global_request_id=f'req-{uuid.uuid4()}')
         getattr(conductor_rpcapi.ConductorAPI(transport), method)(ctx, 'i-9')
         assert runner.called.wait(10)
     finally:
@@ -65,3 +69,7 @@ def test_a_cast_from_the_rpcapi_reaches_the_runner(conf: cfg.ConfigOpts, method:
         transport.cleanup()
     expected = ('boot', 'i-9', 'tok') if method == 'build_instance' else ('delete', 'i-9')
     assert runner.calls == [expected]
+    if method == 'build_instance':
+        # The boot runs under the ids of the request that asked for it.
+        assert runner.request_ids == [{'request_id': ctx.request_id,
+                                       'global_request_id': ctx.global_request_id}]

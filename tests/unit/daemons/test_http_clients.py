@@ -169,6 +169,8 @@ def test_network_client_paths_bodies_and_errors(
     assert body == {'port': {'network_id': 'net-1', 'device_id': 'i1',
                              'device_owner': 'compute:nova', 'binding:host_id': 'h1'}}
     assert headers['X-Auth-Token'] == env.token
+    # The called API keeps the caller's request id as its global request id.
+    assert headers['X-Openstack-Request-Id'] == env.ctx.request_id == env.ctx.global_id
     assert port['mac_address'] == 'fa:16:3e:00:00:01'
     assert client.list_ports(env.ctx, device_id='i1')[0]['id'] == PORT_ID
     assert stub.requests[-1][1] == '/v2.0/ports?device_id=i1'

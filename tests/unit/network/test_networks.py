@@ -57,7 +57,6 @@ def _bad_subnet_calls(network_id: str) -> list[tuple[str, dict[str, Any]]]:
         ('cidr', dict(good, cidr='10.9.0.0/32')),
         ('cidr', dict(good, cidr='not-a-cidr')),
         ('cidr', dict(good, cidr=24)),
-        ('cidr', dict(good, cidr='10.0.0.128/25')),  # overlaps 10.0.0.0/24
         ('ip_version', dict(good, cidr='2001:db8::/64')),
         ('ip_version', dict(good, ip_version=7)),
         ('gateway_ip', dict(good, gateway_ip='10.8.0.1')),
@@ -86,6 +85,22 @@ def test_bad_subnets_are_400_naming_the_field_and_write_nothing(
         assert caught.value.code == 400
         assert f"'{field}'" in caught.value.message, (field, caught.value.message)
     assert row_counts() == before
+
+
+def test_an_overlapping_subnet_is_refused_in_neutron_s_words(
+        networks: Manager, member_ctx: Any, row_counts: Any) -> None:
+    net = networks.create_network(member_ctx)
+    networks.create_subnet(member_ctx, net['id'], '10.0.0.0/24')
+    before = row_counts()
+    for cidr in ('10.0.0.128/25', '10.0.0.0/24', '10.0.0.0/16'):
+        with pytest.raises(exception.InvalidInput) as caught:
+            networks.create_subnet(member_ctx, net['id'], cidr)
+        assert caught.value.code == 400
+        assert caught.value.message == (
+            f'Invalid input for operation: Requested subnet with cidr: {cidr} for network: '
+            f"{net['id']} overlaps with another subnet.")
+    assert row_counts() == before
+    networks.create_subnet(member_ctx, net['id'], '10.0.1.0/24')  # the next one is free
 
 
 def test_host_bits_message_names_the_network(networks: Manager, member_ctx: Any) -> None:

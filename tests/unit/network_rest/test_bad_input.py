@@ -133,7 +133,8 @@ def test_subnet_bodies(api: NetworkApi, counts: Callable[[], dict[str, int]]) ->
         (sub(subnetpool_id=UNKNOWN), 400, "'subnet.subnetpool_id'"),
         (sub(extra=True), 400, "'subnet.extra'"),
         (sub(project_id='someone-else'), 400, "'project_id'"),
-        (sub(network_id=api.env.network['id'], cidr='10.0.0.0/16'), 400, 'overlaps'),
+        (sub(network_id=api.env.network['id'], cidr='10.0.0.0/16'), 400,
+         'overlaps with another subnet'),
     ]
     _check(api, counts, 'POST', '/v2.0/subnets', cases)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
+from nova_lite.common import context as nl_context
 from nova_lite.common import exception, fernet_keys
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.tasks import base, identity
@@ -28,6 +31,17 @@ def test_execute_provides_the_validated_context_with_the_token_still_sealed(
     assert (ctx.user_id, ctx.project_id, ctx.roles, ctx.user_name, ctx.project_name,
             ctx.auth_token) == ('u1', 'p1', ['member', 'reader'], 'alice', 'demo',
                                 fakes.TOKEN)
+
+
+def test_the_context_keeps_the_boot_request_s_ids(
+        identity: fakes.FakeIdentity, sealer: token_seal.TokenSealer) -> None:
+    ids: nl_context.RequestIds = {'request_id': f'req-{uuid.uuid4()}',
+                                  'global_request_id': f'req-{uuid.uuid4()}'}
+    context = _task(identity, sealer).execute('instance-1', sealer.seal(fakes.TOKEN),
+                                              request_ids=ids)
+    ctx = base.context_from_dict(context, sealer)
+    assert (ctx.request_id, ctx.global_request_id) == (ids['request_id'],
+                                                       ids['global_request_id'])
 
 
 def test_a_token_identity_refuses_fails_the_boot(identity: fakes.FakeIdentity,
