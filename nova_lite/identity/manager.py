@@ -22,7 +22,14 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, fernet_keys, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
-from nova_lite.identity import catalog, passwords, resources, token_formatter
+from nova_lite.identity import (
+    catalog,
+    effective_roles,
+    grants,
+    passwords,
+    resources,
+    token_formatter,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -224,6 +231,7 @@ class IdentityManager(resources.ResourceStore):
             row = resources.load_row(session, models.User, 'User', 'user_id', user_id)
             session.execute(sa.delete(models.RoleAssignment).where(
                 models.RoleAssignment.user_id == row.id))
+            grants.delete_user_domain_grants(session, [row.id])
             session.delete(row)
         LOG.info('Deleted user %s', user_id)
 
@@ -286,13 +294,7 @@ class IdentityManager(resources.ResourceStore):
 
     @staticmethod
     def _roles(session: orm.Session, user_id: str, project_id: str) -> list[dict[str, Any]]:
-        rows = session.execute(
-            sa.select(models.Role.id, models.Role.name)
-            .join(models.RoleAssignment, models.RoleAssignment.role_id == models.Role.id)
-            .where(models.RoleAssignment.user_id == user_id,
-                   models.RoleAssignment.project_id == project_id)
-            .order_by(models.Role.name))
-        return [{'id': role_id, 'name': name} for role_id, name in rows]
+        return effective_roles.project_roles(session, user_id, project_id)
 
     def _validated(self, token: str, *, with_catalog: bool) -> dict[str, Any]:
         payload = self._formatter().validate(token)

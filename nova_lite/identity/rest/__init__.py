@@ -17,9 +17,15 @@ from nova_lite.api import auth as api_auth
 from nova_lite.api import faults, policy, routing, wsgi
 from nova_lite.identity import manager
 from nova_lite.identity.rest import (
+    assignments,
     catalog_routes,
     common,
+    domains_admin,
+    grants,
+    group_policies,
+    groups,
     policies,
+    project_tags,
     projects,
     roles,
     tokens,
@@ -48,11 +54,15 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
     router = wsgi.Router(faults.identity_fault, max_body=conf.api.max_request_body_size,
                          www_authenticate_uri=public_url)
     api = common.IdentityApi(identity=services.identity,
-                             authorizer=policy.Authorizer(conf, policies.RULES),
+                             authorizer=policy.Authorizer(
+                                 conf, policies.RULES + group_policies.RULES),
                              public_url=public_url)
     routing.add_routes(router, versions.VersionController(public_url).routes())
     for resource in (tokens.TokenController, projects.ProjectController,
                      users.UserController, roles.RoleController,
-                     catalog_routes.CatalogController):
+                     catalog_routes.CatalogController, groups.GroupController,
+                     grants.GrantController, assignments.AssignmentController,
+                     domains_admin.DomainAdminController,
+                     project_tags.ProjectTagController):
         routing.add_routes(router, resource(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)

@@ -1,7 +1,7 @@
-"""``/v3/roles``, project role grants and ``/v3/role_assignments``.
+"""``/v3/roles`` and a user's role grants on a project.
 
-nova_lite has direct user-on-project assignments only (no groups, domain or
-system scopes, no inheritance): filters on those give an empty list.
+Group and domain grants are in grants.py, ``/v3/role_assignments`` in
+assignments.py.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ class RoleController(common.IdentityController):
             ('HEAD', GRANT_PATH, self.check_grant),
             ('DELETE', GRANT_PATH, self.revoke_grant),
             ('GET', '/v3/projects/{project_id}/users/{user_id}/roles', self.grants),
-            ('GET', '/v3/role_assignments', self.assignments),
         ]
 
     def _role(self, role_id: str) -> dict[str, Any]:
@@ -105,32 +104,3 @@ class RoleController(common.IdentityController):
                  for a in held]
         return wsgi.json_response(200, views.collection('roles', roles,
                                                         common.self_url(req, self._api)))
-
-    def assignments(self, req: wsgi.Request) -> webob.Response:
-        params = controller.read_query(req, schemas.ASSIGNMENT_QUERY)
-        self.authorizer.authorize(req.context, 'identity:list_role_assignments',
-                            {'user_id': params.get('user.id', '')})
-        records: list[dict[str, Any]] = []
-        if not {'scope.domain.id', 'group.id', 'scope.system'} & set(params):
-            records = self._api.identity.list_role_assignments(
-                user_id=params.get('user.id'), project_id=params.get('scope.project.id'))
-        if 'role.id' in params:
-            records = [r for r in records if r['role_id'] == params['role.id']]
-        names = self._names() if common.flag(req, 'include_names') else None
-        return wsgi.json_response(200, views.collection(
-            'role_assignments',
-            [views.role_assignment(self._api.v3_url, r, names) for r in records],
-            common.self_url(req, self._api)))
-
-    def _names(self) -> dict[str, Any]:
-        """Names of users and projects, with their domains, for ``include_names``."""
-        identity = self._api.identity
-        domains = {d['id']: {'id': d['id'], 'name': d['name']}
-                   for d in identity.list_domains()}
-
-        def named(records: list[dict[str, Any]]) -> dict[str, Any]:
-            return {r['id']: {'name': r['name'], 'domain': domains.get(
-                r['domain_id'], {'id': r['domain_id'], 'name': None})} for r in records}
-
-        return {'users': named(identity.list_users()),
-                'projects': named(identity.list_projects())}

@@ -1,0 +1,38 @@
+"""The identity stores beyond the manager's own resources: groups, grants,
+project tags, user attributes, domain changes and role assignment listing."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from oslo_config import cfg
+
+from nova_lite.db import api as db_api
+from nova_lite.identity import (
+    assignments,
+    domain_admin,
+    grants,
+    groups,
+    project_admin,
+    project_tags,
+    user_admin,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class AdminStores:
+    groups: groups.GroupStore
+    grants: grants.GrantStore
+    tags: project_tags.ProjectTagStore
+    projects: project_admin.ProjectAdmin
+    users: user_admin.UserAdmin
+    domains: domain_admin.DomainAdmin
+    assignments: assignments.AssignmentLister
+
+    @classmethod
+    def build(cls, conf: cfg.ConfigOpts, db: db_api.Database) -> AdminStores:
+        return cls(groups=groups.GroupStore(db), grants=grants.GrantStore(db),
+                   tags=project_tags.ProjectTagStore(db),
+                   projects=project_admin.ProjectAdmin(db), users=user_admin.UserAdmin(conf, db),
+                   domains=domain_admin.DomainAdmin(db),
+                   assignments=assignments.AssignmentLister(db))

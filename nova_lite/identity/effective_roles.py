@@ -1,0 +1,48 @@
+"""The roles a user holds on a project: granted to the user directly or to a
+group the user is a member of (keystone's effective role assignments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from nova_lite.db.models import identity as models
+from nova_lite.db.models import identity_groups as group_models
+
+
+def _role_ids(user_id: str, project_id: str) -> sa.CompoundSelect:
+    direct = sa.select(models.RoleAssignment.role_id).where(
+        models.RoleAssignment.user_id == user_id,
+        models.RoleAssignment.project_id == project_id)
+    via_group = (sa.select(group_models.GroupProjectGrant.role_id)
+                 .join(group_models.GroupMembership,
+                       group_models.GroupMembership.group_id
+                       == group_models.GroupProjectGrant.group_id)
+                 .where(group_models.GroupMembership.user_id == user_id,
+                        group_models.GroupProjectGrant.project_id == project_id))
+    return sa.union(direct, via_group)
+
+
+def project_roles(session: orm.Session, user_id: str,
+                  project_id: str) -> list[dict[str, Any]]:
+    """``[{"id", "name"}]`` of the user's roles on the project, by name, no repeats."""
+    role_ids = _role_ids(user_id, project_id).subquery()
+    rows = session.execute(
+        sa.select(models.Role.id, models.Role.name)
+        .where(models.Role.id.in_(sa.select(role_ids.c.role_id)))
+        .order_by(models.Role.name))
+    return [{'id': role_id, 'name': name} for role_id, name in rows]
+
+
+def project_ids_of(user_id: str) -> sa.CompoundSelect:
+    """A select of the ids of the projects the user holds any role on."""
+    direct = sa.select(models.RoleAssignment.project_id).where(
+        models.RoleAssignment.user_id == user_id)
+    via_group = (sa.select(group_models.GroupProjectGrant.project_id)
+                 .join(group_models.GroupMembership,
+                       group_models.GroupMembership.group_id
+                       == group_models.GroupProjectGrant.group_id)
+                 .where(group_models.GroupMembership.user_id == user_id))
+    return sa.union(direct, via_group)
