@@ -14,6 +14,7 @@ from nova_lite.identity import (
     grants,
     groups,
     project_admin,
+    project_hierarchy,
     project_tags,
     user_admin,
 )
@@ -25,6 +26,7 @@ class AdminStores:
     grants: grants.GrantStore
     tags: project_tags.ProjectTagStore
     projects: project_admin.ProjectAdmin
+    hierarchy: project_hierarchy.ProjectHierarchy
     users: user_admin.UserAdmin
     domains: domain_admin.DomainAdmin
     assignments: assignments.AssignmentLister
@@ -33,6 +35,8 @@ class AdminStores:
     def build(cls, conf: cfg.ConfigOpts, db: db_api.Database) -> AdminStores:
         return cls(groups=groups.GroupStore(db), grants=grants.GrantStore(db),
                    tags=project_tags.ProjectTagStore(db),
-                   projects=project_admin.ProjectAdmin(db), users=user_admin.UserAdmin(conf, db),
+                   projects=project_admin.ProjectAdmin(db),
+                   hierarchy=project_hierarchy.ProjectHierarchy(db),
+                   users=user_admin.UserAdmin(conf, db),
                    domains=domain_admin.DomainAdmin(db),
                    assignments=assignments.AssignmentLister(db))

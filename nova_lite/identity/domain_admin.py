@@ -93,6 +93,8 @@ class DomainAdmin:
                 models.User.default_project_id.in_(project_ids)).values(
                     default_project_id=None))
             session.execute(sa.delete(models.User).where(models.User.id.in_(user_ids)))
+            session.execute(sa.delete(group_models.ProjectParent).where(
+                group_models.ProjectParent.project_id.in_(project_ids)))
             session.execute(sa.delete(models.Project).where(models.Project.id.in_(project_ids)))
             session.execute(sa.delete(group_models.DomainGrant).where(
                 group_models.DomainGrant.domain_id == row.id))

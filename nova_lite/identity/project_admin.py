@@ -13,13 +13,15 @@ from sqlalchemy import orm
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
-from nova_lite.identity import project_tags, resources
+from nova_lite.db.models import identity_groups as group_models
+from nova_lite.identity import project_hierarchy, project_tags, resources
 
 
 def _project_dict(session: orm.Session, row: models.Project) -> dict[str, Any]:
+    parent_id = project_hierarchy.parents_of(session, [row.id]).get(row.id, row.domain_id)
     return {'id': row.id, 'name': row.name, 'domain_id': row.domain_id,
             'enabled': row.enabled, 'description': row.description,
-            'parent_id': row.domain_id, 'is_domain': False,
+            'parent_id': parent_id, 'is_domain': False,
             'tags': project_tags.tags_of(session, [row.id]).get(row.id, [])}
 
 
@@ -33,17 +35,25 @@ class ProjectAdmin:
     def __init__(self, db: db_api.Database) -> None:
         self._db = db
 
-    def create_project(self, name: str, domain_id: str, *, description: str = '',
-                       enabled: bool = True, tags: list[str] | None = None) -> dict[str, Any]:
+    def create_project(self, name: str, domain_id: str | None, *, description: str = '',
+                       enabled: bool = True, tags: list[str] | None = None,
+                       parent_id: str | None = None,
+                       default_domain_id: str = 'default') -> dict[str, Any]:
+        """A project in ``domain_id`` (else its parent's, else ``default_domain_id``)."""
         tags = project_tags.check_tags(tags or [])
         try:
             with self._db.session() as session:
+                parent, domain_id = project_hierarchy.resolve_parent(session, parent_id,
+                                                                     domain_id)
+                domain_id = domain_id or default_domain_id
                 resources.load_row(session, models.Domain, 'Domain', 'domain_id', domain_id)
                 _no_clash(session, name, domain_id)
                 row = models.Project(id=uuid.uuid4().hex, name=name, domain_id=domain_id,
                                      description=description or '', enabled=enabled)
                 session.add(row)
                 session.flush()
+                if parent is not None:
+                    session.add(group_models.ProjectParent(project_id=row.id, parent_id=parent))
                 project_tags.replace_tags(session, row.id, tags)
                 session.flush()
                 return _project_dict(session, row)

@@ -64,3 +64,13 @@ class UserAttributes(Base):
     email: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     extra: orm.Mapped[dict] = orm.mapped_column(sa.JSON, default=dict)
+
+
+class ProjectParent(Base):
+    """A project's parent project (a top-level project has no row: its parent is its
+    domain). A parent with children cannot be deleted (no cascade on ``parent_id``)."""
+
+    __tablename__ = 'project_parents'
+    project_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('projects.id', ondelete='CASCADE'), primary_key=True)
+    parent_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey('projects.id'), index=True)

@@ -1,7 +1,7 @@
 """``/v3/projects``: create, list, show, update, delete; a user's projects.
 
 Lists take keystone's filters: ``name``, ``domain_id``, ``enabled``,
-``parent_id`` and the tag filters ``tags``, ``tags-any``, ``not-tags``,
+``parent_id`` (project_hierarchy.py) and the tag filters ``tags``, ``tags-any``, ``not-tags``,
 ``not-tags-any``.
 
 A project the caller may not see is answered 404, like an unknown one, so
@@ -41,22 +41,19 @@ class ProjectController(common.IdentityController):
         ctx = req.context
         self.authorizer.authorize(ctx, 'identity:create_project')
         spec = controller.read_body(req, schemas.PROJECT_CREATE)['project']
-        domain_id = (spec.get('domain_id') or getattr(ctx, 'project_domain_id', None)
-                     or bootstrap.DEFAULT_DOMAIN_ID)
-        parent_id = spec.get('parent_id')
-        if parent_id is not None and parent_id != domain_id:
-            raise exception.InvalidInput(
-                field='project.parent_id',
-                reason='project hierarchies are not supported: use the domain id or null')
         record = self._api.admin.projects.create_project(
-            spec['name'], domain_id, description=spec.get('description') or '',
-            enabled=spec.get('enabled', True) is not False, tags=spec.get('tags'))
+            spec['name'], spec.get('domain_id'), description=spec.get('description') or '',
+            enabled=spec.get('enabled', True) is not False, tags=spec.get('tags'),
+            parent_id=spec.get('parent_id'),
+            default_domain_id=(getattr(ctx, 'project_domain_id', None)
+                               or bootstrap.DEFAULT_DOMAIN_ID))
         return wsgi.json_response(201, self._view(record))
 
     def _listed(self, req: wsgi.Request, records: list[dict[str, Any]]) -> webob.Response:
         """``records`` with their tags, filtered by the query (tags filters too)."""
         params = controller.read_query(req, schemas.PROJECT_QUERY)
-        records = common.filtered(records, params, _FILTERS)
+        records = common.filtered(self._api.admin.hierarchy.with_parents(records), params,
+                                  _FILTERS)
         tags = self._api.admin.tags.tags_by_project(r['id'] for r in records)
         records = [{**r, 'tags': tags.get(r['id'], [])} for r in records]
         records = [r for r in records if project_tags.matches(r['tags'], params)]
@@ -78,6 +75,7 @@ class ProjectController(common.IdentityController):
                   'caller_has_role': str(self._api.has_role(ctx.user_id, record['id']))}
         if not self.authorizer.allowed(ctx, 'identity:get_project', target):
             raise exception.NotFound(resource='Project', id=project_id)
+        (record,) = self._api.admin.hierarchy.with_parents([record])
         return {**record, 'tags': self._api.admin.tags.list_tags(record['id'])}
 
     def show(self, req: wsgi.Request, project_id: str) -> webob.Response:
@@ -93,6 +91,7 @@ class ProjectController(common.IdentityController):
     def delete(self, req: wsgi.Request, project_id: str) -> webob.Response:
         self.authorizer.authorize(req.context, 'identity:delete_project')
         self._visible(req, project_id)
+        self._api.admin.hierarchy.check_leaf(project_id)
         self._api.identity.delete_project(project_id)
         return wsgi.json_response(204)
 

@@ -231,7 +231,7 @@ NAME_300 = 'n' * 300
     ('POST', '/v3/projects', {'project': {'name': 'a', 'enabled': 'yes'}}, 'project.enabled'),
     ('POST', '/v3/projects', {'project': {'name': 'a', 'is_domain': True}},
      'project.is_domain'),
-    ('POST', '/v3/projects', {'project': {'name': 'a', 'parent_id': 'abc'}},
+    ('POST', '/v3/projects', {'project': {'name': 'a', 'parent_id': 5}},
      'project.parent_id'),
     ('POST', '/v3/projects', {'project': {'name': 'a', 'tags': ['t/u']}}, 'project.tags.0'),
     ('POST', '/v3/projects', {'project': {'name': 'x' * 65}}, 'project.name'),

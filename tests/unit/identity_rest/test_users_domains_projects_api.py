@@ -159,3 +159,23 @@ def test_project_tag_writes_need_admin(env: IdentityEnv) -> None:
     path = f"/v3/projects/{member['project']['id']}/tags"
     assert _request(env, 'GET', path, token=member['token']).status_int == 200
     assert _request(env, 'PUT', f'{path}/x', {}, token=member['token']).status_int == 403
+
+
+def test_project_hierarchy(env: IdentityEnv) -> None:
+    domain = _create(env, 'domains', {'name': 'd1'})
+    root = _create(env, 'projects', {'name': 'root', 'domain_id': domain['id']})
+    assert root['parent_id'] == domain['id']
+    child = _create(env, 'projects', {'name': 'child', 'parent_id': root['id']})
+    assert (child['parent_id'], child['domain_id']) == (root['id'], domain['id'])
+    assert _request(env, 'GET', f"/v3/projects/{child['id']}").json['project'][
+        'parent_id'] == root['id']
+    listed = _request(env, 'GET', f"/v3/projects?parent_id={root['id']}").json['projects']
+    assert [p['id'] for p in listed] == [child['id']]
+    assert _request(env, 'POST', '/v3/projects', {'project': {
+        'name': 'x', 'parent_id': root['id'], 'domain_id': 'default'}}).status_int == 400
+    assert _request(env, 'POST', '/v3/projects', {'project': {
+        'name': 'x', 'parent_id': 'nope'}}).status_int == 404
+    response = _request(env, 'DELETE', f"/v3/projects/{root['id']}")
+    assert response.status_int == 403 and 'not a leaf' in response.text
+    assert _request(env, 'DELETE', f"/v3/projects/{child['id']}").status_int == 204
+    assert _request(env, 'DELETE', f"/v3/projects/{root['id']}").status_int == 204

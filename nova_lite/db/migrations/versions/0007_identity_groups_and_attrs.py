@@ -1,4 +1,4 @@
-"""identity groups, group and domain grants, project tags, user attributes
+"""identity groups, group and domain grants, project tags and parents, user attributes
 
 Revision ID: 0007
 Revises: 0006
@@ -90,9 +90,22 @@ def upgrade() -> None:
                             name=op.f('fk_user_attributes_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_user_attributes'))
     )
+    op.create_table('project_parents',
+    sa.Column('project_id', sa.String(length=64), nullable=False),
+    sa.Column('parent_id', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'],
+                            name=op.f('fk_project_parents_project_id_projects'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['parent_id'], ['projects.id'],
+                            name=op.f('fk_project_parents_parent_id_projects')),
+    sa.PrimaryKeyConstraint('project_id', name=op.f('pk_project_parents'))
+    )
+    op.create_index(op.f('ix_project_parents_parent_id'), 'project_parents', ['parent_id'])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_project_parents_parent_id'), table_name='project_parents')
+    op.drop_table('project_parents')
     op.drop_table('user_attributes')
     op.drop_index(op.f('ix_project_tags_name'), table_name='project_tags')
     op.drop_table('project_tags')
