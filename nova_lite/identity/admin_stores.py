@@ -9,13 +9,13 @@ from oslo_config import cfg
 
 from nova_lite.db import api as db_api
 from nova_lite.identity import (
-    assignments,
     domain_admin,
     grants,
     groups,
     project_admin,
     project_hierarchy,
     project_tags,
+    role_assignment_list,
     user_admin,
 )
 
@@ -29,7 +29,7 @@ class AdminStores:
     hierarchy: project_hierarchy.ProjectHierarchy
     users: user_admin.UserAdmin
     domains: domain_admin.DomainAdmin
-    assignments: assignments.AssignmentLister
+    assignments: role_assignment_list.AssignmentLister
 
     @classmethod
     def build(cls, conf: cfg.ConfigOpts, db: db_api.Database) -> AdminStores:
@@ -39,4 +39,4 @@ class AdminStores:
                    hierarchy=project_hierarchy.ProjectHierarchy(db),
                    users=user_admin.UserAdmin(conf, db),
                    domains=domain_admin.DomainAdmin(db),
-                   assignments=assignments.AssignmentLister(db))
+                   assignments=role_assignment_list.AssignmentLister(db))

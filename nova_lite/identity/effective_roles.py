@@ -25,6 +25,11 @@ def _role_ids(user_id: str, project_id: str) -> sa.CompoundSelect:
     return sa.union(direct, via_group)
 
 
+def project_role_ids(session: orm.Session, user_id: str, project_id: str) -> set[str]:
+    """The ids of the roles the user holds on the project, directly or through groups."""
+    return set(session.scalars(sa.select(_role_ids(user_id, project_id).subquery().c.role_id)))
+
+
 def project_roles(session: orm.Session, user_id: str,
                   project_id: str) -> list[dict[str, Any]]:
     """``[{"id", "name"}]`` of the user's roles on the project, by name, no repeats."""

@@ -17,7 +17,6 @@ from nova_lite.api import auth as api_auth
 from nova_lite.api import faults, policy, routing, wsgi
 from nova_lite.identity import manager
 from nova_lite.identity.rest import (
-    assignments,
     catalog_routes,
     common,
     domains_admin,
@@ -27,6 +26,7 @@ from nova_lite.identity.rest import (
     policies,
     project_tags,
     projects,
+    role_assignments,
     roles,
     tokens,
     users,
@@ -61,7 +61,7 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
     for resource in (tokens.TokenController, projects.ProjectController,
                      users.UserController, roles.RoleController,
                      catalog_routes.CatalogController, groups.GroupController,
-                     grants.GrantController, assignments.AssignmentController,
+                     grants.GrantController, role_assignments.AssignmentController,
                      domains_admin.DomainAdminController,
                      project_tags.ProjectTagController):
         routing.add_routes(router, resource(api).routes())

@@ -14,7 +14,7 @@ from typing import Any
 import webob
 
 from nova_lite.api import controller, routing, wsgi
-from nova_lite.identity import assignments
+from nova_lite.identity import role_assignment_list
 from nova_lite.identity.rest import common, schemas
 
 
@@ -50,11 +50,12 @@ class AssignmentController(common.IdentityController):
                                   {'user_id': params.get('user.id', '')})
         records: list[dict[str, Any]] = []
         if 'scope.system' not in params:
-            records = self._api.admin.assignments.list_assignments(assignments.AssignmentFilter(
+            wanted = role_assignment_list.AssignmentFilter(
                 user_id=params.get('user.id'), group_id=params.get('group.id'),
                 project_id=params.get('scope.project.id'),
                 domain_id=params.get('scope.domain.id'), role_id=params.get('role.id'),
-                effective=common.flag(req, 'effective')))
+                effective=common.flag(req, 'effective'))
+            records = self._api.admin.assignments.list_assignments(wanted)
         names = (self._api.admin.assignments.names() if common.flag(req, 'include_names')
                  else None)
         return wsgi.json_response(200, {
