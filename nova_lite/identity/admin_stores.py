@@ -1,5 +1,6 @@
 """The identity stores beyond the manager's own resources: groups, grants,
-project tags, user attributes, domain changes and role assignment listing."""
+projects' tags and parents, user attributes, domain and role changes, and the
+role assignment listing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from nova_lite.identity import (
     project_admin,
     project_hierarchy,
     project_tags,
+    role_admin,
     role_assignment_list,
     user_admin,
 )
@@ -29,6 +31,7 @@ class AdminStores:
     hierarchy: project_hierarchy.ProjectHierarchy
     users: user_admin.UserAdmin
     domains: domain_admin.DomainAdmin
+    roles: role_admin.RoleAdmin
     assignments: role_assignment_list.AssignmentLister
 
     @classmethod
@@ -38,5 +41,5 @@ class AdminStores:
                    projects=project_admin.ProjectAdmin(db),
                    hierarchy=project_hierarchy.ProjectHierarchy(db),
                    users=user_admin.UserAdmin(conf, db),
-                   domains=domain_admin.DomainAdmin(db),
+                   domains=domain_admin.DomainAdmin(db), roles=role_admin.RoleAdmin(db),
                    assignments=role_assignment_list.AssignmentLister(db))

@@ -26,6 +26,7 @@ from nova_lite.identity.rest import (
     policies,
     project_tags,
     projects,
+    role_admin,
     role_assignments,
     roles,
     tokens,
@@ -62,7 +63,7 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
                      users.UserController, roles.RoleController,
                      catalog_routes.CatalogController, groups.GroupController,
                      grants.GrantController, role_assignments.AssignmentController,
-                     domains_admin.DomainAdminController,
+                     domains_admin.DomainAdminController, role_admin.RoleAdminController,
                      project_tags.ProjectTagController):
         routing.add_routes(router, resource(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)

@@ -1,5 +1,5 @@
-"""Policy rules of groups, group and domain grants, project tags, domain changes
-and password changes (oslo.policy defaults, like keystone's: administration
+"""Policy rules of groups, group and domain grants, project tags, role and domain
+changes and password changes (oslo.policy defaults, like keystone's: administration
 needs ``admin``; a user may read its own groups and grants and change its own
 password; a project's tags are readable by who may read the project)."""
 
@@ -38,6 +38,9 @@ RULES: list[policy.RuleDefault] = [
          _PROJECT_GROUP_GRANT),
     rule('identity:list_other_grants', SELF, "List a group's or a domain's grants.", 'GET',
          '/v3/domains/{domain_id}/users/{user_id}/roles'),
+    rule('identity:update_role', ADMIN, 'Rename a role.', 'PATCH', '/v3/roles/{role_id}'),
+    rule('identity:delete_role', ADMIN, 'Delete a role and its grants.', 'DELETE',
+         '/v3/roles/{role_id}'),
     rule('identity:update_domain', ADMIN, 'Update a domain.', 'PATCH',
          '/v3/domains/{domain_id}'),
     rule('identity:delete_domain', ADMIN, 'Delete a disabled domain and its contents.',
