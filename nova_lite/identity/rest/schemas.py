@@ -83,7 +83,7 @@ USER_UPDATE = _envelope('user', _open_object({
                                'maxLength': 4096},
     'default_project_id': NULLABLE_ID, 'enabled': {'type': 'boolean'},
     'options': EMPTY_OBJECT, 'email': EMAIL, 'description': DESCRIPTION,
-    'domain_id': {'not': {}}, 'id': {'not': {}},
+    'domain_id': ID, 'id': ID,
 }))
 
 USER_PASSWORD = _envelope('user', _object({

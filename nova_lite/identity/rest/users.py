@@ -68,7 +68,11 @@ class UserController(common.IdentityController):
     def update(self, req: wsgi.Request, user_id: str) -> webob.Response:
         self.authorizer.authorize(req.context, 'identity:update_user')
         spec = controller.read_body(req, schemas.USER_UPDATE)['user']
-        self._visible(req, user_id)
+        current = self._visible(req, user_id)
+        # A client may send back the whole user: its id and domain must not change.
+        for field in ('id', 'domain_id'):
+            if field in spec and spec[field] != current[field]:
+                raise exception.InvalidInput(field=f'user.{field}', reason='cannot be changed')
         record = self._api.admin.users.update_user(user_id, spec)
         return wsgi.json_response(200, self._view(record))
 

@@ -179,3 +179,16 @@ def test_project_hierarchy(env: IdentityEnv) -> None:
     assert response.status_int == 403 and 'not a leaf' in response.text
     assert _request(env, 'DELETE', f"/v3/projects/{child['id']}").status_int == 204
     assert _request(env, 'DELETE', f"/v3/projects/{root['id']}").status_int == 204
+
+
+def test_user_patch_with_the_whole_user_body(env: IdentityEnv) -> None:
+    """What Tempest's disable_user sends: the user as listed, with enabled false."""
+    user = _create(env, 'users', {'name': 'u1', 'password': 'pw', 'email': 'e@x'})
+    response = _request(env, 'PATCH', f"/v3/users/{user['id']}",
+                        {'user': {**user, 'enabled': False}})
+    assert response.status_int == 200, response.text
+    assert response.json['user'] == {**user, 'enabled': False}
+    assert _auth(env, user['id'], 'pw').status_int == 401
+    response = _request(env, 'PATCH', f"/v3/users/{user['id']}",
+                        {'user': {**user, 'id': 'other'}})
+    assert response.status_int == 400 and "'user.id'" in response.text
