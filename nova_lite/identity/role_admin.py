@@ -1,9 +1,7 @@
-"""Renaming and deleting roles.
+"""Renaming roles (deleting them is the idauth branch's ``DELETE /v3/roles/{id}``).
 
-Deleting a role removes every grant of it (the foreign keys cascade), so the
-tokens that carried it lose it at their next validation. The roles bootstrap
-relies on (admin, member, reader, service) are not deleted or renamed: the
-cloud's own users and policies need them.
+The roles bootstrap relies on (admin, member, reader, service) are not
+renamed: the cloud's own users and policies name them.
 """
 
 from __future__ import annotations
@@ -39,12 +37,3 @@ class RoleAdmin:
                 return {'id': row.id, 'name': row.name}
         except sa_exc.IntegrityError:
             raise exception.Duplicate(resource='Role', name=name) from None
-
-    def delete_role(self, role_id: str) -> None:
-        with self._db.session() as session:
-            row = resources.load_row(session, models.Role, 'Role', 'role_id', role_id)
-            if row.name in PROTECTED:
-                raise exception.Forbidden(f'The role {row.name} cannot be deleted.')
-            session.execute(sa.delete(models.RoleAssignment).where(
-                models.RoleAssignment.role_id == row.id))
-            session.delete(row)

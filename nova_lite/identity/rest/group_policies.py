@@ -39,8 +39,6 @@ RULES: list[policy.RuleDefault] = [
     rule('identity:list_other_grants', SELF, "List a group's or a domain's grants.", 'GET',
          '/v3/domains/{domain_id}/users/{user_id}/roles'),
     rule('identity:update_role', ADMIN, 'Rename a role.', 'PATCH', '/v3/roles/{role_id}'),
-    rule('identity:delete_role', ADMIN, 'Delete a role and its grants.', 'DELETE',
-         '/v3/roles/{role_id}'),
     rule('identity:update_domain', ADMIN, 'Update a domain.', 'PATCH',
          '/v3/domains/{domain_id}'),
     rule('identity:delete_domain', ADMIN, 'Delete a disabled domain and its contents.',

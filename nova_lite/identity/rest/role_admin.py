@@ -1,4 +1,4 @@
-"""``PATCH`` and ``DELETE /v3/roles/{role_id}`` (create, list and show are in roles.py)."""
+"""``PATCH /v3/roles/{role_id}``: a role's rename (create, list and show are in roles.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ class RoleAdminController(common.IdentityController):
     def routes(self) -> list[routing.Route]:
         return [
             ('PATCH', '/v3/roles/{role_id}', self.update),
-            ('DELETE', '/v3/roles/{role_id}', self.delete),
         ]
 
     def _exists(self, role_id: str) -> None:
@@ -39,9 +38,3 @@ class RoleAdminController(common.IdentityController):
         self._exists(role_id)
         record = self._api.admin.roles.update_role(role_id, name=spec.get('name'))
         return wsgi.json_response(200, {'role': views.role(self._api.v3_url, record)})
-
-    def delete(self, req: wsgi.Request, role_id: str) -> webob.Response:
-        self.authorizer.authorize(req.context, 'identity:delete_role')
-        self._exists(role_id)
-        self._api.admin.roles.delete_role(role_id)
-        return wsgi.json_response(204)

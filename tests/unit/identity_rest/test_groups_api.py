@@ -150,7 +150,7 @@ def test_group_writes_need_admin(env: IdentityEnv) -> None:
                    token=member['token']) == 403
 
 
-def test_role_rename_and_delete_removes_its_grants(env: IdentityEnv) -> None:
+def test_role_rename(env: IdentityEnv) -> None:
     role = _create(env, 'roles', {'name': 'auditor'})
     path = f"/v3/roles/{role['id']}"
     response = env.client.request('PATCH', path, {'role': {'name': 'inspector'}},
@@ -159,18 +159,10 @@ def test_role_rename_and_delete_removes_its_grants(env: IdentityEnv) -> None:
     assert env.client.request('GET', path, token=env.admin_token).json['role'][
         'name'] == 'inspector'
     assert _status(env, 'PATCH', path, {'role': {'name': 'member'}}) == 409
-    group = _create(env, 'groups', {'name': 'g1'})
-    project_id = env.booted['project_id']
-    grants = (f"/v3/projects/{project_id}/users/{env.booted['user_id']}/roles/{role['id']}",
-              f"/v3/projects/{project_id}/groups/{group['id']}/roles/{role['id']}",
-              f"/v3/domains/default/groups/{group['id']}/roles/{role['id']}")
-    for grant in grants:
-        assert _status(env, 'PUT', grant) == 204
-    assert _status(env, 'DELETE', path) == 204
-    assert _status(env, 'GET', path) == 404
-    response = env.client.request('GET', f"/v3/role_assignments?role.id={role['id']}",
-                                  token=env.admin_token)
-    assert response.json['role_assignments'] == []
+    assert _status(env, 'PATCH', path, {'role': {'name': ''}}) == 400
     member = env.identity.find_role('member')
-    assert _status(env, 'DELETE', f"/v3/roles/{member['id']}") == 403
-    assert _status(env, 'DELETE', '/v3/roles/nope') == 404
+    assert _status(env, 'PATCH', f"/v3/roles/{member['id']}",
+                   {'role': {'name': 'other'}}) == 403
+    assert _status(env, 'PATCH', '/v3/roles/nope', {'role': {'name': 'x'}}) == 404
+    member_token = env.add_member('alice', 'proj-a')['token']
+    assert _status(env, 'PATCH', path, {'role': {'name': 'y'}}, token=member_token) == 403
