@@ -1,7 +1,8 @@
 """Policy rules of groups, group and domain grants, project tags, role and domain
 changes and password changes (oslo.policy defaults, like keystone's: administration
-needs ``admin``; a user may read its own groups and grants and change its own
-password; a project's tags are readable by who may read the project)."""
+needs ``admin``; a user may read its own groups and grants; whoever gives a
+user's original password may change it; a project's tags are readable by who
+may read the project)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ RULES: list[policy.RuleDefault] = [
          '/v3/projects/{project_id}/tags'),
     rule('identity:update_project_tags', ADMIN, "Set or delete a project's tags.", 'PUT',
          '/v3/projects/{project_id}/tags'),
-    rule('identity:change_password', 'user_id:%(user_id)s', 'Change one\'s own password.',
+    # As keystone: knowing the original password is the authority to change it.
+    rule('identity:change_password', '', "Change a user's password (with the original).",
          'POST', '/v3/users/{user_id}/password'),
 ]

@@ -83,12 +83,15 @@ class UserController(common.IdentityController):
         return wsgi.json_response(204)
 
     def change_password(self, req: wsgi.Request, user_id: str) -> webob.Response:
-        """The caller's own password: 401 if ``original_password`` is wrong; every
-        token of the user is revoked."""
+        """A password change given the original (401 if it is wrong); every token
+        of the user is revoked. As keystone, the original password is the authority."""
         self.authorizer.authorize(req.context, 'identity:change_password',
                                   {'user_id': user_id})
         spec = controller.read_body(req, schemas.USER_PASSWORD)['user']
-        self._visible(req, user_id)
+        try:
+            self._api.identity.get_user(user_id)
+        except exception.InvalidInput:
+            raise exception.NotFound(resource='User', id=user_id) from None
         self._api.admin.users.change_password(user_id, spec['original_password'],
                                               spec['password'])
         return wsgi.json_response(204)

@@ -73,11 +73,16 @@ def test_change_own_password(env: IdentityEnv) -> None:
         'methods': ['password'], 'password': {'user': {
             'id': user_id, 'password': 'alice-password'}}}}}).status_int == 401
     assert env.client.login('alice', 'new-pw', 'proj-a')
-    # Another user's password is not the caller's to change.
+    # Another user's password: the original one is the authority, as in keystone.
     other = env.add_member('bob', 'proj-a')
-    body = {'user': {'original_password': 'bob-password', 'password': 'x'}}
-    assert _request(env, 'POST', f"/v3/users/{other['user']['id']}/password", body,
-                    token=env.client.login('alice', 'new-pw', 'proj-a')).status_int == 403
+    alice = env.client.login('alice', 'new-pw', 'proj-a')
+    path = f"/v3/users/{other['user']['id']}/password"
+    body = {'user': {'original_password': 'guess', 'password': 'x'}}
+    assert _request(env, 'POST', path, body, token=alice).status_int == 401
+    body = {'user': {'original_password': 'bob-password', 'password': 'bob-new'}}
+    assert _request(env, 'POST', path, body, token=env.admin_token).status_int == 204
+    assert env.client.login('bob', 'bob-new', 'proj-a')
+    assert _request(env, 'POST', '/v3/users/nope/password', body).status_int == 404
 
 
 def test_domain_update_and_delete_cascades(env: IdentityEnv) -> None:
