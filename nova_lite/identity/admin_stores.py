@@ -35,11 +35,14 @@ class AdminStores:
     assignments: role_assignment_list.AssignmentLister
 
     @classmethod
-    def build(cls, conf: cfg.ConfigOpts, db: db_api.Database) -> AdminStores:
+    def build(cls, conf: cfg.ConfigOpts, db: db_api.Database,
+              implied: role_assignment_list.ImpliedResolver | None = None) -> AdminStores:
+        """The stores over ``db``; ``implied`` resolves role implications for the
+        effective role assignment listing (none without it)."""
         return cls(groups=groups.GroupStore(db), grants=grants.GrantStore(db),
                    tags=project_tags.ProjectTagStore(db),
                    projects=project_admin.ProjectAdmin(db),
                    hierarchy=project_hierarchy.ProjectHierarchy(db),
                    users=user_admin.UserAdmin(conf, db),
                    domains=domain_admin.DomainAdmin(db), roles=role_admin.RoleAdmin(db),
-                   assignments=role_assignment_list.AssignmentLister(db))
+                   assignments=role_assignment_list.AssignmentLister(db, implied))

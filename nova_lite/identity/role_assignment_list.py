@@ -1,10 +1,13 @@
 """``/v3/role_assignments``: every grant (user or group, on a project or a domain),
 filtered, and with ``effective`` the group grants expanded into one assignment
-per member (each marked with the group it comes through, as keystone does)."""
+per member (each marked with the group it comes through, as keystone does)
+and, given an ``implied`` resolver, each role's implied roles added (marked
+with their prior role)."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,15 +73,33 @@ def _wanted(grant: dict[str, Any], f: AssignmentFilter) -> bool:
     return f.role_id is None or grant['role_id'] == f.role_id
 
 
+# ``(session, role ids) -> those roles and every role they imply``.
+ImpliedResolver = Callable[[orm.Session, set[str]], set[str]]
+
+
+def _with_implied(session: orm.Session, grants: list[dict[str, Any]],
+                  implied: ImpliedResolver) -> list[dict[str, Any]]:
+    """Each grant followed by one per role its role implies (``prior_role`` set)."""
+    result: list[dict[str, Any]] = []
+    for grant in grants:
+        result.append(grant)
+        for role_id in sorted(implied(session, {grant['role_id']}) - {grant['role_id']}):
+            result.append({**grant, 'role_id': role_id, 'prior_role': grant['role_id']})
+    return result
+
+
 class AssignmentLister:
-    def __init__(self, db: db_api.Database) -> None:
+    def __init__(self, db: db_api.Database, implied: ImpliedResolver | None = None) -> None:
         self._db = db
+        self._implied = implied
 
     def list_assignments(self, f: AssignmentFilter) -> list[dict[str, Any]]:
         with self._db.reader() as session:
             grants = _all_grants(session)
             if f.effective:
                 grants = _expanded(session, grants)
+                if self._implied is not None:
+                    grants = _with_implied(session, grants, self._implied)
             chosen = [g for g in grants if _wanted(g, f)]
             role_names = dict(session.execute(sa.select(models.Role.id, models.Role.name)).all())
         for grant in chosen:

@@ -31,10 +31,13 @@ def assignment_view(v3_url: str, grant: dict[str, Any],
         target_ref.update(names[target].get(grant['target_id'], {}))
     via_group = grant.get('via_group')
     link_actor = ('groups', via_group) if via_group else (f'{actor}s', grant['actor_id'])
+    assigned_role = grant.get('prior_role') or grant['role_id']
     links = {'assignment': f"{v3_url}/{target}s/{grant['target_id']}/{link_actor[0]}/"
-                           f"{link_actor[1]}/roles/{grant['role_id']}"}
+                           f"{link_actor[1]}/roles/{assigned_role}"}
     if via_group:
         links['membership'] = f"{v3_url}/groups/{via_group}/users/{grant['actor_id']}"
+    if grant.get('prior_role'):
+        links['prior_role'] = f"{v3_url}/roles/{grant['prior_role']}"
     return {'role': role_ref, actor: actor_ref, 'scope': {target: target_ref},
             'links': links}
 
