@@ -61,7 +61,7 @@ def _open_object(properties: dict[str, Any], required: tuple[str, ...] = (),
 
 PROJECT_CREATE = _envelope('project', _object({
     'name': SHORT_NAME, 'domain_id': NULLABLE_ID, 'description': DESCRIPTION,
-    'enabled': {'type': 'boolean'}, 'is_domain': {'enum': [False, None]},
+    'enabled': {'type': 'boolean'}, 'is_domain': {'type': ['boolean', 'null']},
     'parent_id': NULLABLE_ID, 'tags': TAGS, 'options': EMPTY_OBJECT,
 }, ('name',)))
 

@@ -35,7 +35,7 @@ def domain(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
 def project(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
     return {'id': record['id'], 'name': record['name'], 'domain_id': record['domain_id'],
             'enabled': record['enabled'], 'description': record['description'],
-            'parent_id': record['parent_id'], 'is_domain': False,
+            'parent_id': record['parent_id'], 'is_domain': record.get('is_domain', False),
             'tags': list(record.get('tags', [])), 'options': {},
             'links': _self_link(v3_url, 'projects', record['id'])}
 

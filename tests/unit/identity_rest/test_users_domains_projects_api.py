@@ -197,3 +197,28 @@ def test_user_patch_with_the_whole_user_body(env: IdentityEnv) -> None:
     response = _request(env, 'PATCH', f"/v3/users/{user['id']}",
                         {'user': {**user, 'id': 'other'}})
     assert response.status_int == 400 and "'user.id'" in response.text
+
+
+def test_domain_as_an_is_domain_project(env: IdentityEnv) -> None:
+    project = _create(env, 'projects', {'name': 'dp', 'is_domain': True,
+                                        'description': 'a domain'})
+    assert (project['is_domain'], project['domain_id'], project['parent_id']) == (
+        True, None, None)
+    domains = _request(env, 'GET', '/v3/domains').json['domains']
+    assert project['id'] in [d['id'] for d in domains]
+    listed = _request(env, 'GET', '/v3/projects?is_domain=true').json['projects']
+    assert project in listed and all(p['is_domain'] for p in listed)
+    plain = _request(env, 'GET', '/v3/projects').json['projects']
+    assert project['id'] not in [p['id'] for p in plain]
+    path = f"/v3/projects/{project['id']}"
+    assert _request(env, 'GET', path).json['project'] == project
+    assert _request(env, 'DELETE', path).status_int == 403  # enabled
+    response = _request(env, 'PATCH', path, {'project': {'enabled': False}})
+    assert response.status_int == 200 and response.json['project']['enabled'] is False
+    assert _request(env, 'GET', f"/v3/domains/{project['id']}").json['domain'][
+        'enabled'] is False
+    assert _request(env, 'DELETE', path).status_int == 204
+    assert _request(env, 'GET', f"/v3/domains/{project['id']}").status_int == 404
+    member = env.add_member('alice', 'proj-a')
+    assert _request(env, 'GET', '/v3/projects/default',
+                    token=member['token']).status_int == 404
