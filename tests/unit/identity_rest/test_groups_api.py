@@ -97,7 +97,8 @@ def test_group_role_on_project_reaches_members_tokens(env: IdentityEnv) -> None:
     assert [p['id'] for p in projects] == [project['id']]
     # Effective assignments: one per member, linked to the membership.
     response = env.client.request(
-        'GET', f"/v3/role_assignments?effective&user.id={user['id']}", token=env.admin_token)
+        'GET', f"/v3/role_assignments?effective&user.id={user['id']}&role.id={role['id']}",
+        token=env.admin_token)
     (assignment,) = response.json['role_assignments']
     assert assignment['user'] == {'id': user['id']}
     assert assignment['scope'] == {'project': {'id': project['id']}}
