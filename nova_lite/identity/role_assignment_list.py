@@ -26,6 +26,8 @@ class AssignmentFilter:
     domain_id: str | None = None
     role_id: str | None = None
     effective: bool = False
+    # With ``project_id``: that project's descendants match too.
+    include_subtree: bool = False
 
 
 def _all_grants(session: orm.Session) -> list[dict[str, Any]]:
@@ -63,13 +65,27 @@ def _expanded(session: orm.Session, grants: list[dict[str, Any]]) -> list[dict[s
     return result
 
 
-def _wanted(grant: dict[str, Any], f: AssignmentFilter) -> bool:
+def _subtree(session: orm.Session, project_id: str) -> set[str]:
+    """The project and every project below it."""
+    found, frontier = {project_id}, {project_id}
+    while frontier:
+        children = set(session.scalars(sa.select(group_models.ProjectParent.project_id).where(
+            group_models.ProjectParent.parent_id.in_(frontier))))
+        frontier = children - found
+        found |= frontier
+    return found
+
+
+def _wanted(grant: dict[str, Any], f: AssignmentFilter, projects: set[str] | None) -> bool:
     checks = (('actor', 'user', f.user_id), ('actor', 'group', f.group_id),
-              ('target', 'project', f.project_id), ('target', 'domain', f.domain_id))
+              ('target', 'domain', f.domain_id))
     for side, kind, value in checks:
         if value is not None and (grant[f'{side}_type'] != kind
                                   or grant[f'{side}_id'] != value):
             return False
+    if projects is not None and (grant['target_type'] != 'project'
+                                 or grant['target_id'] not in projects):
+        return False
     return f.role_id is None or grant['role_id'] == f.role_id
 
 
@@ -100,7 +116,11 @@ class AssignmentLister:
                 grants = _expanded(session, grants)
                 if self._implied is not None:
                     grants = _with_implied(session, grants, self._implied)
-            chosen = [g for g in grants if _wanted(g, f)]
+            projects = None
+            if f.project_id is not None:
+                projects = (_subtree(session, f.project_id) if f.include_subtree
+                            else {f.project_id})
+            chosen = [g for g in grants if _wanted(g, f, projects)]
             role_names = dict(session.execute(sa.select(models.Role.id, models.Role.name)).all())
         for grant in chosen:
             grant['role_name'] = role_names.get(grant['role_id'])

@@ -3,8 +3,8 @@
 Filters: ``user.id``, ``group.id``, ``scope.project.id``, ``scope.domain.id``,
 ``role.id``; ``effective`` expands group grants into their members' (each
 with ``links.membership``); ``include_names`` adds names. System scope is not
-held here (its filter gives an empty list); ``include_subtree`` changes
-nothing, as projects have no children.
+held here (its filter gives an empty list); ``include_subtree`` with
+``scope.project.id`` adds the grants on the project's descendants.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class AssignmentController(common.IdentityController):
                 user_id=params.get('user.id'), group_id=params.get('group.id'),
                 project_id=params.get('scope.project.id'),
                 domain_id=params.get('scope.domain.id'), role_id=params.get('role.id'),
-                effective=common.flag(req, 'effective'))
+                effective=common.flag(req, 'effective'),
+                include_subtree=common.flag(req, 'include_subtree'))
             records = self._api.admin.assignments.list_assignments(wanted)
         names = (self._api.admin.assignments.names() if common.flag(req, 'include_names')
                  else None)

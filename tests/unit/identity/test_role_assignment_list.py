@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import orm
 
+from nova_lite.db.models import identity_groups as group_models
 from nova_lite.identity import grants, groups, role_assignment_list
 
 
@@ -50,3 +51,19 @@ def test_without_a_resolver_no_implied_roles(identity: Any) -> None:
     effective = lister.list_assignments(role_assignment_list.AssignmentFilter(
         user_id=ids['user'], effective=True, role_id=ids['reader']))
     assert effective == []
+
+
+def test_include_subtree(identity: Any) -> None:
+    ids = _setup(identity)
+    child = identity.create_project('child', 'default')
+    with identity.db.session() as session:
+        session.add(group_models.ProjectParent(project_id=child['id'],
+                                               parent_id=ids['project']))
+    identity.assign_role(ids['user'], child['id'], ids['reader'])
+    lister = role_assignment_list.AssignmentLister(identity.db)
+    only = role_assignment_list.AssignmentFilter(project_id=ids['project'])
+    assert {g['target_id'] for g in lister.list_assignments(only)} == {ids['project']}
+    subtree = role_assignment_list.AssignmentFilter(project_id=ids['project'],
+                                                    include_subtree=True)
+    assert {g['target_id'] for g in lister.list_assignments(subtree)} == {
+        ids['project'], child['id']}
