@@ -11,6 +11,7 @@ from oslo_config import cfg
 from nova_lite.db import api as db_api
 from nova_lite.identity import (
     domain_admin,
+    domain_roles,
     grants,
     groups,
     project_admin,
@@ -32,6 +33,7 @@ class AdminStores:
     users: user_admin.UserAdmin
     domains: domain_admin.DomainAdmin
     roles: role_admin.RoleAdmin
+    domain_roles: domain_roles.DomainRoleStore
     assignments: role_assignment_list.AssignmentLister
 
     @classmethod
@@ -45,4 +47,5 @@ class AdminStores:
                    hierarchy=project_hierarchy.ProjectHierarchy(db),
                    users=user_admin.UserAdmin(conf, db),
                    domains=domain_admin.DomainAdmin(db), roles=role_admin.RoleAdmin(db),
+                   domain_roles=domain_roles.DomainRoleStore(db),
                    assignments=role_assignment_list.AssignmentLister(db, implied))

@@ -1,7 +1,7 @@
 """Changing and deleting domains.
 
 A domain is deleted only once disabled (keystone's rule), and with it go its
-projects, users and groups, their grants, memberships and tags: all in one
+projects, users, groups and roles, their grants, memberships and tags: all in one
 transaction, so a failure leaves everything as it was.
 """
 
@@ -16,7 +16,7 @@ from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
 from nova_lite.db.models import identity_groups as group_models
-from nova_lite.identity import grants, groups, resources
+from nova_lite.identity import domain_roles, grants, groups, resources
 
 ENABLED_DOMAIN = 'Cannot delete a domain that is enabled, please disable it first.'
 
@@ -98,4 +98,5 @@ class DomainAdmin:
             session.execute(sa.delete(models.Project).where(models.Project.id.in_(project_ids)))
             session.execute(sa.delete(group_models.DomainGrant).where(
                 group_models.DomainGrant.domain_id == row.id))
+            domain_roles.delete_domain_roles(session, row.id)
             session.delete(row)

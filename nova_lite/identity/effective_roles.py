@@ -1,5 +1,7 @@
 """The roles a user holds on a project: granted to the user directly or to a
-group the user is a member of (keystone's effective role assignments)."""
+group the user is a member of (keystone's effective role assignments).
+Domain-specific roles (domain_roles.py) are left out, as keystone leaves them
+out of tokens."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from sqlalchemy import orm
 
 from nova_lite.db.models import identity as models
 from nova_lite.db.models import identity_groups as group_models
+from nova_lite.identity import domain_roles
 
 
 def _role_ids(user_id: str, project_id: str) -> sa.CompoundSelect:
@@ -25,18 +28,22 @@ def _role_ids(user_id: str, project_id: str) -> sa.CompoundSelect:
     return sa.union(direct, via_group)
 
 
+def _global_role_ids(user_id: str, project_id: str) -> sa.Select[tuple[str]]:
+    held = _role_ids(user_id, project_id).subquery()
+    return sa.select(held.c.role_id).where(held.c.role_id.not_in(domain_roles.domain_role_ids()))
+
+
 def project_role_ids(session: orm.Session, user_id: str, project_id: str) -> set[str]:
     """The ids of the roles the user holds on the project, directly or through groups."""
-    return set(session.scalars(sa.select(_role_ids(user_id, project_id).subquery().c.role_id)))
+    return set(session.scalars(_global_role_ids(user_id, project_id)))
 
 
 def project_roles(session: orm.Session, user_id: str,
                   project_id: str) -> list[dict[str, Any]]:
     """``[{"id", "name"}]`` of the user's roles on the project, by name, no repeats."""
-    role_ids = _role_ids(user_id, project_id).subquery()
     rows = session.execute(
         sa.select(models.Role.id, models.Role.name)
-        .where(models.Role.id.in_(sa.select(role_ids.c.role_id)))
+        .where(models.Role.id.in_(_global_role_ids(user_id, project_id)))
         .order_by(models.Role.name))
     return [{'id': role_id, 'name': name} for role_id, name in rows]
 

@@ -2,7 +2,7 @@
 filtered, and with ``effective`` the group grants expanded into one assignment
 per member (each marked with the group it comes through, as keystone does)
 and, given an ``implied`` resolver, each role's implied roles added (marked
-with their prior role)."""
+with their prior role); domain-specific roles are not effective themselves."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy import orm
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
 from nova_lite.db.models import identity_groups as group_models
+from nova_lite.identity import domain_roles
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +117,8 @@ class AssignmentLister:
                 grants = _expanded(session, grants)
                 if self._implied is not None:
                     grants = _with_implied(session, grants, self._implied)
+                local = set(session.scalars(domain_roles.domain_role_ids()))
+                grants = [g for g in grants if g['role_id'] not in local]
             projects = None
             if f.project_id is not None:
                 projects = (_subtree(session, f.project_id) if f.include_subtree

@@ -74,3 +74,14 @@ class ProjectParent(Base):
     project_id: orm.Mapped[str] = orm.mapped_column(
         sa.ForeignKey('projects.id', ondelete='CASCADE'), primary_key=True)
     parent_id: orm.Mapped[str] = orm.mapped_column(sa.ForeignKey('projects.id'), index=True)
+
+
+class DomainRole(Base):
+    """A domain-specific role: the domain it belongs to. Such a role is granted like
+    any other but never appears in tokens or effective assignments itself."""
+
+    __tablename__ = 'domain_roles'
+    role_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('roles.id', ondelete='CASCADE'), primary_key=True)
+    domain_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('domains.id', ondelete='CASCADE'), index=True)

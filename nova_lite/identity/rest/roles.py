@@ -1,5 +1,8 @@
 """``/v3/roles`` and a user's role grants on a project.
 
+A role created with a ``domain_id`` is that domain's (domain_roles.py);
+``GET /v3/roles`` lists the global roles, ``?domain_id=`` a domain's.
+
 Group and domain grants are in grants.py, ``/v3/role_assignments`` in
 assignments.py.
 """
@@ -32,21 +35,28 @@ class RoleController(common.IdentityController):
 
     def _role(self, role_id: str) -> dict[str, Any]:
         try:
-            return self._api.identity.get_role(role_id)
+            (record,) = self._api.admin.domain_roles.with_domains(
+                [self._api.identity.get_role(role_id)])
+            return record
         except exception.InvalidInput:
             raise exception.NotFound(resource='Role', id=role_id) from None
 
     def create(self, req: wsgi.Request) -> webob.Response:
         self.authorizer.authorize(req.context, 'identity:create_role')
         spec = controller.read_body(req, schemas.ROLE_CREATE)['role']
-        record = self._api.identity.create_role(spec['name'])
+        if spec.get('domain_id') is not None:  # a domain-specific role (domain_roles.py)
+            record = self._api.admin.domain_roles.create_role(spec['name'], spec['domain_id'])
+        else:
+            record = self._api.identity.create_role(spec['name'])
         return wsgi.json_response(201, {'role': views.role(self._api.v3_url, record)})
 
     def index(self, req: wsgi.Request) -> webob.Response:
         self.authorizer.authorize(req.context, 'identity:list_roles')
-        params = controller.read_query(req, schemas.NAME_QUERY)
-        records = common.filtered(self._api.identity.list_roles(), params,
-                                  common.filters_of('name'))
+        params = controller.read_query(req, schemas.ROLE_QUERY)
+        # The global roles, or with ``domain_id`` that domain's own.
+        records = [r for r in self._api.admin.domain_roles.with_domains(
+            self._api.identity.list_roles()) if r['domain_id'] == params.get('domain_id')]
+        records = common.filtered(records, params, common.filters_of('name'))
         return wsgi.json_response(200, views.collection(
             'roles', [views.role(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))

@@ -91,7 +91,7 @@ USER_PASSWORD = _envelope('user', _object({
 }, ('password', 'original_password')))
 
 ROLE_CREATE = _envelope('role', _object({
-    'name': NAME, 'domain_id': {'type': 'null'}, 'options': EMPTY_OBJECT,
+    'name': NAME, 'domain_id': NULLABLE_ID, 'options': EMPTY_OBJECT,
 }, ('name',)))
 
 DOMAIN_CREATE = _envelope('domain', _object({
@@ -117,6 +117,7 @@ PROJECT_QUERY = query({'name': NAME, 'domain_id': ID, 'enabled': BOOLEAN_TEXT,
                        'not-tags': {'type': 'string'}, 'not-tags-any': {'type': 'string'}})
 USER_QUERY = query({'name': NAME, 'domain_id': ID, 'enabled': BOOLEAN_TEXT})
 NAME_QUERY = query({'name': NAME})
+ROLE_QUERY = query({'name': NAME, 'domain_id': ID})
 ASSIGNMENT_QUERY = query({'user.id': ID, 'scope.project.id': ID, 'role.id': ID,
                           'scope.domain.id': ID, 'group.id': ID, 'scope.system': {},
                           'effective': {}, 'include_names': {}, 'include_subtree': {}})

@@ -56,7 +56,7 @@ def user(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def role(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
-    return {'id': record['id'], 'name': record['name'], 'domain_id': None,
+    return {'id': record['id'], 'name': record['name'], 'domain_id': record.get('domain_id'),
             'description': None, 'options': {},
             'links': _self_link(v3_url, 'roles', record['id'])}
 

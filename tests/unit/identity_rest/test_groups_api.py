@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.unit.identity_rest.conftest import PUBLIC_URL, IdentityEnv
+from tests.unit.identity_rest.conftest import ADMIN_PASSWORD, PUBLIC_URL, IdentityEnv
 
 
 def _create(env: IdentityEnv, collection: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -167,3 +167,36 @@ def test_role_rename(env: IdentityEnv) -> None:
     assert _status(env, 'PATCH', '/v3/roles/nope', {'role': {'name': 'x'}}) == 404
     member_token = env.add_member('alice', 'proj-a')['token']
     assert _status(env, 'PATCH', path, {'role': {'name': 'y'}}, token=member_token) == 403
+
+
+def test_domain_specific_roles(env: IdentityEnv) -> None:
+    domain = _create(env, 'domains', {'name': 'd1'})
+    role = _create(env, 'roles', {'name': 'd1-auditor', 'domain_id': domain['id']})
+    assert role['domain_id'] == domain['id']
+    listed = env.client.request('GET', f"/v3/roles?domain_id={domain['id']}",
+                                token=env.admin_token).json['roles']
+    assert listed == [role]
+    global_roles = env.client.request('GET', '/v3/roles', token=env.admin_token).json['roles']
+    assert role['id'] not in [r['id'] for r in global_roles]
+    assert all(r['domain_id'] is None for r in global_roles)
+    assert _status(env, 'POST', '/v3/roles',
+                   {'role': {'name': 'x', 'domain_id': 'nope'}}) == 404
+    # Granted, but neither in tokens nor in the effective assignments.
+    project_id, user_id = env.booted['project_id'], env.booted['user_id']
+    assert _status(env, 'PUT', f"/v3/projects/{project_id}/users/{user_id}/roles/"
+                               f"{role['id']}") == 204
+    response = env.client.request(
+        'GET', f"/v3/role_assignments?effective&role.id={role['id']}", token=env.admin_token)
+    assert response.json['role_assignments'] == []
+    response = env.client.request('GET', f"/v3/role_assignments?role.id={role['id']}",
+                                  token=env.admin_token)
+    assert len(response.json['role_assignments']) == 1
+    token = env.client.login('admin', ADMIN_PASSWORD, 'admin')
+    body = env.client.request('GET', '/v3/auth/tokens', token=env.admin_token,
+                              headers={'X-Subject-Token': token}).json['token']
+    assert role['id'] not in [r['id'] for r in body['roles']]
+    # Deleting the domain deletes its roles and their grants.
+    assert _status(env, 'PATCH', f"/v3/domains/{domain['id']}",
+                   {'domain': {'enabled': False}}) == 200
+    assert _status(env, 'DELETE', f"/v3/domains/{domain['id']}") == 204
+    assert _status(env, 'GET', f"/v3/roles/{role['id']}") == 404

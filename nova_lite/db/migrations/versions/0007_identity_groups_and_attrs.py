@@ -1,4 +1,5 @@
-"""identity groups, group and domain grants, project tags and parents, user attributes
+"""identity groups, group and domain grants, domain roles, project tags and parents,
+user attributes
 
 Revision ID: 0007
 Revises: 0006
@@ -101,9 +102,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('project_id', name=op.f('pk_project_parents'))
     )
     op.create_index(op.f('ix_project_parents_parent_id'), 'project_parents', ['parent_id'])
+    op.create_table('domain_roles',
+    sa.Column('role_id', sa.String(length=64), nullable=False),
+    sa.Column('domain_id', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['role_id'], ['roles.id'],
+                            name=op.f('fk_domain_roles_role_id_roles'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['domain_id'], ['domains.id'],
+                            name=op.f('fk_domain_roles_domain_id_domains'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('role_id', name=op.f('pk_domain_roles'))
+    )
+    op.create_index(op.f('ix_domain_roles_domain_id'), 'domain_roles', ['domain_id'])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_domain_roles_domain_id'), table_name='domain_roles')
+    op.drop_table('domain_roles')
     op.drop_index(op.f('ix_project_parents_parent_id'), table_name='project_parents')
     op.drop_table('project_parents')
     op.drop_table('user_attributes')
