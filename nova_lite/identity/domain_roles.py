@@ -29,6 +29,12 @@ def domain_role_ids() -> sa.Select[tuple[str]]:
     return sa.select(group_models.DomainRole.role_id)
 
 
+def is_domain_role(session: orm.Session, role_id: str) -> bool:
+    """Whether ``role_id`` is domain-specific (keystone refuses a global role implying
+    one: the role implication rules use this)."""
+    return session.get(group_models.DomainRole, role_id) is not None
+
+
 def domains_of(session: orm.Session, role_ids: Iterable[str]) -> dict[str, str]:
     rows = session.execute(sa.select(group_models.DomainRole.role_id,
                                      group_models.DomainRole.domain_id).where(
