@@ -96,6 +96,18 @@ class GrantStore:
                     .order_by(models.Role.name))
             return [{'id': role_id, 'name': name} for role_id, name in session.execute(stmt)]
 
+    def domain_ids_for_user(self, user_id: str) -> set[str]:
+        """The domains the user holds a role on, directly or through a group
+        (keystone's ``/v3/auth/domains``)."""
+        grant, member = group_models.DomainGrant, group_models.GroupMembership
+        direct = sa.select(grant.domain_id).where(grant.actor_type == 'user',
+                                                  grant.actor_id == user_id)
+        via_group = (sa.select(grant.domain_id)
+                     .join(member, member.group_id == grant.actor_id)
+                     .where(grant.actor_type == 'group', member.user_id == user_id))
+        with self._db.reader() as session:
+            return set(session.scalars(sa.union(direct, via_group)))
+
 
 def delete_user_domain_grants(session: orm.Session, user_ids: list[str]) -> None:
     """Drops the domain grants of deleted users, inside ``session``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nova_lite.identity import grants
 from tests.unit.identity_rest.conftest import ADMIN_PASSWORD, PUBLIC_URL, IdentityEnv
 
 
@@ -13,6 +14,10 @@ def _create(env: IdentityEnv, collection: str, body: dict[str, Any]) -> dict[str
                                   token=env.admin_token)
     assert response.status_int == 201, response.text
     return response.json[key]
+
+
+def grants_store(env: IdentityEnv) -> grants.GrantStore:
+    return grants.GrantStore(env.services.db)
 
 
 def _status(env: IdentityEnv, method: str, path: str, body: Any = None,
@@ -131,6 +136,11 @@ def test_domain_grants_for_users_and_groups(env: IdentityEnv) -> None:
         roles = env.client.request('GET', base, token=env.admin_token).json['roles']
         assert [r['id'] for r in roles] == [role['id']]
         assert _status(env, 'PUT', f'{base}/nope') == 404
+    store = grants_store(env)
+    other = _create(env, 'users', {'name': 'u2'})
+    assert store.domain_ids_for_user(user['id']) == {domain['id']}
+    assert _status(env, 'PUT', f"/v3/groups/{group['id']}/users/{other['id']}") == 204
+    assert store.domain_ids_for_user(other['id']) == {domain['id']}
     response = env.client.request('GET', f"/v3/role_assignments?scope.domain.id={domain['id']}",
                                   token=env.admin_token)
     kinds = sorted(next(k for k in a if k in ('user', 'group'))
