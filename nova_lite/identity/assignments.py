@@ -19,7 +19,8 @@ from sqlalchemy import orm
 from nova_lite.common import exception
 from nova_lite.db.models import identity as models
 from nova_lite.db.models import identity_auth as auth_models
-from nova_lite.identity import resources
+from nova_lite.identity import domain_roles, resources
+from nova_lite.identity import effective_roles as held_roles
 
 LOG = logging.getLogger(__name__)
 
@@ -47,10 +48,9 @@ def _role_refs(session: orm.Session, role_ids: set[str]) -> list[dict[str, Any]]
 
 
 def project_role_ids(session: orm.Session, user_id: str, project_id: str) -> set[str]:
-    """The roles the user holds directly on the project."""
-    return set(session.scalars(sa.select(models.RoleAssignment.role_id).where(
-        models.RoleAssignment.user_id == user_id,
-        models.RoleAssignment.project_id == project_id)))
+    """The global roles the user holds on the project, directly or through a group
+    (domain-specific roles never reach a token)."""
+    return held_roles.project_role_ids(session, user_id, project_id)
 
 
 def system_role_ids(session: orm.Session, user_id: str) -> set[str]:
@@ -148,6 +148,10 @@ class AssignmentStore:
                                            prior_role_id)
                 implied = resources.load_row(session, models.Role, 'Role', 'implied_role_id',
                                              implied_role_id)
+                if (domain_roles.is_domain_role(session, implied_role_id)
+                        and not domain_roles.is_domain_role(session, prior_role_id)):
+                    raise exception.Forbidden(
+                        'A global role may not imply a domain-specific role.')
                 if prior_role_id in _implied_closure(session, {implied_role_id}):
                     raise exception.InvalidInput(field='implied_role_id',
                                                  reason='the implication would be a cycle')

@@ -29,6 +29,7 @@ from nova_lite.identity import (
     catalog,
     catalog_records,
     credentials,
+    grants,
     passwords,
     resources,
     token_formatter,
@@ -290,6 +291,7 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
             row = resources.load_row(session, models.User, 'User', 'user_id', user_id)
             session.execute(sa.delete(models.RoleAssignment).where(
                 models.RoleAssignment.user_id == row.id))
+            grants.delete_user_domain_grants(session, [row.id])
             session.delete(row)
         LOG.info('Deleted user %s', user_id)
 

@@ -24,7 +24,7 @@ from sqlalchemy import orm
 from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
-from nova_lite.identity import passwords
+from nova_lite.identity import effective_roles, passwords
 
 LOG = logging.getLogger(__name__)
 
@@ -122,6 +122,10 @@ class ResourceStore:
     def conf(self) -> cfg.ConfigOpts:
         return self._conf
 
+    @property
+    def db(self) -> db_api.Database:
+        return self._db
+
     # Domains ---------------------------------------------------------------------
 
     def create_domain(self, name: str, id: str | None = None,
@@ -193,8 +197,7 @@ class ResourceStore:
             stmt = stmt.where(models.Project.domain_id == check_id('domain_id', domain_id))
         if user_id is not None:
             stmt = stmt.where(models.Project.id.in_(
-                sa.select(models.RoleAssignment.project_id).where(
-                    models.RoleAssignment.user_id == check_id('user_id', user_id))))
+                effective_roles.project_ids_of(check_id('user_id', user_id))))
         with self._db.reader() as session:
             return [_project_dict(row) for row in session.scalars(stmt)]
 

@@ -22,8 +22,15 @@ from nova_lite.identity.rest import (
     catalog_routes,
     common,
     credentials,
+    domains_admin,
+    grants,
+    group_policies,
+    groups,
     policies,
+    project_tags,
     projects,
+    role_admin,
+    role_assignments,
     roles,
     system_roles,
     tokens,
@@ -52,7 +59,8 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
     router = wsgi.Router(faults.identity_fault, max_body=conf.api.max_request_body_size,
                          www_authenticate_uri=public_url)
     api = common.IdentityApi(identity=services.identity,
-                             authorizer=policy.Authorizer(conf, policies.RULES),
+                             authorizer=policy.Authorizer(
+                                 conf, policies.RULES + group_policies.RULES),
                              public_url=public_url)
     routing.add_routes(router, versions.VersionController(public_url).routes())
     for resource in (tokens.TokenController, projects.ProjectController,
@@ -61,7 +69,10 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
                      system_roles.SystemRoleController,
                      app_creds.ApplicationCredentialController,
                      catalog_admin.CatalogAdminController,
-                     credentials.CredentialController):
+                     credentials.CredentialController, groups.GroupController,
+                     grants.GrantController, role_assignments.AssignmentController,
+                     domains_admin.DomainAdminController, role_admin.RoleAdminController,
+                     project_tags.ProjectTagController):
         routing.add_routes(router, resource(api).routes())
     return request_id.with_request_id(
         api_auth.LocalTokenAuth(router, services.identity.validate_token), conf)

@@ -28,6 +28,8 @@ class CatalogController(common.IdentityController):
         spec = controller.read_body(req, schemas.DOMAIN_CREATE)['domain']
         record = self._api.identity.create_domain(spec['name'],
                                                   description=spec.get('description') or '')
+        if spec.get('enabled') is False:
+            record = self._api.admin.domains.update_domain(record['id'], enabled=False)
         return wsgi.json_response(201, {'domain': views.domain(self._api.v3_url, record)})
 
     def domains(self, req: wsgi.Request) -> webob.Response:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from webob import multidict
 
 from nova_lite.api import controller, filters, policy, query, wsgi
-from nova_lite.identity import manager
+from nova_lite.identity import admin_stores, assignments, manager
 
 
 @dataclasses.dataclass
@@ -23,9 +24,16 @@ class IdentityApi:
     def v3_url(self) -> str:
         return f'{self.public_url}/v3'
 
+    @functools.cached_property
+    def admin(self) -> admin_stores.AdminStores:
+        """Groups, grants, tags, user attributes, domain changes, assignments."""
+        return admin_stores.AdminStores.build(self.identity.conf, self.identity.db,
+                                             assignments.effective_role_ids)
+
     def has_role(self, user_id: str | None, project_id: str) -> bool:
-        return bool(user_id) and bool(self.identity.list_role_assignments(
-            user_id=user_id, project_id=project_id))
+        """Whether the user holds a role on the project, directly or through a group."""
+        return bool(user_id) and any(p['id'] == project_id for p in
+                                     self.identity.list_projects(user_id=user_id))
 
 
 class IdentityController(controller.Controller):

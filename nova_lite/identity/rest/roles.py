@@ -1,7 +1,10 @@
-"""``/v3/roles``, project role grants and ``/v3/role_assignments``.
+"""``/v3/roles`` and a user's role grants on a project.
 
-nova_lite has direct user-on-project assignments only (no groups, domain or
-system scopes, no inheritance): filters on those give an empty list.
+A role created with a ``domain_id`` is that domain's (domain_roles.py);
+``GET /v3/roles`` lists the global roles, ``?domain_id=`` a domain's.
+
+Group and domain grants are in grants.py, ``/v3/role_assignments`` in
+assignments.py.
 """
 
 from __future__ import annotations
@@ -28,26 +31,32 @@ class RoleController(common.IdentityController):
             ('HEAD', GRANT_PATH, self.check_grant),
             ('DELETE', GRANT_PATH, self.revoke_grant),
             ('GET', '/v3/projects/{project_id}/users/{user_id}/roles', self.grants),
-            ('GET', '/v3/role_assignments', self.assignments),
         ]
 
     def _role(self, role_id: str) -> dict[str, Any]:
         try:
-            return self._api.identity.get_role(role_id)
+            (record,) = self._api.admin.domain_roles.with_domains(
+                [self._api.identity.get_role(role_id)])
+            return record
         except exception.InvalidInput:
             raise exception.NotFound(resource='Role', id=role_id) from None
 
     def create(self, req: wsgi.Request) -> webob.Response:
         self.authorizer.authorize(req.context, 'identity:create_role')
         spec = controller.read_body(req, schemas.ROLE_CREATE)['role']
-        record = self._api.identity.create_role(spec['name'])
+        if spec.get('domain_id') is not None:  # a domain-specific role (domain_roles.py)
+            record = self._api.admin.domain_roles.create_role(spec['name'], spec['domain_id'])
+        else:
+            record = self._api.identity.create_role(spec['name'])
         return wsgi.json_response(201, {'role': views.role(self._api.v3_url, record)})
 
     def index(self, req: wsgi.Request) -> webob.Response:
         self.authorizer.authorize(req.context, 'identity:list_roles')
-        params = controller.read_query(req, schemas.NAME_QUERY)
-        records = common.filtered(self._api.identity.list_roles(), params,
-                                  common.filters_of('name'))
+        params = controller.read_query(req, schemas.ROLE_QUERY)
+        # The global roles, or with ``domain_id`` that domain's own.
+        records = [r for r in self._api.admin.domain_roles.with_domains(
+            self._api.identity.list_roles()) if r['domain_id'] == params.get('domain_id')]
+        records = common.filtered(records, params, common.filters_of('name'))
         return wsgi.json_response(200, views.collection(
             'roles', [views.role(self._api.v3_url, r) for r in records],
             common.self_url(req, self._api)))
@@ -105,34 +114,3 @@ class RoleController(common.IdentityController):
                  for a in held]
         return wsgi.json_response(200, views.collection('roles', roles,
                                                         common.self_url(req, self._api)))
-
-    def assignments(self, req: wsgi.Request) -> webob.Response:
-        params = controller.read_query(req, schemas.ASSIGNMENT_QUERY)
-        self.authorizer.authorize(req.context, 'identity:list_role_assignments',
-                            {'user_id': params.get('user.id', '')})
-        records: list[dict[str, Any]] = []
-        if not {'scope.domain.id', 'group.id', 'scope.system'} & set(params):
-            records = self._api.identity.list_role_assignments(
-                user_id=params.get('user.id'), project_id=params.get('scope.project.id'))
-        if common.flag(req, 'effective'):  # with the roles the assigned ones imply
-            records = self._api.identity.expand_implied_assignments(records)
-        if 'role.id' in params:
-            records = [r for r in records if r['role_id'] == params['role.id']]
-        names = self._names() if common.flag(req, 'include_names') else None
-        return wsgi.json_response(200, views.collection(
-            'role_assignments',
-            [views.role_assignment(self._api.v3_url, r, names) for r in records],
-            common.self_url(req, self._api)))
-
-    def _names(self) -> dict[str, Any]:
-        """Names of users and projects, with their domains, for ``include_names``."""
-        identity = self._api.identity
-        domains = {d['id']: {'id': d['id'], 'name': d['name']}
-                   for d in identity.list_domains()}
-
-        def named(records: list[dict[str, Any]]) -> dict[str, Any]:
-            return {r['id']: {'name': r['name'], 'domain': domains.get(
-                r['domain_id'], {'id': r['domain_id'], 'name': None})} for r in records}
-
-        return {'users': named(identity.list_users()),
-                'projects': named(identity.list_projects())}

@@ -147,10 +147,9 @@ class TokenController(common.IdentityController):
             common.self_url(req, self._api)))
 
     def domains(self, req: wsgi.Request) -> webob.Response:
-        """The domains of the projects the caller holds a role on (no domain grants)."""
+        """The domains the caller holds a role on, directly or through a group."""
         ctx = req.context
-        projects = self._api.identity.list_projects(user_id=ctx.user_id)
-        domain_ids = {p['domain_id'] for p in projects if p['enabled']}
+        domain_ids = self._api.admin.grants.domain_ids_for_user(ctx.user_id or '')
         domains = [d for d in self._api.identity.list_domains()
                    if d['id'] in domain_ids and d['enabled']]
         return wsgi.json_response(200, views.collection(

@@ -35,12 +35,19 @@ def domain(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
 def project(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
     return {'id': record['id'], 'name': record['name'], 'domain_id': record['domain_id'],
             'enabled': record['enabled'], 'description': record['description'],
-            'parent_id': record['parent_id'], 'is_domain': False, 'tags': [], 'options': {},
+            'parent_id': record['parent_id'], 'is_domain': record.get('is_domain', False),
+            'tags': list(record.get('tags', [])), 'options': {},
             'links': _self_link(v3_url, 'projects', record['id'])}
 
 
+_USER_FIXED = frozenset({'id', 'name', 'domain_id', 'enabled', 'default_project_id',
+                         'password_expires_at', 'options', 'links'})
+
+
 def user(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
-    body = {'id': record['id'], 'name': record['name'], 'domain_id': record['domain_id'],
+    """A user; its email, description and extra attributes too, when the record has them."""
+    extras = {k: v for k, v in record.items() if k not in _USER_FIXED}
+    body = {**extras, 'id': record['id'], 'name': record['name'], 'domain_id': record['domain_id'],
             'enabled': record['enabled'], 'password_expires_at': None, 'options': {},
             'links': _self_link(v3_url, 'users', record['id'])}
     if record.get('default_project_id'):
@@ -49,7 +56,7 @@ def user(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def role(v3_url: str, record: dict[str, Any]) -> dict[str, Any]:
-    return {'id': record['id'], 'name': record['name'], 'domain_id': None,
+    return {'id': record['id'], 'name': record['name'], 'domain_id': record.get('domain_id'),
             'description': None, 'options': {},
             'links': _self_link(v3_url, 'roles', record['id'])}
 
@@ -99,19 +106,3 @@ def token(info: dict[str, Any], *, with_catalog: bool) -> dict[str, Any]:
     if 'application_credential' in info:
         body['application_credential'] = info['application_credential']
     return {'token': body}
-
-
-def role_assignment(v3_url: str, record: dict[str, Any],
-                    names: dict[str, Any] | None) -> dict[str, Any]:
-    """One direct project assignment; ``names`` adds names (``include_names``)."""
-    role_ref: dict[str, Any] = {'id': record['role_id']}
-    user_ref: dict[str, Any] = {'id': record['user_id']}
-    project_ref: dict[str, Any] = {'id': record['project_id']}
-    if names is not None:
-        role_ref['name'] = record['role_name']
-        user_ref.update(names['users'].get(record['user_id'], {}))
-        project_ref.update(names['projects'].get(record['project_id'], {}))
-    link = (f"{v3_url}/projects/{record['project_id']}/users/{record['user_id']}"
-            f"/roles/{record['role_id']}")
-    return {'role': role_ref, 'user': user_ref, 'scope': {'project': project_ref},
-            'links': {'assignment': link}}
