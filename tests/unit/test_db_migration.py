@@ -44,10 +44,10 @@ def test_migrations_on_postgresql(pg_db):
     with pg_db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
     assert diff == []
-    assert migration.current_revision(pg_db) == migration.head_revision() == '0006'
+    assert migration.current_revision(pg_db) == migration.head_revision() == '0013'
 
 
 def test_atom_events_have_a_nullable_hops_column(db):
     columns = {c['name']: c for c in sa.inspect(db.engine).get_columns('flow_atom_events')}
     assert columns['hops']['nullable'] is True
-    assert migration.current_revision(db) == migration.head_revision() == '0006'
+    assert migration.current_revision(db) == migration.head_revision() == '0013'

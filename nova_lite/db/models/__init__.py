@@ -8,6 +8,7 @@ from nova_lite.db.models import (  # noqa: F401
     flow,
     flow_history,
     identity,
+    identity_extensions,
     image,
     jobboard,
     network,
