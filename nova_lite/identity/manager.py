@@ -23,6 +23,7 @@ from nova_lite.common import exception, fernet_keys, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
 from nova_lite.identity import catalog, passwords, resources, token_formatter
+from nova_lite.identity import extensions as identity_extensions
 
 LOG = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class IdentityManager(resources.ResourceStore):
         super().__init__(conf, db, clock=clock)
         self._catalog = catalog.CatalogStore(db)
         self._dummy_hash: str | None = None
+        self.extensions = identity_extensions.ExtensionStores(db)
 
     # Catalog ---------------------------------------------------------------------
 
@@ -110,7 +112,7 @@ class IdentityManager(resources.ResourceStore):
             project, project_domain = self._scoped_project(
                 session, project_id or (None if project_name else user.default_project_id),
                 project_name, project_domain_id, project_domain_name)
-            roles = self._roles(session, user.id, project.id)
+            roles = self._held_roles(session, user.id, project.id)
             if not roles:
                 LOG.info('User %s has no role on project %s', user.id, project.id)
                 raise exception.NotAuthorized(NO_SCOPE)
@@ -147,7 +149,7 @@ class IdentityManager(resources.ResourceStore):
                 project_id = source['project']['id']
             project, project_domain = self._scoped_project(
                 session, project_id, project_name, project_domain_id, project_domain_name)
-            roles = self._roles(session, user.id, project.id)
+            roles = self._held_roles(session, user.id, project.id)
             if not roles:
                 raise exception.NotAuthorized(NO_SCOPE)
             methods = ['token'] + [m for m in old['methods'] if m != 'token']
@@ -313,7 +315,7 @@ class IdentityManager(resources.ResourceStore):
             except exception.NotAuthorized:
                 raise exception.TokenInvalid(
                     reason='its user or project is disabled or deleted') from None
-            roles = self._roles(session, payload['user_id'], payload['project_id'])
+            roles = self._held_roles(session, payload['user_id'], payload['project_id'])
             if not roles:
                 raise exception.TokenInvalid(reason='the user has no role on the project')
             return self._token_body(session, token, payload, user, project, roles,
@@ -341,3 +343,12 @@ class IdentityManager(resources.ResourceStore):
         horizon = now - self._conf.identity.token_expiration - REVOCATION_BUFFER_SECONDS
         session.execute(sa.delete(models.RevocationEvent).where(
             models.RevocationEvent.issued_before < resources.to_datetime(horizon)))
+
+    def _held_roles(self, session: orm.Session, user_id: str,
+                    project_id: str) -> list[dict[str, Any]]:
+        """The user's roles on the project: assigned, or inherited (OS-INHERIT)."""
+        held = {role['id']: role for role in self._roles(session, user_id, project_id)}
+        for role in self.extensions.inherited_grants.inherited_roles(session, user_id,
+                                                                     project_id):
+            held.setdefault(role['id'], role)
+        return sorted(held.values(), key=lambda role: role['name'])

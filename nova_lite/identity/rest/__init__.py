@@ -19,7 +19,12 @@ from nova_lite.identity import manager
 from nova_lite.identity.rest import (
     catalog_routes,
     common,
+    domain_configs,
+    endpoint_groups,
+    inherited_roles,
+    oauth_consumers,
     policies,
+    policy_blobs,
     projects,
     roles,
     tokens,
@@ -55,4 +60,9 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
                      users.UserController, roles.RoleController,
                      catalog_routes.CatalogController):
         routing.add_routes(router, resource(api).routes())
+    for extension in (domain_configs.DomainConfigController, policy_blobs.PolicyBlobController,
+                      endpoint_groups.EndpointGroupController,
+                      oauth_consumers.ConsumerController,
+                      inherited_roles.InheritedRoleController):
+        routing.add_routes(router, extension(api).routes())
     return api_auth.LocalTokenAuth(router, services.identity.validate_token)

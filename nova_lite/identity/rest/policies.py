@@ -12,6 +12,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api.policy import rule
+from nova_lite.identity.rest import extension_policies
 
 ADMIN = 'rule:admin'
 TOKEN_SUBJECT = 'rule:admin or role:service or user_id:%(token_user_id)s'
@@ -61,3 +62,5 @@ RULES: list[policy.RuleDefault] = [
     rule('identity:list_services', ADMIN, 'List catalog services.', 'GET', '/v3/services'),
     rule('identity:list_endpoints', ADMIN, 'List endpoints.', 'GET', '/v3/endpoints'),
 ]
+
+RULES += extension_policies.RULES

@@ -12,7 +12,7 @@ import webob
 
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
-from nova_lite.identity.rest import common, schemas, views
+from nova_lite.identity.rest import common, inherited_assignments, schemas, views
 
 GRANT_PATH = '/v3/projects/{project_id}/users/{user_id}/roles/{role_id}'
 
@@ -111,16 +111,17 @@ class RoleController(common.IdentityController):
         self.authorizer.authorize(req.context, 'identity:list_role_assignments',
                             {'user_id': params.get('user.id', '')})
         records: list[dict[str, Any]] = []
-        if not {'scope.domain.id', 'group.id', 'scope.system'} & set(params):
+        if (not {'scope.domain.id', 'group.id', 'scope.system'} & set(params)
+                and 'scope.OS-INHERIT:inherited_to' not in req.GET):
             records = self._api.identity.list_role_assignments(
                 user_id=params.get('user.id'), project_id=params.get('scope.project.id'))
         if 'role.id' in params:
             records = [r for r in records if r['role_id'] == params['role.id']]
         names = self._names() if common.flag(req, 'include_names') else None
+        items = [views.role_assignment(self._api.v3_url, r, names) for r in records]
+        items += inherited_assignments.listed_assignments(self._api, req)
         return wsgi.json_response(200, views.collection(
-            'role_assignments',
-            [views.role_assignment(self._api.v3_url, r, names) for r in records],
-            common.self_url(req, self._api)))
+            'role_assignments', items, common.self_url(req, self._api)))
 
     def _names(self) -> dict[str, Any]:
         """Names of users and projects, with their domains, for ``include_names``."""
