@@ -7,7 +7,8 @@
 #   bash tools/update-constraints.sh --no-test   resolve and write only
 #
 # The resolution starts from the requirement files alone (requirements.txt,
-# test-requirements.txt, doc/requirements.txt, tools/requirements.txt), in a
+# test-requirements.txt, doc/requirements.txt, tools/requirements.txt,
+# tools/tempest-requirements.txt), in a
 # throw-away virtualenv, so it picks the newest releases those ranges allow.
 # Review `git diff upper-constraints.txt` and commit it with the suite's result;
 # a release that breaks the suite is pinned back or excluded in the
@@ -36,7 +37,7 @@ env -u PIP_CONSTRAINT "$work/venv/bin/python" -m pip install --quiet \
     --disable-pip-version-check --upgrade pip setuptools wheel
 env -u PIP_CONSTRAINT "$work/venv/bin/python" -m pip install --quiet \
     --disable-pip-version-check -e . -r requirements.txt -r test-requirements.txt \
-    -r doc/requirements.txt -r tools/requirements.txt
+    -r doc/requirements.txt -r tools/requirements.txt -r tools/tempest-requirements.txt
 
 {
     printf '# Upper constraints: the exact release of every Python package that nova_lite,\n'

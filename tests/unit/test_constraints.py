@@ -10,7 +10,7 @@ from packaging import requirements, utils
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REQUIREMENT_FILES = ('requirements.txt', 'test-requirements.txt', 'doc/requirements.txt',
-                     'tools/requirements.txt')
+                     'tools/requirements.txt', 'tools/tempest-requirements.txt')
 # Seeded into every virtualenv by virtualenv/venv itself, not installed by pip from
 # our requirements.
 SEEDED = {'pip', 'setuptools', 'wheel'}

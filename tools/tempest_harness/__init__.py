@@ -1,0 +1,1 @@
+"""Tempest against a fresh ``nova-lite-all``: start, seed, configure, run, count."""
