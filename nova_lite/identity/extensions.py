@@ -19,9 +19,11 @@ from nova_lite.identity import (
 
 class ExtensionStores:
     def __init__(self, db: db_api.Database,
-                 groups: inherited_grants.GroupLookup = inherited_grants.NO_GROUPS) -> None:
+                 groups: inherited_grants.GroupLookup = inherited_grants.NO_GROUPS,
+                 projects: inherited_grants.ProjectTree = inherited_grants.FLAT_PROJECTS
+                 ) -> None:
         self.policies = policy_blobs.PolicyBlobStore(db)
         self.endpoint_groups = endpoint_groups.EndpointGroupStore(db)
         self.consumers = oauth_consumers.ConsumerStore(db)
         self.domain_configs = domain_configs.DomainConfigStore(db)
-        self.inherited_grants = inherited_grants.InheritedGrantStore(db, groups)
+        self.inherited_grants = inherited_grants.InheritedGrantStore(db, groups, projects)

@@ -1,14 +1,14 @@
 """Keystone's ``OS-INHERIT``: roles granted on a domain (or a project) that a
 user or a group holds on every project of that domain (or under that project).
 
-The grant itself gives no role on the domain or project it names. nova_lite
-projects have no parent project (a project's parent is its domain), so a
-grant inherited from a project reaches no project yet; the lookup of a
-project's ancestors is :func:`ancestor_project_ids`.
+The grant itself gives no role on the domain or project it names.
 
-Groups are reached through :class:`GroupLookup`, three callables over the
-caller's database session, so that the store works with any group backend:
-:data:`NO_GROUPS` (no group exists) until one is connected.
+Groups are reached through :class:`GroupLookup` and the project hierarchy
+through :class:`ProjectTree`, callables over the caller's database session,
+so that the store works with any group or hierarchy backend: until one is
+connected, no group exists (:data:`NO_GROUPS`) and no project has a parent
+project (:data:`FLAT_PROJECTS`), so a grant inherited from a project reaches
+no project.
 """
 
 from __future__ import annotations
@@ -55,14 +55,26 @@ class Grant:
     role_id: str
 
 
-def ancestor_project_ids(session: orm.Session, project_id: str) -> list[str]:
-    """The projects above ``project_id``: none (nova_lite has no project hierarchy)."""
-    return []
+@dataclasses.dataclass(frozen=True)
+class ProjectTree:
+    """The projects above and below a project (a grant on a project reaches those
+    below it; a project inherits from those above it)."""
+
+    ancestor_ids: Callable[[orm.Session, str], list[str]]
+    descendant_ids: Callable[[orm.Session, str], list[str]]
 
 
-def subproject_ids(session: orm.Session, project_id: str) -> list[str]:
-    """The projects below ``project_id``: none (nova_lite has no project hierarchy)."""
-    return []
+# No project has a parent project: a project's parent is its domain.
+FLAT_PROJECTS = ProjectTree(ancestor_ids=lambda session, project_id: [],
+                            descendant_ids=lambda session, project_id: [])
+
+
+def delete_group_grants(session: orm.Session, group_ids: list[str]) -> None:
+    """Removes the inherited grants of deleted groups (groups have no foreign key
+    here): the group store calls this in the transaction that deletes them."""
+    session.execute(sa.delete(models.InheritedRoleGrant).where(
+        models.InheritedRoleGrant.actor_type == 'group',
+        models.InheritedRoleGrant.actor_id.in_(group_ids)))
 
 
 def _grant_dict(row: models.InheritedRoleGrant, role_name: str) -> dict[str, Any]:
@@ -76,9 +88,11 @@ def _key(grant: Grant) -> dict[str, str]:
 
 
 class InheritedGrantStore:
-    def __init__(self, db: db_api.Database, groups: GroupLookup = NO_GROUPS) -> None:
+    def __init__(self, db: db_api.Database, groups: GroupLookup = NO_GROUPS,
+                 projects: ProjectTree = FLAT_PROJECTS) -> None:
         self._db = db
         self.groups = groups
+        self.projects = projects
 
     def grant(self, grant: Grant) -> None:
         """Makes the grant (idempotent); 404 for an unknown actor, target or role."""
@@ -176,17 +190,16 @@ class InheritedGrantStore:
         targets = sa.or_(
             sa.and_(grant.target_type == 'domain', grant.target_id == project.domain_id),
             sa.and_(grant.target_type == 'project',
-                    grant.target_id.in_(ancestor_project_ids(session, project_id))))
+                    grant.target_id.in_(self.projects.ancestor_ids(session, project_id))))
         rows = session.execute(
             sa.select(identity_models.Role.id, identity_models.Role.name).distinct()
             .join(grant, grant.role_id == identity_models.Role.id)
             .where(actors, targets).order_by(identity_models.Role.name))
         return [{'id': role_id, 'name': name} for role_id, name in rows]
 
-    @staticmethod
-    def _projects_under(session: orm.Session, grant: dict[str, Any]) -> list[str]:
+    def _projects_under(self, session: orm.Session, grant: dict[str, Any]) -> list[str]:
         if grant['target_type'] == 'project':
-            return subproject_ids(session, grant['target_id'])
+            return self.projects.descendant_ids(session, grant['target_id'])
         return list(session.scalars(sa.select(identity_models.Project.id).where(
             identity_models.Project.domain_id == grant['target_id']).order_by(
             identity_models.Project.id)))

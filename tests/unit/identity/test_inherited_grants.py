@@ -79,6 +79,9 @@ def test_group_grant_through_the_group_lookup(
         {'id': refs['role']['id'], 'name': 'builder'}]
     groups.members['devs'] = []
     assert _roles(db, store, refs['user']['id'], refs['projects'][0]['id']) == []
+    with db.session() as session:  # what the group store does when it deletes 'devs'
+        inherited_grants.delete_group_grants(session, ['devs'])
+    assert store.list_grants() == []
     with pytest.raises(exception.NotFound):
         store.grant(inherited_grants.Grant('group', 'nobody', 'domain', refs['domain']['id'],
                                            refs['role']['id']))
@@ -120,3 +123,22 @@ def test_no_groups_is_the_default(db: db_api.Database) -> None:
     assert lookup.group_ids_of_user(session, 'u') == []
     assert lookup.user_ids_in_group(session, 'g') == []
     assert lookup.group_exists(session, 'g') is False
+
+
+def test_project_grant_reaches_the_projects_below_it(
+        db: db_api.Database, identity: manager.IdentityManager, refs: dict[str, Any]) -> None:
+    parent, child = refs['projects']
+    tree = inherited_grants.ProjectTree(  # what a hierarchy store answers: child under parent
+        ancestor_ids=lambda session, project_id: [parent['id']] if project_id == child['id']
+        else [],
+        descendant_ids=lambda session, project_id: [child['id']] if project_id == parent['id']
+        else [])
+    store = inherited_grants.InheritedGrantStore(db, projects=tree)
+    store.grant(inherited_grants.Grant('user', refs['user']['id'], 'project', parent['id'],
+                                       refs['role']['id']))
+    assert _roles(db, store, refs['user']['id'], child['id']) == ['builder']
+    assert _roles(db, store, refs['user']['id'], parent['id']) == []
+    assert [r['target_id'] for r in store.effective_assignments()] == [child['id']]
+    # Without a hierarchy the same grant reaches no project.
+    flat = identity.extensions.inherited_grants
+    assert _roles(db, flat, refs['user']['id'], child['id']) == []
