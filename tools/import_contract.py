@@ -65,7 +65,7 @@ PUBLISHED: Mapping[str, frozenset[str]] = {
 MODELS_PACKAGE = 'nova_lite.db.models'
 # The models modules (under nova_lite.db.models) each service owns.
 TABLES: Mapping[str, frozenset[str]] = {
-    'identity': frozenset({'identity'}),
+    'identity': frozenset({'identity', 'identity_extensions'}),
     'image': frozenset({'image'}),
     'network': frozenset({'network'}),
     'volume': frozenset({'volume'}),
