@@ -107,8 +107,11 @@ class InheritedGrantStore:
                         project_id=(grant.target_id if grant.target_type == 'project'
                                     else None)))
                     session.flush()
-        except sa_exc.IntegrityError:  # the same grant, made concurrently: done
-            pass
+        except sa_exc.IntegrityError:
+            # The same grant made concurrently is done; a reference deleted meanwhile is not.
+            if not self.exists(grant):
+                raise exception.Conflict(reason='a user, group, target or role of the '
+                                                'grant was deleted meanwhile') from None
 
     def exists(self, grant: Grant) -> bool:
         with self._db.reader() as session:
