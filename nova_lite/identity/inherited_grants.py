@@ -179,6 +179,22 @@ class InheritedGrantStore:
                                           else None), 'source': grant})
             return result
 
+    def project_ids_of(self, user_id: str) -> set[str]:
+        """The projects the user inherits any role on (``/v3/users/{id}/projects``)."""
+        with self._db.reader() as session:
+            grant = models.InheritedRoleGrant
+            actors = sa.or_(
+                sa.and_(grant.actor_type == 'user', grant.actor_id == user_id),
+                sa.and_(grant.actor_type == 'group', grant.actor_id.in_(
+                    self.groups.group_ids_of_user(session, user_id))))
+            rows = session.execute(sa.select(grant.target_type, grant.target_id)
+                                   .distinct().where(actors))
+            found: set[str] = set()
+            for target_type, target_id in rows:
+                found.update(self._projects_under(
+                    session, {'target_type': target_type, 'target_id': target_id}))
+            return found
+
     def inherited_roles(self, session: orm.Session, user_id: str,
                         project_id: str) -> list[dict[str, Any]]:
         """``[{"id", "name"}]`` the user inherits on the project (the token's lookup)."""

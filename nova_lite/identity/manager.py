@@ -352,3 +352,14 @@ class IdentityManager(resources.ResourceStore):
                                                                      project_id):
             held.setdefault(role['id'], role)
         return sorted(held.values(), key=lambda role: role['name'])
+
+    def list_projects(self, domain_id: str | None = None,
+                      user_id: str | None = None) -> list[dict[str, Any]]:
+        """Projects (of a domain), or those a user holds a role on: assigned or inherited."""
+        projects = super().list_projects(domain_id, user_id)
+        if user_id is None:
+            return projects
+        known = {p['id'] for p in projects}
+        inherited = self.extensions.inherited_grants.project_ids_of(user_id) - known
+        extra = [p for p in super().list_projects(domain_id) if p['id'] in inherited]
+        return sorted(projects + extra, key=lambda p: (p['name'], p['id']))

@@ -128,3 +128,19 @@ def test_grant_rules(env: IdentityEnv) -> None:
     # A user may check its own grants (the check_grant rule).
     assert client.request('HEAD', own, token=member['token']).status_int == 404
     assert client.request('HEAD', path, token=member['token']).status_int == 403
+
+
+def test_user_projects_include_inherited_ones(env: IdentityEnv) -> None:
+    client, token = env.client, env.admin_token
+    refs = _setup(env)
+    user_id = refs['user']['id']
+    path = f'/v3/users/{user_id}/projects'
+    assert client.request('GET', path, token=token).json['projects'] == []
+    client.request('PUT', _domain_grant(refs), token=token)
+    names = [p['name'] for p in client.request('GET', path, token=token).json['projects']]
+    assert names == ['admin', 'inh-project', 'service']  # every project of the domain
+    user_token = client.login('inh-user', 'inh-user-password', 'inh-project')
+    mine = client.request('GET', '/v3/auth/projects', token=user_token)
+    assert 'inh-project' in [p['name'] for p in mine.json['projects']]
+    client.request('DELETE', _domain_grant(refs), token=token)
+    assert client.request('GET', path, token=token).json['projects'] == []
