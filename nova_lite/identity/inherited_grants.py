@@ -69,6 +69,26 @@ FLAT_PROJECTS = ProjectTree(ancestor_ids=lambda session, project_id: [],
                             descendant_ids=lambda session, project_id: [])
 
 
+def inherited_role_ids(session: orm.Session, user_id: str, project_id: str,
+                       groups: GroupLookup = NO_GROUPS,
+                       projects: ProjectTree = FLAT_PROJECTS) -> set[str]:
+    """The ids of the roles the user inherits on the project: from grants to the user
+    or its groups on the project's domain or on a project above it."""
+    project = session.get(identity_models.Project, project_id)
+    if project is None:
+        return set()
+    grant = models.InheritedRoleGrant
+    actors = sa.or_(
+        sa.and_(grant.actor_type == 'user', grant.actor_id == user_id),
+        sa.and_(grant.actor_type == 'group',
+                grant.actor_id.in_(groups.group_ids_of_user(session, user_id))))
+    targets = sa.or_(
+        sa.and_(grant.target_type == 'domain', grant.target_id == project.domain_id),
+        sa.and_(grant.target_type == 'project',
+                grant.target_id.in_(projects.ancestor_ids(session, project_id))))
+    return set(session.scalars(sa.select(grant.role_id).distinct().where(actors, targets)))
+
+
 def delete_group_grants(session: orm.Session, group_ids: list[str]) -> None:
     """Removes the inherited grants of deleted groups (groups have no foreign key
     here): the group store calls this in the transaction that deletes them."""
@@ -198,22 +218,10 @@ class InheritedGrantStore:
     def inherited_roles(self, session: orm.Session, user_id: str,
                         project_id: str) -> list[dict[str, Any]]:
         """``[{"id", "name"}]`` the user inherits on the project (the token's lookup)."""
-        project = session.get(identity_models.Project, project_id)
-        if project is None:
-            return []
-        grant = models.InheritedRoleGrant
-        actors = sa.or_(
-            sa.and_(grant.actor_type == 'user', grant.actor_id == user_id),
-            sa.and_(grant.actor_type == 'group',
-                    grant.actor_id.in_(self.groups.group_ids_of_user(session, user_id))))
-        targets = sa.or_(
-            sa.and_(grant.target_type == 'domain', grant.target_id == project.domain_id),
-            sa.and_(grant.target_type == 'project',
-                    grant.target_id.in_(self.projects.ancestor_ids(session, project_id))))
+        role_ids = inherited_role_ids(session, user_id, project_id, self.groups, self.projects)
         rows = session.execute(
-            sa.select(identity_models.Role.id, identity_models.Role.name).distinct()
-            .join(grant, grant.role_id == identity_models.Role.id)
-            .where(actors, targets).order_by(identity_models.Role.name))
+            sa.select(identity_models.Role.id, identity_models.Role.name)
+            .where(identity_models.Role.id.in_(role_ids)).order_by(identity_models.Role.name))
         return [{'id': role_id, 'name': name} for role_id, name in rows]
 
     def _projects_under(self, session: orm.Session, grant: dict[str, Any]) -> list[str]:
