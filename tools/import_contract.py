@@ -65,7 +65,8 @@ PUBLISHED: Mapping[str, frozenset[str]] = {
 MODELS_PACKAGE = 'nova_lite.db.models'
 # The models modules (under nova_lite.db.models) each service owns.
 TABLES: Mapping[str, frozenset[str]] = {
-    'identity': frozenset({'identity', 'identity_auth', 'identity_groups'}),
+    'identity': frozenset({'identity', 'identity_auth', 'identity_extensions',
+                           'identity_groups'}),
     'image': frozenset({'image', 'image_task', 'image_metadefs'}),
     'network': frozenset({'network'}),
     'volume': frozenset({'volume'}),

@@ -19,7 +19,7 @@ from sqlalchemy import orm
 from nova_lite.common import exception
 from nova_lite.db.models import identity as models
 from nova_lite.db.models import identity_auth as auth_models
-from nova_lite.identity import domain_roles, resources
+from nova_lite.identity import domain_roles, inherited_backends, inherited_grants, resources
 from nova_lite.identity import effective_roles as held_roles
 
 LOG = logging.getLogger(__name__)
@@ -48,9 +48,13 @@ def _role_refs(session: orm.Session, role_ids: set[str]) -> list[dict[str, Any]]
 
 
 def project_role_ids(session: orm.Session, user_id: str, project_id: str) -> set[str]:
-    """The global roles the user holds on the project, directly or through a group
-    (domain-specific roles never reach a token)."""
-    return held_roles.project_role_ids(session, user_id, project_id)
+    """The global roles the user holds on the project: granted to it or to one of its
+    groups, or inherited from a grant on the domain or on a project above
+    (OS-INHERIT). Domain-specific roles never reach a token."""
+    return held_roles.project_role_ids(session, user_id, project_id) | (
+        inherited_grants.inherited_role_ids(session, user_id, project_id,
+                                            inherited_backends.GROUPS,
+                                            inherited_backends.PROJECT_TREE))
 
 
 def system_role_ids(session: orm.Session, user_id: str) -> set[str]:

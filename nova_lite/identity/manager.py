@@ -30,11 +30,13 @@ from nova_lite.identity import (
     catalog_records,
     credentials,
     grants,
+    inherited_backends,
     passwords,
     resources,
     token_formatter,
     token_scope,
 )
+from nova_lite.identity import extensions as identity_extensions
 
 LOG = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
         super().__init__(conf, db, clock=clock)
         self._catalog = catalog.CatalogStore(db)
         self._dummy_hash: str | None = None
+        self.extensions = identity_extensions.ExtensionStores(
+            db, inherited_backends.GROUPS, inherited_backends.PROJECT_TREE)
 
     # Catalog ---------------------------------------------------------------------
 
@@ -392,3 +396,14 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
         horizon = now - self._conf.identity.token_expiration - REVOCATION_BUFFER_SECONDS
         session.execute(sa.delete(models.RevocationEvent).where(
             models.RevocationEvent.issued_before < resources.to_datetime(horizon)))
+
+    def list_projects(self, domain_id: str | None = None,
+                      user_id: str | None = None) -> list[dict[str, Any]]:
+        """Projects (of a domain), or those a user holds a role on: assigned or inherited."""
+        projects = super().list_projects(domain_id, user_id)
+        if user_id is None:
+            return projects
+        known = {p['id'] for p in projects}
+        inherited = self.extensions.inherited_grants.project_ids_of(user_id) - known
+        extra = [p for p in super().list_projects(domain_id) if p['id'] in inherited]
+        return sorted(projects + extra, key=lambda p: (p['name'], p['id']))

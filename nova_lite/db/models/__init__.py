@@ -9,6 +9,7 @@ from nova_lite.db.models import (  # noqa: F401
     flow_history,
     identity,
     identity_auth,
+    identity_extensions,
     identity_groups,
     image,
     image_metadefs,

@@ -22,11 +22,16 @@ from nova_lite.identity.rest import (
     catalog_routes,
     common,
     credentials,
+    domain_configs,
     domains_admin,
+    endpoint_groups,
     grants,
     group_policies,
     groups,
+    inherited_roles,
+    oauth_consumers,
     policies,
+    policy_blobs,
     project_tags,
     projects,
     role_admin,
@@ -74,5 +79,10 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
                      domains_admin.DomainAdminController, role_admin.RoleAdminController,
                      project_tags.ProjectTagController):
         routing.add_routes(router, resource(api).routes())
+    for extension in (domain_configs.DomainConfigController, policy_blobs.PolicyBlobController,
+                      endpoint_groups.EndpointGroupController,
+                      oauth_consumers.ConsumerController,
+                      inherited_roles.InheritedRoleController):
+        routing.add_routes(router, extension(api).routes())
     return request_id.with_request_id(
         api_auth.LocalTokenAuth(router, services.identity.validate_token), conf)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api.policy import rule
-from nova_lite.identity.rest import auth_policies
+from nova_lite.identity.rest import auth_policies, extension_policies
 
 ADMIN = 'rule:admin'
 TOKEN_SUBJECT = 'rule:admin or role:service or user_id:%(token_user_id)s'
@@ -65,3 +65,5 @@ RULES: list[policy.RuleDefault] = [
          '/v3/endpoints'),
     *auth_policies.RULES,
 ]
+
+RULES += extension_policies.RULES

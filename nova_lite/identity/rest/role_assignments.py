@@ -1,10 +1,12 @@
 """``GET /v3/role_assignments``: user and group grants on projects and domains.
 
 Filters: ``user.id``, ``group.id``, ``scope.project.id``, ``scope.domain.id``,
-``role.id``; ``effective`` expands group grants into their members' (each
-with ``links.membership``); ``include_names`` adds names. System scope is not
-held here (its filter gives an empty list); ``include_subtree`` with
-``scope.project.id`` adds the grants on the project's descendants.
+``role.id``, ``scope.system``, ``scope.OS-INHERIT:inherited_to``; ``effective``
+expands group grants into their members' (each with ``links.membership``);
+``include_names`` adds names; ``include_subtree`` with ``scope.project.id``
+adds the grants on the project's descendants. System grants are listed when
+no project or domain filter is given; inherited grants (OS-INHERIT) come from
+:mod:`.inherited_assignments`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import webob
 
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.identity import role_assignment_list
-from nova_lite.identity.rest import common, schemas
+from nova_lite.identity.rest import common, inherited_assignments, schemas
 
 
 def assignment_view(v3_url: str, grant: dict[str, Any],
@@ -52,7 +54,8 @@ class AssignmentController(common.IdentityController):
         self.authorizer.authorize(req.context, 'identity:list_role_assignments',
                                   {'user_id': params.get('user.id', '')})
         records: list[dict[str, Any]] = []
-        if 'scope.system' not in params:
+        inherited_only = 'scope.OS-INHERIT:inherited_to' in req.GET
+        if 'scope.system' not in params and not inherited_only:
             wanted = role_assignment_list.AssignmentFilter(
                 user_id=params.get('user.id'), group_id=params.get('group.id'),
                 project_id=params.get('scope.project.id'),
@@ -62,7 +65,31 @@ class AssignmentController(common.IdentityController):
             records = self._api.admin.assignments.list_assignments(wanted)
         names = (self._api.admin.assignments.names() if common.flag(req, 'include_names')
                  else None)
+        items = [assignment_view(self._api.v3_url, r, names) for r in records]
+        if not inherited_only:
+            items += self._system_assignments(req, params)
+        if 'scope.system' not in params:
+            items += inherited_assignments.listed_assignments(self._api, req)
         return wsgi.json_response(200, {
-            'role_assignments': [assignment_view(self._api.v3_url, r, names) for r in records],
+            'role_assignments': items,
             'links': {'self': common.self_url(req, self._api), 'previous': None,
                       'next': None}})
+
+    def _system_assignments(self, req: wsgi.Request,
+                            params: dict[str, str]) -> list[dict[str, Any]]:
+        """Users' grants on the system, unless a project, domain or group is asked for."""
+        if {'scope.project.id', 'scope.domain.id', 'group.id'} & set(params):
+            return []
+        rows = self._api.identity.list_system_assignments()
+        if 'user.id' in params:
+            rows = [r for r in rows if r['user_id'] == params['user.id']]
+        if 'role.id' in params:
+            rows = [r for r in rows if r['role_id'] == params['role.id']]
+        with_names = common.flag(req, 'include_names')
+        v3_url = self._api.v3_url
+        return [{'role': ({'id': r['role_id'], 'name': r['role_name']} if with_names
+                          else {'id': r['role_id']}),
+                 'user': {'id': r['user_id']}, 'scope': {'system': {'all': True}},
+                 'links': {'assignment': f"{v3_url}/system/users/{r['user_id']}/roles/"
+                                         f"{r['role_id']}"}}
+                for r in rows]

@@ -2,7 +2,7 @@
 credentials; catalog service/endpoint enabled flags, region parents
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 14:40:00.000000
 """
 

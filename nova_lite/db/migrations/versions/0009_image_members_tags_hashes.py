@@ -4,7 +4,7 @@ Tags stay in ``images.tags`` and the configurable hash algorithm in
 ``images.os_hash_algo`` (both already there); only the members are new.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-06 14:35:00.000000
 """
 

@@ -1,7 +1,7 @@
 """image import and tasks: the image_tasks table behind /v2/tasks and image imports
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-06 14:40:00.000000
 """
 

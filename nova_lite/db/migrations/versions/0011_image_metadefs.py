@@ -1,7 +1,7 @@
 """image metadefs: the metadata definitions catalog, with glance's standard resource types
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0010
 Create Date: 2026-12-06 14:45:00.000000
 """
 
