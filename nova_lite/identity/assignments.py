@@ -19,7 +19,13 @@ from sqlalchemy import orm
 from nova_lite.common import exception
 from nova_lite.db.models import identity as models
 from nova_lite.db.models import identity_auth as auth_models
-from nova_lite.identity import domain_roles, inherited_backends, inherited_grants, resources
+from nova_lite.identity import (
+    domain_roles,
+    inherited_backends,
+    inherited_grants,
+    resources,
+    system_group_grants,
+)
 from nova_lite.identity import effective_roles as held_roles
 
 LOG = logging.getLogger(__name__)
@@ -61,6 +67,12 @@ def system_role_ids(session: orm.Session, user_id: str) -> set[str]:
     """The roles the user holds directly on the system."""
     return set(session.scalars(sa.select(auth_models.SystemRoleAssignment.role_id).where(
         auth_models.SystemRoleAssignment.user_id == user_id)))
+
+
+def held_system_role_ids(session: orm.Session, user_id: str) -> set[str]:
+    """The roles the user holds on the system: granted to it or to one of its groups."""
+    return system_role_ids(session, user_id) | system_group_grants.role_ids_through_groups(
+        session, user_id)
 
 
 def effective_roles(session: orm.Session, role_ids: set[str]) -> list[dict[str, Any]]:
@@ -135,6 +147,7 @@ class AssignmentStore:
                 auth_models.ImpliedRole.implied_role_id == row.id)))
             session.execute(sa.delete(auth_models.ApplicationCredentialRole).where(
                 auth_models.ApplicationCredentialRole.role_id == row.id))
+            system_group_grants.delete_grants_of_role(session, row.id)
             session.delete(row)
         LOG.info('Deleted role %s', role_id)
 

@@ -17,7 +17,7 @@ from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import identity as models
 from nova_lite.db.models import identity_groups as group_models
-from nova_lite.identity import inherited_grants, resources
+from nova_lite.identity import inherited_grants, resources, system_group_grants
 
 
 def group_dict(row: group_models.Group) -> dict[str, Any]:
@@ -155,5 +155,6 @@ def delete_group_rows(session: orm.Session, group_ids: list[str]) -> None:
         group_models.DomainGrant.actor_type == 'group',
         group_models.DomainGrant.actor_id.in_(group_ids)))
     inherited_grants.delete_group_grants(session, group_ids)
+    system_group_grants.delete_grants_of_groups(session, group_ids)
     session.execute(sa.delete(group_models.Group).where(
         group_models.Group.id.in_(group_ids)))

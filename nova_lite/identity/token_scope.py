@@ -79,7 +79,7 @@ def resolve(session: orm.Session, user_id: str,
     """The roles of the scope; NotAuthorized if the user holds none there."""
     if system:
         roles = assignments.effective_roles(session,
-                                            assignments.system_role_ids(session, user_id))
+                                            assignments.held_system_role_ids(session, user_id))
         if not roles:
             raise exception.NotAuthorized(NO_SYSTEM)
         return Scoped(None, True, roles)

@@ -67,3 +67,13 @@ class Credential(Base):
     type: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     encrypted_blob: orm.Mapped[str] = orm.mapped_column(sa.Text)
     created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(default=timeutils.utcnow)
+
+
+class SystemGroupRoleAssignment(Base):
+    """A role a group's members hold on the whole deployment."""
+
+    __tablename__ = 'system_group_role_assignments'
+    group_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('identity_groups.id', ondelete='CASCADE'), primary_key=True)
+    role_id: orm.Mapped[str] = orm.mapped_column(
+        sa.ForeignKey('roles.id', ondelete='CASCADE'), primary_key=True)

@@ -37,6 +37,7 @@ from nova_lite.identity.rest import (
     role_admin,
     role_assignments,
     roles,
+    system_group_roles,
     system_roles,
     tokens,
     users,
@@ -77,7 +78,8 @@ def make_app(conf: cfg.ConfigOpts, services: IdentityServices,
                      credentials.CredentialController, groups.GroupController,
                      grants.GrantController, role_assignments.AssignmentController,
                      domains_admin.DomainAdminController, role_admin.RoleAdminController,
-                     project_tags.ProjectTagController):
+                     project_tags.ProjectTagController,
+                     system_group_roles.SystemGroupRoleController):
         routing.add_routes(router, resource(api).routes())
     for extension in (domain_configs.DomainConfigController, policy_blobs.PolicyBlobController,
                       endpoint_groups.EndpointGroupController,

@@ -18,6 +18,7 @@ SYSTEM_READER = 'rule:admin or (role:reader and system_scope:all)'
 OWNER = 'rule:admin or user_id:%(user_id)s'
 OWNER_OR_SYSTEM_READER = f'{OWNER} or (role:reader and system_scope:all)'
 SYSTEM_USER_ROLES = '/v3/system/users/{user_id}/roles/{role_id}'
+SYSTEM_GROUP_ROLES = '/v3/system/groups/{group_id}/roles/{role_id}'
 IMPLIES = '/v3/roles/{prior_role_id}/implies/{implied_role_id}'
 APP_CREDS = '/v3/users/{user_id}/application_credentials'
 EC2 = '/v3/users/{user_id}/credentials/OS-EC2'
@@ -31,6 +32,14 @@ RULES: list[policy.RuleDefault] = [
          "List a user's roles on the system.", 'GET', '/v3/system/users/{user_id}/roles'),
     rule('identity:revoke_system_grant_for_user', ADMIN, 'Remove a role grant on the system.',
          'DELETE', SYSTEM_USER_ROLES),
+    rule('identity:create_system_grant_for_group', ADMIN,
+         "Grant a role on the system to a group's members.", 'PUT', SYSTEM_GROUP_ROLES),
+    rule('identity:check_system_grant_for_group', SYSTEM_READER,
+         "Check a group's role grant on the system.", 'HEAD', SYSTEM_GROUP_ROLES),
+    rule('identity:list_system_grants_for_group', SYSTEM_READER,
+         "List a group's roles on the system.", 'GET', '/v3/system/groups/{group_id}/roles'),
+    rule('identity:revoke_system_grant_for_group', ADMIN,
+         "Remove a group's role grant on the system.", 'DELETE', SYSTEM_GROUP_ROLES),
     rule('identity:delete_role', ADMIN, 'Delete a role.', 'DELETE', '/v3/roles/{role_id}'),
     rule('identity:create_implied_role', ADMIN, 'Make a role imply another.', 'PUT', IMPLIES),
     rule('identity:get_implied_role', SYSTEM_READER, 'Show a role implication.', 'GET',

@@ -16,7 +16,7 @@ from typing import Any
 import webob
 
 from nova_lite.api import controller, routing, wsgi
-from nova_lite.identity import role_assignment_list
+from nova_lite.identity import role_assignment_list, system_group_grants
 from nova_lite.identity.rest import common, inherited_assignments, schemas
 
 
@@ -77,19 +77,29 @@ class AssignmentController(common.IdentityController):
 
     def _system_assignments(self, req: wsgi.Request,
                             params: dict[str, str]) -> list[dict[str, Any]]:
-        """Users' grants on the system, unless a project, domain or group is asked for."""
-        if {'scope.project.id', 'scope.domain.id', 'group.id'} & set(params):
+        """Grants on the system (to users and to groups), unless a project or a domain
+        is asked for."""
+        if {'scope.project.id', 'scope.domain.id'} & set(params):
             return []
-        rows = self._api.identity.list_system_assignments()
-        if 'user.id' in params:
-            rows = [r for r in rows if r['user_id'] == params['user.id']]
-        if 'role.id' in params:
-            rows = [r for r in rows if r['role_id'] == params['role.id']]
-        with_names = common.flag(req, 'include_names')
         v3_url = self._api.v3_url
-        return [{'role': ({'id': r['role_id'], 'name': r['role_name']} if with_names
-                          else {'id': r['role_id']}),
-                 'user': {'id': r['user_id']}, 'scope': {'system': {'all': True}},
-                 'links': {'assignment': f"{v3_url}/system/users/{r['user_id']}/roles/"
-                                         f"{r['role_id']}"}}
-                for r in rows]
+        rows = [('user', r) for r in self._api.identity.list_system_assignments()
+                if 'group.id' not in params]
+        if 'user.id' not in params:
+            rows += [('group', r) for r in system_group_grants.SystemGroupGrants(
+                self._api.identity.db).all_grants()]
+        with_names = common.flag(req, 'include_names')
+        found = []
+        for actor, row in rows:
+            actor_id = row[f'{actor}_id']
+            if params.get(f'{actor}.id', actor_id) != actor_id:
+                continue
+            if params.get('role.id', row['role_id']) != row['role_id']:
+                continue
+            role = {'id': row['role_id']}
+            if with_names:
+                role['name'] = row['role_name']
+            found.append({'role': role, actor: {'id': actor_id},
+                          'scope': {'system': {'all': True}},
+                          'links': {'assignment': f'{v3_url}/system/{actor}s/{actor_id}/roles/'
+                                                  f"{row['role_id']}"}})
+        return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.unit.identity_rest.conftest import ADMIN_PASSWORD, IdentityEnv
+from tests.unit.identity_rest.conftest import ADMIN_PASSWORD, PUBLIC_URL, IdentityEnv
 
 TOKENS = '/v3/auth/tokens'
 
@@ -81,6 +81,14 @@ def test_unscoped_token_then_rescope(env: IdentityEnv) -> None:
     assert 'roles' not in response.json['token']
     projects = env.client.request('GET', '/v3/auth/projects', token=unscoped)
     assert [p['id'] for p in projects.json['projects']] == [member['project']['id']]
+    # Domains it may scope to: those it holds a role on, not its projects' domains.
+    domains = env.client.request('GET', '/v3/auth/domains', token=unscoped)
+    assert domains.json['domains'] == []
+    reader = env.identity.find_role('reader')['id']
+    granted = env.client.request(
+        'PUT', f"/v3/domains/default/users/{member['user']['id']}/roles/{reader}",
+        token=_system_token(env))
+    assert granted.status_int == 204
     domains = env.client.request('GET', '/v3/auth/domains', token=unscoped)
     assert [d['id'] for d in domains.json['domains']] == ['default']
     assert env.client.request('GET', '/v3/auth/catalog', token=unscoped).status_int == 403
@@ -159,3 +167,43 @@ def test_effective_assignments_include_implied_roles(env: IdentityEnv) -> None:
     effective = env.client.request('GET', query + '&effective', token=env.admin_token).json
     assert sorted(a['role']['id'] for a in effective['role_assignments']) == sorted(
         env.identity.find_role(name)['id'] for name in ('member', 'reader'))
+
+
+def test_system_grants_to_a_group_reach_its_members(env: IdentityEnv) -> None:
+    admin = _system_token(env)
+    user = env.identity.create_user('operator', 'default', 'operator-password')
+    reader = env.identity.find_role('reader')['id']
+    created = env.client.request('POST', '/v3/groups', {'group': {'name': 'operators'}},
+                                 token=admin)
+    assert created.status_int == 201, created.text
+    group_id = created.json['group']['id']
+    path = f'/v3/system/groups/{group_id}/roles/{reader}'
+    assert env.client.request('HEAD', path, token=admin).status_int == 404
+    assert env.client.request(
+        'PUT', f"/v3/groups/{group_id}/users/{user['id']}", token=admin).status_int == 204
+    assert env.client.request('POST', TOKENS, _auth('operator', 'operator-password',
+                                                    SYSTEM)).status_int == 401
+    assert env.client.request('PUT', path, token=admin).status_int == 204
+    assert env.client.request('HEAD', path, token=admin).status_int == 204
+    listed = env.client.request('GET', f'/v3/system/groups/{group_id}/roles', token=admin)
+    assert [r['id'] for r in listed.json['roles']] == [reader]
+    token = _system_token(env, 'operator', 'operator-password')
+    validated = env.client.request('GET', TOKENS, token=admin,
+                                   headers={'X-Subject-Token': token})
+    assert [r['name'] for r in validated.json['token']['roles']] == ['reader']
+    assigned = env.client.request(
+        'GET', f'/v3/role_assignments?scope.system=all&group.id={group_id}', token=admin)
+    assert assigned.json['role_assignments'] == [{
+        'role': {'id': reader}, 'group': {'id': group_id}, 'scope': {'system': {'all': True}},
+        'links': {'assignment': f'{PUBLIC_URL}/v3/system/groups/{group_id}/roles/{reader}'}}]
+    assert env.client.request('DELETE', path, token=admin).status_int == 204
+    assert env.client.request('GET', TOKENS, token=admin,
+                              headers={'X-Subject-Token': token}).status_int == 404
+    assert env.client.request('DELETE', path, token=admin).status_int == 404
+    # A deleted group takes its system grants with it.
+    assert env.client.request('PUT', path, token=admin).status_int == 204
+    assert env.client.request('DELETE', f'/v3/groups/{group_id}', token=admin).status_int == 204
+    assigned = env.client.request('GET', '/v3/role_assignments?scope.system=all', token=admin)
+    assert [a for a in assigned.json['role_assignments'] if 'group' in a] == []
+    unknown = env.client.request('PUT', f'/v3/system/groups/nope/roles/{reader}', token=admin)
+    assert unknown.status_int == 404
