@@ -39,7 +39,7 @@ def domains_of(session: orm.Session, role_ids: Iterable[str]) -> dict[str, str]:
     rows = session.execute(sa.select(group_models.DomainRole.role_id,
                                      group_models.DomainRole.domain_id).where(
         group_models.DomainRole.role_id.in_(list(role_ids))))
-    return dict(rows.tuples().all())
+    return {key: value for key, value in rows}
 
 
 def delete_domain_roles(session: orm.Session, domain_id: str) -> None:

@@ -28,7 +28,7 @@ def parents_of(session: orm.Session, project_ids: Iterable[str]) -> dict[str, st
     rows = session.execute(sa.select(group_models.ProjectParent.project_id,
                                      group_models.ProjectParent.parent_id).where(
         group_models.ProjectParent.project_id.in_(list(project_ids))))
-    return dict(rows.tuples().all())
+    return {key: value for key, value in rows}
 
 
 def resolve_parent(session: orm.Session, parent_id: str | None,

@@ -70,8 +70,9 @@ class BenchCloud:
     """A ``nova-lite-all`` process of the benchmark's own, in ``workdir``."""
 
     def __init__(self, workdir: str, capacity: HostCapacity, python: str = sys.executable,
-                 ) -> None:
+                 extra_config: str = '') -> None:
         self.workdir = workdir
+        self.extra_config = extra_config  # more options, appended to the file as given
         self.capacity = capacity
         self.python = python
         self.state_path = os.path.join(workdir, 'state')
@@ -92,7 +93,8 @@ host = bench-host
 log_file = {self.log_file}
 debug = false
 
-{service_sections(self.ports, self.capacity)}""")
+{service_sections(self.ports, self.capacity)}
+{self.extra_config}""")
 
     def manage(self, *args: str) -> None:
         subprocess.run([self.python, '-m', 'nova_lite.cmd.manage', '--config-file',

@@ -81,3 +81,23 @@ def test_the_template_renders_every_placeholder_and_declares_the_flags(tmp_path)
     assert [identity[f] for f in ('trust', 'access_rules', 'security_compliance',
                                   'domain_specific_drivers')] == ['false'] * 4
     assert '$' not in text
+
+
+def test_the_http_image_server_serves_the_seed_image_and_nothing_else() -> None:
+    import urllib.error
+    import urllib.request
+
+    http_image = _harness('http_image')
+    seed = _harness('seed')
+    server = http_image.ImageServer().start()
+    try:
+        with urllib.request.urlopen(server.url, timeout=5) as response:
+            assert response.read() == seed.IMAGE_BYTES
+        try:
+            urllib.request.urlopen(server.url + '.missing', timeout=5)
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+        else:
+            raise AssertionError('an unknown path was served')
+    finally:
+        server.stop()
