@@ -3,7 +3,8 @@
 Paths: ``/image`` (the data, with a Content-Length), ``/stream`` (the data with
 no Content-Length, the end being the connection's close), ``/missing`` (404),
 ``/redirect`` (302 to ``/image``), ``/redirect-away`` (302 to a URI on port 1,
-which the filtering refuses), ``/slow`` (headers, then silence for 3 s).
+which the filtering refuses), ``/slow`` (headers, then silence for 3 s),
+``/truncated`` (half the data, then the connection closed early).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class HttpSource:
         self.data = data
         self.port = int(server.server_address[1])
         self.requests: list[str] = []
+        self.accept_encodings: list[str | None] = []
 
     def url(self, path: str) -> str:
         return f'http://127.0.0.1:{self.port}{path}'
@@ -37,6 +39,7 @@ def _handler(source_ref: list[HttpSource]) -> type[http.server.BaseHTTPRequestHa
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             source = source_ref[0]
             source.requests.append(self.path)
+            source.accept_encodings.append(self.headers.get('Accept-Encoding'))
             if self.path == '/image':
                 self.send_response(200)
                 self.send_header('Content-Length', str(len(source.data)))
@@ -53,6 +56,11 @@ def _handler(source_ref: list[HttpSource]) -> type[http.server.BaseHTTPRequestHa
                 self.send_header('Location', target)
                 self.send_header('Content-Length', '0')
                 self.end_headers()
+            elif self.path == '/truncated':
+                self.send_response(200)
+                self.send_header('Content-Length', str(len(source.data)))
+                self.end_headers()
+                self.wfile.write(source.data[:len(source.data) // 2])
             elif self.path == '/slow':
                 self.send_response(200)
                 self.send_header('Content-Length', str(len(source.data)))

@@ -73,6 +73,7 @@ def test_web_download_activates_the_image(
     assert image['os_glance_failed_import'] == '' and 'os_glance_import_task' not in image
     assert b''.join(images.download_image(member_ctx, image_id)) == DATA
     assert _staging_files(conf) == []
+    assert set(source.accept_encodings) == {'identity'}  # the bytes as kept, not re-encoded
 
 
 def test_the_image_is_importing_while_the_download_runs(
@@ -156,6 +157,14 @@ def test_a_source_over_the_size_cap_fails_without_a_partial_file(
     image_id = _queued(images, member_ctx)
     task = _import_and_wait(images, member_ctx, image_id, source.url(path))
     _assert_failed_cleanly(images, member_ctx, conf, image_id, task, 'size cap')
+
+
+def test_a_truncated_body_fails_the_import(
+        images: image_manager.ImageManager, member_ctx: nl_context.RequestContext,
+        conf: cfg.ConfigOpts, source: HttpSource) -> None:
+    image_id = _queued(images, member_ctx)
+    task = _import_and_wait(images, member_ctx, image_id, source.url('/truncated'))
+    _assert_failed_cleanly(images, member_ctx, conf, image_id, task, 'Could not download')
 
 
 def test_a_redirect_to_a_refused_uri_fails(
