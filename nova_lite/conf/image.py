@@ -36,16 +36,49 @@ image_opts = [
                default='$state_path/image-staging',
                help='Directory where glance-direct staged image data waits for its import.'),
     cfg.ListOpt('enabled_import_methods',
-                default=['glance-direct'],
-                item_type=cfg.types.String(choices=['glance-direct', 'copy-image']),
-                help='Import methods offered at /v2/info/import. copy-image copies an '
-                     'image to the stores that lack it: with the one store there are '
-                     'none, so it is off by default and, when offered, refused for '
-                     'every image. web-download and glance-download are not '
-                     'implemented.'),
+                default=['glance-direct', 'web-download'],
+                item_type=cfg.types.String(
+                    choices=['glance-direct', 'web-download', 'copy-image']),
+                help='Import methods offered at /v2/info/import. web-download fetches '
+                     'the image data from a URI that passes the import filtering '
+                     '(the import_*_schemes, _hosts and _ports options). copy-image '
+                     'copies an image to the stores that lack it: with the one store '
+                     'there are none, so it is off by default and, when offered, '
+                     'refused for every image. glance-download is not implemented.'),
     cfg.StrOpt('worker_self_reference_url',
                help='URL of this image API worker, recorded on staged images as '
                     'os_glance_stage_host (unset: not recorded).'),
+    # web-download: glance's import filtering (its [import_filtering_opts]) and the fetch.
+    cfg.ListOpt('import_allowed_schemes', default=['http', 'https'],
+                help='URI schemes a web-download may fetch from. When set, '
+                     'import_disallowed_schemes is ignored; when empty, every scheme '
+                     'not in import_disallowed_schemes is allowed (only http and https '
+                     'can be fetched).'),
+    cfg.ListOpt('import_disallowed_schemes', default=[],
+                help='URI schemes a web-download may not fetch from (used only when '
+                     'import_allowed_schemes is empty).'),
+    cfg.ListOpt('import_allowed_hosts', default=[],
+                help='Host names or IP addresses a web-download may fetch from. When '
+                     'set, import_disallowed_hosts is ignored; empty: any host not in '
+                     'import_disallowed_hosts.'),
+    cfg.ListOpt('import_disallowed_hosts', default=[],
+                help='Host names or IP addresses a web-download may not fetch from '
+                     '(used only when import_allowed_hosts is empty).'),
+    cfg.ListOpt('import_allowed_ports', default=[80, 443],
+                item_type=cfg.types.Integer(min=1, max=65535),
+                help='Explicit ports a web-download URI may name (a URI without a port '
+                     'passes). When set, import_disallowed_ports is ignored; empty: any '
+                     'port not in import_disallowed_ports.'),
+    cfg.ListOpt('import_disallowed_ports', default=[],
+                item_type=cfg.types.Integer(min=1, max=65535),
+                help='Explicit ports a web-download URI may not name (used only when '
+                     'import_allowed_ports is empty).'),
+    cfg.FloatOpt('web_download_timeout', default=60.0, min=0.1,
+                 help='Seconds a web-download waits to connect to its source, and '
+                      'then for each next piece of data, before it fails.'),
+    cfg.IntOpt('web_download_max_redirects', default=5, min=0,
+               help='Redirects a web-download follows; each target must pass the '
+                    'import filtering too.'),
     cfg.IntOpt('task_time_to_live',
                default=48, min=1,
                help='Hours a finished import task is kept visible (its expires_at).'),

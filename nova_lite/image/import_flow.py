@@ -8,6 +8,10 @@
       activate        image importing -> active with size, hashes, location;
                       fails if the image was deleted or its import replaced
 
+A ``web-download`` import runs ``download-to-staging`` first
+(:mod:`nova_lite.image.web_download`): the data at the URI into the staging
+area; revert: remove what it staged.
+
 A failure anywhere reverts the copy, so no half-written or orphaned store
 object is left; the caller then clears the staged data and records the
 failure (:mod:`nova_lite.image.importer`).
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from taskflow import task
@@ -131,7 +135,9 @@ class Activate(task.Task):
             row.properties = properties
 
 
-def get_import_flow(deps: ImportDependencies) -> linear_flow.Flow:
+def get_import_flow(deps: ImportDependencies,
+                    before: Sequence[task.Task] = ()) -> linear_flow.Flow:
     """The import flow; run it with ``image_id``, ``task_id``, ``disk_format`` and
-    ``source`` (the staged chunks) in its store."""
-    return linear_flow.Flow('image-import').add(CopyToStore(deps), Activate(deps))
+    ``source`` (the staged chunks) in its store. ``before`` are tasks that run
+    first (a web-download's ``download-to-staging``) and are reverted last."""
+    return linear_flow.Flow('image-import').add(*before, CopyToStore(deps), Activate(deps))

@@ -12,6 +12,11 @@ so the request answers 202 at once. Whatever the outcome the staged data is
 removed; on failure the store object is reverted, the image goes back to
 ``queued`` with ``os_glance_failed_import`` naming the store, and the task is
 ``failure`` with the reason.
+
+A ``web-download`` import starts from a ``queued`` image instead: its URI must
+pass the import filtering (:mod:`nova_lite.image.uri_filter`, 400 otherwise)
+and the flow first downloads the data into the staging area
+(:mod:`nova_lite.image.web_download`).
 """
 
 from __future__ import annotations
@@ -30,14 +35,15 @@ from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
-from nova_lite.image import import_flow, records, staging, tasks
+from nova_lite.image import import_flow, records, staging, tasks, uri_filter, web_download
 from nova_lite.image.backends import base as store_base
 
 LOG = logging.getLogger(__name__)
 
 GLANCE_DIRECT = 'glance-direct'
+WEB_DOWNLOAD = 'web-download'
 COPY_IMAGE = 'copy-image'
-KNOWN_METHODS = (GLANCE_DIRECT, 'web-download', COPY_IMAGE, 'glance-download')
+KNOWN_METHODS = (GLANCE_DIRECT, WEB_DOWNLOAD, COPY_IMAGE, 'glance-download')
 STAGE_HOST = 'os_glance_stage_host'
 
 
@@ -123,7 +129,9 @@ class ImageImporter:
                 field='method', reason=f'import method {method} is not supported by this '
                                        f'deployment (enabled: '
                                        f'{", ".join(self.enabled_methods()) or "none"})')
-        if import_req.get('stores'):
+        uri = (uri_filter.check(self._conf, import_req['method'].get('uri'))
+               if method == WEB_DOWNLOAD else None)
+        if import_req.get('stores') and import_req['stores'] != [self._conf.image.store]:
             raise exception.InvalidInput(
                 field='stores', reason='this deployment has a single image store; '
                                        'multiple stores are not enabled')
@@ -131,7 +139,7 @@ class ImageImporter:
             self._check_copy(ctx, image_id)
         task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req)
         try:
-            self._submit(task_id, image_id, disk_format)
+            self._submit(task_id, image_id, disk_format, uri)
         except RuntimeError as exc:  # the pool is shutting down with the process
             self.discard_staged(image_id)
             self._mark_failed(task_id, image_id, f'the import could not start: {exc}')
@@ -160,7 +168,12 @@ class ImageImporter:
                 raise exception.Conflict(
                     reason=f'image {row.id} has an import task in progress '
                            f'({properties[import_flow.IMPORT_TASK]})')
-            if row.status != ImageStatus.UPLOADING or not self._staging.has(row.id):
+            if import_req['method']['name'] == WEB_DOWNLOAD:
+                if row.status != ImageStatus.QUEUED:
+                    raise exception.InvalidState(
+                        resource='Image', id=row.id, state=row.status,
+                        action='the web-download import', needed=ImageStatus.QUEUED)
+            elif row.status != ImageStatus.UPLOADING or not self._staging.has(row.id):
                 raise exception.InvalidState(
                     resource='Image', id=row.id, state=row.status,
                     action='the glance-direct import', needed='its data staged (uploading)')
@@ -181,14 +194,15 @@ class ImageImporter:
             row.properties = properties
             return task_row.id, row.id, row.disk_format
 
-    def _submit(self, task_id: str, image_id: str, disk_format: str | None) -> None:
+    def _submit(self, task_id: str, image_id: str, disk_format: str | None,
+                uri: str | None = None) -> None:
         with self._lock:
             if self._pool is None:
                 self._pool = futures.ThreadPoolExecutor(max_workers=2,
                                                         thread_name_prefix='image-import')
             self._running = [f for f in self._running if not f.done()]
             self._running.append(self._pool.submit(self.run_import, task_id, image_id,
-                                                   disk_format))
+                                                   disk_format, uri))
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the imports started so far (for shutdown and tests)."""
@@ -196,17 +210,25 @@ class ImageImporter:
             running = list(self._running)
         futures.wait(running, timeout=timeout)
 
-    def run_import(self, task_id: str, image_id: str, disk_format: str | None) -> None:
-        """The import's work: the flow, then success or failure recorded; never raises."""
+    def run_import(self, task_id: str, image_id: str, disk_format: str | None,
+                   uri: str | None = None) -> None:
+        """The import's work: the flow, then success or failure recorded; never raises.
+
+        With ``uri`` (web-download) the flow first downloads the data into staging.
+        """
         self._tasks.set_status(task_id, tasks.PROCESSING)
         deps = import_flow.ImportDependencies(self._db, self._store,
                                               self._conf.image.image_size_cap)
         try:
-            source = self._staging.get(self._staging.location_of(image_id))
+            source: Iterable[bytes] = web_download.StagedChunks(self._staging, image_id)
+            before = [web_download.DownloadToStaging(self._conf, self._staging, deps.size_cap)]
+            if uri is None:
+                source = self._staging.get(self._staging.location_of(image_id))
+                before = []
             try:
-                taskflow.engines.run(import_flow.get_import_flow(deps), store={
+                taskflow.engines.run(import_flow.get_import_flow(deps, before), store={
                     'image_id': image_id, 'task_id': task_id, 'disk_format': disk_format,
-                    'source': source})
+                    'source': source, 'uri': uri})
             finally:
                 close = getattr(source, 'close', None)
                 if close is not None:

@@ -2,9 +2,10 @@
 
 The tasks API is for admins (``image:tasks_api_access``), as in glance. Its
 create is deprecated in glance; here it accepts only the legacy ``import``
-type, and since importing from a URI (web-download) is not offered it
-answers 400 naming ``input.import_from``. Image imports record their tasks
-themselves (type ``api_image_import``), readable through the image.
+type, and that legacy import from a URI is not offered (the interoperable
+import's web-download is): it answers 400 naming ``input.import_from``.
+Image imports record their tasks themselves (type ``api_image_import``),
+readable through the image.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class TasksController(base.ImageController):
         raise exception.InvalidInput(
             field='input.import_from',
             reason='importing image data from a URI is not enabled in this deployment '
-                   '(use the interoperable image import with glance-direct)')
+                   '(use the interoperable image import: glance-direct or web-download)')
 
     def image_tasks(self, req: wsgi.Request, image_id: str) -> webob.Response:
         ctx = req.context

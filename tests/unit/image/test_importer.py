@@ -104,9 +104,13 @@ def test_stage_of_another_projects_image_is_refused(
 
 
 @pytest.mark.parametrize('import_req, error', [
-    ({'method': {'name': 'web-download', 'uri': 'http://example.com/x'}},
+    ({'method': {'name': 'web-download', 'uri': 'file:///etc/passwd'}},
      exception.InvalidInput),
+    ({'method': {'name': 'web-download', 'uri': 'http://example.com/x'}},
+     exception.InvalidState),  # the image is uploading, not queued
     ({'method': {'name': 'glance-direct'}, 'stores': ['file', 'other']},
+     exception.InvalidInput),
+    ({'method': {'name': 'glance-direct'}, 'stores': ['other']},
      exception.InvalidInput),
 ])
 def test_refused_imports_record_nothing(images: image_manager.ImageManager,
@@ -226,3 +230,13 @@ def test_task_listing_is_per_project_for_members(
     assert [t['id'] for t in listed] == [task_id]
     assert 'input' not in listed[0]
     assert images.tasks.list_tasks(admin_ctx, status='failure') == []
+
+
+def test_stores_naming_the_one_store_is_accepted(
+        images: image_manager.ImageManager, member_ctx: nl_context.RequestContext) -> None:
+    staged = _staged(images, member_ctx)
+    task_id = images.imports.start_import(
+        member_ctx, staged['id'], {**GLANCE_DIRECT, 'stores': ['file']})
+    images.imports.wait(timeout=30)
+    assert images.tasks.get(member_ctx, task_id)['status'] == 'success'
+    assert images.get_image(member_ctx, staged['id'])['stores'] == 'file'

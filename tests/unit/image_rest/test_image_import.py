@@ -39,7 +39,7 @@ def _wait_status(api: ImageApi, image_id: str, status: str) -> dict[str, Any]:
 def test_info_import_lists_the_enabled_methods(api: ImageApi) -> None:
     resp = api.call('GET', '/v2/info/import')
     assert resp.status_int == 200
-    assert resp.json['import-methods']['value'] == ['glance-direct']
+    assert resp.json['import-methods']['value'] == ['glance-direct', 'web-download']
     assert api.call('GET', '/v2/info/import', token='').status_int == 401
 
 
@@ -99,7 +99,8 @@ def test_import_refusals(api: ImageApi) -> None:
         {'method': {'name': 'carrier-pigeon'}},
         {'method': {'name': 'glance-direct'}, 'all_stores': 'yes'},
         {'method': {'name': 'glance-direct'}, 'surprise': 1},
-        {'method': {'name': 'web-download', 'uri': 'http://does-not.exist/x'}},
+        {'method': {'name': 'web-download', 'uri': 'http://does-not.exist:8080/x'}},
+        {'method': {'name': 'web-download'}},
         {'method': {'name': 'glance-download', 'glance_image_id': 'foo'}},
     ]
     for body in bad_bodies:
