@@ -25,7 +25,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from boot_bench import cloud as bench_cloud  # noqa: E402
-from tempest_harness import results, runner, seed  # noqa: E402
+from tempest_harness import http_image, results, runner, seed  # noqa: E402
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -81,8 +81,10 @@ def main(argv: list[str]) -> int:
         return 2
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
+    image_server = http_image.ImageServer().start()
     cloud = bench_cloud.BenchCloud(os.path.join(args.workdir, 'cloud'),
-                                   bench_cloud.HostCapacity(vcpus=4096, memory_mb=4194304))
+                                   bench_cloud.HostCapacity(vcpus=4096, memory_mb=4194304),
+                                   extra_config=runner.cloud_config(image_server.port))
     os.makedirs(cloud.workdir)
     started = time.monotonic()
     try:
@@ -92,7 +94,8 @@ def main(argv: list[str]) -> int:
         seeded = seed.seed(seed.connect(cloud.ports['identity'], bench_cloud.ADMIN_PASSWORD))
         workspace = os.path.join(args.workdir, 'workspace')
         runner.init_workspace(workspace, runner.render_config(
-            cloud.ports['identity'], bench_cloud.ADMIN_PASSWORD, seeded, workspace))
+            cloud.ports['identity'], bench_cloud.ADMIN_PASSWORD, seeded, workspace,
+            image_server.url))
         listed = runner.list_tests(workspace, args.regex)
         if args.exclude_regex:
             import re
@@ -102,6 +105,7 @@ def main(argv: list[str]) -> int:
         stream = runner.run(workspace, args.regex, args.concurrency, args.exclude_regex)
     finally:
         cloud.stop()
+        image_server.stop()
     with open(os.path.join(args.workdir, 'tempest.subunit'), 'wb') as out:
         out.write(stream)
     areas, failures = results.count(listed, results.read_subunit(stream))

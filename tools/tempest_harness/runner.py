@@ -14,20 +14,28 @@ TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 DEFAULT_REGEX = r'^tempest\.api\.(compute|identity|image|network|volume)\.'
 
 
+def cloud_config(http_image_port: int) -> str:
+    """What the cloud's configuration adds for Tempest: the web-download import may
+    fetch from the harness's own HTTP server (its port is neither 80 nor 443)."""
+    return f"""[image]
+import_allowed_ports = 80,443,{http_image_port}
+"""
+
+
 def tempest_command() -> list[str]:
     """Tempest's CLI from the interpreter's own environment."""
     return [os.path.join(os.path.dirname(sys.executable), 'tempest')]
 
 
 def render_config(identity_port: int, admin_password: str, seeded: seed.Seeded,
-                  workspace: str) -> str:
+                  workspace: str, http_image: str) -> str:
     with open(TEMPLATE, encoding='utf-8') as template:
         text = string.Template(template.read())
     return text.substitute(
         identity_port=identity_port, admin_password=admin_password,
         image_ref=seeded.image_ref, image_ref_alt=seeded.image_ref_alt,
         flavor_ref=seeded.flavor_ref, flavor_ref_alt=seeded.flavor_ref_alt,
-        network_name=seeded.network_name,
+        network_name=seeded.network_name, http_image=http_image,
         log_file=os.path.join(workspace, 'tempest.log'),
         lock_path=os.path.join(workspace, 'locks'))
 

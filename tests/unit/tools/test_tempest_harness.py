@@ -65,7 +65,8 @@ def test_the_template_renders_every_placeholder_and_declares_the_flags(tmp_path)
     seed = _harness('seed')
     seeded = seed.Seeded(image_ref='img-1', image_ref_alt='img-2', flavor_ref='42',
                          flavor_ref_alt='84', network_name='net')
-    text = runner.render_config(5000, 'secret', seeded, str(tmp_path))
+    text = runner.render_config(5000, 'secret', seeded, str(tmp_path),
+                                'http://127.0.0.1:8000/img')
     conf = configparser.ConfigParser(interpolation=None)
     conf.read_string(text)
     assert conf['identity']['uri_v3'] == 'http://127.0.0.1:5000/v3'
@@ -80,7 +81,9 @@ def test_the_template_renders_every_placeholder_and_declares_the_flags(tmp_path)
     assert identity['api_v3'] == 'true'
     assert [identity[f] for f in ('trust', 'access_rules', 'security_compliance',
                                   'domain_specific_drivers')] == ['false'] * 4
+    assert conf['image']['http_qcow2_image'] == 'http://127.0.0.1:8000/img'
     assert '$' not in text
+    assert 'import_allowed_ports = 80,443,8123' in runner.cloud_config(8123)
 
 
 def test_the_http_image_server_serves_the_seed_image_and_nothing_else() -> None:
