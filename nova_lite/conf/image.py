@@ -36,16 +36,35 @@ image_opts = [
                default='$state_path/image-staging',
                help='Directory where glance-direct staged image data waits for its import.'),
     cfg.ListOpt('enabled_import_methods',
-                default=['glance-direct'],
+                default=None,
                 item_type=cfg.types.String(choices=['glance-direct', 'copy-image']),
-                help='Import methods offered at /v2/info/import. copy-image copies an '
-                     'image to the stores that lack it: with the one store there are '
-                     'none, so it is off by default and, when offered, refused for '
-                     'every image. web-download and glance-download are not '
-                     'implemented.'),
+                help='Import methods offered at /v2/info/import. Unset: glance-direct, '
+                     'plus copy-image when [image] stores names more than one store. '
+                     'copy-image copies an active image to the stores that lack it: '
+                     'with the one store there are none, so it is refused for every '
+                     'image. web-download and glance-download are not implemented.'),
     cfg.StrOpt('worker_self_reference_url',
                help='URL of this image API worker, recorded on staged images as '
                     'os_glance_stage_host (unset: not recorded).'),
+    # Multiple stores (glance's enabled_backends): unset keeps the one store above.
+    cfg.ListOpt('stores',
+                default=[],
+                help='Named image stores as id:plugin pairs (e.g. fast:file,cheap:file), '
+                     "glance's enabled_backends. Empty: the one store named by "
+                     '[image] store, known by that name.'),
+    cfg.StrOpt('default_store',
+               help='Id of the store uploads and imports use when the caller names none '
+                    '(default: the first of [image] stores).'),
+    cfg.DictOpt('store_datadirs',
+                default={},
+                help='Directory of each file store in [image] stores, as id:path pairs '
+                     '(default: a directory named after the store id under '
+                     '[image] filesystem_store_datadir).'),
+    cfg.DictOpt('store_weights',
+                default={},
+                help='Weight of each store in [image] stores, as id:integer pairs '
+                     '(default 0): downloads read from the heaviest store holding the '
+                     "image, and an image's stores are listed heaviest first."),
     cfg.IntOpt('task_time_to_live',
                default=48, min=1,
                help='Hours a finished import task is kept visible (its expires_at).'),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from typing import Any
 
@@ -30,8 +30,9 @@ from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
-from nova_lite.image import import_flow, records, staging, tasks
+from nova_lite.image import import_flow, records, staging, store_import, tasks
 from nova_lite.image.backends import base as store_base
+from nova_lite.image.backends import multi
 
 LOG = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class ImageImporter:
     """Stages image data and runs imports on a small pool of worker threads."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
-                 store: store_base.ImageStore, task_store: tasks.TaskStore) -> None:
+                 store: multi.StoreSet, task_store: tasks.TaskStore) -> None:
         self._conf = conf
         self._db = db
         self._store = store
@@ -112,7 +113,10 @@ class ImageImporter:
     # -- import ----------------------------------------------------------------------
 
     def enabled_methods(self) -> list[str]:
-        return list(self._conf.image.enabled_import_methods)
+        configured = self._conf.image.enabled_import_methods
+        if configured is None:  # unset: copy-image once there are stores to copy to
+            return [GLANCE_DIRECT] + ([COPY_IMAGE] if self._store.multi else [])
+        return list(configured)
 
     def start_import(self, ctx: nl_context.RequestContext, image_id: str,
                      import_req: dict[str, Any]) -> str:
@@ -123,15 +127,15 @@ class ImageImporter:
                 field='method', reason=f'import method {method} is not supported by this '
                                        f'deployment (enabled: '
                                        f'{", ".join(self.enabled_methods()) or "none"})')
-        if import_req.get('stores'):
-            raise exception.InvalidInput(
-                field='stores', reason='this deployment has a single image store; '
-                                       'multiple stores are not enabled')
-        if method == COPY_IMAGE:
-            self._check_copy(ctx, image_id)
-        task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req)
+        plan = self._plan(ctx, image_id, method, import_req)
+        if plan.copy:
+            task_id, image_id, disk_format = self._record_copy(ctx, image_id, import_req,
+                                                               plan)
+        else:
+            task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req,
+                                                                 plan)
         try:
-            self._submit(task_id, image_id, disk_format)
+            self._submit(task_id, image_id, disk_format, plan)
         except RuntimeError as exc:  # the pool is shutting down with the process
             self.discard_staged(image_id)
             self._mark_failed(task_id, image_id, f'the import could not start: {exc}')
@@ -139,19 +143,50 @@ class ImageImporter:
                 f'The import of image {image_id} could not start: {exc}') from exc
         return task_id
 
-    def _check_copy(self, ctx: nl_context.RequestContext, image_id: str) -> None:
-        """copy-image copies an active image to more stores; with one store there are none."""
-        with self._db.reader() as session:
-            row = records.get_row(session, ctx, image_id)
+    def _plan(self, ctx: nl_context.RequestContext, image_id: str, method: str,
+              import_req: dict[str, Any]) -> store_import.Plan:
+        """Where the import writes; copy-image copies an active image to stores lacking it."""
+        have: list[str] = []
+        if method == COPY_IMAGE:
+            with self._db.reader() as session:
+                row = records.get_row(session, ctx, image_id)
+                if row.status != ImageStatus.ACTIVE:
+                    raise exception.InvalidState(resource='Image', id=row.id,
+                                                 state=row.status, action='copy-image',
+                                                 needed=ImageStatus.ACTIVE)
+                have = list(self._store.decode(row.location))
+        return store_import.plan_import(self._store, method, import_req, have)
+
+    def _record_copy(self, ctx: nl_context.RequestContext, image_id: str,
+                     import_req: dict[str, Any], plan: store_import.Plan
+                     ) -> tuple[str, str, str | None]:
+        """The copy-image task recorded on the (still active) image."""
+        with self._db.session() as session:
+            row = records.get_row(session, ctx, image_id, for_update=True)
+            properties = dict(row.properties or {})
+            if properties.get(import_flow.IMPORT_TASK):
+                raise exception.Conflict(
+                    reason=f'image {row.id} has an import task in progress '
+                           f'({properties[import_flow.IMPORT_TASK]})')
             if row.status != ImageStatus.ACTIVE:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
                                              action='copy-image', needed=ImageStatus.ACTIVE)
-        raise exception.InvalidInput(
-            field='method', reason=f'image {image_id} is already in the only image store; '
-                                   'copy-image needs multiple stores')
+            task_row = self._tasks.new_row(
+                ctx, tasks.IMPORT_TYPE,
+                {'image_id': row.id, 'import_req': import_req,
+                 'backend': list(plan.targets)}, image_id=row.id)
+            session.add(task_row)
+            session.flush()
+            properties.update({import_flow.IMPORT_TASK: task_row.id,
+                               import_flow.IMPORTING_TO: ','.join(plan.targets),
+                               import_flow.FAILED_IMPORT: ''})
+            row.properties = properties
+            return task_row.id, row.id, row.disk_format
 
     def _record_import(self, ctx: nl_context.RequestContext, image_id: str,
-                       import_req: dict[str, Any]) -> tuple[str, str, str | None]:
+                       import_req: dict[str, Any], plan: store_import.Plan | None = None
+                       ) -> tuple[str, str, str | None]:
+        targets = list(plan.targets) if plan is not None else [self._conf.image.store]
         with self._db.session() as session:
             row = records.get_row(session, ctx, image_id, for_update=True)
             records.check_owner(ctx, row, 'import')
@@ -171,24 +206,25 @@ class ImageImporter:
             task_row = self._tasks.new_row(
                 ctx, tasks.IMPORT_TYPE,
                 {'image_id': row.id, 'import_req': import_req,
-                 'backend': [self._conf.image.store]}, image_id=row.id)
+                 'backend': targets}, image_id=row.id)
             session.add(task_row)
             session.flush()
             row.status = ImageStatus.IMPORTING
             properties.update({import_flow.IMPORT_TASK: task_row.id,
-                               import_flow.IMPORTING_TO: self._conf.image.store,
+                               import_flow.IMPORTING_TO: ','.join(targets),
                                import_flow.FAILED_IMPORT: ''})
             row.properties = properties
             return task_row.id, row.id, row.disk_format
 
-    def _submit(self, task_id: str, image_id: str, disk_format: str | None) -> None:
+    def _submit(self, task_id: str, image_id: str, disk_format: str | None,
+                plan: store_import.Plan | None = None) -> None:
         with self._lock:
             if self._pool is None:
                 self._pool = futures.ThreadPoolExecutor(max_workers=2,
                                                         thread_name_prefix='image-import')
             self._running = [f for f in self._running if not f.done()]
             self._running.append(self._pool.submit(self.run_import, task_id, image_id,
-                                                   disk_format))
+                                                   disk_format, plan))
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the imports started so far (for shutdown and tests)."""
@@ -196,8 +232,12 @@ class ImageImporter:
             running = list(self._running)
         futures.wait(running, timeout=timeout)
 
-    def run_import(self, task_id: str, image_id: str, disk_format: str | None) -> None:
+    def run_import(self, task_id: str, image_id: str, disk_format: str | None,
+                   plan: store_import.Plan | None = None) -> None:
         """The import's work: the flow, then success or failure recorded; never raises."""
+        if plan is not None and (plan.copy or self._store.multi):
+            self._run_store_import(task_id, image_id, disk_format, plan)
+            return
         self._tasks.set_status(task_id, tasks.PROCESSING)
         deps = import_flow.ImportDependencies(self._db, self._store,
                                               self._conf.image.image_size_cap)
@@ -219,6 +259,40 @@ class ImageImporter:
             return
         self.discard_staged(image_id)
         self._tasks.set_status(task_id, tasks.SUCCESS, result={'image_id': image_id})
+
+    def _run_store_import(self, task_id: str, image_id: str, disk_format: str | None,
+                          plan: store_import.Plan) -> None:
+        """An import into named stores (:mod:`.store_import`); never raises."""
+        self._tasks.set_status(task_id, tasks.PROCESSING)
+        runner = store_import.StoreImport(self._db, self._store,
+                                          self._conf.image.image_size_cap)
+        try:
+            runner.run(task_id, image_id, disk_format, plan,
+                       self._copy_source(image_id) if plan.copy else
+                       lambda: self._staging.get(self._staging.location_of(image_id)))
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, exception.NovaLiteError) else repr(exc)
+            LOG.warning('Import task %s of image %s failed: %s', task_id, image_id, reason)
+            if not plan.copy:
+                self.discard_staged(image_id)
+            self._mark_failed(task_id, image_id, reason)
+            return
+        if not plan.copy:
+            self.discard_staged(image_id)
+        self._tasks.set_status(task_id, tasks.SUCCESS, result={'image_id': image_id})
+
+    def _copy_source(self, image_id: str) -> Callable[[], Iterator[bytes]]:
+        """Reads the image's verified bytes from the heaviest store holding them."""
+        def open_source() -> Iterator[bytes]:
+            with self._db.reader() as session:
+                row = session.get(models.Image, image_id)
+                if row is None:
+                    raise exception.NotFound(resource='Image', id=image_id)
+                locations = self._store.decode(row.location)
+                size, hash_value, algo = row.size, row.os_hash_value, row.os_hash_algo
+            chunks = self._store.read_best(image_id, locations)
+            return store_base.verified_chunks(image_id, chunks, size, hash_value, algo)
+        return open_source
 
     def _mark_failed(self, task_id: str, image_id: str, reason: str) -> None:
         try:
