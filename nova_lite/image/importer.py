@@ -12,13 +12,16 @@ so the request answers 202 at once. Whatever the outcome the staged data is
 removed; on failure the store object is reverted, the image goes back to
 ``queued`` with ``os_glance_failed_import`` naming the store, and the task is
 ``failure`` with the reason.
+
+With several stores (and for copy-image) the import's stores are planned by
+:mod:`nova_lite.image.copy_image` and written by :mod:`nova_lite.image.store_import`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from concurrent import futures
 from typing import Any
 
@@ -30,8 +33,7 @@ from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
-from nova_lite.image import import_flow, records, staging, store_import, tasks
-from nova_lite.image.backends import base as store_base
+from nova_lite.image import copy_image, import_flow, records, staging, store_import, tasks
 from nova_lite.image.backends import multi
 
 LOG = logging.getLogger(__name__)
@@ -127,10 +129,10 @@ class ImageImporter:
                 field='method', reason=f'import method {method} is not supported by this '
                                        f'deployment (enabled: '
                                        f'{", ".join(self.enabled_methods()) or "none"})')
-        plan = self._plan(ctx, image_id, method, import_req)
+        plan = copy_image.plan(self._db, self._store, ctx, image_id, method, import_req)
         if plan.copy:
-            task_id, image_id, disk_format = self._record_copy(ctx, image_id, import_req,
-                                                               plan)
+            task_id, image_id, disk_format = copy_image.record_copy(
+                self._db, self._tasks, ctx, image_id, import_req, plan)
         else:
             task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req,
                                                                  plan)
@@ -142,46 +144,6 @@ class ImageImporter:
             raise exception.NovaLiteError(
                 f'The import of image {image_id} could not start: {exc}') from exc
         return task_id
-
-    def _plan(self, ctx: nl_context.RequestContext, image_id: str, method: str,
-              import_req: dict[str, Any]) -> store_import.Plan:
-        """Where the import writes; copy-image copies an active image to stores lacking it."""
-        have: list[str] = []
-        if method == COPY_IMAGE:
-            with self._db.reader() as session:
-                row = records.get_row(session, ctx, image_id)
-                if row.status != ImageStatus.ACTIVE:
-                    raise exception.InvalidState(resource='Image', id=row.id,
-                                                 state=row.status, action='copy-image',
-                                                 needed=ImageStatus.ACTIVE)
-                have = list(self._store.decode(row.location))
-        return store_import.plan_import(self._store, method, import_req, have)
-
-    def _record_copy(self, ctx: nl_context.RequestContext, image_id: str,
-                     import_req: dict[str, Any], plan: store_import.Plan
-                     ) -> tuple[str, str, str | None]:
-        """The copy-image task recorded on the (still active) image."""
-        with self._db.session() as session:
-            row = records.get_row(session, ctx, image_id, for_update=True)
-            properties = dict(row.properties or {})
-            if properties.get(import_flow.IMPORT_TASK):
-                raise exception.Conflict(
-                    reason=f'image {row.id} has an import task in progress '
-                           f'({properties[import_flow.IMPORT_TASK]})')
-            if row.status != ImageStatus.ACTIVE:
-                raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='copy-image', needed=ImageStatus.ACTIVE)
-            task_row = self._tasks.new_row(
-                ctx, tasks.IMPORT_TYPE,
-                {'image_id': row.id, 'import_req': import_req,
-                 'backend': list(plan.targets)}, image_id=row.id)
-            session.add(task_row)
-            session.flush()
-            properties.update({import_flow.IMPORT_TASK: task_row.id,
-                               import_flow.IMPORTING_TO: ','.join(plan.targets),
-                               import_flow.FAILED_IMPORT: ''})
-            row.properties = properties
-            return task_row.id, row.id, row.disk_format
 
     def _record_import(self, ctx: nl_context.RequestContext, image_id: str,
                        import_req: dict[str, Any], plan: store_import.Plan | None = None
@@ -268,7 +230,7 @@ class ImageImporter:
                                           self._conf.image.image_size_cap)
         try:
             runner.run(task_id, image_id, disk_format, plan,
-                       self._copy_source(image_id) if plan.copy else
+                       copy_image.source(self._db, self._store, image_id) if plan.copy else
                        lambda: self._staging.get(self._staging.location_of(image_id)))
         except Exception as exc:
             reason = exc.message if isinstance(exc, exception.NovaLiteError) else repr(exc)
@@ -280,19 +242,6 @@ class ImageImporter:
         if not plan.copy:
             self.discard_staged(image_id)
         self._tasks.set_status(task_id, tasks.SUCCESS, result={'image_id': image_id})
-
-    def _copy_source(self, image_id: str) -> Callable[[], Iterator[bytes]]:
-        """Reads the image's verified bytes from the heaviest store holding them."""
-        def open_source() -> Iterator[bytes]:
-            with self._db.reader() as session:
-                row = session.get(models.Image, image_id)
-                if row is None:
-                    raise exception.NotFound(resource='Image', id=image_id)
-                locations = self._store.decode(row.location)
-                size, hash_value, algo = row.size, row.os_hash_value, row.os_hash_algo
-            chunks = self._store.read_best(image_id, locations)
-            return store_base.verified_chunks(image_id, chunks, size, hash_value, algo)
-        return open_source
 
     def _mark_failed(self, task_id: str, image_id: str, reason: str) -> None:
         try:
