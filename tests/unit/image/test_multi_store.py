@@ -16,6 +16,7 @@ from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
 from nova_lite.image import manager as image_manager
+from nova_lite.image import store_import
 from nova_lite.image.backends import multi
 
 DATA = os.urandom(100 * 1024 + 3)
@@ -346,3 +347,28 @@ def test_delete_from_store(mimages: image_manager.ImageManager,
     with pytest.raises(exception.NotFound):
         mimages.delete_from_store(admin_ctx, 'gamma', image['id'])
     assert _read(mimages, member_ctx, image['id']) == DATA
+
+
+def test_image_deleted_mid_import_leaves_no_copy(
+        mimages: image_manager.ImageManager, member_ctx: nl_context.RequestContext,
+        db: db_api.Database, two_stores: dict[str, str]) -> None:
+    image = mimages.create_image(member_ctx, disk_format='raw', container_format='bare')
+    with db.session() as session:
+        row = session.get(models.Image, image['id'])
+        assert row is not None
+        row.status = 'importing'
+        row.properties = {'os_glance_import_task': 'task-1'}
+    opened: list[int] = []
+
+    def open_source() -> Iterator[bytes]:
+        opened.append(1)
+        if len(opened) == 2:  # the image goes while its second copy is written
+            mimages.delete_image(member_ctx, image['id'])
+        return _chunks()
+
+    runner = store_import.StoreImport(db, mimages.stores, 1 << 30)
+    plan = store_import.Plan(('beta', 'alpha'), True, False)
+    with pytest.raises(exception.NotFound):
+        runner.run('task-1', image['id'], 'raw', plan, open_source)
+    assert len(opened) == 2
+    assert _files(two_stores['alpha']) == [] and _files(two_stores['beta']) == []
