@@ -36,15 +36,16 @@ image_opts = [
                default='$state_path/image-staging',
                help='Directory where glance-direct staged image data waits for its import.'),
     cfg.ListOpt('enabled_import_methods',
-                default=['glance-direct', 'web-download'],
+                default=None,
                 item_type=cfg.types.String(
                     choices=['glance-direct', 'web-download', 'copy-image']),
-                help='Import methods offered at /v2/info/import. web-download fetches '
-                     'the image data from a URI that passes the import filtering '
-                     '(the import_*_schemes, _hosts and _ports options). copy-image '
-                     'copies an image to the stores that lack it: with the one store '
-                     'there are none, so it is off by default and, when offered, '
-                     'refused for every image. glance-download is not implemented.'),
+                help='Import methods offered at /v2/info/import. Unset: glance-direct and '
+                     'web-download, plus copy-image when [image] stores names more than '
+                     'one store. web-download fetches the image data from a URI that '
+                     'passes the import filtering (the import_*_schemes, _hosts and _ports '
+                     'options). copy-image copies an active image to the stores that lack '
+                     'it: with the one store there are none, so it is refused for every '
+                     'image. glance-download is not implemented.'),
     cfg.StrOpt('worker_self_reference_url',
                help='URL of this image API worker, recorded on staged images as '
                     'os_glance_stage_host (unset: not recorded).'),
@@ -79,6 +80,25 @@ image_opts = [
     cfg.IntOpt('web_download_max_redirects', default=5, min=0,
                help='Redirects a web-download follows; each target must pass the '
                     'import filtering too.'),
+    # Multiple stores (glance's enabled_backends): unset keeps the one store above.
+    cfg.ListOpt('stores',
+                default=[],
+                help='Named image stores as id:plugin pairs (e.g. fast:file,cheap:file), '
+                     "glance's enabled_backends. Empty: the one store named by "
+                     '[image] store, known by that name.'),
+    cfg.StrOpt('default_store',
+               help='Id of the store uploads and imports use when the caller names none '
+                    '(default: the first of [image] stores).'),
+    cfg.DictOpt('store_datadirs',
+                default={},
+                help='Directory of each file store in [image] stores, as id:path pairs '
+                     '(default: a directory named after the store id under '
+                     '[image] filesystem_store_datadir).'),
+    cfg.DictOpt('store_weights',
+                default={},
+                help='Weight of each store in [image] stores, as id:integer pairs '
+                     '(default 0): downloads read from the heaviest store holding the '
+                     "image, and an image's stores are listed heaviest first."),
     cfg.IntOpt('task_time_to_live',
                default=48, min=1,
                help='Hours a finished import task is kept visible (its expires_at).'),

@@ -23,6 +23,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
 from nova_lite.image import records
 from nova_lite.image.backends import base as store_base
+from nova_lite.image.backends import multi
 
 LOG = logging.getLogger(__name__)
 
@@ -34,14 +35,19 @@ class ImageData:
     """Moves an image's bytes between callers and the store, and its status with them."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
-                 store: store_base.ImageStore) -> None:
+                 store: multi.StoreSet) -> None:
         self._conf = conf
         self._db = db
         self._store = store
 
     def upload(self, ctx: nl_context.RequestContext, image_id: str,
-               chunks: Iterable[bytes]) -> dict[str, Any]:
-        """Stream bytes into the store: queued -> saving -> active (killed on failure)."""
+               chunks: Iterable[bytes], store_id: str | None = None) -> dict[str, Any]:
+        """Stream bytes into the store (``store_id``, else the default one): queued ->
+        saving -> active (killed on failure)."""
+        store_id = store_id or self._store.default_id
+        if store_id not in self._store.ids:
+            raise exception.InvalidInput(field='X-Image-Meta-Store',
+                                         reason=f'there is no store {store_id}')
         try:
             source = _UploadSource(iter(chunks))
         except TypeError:
@@ -50,13 +56,14 @@ class ImageData:
         image_id, disk_format = self._start_saving(ctx, image_id)
         stored: store_base.StoredImage | None = None
         try:
-            stored = self._store.add(image_id, source, self._conf.image.image_size_cap)
-            return self._activate(image_id, stored, _virtual_size(disk_format, stored.size,
-                                                                  source.head))
+            stored = self._store.add_to(store_id, image_id, source,
+                                        self._conf.image.image_size_cap)
+            return self._activate(image_id, store_id, stored,
+                                  _virtual_size(disk_format, stored.size, source.head))
         except Exception as exc:
             self._kill(image_id)
             if stored is not None:
-                self.discard(stored.location)
+                self.discard(self._store.encode({store_id: stored.location}))
             if isinstance(exc, exception.NovaLiteError) or source.failed:
                 raise
             raise exception.NovaLiteError(
@@ -78,7 +85,7 @@ class ImageData:
             row.status = ImageStatus.SAVING
             return row.id, row.disk_format
 
-    def _activate(self, image_id: str, stored: store_base.StoredImage,
+    def _activate(self, image_id: str, store_id: str, stored: store_base.StoredImage,
                   virtual_size: int | None) -> dict[str, Any]:
         with self._db.session() as session:
             row = session.get(models.Image, image_id, with_for_update=True)
@@ -94,7 +101,7 @@ class ImageData:
             row.checksum = stored.checksum
             row.os_hash_algo = stored.os_hash_algo
             row.os_hash_value = stored.os_hash_value
-            row.location = stored.location
+            row.location = self._store.encode({store_id: stored.location})
             session.flush()
             return records.image_dict(row)
 
@@ -107,12 +114,15 @@ class ImageData:
         except Exception:
             LOG.exception('Could not mark image %s killed after a failed upload', image_id)
 
-    def discard(self, location: str) -> None:
-        """Remove bytes from the store; a failure is logged (the bytes are orphaned)."""
-        try:
-            self._store.delete(location)
-        except Exception:
-            LOG.exception('Could not remove image data at %s; it is now orphaned', location)
+    def discard(self, location_column: str | None) -> None:
+        """Remove an image's bytes from every store holding them (the ``location``
+        column's value); a failure is logged (those bytes are orphaned)."""
+        for store_id, location in self._store.decode(location_column).items():
+            try:
+                self._store.delete_from(store_id, location)
+            except Exception:
+                LOG.exception('Could not remove image data at %s; it is now orphaned',
+                              location)
 
     def download(self, ctx: nl_context.RequestContext, image_id: str) -> Iterator[bytes]:
         """Stream an active image's bytes; ImageCorrupt after the last chunk on a mismatch."""
@@ -124,14 +134,10 @@ class ImageData:
             if row.status not in _READABLE or not row.location:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
                                              action='download', needed=ImageStatus.ACTIVE)
-            image_id, location = row.id, row.location
+            image_id, locations = row.id, self._store.decode(row.location)
             expected_size, expected_hash = row.size, row.os_hash_value
             hash_algo = row.os_hash_algo
-        try:
-            chunks = self._store.get(location)
-        except exception.NotFound:
-            raise exception.ImageCorrupt(image_id=image_id,
-                                         reason='its data is missing from the store') from None
+        chunks = self._store.read_best(image_id, locations)
         return store_base.verified_chunks(image_id, chunks, expected_size, expected_hash,
                                           hash_algo)
 

@@ -15,8 +15,11 @@ removed; on failure the store object is reverted, the image goes back to
 
 A ``web-download`` import starts from a ``queued`` image instead: its URI must
 pass the import filtering (:mod:`nova_lite.image.uri_filter`, 400 otherwise)
-and the flow first downloads the data into the staging area
+and the data is first downloaded into the staging area
 (:mod:`nova_lite.image.web_download`).
+
+With several stores (and for copy-image) the import's stores are planned by
+:mod:`nova_lite.image.copy_image` and written by :mod:`nova_lite.image.store_import`.
 """
 
 from __future__ import annotations
@@ -35,8 +38,17 @@ from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
-from nova_lite.image import import_flow, records, staging, tasks, uri_filter, web_download
-from nova_lite.image.backends import base as store_base
+from nova_lite.image import (
+    copy_image,
+    import_flow,
+    records,
+    staging,
+    store_import,
+    tasks,
+    uri_filter,
+    web_download,
+)
+from nova_lite.image.backends import multi
 
 LOG = logging.getLogger(__name__)
 
@@ -51,7 +63,7 @@ class ImageImporter:
     """Stages image data and runs imports on a small pool of worker threads."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
-                 store: store_base.ImageStore, task_store: tasks.TaskStore) -> None:
+                 store: multi.StoreSet, task_store: tasks.TaskStore) -> None:
         self._conf = conf
         self._db = db
         self._store = store
@@ -118,7 +130,10 @@ class ImageImporter:
     # -- import ----------------------------------------------------------------------
 
     def enabled_methods(self) -> list[str]:
-        return list(self._conf.image.enabled_import_methods)
+        configured = self._conf.image.enabled_import_methods
+        if configured is None:  # unset: copy-image once there are stores to copy to
+            return [GLANCE_DIRECT, WEB_DOWNLOAD] + ([COPY_IMAGE] if self._store.multi else [])
+        return list(configured)
 
     def start_import(self, ctx: nl_context.RequestContext, image_id: str,
                      import_req: dict[str, Any]) -> str:
@@ -131,15 +146,15 @@ class ImageImporter:
                                        f'{", ".join(self.enabled_methods()) or "none"})')
         uri = (uri_filter.check(self._conf, import_req['method'].get('uri'))
                if method == WEB_DOWNLOAD else None)
-        if import_req.get('stores') and import_req['stores'] != [self._conf.image.store]:
-            raise exception.InvalidInput(
-                field='stores', reason='this deployment has a single image store; '
-                                       'multiple stores are not enabled')
-        if method == COPY_IMAGE:
-            self._check_copy(ctx, image_id)
-        task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req)
+        plan = copy_image.plan(self._db, self._store, ctx, image_id, method, import_req)
+        if plan.copy:
+            task_id, image_id, disk_format = copy_image.record_copy(
+                self._db, self._tasks, ctx, image_id, import_req, plan)
+        else:
+            task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req,
+                                                                 plan)
         try:
-            self._submit(task_id, image_id, disk_format, uri)
+            self._submit(task_id, image_id, disk_format, plan, uri)
         except RuntimeError as exc:  # the pool is shutting down with the process
             self.discard_staged(image_id)
             self._mark_failed(task_id, image_id, f'the import could not start: {exc}')
@@ -147,19 +162,10 @@ class ImageImporter:
                 f'The import of image {image_id} could not start: {exc}') from exc
         return task_id
 
-    def _check_copy(self, ctx: nl_context.RequestContext, image_id: str) -> None:
-        """copy-image copies an active image to more stores; with one store there are none."""
-        with self._db.reader() as session:
-            row = records.get_row(session, ctx, image_id)
-            if row.status != ImageStatus.ACTIVE:
-                raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
-                                             action='copy-image', needed=ImageStatus.ACTIVE)
-        raise exception.InvalidInput(
-            field='method', reason=f'image {image_id} is already in the only image store; '
-                                   'copy-image needs multiple stores')
-
     def _record_import(self, ctx: nl_context.RequestContext, image_id: str,
-                       import_req: dict[str, Any]) -> tuple[str, str, str | None]:
+                       import_req: dict[str, Any], plan: store_import.Plan | None = None
+                       ) -> tuple[str, str, str | None]:
+        targets = list(plan.targets) if plan is not None else [self._conf.image.store]
         with self._db.session() as session:
             row = records.get_row(session, ctx, image_id, for_update=True)
             records.check_owner(ctx, row, 'import')
@@ -184,25 +190,25 @@ class ImageImporter:
             task_row = self._tasks.new_row(
                 ctx, tasks.IMPORT_TYPE,
                 {'image_id': row.id, 'import_req': import_req,
-                 'backend': [self._conf.image.store]}, image_id=row.id)
+                 'backend': targets}, image_id=row.id)
             session.add(task_row)
             session.flush()
             row.status = ImageStatus.IMPORTING
             properties.update({import_flow.IMPORT_TASK: task_row.id,
-                               import_flow.IMPORTING_TO: self._conf.image.store,
+                               import_flow.IMPORTING_TO: ','.join(targets),
                                import_flow.FAILED_IMPORT: ''})
             row.properties = properties
             return task_row.id, row.id, row.disk_format
 
     def _submit(self, task_id: str, image_id: str, disk_format: str | None,
-                uri: str | None = None) -> None:
+                plan: store_import.Plan | None = None, uri: str | None = None) -> None:
         with self._lock:
             if self._pool is None:
                 self._pool = futures.ThreadPoolExecutor(max_workers=2,
                                                         thread_name_prefix='image-import')
             self._running = [f for f in self._running if not f.done()]
             self._running.append(self._pool.submit(self.run_import, task_id, image_id,
-                                                   disk_format, uri))
+                                                   disk_format, plan, uri))
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the imports started so far (for shutdown and tests)."""
@@ -211,11 +217,15 @@ class ImageImporter:
         futures.wait(running, timeout=timeout)
 
     def run_import(self, task_id: str, image_id: str, disk_format: str | None,
-                   uri: str | None = None) -> None:
+                   plan: store_import.Plan | None = None, uri: str | None = None) -> None:
         """The import's work: the flow, then success or failure recorded; never raises.
 
-        With ``uri`` (web-download) the flow first downloads the data into staging.
+        With ``uri`` (web-download) the data is first downloaded into staging.
         """
+        if plan is not None and (plan.copy or self._store.multi):
+            if uri is None or self._download_to_staging(task_id, image_id, uri):
+                self._run_store_import(task_id, image_id, disk_format, plan)
+            return
         self._tasks.set_status(task_id, tasks.PROCESSING)
         deps = import_flow.ImportDependencies(self._db, self._store,
                                               self._conf.image.image_size_cap)
@@ -240,6 +250,43 @@ class ImageImporter:
             self._mark_failed(task_id, image_id, reason)
             return
         self.discard_staged(image_id)
+        self._tasks.set_status(task_id, tasks.SUCCESS, result={'image_id': image_id})
+
+    def _download_to_staging(self, task_id: str, image_id: str, uri: str) -> bool:
+        """A web-download's data into staging before a multi-store import; on a failure
+        nothing is left staged, the failure is recorded and the answer is False."""
+        self._tasks.set_status(task_id, tasks.PROCESSING)
+        download = web_download.DownloadToStaging(self._conf, self._staging,
+                                                  self._conf.image.image_size_cap)
+        try:
+            download.execute(image_id, uri)
+        except Exception as exc:
+            download.revert(image_id)
+            reason = exc.message if isinstance(exc, exception.NovaLiteError) else repr(exc)
+            LOG.warning('Import task %s of image %s failed: %s', task_id, image_id, reason)
+            self._mark_failed(task_id, image_id, reason)
+            return False
+        return True
+
+    def _run_store_import(self, task_id: str, image_id: str, disk_format: str | None,
+                          plan: store_import.Plan) -> None:
+        """An import into named stores (:mod:`.store_import`); never raises."""
+        self._tasks.set_status(task_id, tasks.PROCESSING)
+        runner = store_import.StoreImport(self._db, self._store,
+                                          self._conf.image.image_size_cap)
+        try:
+            runner.run(task_id, image_id, disk_format, plan,
+                       copy_image.source(self._db, self._store, image_id) if plan.copy else
+                       lambda: self._staging.get(self._staging.location_of(image_id)))
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, exception.NovaLiteError) else repr(exc)
+            LOG.warning('Import task %s of image %s failed: %s', task_id, image_id, reason)
+            if not plan.copy:
+                self.discard_staged(image_id)
+            self._mark_failed(task_id, image_id, reason)
+            return
+        if not plan.copy:
+            self.discard_staged(image_id)
         self._tasks.set_status(task_id, tasks.SUCCESS, result={'image_id': image_id})
 
     def _mark_failed(self, task_id: str, image_id: str, reason: str) -> None:

@@ -34,10 +34,12 @@ from nova_lite.image import (
     listing,
     members,
     records,
+    store_copies,
     tasks,
     usage,
 )
 from nova_lite.image.backends import base as store_base
+from nova_lite.image.backends import multi
 
 HASH_ALGO = store_base.HASH_ALGO
 VISIBILITIES = ('public', 'community', 'shared', 'private')
@@ -111,11 +113,13 @@ class ImageManager:
                  store: store_base.ImageStore) -> None:
         self._conf = conf
         self._db = db
-        self._data = image_data.ImageData(conf, db, store)
+        self.stores = store if isinstance(store, multi.StoreSet) else multi.StoreSet.single(
+            conf, store)
+        self._data = image_data.ImageData(conf, db, self.stores)
         self.members = members.ImageMembers(db)
         self.tags = image_tags.ImageTags(db)
         self.tasks = tasks.TaskStore(conf, db)
-        self.imports = importer.ImageImporter(conf, db, store, self.tasks)
+        self.imports = importer.ImageImporter(conf, db, self.stores, self.tasks)
 
     def _format_field(self, field: str, value: Any) -> str | None:
         allowed = (self._conf.image.disk_formats if field == 'disk_format'
@@ -233,7 +237,7 @@ class ImageManager:
             if row.status != ImageStatus.ACTIVE or not row.location:
                 raise exception.InvalidState(resource='Image', id=row.id, state=row.status,
                                              action='reading its data', needed=ImageStatus.ACTIVE)
-            return row.location
+            return next(iter(self.stores.decode(row.location).values()))
 
     def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
                     status: str | None = None, ids: list[str] | None = None,
@@ -324,9 +328,14 @@ class ImageManager:
             self.imports.discard_staged(staged_id)
 
     def upload_image(self, ctx: nl_context.RequestContext, image_id: str,
-                     chunks: Iterable[bytes]) -> dict[str, Any]:
+                     chunks: Iterable[bytes], store_id: str | None = None) -> dict[str, Any]:
         """Stream bytes into the store: queued -> saving -> active (killed on failure)."""
-        return self._data.upload(ctx, image_id, chunks)
+        return self._data.upload(ctx, image_id, chunks, store_id)
+
+    def delete_from_store(self, ctx: nl_context.RequestContext, store_id: str,
+                          image_id: str) -> None:
+        """Remove one store's copy of an active image (never its last one)."""
+        store_copies.delete_from_store(self._db, self.stores, ctx, store_id, image_id)
 
     def download_image(self, ctx: nl_context.RequestContext,
                        image_id: str) -> Iterator[bytes]:

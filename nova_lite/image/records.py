@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -31,10 +32,20 @@ def image_dict(row: models.Image) -> dict[str, Any]:
         'file': f'/v2/images/{row.id}/file', 'self': f'/v2/images/{row.id}',
         'schema': '/v2/schemas/image'})
     if row.location:
-        # The store holding the data, named as /v2/info/stores names it (the
-        # location's scheme: every store plugin's URIs start with its name).
-        view['stores'] = row.location.split(':', 1)[0]
+        view['stores'] = ','.join(store_ids(row.location))
     return view
+
+
+def store_ids(location: str) -> list[str]:
+    """The stores holding an image's data, named as /v2/info/stores names them.
+
+    Several stores: the ids recorded with each location, heaviest first
+    (:mod:`nova_lite.image.backends.multi`); the one store: the location's
+    scheme (every store plugin's URIs start with its name).
+    """
+    if location.startswith('['):
+        return [str(pair[0]) for pair in json.loads(location)]
+    return [location.split(':', 1)[0]]
 
 
 def canonical_id(image_id: Any) -> str | None:

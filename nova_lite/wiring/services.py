@@ -21,7 +21,7 @@ from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import api as db_api
 from nova_lite.identity import manager as identity_manager
 from nova_lite.image import manager as image_manager
-from nova_lite.image.backends import base as image_store
+from nova_lite.image.backends import multi as image_stores
 from nova_lite.network import manager as network_manager
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.volume import manager as volume_manager
@@ -47,7 +47,7 @@ class ApiServices:
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
           transport: oslo_messaging.Transport) -> ApiServices:
     identity = identity_manager.IdentityManager(conf, db)
-    images = image_manager.ImageManager(conf, db, image_store.load_store(conf))
+    images = image_manager.ImageManager(conf, db, image_stores.load_stores(conf))
     networks = network_manager.NetworkManager(conf, db)
     volumes = volume_manager.VolumeManager(conf, db, volume_backend.load_backend(conf))
     instances = instance_store.InstanceStore(db)

@@ -15,9 +15,15 @@ DEFAULT_REGEX = r'^tempest\.api\.(compute|identity|image|network|volume)\.'
 
 
 def cloud_config(http_image_port: int) -> str:
-    """What the cloud's configuration adds for Tempest: the web-download import may
-    fetch from the harness's own HTTP server (its port is neither 80 nor 443)."""
+    """What the cloud's configuration adds for Tempest: two image stores (Tempest's
+    multi-store tests; it lists an image's stores sorted by name, and the weight
+    test wants the heaviest first, so the names sort in weight order), and the
+    web-download import may fetch from the harness's own HTTP server (its port is
+    neither 80 nor 443)."""
     return f"""[image]
+stores = fast:file,slow:file
+default_store = fast
+store_weights = fast:100,slow:50
 import_allowed_ports = 80,443,{http_image_port}
 """
 

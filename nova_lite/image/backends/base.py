@@ -11,6 +11,7 @@ import abc
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from oslo_config import cfg
 from stevedore import driver as stevedore_driver
@@ -89,14 +90,19 @@ class ImageStore(abc.ABC):
     def exists(self, location: str) -> bool:
         """Whether bytes are kept at ``location``."""
 
+    def owns(self, location: str) -> bool:
+        """Whether ``location`` is one of this store's (so :meth:`get` may read it)."""
+        return False
 
-def load_store(conf: cfg.ConfigOpts) -> ImageStore:
-    """The store named by ``[image] store``, constructed with ``conf``."""
-    name = conf.image.store
+
+def load_store(conf: cfg.ConfigOpts, name: str | None = None,
+               **kwargs: Any) -> ImageStore:
+    """The store plugin ``name`` (default ``[image] store``), built with ``conf``, ``kwargs``."""
+    name = name or conf.image.store
     try:
         manager: stevedore_driver.DriverManager[ImageStore] = stevedore_driver.DriverManager(
             namespace=STORE_NAMESPACE, name=name, invoke_on_load=True,
-            invoke_args=(conf,))
+            invoke_args=(conf,), invoke_kwds=kwargs)
     except stevedore_exc.NoMatches:
         raise exception.NovaLiteError(
             f'No image store named {name!r} in entry point namespace '

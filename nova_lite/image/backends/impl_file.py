@@ -27,9 +27,9 @@ _SAFE_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
 class FileStore(base.ImageStore):
     """Keeps image bytes as files under one directory."""
 
-    def __init__(self, conf: cfg.ConfigOpts) -> None:
+    def __init__(self, conf: cfg.ConfigOpts, datadir: str | None = None) -> None:
         super().__init__(conf)
-        self.datadir = os.path.realpath(conf.image.filesystem_store_datadir)
+        self.datadir = os.path.realpath(datadir or conf.image.filesystem_store_datadir)
 
     def _ensure_datadir(self) -> None:
         os.makedirs(self.datadir, mode=0o750, exist_ok=True)
@@ -82,6 +82,13 @@ class FileStore(base.ImageStore):
 
     def exists(self, location: str) -> bool:
         return os.path.isfile(self._path_for(location))
+
+    def owns(self, location: str) -> bool:
+        try:
+            self._path_for(location)
+        except exception.InvalidInput:
+            return False
+        return True
 
 
 def _read_chunks(image_file: BinaryIO) -> Iterator[bytes]:

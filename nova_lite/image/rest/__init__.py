@@ -4,8 +4,9 @@ Routes: the version documents (no token), ``/v2/schemas/image(s)``,
 ``/v2/images`` (create, list), ``/v2/images/{id}`` (show, JSON-patch,
 delete), ``/v2/images/{id}/file`` (upload, download), ``.../members``,
 ``.../tags/{tag}``, ``.../actions/(de|re)activate``, ``/v2/schemas/member(s)``,
-``/v2/info/stores|usage|import``, image import and tasks, and the metadata
-definitions catalog under ``/v2/metadefs`` (:mod:`.metadefs_routes`). Errors are
+``/v2/info/stores|usage|import``, image import and tasks,
+``/v2/stores/{store}/{id}`` (delete from a store), and the metadata definitions catalog under
+``/v2/metadefs`` (:mod:`.metadefs_routes`). Errors are
 glance's plain-text faults.
 """
 
@@ -34,6 +35,7 @@ from nova_lite.image.rest import (
     metadefs_routes,
     policies,
     schemas_doc,
+    stores,
     strict_paths,
     tasks,
     versions,
@@ -98,6 +100,7 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         *info.InfoController(conf, services.images, authorizer).routes(),
         *image_import.ImageImportController(conf, services.images, authorizer).routes(),
         *tasks.TasksController(conf, services.images, authorizer).routes(),
+        *stores.StoresController(conf, services.images, authorizer).routes(),
         *metadefs_routes.routes(services.db, authorizer),
     ])
     return request_id.with_request_id(auth(strict_paths.NoTrailingSlash(router)), conf)

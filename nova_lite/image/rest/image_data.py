@@ -29,6 +29,7 @@ LOG = logging.getLogger(__name__)
 
 DATA_MEDIA_TYPE = 'application/octet-stream'
 CHUNK_SIZE = 64 * 1024
+STORE_HEADER = 'X-Image-Meta-Store'
 
 
 class MediaTypeRequired(wsgi.UnsupportedMediaType):
@@ -101,7 +102,8 @@ class ImageDataController(base.ImageController):
         if req.content_length is not None and req.content_length > size_cap:
             raise exception.OverLimit(
                 reason=f'image data exceeds the size cap of {size_cap} bytes')
-        self._images.upload_image(ctx, image['id'], body_chunks(req))
+        self._images.upload_image(ctx, image['id'], body_chunks(req),
+                                  req.headers.get(STORE_HEADER) or None)
         return wsgi.json_response(204)
 
     def download(self, req: wsgi.Request, image_id: str) -> webob.Response:

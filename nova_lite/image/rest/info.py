@@ -1,13 +1,14 @@
-"""``GET /v2/info/stores`` (the one configured store, the default) and ``/v2/info/usage``."""
+"""``GET /v2/info/stores`` (every store, heaviest first; the default flagged, the weight
+shown when there are several) and ``/v2/info/usage``."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import webob
 
 from nova_lite.api import routing, wsgi
 from nova_lite.image.rest import base, policies
-
-_DESCRIPTIONS = {'file': 'Image data kept as files on the image service host.'}
 
 
 class InfoController(base.ImageController):
@@ -20,10 +21,16 @@ class InfoController(base.ImageController):
     def stores(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
         self.authorizer.authorize(ctx, policies.GET_INFO)
-        name = self._conf.image.store
-        store = {'id': name, 'description': _DESCRIPTIONS.get(name, f'The {name} store.'),
-                 'default': True}
-        return wsgi.json_response(200, {'stores': [store]})
+        stores = self._images.stores
+        docs: list[dict[str, Any]] = []
+        for info in stores.infos:
+            doc: dict[str, Any] = {'id': info.id, 'description': info.description}
+            if info.default:
+                doc['default'] = True
+            if stores.multi:
+                doc['weight'] = info.weight
+            docs.append(doc)
+        return wsgi.json_response(200, {'stores': docs})
 
     def usage(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context

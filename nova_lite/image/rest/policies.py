@@ -11,7 +11,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api import policy as base
-from nova_lite.image.rest import import_policies
+from nova_lite.image.rest import import_policies, stores
 
 ADD_IMAGE = 'image:add_image'
 GET_IMAGE = 'image:get_image'
@@ -72,4 +72,4 @@ RULES: list[policy.RuleDefault] = [
 
 
 def list_rules() -> list[policy.RuleDefault]:
-    return list(RULES) + import_policies.RULES
+    return list(RULES) + import_policies.RULES + stores.RULES

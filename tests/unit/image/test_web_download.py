@@ -85,7 +85,7 @@ def test_the_image_is_importing_while_the_download_runs(
     image = images.get_image(member_ctx, image_id)
     assert image['status'] == 'importing' and image['os_glance_import_task'] == task_id
     assert source.requests == []  # nothing fetched at import time
-    images.imports.run_import(task_id, image_id, disk_format, source.url('/image'))
+    images.imports.run_import(task_id, image_id, disk_format, uri=source.url('/image'))
     assert images.get_image(member_ctx, image_id)['status'] == 'active'
 
 
@@ -211,7 +211,7 @@ def test_a_failure_after_the_download_removes_the_staged_data(
         member_ctx, image_id, _web(source.url('/image')))
     with db.session() as session:  # deleted behind the import's back: activate fails
         session.delete(session.get(models.Image, image_id))
-    images.imports.run_import(task_id, image_id, disk_format, source.url('/image'))
+    images.imports.run_import(task_id, image_id, disk_format, uri=source.url('/image'))
     assert source.requests == ['/image']  # the data was downloaded, then reverted
     assert _staging_files(conf) == [] and store_files(conf) == []
     assert images.tasks.get(member_ctx, task_id)['status'] == 'failure'

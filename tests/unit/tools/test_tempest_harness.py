@@ -84,6 +84,8 @@ def test_the_template_renders_every_placeholder_and_declares_the_flags(tmp_path)
     assert conf['image']['http_qcow2_image'] == 'http://127.0.0.1:8000/img'
     assert '$' not in text
     assert 'import_allowed_ports = 80,443,8123' in runner.cloud_config(8123)
+    assert 'stores = fast:file,slow:file' in runner.cloud_config(8123)
+    assert conf['image-feature-enabled']['store_weight_enabled'] == 'true'
 
 
 def test_the_http_image_server_serves_the_seed_image_and_nothing_else() -> None:
