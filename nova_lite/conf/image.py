@@ -49,6 +49,16 @@ image_opts = [
     cfg.IntOpt('task_time_to_live',
                default=48, min=1,
                help='Hours a finished import task is kept visible (its expires_at).'),
+    # The image cache in front of the store (glance's, Image API 2.14 /v2/cache).
+    cfg.StrOpt('image_cache_dir',
+               default='$state_path/image-cache',
+               help='Local directory of the image API host where downloaded and '
+                    'prefetched image data is cached in front of the store. Empty: no '
+                    'cache, and /v2/cache answers 404.'),
+    cfg.IntOpt('image_cache_max_size',
+               default=10 * 1024 ** 3, min=0,
+               help='Bytes the image cache may hold; past it the least recently used '
+                    'images leave the cache. An image larger than this is never cached.'),
 ]
 
 
