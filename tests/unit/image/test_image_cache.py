@@ -312,3 +312,18 @@ def test_ids_are_checked_before_touching_paths(tmp_path: Any) -> None:
     with pytest.raises(ValueError):
         directory.queue('../../etc/passwd')
     assert not (tmp_path / 'etc').exists()
+
+
+def test_queue_left_by_an_earlier_run_is_prefetched(images: image_manager.ImageManager,
+                                                    member_ctx: nl_context.RequestContext,
+                                                    conf: cfg.ConfigOpts) -> None:
+    image = _active(images, member_ctx)
+    cache_dir.CacheDir(_cache_root(conf), 10 ** 9).queue(image['id'])  # the earlier run's
+    assert not images.cache.prefetcher.running
+    assert images.cache.state()['queued_images'] == [image['id']]  # wakes the prefetcher
+    deadline = time.monotonic() + 10
+    while _entry(images, image['id']) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _entry(images, image['id']) is not None
+    images.close()
+    assert images.cache.state()['queued_images'] == []
