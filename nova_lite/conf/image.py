@@ -59,6 +59,11 @@ image_opts = [
                default=10 * 1024 ** 3, min=0,
                help='Bytes the image cache may hold; past it the least recently used '
                     'images leave the cache. An image larger than this is never cached.'),
+    cfg.BoolOpt('image_cache_fill_on_download',
+                default=True,
+                help='Whether a download that misses the image cache fills it (as '
+                     "glance's cache does). False: only images queued through "
+                     '/v2/cache are cached (downloads still hit them).'),
 ]
 
 

@@ -117,6 +117,8 @@ class CacheDir:
         except FileNotFoundError:
             return None
         with self._lock:
+            if not os.path.exists(data_file.name):
+                return _read(data_file)  # removed meanwhile: served, but no sidecar left
             meta = self._read_meta(image_id)
             meta['hits'] = int(meta.get('hits', 0)) + 1
             meta['last_accessed'] = time.time()

@@ -3,8 +3,9 @@
 With ``[image] image_cache_dir`` set (the default), a download of an active
 image is served from the cache when it is there (a hit: ``hits`` counted,
 ``last_accessed`` updated) and fills the cache on a miss, with the full bytes,
-only once the store's size and secure hash checked out. Admins queue images
-for the prefetcher (``PUT /v2/cache/{id}``); images deleted or deactivated
+only once the store's size and secure hash checked out (with
+``image_cache_fill_on_download`` off, only queued images are cached). Admins
+queue images for the prefetcher (``PUT /v2/cache/{id}``); images deleted or deactivated
 leave the cache; the cache is pruned to ``image_cache_max_size`` bytes, least
 recently used first. Deactivated images are never cached (an admin's download
 of one reads the store).
@@ -84,7 +85,8 @@ class ImageCache:
         if cached is not None:
             return cached
         chunks = self._data.download(ctx, image['id'])
-        if (image.get('size') or 0) > directory.max_size:
+        if (not self._conf.image.image_cache_fill_on_download
+                or (image.get('size') or 0) > directory.max_size):
             return chunks
         return directory.fill(image['id'], chunks, keep=lambda: self._is_active(image['id']))
 

@@ -327,3 +327,43 @@ def test_queue_left_by_an_earlier_run_is_prefetched(images: image_manager.ImageM
     assert _entry(images, image['id']) is not None
     images.close()
     assert images.cache.state()['queued_images'] == []
+
+
+def test_fill_on_download_off_caches_only_queued_images(
+        images: image_manager.ImageManager, member_ctx: nl_context.RequestContext,
+        image_override: Callable[[str, Any], None]) -> None:
+    image_override('image_cache_fill_on_download', False)
+    prefetcher = _without_thread(images)
+    image = _active(images, member_ctx)
+    assert b''.join(images.download_image(member_ctx, image['id'])) == DATA
+    assert images.cache.state()['cached_images'] == []
+    images.cache.queue(image)
+    prefetcher.run_once()
+    assert b''.join(images.download_image(member_ctx, image['id'])) == DATA
+    entry = _entry(images, image['id'])
+    assert entry is not None and entry['hits'] == 1
+
+
+def test_a_hit_racing_a_removal_leaves_no_sidecar(images: image_manager.ImageManager,
+                                                  member_ctx: nl_context.RequestContext,
+                                                  conf: cfg.ConfigOpts) -> None:
+    image = _active(images, member_ctx)
+    b''.join(images.download_image(member_ctx, image['id']))
+    directory = cache_dir.CacheDir(_cache_root(conf), 10 ** 9)
+    served: list[bytes] = []
+
+    def hit() -> None:
+        chunks = directory.open_cached(image['id'])
+        assert chunks is not None
+        served.append(b''.join(chunks))
+
+    data_path = os.path.join(_cache_root(conf), 'data', image['id'])
+    with directory._lock:  # the hit opens the file, then waits for the lock
+        reader = threading.Thread(target=hit)
+        reader.start()
+        time.sleep(0.2)
+        os.unlink(data_path)  # removed meanwhile (as delete_cached would)
+        os.unlink(data_path + '.json')
+    reader.join(5)
+    assert served == [DATA]
+    assert _files(conf, 'data') == []
