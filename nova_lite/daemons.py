@@ -83,11 +83,14 @@ def api_backend(conf: cfg.ConfigOpts) -> rest_service.ApiBackend:
     db = db_api.Database.from_conf(conf)
     transport = rpc.get_transport(conf)
 
+    services = api_services.build(conf, db, transport)
+
     def close() -> None:
+        services.images.close()
         transport.cleanup()
         db.dispose()
 
-    return rest_service.ApiBackend(api_services.build(conf, db, transport), close)
+    return rest_service.ApiBackend(services, close)
 
 
 def api_service(conf: cfg.ConfigOpts) -> rest_service.APIService:

@@ -135,6 +135,7 @@ class EmbeddedCloud:
                 server.stop()
             for server in others:
                 server.wait()
+        self.images.close()
         self.transport.cleanup()
         self.db.dispose()
         self._started = False

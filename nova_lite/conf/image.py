@@ -102,6 +102,21 @@ image_opts = [
     cfg.IntOpt('task_time_to_live',
                default=48, min=1,
                help='Hours a finished import task is kept visible (its expires_at).'),
+    # The image cache in front of the store (glance's, Image API 2.14 /v2/cache).
+    cfg.StrOpt('image_cache_dir',
+               default='$state_path/image-cache',
+               help='Local directory of the image API host where downloaded and '
+                    'prefetched image data is cached in front of the store. Empty: no '
+                    'cache, and /v2/cache answers 404.'),
+    cfg.IntOpt('image_cache_max_size',
+               default=10 * 1024 ** 3, min=0,
+               help='Bytes the image cache may hold; past it the least recently used '
+                    'images leave the cache. An image larger than this is never cached.'),
+    cfg.BoolOpt('image_cache_fill_on_download',
+                default=True,
+                help='Whether a download that misses the image cache fills it (as '
+                     "glance's cache does). False: only images queued through "
+                     '/v2/cache are cached (downloads still hit them).'),
 ]
 
 

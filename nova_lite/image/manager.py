@@ -27,6 +27,7 @@ from nova_lite.common.states import ImageStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
 from nova_lite.image import (
+    image_cache,
     image_data,
     image_states,
     image_tags,
@@ -120,6 +121,11 @@ class ImageManager:
         self.tags = image_tags.ImageTags(db)
         self.tasks = tasks.TaskStore(conf, db)
         self.imports = importer.ImageImporter(conf, db, self.stores, self.tasks)
+        self.cache = image_cache.ImageCache(conf, db, self._data)
+
+    def close(self) -> None:
+        """Stop the background work (the image cache's prefetcher) at shutdown."""
+        self.cache.stop()
 
     def _format_field(self, field: str, value: Any) -> str | None:
         allowed = (self._conf.image.disk_formats if field == 'disk_format'
@@ -283,7 +289,9 @@ class ImageManager:
 
     def deactivate_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
         """active -> deactivated: only admins may download it until it is reactivated."""
-        return image_states.change_state(self._db, ctx, image_id, 'deactivate')
+        image = image_states.change_state(self._db, ctx, image_id, 'deactivate')
+        self.cache.evict(image['id'])
+        return image
 
     def reactivate_image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
         return image_states.change_state(self._db, ctx, image_id, 'reactivate')
@@ -318,7 +326,7 @@ class ImageManager:
             self._check_owner(ctx, row, 'delete')
             if row.protected:
                 raise exception.Forbidden(f'Image {row.id} is protected and cannot be deleted.')
-            location = row.location
+            location, deleted_id = row.location, row.id
             staged_id = row.id if row.status in (ImageStatus.UPLOADING,
                                                  ImageStatus.IMPORTING) else None
             session.delete(row)
@@ -326,6 +334,7 @@ class ImageManager:
             self._data.discard(location)
         if staged_id is not None:
             self.imports.discard_staged(staged_id)
+        self.cache.evict(deleted_id)
 
     def upload_image(self, ctx: nl_context.RequestContext, image_id: str,
                      chunks: Iterable[bytes], store_id: str | None = None) -> dict[str, Any]:
@@ -339,5 +348,6 @@ class ImageManager:
 
     def download_image(self, ctx: nl_context.RequestContext,
                        image_id: str) -> Iterator[bytes]:
-        """Stream an active image's bytes; ImageCorrupt after the last chunk on a mismatch."""
-        return self._data.download(ctx, image_id)
+        """Stream an active image's bytes (through the image cache); ImageCorrupt after
+        the last chunk on a mismatch."""
+        return self.cache.download(ctx, self.get_image(ctx, image_id))

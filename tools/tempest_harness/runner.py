@@ -19,11 +19,14 @@ def cloud_config(http_image_port: int) -> str:
     multi-store tests; it lists an image's stores sorted by name, and the weight
     test wants the heaviest first, so the names sort in weight order), and the
     web-download import may fetch from the harness's own HTTP server (its port is
-    neither 80 nor 443)."""
+    neither 80 nor 443). The image cache is filled only by queueing images: Tempest
+    runs tests side by side, and a download by another test would otherwise fill
+    the cache between the caching test's clearing and its listing."""
     return f"""[image]
 stores = fast:file,slow:file
 default_store = fast
 store_weights = fast:100,slow:50
+image_cache_fill_on_download = false
 import_allowed_ports = 80,443,{http_image_port}
 """
 

@@ -5,7 +5,8 @@ Routes: the version documents (no token), ``/v2/schemas/image(s)``,
 delete), ``/v2/images/{id}/file`` (upload, download), ``.../members``,
 ``.../tags/{tag}``, ``.../actions/(de|re)activate``, ``/v2/schemas/member(s)``,
 ``/v2/info/stores|usage|import``, image import and tasks,
-``/v2/stores/{store}/{id}`` (delete from a store), and the metadata definitions catalog under
+``/v2/stores/{store}/{id}`` (delete from a store), the image cache
+(``/v2/cache``, :mod:`.cache`), and the metadata definitions catalog under
 ``/v2/metadefs`` (:mod:`.metadefs_routes`). Errors are
 glance's plain-text faults.
 """
@@ -23,6 +24,8 @@ from nova_lite.api.auth import WSGIApp
 from nova_lite.db import api as db_api
 from nova_lite.image import manager as image_manager
 from nova_lite.image.rest import (
+    cache,
+    cache_policies,
     image_actions,
     image_data,
     image_import,
@@ -79,7 +82,8 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
     """The image API as a WSGI app, wrapped in ``auth``."""
     authorizer = policy.Authorizer(conf, policies.list_rules()
-                                   + metadefs_policies.list_rules())
+                                   + metadefs_policies.list_rules()
+                                   + cache_policies.RULES)
     router = wsgi.Router(faults.image_fault, max_body=conf.api.max_request_body_size,
                          www_authenticate_uri=endpoints.www_authenticate_uri(conf))
     version_docs = versions.VersionsController(public_url)
@@ -102,5 +106,6 @@ def make_app(conf: cfg.ConfigOpts, services: ImageServices,
         *tasks.TasksController(conf, services.images, authorizer).routes(),
         *stores.StoresController(conf, services.images, authorizer).routes(),
         *metadefs_routes.routes(services.db, authorizer),
+        *cache.CacheController(conf, services.images, authorizer).routes(),
     ])
     return request_id.with_request_id(auth(strict_paths.NoTrailingSlash(router)), conf)

@@ -113,10 +113,10 @@ def test_bad_store_configuration(conf: cfg.ConfigOpts, two_stores: dict[str, str
 def test_copy_image_offered_only_with_several_stores(
         conf: cfg.ConfigOpts, db: db_api.Database, mimages: image_manager.ImageManager,
         image_override: Override) -> None:
-    assert mimages.imports.enabled_methods() == ['glance-direct', 'copy-image']
+    assert mimages.imports.enabled_methods() == ['glance-direct', 'web-download', 'copy-image']
     image_override('stores', [])
     single = image_manager.ImageManager(conf, db, multi.load_stores(conf))
-    assert single.imports.enabled_methods() == ['glance-direct']
+    assert single.imports.enabled_methods() == ['glance-direct', 'web-download']
 
 
 # -- upload, download, delete --------------------------------------------------------
@@ -168,6 +168,7 @@ def test_download_reads_the_heaviest_store_then_the_next(
     os.unlink(os.path.join(two_stores['beta'], image['id']))
     assert _read(mimages, member_ctx, image['id']) == DATA
     os.unlink(os.path.join(two_stores['alpha'], image['id']))
+    mimages.cache.evict(image['id'])  # the read above filled the image cache
     with pytest.raises(exception.ImageCorrupt):
         _read(mimages, member_ctx, image['id'])
 

@@ -85,6 +85,7 @@ def test_the_template_renders_every_placeholder_and_declares_the_flags(tmp_path)
     assert '$' not in text
     assert 'import_allowed_ports = 80,443,8123' in runner.cloud_config(8123)
     assert 'stores = fast:file,slow:file' in runner.cloud_config(8123)
+    assert conf['image']['image_caching_enabled'] == 'true'
     assert conf['image-feature-enabled']['store_weight_enabled'] == 'true'
 
 
