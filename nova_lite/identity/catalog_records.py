@@ -16,19 +16,12 @@ from sqlalchemy import orm
 
 from nova_lite.common import exception
 from nova_lite.db.models import identity as models
-from nova_lite.identity import catalog
+from nova_lite.identity import catalog, resources
 
 LOG = logging.getLogger(__name__)
 
 _UNSET: Any = object()
 
-
-def _description(value: Any) -> str:
-    if value is None:
-        return ''
-    if not isinstance(value, str) or len(value) > 65535:
-        raise exception.InvalidInput(field='description', reason='must be a string')
-    return value
 
 
 def _enabled(value: Any) -> bool:
@@ -69,7 +62,8 @@ class CatalogRecordStore:
                                               resource='Region', name=region_id)
                 if parent_region_id is not None:
                     _load(session, models.Region, 'Region', parent_region_id)
-                row = models.Region(id=region_id, description=_description(description),
+                row = models.Region(id=region_id,
+                                    description=resources.check_description(description),
                                     parent_region_id=parent_region_id)
                 session.add(row)
                 session.flush()
@@ -86,7 +80,7 @@ class CatalogRecordStore:
         with self._db.session() as session:
             row = _load(session, models.Region, 'Region', region_id)
             if description is not _UNSET:
-                row.description = _description(description)
+                row.description = resources.check_description(description)
             if parent_region_id is not _UNSET:
                 self._check_parent(session, row.id, parent_region_id)
                 row.parent_region_id = parent_region_id
@@ -129,7 +123,8 @@ class CatalogRecordStore:
         try:
             with self._db.session() as session:
                 row = models.CatalogService(id=uuid.uuid4().hex, type=service_type,
-                                            name=name, description=_description(description),
+                                            name=name,
+                                            description=resources.check_description(description),
                                             enabled=_enabled(enabled))
                 session.add(row)
                 session.flush()
@@ -153,7 +148,7 @@ class CatalogRecordStore:
                 if 'name' in changes:
                     row.name = catalog.text('name', changes['name'])
                 if 'description' in changes:
-                    row.description = _description(changes['description'])
+                    row.description = resources.check_description(changes['description'])
                 if 'enabled' in changes:
                     row.enabled = _enabled(changes['enabled'])
                 session.flush()

@@ -48,7 +48,7 @@ def check_id(field: str, value: Any) -> str:
     return value
 
 
-def _description(value: Any) -> str:
+def check_description(value: Any) -> str:
     if value is None:
         return ''
     if not isinstance(value, str) or len(value) > 65535:
@@ -130,7 +130,7 @@ class ResourceStore:
 
     def create_domain(self, name: str, id: str | None = None,
                       description: str = '') -> dict[str, Any]:
-        name, description = _name('name', name), _description(description)
+        name, description = _name('name', name), check_description(description)
         if id is not None and (not isinstance(id, str) or not _ID_RE.fullmatch(id)):
             raise exception.InvalidInput(field='id', reason='must be 1-64 of [A-Za-z0-9_.-]')
         domain_id = id or _new_id()
@@ -164,7 +164,7 @@ class ResourceStore:
 
     def create_project(self, name: str, domain_id: str,
                        description: str = '') -> dict[str, Any]:
-        name, description = _name('name', name), _description(description)
+        name, description = _name('name', name), check_description(description)
         try:
             with self._db.session() as session:
                 load_row(session, models.Domain, 'Domain', 'domain_id', domain_id)
@@ -208,7 +208,7 @@ class ResourceStore:
         with self._db.session() as session:
             row = load_row(session, models.Project, 'Project', 'project_id', project_id)
             if description is not None:
-                row.description = _description(description)
+                row.description = check_description(description)
             if enabled is not None:
                 row.enabled = enabled
             session.flush()

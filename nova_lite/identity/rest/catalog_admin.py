@@ -18,28 +18,23 @@ _INTERFACE = {'enum': ['public', 'internal', 'admin']}
 _URL = {'type': 'string', 'minLength': 1, 'maxLength': 2048}
 
 
-def _envelope(key: str, properties: dict[str, Any],
-              required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {'type': 'object', 'required': [key], 'additionalProperties': False,
-            'properties': {key: {'type': 'object', 'properties': properties,
-                                 'required': list(required),
-                                 'additionalProperties': False}}}
 
 
-REGION_CREATE = _envelope('region', {'id': _TEXT, 'description': schemas.DESCRIPTION,
-                                     'parent_region_id': _NULLABLE_TEXT})
-REGION_UPDATE = _envelope('region', {'description': schemas.DESCRIPTION,
-                                     'parent_region_id': _NULLABLE_TEXT})
-SERVICE_CREATE = _envelope('service', {'type': _TEXT, 'name': _TEXT,
-                                       'description': schemas.DESCRIPTION,
-                                       'enabled': {'type': 'boolean'}}, ('type',))
-SERVICE_UPDATE = _envelope('service', {'type': _TEXT, 'name': _TEXT,
-                                       'description': schemas.DESCRIPTION,
-                                       'enabled': {'type': 'boolean'}})
+REGION_CREATE = schemas.closed_envelope('region', {'id': _TEXT, 'description': schemas.DESCRIPTION,
+                                                   'parent_region_id': _NULLABLE_TEXT})
+REGION_UPDATE = schemas.closed_envelope('region', {'description': schemas.DESCRIPTION,
+                                                   'parent_region_id': _NULLABLE_TEXT})
+SERVICE_CREATE = schemas.closed_envelope('service', {'type': _TEXT, 'name': _TEXT,
+                                                     'description': schemas.DESCRIPTION,
+                                                     'enabled': {'type': 'boolean'}}, ('type',))
+SERVICE_UPDATE = schemas.closed_envelope('service', {'type': _TEXT, 'name': _TEXT,
+                                                     'description': schemas.DESCRIPTION,
+                                                     'enabled': {'type': 'boolean'}})
 _ENDPOINT_FIELDS = {'service_id': schemas.ID, 'interface': _INTERFACE, 'url': _URL,
                     'region': _TEXT, 'region_id': _TEXT, 'enabled': {'type': 'boolean'}}
-ENDPOINT_CREATE = _envelope('endpoint', _ENDPOINT_FIELDS, ('service_id', 'interface', 'url'))
-ENDPOINT_UPDATE = _envelope('endpoint', _ENDPOINT_FIELDS)
+ENDPOINT_CREATE = schemas.closed_envelope('endpoint', _ENDPOINT_FIELDS,
+                                          ('service_id', 'interface', 'url'))
+ENDPOINT_UPDATE = schemas.closed_envelope('endpoint', _ENDPOINT_FIELDS)
 
 
 def _region_of(spec: dict[str, Any]) -> str | None:

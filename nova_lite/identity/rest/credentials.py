@@ -21,19 +21,14 @@ _TYPE = {'type': 'string', 'minLength': 1, 'maxLength': 255}
 _BLOB = {'type': 'string', 'minLength': 1, 'maxLength': 65535}
 
 
-def _envelope(key: str, properties: dict[str, Any],
-              required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {'type': 'object', 'required': [key], 'additionalProperties': False,
-            'properties': {key: {'type': 'object', 'properties': properties,
-                                 'required': list(required),
-                                 'additionalProperties': False}}}
 
 
-CREATE = _envelope('credential', {'user_id': schemas.ID, 'type': _TYPE, 'blob': _BLOB,
-                                  'project_id': schemas.NULLABLE_ID},
-                   ('user_id', 'type', 'blob'))
-UPDATE = _envelope('credential', {'type': _TYPE, 'blob': _BLOB,
-                                  'project_id': schemas.ID, 'user_id': schemas.ID})
+CREATE = schemas.closed_envelope('credential', {'user_id': schemas.ID, 'type': _TYPE,
+                                                'blob': _BLOB,
+                                                'project_id': schemas.NULLABLE_ID},
+                                 ('user_id', 'type', 'blob'))
+UPDATE = schemas.closed_envelope('credential', {'type': _TYPE, 'blob': _BLOB,
+                                                'project_id': schemas.ID, 'user_id': schemas.ID})
 EC2_CREATE = {'type': 'object', 'required': ['tenant_id'], 'additionalProperties': False,
               'properties': {'tenant_id': schemas.ID}}
 QUERY = schemas.query({'user_id': schemas.ID, 'type': _TYPE})

@@ -24,6 +24,12 @@ def _envelope(key: str, inner: dict[str, Any]) -> dict[str, Any]:
     return _object({key: inner}, (key,))
 
 
+def closed_envelope(key: str, properties: dict[str, Any],
+                    required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``{key: {...}}`` with exactly ``properties`` allowed inside (``required`` of them)."""
+    return _envelope(key, _object(properties, required))
+
+
 _DOMAIN_REF = _object({'id': ID, 'name': NAME}, minProperties=1)
 
 _USER_REF = _object({'id': ID, 'name': NAME, 'domain': _DOMAIN_REF}, minProperties=1)
