@@ -18,6 +18,9 @@ pass the import filtering (:mod:`nova_lite.image.uri_filter`, 400 otherwise)
 and the data is first downloaded into the staging area
 (:mod:`nova_lite.image.web_download`).
 
+A ``glance-download`` import also starts from a ``queued`` image: the data and
+chosen metadata come from a region's image service (:mod:`nova_lite.image.glance_download`).
+
 With several stores (and for copy-image) the import's stores are planned by
 :mod:`nova_lite.image.copy_image` and written by :mod:`nova_lite.image.store_import`.
 """
