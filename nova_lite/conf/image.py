@@ -38,14 +38,17 @@ image_opts = [
     cfg.ListOpt('enabled_import_methods',
                 default=None,
                 item_type=cfg.types.String(
-                    choices=['glance-direct', 'web-download', 'copy-image']),
-                help='Import methods offered at /v2/info/import. Unset: glance-direct and '
-                     'web-download, plus copy-image when [image] stores names more than '
-                     'one store. web-download fetches the image data from a URI that '
-                     'passes the import filtering (the import_*_schemes, _hosts and _ports '
-                     'options). copy-image copies an active image to the stores that lack '
-                     'it: with the one store there are none, so it is refused for every '
-                     'image. glance-download is not implemented.'),
+                    choices=['glance-direct', 'web-download', 'copy-image',
+                             'glance-download']),
+                help='Import methods offered at /v2/info/import. Unset: glance-direct, '
+                     'web-download and glance-download, plus copy-image when [image] '
+                     'stores names more than one store. web-download fetches the image '
+                     'data from a URI that passes the import filtering (the '
+                     'import_*_schemes, _hosts and _ports options). copy-image copies an '
+                     'active image to the stores that lack it: with the one store there '
+                     'are none, so it is refused for every image. glance-download imports '
+                     "an image's data and chosen properties (glance_download_properties) "
+                     'from the image service of a region in the caller\'s catalog.'),
     cfg.StrOpt('worker_self_reference_url',
                help='URL of this image API worker, recorded on staged images as '
                     'os_glance_stage_host (unset: not recorded).'),
@@ -75,8 +78,14 @@ image_opts = [
                 help='Explicit ports a web-download URI may not name (used only when '
                      'import_allowed_ports is empty).'),
     cfg.FloatOpt('web_download_timeout', default=60.0, min=0.1,
-                 help='Seconds a web-download waits to connect to its source, and '
-                      'then for each next piece of data, before it fails.'),
+                 help='Seconds a web-download (and a glance-download) waits to connect to '
+                      'its source, and then for each next piece of data, before it fails.'),
+    cfg.ListOpt('glance_download_properties',
+                default=['hw_', 'trait:', 'os_distro', 'os_secure_boot', 'os_type'],
+                help='Prefixes of the remote image properties a glance-download import '
+                     'copies onto the local image, replacing local values (glance\'s '
+                     '[glance_download_properties] extra_properties). The remote disk and '
+                     'container formats are always taken; os_glance* properties never.'),
     cfg.IntOpt('web_download_max_redirects', default=5, min=0,
                help='Redirects a web-download follows; each target must pass the '
                     'import filtering too.'),

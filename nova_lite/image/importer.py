@@ -18,6 +18,9 @@ pass the import filtering (:mod:`nova_lite.image.uri_filter`, 400 otherwise)
 and the data is first downloaded into the staging area
 (:mod:`nova_lite.image.web_download`).
 
+A ``glance-download`` import also starts from a ``queued`` image: the data and
+chosen metadata come from a region's image service (:mod:`nova_lite.image.glance_download`).
+
 With several stores (and for copy-image) the import's stores are planned by
 :mod:`nova_lite.image.copy_image` and written by :mod:`nova_lite.image.store_import`.
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent import futures
 from typing import Any
 
@@ -40,6 +43,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import image as models
 from nova_lite.image import (
     copy_image,
+    glance_download,
     import_flow,
     records,
     staging,
@@ -55,7 +59,8 @@ LOG = logging.getLogger(__name__)
 GLANCE_DIRECT = 'glance-direct'
 WEB_DOWNLOAD = 'web-download'
 COPY_IMAGE = 'copy-image'
-KNOWN_METHODS = (GLANCE_DIRECT, WEB_DOWNLOAD, COPY_IMAGE, 'glance-download')
+GLANCE_DOWNLOAD = glance_download.GLANCE_DOWNLOAD
+KNOWN_METHODS = (GLANCE_DIRECT, WEB_DOWNLOAD, COPY_IMAGE, GLANCE_DOWNLOAD)
 STAGE_HOST = 'os_glance_stage_host'
 
 
@@ -132,7 +137,8 @@ class ImageImporter:
     def enabled_methods(self) -> list[str]:
         configured = self._conf.image.enabled_import_methods
         if configured is None:  # unset: copy-image once there are stores to copy to
-            return [GLANCE_DIRECT, WEB_DOWNLOAD] + ([COPY_IMAGE] if self._store.multi else [])
+            return ([GLANCE_DIRECT, WEB_DOWNLOAD] + ([COPY_IMAGE] if self._store.multi else [])
+                    + [GLANCE_DOWNLOAD])
         return list(configured)
 
     def start_import(self, ctx: nl_context.RequestContext, image_id: str,
@@ -146,6 +152,8 @@ class ImageImporter:
                                        f'{", ".join(self.enabled_methods()) or "none"})')
         uri = (uri_filter.check(self._conf, import_req['method'].get('uri'))
                if method == WEB_DOWNLOAD else None)
+        remote = (glance_download.remote_of(ctx, import_req)
+                  if method == GLANCE_DOWNLOAD else None)
         plan = copy_image.plan(self._db, self._store, ctx, image_id, method, import_req)
         if plan.copy:
             task_id, image_id, disk_format = copy_image.record_copy(
@@ -154,7 +162,7 @@ class ImageImporter:
             task_id, image_id, disk_format = self._record_import(ctx, image_id, import_req,
                                                                  plan)
         try:
-            self._submit(task_id, image_id, disk_format, plan, uri)
+            self._submit(task_id, image_id, disk_format, plan, uri, remote)
         except RuntimeError as exc:  # the pool is shutting down with the process
             self.discard_staged(image_id)
             self._mark_failed(task_id, image_id, f'the import could not start: {exc}')
@@ -174,11 +182,12 @@ class ImageImporter:
                 raise exception.Conflict(
                     reason=f'image {row.id} has an import task in progress '
                            f'({properties[import_flow.IMPORT_TASK]})')
-            if import_req['method']['name'] == WEB_DOWNLOAD:
+            if import_req['method']['name'] in (WEB_DOWNLOAD, GLANCE_DOWNLOAD):
                 if row.status != ImageStatus.QUEUED:
                     raise exception.InvalidState(
                         resource='Image', id=row.id, state=row.status,
-                        action='the web-download import', needed=ImageStatus.QUEUED)
+                        action=f"the {import_req['method']['name']} import",
+                        needed=ImageStatus.QUEUED)
             elif row.status != ImageStatus.UPLOADING or not self._staging.has(row.id):
                 raise exception.InvalidState(
                     resource='Image', id=row.id, state=row.status,
@@ -201,14 +210,15 @@ class ImageImporter:
             return task_row.id, row.id, row.disk_format
 
     def _submit(self, task_id: str, image_id: str, disk_format: str | None,
-                plan: store_import.Plan | None = None, uri: str | None = None) -> None:
+                plan: store_import.Plan | None = None, uri: str | None = None,
+                remote: glance_download.Remote | None = None) -> None:
         with self._lock:
             if self._pool is None:
                 self._pool = futures.ThreadPoolExecutor(max_workers=2,
                                                         thread_name_prefix='image-import')
             self._running = [f for f in self._running if not f.done()]
             self._running.append(self._pool.submit(self.run_import, task_id, image_id,
-                                                   disk_format, plan, uri))
+                                                   disk_format, plan, uri, remote))
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the imports started so far (for shutdown and tests)."""
@@ -217,24 +227,34 @@ class ImageImporter:
         futures.wait(running, timeout=timeout)
 
     def run_import(self, task_id: str, image_id: str, disk_format: str | None,
-                   plan: store_import.Plan | None = None, uri: str | None = None) -> None:
+                   plan: store_import.Plan | None = None, uri: str | None = None,
+                   remote: glance_download.Remote | None = None) -> None:
         """The import's work: the flow, then success or failure recorded; never raises.
 
-        With ``uri`` (web-download) the data is first downloaded into staging.
+        With ``uri`` (web-download) the data is first downloaded into staging; with
+        ``remote`` (glance-download) it comes from a region's image service.
         """
+        if remote is not None:
+            self._run_glance_download(task_id, image_id, plan, remote)
+            return
         if plan is not None and (plan.copy or self._store.multi):
             if uri is None or self._download_to_staging(task_id, image_id, uri):
                 self._run_store_import(task_id, image_id, disk_format, plan)
             return
         self._tasks.set_status(task_id, tasks.PROCESSING)
+        before = [web_download.DownloadToStaging(self._conf, self._staging,
+                                                 self._conf.image.image_size_cap)]
+        self._run_flow(task_id, image_id, disk_format, before if uri is not None else [], uri)
+
+    def _run_flow(self, task_id: str, image_id: str, disk_format: str | None,
+                  before: list[Any], uri: str | None = None) -> None:
+        """The one-store import flow after the ``before`` tasks; never raises."""
         deps = import_flow.ImportDependencies(self._db, self._store,
                                               self._conf.image.image_size_cap)
         try:
             source: Iterable[bytes] = web_download.StagedChunks(self._staging, image_id)
-            before = [web_download.DownloadToStaging(self._conf, self._staging, deps.size_cap)]
-            if uri is None:
+            if not before:
                 source = self._staging.get(self._staging.location_of(image_id))
-                before = []
             try:
                 taskflow.engines.run(import_flow.get_import_flow(deps, before), store={
                     'image_id': image_id, 'task_id': task_id, 'disk_format': disk_format,
@@ -251,6 +271,34 @@ class ImageImporter:
             return
         self.discard_staged(image_id)
         self._tasks.set_status(task_id, tasks.SUCCESS, result={'image_id': image_id})
+
+    def _run_glance_download(self, task_id: str, image_id: str,
+                             plan: store_import.Plan | None,
+                             remote: glance_download.Remote) -> None:
+        """A glance-download import (:mod:`.glance_download`); never raises."""
+        self._tasks.set_status(task_id, tasks.PROCESSING)
+        try:
+            found = glance_download.find(self._conf, remote)
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, exception.NovaLiteError) else repr(exc)
+            LOG.warning('Import task %s of image %s failed: %s', task_id, image_id, reason)
+            self._mark_failed(task_id, image_id, reason)
+            return
+        before = glance_download.before_tasks(self._conf, self._db, self._staging,
+                                              self._conf.image.image_size_cap, remote, found)
+        disk_format = found.record['disk_format']
+        if plan is None or not self._store.multi:
+            self._run_flow(task_id, image_id, disk_format, before)
+            return
+        try:
+            glance_download.run_outside_flow(before, image_id, task_id)
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, exception.NovaLiteError) else repr(exc)
+            LOG.warning('Import task %s of image %s failed: %s', task_id, image_id, reason)
+            self._mark_failed(task_id, image_id, reason)
+            return
+        self._run_store_import(task_id, image_id, disk_format, plan,
+                               lambda: glance_download.undo(before, image_id, task_id))
 
     def _download_to_staging(self, task_id: str, image_id: str, uri: str) -> bool:
         """A web-download's data into staging before a multi-store import; on a failure
@@ -269,7 +317,8 @@ class ImageImporter:
         return True
 
     def _run_store_import(self, task_id: str, image_id: str, disk_format: str | None,
-                          plan: store_import.Plan) -> None:
+                          plan: store_import.Plan,
+                          on_failure: Callable[[], None] | None = None) -> None:
         """An import into named stores (:mod:`.store_import`); never raises."""
         self._tasks.set_status(task_id, tasks.PROCESSING)
         runner = store_import.StoreImport(self._db, self._store,
@@ -281,6 +330,8 @@ class ImageImporter:
         except Exception as exc:
             reason = exc.message if isinstance(exc, exception.NovaLiteError) else repr(exc)
             LOG.warning('Import task %s of image %s failed: %s', task_id, image_id, reason)
+            if on_failure is not None:
+                on_failure()
             if not plan.copy:
                 self.discard_staged(image_id)
             self._mark_failed(task_id, image_id, reason)

@@ -113,10 +113,12 @@ def test_bad_store_configuration(conf: cfg.ConfigOpts, two_stores: dict[str, str
 def test_copy_image_offered_only_with_several_stores(
         conf: cfg.ConfigOpts, db: db_api.Database, mimages: image_manager.ImageManager,
         image_override: Override) -> None:
-    assert mimages.imports.enabled_methods() == ['glance-direct', 'web-download', 'copy-image']
+    assert mimages.imports.enabled_methods() == ['glance-direct', 'web-download', 'copy-image',
+                                                 'glance-download']
     image_override('stores', [])
     single = image_manager.ImageManager(conf, db, multi.load_stores(conf))
-    assert single.imports.enabled_methods() == ['glance-direct', 'web-download']
+    assert single.imports.enabled_methods() == ['glance-direct', 'web-download',
+                                                'glance-download']
 
 
 # -- upload, download, delete --------------------------------------------------------

@@ -54,7 +54,8 @@ def _import_and_wait(images: image_manager.ImageManager, ctx: nl_context.Request
 
 
 def test_web_download_is_enabled_by_default(images: image_manager.ImageManager) -> None:
-    assert images.imports.enabled_methods() == ['glance-direct', 'web-download']
+    assert images.imports.enabled_methods() == ['glance-direct', 'web-download',
+                                                'glance-download']
 
 
 @pytest.mark.parametrize('path', ['/image', '/stream', '/redirect'])

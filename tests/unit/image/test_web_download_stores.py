@@ -54,7 +54,7 @@ def test_web_download_to_all_stores(
         member_ctx: nl_context.RequestContext, conf: cfg.ConfigOpts) -> None:
     images, source, dirs = stores_and_source
     assert images.imports.enabled_methods() == ['glance-direct', 'web-download',
-                                                'copy-image']
+                                                'copy-image', 'glance-download']
     image_id, task = _import(images, member_ctx, source.url('/image'))
     assert task['status'] == 'success', task['message']
     image = images.get_image(member_ctx, image_id)

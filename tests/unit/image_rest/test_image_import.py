@@ -39,7 +39,8 @@ def _wait_status(api: ImageApi, image_id: str, status: str) -> dict[str, Any]:
 def test_info_import_lists_the_enabled_methods(api: ImageApi) -> None:
     resp = api.call('GET', '/v2/info/import')
     assert resp.status_int == 200
-    assert resp.json['import-methods']['value'] == ['glance-direct', 'web-download']
+    assert resp.json['import-methods']['value'] == ['glance-direct', 'web-download',
+                                                        'glance-download']
     assert api.call('GET', '/v2/info/import', token='').status_int == 401
 
 
