@@ -76,11 +76,13 @@ class ComputeAPI:
         validation.validate(schemas.server_create_request, {'server': server})
         return self.boot_server(ctx, server)
 
-    def boot_server(self, ctx: nl_context.RequestContext,
-                    server: dict[str, Any]) -> dict[str, Any]:
+    def boot_server(self, ctx: nl_context.RequestContext, server: dict[str, Any], *,
+                    scheduler_hints: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Boot ``server``, a body the compute API's request schema accepted.
 
         Who may boot is the REST layer's policy (``os_compute_api:servers:create``).
+        Its description and tags (later microversions) and ``scheduler_hints`` are
+        kept with the build request, for the server's views.
         """
         if self._fault_injection_max_delay is not None:
             conductor_rpcapi.check_fault_injection_metadata(server.get('metadata') or {},
@@ -96,7 +98,10 @@ class ComputeAPI:
             flavor_id=request_spec['flavor']['id'], image_id=server['imageRef'],
             availability_zone=server.get('availability_zone'),
             metadata=dict(server.get('metadata') or {}), key_name=server.get('key_name'),
-            build_request={'request_spec': request_spec, 'networks': request_spec['networks']})
+            build_request={'request_spec': request_spec, 'networks': request_spec['networks'],
+                           'description': server.get('description'),
+                           'tags': list(server.get('tags') or []),
+                           'scheduler_hints': dict(scheduler_hints or {})})
         notifications.publish(notifications.InstanceRecorded(
             instance_id=instance['id'], vm_state=instance['vm_state'],
             task_state=instance['task_state']))
@@ -273,7 +278,8 @@ class ComputeAPI:
             name=flavor['name'], vcpus=flavor['vcpus'], memory_mb=flavor['ram'],
             root_gb=flavor['disk'], ephemeral_gb=flavor.get('OS-FLV-EXT-DATA:ephemeral', 0),
             swap=flavor.get('swap') or 0, flavor_id=flavor.get('id'),
-            is_public=flavor.get('os-flavor-access:is_public', True),
+            is_public=flavor.get('os-flavor-access:is_public', True) in (
+                True, *schemas.TRUE_STRINGS),
             description=flavor.get('description'))
 
     def get_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> dict[str, Any]:
@@ -289,6 +295,11 @@ class ComputeAPI:
         return [flavor for flavor in self._flavors.list()
                 if (flavor['is_public'] or ctx.is_admin)
                 and flavor['memory_mb'] >= min_ram and flavor['root_gb'] >= min_disk]
+
+    def update_flavor_description(self, ctx: nl_context.RequestContext, flavor_id: str,
+                                  description: str | None) -> dict[str, Any]:
+        """Set a flavor's description (its only changeable field; admins: REST policy)."""
+        return self._flavors.update_description(str(flavor_id), description)
 
     def delete_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> None:
         """Delete a flavor; servers booted with it keep their sizes."""

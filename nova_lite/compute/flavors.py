@@ -87,6 +87,15 @@ class FlavorStore:
                                                             models.Flavor.id))
             return [_flavor_dict(row) for row in rows]
 
+    def update_description(self, flavor_id: str, description: str | None) -> dict[str, Any]:
+        with self._db.session() as session:
+            row = session.get(models.Flavor, str(flavor_id))
+            if row is None or row.disabled:
+                raise exception.NotFound(resource='Flavor', id=flavor_id)
+            row.description = description
+            session.flush()
+            return _flavor_dict(row)
+
     def delete(self, flavor_id: str) -> None:
         with self._db.session() as session:
             row = session.get(models.Flavor, str(flavor_id))

@@ -7,6 +7,12 @@ from nova_lite.api.validation import UUID_PATTERN
 _uuid: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
 _name: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 255,
                          'pattern': r'^\S(.*\S)?$'}
+# nova's parameter_types.boolean: a JSON boolean or one of these spellings.
+TRUE_STRINGS = ('True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't')
+FALSE_STRINGS = ('False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n',
+                 'f')
+boolean: dict[str, Any] = {'type': ['boolean', 'string'],
+                           'enum': [True, False, *TRUE_STRINGS, *FALSE_STRINGS]}
 
 server_create: dict[str, Any] = {
     'type': 'object',
@@ -85,7 +91,7 @@ flavor_create: dict[str, Any] = {
                                       'minimum': 0},
         'swap': {'type': ['integer', 'string'], 'pattern': '^[0-9]*$', 'minimum': 0},
         'rxtx_factor': {'type': ['number', 'string'], 'minimum': 0},
-        'os-flavor-access:is_public': {'type': 'boolean'},
+        'os-flavor-access:is_public': boolean,
         'description': {'type': ['string', 'null'], 'maxLength': 65535},
     },
     'required': ['name', 'ram', 'vcpus', 'disk'],

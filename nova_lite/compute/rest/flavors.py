@@ -8,8 +8,16 @@ import webob
 
 from nova_lite.api import controller, paging, query, routing, wsgi
 from nova_lite.common import exception
-from nova_lite.compute import schemas as body_schemas
-from nova_lite.compute.rest import base, policies, schemas, views
+from nova_lite.compute.rest import (
+    base,
+    policies,
+    request_bodies,
+    schemas,
+    version_changes,
+    versioned_views,
+    views,
+)
+from nova_lite.compute.rest.api_version import api_version
 
 
 class FlavorsHandler(base.ComputeController):
@@ -27,11 +35,30 @@ class FlavorsHandler(base.ComputeController):
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        body = controller.read_body(req, body_schemas.flavor_create_request)
+        body = controller.read_body(req, request_bodies.flavor_create_request(api_version(req)))
         self.authorizer.authorize(ctx, policies.FLAVORS_CREATE)
         flavor = self._api.add_flavor(ctx, body['flavor'])
-        return wsgi.json_response(200, {'flavor': views.flavor_detail(flavor,
-                                                                      self._rest.links)})
+        return wsgi.json_response(200, {'flavor': self._detail(req, flavor)})
+
+    def update(self, req: wsgi.Request, flavor_id: str) -> webob.Response:
+        """``PUT /flavors/{id}`` (2.55): the description, a flavor's one changeable field."""
+        ctx = req.context
+        if api_version(req) < version_changes.FLAVOR_DESCRIPTION:
+            raise exception.NotFound(message='PUT /flavors/{flavor_id} needs microversion '
+                                             '2.55 or later.')
+        body = controller.read_body(req, request_bodies.flavor_update_request)
+        self.authorizer.authorize(ctx, policies.FLAVORS_UPDATE)
+        flavor = self._api.update_flavor_description(ctx, flavor_id,
+                                                     body['flavor']['description'])
+        return wsgi.json_response(200, {'flavor': self._detail(req, flavor)})
+
+    def _detail(self, req: wsgi.Request, flavor: dict[str, Any]) -> dict[str, Any]:
+        return versioned_views.flavor(views.flavor_detail(flavor, self._rest.links), flavor,
+                                      api_version(req), detail=True)
+
+    def _brief(self, req: wsgi.Request, flavor: dict[str, Any]) -> dict[str, Any]:
+        return versioned_views.flavor(views.flavor_brief(flavor, self._rest.links), flavor,
+                                      api_version(req), detail=False)
 
     def _listed(self, req: wsgi.Request, path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         ctx = req.context
@@ -48,18 +75,17 @@ class FlavorsHandler(base.ComputeController):
     def index(self, req: wsgi.Request) -> webob.Response:
         page, extra = self._listed(req, '/flavors')
         return wsgi.json_response(200, {
-            'flavors': [views.flavor_brief(f, self._rest.links) for f in page], **extra})
+            'flavors': [self._brief(req, f) for f in page], **extra})
 
     def detail(self, req: wsgi.Request) -> webob.Response:
         page, extra = self._listed(req, '/flavors/detail')
         return wsgi.json_response(200, {
-            'flavors': [views.flavor_detail(f, self._rest.links) for f in page], **extra})
+            'flavors': [self._detail(req, f) for f in page], **extra})
 
     def show(self, req: wsgi.Request, flavor_id: str) -> webob.Response:
         self.authorizer.authorize(req.context, policies.FLAVORS_READ)
         flavor = self._api.get_flavor(req.context, flavor_id)
-        return wsgi.json_response(200, {'flavor': views.flavor_detail(flavor,
-                                                                      self._rest.links)})
+        return wsgi.json_response(200, {'flavor': self._detail(req, flavor)})
 
     def delete(self, req: wsgi.Request, flavor_id: str) -> webob.Response:
         self.authorizer.authorize(req.context, policies.FLAVORS_DELETE)

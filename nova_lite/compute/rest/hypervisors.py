@@ -9,7 +9,8 @@ from oslo_config import cfg
 
 from nova_lite.api import routing, wsgi
 from nova_lite.common import context as nl_context
-from nova_lite.compute.rest import base, policies
+from nova_lite.compute.rest import base, policies, versioned_views
+from nova_lite.compute.rest.api_version import api_version
 
 
 def _summary(node: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +53,9 @@ class HypervisorsHandler(base.ComputeController):
         return wsgi.json_response(200, {'hypervisors': [_summary(n) for n in self._nodes(req)]})
 
     def detail(self, req: wsgi.Request) -> webob.Response:
-        return wsgi.json_response(200, {'hypervisors': [_detail(n) for n in self._nodes(req)]})
+        version = api_version(req)
+        return wsgi.json_response(200, {'hypervisors': [
+            versioned_views.hypervisor_detail(_detail(n), version) for n in self._nodes(req)]})
 
     def availability_zones(self, req: wsgi.Request) -> webob.Response:
         _ = req.context

@@ -7,7 +7,8 @@ import webob
 
 from nova_lite.api import routing, wsgi
 from nova_lite.common import exception
-from nova_lite.compute.rest import base, policies
+from nova_lite.compute.rest import base, policies, versioned_views
+from nova_lite.compute.rest.api_version import api_version
 
 _UNLIMITED = ('maxTotalInstances', 'maxTotalCores', 'maxTotalRAMSize', 'maxTotalKeypairs',
               'maxServerGroups', 'maxServerGroupMembers', 'maxSecurityGroups',
@@ -36,7 +37,9 @@ class LimitsHandler(base.ComputeController):
             'totalFloatingIpsUsed': 0, 'totalSecurityGroupsUsed': 0,
             'totalServerGroupsUsed': 0,
         })
-        return wsgi.json_response(200, {'limits': {'absolute': absolute, 'rate': []}})
+        return wsgi.json_response(200, {'limits': {
+            'absolute': versioned_views.absolute_limits(absolute, api_version(req)),
+            'rate': []}})
 
     def keypairs(self, req: wsgi.Request) -> webob.Response:
         _ = req.context

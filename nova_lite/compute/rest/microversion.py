@@ -1,9 +1,11 @@
-"""Microversion headers: only 2.1 is served; asking for more is 406.
+"""Microversion negotiation, as nova does it: 2.1 to 2.100.
 
 Clients send ``OpenStack-API-Version: compute X.Y`` or the older
-``X-OpenStack-Nova-API-Version: X.Y``. ``latest`` and 2.1 get 2.1 bodies;
-anything else is answered 406 (400 when it is not a version at all). Every
-response says which version answered.
+``X-OpenStack-Nova-API-Version: X.Y`` (the first wins when both are sent).
+No header means 2.1 and ``latest`` means 2.100; a version outside the range
+is 406 and one that is not ``X.Y`` is 400. The negotiated version goes into
+the WSGI environ (:data:`api_version.ENVIRON_KEY`, a ``(major, minor)``
+tuple) and every response names it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from typing import Any
 import webob
 
 from nova_lite.api import faults
-from nova_lite.compute.rest import versions
+from nova_lite.compute.rest import api_version
 
 _VERSION_RE = re.compile(r'^([1-9][0-9]*)\.(0|[1-9][0-9]*)$')
-_SERVED = (2, 1)
+_VARY = ('Vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version')
+_REPLACED = frozenset({'openstack-api-version', 'x-openstack-nova-api-version', 'vary'})
 
 
 def requested_version(headers: Any) -> str | None:
@@ -31,25 +34,38 @@ def requested_version(headers: Any) -> str | None:
     return legacy.strip() if legacy and legacy.strip() else None
 
 
-def check(version: str | None) -> tuple[int, str] | None:
-    """None when 2.1 can answer; otherwise (status, message)."""
-    if version is None or version.lower() == 'latest':
-        return None
+class Refused(Exception):
+    """A version that cannot be served: ``status`` (400 or 406) and the reason."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def negotiate(version: str | None) -> api_version.Version:
+    """The version that answers a request asking for ``version``; Refused otherwise."""
+    if version is None:
+        return api_version.MIN_VERSION
+    if version.lower() == 'latest':
+        return api_version.MAX_VERSION
     match = _VERSION_RE.match(version)
     if match is None:
-        return 400, f'Invalid microversion {version[:40]!r}: expected X.Y or latest.'
-    if (int(match.group(1)), int(match.group(2))) != _SERVED:
-        return 406, (f'Version {version} is not supported by the API. Minimum is '
-                     f'{versions.MIN_VERSION} and maximum is {versions.MAX_VERSION}.')
-    return None
+        raise Refused(400, f'API Version String {version[:40]!r} is of invalid format. '
+                           'Must be of format MajorNum.MinorNum.')
+    wanted = (int(match.group(1)), int(match.group(2)))
+    if not api_version.MIN_VERSION <= wanted <= api_version.MAX_VERSION:
+        raise Refused(406, f'Version {version} is not supported by the API. Minimum is '
+                           f'{api_version.text(api_version.MIN_VERSION)} and maximum is '
+                           f'{api_version.text(api_version.MAX_VERSION)}.')
+    return wanted
 
 
-_RESPONSE_HEADERS = [
-    ('OpenStack-API-Version', f'compute {versions.MAX_VERSION}'),
-    ('X-OpenStack-Nova-API-Version', versions.MAX_VERSION),
-    ('Vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version'),
-]
-_REPLACED = frozenset(name.lower() for name, _value in _RESPONSE_HEADERS)
+def response_headers(version: api_version.Version) -> list[tuple[str, str]]:
+    """The headers naming the version that answered."""
+    return [('OpenStack-API-Version', f'compute {api_version.text(version)}'),
+            ('X-OpenStack-Nova-API-Version', api_version.text(version)), _VARY]
+
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -69,7 +85,7 @@ class _EnvironHeaders:
 
 
 class MicroversionMiddleware:
-    """Refuses versions other than 2.1 and labels every response with 2.1.
+    """Negotiates the version, records it in the environ, labels every response.
 
     Plain WSGI (no request and response objects): it runs on every request.
     """
@@ -79,25 +95,23 @@ class MicroversionMiddleware:
 
     def __call__(self, environ: dict[str, Any],
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
-        refused = check(requested_version(_EnvironHeaders(environ)))
-        if refused is not None:
-            status, message = refused
-            content_type, body = faults.compute_fault(status, message, 'VersionNotFound')
-            response = webob.Response(status=status, body=body)
+        try:
+            version = negotiate(requested_version(_EnvironHeaders(environ)))
+        except Refused as refused:
+            content_type, body = faults.compute_fault(refused.status, refused.message,
+                                                      'VersionNotFound')
+            response = webob.Response(status=refused.status, body=body)
             response.content_type = content_type
-            return self._labelled(response, environ, start_response)
+            for name, value in response_headers(api_version.MIN_VERSION):
+                response.headers[name] = value
+            return response(environ, start_response)
+        environ[api_version.ENVIRON_KEY] = version
+        labels = response_headers(version)
 
         def labelled_start_response(status: str, headers: list[tuple[str, str]],
                                     exc_info: Any = None) -> Callable[..., Any]:
             kept = [(name, value) for name, value in headers
                     if name.lower() not in _REPLACED]
-            return start_response(status, kept + _RESPONSE_HEADERS, exc_info)
+            return start_response(status, kept + labels, exc_info)
 
         return self._app(environ, labelled_start_response)
-
-    @staticmethod
-    def _labelled(response: webob.Response, environ: dict[str, Any],
-                  start_response: Callable[..., Any]) -> Iterable[bytes]:
-        for name, value in _RESPONSE_HEADERS:
-            response.headers[name] = value
-        return response(environ, start_response)

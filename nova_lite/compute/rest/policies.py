@@ -27,6 +27,7 @@ CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
 FLAVORS_READ = 'os_compute_api:os-flavor-manage:read'
 FLAVORS_CREATE = 'os_compute_api:os-flavor-manage:create'
 FLAVORS_DELETE = 'os_compute_api:os-flavor-manage:delete'
+FLAVORS_UPDATE = 'os_compute_api:os-flavor-manage:update'
 FLAVOR_ACCESS = 'os_compute_api:os-flavor-access'
 HYPERVISORS = 'os_compute_api:os-hypervisors:list'
 LIMITS = 'os_compute_api:limits'
@@ -55,6 +56,8 @@ def list_rules() -> list[policy.RuleDefault]:
                   '/servers/{server_id}/action'),
         base.rule(FLAVORS_READ, ANY, 'List and show flavors.', 'GET', '/flavors'),
         base.rule(FLAVORS_CREATE, base.ADMIN, 'Create a flavor.', 'POST', '/flavors'),
+        base.rule(FLAVORS_UPDATE, base.ADMIN, "Change a flavor's description (2.55).", 'PUT',
+                  '/flavors/{flavor_id}'),
         base.rule(FLAVORS_DELETE, base.ADMIN, 'Delete a flavor.', 'DELETE',
                   '/flavors/{flavor_id}'),
         base.rule(FLAVOR_ACCESS, base.ADMIN, 'List the projects a private flavor is for.',

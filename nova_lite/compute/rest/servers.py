@@ -11,8 +11,15 @@ import webob
 from nova_lite.api import controller, paging, query, routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
-from nova_lite.compute import schemas as body_schemas
-from nova_lite.compute.rest import base, policies, schemas, views
+from nova_lite.compute.rest import (
+    base,
+    policies,
+    request_bodies,
+    schemas,
+    versioned_views,
+    views,
+)
+from nova_lite.compute.rest.api_version import Version, api_version
 
 
 class ServersHandler(base.ComputeController):
@@ -42,11 +49,13 @@ class ServersHandler(base.ComputeController):
         return by_instance
 
     def _detail(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
-                volume_ids: list[str]) -> dict[str, Any]:
+                volume_ids: list[str], version: Version, *, show: bool) -> dict[str, Any]:
         show_host = self.authorizer.allowed(ctx, policies.SERVERS_HOST_ATTRIBUTES,
                                             project_id=instance['project_id'])
-        return views.server_detail(instance, self._rest.links, volume_ids=volume_ids,
+        body = views.server_detail(instance, self._rest.links, volume_ids=volume_ids,
                                    show_host=show_host)
+        return versioned_views.server(body, instance, version, show_host=show_host,
+                                      show=show)
 
     def _owned(self, req: wsgi.Request, server_id: str, rule: str) -> dict[str, Any]:
         ctx = req.context
@@ -58,14 +67,16 @@ class ServersHandler(base.ComputeController):
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        server = controller.read_body(req, body_schemas.server_create_request)['server']
+        body = controller.read_body(req, request_bodies.server_create_request(api_version(req)))
+        server = body['server']
+        hints = body.get('os:scheduler_hints') or body.get('OS-SCH-HNT:scheduler_hints')
         notifications.publish(notifications.ServerCreateReceived(
             request=f'POST /servers {server.get("name")!r}', over_http=True))
         notifications.publish(notifications.TokenChecked(
             service='compute', user_name=ctx.user_name, project_name=ctx.project_name,
             roles=tuple(ctx.roles), over_http=True))
         self.authorizer.authorize(ctx, policies.SERVERS_CREATE)
-        instance = self._api.boot_server(ctx, server)
+        instance = self._api.boot_server(ctx, server, scheduler_hints=hints)
         links = self._rest.links.of('servers', instance['id'])
         return wsgi.json_response(202, {'server': {
             'id': instance['id'], 'links': links,
@@ -97,14 +108,16 @@ class ServersHandler(base.ComputeController):
         ctx, page, extra = self._listed(req, '/servers/detail')
         volume_ids = self._volume_ids(ctx) if page else {}
         return wsgi.json_response(200, {
-            'servers': [self._detail(ctx, s, volume_ids.get(s['id'], [])) for s in page],
+            'servers': [self._detail(ctx, s, volume_ids.get(s['id'], []), api_version(req),
+                                     show=False) for s in page],
             **extra})
 
     def show(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._owned(req, server_id, policies.SERVERS_SHOW)
         volume_ids = self._volume_ids(req.context, instance['id'])
         return wsgi.json_response(200, {'server': self._detail(
-            req.context, instance, volume_ids.get(instance['id'], []))})
+            req.context, instance, volume_ids.get(instance['id'], []), api_version(req),
+            show=True)})
 
     def delete(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._owned(req, server_id, policies.SERVERS_DELETE)

@@ -7,17 +7,18 @@ from typing import Any
 import webob
 
 from nova_lite.api import wsgi
+from nova_lite.compute.rest import api_version
 
 VERSION_ID = 'v2.1'
-MIN_VERSION = '2.1'
-MAX_VERSION = '2.1'
+MIN_VERSION = api_version.text(api_version.MIN_VERSION)
+MAX_VERSION = api_version.text(api_version.MAX_VERSION)
 UPDATED = '2013-07-23T11:33:21Z'
 MEDIA_TYPES = [{'base': 'application/json',
                 'type': 'application/vnd.openstack.compute+json;version=2.1'}]
 
 
 def version_document(public_url: str) -> dict[str, Any]:
-    """The v2.1 version (max microversion 2.1: what every client tried accepts)."""
+    """The v2.1 version: microversions 2.1 to 2.100."""
     return {
         'id': VERSION_ID, 'status': 'CURRENT', 'version': MAX_VERSION,
         'min_version': MIN_VERSION, 'updated': UPDATED,

@@ -109,7 +109,6 @@ def flavor_detail(flavor: dict[str, Any], links: Links) -> dict[str, Any]:
         'OS-FLV-DISABLED:disabled': flavor['disabled'],
         'os-flavor-access:is_public': flavor['is_public'],
         'rxtx_factor': flavor['rxtx_factor'],
-        'description': flavor['description'],
         'links': links.of('flavors', flavor['id']),
     }
 

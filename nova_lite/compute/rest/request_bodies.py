@@ -1,0 +1,60 @@
+"""The compute request-body schemas at a microversion.
+
+The 2.1 shapes live in :mod:`nova_lite.compute.schemas`; a field a later
+microversion adds is unknown below it (``additionalProperties: false``, so a
+400 naming it), as nova validates each version with its own schema.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any
+
+from nova_lite.compute import schemas as body_schemas
+from nova_lite.compute.rest import version_changes as changes
+from nova_lite.compute.rest.api_version import Version
+
+# Nova's server description: printable, at most 255 characters, or null.
+_server_description: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 255,
+                                       'pattern': r'^[^\x00-\x1f\x7f]*$'}
+# Nova's tag: 1-60 characters without "/" or ","; at most 50 of them.
+_tags: dict[str, Any] = {'type': 'array', 'maxItems': 50,
+                         'items': {'type': 'string', 'minLength': 1, 'maxLength': 60,
+                                   'pattern': '^[^,/]*$'}}
+_flavor_description: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 65535,
+                                       'pattern': r'^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$'}
+
+
+@functools.cache
+def server_create_request(version: Version) -> dict[str, Any]:
+    """``POST /servers`` at ``version``: description from 2.19, tags from 2.52."""
+    schema = copy.deepcopy(body_schemas.server_create_request)
+    server = schema['properties']['server']['properties']
+    if version >= changes.SERVER_DESCRIPTION:
+        server['description'] = _server_description
+    if version >= changes.SERVER_CREATE_TAGS:
+        server['tags'] = _tags
+    return schema
+
+
+@functools.cache
+def flavor_create_request(version: Version) -> dict[str, Any]:
+    """``POST /flavors`` at ``version``: description from 2.55."""
+    schema = copy.deepcopy(body_schemas.flavor_create_request)
+    flavor = schema['properties']['flavor']['properties']
+    if version >= changes.FLAVOR_DESCRIPTION:
+        flavor['description'] = _flavor_description
+    else:
+        flavor.pop('description', None)
+    return schema
+
+
+flavor_update_request: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'flavor': {
+        'type': 'object', 'properties': {'description': _flavor_description},
+        'required': ['description'], 'additionalProperties': False}},
+    'required': ['flavor'],
+    'additionalProperties': False,
+}

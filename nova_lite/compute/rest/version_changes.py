@@ -1,0 +1,64 @@
+"""Which compute microversion changes what nova_lite serves: the one table.
+
+Each constant is the first version with the change; code that behaves
+differently by version compares :func:`~nova_lite.compute.rest.api_version.api_version`
+with one of these, never with a bare number. :data:`TABLE` describes them
+(doc/source/compute-microversions.rst prints the same table).
+"""
+
+from __future__ import annotations
+
+from nova_lite.compute.rest.api_version import Version
+
+SERVER_EXTENDED_ATTRIBUTES: Version = (2, 3)
+SERVER_LOCKED: Version = (2, 9)
+SERVER_DESCRIPTION: Version = (2, 19)
+SERVER_TAGS: Version = (2, 26)
+LIMITS_NO_PROXY_QUOTAS: Version = (2, 36)
+SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
+SERVER_CREATE_TAGS: Version = (2, 52)
+FLAVOR_DESCRIPTION: Version = (2, 55)
+LIMITS_NO_PERSONALITY: Version = (2, 57)
+FLAVOR_EXTRA_SPECS: Version = (2, 61)
+SERVER_TRUSTED_CERTS: Version = (2, 63)
+SERVER_GROUPS_IN_SHOW: Version = (2, 71)
+SERVER_LOCKED_REASON: Version = (2, 73)
+FLAVOR_SWAP_ZERO: Version = (2, 75)
+HYPERVISOR_NO_USAGE: Version = (2, 88)
+SERVER_PINNED_AZ: Version = (2, 96)
+SERVER_IMAGE_PROPERTIES: Version = (2, 98)
+SERVER_SCHEDULER_HINTS: Version = (2, 100)
+
+TABLE: tuple[tuple[Version, str, str], ...] = (
+    (SERVER_EXTENDED_ATTRIBUTES, 'SERVER_EXTENDED_ATTRIBUTES',
+     'admins also see OS-EXT-SRV-ATTR reservation_id, launch_index, hostname, kernel_id, '
+     'ramdisk_id, root_device_name and user_data'),
+    (SERVER_LOCKED, 'SERVER_LOCKED', 'server bodies carry "locked" (false: no lock action)'),
+    (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
+     'POST /servers takes "description"; server bodies carry it (null when unset)'),
+    (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
+    (LIMITS_NO_PROXY_QUOTAS, 'LIMITS_NO_PROXY_QUOTAS',
+     '/limits drops the security group and floating IP entries'),
+    (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
+     'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
+    (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
+    (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
+     'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
+    (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
+     '/limits drops maxPersonality and maxPersonalitySize'),
+    (FLAVOR_EXTRA_SPECS, 'FLAVOR_EXTRA_SPECS', 'flavor detail bodies carry "extra_specs"'),
+    (SERVER_TRUSTED_CERTS, 'SERVER_TRUSTED_CERTS',
+     'server bodies carry "trusted_image_certificates" (null)'),
+    (SERVER_GROUPS_IN_SHOW, 'SERVER_GROUPS_IN_SHOW',
+     'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
+    (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
+    (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
+    (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
+     'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
+    (SERVER_PINNED_AZ, 'SERVER_PINNED_AZ',
+     'server bodies carry "pinned_availability_zone" (the zone asked for at boot, or null)'),
+    (SERVER_IMAGE_PROPERTIES, 'SERVER_IMAGE_PROPERTIES',
+     'the image of a server body carries the image "properties" it was booted with'),
+    (SERVER_SCHEDULER_HINTS, 'SERVER_SCHEDULER_HINTS',
+     'server bodies carry the "scheduler_hints" given at boot'),
+)
