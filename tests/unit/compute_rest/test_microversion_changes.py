@@ -1,0 +1,227 @@
+"""One test per row of version_changes.TABLE: the shape just below and at its version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import webob
+
+from nova_lite.compute.rest import api_version
+from nova_lite.compute.rest import version_changes as changes
+from tests.unit.compute_rest.conftest import Client, ComputeEnv
+
+Version = api_version.Version
+
+
+def _at(version: Version) -> dict[str, str]:
+    return {'OpenStack-API-Version': f'compute {api_version.text(version)}'}
+
+
+def _below(version: Version) -> Version:
+    return version[0], version[1] - 1
+
+
+def _get(client: Client, path: str, version: Version) -> webob.Response:
+    response = client.get(path, headers=_at(version))
+    assert response.status_int == 200, response.text
+    return response
+
+
+@pytest.fixture(scope='module')
+def server_id(compute: ComputeEnv) -> str:
+    """A server booted at 2.100 with a description, tags, a zone and hints."""
+    body = compute.server_body('versioned', with_volume=False, description='a server',
+                               tags=['blue', 'green'], availability_zone='nova')
+    response = compute.admin.post('/servers', {
+        'server': body, 'os:scheduler_hints': {'group': '0a8b9e3c-1d7f-4a51-9a43-3a1f0c2b6d11'}},
+        headers=_at((2, 100)))
+    assert response.status_int == 202, response.text
+    compute.wait(response.json['server']['id'])
+    return response.json['server']['id']
+
+
+def _server(compute: ComputeEnv, server_id: str, version: Version,
+            client: Client | None = None) -> dict[str, Any]:
+    return _get(client or compute.admin, f'/servers/{server_id}', version).json['server']
+
+
+def _listed(compute: ComputeEnv, server_id: str, version: Version) -> dict[str, Any]:
+    servers = _get(compute.admin, '/servers/detail', version).json['servers']
+    [server] = [s for s in servers if s['id'] == server_id]
+    return server
+
+
+def test_server_extended_attributes(compute: ComputeEnv, server_id: str) -> None:
+    below = _server(compute, server_id, (2, 1))
+    assert 'OS-EXT-SRV-ATTR:hostname' not in below
+    assert 'OS-EXT-SRV-ATTR:host' in below  # 2.1's admin attributes stay
+    at = _server(compute, server_id, changes.SERVER_EXTENDED_ATTRIBUTES)
+    assert at['OS-EXT-SRV-ATTR:hostname'] == 'versioned'
+    assert at['OS-EXT-SRV-ATTR:launch_index'] == 0
+    assert at['OS-EXT-SRV-ATTR:user_data'] is None
+
+
+def test_server_extended_attributes_are_for_admins(compute: ComputeEnv) -> None:
+    member_server = compute.create('member-vm', compute.member, with_volume=False,
+                                   networks='none')
+    compute.wait(member_server, client=compute.member)
+    shown = _server(compute, member_server, (2, 100), compute.member)
+    assert not any(key.startswith('OS-EXT-SRV-ATTR:') for key in shown)
+
+
+@pytest.mark.parametrize('version,key,value', [
+    (changes.SERVER_LOCKED, 'locked', False),
+    (changes.SERVER_DESCRIPTION, 'description', 'a server'),
+    (changes.SERVER_TAGS, 'tags', ['blue', 'green']),
+    (changes.SERVER_TRUSTED_CERTS, 'trusted_image_certificates', None),
+    (changes.SERVER_LOCKED_REASON, 'locked_reason', None),
+    (changes.SERVER_PINNED_AZ, 'pinned_availability_zone', 'nova'),
+    (changes.SERVER_SCHEDULER_HINTS, 'scheduler_hints',
+     {'group': '0a8b9e3c-1d7f-4a51-9a43-3a1f0c2b6d11'}),
+])
+def test_server_fields(compute: ComputeEnv, server_id: str, version: Version, key: str,
+                       value: Any) -> None:
+    for shape in (_server, _listed):
+        assert key not in shape(compute, server_id, _below(version))
+        assert shape(compute, server_id, version)[key] == value
+
+
+def test_server_description_defaults_to_null(compute: ComputeEnv) -> None:
+    plain = compute.create('plain', with_volume=False)
+    assert _server(compute, plain, changes.SERVER_DESCRIPTION)['description'] is None
+    assert _server(compute, plain, changes.SERVER_TAGS)['tags'] == []
+    assert _server(compute, plain, changes.SERVER_SCHEDULER_HINTS)['scheduler_hints'] == {}
+
+
+def test_server_groups_in_show_only(compute: ComputeEnv, server_id: str) -> None:
+    assert 'server_groups' not in _server(compute, server_id,
+                                          _below(changes.SERVER_GROUPS_IN_SHOW))
+    assert _server(compute, server_id, changes.SERVER_GROUPS_IN_SHOW)['server_groups'] == []
+    assert 'server_groups' not in _listed(compute, server_id, (2, 100))
+
+
+def test_server_flavor_embedded(compute: ComputeEnv, server_id: str) -> None:
+    flavor = compute.env.flavor
+    below = _server(compute, server_id, _below(changes.SERVER_FLAVOR_EMBEDDED))['flavor']
+    assert below['id'] == flavor['id'] and 'links' in below
+    at = _server(compute, server_id, changes.SERVER_FLAVOR_EMBEDDED)['flavor']
+    assert at == {'original_name': flavor['name'], 'vcpus': flavor['vcpus'],
+                  'ram': flavor['memory_mb'], 'disk': flavor['root_gb'],
+                  'ephemeral': flavor['ephemeral_gb'], 'swap': flavor['swap']}
+
+
+def test_server_image_properties(compute: ComputeEnv, server_id: str) -> None:
+    below = _server(compute, server_id, _below(changes.SERVER_IMAGE_PROPERTIES))['image']
+    assert 'properties' not in below
+    at = _server(compute, server_id, changes.SERVER_IMAGE_PROPERTIES)['image']
+    assert at['id'] == compute.env.image['id'] and isinstance(at['properties'], dict)
+
+
+@pytest.mark.parametrize('version,field,value', [
+    (changes.SERVER_DESCRIPTION, 'description', 'described'),
+    (changes.SERVER_CREATE_TAGS, 'tags', []),  # what Ansible always sends
+])
+def test_server_create_fields(compute: ComputeEnv, version: Version, field: str,
+                              value: Any) -> None:
+    body = {'server': compute.server_body(f'with-{field}', with_volume=False,
+                                          **{field: value})}
+    refused = compute.admin.post('/servers', body, headers=_at(_below(version)))
+    assert refused.status_int == 400 and field in refused.text
+    accepted = compute.admin.post('/servers', body, headers=_at(version))
+    assert accepted.status_int == 202, accepted.text
+
+
+@pytest.mark.parametrize('field,value', [
+    ('tags', ['a/b']), ('tags', ['x' * 61]), ('tags', [str(n) for n in range(51)]),
+    ('description', 'x' * 256), ('description', 'bad\x01'),
+])
+def test_server_create_bad_fields(compute: ComputeEnv, field: str, value: Any) -> None:
+    body = {'server': compute.server_body('bad', with_volume=False, **{field: value})}
+    response = compute.admin.post('/servers', body, headers=_at((2, 100)))
+    assert response.status_int == 400 and field in response.text
+
+
+def _flavor(compute: ComputeEnv, version: Version, path: str = '') -> dict[str, Any]:
+    flavor_id = compute.env.flavor['id']
+    return _get(compute.member, f'/flavors/{flavor_id}{path}', version).json['flavor']
+
+
+def test_flavor_description(compute: ComputeEnv) -> None:
+    flavor_id = compute.env.flavor['id']
+    below = _below(changes.FLAVOR_DESCRIPTION)
+    assert 'description' not in _flavor(compute, below)
+    for flavor in _get(compute.member, '/flavors', below).json['flavors']:
+        assert 'description' not in flavor
+    assert 'description' in _flavor(compute, changes.FLAVOR_DESCRIPTION)
+    for flavor in _get(compute.member, '/flavors', changes.FLAVOR_DESCRIPTION).json['flavors']:
+        assert 'description' in flavor
+
+    body = {'flavor': {'name': 'described', 'ram': 64, 'vcpus': 1, 'disk': 0,
+                       'description': 'small'}}
+    refused = compute.admin.post('/flavors', body, headers=_at(below))
+    assert refused.status_int == 400 and 'description' in refused.text
+    created = compute.admin.post('/flavors', body, headers=_at(changes.FLAVOR_DESCRIPTION))
+    assert created.status_int == 200 and created.json['flavor']['description'] == 'small'
+
+    update = {'flavor': {'description': 'changed'}}
+    path = f'/flavors/{flavor_id}'
+    assert compute.admin.request('PUT', path, update, headers=_at(below)).status_int == 404
+    at = _at(changes.FLAVOR_DESCRIPTION)
+    assert compute.member.request('PUT', path, update, headers=at).status_int == 403
+    bad = compute.admin.request('PUT', path, {'flavor': {'name': 'x'}}, headers=at)
+    assert bad.status_int == 400
+    assert compute.admin.request('PUT', '/flavors/nope', update, headers=at).status_int == 404
+    updated = compute.admin.request('PUT', path, update, headers=at)
+    assert updated.status_int == 200, updated.text
+    assert updated.json['flavor']['description'] == 'changed'
+    assert _flavor(compute, changes.FLAVOR_DESCRIPTION)['description'] == 'changed'
+
+
+def test_flavor_extra_specs(compute: ComputeEnv) -> None:
+    assert 'extra_specs' not in _flavor(compute, _below(changes.FLAVOR_EXTRA_SPECS))
+    assert _flavor(compute, changes.FLAVOR_EXTRA_SPECS)['extra_specs'] == {}
+    detail = _get(compute.member, '/flavors/detail', changes.FLAVOR_EXTRA_SPECS).json
+    assert all(f['extra_specs'] == {} for f in detail['flavors'])
+    brief = _get(compute.member, '/flavors', changes.FLAVOR_EXTRA_SPECS).json
+    assert all('extra_specs' not in f for f in brief['flavors'])
+
+
+def test_flavor_swap_zero(compute: ComputeEnv) -> None:
+    assert compute.env.flavor['swap'] == 0
+    assert _flavor(compute, _below(changes.FLAVOR_SWAP_ZERO))['swap'] == ''
+    assert _flavor(compute, changes.FLAVOR_SWAP_ZERO)['swap'] == 0
+
+
+@pytest.mark.parametrize('value,public', [('True', True), ('False', False), ('false', False),
+                                          (True, True), ('1', True)])
+def test_flavor_is_public_strings(compute: ComputeEnv, value: Any, public: bool) -> None:
+    body = {'flavor': {'name': f'public-{value!r}', 'ram': 64, 'vcpus': 1, 'disk': 0,
+                       'os-flavor-access:is_public': value}}
+    created = compute.admin.post('/flavors', body)
+    assert created.status_int == 200, created.text
+    assert created.json['flavor']['os-flavor-access:is_public'] is public
+
+
+@pytest.mark.parametrize('version,dropped', [
+    (changes.LIMITS_NO_PROXY_QUOTAS, 'maxSecurityGroups'),
+    (changes.LIMITS_NO_PROXY_QUOTAS, 'totalFloatingIpsUsed'),
+    (changes.LIMITS_NO_PERSONALITY, 'maxPersonality'),
+    (changes.LIMITS_NO_PERSONALITY, 'maxPersonalitySize'),
+])
+def test_limits(compute: ComputeEnv, version: Version, dropped: str) -> None:
+    def absolute(at: Version) -> dict[str, int]:
+        return _get(compute.member, '/limits', at).json['limits']['absolute']
+    assert dropped in absolute(_below(version))
+    at = absolute(version)
+    assert dropped not in at and 'maxTotalInstances' in at
+
+
+def test_hypervisor_no_usage(compute: ComputeEnv) -> None:
+    [below] = _get(compute.admin, '/os-hypervisors/detail',
+                   _below(changes.HYPERVISOR_NO_USAGE)).json['hypervisors']
+    assert below['vcpus'] > 0 and 'cpu_info' in below
+    [at] = _get(compute.admin, '/os-hypervisors/detail',
+                changes.HYPERVISOR_NO_USAGE).json['hypervisors']
+    assert 'vcpus' not in at and 'memory_mb' not in at and 'cpu_info' not in at
+    assert at['id'] == below['id'] and at['service']['host'] == 'host1'
