@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 import webob
 
@@ -69,3 +71,11 @@ def test_the_table() -> None:
         assert api_version.MIN_VERSION < version <= api_version.MAX_VERSION and summary
     constants = {name for name in vars(version_changes) if name.isupper() and name != 'TABLE'}
     assert constants == {name for _version, name, _summary in version_changes.TABLE}
+
+
+def test_the_doc_prints_the_table() -> None:
+    doc = (pathlib.Path(__file__).parents[3] / 'doc' / 'source'
+           / 'compute-microversions.rst').read_text()
+    for version, name, summary in version_changes.TABLE:
+        assert f'{api_version.text(version):<7}  ``{name}``' in doc
+        assert summary in doc
