@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 from typing import Any
 
 import webob
@@ -19,7 +20,7 @@ def _summary(node: dict[str, Any]) -> dict[str, Any]:
             'status': 'enabled' if node['enabled'] else 'disabled'}
 
 
-def _detail(node: dict[str, Any]) -> dict[str, Any]:
+def _detail(node: dict[str, Any], running_vms: int) -> dict[str, Any]:
     return {
         **_summary(node),
         'hypervisor_type': node['hypervisor_type'], 'hypervisor_version': 1,
@@ -30,7 +31,7 @@ def _detail(node: dict[str, Any]) -> dict[str, Any]:
         'free_ram_mb': node['free_ram_mb'], 'local_gb': node['local_gb'],
         'local_gb_used': node['local_gb_used'], 'free_disk_gb': node['free_disk_gb'],
         'disk_available_least': node['free_disk_gb'], 'current_workload': 0,
-        'running_vms': None, 'cpu_info': '{}',
+        'running_vms': running_vms, 'cpu_info': '{}',
     }
 
 
@@ -54,8 +55,11 @@ class HypervisorsHandler(base.ComputeController):
 
     def detail(self, req: wsgi.Request) -> webob.Response:
         version = api_version(req)
+        nodes = self._nodes(req)
+        on_host = collections.Counter(i['host'] for i in self._rest.services.instances.list())
         return wsgi.json_response(200, {'hypervisors': [
-            versioned_views.hypervisor_detail(_detail(n), version) for n in self._nodes(req)]})
+            versioned_views.hypervisor_detail(_detail(n, on_host[n['host']]), version)
+            for n in nodes]})
 
     def availability_zones(self, req: wsgi.Request) -> webob.Response:
         _ = req.context

@@ -217,10 +217,11 @@ def test_limits(compute: ComputeEnv, version: Version, dropped: str) -> None:
     assert dropped not in at and 'maxTotalInstances' in at
 
 
-def test_hypervisor_no_usage(compute: ComputeEnv) -> None:
+def test_hypervisor_no_usage(compute: ComputeEnv, server_id: str) -> None:
     [below] = _get(compute.admin, '/os-hypervisors/detail',
                    _below(changes.HYPERVISOR_NO_USAGE)).json['hypervisors']
     assert below['vcpus'] > 0 and 'cpu_info' in below
+    assert isinstance(below['running_vms'], int) and below['running_vms'] >= 1
     [at] = _get(compute.admin, '/os-hypervisors/detail',
                 changes.HYPERVISOR_NO_USAGE).json['hypervisors']
     assert 'vcpus' not in at and 'memory_mb' not in at and 'cpu_info' not in at
