@@ -15,6 +15,7 @@ from nova_lite.db.models import (  # noqa: F401
     image_metadefs,
     image_task,
     jobboard,
+    keypair,
     network,
     scheduler,
     volume,
