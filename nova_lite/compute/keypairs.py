@@ -16,7 +16,7 @@ from nova_lite.api import paging
 from nova_lite.common import exception, timeutils
 from nova_lite.compute import keypair_keys
 from nova_lite.db import api as db_api
-from nova_lite.db.models import keypair as models
+from nova_lite.db.models import compute_keypairs as models
 
 
 @dataclasses.dataclass(frozen=True)

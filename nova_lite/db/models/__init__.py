@@ -5,6 +5,7 @@ Importing this package registers every table on :data:`base.Base.metadata`.
 
 from nova_lite.db.models import (  # noqa: F401
     compute,
+    compute_keypairs,
     flow,
     flow_history,
     identity,
@@ -15,7 +16,6 @@ from nova_lite.db.models import (  # noqa: F401
     image_metadefs,
     image_task,
     jobboard,
-    keypair,
     network,
     scheduler,
     volume,

@@ -8,7 +8,7 @@ from nova_lite.api import paging
 from nova_lite.common import exception
 from nova_lite.compute import keypairs
 from nova_lite.db import api as db_api
-from nova_lite.db.models import keypair as models
+from nova_lite.db.models import compute_keypairs as models
 from tests.unit.compute.test_keypair_keys import TEMPEST_RSA
 
 
