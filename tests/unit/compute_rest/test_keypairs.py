@@ -193,6 +193,12 @@ def test_2_92_imports_names_with_at(compute: ComputeEnv) -> None:
     assert created.status_int == 201, created.text
     assert call(compute.member, 'GET', '/os-keypairs/me@host%20key').status_int == 200
     assert call(compute.member, 'DELETE', '/os-keypairs/me@host%20key').status_int == 202
+    dotted = call(compute.member, 'POST', '/os-keypairs',
+                  {'keypair': {'name': 'my.key.json', 'public_key': TEMPEST_RSA}})
+    assert dotted.status_int == 200, dotted.text
+    shown = call(compute.member, 'GET', '/os-keypairs/my.key.json')
+    assert shown.status_int == 200 and shown.json['keypair']['name'] == 'my.key.json'
+    assert call(compute.member, 'DELETE', '/os-keypairs/my.key.json').status_int == 202
 
 
 def test_boot_with_key_name(compute: ComputeEnv) -> None:
