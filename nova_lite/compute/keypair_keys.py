@@ -13,6 +13,7 @@ import dataclasses
 import datetime
 import hashlib
 
+from cryptography import exceptions as crypto_exceptions
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -52,7 +53,7 @@ def ssh_fingerprint(public_key: str) -> str:
         key = serialization.load_ssh_public_key(text.encode('utf-8'))
     except (ValueError, UnicodeError, TypeError) as exc:
         raise _invalid(f'not a valid OpenSSH public key ({exc})') from None
-    except Exception:  # cryptography's UnsupportedAlgorithm
+    except crypto_exceptions.UnsupportedAlgorithm:
         raise _invalid('unsupported OpenSSH public key type') from None
     if not isinstance(key, _SSH_KEY_TYPES):
         raise _invalid('only ssh-rsa, ssh-ed25519 and ecdsa-sha2 keys are accepted')
@@ -70,7 +71,7 @@ def x509_fingerprint(certificate: str) -> str:
         cert = x509.load_pem_x509_certificate(text.encode('utf-8'))
     except (ValueError, UnicodeError, TypeError) as exc:
         raise _invalid(f'not a valid PEM X.509 certificate ({exc})') from None
-    return _colon_hex(cert.fingerprint(hashes.SHA1()))  # noqa: S303 (nova's fingerprint)
+    return _colon_hex(cert.fingerprint(hashes.SHA1()))  # nova's x509 fingerprint
 
 
 def fingerprint(public_key: str, key_type: str) -> str:

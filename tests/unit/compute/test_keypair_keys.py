@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import struct
+import warnings
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 
 from nova_lite.common import exception
 from nova_lite.compute import keypair_keys
@@ -89,3 +91,15 @@ def test_x509_generated_and_imported() -> None:
         keypair_keys.fingerprint(TEMPEST_RSA, 'x509')
     with pytest.raises(exception.InvalidInput, match='public_key'):
         keypair_keys.fingerprint(pair.public_key, 'ssh')
+
+
+def test_unsupported_and_dsa_keys_are_400() -> None:
+    blob = struct.pack('>I', 7) + b'ssh-xyz' + struct.pack('>I', 3) + b'abc'
+    with pytest.raises(exception.InvalidInput, match='unsupported OpenSSH public key type'):
+        keypair_keys.ssh_fingerprint('ssh-xyz ' + base64.b64encode(blob).decode())
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        dsa_line = dsa.generate_private_key(1024).public_key().public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+        with pytest.raises(exception.InvalidInput, match='ssh-rsa, ssh-ed25519 and ecdsa'):
+            keypair_keys.ssh_fingerprint(dsa_line)
