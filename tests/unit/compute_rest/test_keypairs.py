@@ -1,6 +1,7 @@
 """``/os-keypairs`` as ``openstack keypair create/list/show/delete`` and Tempest use it.
 
-The microversion is set in the WSGI environ, where negotiation leaves it.
+The microversion is set in the WSGI environ, where negotiation leaves it (and
+asked for in the header too once the API serves more than 2.1).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 import webob
 
 from nova_lite.compute.rest import keypairs as keypairs_rest
+from nova_lite.compute.rest import versions
 from tests.unit.compute.test_keypair_keys import TEMPEST_RSA
 from tests.unit.compute_rest.conftest import Client, ComputeEnv
 
@@ -24,6 +26,9 @@ def call(client: Client, method: str, path: str, body: Any = None, *,
     if client.token is not None:
         headers['X-Auth-Token'] = client.token
     environ = {} if version is None else {keypairs_rest.API_VERSION_KEY: version}
+    if version is not None and versions.MAX_VERSION != '2.1':
+        # Once microversions are negotiated, ask for the version as clients do.
+        headers['OpenStack-API-Version'] = f'compute {version[0]}.{version[1]}'
     req = webob.Request.blank(f'/v2.1{path}', environ=environ, method=method,
                               headers=headers)
     if body is not None:
