@@ -21,6 +21,7 @@ from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store, schemas, server_status
+from nova_lite.compute import keypairs as keypair_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ class ComputeAPI:
                  networks: protocols.NetworkClient, volumes: protocols.VolumeClient,
                  instances: instance_store.InstanceStore, flavors: flavor_store.FlavorStore,
                  conductor: conductor_rpcapi.ConductorAPI, max_attempts: int,
-                 fault_injection_max_delay: float | None = None) -> None:
+                 fault_injection_max_delay: float | None = None,
+                 keypairs: keypair_store.KeypairStore | None = None) -> None:
         """``fault_injection_max_delay`` None: fault injection is off, and the
         nova_lite:fail_at / delay_at metadata keys are plain metadata."""
         self._identity = identity
@@ -53,6 +55,7 @@ class ComputeAPI:
         self._conductor = conductor
         self._max_attempts = max_attempts
         self._fault_injection_max_delay = fault_injection_max_delay
+        self._keypairs = keypairs
 
     def authenticate(self, auth_token: str, *, request: str | None = None,
                      ) -> nl_context.RequestContext:
@@ -89,6 +92,7 @@ class ComputeAPI:
                                                             self._fault_injection_max_delay)
         if ctx.project_id is None or ctx.user_id is None:
             raise exception.Forbidden()  # a server belongs to a project and a user
+        key_data = self._key_data(ctx.user_id, server.get('key_name'))
         request_spec = self._build_request_spec(ctx, server)
         notifications.publish(notifications.ServerCreateValidated(
             flavor_name=request_spec['flavor']['name'], image_id=request_spec['image']['id'],
@@ -97,7 +101,8 @@ class ComputeAPI:
             name=server['name'], project_id=ctx.project_id, user_id=ctx.user_id,
             flavor_id=request_spec['flavor']['id'], image_id=server['imageRef'],
             availability_zone=server.get('availability_zone'),
-            metadata=dict(server.get('metadata') or {}), key_name=server.get('key_name'),
+            metadata=dict(server.get('metadata') or {}),
+            key_name=server.get('key_name') or None, key_data=key_data,
             build_request={'request_spec': request_spec, 'networks': request_spec['networks'],
                            'description': server.get('description'),
                            'tags': list(server.get('tags') or []),
@@ -108,6 +113,17 @@ class ComputeAPI:
         notifications.publish(notifications.BootCast(instance_id=instance['id']))
         self._conductor.build_instance(ctx, instance['id'])
         return instance
+
+    def _key_data(self, user_id: str, key_name: str | None) -> str | None:
+        """The public key of the user's keypair ``key_name`` (400 when there is none)."""
+        if not key_name:
+            return None
+        if self._keypairs is None:
+            raise exception.Invalid(message='Invalid key_name provided.')
+        try:
+            return str(self._keypairs.get(user_id, key_name)['public_key'])
+        except exception.NotFound:
+            raise exception.Invalid(message='Invalid key_name provided.') from None
 
     def _build_request_spec(self, ctx: nl_context.RequestContext,
                             server: dict[str, Any]) -> dict[str, Any]:

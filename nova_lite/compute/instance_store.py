@@ -60,7 +60,8 @@ def _instance_dict(row: Any, fault: Any = None) -> dict[str, Any]:
         'host': row.host, 'availability_zone': row.availability_zone,
         'vm_state': row.vm_state, 'task_state': row.task_state,
         'power_state': row.power_state, 'status': status_of(row.vm_state, row.task_state),
-        'key_name': row.key_name, 'metadata': dict(row.instance_metadata or {}),
+        'key_name': row.key_name, 'key_data': row.key_data,
+        'metadata': dict(row.instance_metadata or {}),
         'network_info': list(row.network_info or []),
         'build_request': dict(row.build_request or {}),
         'created_at': timeutils.isotime(row.created_at),
@@ -80,13 +81,14 @@ class InstanceStore:
     def create(self, *, name: str, project_id: str, user_id: str, flavor_id: str,
                image_id: str | None, availability_zone: str | None,
                metadata: dict[str, str], build_request: dict[str, Any],
-               key_name: str | None = None) -> dict[str, Any]:
+               key_name: str | None = None, key_data: str | None = None) -> dict[str, Any]:
         with self._db.session() as session:
             row = models.Instance(
                 name=name, project_id=project_id, user_id=user_id, flavor_id=flavor_id,
                 image_id=image_id, availability_zone=availability_zone,
                 instance_metadata=metadata, build_request=build_request,
-                key_name=key_name, vm_state=VmState.BUILDING, task_state=TaskState.SCHEDULING,
+                key_name=key_name, key_data=key_data, vm_state=VmState.BUILDING,
+                task_state=TaskState.SCHEDULING,
                 power_state=0, network_info=[])
             session.add(row)
             session.flush()

@@ -3,8 +3,9 @@
 One nova-lite-all process serves the whole module; the tests run in order as a
 user would: authenticate, upload an image, create a flavor, a network with a
 subnet and a volume, boot with --wait, list, show, stop, start, reboot,
-console log, delete; then a boot that fails, a delete while building, and the
-SDK's create_server(wait=True).
+console log, delete; then a boot that fails, a delete while building, the
+SDK's create_server(wait=True), and keypairs (generated and imported, then
+booted with).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from nova_lite.compute import keypair_keys
 from tests.functional import nova_lite_all
+from tests.unit.compute.test_keypair_keys import TEMPEST_RSA
 
 
 @pytest.fixture(scope='module')
@@ -123,6 +126,38 @@ def test_sdk_create_server_wait(cloud, resources, monkeypatch):
     assert server.status == 'ACTIVE'
     assert server.addresses['net1'][0]['addr'].startswith('10.20.0.')
     assert conn.delete_server('sdk-vm', wait=True, timeout=120)
+
+
+def test_keypairs_and_boot_with_key_name(cloud, resources, tmp_path):
+    private_file = tmp_path / 'gen.pem'
+    generated = cloud.openstack_json('keypair', 'create', '--private-key', str(private_file),
+                                     'gen')
+    assert generated['name'] == 'gen' and generated['fingerprint'].count(':') == 15
+    assert 'PRIVATE KEY' in private_file.read_text()
+    public_file = tmp_path / 'key.pub'
+    public_file.write_text(TEMPEST_RSA + '\n')
+    imported = cloud.openstack_json('keypair', 'create', '--public-key', str(public_file),
+                                    'imported')
+    assert imported['fingerprint'] == keypair_keys.ssh_fingerprint(TEMPEST_RSA)
+    assert {k['Name'] for k in cloud.openstack_json('keypair', 'list')} == {'gen', 'imported'}
+    shown = cloud.openstack_json('keypair', 'show', 'imported')
+    assert shown['fingerprint'] == imported['fingerprint'] and shown['user_id']
+    assert cloud.openstack('keypair', 'show', '--public-key', 'imported').stdout.strip() == (
+        TEMPEST_RSA)
+
+    server = cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                                  '--network', 'net1', '--key-name', 'imported', '--wait',
+                                  'keyed')
+    assert server['key_name'] == 'imported'
+    refused = cloud.openstack('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                              '--network', 'net1', '--key-name', 'nope', 'unkeyed',
+                              check=False)
+    assert refused.returncode != 0 and 'Invalid key_name provided' in refused.stderr
+    cloud.openstack('server', 'delete', '--wait', 'keyed')
+
+    cloud.openstack('keypair', 'delete', 'gen', 'imported')
+    assert cloud.openstack_json('keypair', 'list') == []
+    assert cloud.openstack('keypair', 'show', 'gen', check=False).returncode != 0
 
 
 def _wait_status(cloud, name: str, status: str, attempts: int = 60) -> None:

@@ -19,6 +19,7 @@ from nova_lite.compute.rest import (
     base,
     flavors,
     hypervisors,
+    keypairs,
     limits,
     microversion,
     policies,
@@ -41,6 +42,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *flavors.FlavorsHandler(rest).routes(),
         *hypervisors.HypervisorsHandler(conf, rest).routes(),
         *limits.LimitsHandler(rest).routes(),
+        *keypairs.KeypairsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 

@@ -13,6 +13,7 @@ from nova_lite.clients import protocols
 from nova_lite.common import exception
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import instance_store, server_actions_api
+from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.rest import views
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
@@ -35,6 +36,9 @@ class ComputeServices(Protocol):
 
     @property
     def volumes(self) -> protocols.VolumeClient: ...
+
+    @property
+    def keypairs(self) -> keypair_store.KeypairStore: ...
 
 
 @dataclasses.dataclass

@@ -1,12 +1,10 @@
-"""``/limits`` (no quotas: every maximum is -1, with the project's usage) and
-``/os-keypairs`` (key pairs are not supported: an empty list)."""
+"""``/limits`` (no quotas: every maximum is -1, with the project's usage)."""
 
 from __future__ import annotations
 
 import webob
 
 from nova_lite.api import routing, wsgi
-from nova_lite.common import exception
 from nova_lite.compute.rest import base, policies, versioned_views
 from nova_lite.compute.rest.api_version import api_version
 
@@ -17,9 +15,7 @@ _UNLIMITED = ('maxTotalInstances', 'maxTotalCores', 'maxTotalRAMSize', 'maxTotal
 
 class LimitsHandler(base.ComputeController):
     def routes(self) -> list[routing.Route]:
-        return [('GET', '/limits', self.limits), ('GET', '/os-keypairs', self.keypairs),
-                ('POST', '/os-keypairs', self.create_keypair),
-                ('GET', '/os-keypairs/{keypair_name}', self.keypair)]
+        return [('GET', '/limits', self.limits)]
 
     def limits(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
@@ -40,16 +36,3 @@ class LimitsHandler(base.ComputeController):
         return wsgi.json_response(200, {'limits': {
             'absolute': versioned_views.absolute_limits(absolute, api_version(req)),
             'rate': []}})
-
-    def keypairs(self, req: wsgi.Request) -> webob.Response:
-        _ = req.context
-        return wsgi.json_response(200, {'keypairs': []})
-
-    def create_keypair(self, req: wsgi.Request) -> webob.Response:
-        _ = req.context
-        raise exception.InvalidInput(field='keypair',
-                                     reason='key pairs are not supported by nova_lite')
-
-    def keypair(self, req: wsgi.Request, keypair_name: str) -> webob.Response:
-        _ = req.context
-        raise exception.NotFound(resource='Keypair', id=keypair_name)

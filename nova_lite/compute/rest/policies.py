@@ -3,7 +3,7 @@
 Servers: a project member creates, changes and deletes its project's servers,
 a reader looks at them; flavors are read by anyone with a token and managed
 by admins; hypervisors, other projects' servers and host attributes are for
-admins.
+admins. Keypairs are their user's (or an admin's, acting for that user).
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ FLAVORS_UPDATE = 'os_compute_api:os-flavor-manage:update'
 FLAVOR_ACCESS = 'os_compute_api:os-flavor-access'
 HYPERVISORS = 'os_compute_api:os-hypervisors:list'
 LIMITS = 'os_compute_api:limits'
+KEYPAIRS_INDEX = 'os_compute_api:os-keypairs:index'
+KEYPAIRS_CREATE = 'os_compute_api:os-keypairs:create'
+KEYPAIRS_SHOW = 'os_compute_api:os-keypairs:show'
+KEYPAIRS_DELETE = 'os_compute_api:os-keypairs:delete'
+# Keypairs belong to users: the owner, or an admin acting for them (2.10 user_id).
+ADMIN_OR_OWNER = 'role:admin or user_id:%(user_id)s'
 
 
 def list_rules() -> list[policy.RuleDefault]:
@@ -64,4 +70,12 @@ def list_rules() -> list[policy.RuleDefault]:
                   'GET', '/flavors/{flavor_id}/os-flavor-access'),
         base.rule(HYPERVISORS, base.ADMIN, 'List the compute hosts.', 'GET', '/os-hypervisors'),
         base.rule(LIMITS, ANY, "Show the project's limits and usage.", 'GET', '/limits'),
+        base.rule(KEYPAIRS_INDEX, ADMIN_OR_OWNER, "List a user's keypairs.", 'GET',
+                  '/os-keypairs'),
+        base.rule(KEYPAIRS_CREATE, ADMIN_OR_OWNER, 'Create or import a keypair.', 'POST',
+                  '/os-keypairs'),
+        base.rule(KEYPAIRS_SHOW, ADMIN_OR_OWNER, 'Show a keypair.', 'GET',
+                  '/os-keypairs/{keypair_name}'),
+        base.rule(KEYPAIRS_DELETE, ADMIN_OR_OWNER, 'Delete a keypair.', 'DELETE',
+                  '/os-keypairs/{keypair_name}'),
     ]

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from nova_lite.compute.rest.api_version import Version
 
+KEYPAIR_TYPE: Version = (2, 2)
 SERVER_EXTENDED_ATTRIBUTES: Version = (2, 3)
 SERVER_LOCKED: Version = (2, 9)
+KEYPAIR_USER_ID: Version = (2, 10)
 SERVER_DESCRIPTION: Version = (2, 19)
 SERVER_TAGS: Version = (2, 26)
+KEYPAIR_PAGING: Version = (2, 35)
 LIMITS_NO_PROXY_QUOTAS: Version = (2, 36)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
 SERVER_CREATE_TAGS: Version = (2, 52)
@@ -25,18 +28,25 @@ SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
+KEYPAIR_NO_GENERATION: Version = (2, 92)
 SERVER_PINNED_AZ: Version = (2, 96)
 SERVER_IMAGE_PROPERTIES: Version = (2, 98)
 SERVER_SCHEDULER_HINTS: Version = (2, 100)
 
 TABLE: tuple[tuple[Version, str, str], ...] = (
+    (KEYPAIR_TYPE, 'KEYPAIR_TYPE',
+     'keypairs carry "type" (ssh or x509); create answers 201 and delete 204'),
     (SERVER_EXTENDED_ATTRIBUTES, 'SERVER_EXTENDED_ATTRIBUTES',
      'admins also see OS-EXT-SRV-ATTR reservation_id, launch_index, hostname, kernel_id, '
      'ramdisk_id, root_device_name and user_data'),
     (SERVER_LOCKED, 'SERVER_LOCKED', 'server bodies carry "locked" (false: no lock action)'),
+    (KEYPAIR_USER_ID, 'KEYPAIR_USER_ID',
+     "an admin lists, creates, shows and deletes another user's keypairs with user_id"),
     (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
     (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
+    (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
+     'the keypair list pages with limit and marker (a keypair name)'),
     (LIMITS_NO_PROXY_QUOTAS, 'LIMITS_NO_PROXY_QUOTAS',
      '/limits drops the security group and floating IP entries'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
@@ -55,6 +65,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
      'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
+    (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',
+     "POST /os-keypairs needs public_key (no generated keys); names may hold '@'"),
     (SERVER_PINNED_AZ, 'SERVER_PINNED_AZ',
      'server bodies carry "pinned_availability_zone" (the zone asked for at boot, or null)'),
     (SERVER_IMAGE_PROPERTIES, 'SERVER_IMAGE_PROPERTIES',

@@ -45,6 +45,8 @@ class Instance(TimestampMixin, Base):
     task_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
     power_state: orm.Mapped[int] = orm.mapped_column(default=0)
     key_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    # The public key of ``key_name`` when the server was booted (for the guest).
+    key_data: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     instance_metadata: orm.Mapped[dict] = orm.mapped_column('metadata', default=dict)
     build_request: orm.Mapped[dict] = orm.mapped_column(default=dict)
     network_info: orm.Mapped[list] = orm.mapped_column(default=list)

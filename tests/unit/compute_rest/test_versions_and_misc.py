@@ -81,8 +81,6 @@ def test_small_endpoints(compute: ComputeEnv) -> None:
     zones = compute.member.get('/os-availability-zone').json['availabilityZoneInfo']
     assert zones == [{'zoneName': 'nova', 'zoneState': {'available': True}, 'hosts': None}]
     assert compute.member.get('/os-keypairs').json == {'keypairs': []}
-    refused = compute.member.post('/os-keypairs', {'keypair': {'name': 'k'}})
-    assert refused.status_int == 400 and 'keypair' in refused.text
     assert compute.member.get('/os-keypairs/k').status_int == 404
     assert compute.member.get('/extensions').json == {'extensions': []}
 
