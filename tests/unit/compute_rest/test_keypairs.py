@@ -11,8 +11,7 @@ from typing import Any
 
 import webob
 
-from nova_lite.compute.rest import keypairs as keypairs_rest
-from nova_lite.compute.rest import versions
+from nova_lite.compute.rest import api_version, versions
 from tests.unit.compute.test_keypair_keys import TEMPEST_RSA
 from tests.unit.compute_rest.conftest import Client, ComputeEnv
 
@@ -25,7 +24,7 @@ def call(client: Client, method: str, path: str, body: Any = None, *,
     headers = {'Content-Type': 'application/json'}
     if client.token is not None:
         headers['X-Auth-Token'] = client.token
-    environ = {} if version is None else {keypairs_rest.API_VERSION_KEY: version}
+    environ = {} if version is None else {api_version.ENVIRON_KEY: version}
     if version is not None and versions.MAX_VERSION != '2.1':
         # Once microversions are negotiated, ask for the version as clients do.
         headers['OpenStack-API-Version'] = f'compute {version[0]}.{version[1]}'
