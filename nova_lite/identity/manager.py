@@ -27,6 +27,7 @@ from nova_lite.identity import (
     app_creds,
     assignments,
     catalog,
+    catalog_access,
     catalog_records,
     credentials,
     grants,
@@ -52,7 +53,8 @@ def _isotime(timestamp: float) -> str | None:
 
 
 class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredentialStore,
-                      catalog_records.CatalogRecordStore, credentials.CredentialStore,
+                      catalog_access.CatalogAccess, catalog_records.CatalogRecordStore,
+                      credentials.CredentialStore,
                       resources.ResourceStore):
     """Domains, projects, users, roles, the service catalog and Fernet tokens."""
 
@@ -63,38 +65,6 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
         self._dummy_hash: str | None = None
         self.extensions = identity_extensions.ExtensionStores(
             db, inherited_backends.GROUPS, inherited_backends.PROJECT_TREE)
-
-    # Catalog ---------------------------------------------------------------------
-
-    def create_region(self, region_id: str, description: str = '') -> dict[str, Any]:
-        return self._catalog.create_region(region_id, description)
-
-    def list_regions(self) -> list[dict[str, Any]]:
-        return self._catalog.list_regions()
-
-    def create_service(self, type: str, name: str) -> dict[str, Any]:
-        return self._catalog.create_service(type, name)
-
-    def list_services(self) -> list[dict[str, Any]]:
-        return self._catalog.list_services()
-
-    def create_endpoint(self, service_id: str, url: str, *, region_id: str | None = None,
-                        interface: str = catalog.PUBLIC_INTERFACE) -> dict[str, Any]:
-        region = self._conf.identity.region_id if region_id is None else region_id
-        return self._catalog.create_endpoint(service_id, url, region_id=region,
-                                             interface=interface)
-
-    def list_endpoints(self) -> list[dict[str, Any]]:
-        return self._catalog.list_endpoints()
-
-    def get_catalog(self, project_id: str | None) -> list[dict[str, Any]]:
-        """The keystone v3 catalog with URLs filled for ``project_id`` (None: the
-        system's catalog, without the project-templated endpoints)."""
-        with self._db.reader() as session:
-            if project_id is not None:
-                resources.load_row(session, models.Project, 'Project', 'project_id',
-                                   project_id)
-            return catalog.catalog_for(session, project_id)
 
     # Tokens ----------------------------------------------------------------------
 
