@@ -34,6 +34,7 @@ from nova_lite.identity import (
     inherited_backends,
     passwords,
     resources,
+    system_group_grants,
     token_formatter,
     token_scope,
 )
@@ -65,6 +66,7 @@ class IdentityManager(assignments.AssignmentStore, app_creds.ApplicationCredenti
         self._dummy_hash: str | None = None
         self.extensions = identity_extensions.ExtensionStores(
             db, inherited_backends.GROUPS, inherited_backends.PROJECT_TREE)
+        self.system_group_grants = system_group_grants.SystemGroupGrants(db)
 
     # Tokens ----------------------------------------------------------------------
 

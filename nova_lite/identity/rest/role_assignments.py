@@ -16,7 +16,7 @@ from typing import Any
 import webob
 
 from nova_lite.api import controller, routing, wsgi
-from nova_lite.identity import role_assignment_list, system_group_grants
+from nova_lite.identity import role_assignment_list
 from nova_lite.identity.rest import common, inherited_assignments, schemas
 
 
@@ -85,8 +85,8 @@ class AssignmentController(common.IdentityController):
         rows = [('user', r) for r in self._api.identity.list_system_assignments()
                 if 'group.id' not in params]
         if 'user.id' not in params:
-            rows += [('group', r) for r in system_group_grants.SystemGroupGrants(
-                self._api.identity.db).all_grants()]
+            rows += [('group', r)
+                     for r in self._api.identity.system_group_grants.all_grants()]
         with_names = common.flag(req, 'include_names')
         found = []
         for actor, row in rows:

@@ -6,7 +6,6 @@ import webob
 
 from nova_lite.api import routing, wsgi
 from nova_lite.common import exception
-from nova_lite.identity import system_group_grants
 from nova_lite.identity.rest import common, views
 
 GRANT = '/v3/system/groups/{group_id}/roles/{role_id}'
@@ -16,7 +15,7 @@ class SystemGroupRoleController(common.IdentityController):
 
     def __init__(self, api: common.IdentityApi) -> None:
         super().__init__(api)
-        self._grants = system_group_grants.SystemGroupGrants(api.identity.db)
+        self._grants = api.identity.system_group_grants
 
     def routes(self) -> list[routing.Route]:
         return [
