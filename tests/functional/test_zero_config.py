@@ -12,10 +12,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import pathlib
+import queue
 import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
@@ -43,27 +45,39 @@ class ZeroConfigCloud:
         return self.home / '.config' / 'openstack' / 'clouds.yaml'
 
     def start(self) -> list[str]:
-        """Start ``nova-lite-all`` with no argument; its stdout up to the ready lines."""
+        """Start ``nova-lite-all`` with no argument; its stdout up to the ready lines.
+
+        The lines are read on a thread of their own, so a process that neither
+        prints nor exits fails the test after 90 s instead of hanging it.
+        """
         self.process = subprocess.Popen(
-            [str(BIN / 'nova-lite-all')], stdout=subprocess.PIPE,
+            [str(BIN / 'nova-lite-all')], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, env=self.env, cwd=self.home,
             start_new_session=True)
-        assert self.process.stdout is not None
+        stdout = self.process.stdout
+        assert stdout is not None
+        received: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [received.put(line) for line in stdout],
+                         daemon=True).start()
         lines: list[str] = []
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                line = received.get(timeout=min(remaining, 1.0))
+            except queue.Empty:
+                if self.process.poll() is not None and received.empty():
+                    break
+                continue
             lines.append(line.rstrip('\n'))
             if line.strip().startswith('openstack server list'):
                 return lines
-        self.stop()
-        raise AssertionError(f'no ready lines: {lines}; stderr: {self._stderr()}')
-
-    def _stderr(self) -> str:
-        assert self.process is not None and self.process.stderr is not None
-        return self.process.stderr.read() if self.process.poll() is not None else ''
+        running = self.process.poll() is None
+        status, stderr = self.stop()
+        log = self.state / 'nova-lite-all.log'
+        log_tail = log.read_text()[-4000:] if log.exists() else '(no log)'
+        raise AssertionError(f'no ready lines ({"still running" if running else "exited"}, '
+                             f'status {status}): {lines}; stderr: {stderr}; '
+                             f'log tail: {log_tail}')
 
     def stop(self) -> tuple[int, str]:
         assert self.process is not None
@@ -79,6 +93,7 @@ class ZeroConfigCloud:
     def openstack(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(BIN / 'openstack'), '--os-cloud', 'nova-lite', *args],
                               capture_output=True, text=True, env=self.env, timeout=120,
+                              stdin=subprocess.DEVNULL,
                               cwd=self.home)
 
 
