@@ -107,3 +107,21 @@ def test_the_http_image_server_serves_the_seed_image_and_nothing_else() -> None:
             raise AssertionError('an unknown path was served')
     finally:
         server.stop()
+
+
+def test_the_compute_flags_are_the_issue_s(tmp_path) -> None:
+    runner = _harness('runner')
+    seeded = _harness('seed').Seeded(image_ref='i', image_ref_alt='j', flavor_ref='1',
+                                     flavor_ref_alt='2', network_name='n')
+    conf = configparser.ConfigParser(interpolation=None)
+    conf.read_string(runner.render_config(5000, 'pw', seeded, str(tmp_path), 'http://x/'))
+    flags = conf['compute-feature-enabled']
+    enabled = ('console_output', 'resize', 'snapshot', 'pause', 'suspend', 'shelve',
+               'interface_attach', 'disk_config', 'enable_instance_password')
+    disabled = ('live_migration', 'cold_migration', 'shelve_migrate', 'rescue',
+                'stable_rescue', 'change_password', 'vnc_console', 'spice_console',
+                'serial_console', 'attach_encrypted_volume', 'metadata_service',
+                'config_drive', 'personality', 'swap_volume', 'volume_multiattach',
+                'unified_limits')
+    assert {flag: flags[flag] for flag in enabled} == dict.fromkeys(enabled, 'true')
+    assert {flag: flags[flag] for flag in disabled} == dict.fromkeys(disabled, 'false')
