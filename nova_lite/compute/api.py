@@ -22,6 +22,7 @@ from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store, schemas, server_status
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import quotas as quota_engine
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ class ComputeAPI:
                  instances: instance_store.InstanceStore, flavors: flavor_store.FlavorStore,
                  conductor: conductor_rpcapi.ConductorAPI, max_attempts: int,
                  fault_injection_max_delay: float | None = None,
-                 keypairs: keypair_store.KeypairStore | None = None) -> None:
+                 keypairs: keypair_store.KeypairStore | None = None,
+                 quotas: quota_engine.QuotaEngine | None = None) -> None:
         """``fault_injection_max_delay`` None: fault injection is off, and the
         nova_lite:fail_at / delay_at metadata keys are plain metadata."""
         self._identity = identity
@@ -56,6 +58,7 @@ class ComputeAPI:
         self._max_attempts = max_attempts
         self._fault_injection_max_delay = fault_injection_max_delay
         self._keypairs = keypairs
+        self._quotas = quotas
 
     def authenticate(self, auth_token: str, *, request: str | None = None,
                      ) -> nl_context.RequestContext:
@@ -94,6 +97,13 @@ class ComputeAPI:
             raise exception.Forbidden()  # a server belongs to a project and a user
         key_data = self._key_data(ctx.user_id, server.get('key_name'))
         request_spec = self._build_request_spec(ctx, server)
+        quota_check = None
+        if self._quotas is not None:
+            self._quotas.check_metadata_items(ctx.project_id, server.get('metadata') or {})
+            flavor = request_spec['flavor']
+            quota_check = self._quotas.instance_check(
+                ctx.project_id, ctx.user_id, vcpus=flavor['vcpus'],
+                memory_mb=flavor['memory_mb'])
         notifications.publish(notifications.ServerCreateValidated(
             flavor_name=request_spec['flavor']['name'], image_id=request_spec['image']['id'],
             networks=len(request_spec['networks']), volumes=len(request_spec['volume_ids'])))
@@ -106,7 +116,8 @@ class ComputeAPI:
             build_request={'request_spec': request_spec, 'networks': request_spec['networks'],
                            'description': server.get('description'),
                            'tags': list(server.get('tags') or []),
-                           'scheduler_hints': dict(scheduler_hints or {})})
+                           'scheduler_hints': dict(scheduler_hints or {})},
+            quota_check=quota_check)
         notifications.publish(notifications.InstanceRecorded(
             instance_id=instance['id'], vm_state=instance['vm_state'],
             task_state=instance['task_state']))

@@ -17,6 +17,7 @@ from nova_lite.compute import api as compute_api
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import api as db_api
@@ -44,6 +45,7 @@ class ApiServices:
     conductor_rpcapi: conductor_rpcapi.ConductorAPI
     compute_api: compute_api.ComputeAPI
     keypairs: keypair_store.KeypairStore
+    quotas: quota_engine.QuotaEngine
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -56,13 +58,14 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)
     keypairs = keypair_store.KeypairStore(db)
+    quotas = quota_engine.QuotaEngine(db, conf)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity),
         images=clients.ImageClient(identity, images, report_steps=False),
         networks=clients.NetworkClient(identity, networks, report_steps=False),
         volumes=clients.VolumeClient(identity, volumes, report_steps=False),
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
-        max_attempts=conf.scheduler.max_attempts,
+        quotas=quotas, max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
     return ApiServices(
@@ -71,4 +74,4 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
         scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
-        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs)
+        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs, quotas=quotas)

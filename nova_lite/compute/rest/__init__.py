@@ -14,7 +14,7 @@ from oslo_config import cfg
 
 from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.compute import server_actions_api
+from nova_lite.compute import server_actions_api, tenant_usage
 from nova_lite.compute.rest import (
     base,
     flavors,
@@ -23,8 +23,10 @@ from nova_lite.compute.rest import (
     limits,
     microversion,
     policies,
+    quota_sets,
     server_actions,
     servers,
+    simple_tenant_usage,
     versions,
     views,
 )
@@ -43,6 +45,9 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *hypervisors.HypervisorsHandler(conf, rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
+        *quota_sets.QuotaSetsHandler(rest).routes(),
+        *simple_tenant_usage.TenantUsageHandler(
+            rest, tenant_usage.TenantUsage(rest.services.quotas.db)).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 

@@ -14,6 +14,7 @@ from nova_lite.common import exception
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import instance_store, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.rest import views
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
@@ -39,6 +40,9 @@ class ComputeServices(Protocol):
 
     @property
     def keypairs(self) -> keypair_store.KeypairStore: ...
+
+    @property
+    def quotas(self) -> quota_engine.QuotaEngine: ...
 
 
 @dataclasses.dataclass

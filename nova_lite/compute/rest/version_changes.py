@@ -18,7 +18,10 @@ SERVER_DESCRIPTION: Version = (2, 19)
 SERVER_TAGS: Version = (2, 26)
 KEYPAIR_PAGING: Version = (2, 35)
 LIMITS_NO_PROXY_QUOTAS: Version = (2, 36)
+LIMITS_NO_IMAGE_META: Version = (2, 39)
+TENANT_USAGE_PAGING: Version = (2, 40)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
+QUOTA_CLASS_SERVER_GROUPS: Version = (2, 50)
 SERVER_CREATE_TAGS: Version = (2, 52)
 FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
@@ -48,14 +51,22 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
      'the keypair list pages with limit and marker (a keypair name)'),
     (LIMITS_NO_PROXY_QUOTAS, 'LIMITS_NO_PROXY_QUOTAS',
-     '/limits drops the security group and floating IP entries'),
+     '/limits drops the security group and floating IP entries; quota sets drop (and '
+     'refuse) fixed_ips, floating_ips, security_groups and security_group_rules'),
+    (LIMITS_NO_IMAGE_META, 'LIMITS_NO_IMAGE_META', '/limits drops maxImageMeta'),
+    (TENANT_USAGE_PAGING, 'TENANT_USAGE_PAGING',
+     'os-simple-tenant-usage pages its servers with limit and marker (an instance id)'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
+    (QUOTA_CLASS_SERVER_GROUPS, 'QUOTA_CLASS_SERVER_GROUPS',
+     'quota class sets show server_groups and server_group_members and drop the '
+     'nova-network resources'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
-     '/limits drops maxPersonality and maxPersonalitySize'),
+     '/limits drops maxPersonality and maxPersonalitySize; quota sets and quota class '
+     'sets drop (and refuse) the injected file resources'),
     (FLAVOR_EXTRA_SPECS, 'FLAVOR_EXTRA_SPECS', 'flavor detail bodies carry "extra_specs"'),
     (SERVER_TRUSTED_CERTS, 'SERVER_TRUSTED_CERTS',
      'server bodies carry "trusted_image_certificates" (null)'),
