@@ -27,7 +27,7 @@ server_create: dict[str, Any] = {
         'max_count': {'type': ['integer', 'string'], 'pattern': '^1$', 'minimum': 1,
                       'maximum': 1},
         'metadata': {
-            'type': 'object', 'maxProperties': 128,
+            'type': 'object',  # at most [quota] metadata_items: a 403, as nova
             'patternProperties': {'^.{1,255}$': {'type': 'string', 'maxLength': 255}},
             'additionalProperties': False,
         },
