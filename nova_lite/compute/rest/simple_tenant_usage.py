@@ -12,6 +12,7 @@ from typing import Any
 import webob
 
 from nova_lite.api import controller, paging, routing, wsgi
+from nova_lite.common import exception
 from nova_lite.compute import tenant_usage
 from nova_lite.compute.rest import base, policies, version_changes
 from nova_lite.compute.rest.api_version import api_version
@@ -49,6 +50,9 @@ class TenantUsageHandler(base.ComputeController):
                             kept, limit=request.limit)
 
     def index(self, req: wsgi.Request) -> webob.Response:
+        if req.path_info.endswith('/'):  # /os-simple-tenant-usage/: an empty project id
+            raise exception.NotFound(message='A project id is needed after '
+                                             '/os-simple-tenant-usage/.')
         self.authorizer.authorize(req.context, policies.TENANT_USAGE_LIST)
         params, request = self._read(req)
         begin, stop = tenant_usage.period(params.get('start'), params.get('end'))

@@ -225,3 +225,4 @@ def test_simple_tenant_usage(compute: ComputeEnv) -> None:
                                   f'&end=2000-01-01T00:00:00')
     assert backwards.status_int == 400
     assert compute.admin.get('/os-simple-tenant-usage?start=yesterday').status_int == 400
+    assert compute.admin.get(f'/os-simple-tenant-usage/?{period}').status_int == 404
