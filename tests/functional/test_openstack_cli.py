@@ -178,6 +178,8 @@ def test_quota_refuses_a_second_boot(cloud, resources):
         # openstacksdk's names for maxTotalInstances, totalInstancesUsed, ...
         assert absolute['instances'] == 1 and absolute['instances_used'] == 1
         assert absolute['total_cores_used'] == 1 and absolute['total_ram_used'] == 256
+        usage = cloud.openstack_json('usage', 'show', '--start', '2000-01-01')
+        assert usage['Project'] == project and usage['Servers'] >= 1
     finally:
         cloud.openstack('quota', 'set', '--instances', '10', project)
         cloud.openstack('server', 'delete', '--wait', 'quota1')
