@@ -15,7 +15,13 @@ from nova_lite.common import exception
 from nova_lite.compute import instance_store, keypairs, quotas
 from nova_lite.compute import quota_resources as res
 from nova_lite.db import api as db_api
+from tests.conftest import unset_quota_overrides
 from tests.unit.compute.test_keypair_keys import TEMPEST_RSA
+
+
+@pytest.fixture(autouse=True)
+def _nova_defaults(conf: cfg.ConfigOpts) -> None:
+    unset_quota_overrides(conf)
 
 
 def _engine(db: db_api.Database, conf: cfg.ConfigOpts) -> quotas.QuotaEngine:

@@ -3,16 +3,34 @@ shapes by microversion, policy, bad input, and the quota refusals of boots and k
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from nova_lite import embedded
 from nova_lite.compute import quota_resources as res
+from tests.conftest import make_cloud_conf, unset_quota_overrides
+from tests.functional.conftest import CloudEnv
 from tests.unit.compute.test_keypair_keys import TEMPEST_RSA
 from tests.unit.compute_rest.conftest import Client, ComputeEnv
 
 LEGACY = set(res.NETWORK_LEGACY)
 INJECTED = set(res.INJECTED)
+
+
+@pytest.fixture(scope='module')
+def compute(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComputeEnv]:
+    """The compute API on a cloud of its own with nova's default quotas."""
+    config = make_cloud_conf(tmp_path_factory.mktemp('compute_quotas'))
+    unset_quota_overrides(config)
+    cloud = embedded.EmbeddedCloud(config, hosts=['host1'])
+    cloud.start()
+    try:
+        yield ComputeEnv(CloudEnv(cloud))
+    finally:
+        cloud.stop()
+        config.reset()
 
 
 def _at(version: str) -> dict[str, str]:
