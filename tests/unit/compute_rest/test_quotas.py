@@ -3,6 +3,7 @@ shapes by microversion, policy, bad input, and the quota refusals of boots and k
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -165,6 +166,36 @@ def test_boot_over_quota_is_403_with_novas_fault(compute: ComputeEnv,
         assert refused.status_int == 403 and 'metadata_items' in refused.text
     finally:
         compute.member.delete(f'/servers/{server_id}')
+
+
+def test_concurrent_posts_never_over_commit(compute: ComputeEnv, member_project: str) -> None:
+    path = f'/os-quota-sets/{member_project}'
+    in_use = compute.admin.get(f'{path}/detail').json['quota_set']['instances']['in_use']
+    _put(compute.admin, path, {'quota_set': {'instances': in_use + 3}})
+    barrier = threading.Barrier(8)
+    statuses: list[int] = []
+    created: list[str] = []
+
+    def post(index: int) -> None:
+        barrier.wait()
+        response = compute.member.post('/servers', {'server': compute.server_body(
+            f'race-{index}', with_volume=False, networks='none')})
+        statuses.append(response.status_int)
+        if response.status_int == 202:
+            created.append(response.json['server']['id'])
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    try:
+        assert sorted(statuses) == [202] * 3 + [403] * 5
+        detail = compute.admin.get(f'{path}/detail').json['quota_set']['instances']
+        assert detail['in_use'] == in_use + 3
+    finally:
+        for server_id in created:
+            compute.member.delete(f'/servers/{server_id}')
 
 
 def test_keypair_quota(compute: ComputeEnv, member_project: str) -> None:
