@@ -24,7 +24,7 @@ from nova_lite.clients import protocols
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.conductor import faults, task_hops, token_seal
+from nova_lite.conductor import faults, resource_cleanup, task_hops, token_seal
 from nova_lite.conductor.flows import host_retry, keys
 from nova_lite.conductor.tasks import identity, instance, network, resources, scheduling, spawn
 from nova_lite.conductor.tasks import volume as volume_tasks
@@ -45,6 +45,9 @@ class BootDependencies:
     compute: compute_rpcapi.ComputeAPI
     # Seals the user's token for the store and the jobboard, unseals it for the tasks.
     sealer: token_seal.TokenSealer
+    # Frees an instance's ports and volume attachments as the conductor: what the
+    # network and volume tasks revert with, so a revert needs no user token.
+    cleanup: resource_cleanup.InstanceResources
     max_attempts: int = 3
     fault_injector: faults.FaultInjector = faults.NO_FAULTS
     # Frees everything an instance holds, by its id: the last line of the revert.
@@ -73,8 +76,10 @@ def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
     gather = graph_flow.Flow(keys.GATHER_FLOW).add(
         faulty(resources.GetFlavor(deps.instances, deps.flavors, **fi)),
         faulty(resources.GetImage(deps.images, sealer, **fi)),
-        faulty(network.AllocateNetwork(deps.networks, deps.instances, sealer, **fi)),
-        faulty(volume_tasks.AttachVolumes(deps.volumes, deps.instances, sealer, **fi)),
+        faulty(network.AllocateNetwork(deps.networks, deps.instances, sealer, deps.cleanup,
+                                       **fi)),
+        faulty(volume_tasks.AttachVolumes(deps.volumes, deps.instances, sealer, deps.cleanup,
+                                          **fi)),
     )
     reschedule = linear_flow.Flow(keys.RESCHEDULE_FLOW,
                                   retry=host_retry.HostRetry(deps.max_attempts)).add(

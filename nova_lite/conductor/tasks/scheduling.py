@@ -26,8 +26,9 @@ class ScheduleInstance(base.UserContextTask):
     Re-running after a crash is safe: the scheduler keeps the claim the
     instance already holds, and recording the host again changes nothing.
 
-    Reversion strategy: release the instance's claim through the scheduler and
-    clear the instance's host (both idempotent).
+    Reversion strategy: release the instance's claim through the scheduler (as
+    the conductor, no user token needed) and clear the instance's host (both
+    idempotent).
     """
 
     def __init__(self, scheduler: scheduler_rpcapi.SchedulerAPI,
@@ -59,7 +60,7 @@ class ScheduleInstance(base.UserContextTask):
     def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,
                **kwargs: Any) -> None:
         def undo() -> None:
-            self._scheduler.release_claim(self.user_context(context), instance_id)
+            self._scheduler.release_claim(self.service_context(context), instance_id)
             try:
                 self._instances.update(instance_id, host=None)
             except Exception:  # the instance may already be deleted

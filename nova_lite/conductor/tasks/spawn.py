@@ -24,8 +24,9 @@ class Spawn(base.UserContextTask):
     Step 29 (and 12-13, 22 on the host). A host failure or an RPC timeout is
     raised as RetryableBuildError so the retry controller tries another host.
 
-    Reversion strategy: ask that host to destroy the domain and remove the
-    instance directory (idempotent; nothing happens where nothing was made).
+    Reversion strategy: ask that host (as the conductor, no user token needed)
+    to destroy the domain and remove the instance directory (idempotent;
+    nothing happens where nothing was made).
     """
 
     def __init__(self, compute: compute_rpcapi.ComputeAPI,
@@ -67,7 +68,7 @@ class Spawn(base.UserContextTask):
     def revert(self, context: dict[str, Any], instance_id: str, host: str,
                result: Any = None, **kwargs: Any) -> None:
         def undo() -> None:
-            self._compute.destroy_instance(self.user_context(context), host,
+            self._compute.destroy_instance(self.service_context(context), host,
                                            instance_id=instance_id)
 
         self.best_effort_revert(instance_id, undo)
