@@ -204,8 +204,8 @@ def test_flavor_is_public_strings(compute: ComputeEnv, value: Any, public: bool)
 
 
 @pytest.mark.parametrize('version,dropped', [
-    (changes.LIMITS_NO_PROXY_QUOTAS, 'maxSecurityGroups'),
-    (changes.LIMITS_NO_PROXY_QUOTAS, 'totalFloatingIpsUsed'),
+    (changes.PROXY_APIS_REMOVED, 'maxSecurityGroups'),
+    (changes.PROXY_APIS_REMOVED, 'totalFloatingIpsUsed'),
     (changes.LIMITS_NO_PERSONALITY, 'maxPersonality'),
     (changes.LIMITS_NO_PERSONALITY, 'maxPersonalitySize'),
 ])
