@@ -38,6 +38,9 @@ volume_create_request: dict[str, Any] = {
     'required': ['volume'],
     'additionalProperties': False,
 }
+_count: dict[str, Any] = {'type': 'string', 'pattern': '^[0-9]{1,9}$'}
+volumes_query: dict[str, Any] = {'type': 'object',
+                                 'properties': {'limit': _count, 'offset': _count}}
 snapshot_create_request: dict[str, Any] = {
     'type': 'object',
     'properties': {'snapshot': {
@@ -97,7 +100,11 @@ class VolumeProxiesHandler(base.ComputeController):
     def index(self, req: wsgi.Request) -> webob.Response:
         self._allowed(req, policies.VOLUMES_LIST)
         base.reject_empty_id(req)
-        volumes = self._volumes.list_volumes(req.context)
+        params = controller.read_query(req, volumes_query)  # nova's offset paging
+        offset = int(params.get('offset', 0))
+        volumes = self._volumes.list_volumes(req.context)[offset:]
+        if 'limit' in params:
+            volumes = volumes[:int(params['limit'])]
         return wsgi.json_response(200, {'volumes': [volume_view(v) for v in volumes]})
 
     def show(self, req: wsgi.Request, volume_id: str) -> webob.Response:
