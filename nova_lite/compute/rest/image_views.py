@@ -9,7 +9,7 @@ the extra properties as ``metadata`` and, for a server snapshot (an
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from oslo_utils import timeutils
@@ -90,7 +90,7 @@ def _int(params: Mapping[str, str], name: str) -> int | None:
         raise exception.InvalidInput(field=name, reason='must be an integer') from None
 
 
-def matches(params: Mapping[str, str]) -> Any:
+def matches(params: Mapping[str, str]) -> Callable[[Mapping[str, Any]], bool]:
     """A predicate over glance image bodies for nova's list filters (name, status,
     server, type, minRam, minDisk and changes-since)."""
     wanted_status = params.get('status', '').upper() or None
