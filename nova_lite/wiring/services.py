@@ -44,6 +44,11 @@ class ApiServices:
     conductor_rpcapi: conductor_rpcapi.ConductorAPI
     compute_api: compute_api.ComputeAPI
     keypairs: keypair_store.KeypairStore
+    # The compute API's proxies (pre-2.36 /images, /os-volumes, /os-networks) and its
+    # external events act through these, with the caller's token.
+    image_proxy: clients.ImageClient
+    volume_proxy: clients.VolumeClient
+    network_proxy: clients.NetworkClient
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -56,11 +61,12 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)
     keypairs = keypair_store.KeypairStore(db)
+    image_client = clients.ImageClient(identity, images, report_steps=False)
+    network_client = clients.NetworkClient(identity, networks, report_steps=False)
+    volume_client = clients.VolumeClient(identity, volumes, report_steps=False)
     api = compute_api.ComputeAPI(
-        identity=clients.IdentityClient(identity),
-        images=clients.ImageClient(identity, images, report_steps=False),
-        networks=clients.NetworkClient(identity, networks, report_steps=False),
-        volumes=clients.VolumeClient(identity, volumes, report_steps=False),
+        identity=clients.IdentityClient(identity), images=image_client,
+        networks=network_client, volumes=volume_client,
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
         max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
@@ -71,4 +77,5 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
         scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
-        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs)
+        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
+        image_proxy=image_client, volume_proxy=volume_client, network_proxy=network_client)

@@ -17,16 +17,23 @@ from nova_lite.api.auth import WSGIApp
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import (
     base,
+    external_events,
     flavors,
     hypervisors,
+    image_metadata,
+    images,
     keypairs,
     limits,
     microversion,
+    network_proxy,
     policies,
     server_actions,
+    server_diagnostics,
     servers,
+    usage_audit_log,
     versions,
     views,
+    volume_proxies,
 )
 
 PREFIX = '/v2.1'
@@ -43,6 +50,13 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *hypervisors.HypervisorsHandler(conf, rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
+        *images.ImagesHandler(rest).routes(),
+        *image_metadata.ImageMetadataHandler(rest).routes(),
+        *volume_proxies.VolumeProxiesHandler(rest).routes(),
+        *network_proxy.NetworkProxyHandler(rest).routes(),
+        *external_events.ExternalEventsHandler(rest).routes(),
+        *usage_audit_log.UsageAuditLogHandler(rest).routes(),
+        *server_diagnostics.ServerDiagnosticsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 

@@ -16,6 +16,7 @@ from nova_lite.compute import instance_store, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.rest import views
+from nova_lite.compute.rest.api_version import api_version
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
 
@@ -39,6 +40,15 @@ class ComputeServices(Protocol):
 
     @property
     def keypairs(self) -> keypair_store.KeypairStore: ...
+
+    @property
+    def image_proxy(self) -> protocols.ImageProxyClient: ...
+
+    @property
+    def volume_proxy(self) -> protocols.VolumeProxyClient: ...
+
+    @property
+    def network_proxy(self) -> protocols.NetworkClient: ...
 
 
 @dataclasses.dataclass
@@ -69,3 +79,21 @@ def project_scoped(handler: Callable[..., webob.Response]) -> Callable[..., webo
         return handler(req, **path_vars)
 
     return scoped
+
+
+def removed_at(req: wsgi.Request, version: tuple[int, int]) -> None:
+    """A 404, as nova answers, when the request's microversion is ``version`` or later
+    (a proxy API nova dropped then)."""
+    if api_version(req) >= version:
+        raise exception.NotFound(message='The resource could not be found.')
+
+
+def empty_id(req: wsgi.Request, *_args: Any) -> webob.Response:
+    """A 404 for a member path whose id is empty (``DELETE /os-volumes/``), as nova."""
+    raise exception.NotFound(message=f'The resource could not be found: {req.path_info}')
+
+
+def reject_empty_id(req: wsgi.Request) -> None:
+    """A collection GET reached with a trailing slash is a member with an empty id: 404."""
+    if req.path_info.endswith('/'):
+        empty_id(req)

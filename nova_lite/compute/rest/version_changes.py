@@ -17,8 +17,10 @@ KEYPAIR_USER_ID: Version = (2, 10)
 SERVER_DESCRIPTION: Version = (2, 19)
 SERVER_TAGS: Version = (2, 26)
 KEYPAIR_PAGING: Version = (2, 35)
-LIMITS_NO_PROXY_QUOTAS: Version = (2, 36)
+PROXY_APIS_REMOVED: Version = (2, 36)
+IMAGE_META_PROXY_REMOVED: Version = (2, 39)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
+DIAGNOSTICS_STANDARD: Version = (2, 48)
 SERVER_CREATE_TAGS: Version = (2, 52)
 FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
@@ -27,8 +29,11 @@ SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
+EVENT_POWER_UPDATE: Version = (2, 76)
+EVENT_ACCELERATOR_BOUND: Version = (2, 82)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
+EVENT_VOLUME_REIMAGED: Version = (2, 93)
 SERVER_PINNED_AZ: Version = (2, 96)
 SERVER_IMAGE_PROPERTIES: Version = (2, 98)
 SERVER_SCHEDULER_HINTS: Version = (2, 100)
@@ -47,10 +52,15 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
      'the keypair list pages with limit and marker (a keypair name)'),
-    (LIMITS_NO_PROXY_QUOTAS, 'LIMITS_NO_PROXY_QUOTAS',
-     '/limits drops the security group and floating IP entries'),
+    (PROXY_APIS_REMOVED, 'PROXY_APIS_REMOVED',
+     'proxies gone: /images, /os-volumes, /os-snapshots, /os-networks are 404; /limits '
+     'drops security group and floating IP entries'),
+    (IMAGE_META_PROXY_REMOVED, 'IMAGE_META_PROXY_REMOVED',
+     '/images/{id}/metadata answers 404: use the image service'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
+    (DIAGNOSTICS_STANDARD, 'DIAGNOSTICS_STANDARD',
+     '/servers/{id}/diagnostics answers the standard shape (state, driver, cpu_details, ...)'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
@@ -63,10 +73,16 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
+    (EVENT_POWER_UPDATE, 'EVENT_POWER_UPDATE',
+     'os-server-external-events takes power-update (tag POWER_ON or POWER_OFF)'),
+    (EVENT_ACCELERATOR_BOUND, 'EVENT_ACCELERATOR_BOUND',
+     'os-server-external-events takes accelerator-request-bound'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
      'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',
      "POST /os-keypairs needs public_key (no generated keys); names may hold '@'"),
+    (EVENT_VOLUME_REIMAGED, 'EVENT_VOLUME_REIMAGED',
+     'os-server-external-events takes volume-reimaged'),
     (SERVER_PINNED_AZ, 'SERVER_PINNED_AZ',
      'server bodies carry "pinned_availability_zone" (the zone asked for at boot, or null)'),
     (SERVER_IMAGE_PROPERTIES, 'SERVER_IMAGE_PROPERTIES',

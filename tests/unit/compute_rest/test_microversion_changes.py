@@ -204,8 +204,8 @@ def test_flavor_is_public_strings(compute: ComputeEnv, value: Any, public: bool)
 
 
 @pytest.mark.parametrize('version,dropped', [
-    (changes.LIMITS_NO_PROXY_QUOTAS, 'maxSecurityGroups'),
-    (changes.LIMITS_NO_PROXY_QUOTAS, 'totalFloatingIpsUsed'),
+    (changes.PROXY_APIS_REMOVED, 'maxSecurityGroups'),
+    (changes.PROXY_APIS_REMOVED, 'totalFloatingIpsUsed'),
     (changes.LIMITS_NO_PERSONALITY, 'maxPersonality'),
     (changes.LIMITS_NO_PERSONALITY, 'maxPersonalitySize'),
 ])
@@ -226,3 +226,52 @@ def test_hypervisor_no_usage(compute: ComputeEnv, server_id: str) -> None:
                 changes.HYPERVISOR_NO_USAGE).json['hypervisors']
     assert 'vcpus' not in at and 'memory_mb' not in at and 'cpu_info' not in at
     assert at['id'] == below['id'] and at['service']['host'] == 'host1'
+
+
+@pytest.mark.parametrize('path', ['/images', '/images/detail', '/os-volumes',
+                                  '/os-volumes/detail', '/os-snapshots', '/os-networks'])
+def test_proxy_apis_removed(compute: ComputeEnv, path: str) -> None:
+    _get(compute.admin, path, _below(changes.PROXY_APIS_REMOVED))
+    gone = compute.admin.get(path, headers=_at(changes.PROXY_APIS_REMOVED))
+    assert gone.status_int == 404
+
+
+def test_proxy_apis_removed_for_members_too(compute: ComputeEnv) -> None:
+    image_path = f'/images/{compute.env.image["id"]}'
+    _get(compute.admin, image_path, _below(changes.PROXY_APIS_REMOVED))
+    assert compute.admin.get(image_path,
+                             headers=_at(changes.PROXY_APIS_REMOVED)).status_int == 404
+    body = {'volume': {'size': 1}}
+    assert compute.member.post('/os-volumes', body,
+                               headers=_at(changes.PROXY_APIS_REMOVED)).status_int == 404
+
+
+def test_image_meta_proxy_removed(compute: ComputeEnv) -> None:
+    path = f'/images/{compute.env.image["id"]}/metadata'
+    _get(compute.admin, path, _below(changes.IMAGE_META_PROXY_REMOVED))
+    gone = compute.admin.get(path, headers=_at(changes.IMAGE_META_PROXY_REMOVED))
+    assert gone.status_int == 404
+
+
+def test_diagnostics_standard(compute: ComputeEnv, server_id: str) -> None:
+    path = f'/servers/{server_id}/diagnostics'
+    below = _get(compute.admin, path, _below(changes.DIAGNOSTICS_STANDARD)).json
+    assert 'memory' in below and 'memory_details' not in below
+    at = _get(compute.admin, path, changes.DIAGNOSTICS_STANDARD).json
+    assert at['memory_details']['maximum'] > 0 and 'memory' not in at
+
+
+@pytest.mark.parametrize('version,name,tag', [
+    (changes.EVENT_POWER_UPDATE, 'power-update', 'POWER_ON'),
+    (changes.EVENT_ACCELERATOR_BOUND, 'accelerator-request-bound', 'arq-1'),
+    (changes.EVENT_VOLUME_REIMAGED, 'volume-reimaged', 'vol-1'),
+])
+def test_external_event_names(compute: ComputeEnv, server_id: str, version: Version,
+                              name: str, tag: str) -> None:
+    body = {'events': [{'name': name, 'server_uuid': server_id, 'tag': tag}]}
+    below = compute.admin.post('/os-server-external-events', body,
+                               headers=_at(_below(version)))
+    assert below.status_int == 400
+    at = compute.admin.post('/os-server-external-events', body, headers=_at(version))
+    assert at.status_int == 200, at.text
+    assert at.json['events'][0]['code'] == 200
