@@ -105,7 +105,8 @@ def build_conductor(conf: cfg.ConfigOpts, db: db_api.Database,
         images=flow_clients.images, networks=flow_clients.networks,
         volumes=flow_clients.volumes, scheduler=services.scheduler_rpcapi,
         compute=services.compute_rpcapi, sealer=sealer,
-        max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector)
+        max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector,
+        server_groups=services.server_groups)
     resources = resource_cleanup.InstanceResources(
         local_clients.ServiceNetworkClient(services.networks),
         local_clients.ServiceVolumeClient(services.volumes), services.scheduler_rpcapi,

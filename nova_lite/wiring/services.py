@@ -18,6 +18,7 @@ from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import api as db_api
 from nova_lite.identity import manager as identity_manager
@@ -44,6 +45,7 @@ class ApiServices:
     conductor_rpcapi: conductor_rpcapi.ConductorAPI
     compute_api: compute_api.ComputeAPI
     keypairs: keypair_store.KeypairStore
+    server_groups: server_group_store.ServerGroupStore
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -56,12 +58,14 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)
     keypairs = keypair_store.KeypairStore(db)
+    server_groups = server_group_store.ServerGroupStore(db)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity),
         images=clients.ImageClient(identity, images, report_steps=False),
         networks=clients.NetworkClient(identity, networks, report_steps=False),
         volumes=clients.VolumeClient(identity, volumes, report_steps=False),
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
+        server_groups=server_groups,
         max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
@@ -71,4 +75,5 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
         scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
-        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs)
+        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
+        server_groups=server_groups)

@@ -24,6 +24,7 @@ from nova_lite.compute.rest import (
     microversion,
     policies,
     server_actions,
+    server_groups,
     servers,
     versions,
     views,
@@ -43,6 +44,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *hypervisors.HypervisorsHandler(conf, rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
+        *server_groups.ServerGroupsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 
