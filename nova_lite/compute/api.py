@@ -97,7 +97,7 @@ class ComputeAPI:
             raise exception.Forbidden()  # a server belongs to a project and a user
         key_data = self._key_data(ctx.user_id, server.get('key_name'))
         group_id = (self._server_groups.group_for_boot(
-            scheduler_hints, project_id=ctx.project_id, is_admin=ctx.is_admin)
+            scheduler_hints, project_id=ctx.project_id, is_admin=bool(ctx.is_admin))
             if self._server_groups is not None else None)
         request_spec = self._build_request_spec(ctx, server)
         notifications.publish(notifications.ServerCreateValidated(

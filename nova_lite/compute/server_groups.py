@@ -91,8 +91,12 @@ def member_hosts(session: orm.Session, group_id: str, *,
                     compute_models.Instance.deleted_at.is_(None)))
     if exclude_instance_id is not None:
         query = query.where(models.ServerGroupMember.instance_id != exclude_instance_id)
-    return [confirmed or placed for confirmed, placed in session.execute(query)
-            if confirmed or placed]
+    hosts: list[str] = []
+    for confirmed, placed in session.execute(query):
+        host = confirmed or placed
+        if host:
+            hosts.append(host)
+    return hosts
 
 
 class ServerGroupStore:
@@ -118,7 +122,7 @@ class ServerGroupStore:
                 raise not_found(group_id)
             return _group_dict(row, _live_members(session, [row.id])[row.id])
 
-    def list(self, *, project_id: str | None) -> list[dict[str, Any]]:
+    def list_groups(self, *, project_id: str | None) -> list[dict[str, Any]]:
         """A project's groups (every group when ``project_id`` is None), oldest first."""
         query = sa.select(models.ServerGroup).order_by(models.ServerGroup.created_at,
                                                        models.ServerGroup.id)

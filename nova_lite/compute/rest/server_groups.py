@@ -85,11 +85,11 @@ class ServerGroupsHandler(base.ComputeController):
         params = controller.read_query(req, server_group_schemas.list_query)
         if 'all_projects' in params:
             self.authorizer.authorize(ctx, policies.SERVER_GROUPS_ALL_PROJECTS)
-            groups = self._store.list(project_id=None)
+            groups = self._store.list_groups(project_id=None)
         else:
             if ctx.project_id is None:
                 raise exception.Forbidden()
-            groups = self._store.list(project_id=ctx.project_id)
+            groups = self._store.list_groups(project_id=ctx.project_id)
         offset = int(params.get('offset', 0))
         limit = min(int(params.get('limit', MAX_LIMIT)), MAX_LIMIT)
         version = api_version(req)

@@ -24,8 +24,8 @@ def test_create_get_list_delete(db: db_api.Database) -> None:
     assert first['id'] != second['id']
     assert store.get(first['id']) == first
     assert first['members'] == [] and first['rules'] == {'max_server_per_host': 2}
-    assert [g['id'] for g in store.list(project_id='p1')] == [first['id']]
-    assert [g['id'] for g in store.list(project_id=None)] == [first['id'], second['id']]
+    assert [g['id'] for g in store.list_groups(project_id='p1')] == [first['id']]
+    assert [g['id'] for g in store.list_groups(project_id=None)] == [first['id'], second['id']]
     store.delete(first['id'])
     with pytest.raises(exception.NotFound, match='could not be found'):
         store.get(first['id'])
