@@ -4,7 +4,8 @@ The body follows the negotiated microversion: 2.1 shows ``policies`` (a list
 of one) and ``metadata`` ({}), 2.13 adds ``project_id`` and ``user_id``, 2.15
 allows the soft policies, 2.64 shows one ``policy`` and its ``rules``
 instead of ``policies`` and ``metadata``. The list pages with ``limit`` and
-``offset``; ``all_projects`` lists every project's groups (admins).
+``offset``; ``all_projects`` lists every project's groups for admins (others
+still get their own).
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ class ServerGroupsHandler(base.ComputeController):
         ctx = req.context
         self.authorizer.authorize(ctx, policies.SERVER_GROUPS_INDEX)
         params = controller.read_query(req, server_group_schemas.list_query)
-        if 'all_projects' in params:
+        # Nova's rule: all_projects (any value) from a non-admin lists their own groups.
+        if 'all_projects' in params and ctx.is_admin:
             self.authorizer.authorize(ctx, policies.SERVER_GROUPS_ALL_PROJECTS)
             groups = self._store.list_groups(project_id=None)
         else:

@@ -111,7 +111,11 @@ def test_confirm_host_refuses_a_second_member_on_the_host(db: db_api.Database) -
     store.confirm_host(insert_instance(db, 'no-group'), 'h1')  # not a member: nothing
 
 
-def test_concurrent_confirms_let_one_member_on_the_host(db: db_api.Database) -> None:
+@pytest.mark.parametrize('db_fixture', ['db', pytest.param('pg_db',
+                                                           marks=pytest.mark.postgresql)])
+def test_concurrent_confirms_let_one_member_on_the_host(request: pytest.FixtureRequest,
+                                                        db_fixture: str) -> None:
+    db: db_api.Database = request.getfixturevalue(db_fixture)
     store = _store(db)
     group = store.create(name='g', project_id='p', user_id='u', policy='anti-affinity')
     vms = [insert_instance(db, f'vm{i}') for i in range(6)]
