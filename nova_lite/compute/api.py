@@ -114,7 +114,7 @@ class ComputeAPI:
                            'tags': list(server.get('tags') or []),
                            'scheduler_hints': dict(scheduler_hints or {})})
         if group_id is not None and self._server_groups is not None:
-            self._join_group(group_id, instance['id'])
+            self._join_group(self._server_groups, group_id, instance['id'])
         notifications.publish(notifications.InstanceRecorded(
             instance_id=instance['id'], vm_state=instance['vm_state'],
             task_state=instance['task_state']))
@@ -122,11 +122,11 @@ class ComputeAPI:
         self._conductor.build_instance(ctx, instance['id'])
         return instance
 
-    def _join_group(self, group_id: str, instance_id: str) -> None:
+    def _join_group(self, server_groups: server_group_store.ServerGroupStore, group_id: str,
+                    instance_id: str) -> None:
         """The new instance joins its server group (nova adds it at the API)."""
-        assert self._server_groups is not None
         try:
-            self._server_groups.add_member(group_id, instance_id)
+            server_groups.add_member(group_id, instance_id)
         except exception.NotFound:  # the group was deleted since it was checked
             self._instances.mark_deleted(instance_id)
             raise exception.InvalidInput(field='os:scheduler_hints.group',

@@ -160,3 +160,23 @@ def test_boot_hint_must_name_a_visible_group(compute: ComputeEnv, hint: str) -> 
     assert response.status_int == 400, response.text
     assert 'os:scheduler_hints.group' in response.json['badRequest']['message']
     assert compute.instance_count() == before
+
+
+def test_group_deleted_during_the_boot_leaves_no_server(compute: ComputeEnv,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    group = _create(compute.member, {'name': 'raced', 'policies': ['affinity']})
+    store = compute.cloud.services.server_groups
+    real_add = store.add_member
+
+    def deleted_first(group_id: str, instance_id: str) -> None:
+        store.delete(group_id)  # another request deletes the group in between
+        real_add(group_id, instance_id)
+
+    monkeypatch.setattr(store, 'add_member', deleted_first)
+    response = compute.member.post('/servers', {
+        'server': compute.server_body('raced-vm', with_volume=False, networks='none'),
+        'os:scheduler_hints': {'group': group['id']}})
+    assert response.status_int == 400, response.text
+    assert 'os:scheduler_hints.group' in response.json['badRequest']['message']
+    assert 'raced-vm' not in {i['name'] for i in compute.cloud.instances.list()}
