@@ -136,7 +136,8 @@ class ServerGroupStore:
     def delete(self, group_id: str) -> None:
         """Delete a group; its members stay, no longer bound by its policy."""
         with self._db.session() as session:
-            row = session.get(models.ServerGroup, group_id)
+            # Locked, so a boot adding a member waits and then finds no group.
+            row = session.get(models.ServerGroup, group_id, with_for_update=True)
             if row is None:
                 raise not_found(group_id)
             session.execute(sa.delete(models.ServerGroupMember)
