@@ -58,8 +58,8 @@ PUBLISHED: Mapping[str, frozenset[str]] = {
     'volume': frozenset(),
     'scheduler': frozenset({'rpcapi'}),
     'conductor': frozenset({'rpcapi'}),
-    # The conductor records instances and reads flavors.
-    'compute': frozenset({'rpcapi', 'instance_store', 'flavors'}),
+    # The conductor records instances, reads flavors and places server group members.
+    'compute': frozenset({'rpcapi', 'instance_store', 'flavors', 'server_groups'}),
 }
 
 MODELS_PACKAGE = 'nova_lite.db.models'
@@ -71,7 +71,7 @@ TABLES: Mapping[str, frozenset[str]] = {
     'network': frozenset({'network'}),
     'volume': frozenset({'volume'}),
     'scheduler': frozenset({'scheduler'}),
-    'compute': frozenset({'compute', 'compute_keypairs'}),
+    'compute': frozenset({'compute', 'compute_keypairs', 'compute_server_groups'}),
     'conductor': frozenset({'flow', 'flow_history', 'jobboard'}),
 }
 SHARED_MODELS = frozenset({'base'})

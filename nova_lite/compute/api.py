@@ -22,6 +22,7 @@ from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store, schemas, server_status
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ class ComputeAPI:
                  instances: instance_store.InstanceStore, flavors: flavor_store.FlavorStore,
                  conductor: conductor_rpcapi.ConductorAPI, max_attempts: int,
                  fault_injection_max_delay: float | None = None,
-                 keypairs: keypair_store.KeypairStore | None = None) -> None:
+                 keypairs: keypair_store.KeypairStore | None = None,
+                 server_groups: server_group_store.ServerGroupStore | None = None) -> None:
         """``fault_injection_max_delay`` None: fault injection is off, and the
         nova_lite:fail_at / delay_at metadata keys are plain metadata."""
         self._identity = identity
@@ -56,6 +58,7 @@ class ComputeAPI:
         self._max_attempts = max_attempts
         self._fault_injection_max_delay = fault_injection_max_delay
         self._keypairs = keypairs
+        self._server_groups = server_groups
 
     def authenticate(self, auth_token: str, *, request: str | None = None,
                      ) -> nl_context.RequestContext:
@@ -93,6 +96,9 @@ class ComputeAPI:
         if ctx.project_id is None or ctx.user_id is None:
             raise exception.Forbidden()  # a server belongs to a project and a user
         key_data = self._key_data(ctx.user_id, server.get('key_name'))
+        group_id = (self._server_groups.group_for_boot(
+            scheduler_hints, project_id=ctx.project_id, is_admin=bool(ctx.is_admin))
+            if self._server_groups is not None else None)
         request_spec = self._build_request_spec(ctx, server)
         notifications.publish(notifications.ServerCreateValidated(
             flavor_name=request_spec['flavor']['name'], image_id=request_spec['image']['id'],
@@ -107,12 +113,25 @@ class ComputeAPI:
                            'description': server.get('description'),
                            'tags': list(server.get('tags') or []),
                            'scheduler_hints': dict(scheduler_hints or {})})
+        if group_id is not None and self._server_groups is not None:
+            self._join_group(self._server_groups, group_id, instance['id'])
         notifications.publish(notifications.InstanceRecorded(
             instance_id=instance['id'], vm_state=instance['vm_state'],
             task_state=instance['task_state']))
         notifications.publish(notifications.BootCast(instance_id=instance['id']))
         self._conductor.build_instance(ctx, instance['id'])
         return instance
+
+    def _join_group(self, server_groups: server_group_store.ServerGroupStore, group_id: str,
+                    instance_id: str) -> None:
+        """The new instance joins its server group (nova adds it at the API)."""
+        try:
+            server_groups.add_member(group_id, instance_id)
+        except exception.NotFound:  # the group was deleted since it was checked
+            self._instances.mark_deleted(instance_id)
+            raise exception.InvalidInput(field='os:scheduler_hints.group',
+                                         reason=f'server group {group_id} not found',
+                                         ) from None
 
     def _key_data(self, user_id: str, key_name: str | None) -> str | None:
         """The public key of the user's keypair ``key_name`` (400 when there is none)."""

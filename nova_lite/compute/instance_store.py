@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from nova_lite.api import paging, sql_paging
 from nova_lite.common import exception, timeutils
 from nova_lite.common.states import ServerStatus, TaskState, VmState
+from nova_lite.compute import server_groups
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as models
 
@@ -213,3 +214,4 @@ class InstanceStore:
             row.deleted_at = now
             row.terminated_at = now
             row.updated_at = now
+            server_groups.remove_member(session, instance_id)  # it leaves its group

@@ -76,7 +76,27 @@ def _validate_request_spec(request_spec: Any, default_alternates: int) -> dict[s
         raise exception.InvalidInput(field='num_alternates',
                                      reason='must be an integer >= 0')
     spec['num_alternates'] = alternates
+    if spec.get('group') is not None:
+        spec['group'] = _validate_group(spec['group'])
     return spec
+
+
+def _validate_group(group: Any) -> dict[str, Any]:
+    """The server group of a request: its policy, rules and the members' hosts."""
+    if not isinstance(group, Mapping) or not isinstance(group.get('policy'), str):
+        raise exception.InvalidInput(field='group', reason='must be an object with a policy')
+    rules = group.get('rules') or {}
+    if not isinstance(rules, Mapping):
+        raise exception.InvalidInput(field='group.rules', reason='must be an object')
+    limit = rules.get('max_server_per_host', 1)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise exception.InvalidInput(field='group.rules.max_server_per_host',
+                                     reason='must be an integer >= 1')
+    hosts = group.get('hosts') or []
+    if not isinstance(hosts, list | tuple) or not all(isinstance(h, str) for h in hosts):
+        raise exception.InvalidInput(field='group.hosts', reason='must be a list of host names')
+    return {'id': group.get('id'), 'policy': group['policy'], 'rules': dict(rules),
+            'hosts': list(hosts)}
 
 
 def _validate_node_resources(resources: Any) -> dict[str, Any]:

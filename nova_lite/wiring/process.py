@@ -109,7 +109,8 @@ def build_conductor(conf: cfg.ConfigOpts, db: db_api.Database,
         images=flow_clients.images, networks=flow_clients.networks,
         volumes=flow_clients.volumes, scheduler=services.scheduler_rpcapi,
         compute=services.compute_rpcapi, sealer=sealer, cleanup=resources,
-        max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector)
+        max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector,
+        server_groups=services.server_groups)
     persistence = flow_persistence.DatabaseBackend(db)
     jobs = _boot_jobs(conf, db, persistence)
     flows = flow_runner.FlowRunner(

@@ -18,6 +18,7 @@ from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import api as db_api
 from nova_lite.identity import manager as identity_manager
@@ -49,6 +50,7 @@ class ApiServices:
     image_proxy: clients.ImageClient
     volume_proxy: clients.VolumeClient
     network_proxy: clients.NetworkClient
+    server_groups: server_group_store.ServerGroupStore
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -64,10 +66,12 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     image_client = clients.ImageClient(identity, images, report_steps=False)
     network_client = clients.NetworkClient(identity, networks, report_steps=False)
     volume_client = clients.VolumeClient(identity, volumes, report_steps=False)
+    server_groups = server_group_store.ServerGroupStore(db)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity), images=image_client,
         networks=network_client, volumes=volume_client,
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
+        server_groups=server_groups,
         max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
@@ -78,4 +82,5 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
         conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
-        image_proxy=image_client, volume_proxy=volume_client, network_proxy=network_client)
+        image_proxy=image_client, volume_proxy=volume_client, network_proxy=network_client,
+        server_groups=server_groups)

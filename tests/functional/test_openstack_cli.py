@@ -4,8 +4,8 @@ One nova-lite-all process serves the whole module; the tests run in order as a
 user would: authenticate, upload an image, create a flavor, a network with a
 subnet and a volume, boot with --wait, list, show, stop, start, reboot,
 console log, delete; then a boot that fails, a delete while building, the
-SDK's create_server(wait=True), and keypairs (generated and imported, then
-booted with).
+SDK's create_server(wait=True), keypairs (generated and imported, then
+booted with), and a server group booted into.
 """
 
 from __future__ import annotations
@@ -158,6 +158,26 @@ def test_keypairs_and_boot_with_key_name(cloud, resources, tmp_path):
     cloud.openstack('keypair', 'delete', 'gen', 'imported')
     assert cloud.openstack_json('keypair', 'list') == []
     assert cloud.openstack('keypair', 'show', 'gen', check=False).returncode != 0
+
+
+def test_server_group_create_boot_show_delete(cloud, resources):
+    group = cloud.openstack_json('server', 'group', 'create', '--policy', 'anti-affinity',
+                                 'g1')
+    assert group['name'] == 'g1' and group['policy'] == 'anti-affinity'
+    server = cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                                  '--network', 'net1', '--hint', f'group={group["id"]}',
+                                  '--wait', 'grouped')
+    shown = cloud.openstack_json('server', 'group', 'show', 'g1')
+    assert shown['id'] == group['id'] and server['id'] in str(shown['members'])
+    assert 'g1' in {g['Name'] for g in cloud.openstack_json('server', 'group', 'list')}
+    refused = cloud.openstack('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                              '--network', 'net1', '--hint', 'group=no-such-group',
+                              'ungrouped', check=False)
+    assert refused.returncode != 0 and 'os:scheduler_hints.group' in refused.stderr
+    cloud.openstack('server', 'delete', '--wait', 'grouped')
+    assert cloud.openstack_json('server', 'group', 'show', 'g1')['members'] in ('', [])
+    cloud.openstack('server', 'group', 'delete', 'g1')
+    assert cloud.openstack('server', 'group', 'show', 'g1', check=False).returncode != 0
 
 
 def _wait_status(cloud, name: str, status: str, attempts: int = 60) -> None:

@@ -29,6 +29,7 @@ from nova_lite.compute.rest import (
     policies,
     server_actions,
     server_diagnostics,
+    server_groups,
     servers,
     usage_audit_log,
     versions,
@@ -57,6 +58,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *external_events.ExternalEventsHandler(rest).routes(),
         *usage_audit_log.UsageAuditLogHandler(rest).routes(),
         *server_diagnostics.ServerDiagnosticsHandler(rest).routes(),
+        *server_groups.ServerGroupsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 

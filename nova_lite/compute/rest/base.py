@@ -15,6 +15,7 @@ from nova_lite.compute import api as compute_api
 from nova_lite.compute import instance_store, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.compute.rest import views
 from nova_lite.compute.rest.api_version import api_version
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
@@ -49,6 +50,9 @@ class ComputeServices(Protocol):
 
     @property
     def network_proxy(self) -> protocols.NetworkClient: ...
+
+    @property
+    def server_groups(self) -> server_group_store.ServerGroupStore: ...
 
 
 @dataclasses.dataclass

@@ -36,6 +36,11 @@ KEYPAIRS_INDEX = 'os_compute_api:os-keypairs:index'
 KEYPAIRS_CREATE = 'os_compute_api:os-keypairs:create'
 KEYPAIRS_SHOW = 'os_compute_api:os-keypairs:show'
 KEYPAIRS_DELETE = 'os_compute_api:os-keypairs:delete'
+SERVER_GROUPS_CREATE = 'os_compute_api:os-server-groups:create'
+SERVER_GROUPS_DELETE = 'os_compute_api:os-server-groups:delete'
+SERVER_GROUPS_INDEX = 'os_compute_api:os-server-groups:index'
+SERVER_GROUPS_ALL_PROJECTS = 'os_compute_api:os-server-groups:index:all_projects'
+SERVER_GROUPS_SHOW = 'os_compute_api:os-server-groups:show'
 # Keypairs belong to users: the owner, or an admin acting for them (2.10 user_id).
 ADMIN_OR_OWNER = 'role:admin or user_id:%(user_id)s'
 
@@ -80,4 +85,14 @@ def list_rules() -> list[policy.RuleDefault]:
         base.rule(KEYPAIRS_DELETE, ADMIN_OR_OWNER, 'Delete a keypair.', 'DELETE',
                   '/os-keypairs/{keypair_name}'),
         *proxy_policies.list_rules(),
+        base.rule(SERVER_GROUPS_CREATE, base.PROJECT_MEMBER, 'Create a server group.', 'POST',
+                  '/os-server-groups'),
+        base.rule(SERVER_GROUPS_DELETE, base.PROJECT_MEMBER, 'Delete a server group.',
+                  'DELETE', '/os-server-groups/{server_group_id}'),
+        base.rule(SERVER_GROUPS_INDEX, base.PROJECT_READER, "List the project's server groups.",
+                  'GET', '/os-server-groups'),
+        base.rule(SERVER_GROUPS_ALL_PROJECTS, base.ADMIN, "List every project's server groups.",
+                  'GET', '/os-server-groups?all_projects=True'),
+        base.rule(SERVER_GROUPS_SHOW, base.PROJECT_READER, 'Show a server group.', 'GET',
+                  '/os-server-groups/{server_group_id}'),
     ]

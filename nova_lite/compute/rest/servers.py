@@ -16,6 +16,7 @@ from nova_lite.compute.rest import (
     policies,
     request_bodies,
     schemas,
+    version_changes,
     versioned_views,
     views,
 )
@@ -115,9 +116,12 @@ class ServersHandler(base.ComputeController):
     def show(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._owned(req, server_id, policies.SERVERS_SHOW)
         volume_ids = self._volume_ids(req.context, instance['id'])
-        return wsgi.json_response(200, {'server': self._detail(
-            req.context, instance, volume_ids.get(instance['id'], []), api_version(req),
-            show=True)})
+        body = self._detail(req.context, instance, volume_ids.get(instance['id'], []),
+                            api_version(req), show=True)
+        if api_version(req) >= version_changes.SERVER_GROUPS_IN_SHOW:
+            body['server_groups'] = self._rest.services.server_groups.group_ids_of(
+                instance['id'])
+        return wsgi.json_response(200, {'server': body})
 
     def delete(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._owned(req, server_id, policies.SERVERS_DELETE)

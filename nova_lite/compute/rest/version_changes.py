@@ -14,6 +14,8 @@ KEYPAIR_TYPE: Version = (2, 2)
 SERVER_EXTENDED_ATTRIBUTES: Version = (2, 3)
 SERVER_LOCKED: Version = (2, 9)
 KEYPAIR_USER_ID: Version = (2, 10)
+SERVER_GROUP_OWNER: Version = (2, 13)
+SERVER_GROUP_SOFT_POLICIES: Version = (2, 15)
 SERVER_DESCRIPTION: Version = (2, 19)
 SERVER_TAGS: Version = (2, 26)
 KEYPAIR_PAGING: Version = (2, 35)
@@ -26,6 +28,7 @@ FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
 FLAVOR_EXTRA_SPECS: Version = (2, 61)
 SERVER_TRUSTED_CERTS: Version = (2, 63)
+SERVER_GROUP_POLICY_RULES: Version = (2, 64)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
@@ -47,6 +50,10 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVER_LOCKED, 'SERVER_LOCKED', 'server bodies carry "locked" (false: no lock action)'),
     (KEYPAIR_USER_ID, 'KEYPAIR_USER_ID',
      "an admin lists, creates, shows and deletes another user's keypairs with user_id"),
+    (SERVER_GROUP_OWNER, 'SERVER_GROUP_OWNER',
+     'server group bodies carry "project_id" and "user_id"'),
+    (SERVER_GROUP_SOFT_POLICIES, 'SERVER_GROUP_SOFT_POLICIES',
+     'POST /os-server-groups allows the soft-affinity and soft-anti-affinity policies'),
     (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
     (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
@@ -69,8 +76,11 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (FLAVOR_EXTRA_SPECS, 'FLAVOR_EXTRA_SPECS', 'flavor detail bodies carry "extra_specs"'),
     (SERVER_TRUSTED_CERTS, 'SERVER_TRUSTED_CERTS',
      'server bodies carry "trusted_image_certificates" (null)'),
+    (SERVER_GROUP_POLICY_RULES, 'SERVER_GROUP_POLICY_RULES',
+     'server groups take and show "policy" and "rules" (max_server_per_host), not '
+     '"policies" and "metadata"'),
     (SERVER_GROUPS_IN_SHOW, 'SERVER_GROUPS_IN_SHOW',
-     'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
+     'GET /servers/{id} carries "server_groups" (the id of its group, or [])'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
     (EVENT_POWER_UPDATE, 'EVENT_POWER_UPDATE',

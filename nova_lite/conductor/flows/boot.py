@@ -24,6 +24,7 @@ from nova_lite.clients import protocols
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import faults, resource_cleanup, task_hops, token_seal
 from nova_lite.conductor.flows import host_retry, keys
 from nova_lite.conductor.tasks import identity, instance, network, resources, scheduling, spawn
@@ -57,6 +58,8 @@ class BootDependencies:
     claim_check: Callable[[], None] | None = None
     # Where each task's time goes (RPC, HTTP, tokens, database), for the recorder.
     run_hops: task_hops.RunHops | None = None
+    # The members' hosts for the scheduler, and the spawn's group policy recheck.
+    server_groups: server_group_store.ServerGroupStore | None = None
 
 
 def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
@@ -83,9 +86,11 @@ def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
     )
     reschedule = linear_flow.Flow(keys.RESCHEDULE_FLOW,
                                   retry=host_retry.HostRetry(deps.max_attempts)).add(
-        faulty(scheduling.ScheduleInstance(deps.scheduler, deps.instances, sealer, **fi)),
+        faulty(scheduling.ScheduleInstance(deps.scheduler, deps.instances, sealer,
+                                           server_groups=deps.server_groups, **fi)),
         gather,
-        faulty(spawn.Spawn(deps.compute, deps.instances, sealer, **fi)),
+        faulty(spawn.Spawn(deps.compute, deps.instances, sealer,
+                            server_groups=deps.server_groups, **fi)),
     )
     return linear_flow.Flow(keys.BOOT_FLOW).add(
         faulty(instance.InstanceToErrorOnRevert(deps.instances, deps.sweep, **fi)),

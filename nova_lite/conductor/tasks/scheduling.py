@@ -8,6 +8,7 @@ from typing import Any
 from nova_lite.common import exception
 from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
@@ -23,6 +24,8 @@ class ScheduleInstance(base.UserContextTask):
     host and its zone are recorded on the instance through the instance store
     (the scheduler never touches instances); when the instance was deleted in
     the meantime, the claim just taken is released before NotFound is raised.
+    A member of a server group sends the group's policy, rules and the other
+    members' hosts, read fresh on each attempt, for the group filters and weighers.
     Re-running after a crash is safe: the scheduler keeps the claim the
     instance already holds, and recording the host again changes nothing.
 
@@ -33,6 +36,7 @@ class ScheduleInstance(base.UserContextTask):
 
     def __init__(self, scheduler: scheduler_rpcapi.SchedulerAPI,
                  instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
+                 server_groups: server_group_store.ServerGroupStore | None = None,
                  **kwargs: Any) -> None:
         super().__init__(keys.SCHEDULE, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC,
@@ -40,6 +44,7 @@ class ScheduleInstance(base.UserContextTask):
                          provides=[keys.HOST, keys.ALTERNATE_HOSTS], **kwargs)
         self._scheduler = scheduler
         self._instances = instances
+        self._server_groups = server_groups
 
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], failed_hosts: list[str]) -> tuple[str, list[str]]:
@@ -47,6 +52,10 @@ class ScheduleInstance(base.UserContextTask):
         self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
                                task_state=TaskState.SCHEDULING)
         spec = dict(request_spec, instance_id=instance_id, ignore_hosts=list(failed_hosts))
+        group = (self._server_groups.group_of(instance_id)
+                 if self._server_groups is not None else None)
+        if group is not None:
+            spec['group'] = group
         selection = self._scheduler.select_destinations(ctx, spec)
         try:
             self._instances.set_host(instance_id, selection['host'],

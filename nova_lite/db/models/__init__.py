@@ -6,6 +6,7 @@ Importing this package registers every table on :data:`base.Base.metadata`.
 from nova_lite.db.models import (  # noqa: F401
     compute,
     compute_keypairs,
+    compute_server_groups,
     flow,
     flow_history,
     identity,

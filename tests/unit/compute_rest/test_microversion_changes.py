@@ -29,12 +29,20 @@ def _get(client: Client, path: str, version: Version) -> webob.Response:
 
 
 @pytest.fixture(scope='module')
-def server_id(compute: ComputeEnv) -> str:
+def group_id(compute: ComputeEnv) -> str:
+    response = compute.admin.post('/os-server-groups', {
+        'server_group': {'name': 'versioned', 'policies': ['affinity']}})
+    assert response.status_int == 200, response.text
+    return str(response.json['server_group']['id'])
+
+
+@pytest.fixture(scope='module')
+def server_id(compute: ComputeEnv, group_id: str) -> str:
     """A server booted at 2.100 with a description, tags, a zone and hints."""
     body = compute.server_body('versioned', with_volume=False, description='a server',
                                tags=['blue', 'green'], availability_zone='nova')
     response = compute.admin.post('/servers', {
-        'server': body, 'os:scheduler_hints': {'group': '0a8b9e3c-1d7f-4a51-9a43-3a1f0c2b6d11'}},
+        'server': body, 'os:scheduler_hints': {'group': group_id}},
         headers=_at((2, 100)))
     assert response.status_int == 202, response.text
     compute.wait(response.json['server']['id'])
@@ -77,11 +85,12 @@ def test_server_extended_attributes_are_for_admins(compute: ComputeEnv) -> None:
     (changes.SERVER_TRUSTED_CERTS, 'trusted_image_certificates', None),
     (changes.SERVER_LOCKED_REASON, 'locked_reason', None),
     (changes.SERVER_PINNED_AZ, 'pinned_availability_zone', 'nova'),
-    (changes.SERVER_SCHEDULER_HINTS, 'scheduler_hints',
-     {'group': '0a8b9e3c-1d7f-4a51-9a43-3a1f0c2b6d11'}),
+    (changes.SERVER_SCHEDULER_HINTS, 'scheduler_hints', {'group': 'GROUP'}),
 ])
-def test_server_fields(compute: ComputeEnv, server_id: str, version: Version, key: str,
-                       value: Any) -> None:
+def test_server_fields(compute: ComputeEnv, server_id: str, group_id: str, version: Version,
+                       key: str, value: Any) -> None:
+    if value == {'group': 'GROUP'}:
+        value = {'group': group_id}
     for shape in (_server, _listed):
         assert key not in shape(compute, server_id, _below(version))
         assert shape(compute, server_id, version)[key] == value
@@ -94,10 +103,12 @@ def test_server_description_defaults_to_null(compute: ComputeEnv) -> None:
     assert _server(compute, plain, changes.SERVER_SCHEDULER_HINTS)['scheduler_hints'] == {}
 
 
-def test_server_groups_in_show_only(compute: ComputeEnv, server_id: str) -> None:
+def test_server_groups_in_show_only(compute: ComputeEnv, server_id: str,
+                                    group_id: str) -> None:
     assert 'server_groups' not in _server(compute, server_id,
                                           _below(changes.SERVER_GROUPS_IN_SHOW))
-    assert _server(compute, server_id, changes.SERVER_GROUPS_IN_SHOW)['server_groups'] == []
+    assert _server(compute, server_id,
+                   changes.SERVER_GROUPS_IN_SHOW)['server_groups'] == [group_id]
     assert 'server_groups' not in _listed(compute, server_id, (2, 100))
 
 
@@ -275,3 +286,42 @@ def test_external_event_names(compute: ComputeEnv, server_id: str, version: Vers
     at = compute.admin.post('/os-server-external-events', body, headers=_at(version))
     assert at.status_int == 200, at.text
     assert at.json['events'][0]['code'] == 200
+def _group_at(compute: ComputeEnv, version: Version, body: dict[str, Any]) -> dict[str, Any]:
+    response = compute.member.post('/os-server-groups', {'server_group': body},
+                                   headers=_at(version))
+    assert response.status_int == 200, response.text
+    return dict(response.json['server_group'])
+
+
+def test_server_group_owner(compute: ComputeEnv) -> None:
+    below = _group_at(compute, _below(changes.SERVER_GROUP_OWNER),
+                      {'name': 'g', 'policies': ['affinity']})
+    assert 'project_id' not in below and 'user_id' not in below
+    at = _group_at(compute, changes.SERVER_GROUP_OWNER, {'name': 'g', 'policies': ['affinity']})
+    assert at['project_id'] == compute.other_project
+    assert at['user_id']
+
+
+def test_server_group_soft_policies(compute: ComputeEnv) -> None:
+    body = {'server_group': {'name': 'g', 'policies': ['soft-anti-affinity']}}
+    refused = compute.member.post('/os-server-groups', body,
+                                  headers=_at(_below(changes.SERVER_GROUP_SOFT_POLICIES)))
+    assert refused.status_int == 400, refused.text
+    assert 'policies' in refused.text
+    at = _group_at(compute, changes.SERVER_GROUP_SOFT_POLICIES, body['server_group'])
+    assert at['policies'] == ['soft-anti-affinity']
+
+
+def test_server_group_policy_rules(compute: ComputeEnv) -> None:
+    below = _group_at(compute, _below(changes.SERVER_GROUP_POLICY_RULES),
+                      {'name': 'g', 'policies': ['anti-affinity']})
+    assert below['policies'] == ['anti-affinity'] and below['metadata'] == {}
+    assert 'policy' not in below and 'rules' not in below
+    refused = compute.member.post('/os-server-groups', {'server_group': {
+        'name': 'g', 'policy': 'anti-affinity'}},
+        headers=_at(_below(changes.SERVER_GROUP_POLICY_RULES)))
+    assert refused.status_int == 400, refused.text
+    at = _group_at(compute, changes.SERVER_GROUP_POLICY_RULES,
+                   {'name': 'g', 'policy': 'anti-affinity', 'rules': {'max_server_per_host': 2}})
+    assert at['policy'] == 'anti-affinity' and at['rules'] == {'max_server_per_host': 2}
+    assert 'policies' not in at and 'metadata' not in at
