@@ -15,7 +15,7 @@ from oslo_config import cfg
 from nova_lite.clients import local as clients
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import flavors as flavor_store
-from nova_lite.compute import instance_store
+from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -44,6 +44,7 @@ class ApiServices:
     conductor_rpcapi: conductor_rpcapi.ConductorAPI
     compute_api: compute_api.ComputeAPI
     keypairs: keypair_store.KeypairStore
+    instance_actions: instance_actions.InstanceActionStore
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -56,13 +57,14 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)
     keypairs = keypair_store.KeypairStore(db)
+    actions = instance_actions.InstanceActionStore(db)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity),
         images=clients.ImageClient(identity, images, report_steps=False),
         networks=clients.NetworkClient(identity, networks, report_steps=False),
         volumes=clients.VolumeClient(identity, volumes, report_steps=False),
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
-        max_attempts=conf.scheduler.max_attempts,
+        instance_actions=actions, max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
     return ApiServices(
@@ -71,4 +73,5 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
         scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
-        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs)
+        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
+        instance_actions=actions)

@@ -19,6 +19,7 @@ from nova_lite.compute.rest import (
     base,
     flavors,
     hypervisors,
+    instance_actions,
     keypairs,
     limits,
     microversion,
@@ -43,6 +44,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *hypervisors.HypervisorsHandler(conf, rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
+        *instance_actions.InstanceActionsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 
@@ -53,7 +55,8 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
     links = views.Links(public_url)
     actions = server_actions_api.ServerActionsAPI(
         instances=services.instances, compute=services.compute_rpcapi,
-        get_server=services.compute_api.get_server)
+        get_server=services.compute_api.get_server, conductor=services.conductor_rpcapi,
+        events=services.instance_actions)
     rest = base.ComputeRest(services=services,
                             authorizer=policy.Authorizer(conf, policies.list_rules()),
                             actions=actions, links=links)

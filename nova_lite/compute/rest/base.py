@@ -12,10 +12,11 @@ from nova_lite.api import controller, policy, wsgi
 from nova_lite.clients import protocols
 from nova_lite.common import exception
 from nova_lite.compute import api as compute_api
-from nova_lite.compute import instance_store, server_actions_api
+from nova_lite.compute import instance_actions, instance_store, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.rest import views
+from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
 
@@ -39,6 +40,12 @@ class ComputeServices(Protocol):
 
     @property
     def keypairs(self) -> keypair_store.KeypairStore: ...
+
+    @property
+    def conductor_rpcapi(self) -> conductor_rpcapi.ConductorAPI: ...
+
+    @property
+    def instance_actions(self) -> instance_actions.InstanceActionStore: ...
 
 
 @dataclasses.dataclass

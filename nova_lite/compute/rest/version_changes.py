@@ -15,6 +15,11 @@ SERVER_EXTENDED_ATTRIBUTES: Version = (2, 3)
 SERVER_LOCKED: Version = (2, 9)
 KEYPAIR_USER_ID: Version = (2, 10)
 SERVER_DESCRIPTION: Version = (2, 19)
+INSTANCE_ACTIONS_DELETED_SERVERS: Version = (2, 21)
+INSTANCE_ACTIONS_EVENTS_FOR_ALL: Version = (2, 51)
+INSTANCE_ACTIONS_PAGING: Version = (2, 58)
+INSTANCE_ACTIONS_EVENT_HOST: Version = (2, 62)
+INSTANCE_ACTIONS_EVENT_DETAILS: Version = (2, 84)
 SERVER_TAGS: Version = (2, 26)
 KEYPAIR_PAGING: Version = (2, 35)
 LIMITS_NO_PROXY_QUOTAS: Version = (2, 36)
@@ -73,4 +78,14 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'the image of a server body carries the image "properties" it was booted with'),
     (SERVER_SCHEDULER_HINTS, 'SERVER_SCHEDULER_HINTS',
      'server bodies carry the "scheduler_hints" given at boot'),
+    (INSTANCE_ACTIONS_DELETED_SERVERS, 'INSTANCE_ACTIONS_DELETED_SERVERS',
+     "os-instance-actions also lists a deleted server's actions"),
+    (INSTANCE_ACTIONS_EVENTS_FOR_ALL, 'INSTANCE_ACTIONS_EVENTS_FOR_ALL',
+     'an instance action shows its events to every reader (tracebacks to admins only)'),
+    (INSTANCE_ACTIONS_PAGING, 'INSTANCE_ACTIONS_PAGING',
+     'os-instance-actions takes limit, marker, changes-since; actions carry updated_at'),
+    (INSTANCE_ACTIONS_EVENT_HOST, 'INSTANCE_ACTIONS_EVENT_HOST',
+     "an action's events carry hostId (and host for admins)"),
+    (INSTANCE_ACTIONS_EVENT_DETAILS, 'INSTANCE_ACTIONS_EVENT_DETAILS',
+     "an action's events carry details (admins)"),
 )
