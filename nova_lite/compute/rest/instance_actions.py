@@ -44,7 +44,7 @@ class InstanceActionsHandler(base.ComputeController):
         instances = self._rest.services.instances
         try:
             instance = instances.get(server_id, include_deleted=api_version(req)
-                                     >= changes.INSTANCE_ACTIONS_DELETED_SERVERS)
+                                     >= changes.ACTIONS_OF_DELETED)
         except exception.NotFound:
             raise exception.NotFound(resource='Instance', id=server_id) from None
         if instance['project_id'] != ctx.project_id and not ctx.is_admin:
@@ -57,14 +57,14 @@ class InstanceActionsHandler(base.ComputeController):
                 'message': action['message'], 'project_id': action['project_id'],
                 'request_id': action['request_id'], 'user_id': action['user_id'],
                 'start_time': timeutils.isotime(action['start_time'])}
-        if api_version(req) >= changes.INSTANCE_ACTIONS_PAGING:
+        if api_version(req) >= changes.ACTIONS_PAGING:
             body['updated_at'] = timeutils.isotime(action['updated_at'])
         return body
 
     def index(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._instance(req, server_id, action_policies.INSTANCE_ACTIONS_LIST)
         filters: dict[str, Any] = {}
-        if api_version(req) >= changes.INSTANCE_ACTIONS_PAGING:
+        if api_version(req) >= changes.ACTIONS_PAGING:
             params = controller.read_query(req, _LIST_QUERY)
             if 'limit' in params:
                 filters['limit'] = int(params['limit'])
@@ -94,7 +94,7 @@ class InstanceActionsHandler(base.ComputeController):
         ctx = req.context
         may_trace = self.authorizer.allowed(ctx, action_policies.INSTANCE_ACTIONS_EVENTS,
                                           project_id=instance['project_id'])
-        if may_trace or version >= changes.INSTANCE_ACTIONS_EVENTS_FOR_ALL:
+        if may_trace or version >= changes.ACTION_EVENTS_FOR_ALL:
             may_detail = self.authorizer.allowed(
                 ctx, action_policies.INSTANCE_ACTIONS_EVENTS_DETAILS,
                 project_id=instance['project_id'])
@@ -112,11 +112,11 @@ class InstanceActionsHandler(base.ComputeController):
                                 'result': event['result']}
         if may_trace:
             view['traceback'] = event['traceback']
-        if version >= changes.INSTANCE_ACTIONS_EVENT_HOST:
+        if version >= changes.ACTION_EVENT_HOST:
             view['hostId'] = (views.host_id(instance['project_id'], event['host'])
                               if event['host'] else '')
             if may_trace:
                 view['host'] = event['host'] or ''
-        if version >= changes.INSTANCE_ACTIONS_EVENT_DETAILS and may_detail:
+        if version >= changes.ACTION_EVENT_DETAILS and may_detail:
             view['details'] = event['details']
         return view
