@@ -58,8 +58,10 @@ PUBLISHED: Mapping[str, frozenset[str]] = {
     'volume': frozenset(),
     'scheduler': frozenset({'rpcapi'}),
     'conductor': frozenset({'rpcapi'}),
-    # The conductor records instances and reads flavors.
-    'compute': frozenset({'rpcapi', 'instance_store', 'flavors'}),
+    # The conductor records instances and reads flavors; its action flows are
+    # built from the compute API's action specs and record instance actions.
+    'compute': frozenset({'rpcapi', 'instance_store', 'flavors', 'action_specs',
+                          'instance_actions'}),
 }
 
 MODELS_PACKAGE = 'nova_lite.db.models'
@@ -71,7 +73,7 @@ TABLES: Mapping[str, frozenset[str]] = {
     'network': frozenset({'network'}),
     'volume': frozenset({'volume'}),
     'scheduler': frozenset({'scheduler'}),
-    'compute': frozenset({'compute', 'compute_keypairs'}),
+    'compute': frozenset({'compute', 'compute_keypairs', 'compute_instance_actions'}),
     'conductor': frozenset({'flow', 'flow_history', 'jobboard'}),
 }
 SHARED_MODELS = frozenset({'base'})

@@ -5,8 +5,9 @@ checks the instance's state here, marks it with the action's task state (so a
 second action is refused with 409 while the first runs), records the instance
 action and casts the flow to a conductor; the caller gets 202 and the flow
 moves the instance to its end state (or back, when it fails). The actions
-that only change the record (lock, unlock, reset-state) run their flow here,
-at once. A locked server refuses every action but unlock to a non-admin.
+that only change the record (lock, unlock, reset-state) are run by a conductor
+while the caller waits (an ``rpc.call``), so their end is the answer. A
+locked server refuses every action but unlock to a non-admin.
 """
 
 from __future__ import annotations
@@ -15,16 +16,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from taskflow import engines
-
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import VmState
+from nova_lite.compute import action_specs, instance_actions, instance_store
 from nova_lite.compute import api as compute_api
-from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import rpcapi as conductor_rpcapi
-from nova_lite.conductor.flows import keys, server_action
 
 LOG = logging.getLogger(__name__)
 
@@ -66,13 +64,11 @@ class ServerActionsAPI:
         self._get_server = get_server
         self._conductor = conductor
         self._events = events
-        self._deps = server_action.ActionDependencies(instances=instances, events=events,
-                                                      compute=compute)
 
     # Checks ------------------------------------------------------------------------
 
     def _ready(self, ctx: nl_context.RequestContext, server_id: str,
-               spec: server_action.ActionSpec, label: str) -> dict[str, Any]:
+               spec: action_specs.ActionSpec, label: str) -> dict[str, Any]:
         instance = self._get_server(ctx, server_id)
         compute_api.check_not_locked(ctx, instance)
         if instance['vm_state'] not in spec.from_vm_states:
@@ -90,7 +86,7 @@ class ServerActionsAPI:
         return instance
 
     def _request(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
-                 spec: server_action.ActionSpec, args: dict[str, Any]) -> dict[str, Any]:
+                 spec: action_specs.ActionSpec, args: dict[str, Any]) -> dict[str, Any]:
         """The flow's ``action_request``, with the instance action recorded for it."""
         self._events.start_action(instance_id=instance['id'], action=spec.instance_action,
                                   request_id=ctx.request_id, user_id=ctx.user_id,
@@ -104,8 +100,8 @@ class ServerActionsAPI:
 
     def run_host_action(self, ctx: nl_context.RequestContext, server_id: str, action: str,
                         label: str | None = None) -> dict[str, Any]:
-        """Start ``action`` (a host action of server_action.ACTIONS); 202 semantics."""
-        spec = server_action.ACTIONS[action]
+        """Start ``action`` (a host action of action_specs.ACTIONS); 202 semantics."""
+        spec = action_specs.ACTIONS[action]
         instance = self._ready(ctx, server_id, spec, label or action)
         instance_id = instance['id']
         updated = self._instances.update(instance_id, expected_vm_states=(instance['vm_state'],),
@@ -138,15 +134,13 @@ class ServerActionsAPI:
         return self.run_host_action(ctx, server_id, f'reboot-{kind.lower()}',
                                     f'a {kind} reboot')
 
-    # Record-only actions: their flow runs here ----------------------------------------
+    # Record-only actions: run by a conductor, waited for ----------------------------------------
 
     def _run_here(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
                   action: str, args: dict[str, Any]) -> dict[str, Any]:
-        spec = server_action.ACTIONS[action]
+        spec = action_specs.ACTIONS[action]
         request = self._request(ctx, instance, spec, args)
-        flow = server_action.get_action_flow(action, self._deps)
-        engines.load(flow, store={keys.INSTANCE_ID: instance['id'],
-                                  keys.ACTION_REQUEST: request}).run()
+        self._conductor.run_record_action(ctx, instance['id'], action, request)
         return self._instances.get(instance['id'])
 
     def lock_server(self, ctx: nl_context.RequestContext, server_id: str,

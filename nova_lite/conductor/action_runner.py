@@ -18,6 +18,7 @@ import uuid
 from concurrent import futures
 from typing import Any
 
+from taskflow import engines
 from taskflow import storage as tf_storage
 from taskflow.jobs import base as jobs_base
 
@@ -59,6 +60,18 @@ class ActionRunner:
             self.claim_and_run(self.post(instance_id, action, host, action_request))
         except Exception:
             LOG.exception('Action %s of %s could not be run', action, instance_id)
+
+    def run_here(self, instance_id: str, action: str,
+                 action_request: dict[str, Any]) -> None:
+        """Run a record-only action (no host call: lock, unlock, reset-state) at once,
+        unsaved: it is one short transaction, with nothing to resume."""
+        spec = server_action.ACTIONS.get(action)
+        if spec is None or spec.host_method is not None:
+            raise exception.InvalidInput(field='action',
+                                         reason=f'{action!r} is not a record-only action')
+        flow = server_action.get_action_flow(action, self._deps)
+        engines.load(flow, store={keys.INSTANCE_ID: instance_id,
+                                  keys.ACTION_REQUEST: action_request}).run()
 
     def post(self, instance_id: str, action: str, host: str | None,
              action_request: dict[str, Any]) -> jobs_base.Job:

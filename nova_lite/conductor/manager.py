@@ -41,3 +41,9 @@ class ConductorManager:
         if self._actions is None:
             raise exception.Conflict(reason='this conductor runs no server actions')
         self._actions.submit(instance_id, action, host, action_request)
+
+    def run_record_action(self, ctx: nl_context.RequestContext, instance_id: str,
+                          action: str, action_request: dict[str, Any]) -> None:
+        if self._actions is None:
+            raise exception.Conflict(reason='this conductor runs no server actions')
+        self._actions.run_here(instance_id, action, action_request)

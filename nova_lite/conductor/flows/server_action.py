@@ -19,40 +19,12 @@ import dataclasses
 
 from taskflow.patterns import linear_flow
 
-from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute.action_specs import ACTIONS
 from nova_lite.conductor import faults
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
-from nova_lite.conductor.tasks.actions import ActionSpec
-
-_ANY: tuple[str, ...] = ()
-
-ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
-    ActionSpec('stop', 'stop', TaskState.POWERING_OFF, (VmState.ACTIVE,), VmState.STOPPED,
-               host_method='power_off', undo_method='power_on'),
-    ActionSpec('start', 'start', TaskState.POWERING_ON, (VmState.STOPPED,), VmState.ACTIVE,
-               host_method='power_on', undo_method='power_off'),
-    # Nova's rules: a soft reboot needs a running server, a hard one also
-    # revives stopped and failed ones.
-    ActionSpec('reboot-soft', 'reboot', TaskState.REBOOTING, (VmState.ACTIVE,),
-               VmState.ACTIVE, host_method='reboot'),
-    ActionSpec('reboot-hard', 'reboot', TaskState.REBOOTING_HARD,
-               (VmState.ACTIVE, VmState.STOPPED, VmState.ERROR), VmState.ACTIVE,
-               host_method='reboot'),
-    ActionSpec('pause', 'pause', TaskState.PAUSING, (VmState.ACTIVE,), VmState.PAUSED,
-               host_method='pause', undo_method='unpause'),
-    ActionSpec('unpause', 'unpause', TaskState.UNPAUSING, (VmState.PAUSED,), VmState.ACTIVE,
-               host_method='unpause', undo_method='pause'),
-    ActionSpec('suspend', 'suspend', TaskState.SUSPENDING, (VmState.ACTIVE,),
-               VmState.SUSPENDED, host_method='suspend', undo_method='resume'),
-    ActionSpec('resume', 'resume', TaskState.RESUMING, (VmState.SUSPENDED,), VmState.ACTIVE,
-               host_method='resume', undo_method='suspend'),
-    ActionSpec('lock', 'lock', None, _ANY, None),
-    ActionSpec('unlock', 'unlock', None, _ANY, None),
-    ActionSpec('reset-state', 'resetState', None, _ANY, None),
-)}
 
 
 def action_flow_name(action: str) -> str:

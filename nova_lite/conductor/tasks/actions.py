@@ -7,7 +7,6 @@ ask the instance's host, record the state the action ends in.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import Any
 
@@ -17,30 +16,11 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute.action_specs import ActionSpec
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
 LOG = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass(frozen=True)
-class ActionSpec:
-    """What one server action is: its states, its host call and that call's undo."""
-
-    # The flow's name after the prefix (also the fault-injection subject).
-    name: str
-    # What os-instance-actions calls it (Nova's names: 'reboot' for both kinds).
-    instance_action: str
-    # The task state it shows while it runs (None: it runs in the API, at once).
-    task_state: str | None
-    # The vm states it may start from (empty: any).
-    from_vm_states: tuple[str, ...]
-    # The vm state it ends in (None: the one it started from, or reset-state's argument).
-    end_vm_state: str | None
-    # The compute RPC method that does it on the host (None: no host call).
-    host_method: str | None = None
-    # The compute RPC method that undoes it (None: nothing to undo on the host).
-    undo_method: str | None = None
 
 
 def _admin_context(request: dict[str, Any]) -> nl_context.RequestContext:

@@ -134,3 +134,18 @@ def test_an_action_claimed_too_often_is_moved_aside(cloud: Cloud,
     assert (instance['vm_state'], instance['task_state']) == ('error', None)
     assert world.host.calls == []
     runner.stop()
+
+
+def test_record_only_actions_run_at_once_and_host_actions_do_not(
+        cloud: Cloud, world: ActionWorld) -> None:
+    runner = _runner(cloud, world, 'conductor-a')
+    instance_id = world.instance_in('active')
+    store = world.begin(instance_id, 'lock')
+    request = {**store[keys.ACTION_REQUEST],
+               'args': {'locked_by': 'admin', 'locked_reason': None}}
+    runner.run_here(instance_id, 'lock', request)
+    assert world.instances.get(instance_id)['locked_by'] == 'admin'
+    assert list(runner.jobs.board.iterjobs(ensure_fresh=True)) == []  # nothing saved
+    with pytest.raises(Exception, match='not a record-only action'):
+        runner.run_here(instance_id, 'pause', request)
+    runner.stop()
