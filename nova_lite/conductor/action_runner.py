@@ -57,9 +57,29 @@ class ActionRunner:
     def _post_and_run(self, instance_id: str, action: str, host: str | None,
                       action_request: dict[str, Any]) -> None:
         try:
-            self.claim_and_run(self.post(instance_id, action, host, action_request))
+            job = self.post(instance_id, action, host, action_request)
         except Exception:
-            LOG.exception('Action %s of %s could not be run', action, instance_id)
+            LOG.exception('Action %s of %s could not be saved; giving it up', action,
+                          instance_id)
+            self._give_up(instance_id, action_request)
+            return
+        try:
+            self.claim_and_run(job)
+        except Exception:
+            # Saved and posted: a conductor takes it over from the board.
+            LOG.exception('Action %s of %s could not be run here', action, instance_id)
+
+    def _give_up(self, instance_id: str, action_request: dict[str, Any]) -> None:
+        """An action never saved: clear its task state (if still its own), fail it."""
+        try:
+            instance = self._deps.instances.get(instance_id)
+            if instance['task_state'] == action_request.get('task_state'):
+                self._deps.instances.update(instance_id, task_state=None)
+            self._deps.events.finish_action(instance_id, action_request['request_id'],
+                                            message='Error')
+        except Exception:
+            LOG.exception('Could not give up action %s of %s', action_request.get('action'),
+                          instance_id)
 
     def run_here(self, instance_id: str, action: str,
                  action_request: dict[str, Any]) -> None:

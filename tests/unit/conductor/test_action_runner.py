@@ -149,3 +149,22 @@ def test_record_only_actions_run_at_once_and_host_actions_do_not(
     with pytest.raises(Exception, match='not a record-only action'):
         runner.run_here(instance_id, 'pause', request)
     runner.stop()
+
+
+def test_an_action_that_cannot_be_saved_is_given_up(cloud: Cloud, world: ActionWorld,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = _runner(cloud, world, 'conductor-a')
+    instance_id = world.instance_in('active')
+    store = world.begin(instance_id, 'pause')
+
+    def broken_post(*args: object, **kwargs: object) -> None:
+        raise RuntimeError('database gone')
+
+    monkeypatch.setattr(runner, 'post', broken_post)
+    runner._post_and_run(instance_id, 'pause', HOST, store[keys.ACTION_REQUEST])
+    instance = world.instances.get(instance_id)
+    assert (instance['vm_state'], instance['task_state']) == ('active', None)
+    [action] = world.events.list_actions(instance_id)
+    assert action['message'] == 'Error' and action['finish_time'] is not None
+    assert world.host.calls == []
+    runner.stop()
