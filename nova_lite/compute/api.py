@@ -20,6 +20,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
 from nova_lite.compute import flavors as flavor_store
+from nova_lite.compute import instance_actions as instance_actions_store
 from nova_lite.compute import instance_store, schemas, server_status
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import server_groups as server_group_store
@@ -45,7 +46,9 @@ class ComputeAPI:
                  conductor: conductor_rpcapi.ConductorAPI, max_attempts: int,
                  fault_injection_max_delay: float | None = None,
                  keypairs: keypair_store.KeypairStore | None = None,
-                 server_groups: server_group_store.ServerGroupStore | None = None) -> None:
+                 server_groups: server_group_store.ServerGroupStore | None = None,
+                 instance_actions: instance_actions_store.InstanceActionStore | None = None,
+                 ) -> None:
         """``fault_injection_max_delay`` None: fault injection is off, and the
         nova_lite:fail_at / delay_at metadata keys are plain metadata."""
         self._identity = identity
@@ -59,6 +62,7 @@ class ComputeAPI:
         self._fault_injection_max_delay = fault_injection_max_delay
         self._keypairs = keypairs
         self._server_groups = server_groups
+        self._actions = instance_actions
 
     def authenticate(self, auth_token: str, *, request: str | None = None,
                      ) -> nl_context.RequestContext:
@@ -119,6 +123,7 @@ class ComputeAPI:
             instance_id=instance['id'], vm_state=instance['vm_state'],
             task_state=instance['task_state']))
         notifications.publish(notifications.BootCast(instance_id=instance['id']))
+        self._record_action(ctx, instance['id'], instance_actions_store.CREATE)
         self._conductor.build_instance(ctx, instance['id'])
         return instance
 
@@ -294,8 +299,18 @@ class ComputeAPI:
 
     def delete_server(self, ctx: nl_context.RequestContext, server_id: str) -> None:
         instance = self._get_owned(ctx, server_id)
+        check_not_locked(ctx, instance)
         self._instances.update(instance['id'], task_state=TaskState.DELETING)
+        self._record_action(ctx, instance['id'], instance_actions_store.DELETE)
         self._conductor.delete_instance(ctx, instance['id'])
+
+    def _record_action(self, ctx: nl_context.RequestContext, instance_id: str,
+                       action: str) -> None:
+        """Start the instance action of this request (os-instance-actions)."""
+        if self._actions is not None:
+            self._actions.start_action(instance_id=instance_id, action=action,
+                                       request_id=ctx.request_id, user_id=ctx.user_id,
+                                       project_id=ctx.project_id)
 
     # Flavors ---------------------------------------------------------------------
 
@@ -339,3 +354,9 @@ class ComputeAPI:
     def delete_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> None:
         """Delete a flavor; servers booted with it keep their sizes."""
         self._flavors.delete(str(flavor_id))
+
+
+def check_not_locked(ctx: nl_context.RequestContext, instance: dict[str, Any]) -> None:
+    """Conflict (409) when a non-admin acts on a locked server, as Nova refuses."""
+    if instance.get('locked_by') and not ctx.is_admin:
+        raise exception.Conflict(reason=f'Instance {instance["id"]} is locked')

@@ -23,6 +23,8 @@ VM_STATE_TO_STATUS = {
     VmState.BUILDING: ServerStatus.BUILD,
     VmState.ACTIVE: ServerStatus.ACTIVE,
     VmState.STOPPED: ServerStatus.SHUTOFF,
+    VmState.PAUSED: ServerStatus.PAUSED,
+    VmState.SUSPENDED: ServerStatus.SUSPENDED,
     VmState.ERROR: ServerStatus.ERROR,
     VmState.DELETED: ServerStatus.DELETED,
 }
@@ -39,7 +41,8 @@ _GET_INSTANCE = sa.select(*[_INSTANCES.c[prop.columns[0].name].label(prop.key)
 _LATEST_FAULT = (sa.select(_FAULTS).where(_FAULTS.c.instance_id == sa.bindparam('instance_id'))
                  .order_by(_FAULTS.c.created_at.desc()).limit(1))
 _UPDATABLE = frozenset({'vm_state', 'task_state', 'power_state', 'host', 'network_info',
-                        'launched_at', 'terminated_at', 'availability_zone'})
+                        'launched_at', 'terminated_at', 'availability_zone', 'locked_by',
+                        'locked_reason'})
 
 
 def status_of(vm_state: str, task_state: str | None = None) -> str:
@@ -70,6 +73,7 @@ def _instance_dict(row: Any, fault: Any = None) -> dict[str, Any]:
         'launched_at': timeutils.isotime(row.launched_at),
         'deleted_at': timeutils.isotime(row.deleted_at),
         'fault': _fault_dict(fault) if fault is not None else None,
+        'locked_by': row.locked_by, 'locked_reason': row.locked_reason,
     }
 
 

@@ -104,11 +104,31 @@ _console_length: dict[str, Any] = {'type': ['integer', 'string', 'null'],
                                    'maximum': 2 ** 31 - 1}
 
 # One action per request: {"os-stop": null}, {"reboot": {"type": "HARD"}}, ...
+_no_arguments: dict[str, Any] = {'type': ['object', 'null'], 'additionalProperties': False}
+
 server_action: dict[str, Any] = {
     'type': 'object',
     'properties': {
-        'os-stop': {'type': 'null'},
-        'os-start': {'type': 'null'},
+        # {} or null, as Nova takes them (openstacksdk sends null, Tempest {}).
+        'os-stop': _no_arguments,
+        'os-start': _no_arguments,
+        'pause': _no_arguments,
+        'unpause': _no_arguments,
+        'suspend': _no_arguments,
+        'resume': _no_arguments,
+        'unlock': _no_arguments,
+        'lock': {
+            'type': ['object', 'null'],
+            'properties': {'locked_reason': {'type': 'string', 'minLength': 1,
+                                             'maxLength': 255}},
+            'additionalProperties': False,
+        },
+        'os-resetState': {
+            'type': 'object',
+            'properties': {'state': {'type': 'string', 'enum': ['active', 'error']}},
+            'required': ['state'],
+            'additionalProperties': False,
+        },
         'reboot': {
             'type': 'object',
             'properties': {'type': {'type': 'string',

@@ -15,7 +15,7 @@ from oslo_config import cfg
 from nova_lite.clients import local as clients
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import flavors as flavor_store
-from nova_lite.compute import instance_store
+from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
@@ -51,6 +51,7 @@ class ApiServices:
     volume_proxy: clients.VolumeClient
     network_proxy: clients.NetworkClient
     server_groups: server_group_store.ServerGroupStore
+    instance_actions: instance_actions.InstanceActionStore
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -67,12 +68,13 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     network_client = clients.NetworkClient(identity, networks, report_steps=False)
     volume_client = clients.VolumeClient(identity, volumes, report_steps=False)
     server_groups = server_group_store.ServerGroupStore(db)
+    actions = instance_actions.InstanceActionStore(db)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity), images=image_client,
         networks=network_client, volumes=volume_client,
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
         server_groups=server_groups,
-        max_attempts=conf.scheduler.max_attempts,
+        instance_actions=actions, max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
     return ApiServices(
@@ -83,4 +85,4 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
             transport, timeout=conf.conductor.spawn_rpc_timeout),
         conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
         image_proxy=image_client, volume_proxy=volume_client, network_proxy=network_client,
-        server_groups=server_groups)
+        server_groups=server_groups, instance_actions=actions)

@@ -22,6 +22,7 @@ from nova_lite.compute.rest import (
     hypervisors,
     image_metadata,
     images,
+    instance_actions,
     keypairs,
     limits,
     microversion,
@@ -59,6 +60,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *usage_audit_log.UsageAuditLogHandler(rest).routes(),
         *server_diagnostics.ServerDiagnosticsHandler(rest).routes(),
         *server_groups.ServerGroupsHandler(rest).routes(),
+        *instance_actions.InstanceActionsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 
@@ -69,7 +71,8 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
     links = views.Links(public_url)
     actions = server_actions_api.ServerActionsAPI(
         instances=services.instances, compute=services.compute_rpcapi,
-        get_server=services.compute_api.get_server)
+        get_server=services.compute_api.get_server, conductor=services.conductor_rpcapi,
+        events=services.instance_actions)
     rest = base.ComputeRest(services=services,
                             authorizer=policy.Authorizer(conf, policies.list_rules()),
                             actions=actions, links=links)

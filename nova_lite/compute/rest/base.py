@@ -12,12 +12,13 @@ from nova_lite.api import controller, policy, wsgi
 from nova_lite.clients import protocols
 from nova_lite.common import exception
 from nova_lite.compute import api as compute_api
-from nova_lite.compute import instance_store, server_actions_api
+from nova_lite.compute import instance_actions, instance_store, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
 from nova_lite.compute.rest import views
 from nova_lite.compute.rest.api_version import api_version
+from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
 
@@ -53,6 +54,12 @@ class ComputeServices(Protocol):
 
     @property
     def server_groups(self) -> server_group_store.ServerGroupStore: ...
+
+    @property
+    def conductor_rpcapi(self) -> conductor_rpcapi.ConductorAPI: ...
+
+    @property
+    def instance_actions(self) -> instance_actions.InstanceActionStore: ...
 
 
 @dataclasses.dataclass

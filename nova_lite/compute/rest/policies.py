@@ -11,7 +11,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api import policy as base
-from nova_lite.compute.rest import proxy_policies
+from nova_lite.compute.rest import action_policies, proxy_policies
 
 ANY = '@'
 
@@ -95,4 +95,5 @@ def list_rules() -> list[policy.RuleDefault]:
                   'GET', '/os-server-groups?all_projects=True'),
         base.rule(SERVER_GROUPS_SHOW, base.PROJECT_READER, 'Show a server group.', 'GET',
                   '/os-server-groups/{server_group_id}'),
+        *action_policies.list_rules(),
     ]

@@ -17,6 +17,11 @@ KEYPAIR_USER_ID: Version = (2, 10)
 SERVER_GROUP_OWNER: Version = (2, 13)
 SERVER_GROUP_SOFT_POLICIES: Version = (2, 15)
 SERVER_DESCRIPTION: Version = (2, 19)
+ACTIONS_OF_DELETED: Version = (2, 21)
+ACTION_EVENTS_FOR_ALL: Version = (2, 51)
+ACTIONS_PAGING: Version = (2, 58)
+ACTION_EVENT_HOST: Version = (2, 62)
+ACTION_EVENT_DETAILS: Version = (2, 84)
 SERVER_TAGS: Version = (2, 26)
 KEYPAIR_PAGING: Version = (2, 35)
 PROXY_APIS_REMOVED: Version = (2, 36)
@@ -47,7 +52,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVER_EXTENDED_ATTRIBUTES, 'SERVER_EXTENDED_ATTRIBUTES',
      'admins also see OS-EXT-SRV-ATTR reservation_id, launch_index, hostname, kernel_id, '
      'ramdisk_id, root_device_name and user_data'),
-    (SERVER_LOCKED, 'SERVER_LOCKED', 'server bodies carry "locked" (false: no lock action)'),
+    (SERVER_LOCKED, 'SERVER_LOCKED', 'server bodies carry "locked" (set by the lock action)'),
     (KEYPAIR_USER_ID, 'KEYPAIR_USER_ID',
      "an admin lists, creates, shows and deletes another user's keypairs with user_id"),
     (SERVER_GROUP_OWNER, 'SERVER_GROUP_OWNER',
@@ -56,6 +61,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'POST /os-server-groups allows the soft-affinity and soft-anti-affinity policies'),
     (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
+    (ACTIONS_OF_DELETED, 'ACTIONS_OF_DELETED',
+     "os-instance-actions also lists a deleted server's actions"),
     (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
      'the keypair list pages with limit and marker (a keypair name)'),
@@ -68,12 +75,18 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
     (DIAGNOSTICS_STANDARD, 'DIAGNOSTICS_STANDARD',
      '/servers/{id}/diagnostics answers the standard shape (state, driver, cpu_details, ...)'),
+    (ACTION_EVENTS_FOR_ALL, 'ACTION_EVENTS_FOR_ALL',
+     'an instance action shows its events to every reader (tracebacks to admins only)'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
      '/limits drops maxPersonality and maxPersonalitySize'),
+    (ACTIONS_PAGING, 'ACTIONS_PAGING',
+     'os-instance-actions takes limit, marker, changes-since; actions carry updated_at'),
     (FLAVOR_EXTRA_SPECS, 'FLAVOR_EXTRA_SPECS', 'flavor detail bodies carry "extra_specs"'),
+    (ACTION_EVENT_HOST, 'ACTION_EVENT_HOST',
+     "an action's events carry hostId (and host for admins)"),
     (SERVER_TRUSTED_CERTS, 'SERVER_TRUSTED_CERTS',
      'server bodies carry "trusted_image_certificates" (null)'),
     (SERVER_GROUP_POLICY_RULES, 'SERVER_GROUP_POLICY_RULES',
@@ -81,12 +94,15 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      '"policies" and "metadata"'),
     (SERVER_GROUPS_IN_SHOW, 'SERVER_GROUPS_IN_SHOW',
      'GET /servers/{id} carries "server_groups" (the id of its group, or [])'),
-    (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
+    (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON',
+     'server bodies carry "locked_reason"; lock takes it'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
     (EVENT_POWER_UPDATE, 'EVENT_POWER_UPDATE',
      'os-server-external-events takes power-update (tag POWER_ON or POWER_OFF)'),
     (EVENT_ACCELERATOR_BOUND, 'EVENT_ACCELERATOR_BOUND',
      'os-server-external-events takes accelerator-request-bound'),
+    (ACTION_EVENT_DETAILS, 'ACTION_EVENT_DETAILS',
+     "an action's events carry details (admins)"),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
      'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',

@@ -46,7 +46,7 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
                 'OS-EXT-SRV-ATTR:root_device_name': None, 'OS-EXT-SRV-ATTR:user_data': None,
             })
     if version >= changes.SERVER_LOCKED:
-        body['locked'] = False
+        body['locked'] = bool(instance.get('locked_by'))
     if version >= changes.SERVER_DESCRIPTION:
         body['description'] = build_request.get('description')
     if version >= changes.SERVER_TAGS:
@@ -58,7 +58,7 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
     if version >= changes.SERVER_GROUPS_IN_SHOW and show:
         body['server_groups'] = []
     if version >= changes.SERVER_LOCKED_REASON:
-        body['locked_reason'] = None
+        body['locked_reason'] = instance.get('locked_reason')
     if version >= changes.SERVER_PINNED_AZ:
         body['pinned_availability_zone'] = request_spec.get('availability_zone')
     if version >= changes.SERVER_IMAGE_PROPERTIES and isinstance(body['image'], dict):

@@ -219,7 +219,17 @@ class LibvirtDriver(base.ComputeDriver):
             if exc.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN:
                 raise self.not_found(instance_id) from exc
             raise self._error(f'reading the state of {domain.name()}', exc) from exc
+        if state == libvirt.VIR_DOMAIN_SHUTOFF and self._has_saved_memory(domain):
+            return power_state.SUSPENDED
         return _POWER_STATES.get(state, power_state.NOSTATE)
+
+    @staticmethod
+    def _has_saved_memory(domain: libvirt.virDomain) -> bool:
+        """Whether a stopped domain was suspended (its memory saved by managedSave)."""
+        try:
+            return bool(domain.hasManagedSaveImage(0))
+        except libvirt.libvirtError:
+            return False
 
     def power_on(self, instance_id: str) -> None:
         domain = self._domain(instance_id)
@@ -245,6 +255,41 @@ class LibvirtDriver(base.ComputeDriver):
         except libvirt.libvirtError as exc:
             raise self._error(f'rebooting {domain.name()}', exc) from exc
         self._note_on_console(instance_id, f'{domain.name()} rebooted')
+
+    # Nova's pause is libvirt's suspend (the guest frozen in memory); Nova's
+    # suspend is libvirt's managed save (memory to disk, domain stopped).
+
+    def pause(self, instance_id: str) -> None:
+        domain = self._domain(instance_id)
+        try:
+            if domain.state()[0] != libvirt.VIR_DOMAIN_PAUSED:
+                domain.suspend()
+        except libvirt.libvirtError as exc:
+            raise self._error(f'pausing {domain.name()}', exc) from exc
+
+    def unpause(self, instance_id: str) -> None:
+        domain = self._domain(instance_id)
+        try:
+            if domain.state()[0] == libvirt.VIR_DOMAIN_PAUSED:
+                domain.resume()
+        except libvirt.libvirtError as exc:
+            raise self._error(f'unpausing {domain.name()}', exc) from exc
+
+    def suspend(self, instance_id: str) -> None:
+        domain = self._domain(instance_id)
+        try:
+            if domain.isActive():
+                domain.managedSave(0)
+        except libvirt.libvirtError as exc:
+            raise self._error(f'suspending {domain.name()}', exc) from exc
+
+    def resume(self, instance_id: str) -> None:
+        domain = self._domain(instance_id)
+        try:
+            if not domain.isActive():
+                domain.create()
+        except libvirt.libvirtError as exc:
+            raise self._error(f'resuming {domain.name()}', exc) from exc
 
     def get_console_output(self, instance_id: str) -> str:
         self._domain(instance_id)

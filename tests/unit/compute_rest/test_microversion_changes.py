@@ -325,3 +325,90 @@ def test_server_group_policy_rules(compute: ComputeEnv) -> None:
                    {'name': 'g', 'policy': 'anti-affinity', 'rules': {'max_server_per_host': 2}})
     assert at['policy'] == 'anti-affinity' and at['rules'] == {'max_server_per_host': 2}
     assert 'policies' not in at and 'metadata' not in at
+# os-instance-actions (one test per row) ----------------------------------------------
+
+def _actions_path(server_id: str) -> str:
+    return f'/servers/{server_id}/os-instance-actions'
+
+
+def _create_request_id(compute: ComputeEnv, server_id: str, version: Version) -> str:
+    actions = _get(compute.admin, _actions_path(server_id), version).json['instanceActions']
+    [create] = [a for a in actions if a['action'] == 'create']
+    return str(create['request_id'])
+
+
+def test_action_of_deleted_servers(compute: ComputeEnv) -> None:
+    gone = compute.boot('to-delete', with_volume=False)['id']
+    assert compute.admin.delete(f'/servers/{gone}').status_int == 204
+    compute.wait_gone(gone)
+    path = _actions_path(gone)
+    below = compute.admin.get(path, headers=_at(_below(changes.ACTIONS_OF_DELETED)))
+    assert below.status_int == 404
+    at = _get(compute.admin, path, changes.ACTIONS_OF_DELETED).json['instanceActions']
+    assert [a['action'] for a in at] == ['delete', 'create']
+
+
+def test_action_events_for_all(compute: ComputeEnv) -> None:
+    server = compute.create('member-events', compute.member, with_volume=False,
+                            networks='none')
+    compute.wait(server, client=compute.member)
+    request_id = _create_request_id(compute, server, (2, 1))
+    path = f'{_actions_path(server)}/{request_id}'
+    below = _get(compute.member, path, _below(changes.ACTION_EVENTS_FOR_ALL)).json
+    assert 'events' not in below['instanceAction']
+    at = _get(compute.member, path, changes.ACTION_EVENTS_FOR_ALL).json['instanceAction']
+    assert 'events' in at
+    assert all('traceback' not in event for event in at['events'])
+
+
+def test_actions_paging(compute: ComputeEnv, server_id: str) -> None:
+    path = _actions_path(server_id)
+    below = _get(compute.admin, f'{path}?limit=0', _below(changes.ACTIONS_PAGING)).json
+    assert below['instanceActions'] and 'updated_at' not in below['instanceActions'][0]
+    at = _get(compute.admin, f'{path}?limit=1', changes.ACTIONS_PAGING).json
+    assert len(at['instanceActions']) == 1 and 'updated_at' in at['instanceActions'][0]
+    marker = at['instanceActions'][0]['request_id']
+    assert 'marker=' in at['links'][0]['href']
+    after = _get(compute.admin, f'{path}?marker={marker}', changes.ACTIONS_PAGING).json
+    assert marker not in [a['request_id'] for a in after['instanceActions']]
+    future = _get(compute.admin, f'{path}?changes-since=2999-01-01T00:00:00Z',
+                  changes.ACTIONS_PAGING).json
+    assert future['instanceActions'] == []
+    bad = compute.admin.get(f'{path}?changes-since=yesterday',
+                            headers=_at(changes.ACTIONS_PAGING))
+    assert bad.status_int == 400 and 'changes-since' in bad.text
+    unknown = compute.admin.get(f'{path}?marker=req-none', headers=_at(changes.ACTIONS_PAGING))
+    assert unknown.status_int == 404
+
+
+def _first_event(compute: ComputeEnv, server_id: str, version: Version,
+                 client: Client | None = None) -> dict[str, Any]:
+    """The event of a pause of the server (admin-run), as ``client`` sees it."""
+    actions = _get(compute.admin, _actions_path(server_id), version).json['instanceActions']
+    [pause] = [a for a in actions if a['action'] == 'pause']
+    shown = _get(client or compute.admin, f'{_actions_path(server_id)}/{pause["request_id"]}',
+                 version).json['instanceAction']
+    [event] = shown['events']
+    return dict(event)
+
+
+@pytest.fixture(scope='module')
+def paused_once(compute: ComputeEnv) -> str:
+    server = compute.boot('paused-once', with_volume=False)['id']
+    assert compute.admin.action(server, {'pause': None}).status_int == 202
+    compute.wait(server, status='PAUSED')
+    return server
+
+
+def test_action_event_host(compute: ComputeEnv, paused_once: str) -> None:
+    below = _first_event(compute, paused_once, _below(changes.ACTION_EVENT_HOST))
+    assert 'host' not in below and 'hostId' not in below
+    at = _first_event(compute, paused_once, changes.ACTION_EVENT_HOST)
+    assert at['host'] == 'host1' and len(at['hostId']) == 56
+    assert at['event'] == 'compute_pause' and at['result'] == 'Success'
+
+
+def test_action_event_details(compute: ComputeEnv, paused_once: str) -> None:
+    assert 'details' not in _first_event(compute, paused_once,
+                                         _below(changes.ACTION_EVENT_DETAILS))
+    assert 'details' in _first_event(compute, paused_once, changes.ACTION_EVENT_DETAILS)
