@@ -71,7 +71,7 @@ TABLES: Mapping[str, frozenset[str]] = {
     'network': frozenset({'network'}),
     'volume': frozenset({'volume'}),
     'scheduler': frozenset({'scheduler'}),
-    'compute': frozenset({'compute', 'compute_keypairs'}),
+    'compute': frozenset({'compute', 'compute_keypairs', 'compute_admin'}),
     'conductor': frozenset({'flow', 'flow_history', 'jobboard'}),
 }
 SHARED_MODELS = frozenset({'base'})
