@@ -13,6 +13,7 @@ import oslo_messaging
 from oslo_config import cfg
 
 from nova_lite.clients import local as clients
+from nova_lite.compute import admin_stores as compute_admin_stores
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
@@ -44,6 +45,7 @@ class ApiServices:
     conductor_rpcapi: conductor_rpcapi.ConductorAPI
     compute_api: compute_api.ComputeAPI
     keypairs: keypair_store.KeypairStore
+    admin_stores: compute_admin_stores.AdminStores
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -56,12 +58,14 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)
     keypairs = keypair_store.KeypairStore(db)
+    admin_stores = compute_admin_stores.build(db)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity),
         images=clients.ImageClient(identity, images, report_steps=False),
         networks=clients.NetworkClient(identity, networks, report_steps=False),
         volumes=clients.VolumeClient(identity, volumes, report_steps=False),
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
+        flavor_access=admin_stores.flavor_access,
         max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
@@ -71,4 +75,5 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
         scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
-        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs)
+        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
+        admin_stores=admin_stores)

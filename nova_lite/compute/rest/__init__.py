@@ -17,6 +17,8 @@ from nova_lite.api.auth import WSGIApp
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import (
     base,
+    flavor_access,
+    flavor_extra_specs,
     flavors,
     hypervisors,
     keypairs,
@@ -40,6 +42,8 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *servers.ServersHandler(rest).routes(),
         *server_actions.ServerActionsHandler(rest).routes(),
         *flavors.FlavorsHandler(rest).routes(),
+        *flavor_extra_specs.FlavorExtraSpecsHandler(rest).routes(),
+        *flavor_access.FlavorAccessHandler(rest).routes(),
         *hypervisors.HypervisorsHandler(conf, rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),

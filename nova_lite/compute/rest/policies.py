@@ -11,6 +11,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api import policy as base
+from nova_lite.compute.rest import admin_policies
 
 ANY = '@'
 
@@ -78,4 +79,5 @@ def list_rules() -> list[policy.RuleDefault]:
                   '/os-keypairs/{keypair_name}'),
         base.rule(KEYPAIRS_DELETE, ADMIN_OR_OWNER, 'Delete a keypair.', 'DELETE',
                   '/os-keypairs/{keypair_name}'),
+        *admin_policies.list_rules(),
     ]

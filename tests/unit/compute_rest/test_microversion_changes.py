@@ -226,3 +226,15 @@ def test_hypervisor_no_usage(compute: ComputeEnv, server_id: str) -> None:
                 changes.HYPERVISOR_NO_USAGE).json['hypervisors']
     assert 'vcpus' not in at and 'memory_mb' not in at and 'cpu_info' not in at
     assert at['id'] == below['id'] and at['service']['host'] == 'host1'
+
+
+def test_flavor_extra_specs_validation(compute: ComputeEnv) -> None:
+    created = compute.admin.post('/flavors', {'flavor': {'name': 'validated-specs', 'ram': 64,
+                                                         'vcpus': 1, 'disk': 0}})
+    path = f'/flavors/{created.json["flavor"]["id"]}/os-extra_specs'
+    body = {'extra_specs': {'hw:cpu_policy': 'whenever'}}
+    below = compute.admin.post(path, body,
+                               headers=_at(_below(changes.FLAVOR_SPECS_VALIDATED)))
+    assert below.status_int == 200, below.text
+    at = compute.admin.post(path, body, headers=_at(changes.FLAVOR_SPECS_VALIDATED))
+    assert at.status_int == 400 and 'hw:cpu_policy' in at.text
