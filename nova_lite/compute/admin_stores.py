@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 
-from nova_lite.compute import flavor_access, flavor_extra_specs
+from nova_lite.compute import flavor_access, flavor_extra_specs, instance_store, services
 from nova_lite.db import api as db_api
+from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
 
 @dataclasses.dataclass(frozen=True)
 class AdminStores:
     flavor_access: flavor_access.FlavorAccessStore
     flavor_extra_specs: flavor_extra_specs.FlavorExtraSpecsStore
+    services: services.ServiceStore
 
 
-def build(db: db_api.Database) -> AdminStores:
+def build(db: db_api.Database, *, scheduler: scheduler_rpcapi.SchedulerAPI,
+          instances: instance_store.InstanceStore, host: str) -> AdminStores:
+    """``host``: where this cloud's scheduler runs (``[DEFAULT] host``)."""
     return AdminStores(flavor_access=flavor_access.FlavorAccessStore(db),
-                       flavor_extra_specs=flavor_extra_specs.FlavorExtraSpecsStore(db))
+                       flavor_extra_specs=flavor_extra_specs.FlavorExtraSpecsStore(db),
+                       services=services.ServiceStore(db, scheduler, instances, host))

@@ -154,6 +154,8 @@ class ComputeAPI:
         return {
             'flavor': {key: flavor[key] for key in ('id', 'name', 'vcpus', 'memory_mb',
                                                     'root_gb', 'ephemeral_gb', 'swap')},
+            # The scheduler's AggregateInstanceExtraSpecsFilter compares these.
+            'flavor_extra_specs': dict(flavor.get('extra_specs') or {}),
             'image': {'id': image['id'], 'min_disk': image.get('min_disk', 0),
                       'min_ram': image.get('min_ram', 0),
                       'properties': self._image_properties(image)},

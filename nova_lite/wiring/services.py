@@ -58,7 +58,9 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)
     keypairs = keypair_store.KeypairStore(db)
-    admin_stores = compute_admin_stores.build(db)
+    scheduler = scheduler_rpcapi.SchedulerAPI(transport)
+    admin_stores = compute_admin_stores.build(db, scheduler=scheduler, instances=instances,
+                                              host=conf.host)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity),
         images=clients.ImageClient(identity, images, report_steps=False),
@@ -72,7 +74,7 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     return ApiServices(
         conf=conf, db=db, identity=identity, images=images, networks=networks,
         volumes=volumes, instances=instances, flavors=flavors,
-        scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
+        scheduler_rpcapi=scheduler,
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
         conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,

@@ -16,10 +16,12 @@ from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import (
+    availability_zones,
     base,
     flavor_access,
     flavor_extra_specs,
     flavors,
+    hosts,
     hypervisors,
     keypairs,
     limits,
@@ -27,6 +29,7 @@ from nova_lite.compute.rest import (
     policies,
     server_actions,
     servers,
+    services,
     versions,
     views,
 )
@@ -44,7 +47,10 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *flavors.FlavorsHandler(rest).routes(),
         *flavor_extra_specs.FlavorExtraSpecsHandler(rest).routes(),
         *flavor_access.FlavorAccessHandler(rest).routes(),
-        *hypervisors.HypervisorsHandler(conf, rest).routes(),
+        *hypervisors.HypervisorsHandler(rest).routes(),
+        *availability_zones.AvailabilityZonesHandler(conf, rest).routes(),
+        *services.ServicesHandler(rest).routes(),
+        *hosts.HostsHandler(rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),

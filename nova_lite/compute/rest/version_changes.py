@@ -14,12 +14,18 @@ KEYPAIR_TYPE: Version = (2, 2)
 SERVER_EXTENDED_ATTRIBUTES: Version = (2, 3)
 SERVER_LOCKED: Version = (2, 9)
 KEYPAIR_USER_ID: Version = (2, 10)
+SERVICE_FORCED_DOWN: Version = (2, 11)
 SERVER_DESCRIPTION: Version = (2, 19)
 SERVER_TAGS: Version = (2, 26)
+HYPERVISOR_CPU_INFO_OBJECT: Version = (2, 28)
+HYPERVISOR_PAGING: Version = (2, 33)
 KEYPAIR_PAGING: Version = (2, 35)
 LIMITS_NO_PROXY_QUOTAS: Version = (2, 36)
+AGGREGATE_UUID: Version = (2, 41)
+HOSTS_REMOVED: Version = (2, 43)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
 SERVER_CREATE_TAGS: Version = (2, 52)
+SERVICE_UUIDS: Version = (2, 53)
 FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
 FLAVOR_EXTRA_SPECS: Version = (2, 61)
@@ -27,6 +33,7 @@ SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
+SERVICES_STRICT_QUERY: Version = (2, 75)
 FLAVOR_SPECS_VALIDATED: Version = (2, 86)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
@@ -43,16 +50,28 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVER_LOCKED, 'SERVER_LOCKED', 'server bodies carry "locked" (false: no lock action)'),
     (KEYPAIR_USER_ID, 'KEYPAIR_USER_ID',
      "an admin lists, creates, shows and deletes another user's keypairs with user_id"),
+    (SERVICE_FORCED_DOWN, 'SERVICE_FORCED_DOWN',
+     'services carry "forced_down"; PUT /os-services/force-down sets it'),
     (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
     (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
+    (HYPERVISOR_CPU_INFO_OBJECT, 'HYPERVISOR_CPU_INFO_OBJECT',
+     'a hypervisor\'s "cpu_info" is an object, not a JSON string'),
+    (HYPERVISOR_PAGING, 'HYPERVISOR_PAGING',
+     'the hypervisor lists page with limit and marker (a hypervisor id)'),
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
      'the keypair list pages with limit and marker (a keypair name)'),
     (LIMITS_NO_PROXY_QUOTAS, 'LIMITS_NO_PROXY_QUOTAS',
      '/limits drops the security group and floating IP entries'),
+    (AGGREGATE_UUID, 'AGGREGATE_UUID', 'aggregate bodies carry "uuid"'),
+    (HOSTS_REMOVED, 'HOSTS_REMOVED', '/os-hosts answers 404'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
+    (SERVICE_UUIDS, 'SERVICE_UUIDS',
+     'services and hypervisors are named by uuid; PUT /os-services/{id} replaces the '
+     'enable/disable/force-down URLs; hypervisor search and servers URLs answer 404 '
+     '(hypervisor_hostname_pattern and with_servers instead)'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
@@ -64,11 +83,14 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
+    (SERVICES_STRICT_QUERY, 'SERVICES_STRICT_QUERY',
+     'GET /os-services refuses query parameters other than host and binary (400)'),
     (FLAVOR_SPECS_VALIDATED, 'FLAVOR_SPECS_VALIDATED',
      'flavor extra specs of known namespaces (hw, hw_rng, quota, resources, trait...) are '
      'validated'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
-     'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
+     'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...) and show '
+     '"uptime"; /os-hypervisors/statistics and /{id}/uptime answer 404'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',
      "POST /os-keypairs needs public_key (no generated keys); names may hold '@'"),
     (SERVER_PINNED_AZ, 'SERVER_PINNED_AZ',
