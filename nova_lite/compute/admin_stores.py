@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from nova_lite.compute import flavor_access, flavor_extra_specs, instance_store, services
+from nova_lite.compute import (
+    aggregates,
+    flavor_access,
+    flavor_extra_specs,
+    instance_store,
+    services,
+)
 from nova_lite.db import api as db_api
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
@@ -14,6 +20,7 @@ class AdminStores:
     flavor_access: flavor_access.FlavorAccessStore
     flavor_extra_specs: flavor_extra_specs.FlavorExtraSpecsStore
     services: services.ServiceStore
+    aggregates: aggregates.AggregateStore
 
 
 def build(db: db_api.Database, *, scheduler: scheduler_rpcapi.SchedulerAPI,
@@ -21,4 +28,5 @@ def build(db: db_api.Database, *, scheduler: scheduler_rpcapi.SchedulerAPI,
     """``host``: where this cloud's scheduler runs (``[DEFAULT] host``)."""
     return AdminStores(flavor_access=flavor_access.FlavorAccessStore(db),
                        flavor_extra_specs=flavor_extra_specs.FlavorExtraSpecsStore(db),
-                       services=services.ServiceStore(db, scheduler, instances, host))
+                       services=services.ServiceStore(db, scheduler, instances, host),
+                       aggregates=aggregates.AggregateStore(db, scheduler))

@@ -16,6 +16,7 @@ from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import (
+    aggregates,
     availability_zones,
     base,
     flavor_access,
@@ -51,6 +52,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *availability_zones.AvailabilityZonesHandler(conf, rest).routes(),
         *services.ServicesHandler(rest).routes(),
         *hosts.HostsHandler(rest).routes(),
+        *aggregates.AggregatesHandler(rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
