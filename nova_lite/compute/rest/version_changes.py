@@ -33,7 +33,6 @@ SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
-SERVICES_STRICT_QUERY: Version = (2, 75)
 FLAVOR_SPECS_VALIDATED: Version = (2, 86)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
@@ -69,9 +68,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
     (SERVICE_UUIDS, 'SERVICE_UUIDS',
-     'services and hypervisors are named by uuid; PUT /os-services/{id} replaces the '
-     'enable/disable/force-down URLs; hypervisor search and servers URLs answer 404 '
-     '(hypervisor_hostname_pattern and with_servers instead)'),
+     'uuid ids for services and hypervisors; PUT /os-services/{id}; hypervisor_hostname_pattern '
+     'and with_servers replace /search and /servers'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
@@ -83,14 +81,12 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
-    (SERVICES_STRICT_QUERY, 'SERVICES_STRICT_QUERY',
-     'GET /os-services refuses query parameters other than host and binary (400)'),
     (FLAVOR_SPECS_VALIDATED, 'FLAVOR_SPECS_VALIDATED',
      'flavor extra specs of known namespaces (hw, hw_rng, quota, resources, trait...) are '
      'validated'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
      'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...) and show '
-     '"uptime"; /os-hypervisors/statistics and /{id}/uptime answer 404'),
+     '"uptime"; no /statistics or /{id}/uptime'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',
      "POST /os-keypairs needs public_key (no generated keys); names may hold '@'"),
     (SERVER_PINNED_AZ, 'SERVER_PINNED_AZ',
