@@ -56,7 +56,7 @@ class AggregateStore:
             raise not_found(aggregate_id)
         return row
 
-    def list(self) -> list[dict[str, Any]]:
+    def list_aggregates(self) -> list[dict[str, Any]]:
         with self._db.reader() as session:
             rows = session.scalars(sa.select(models.Aggregate).order_by(models.Aggregate.id))
             return [self._dict(session, row) for row in rows]

@@ -89,7 +89,7 @@ class AggregatesHandler(base.ComputeController):
         self.authorizer.authorize(req.context, admin_policies.AGGREGATES_INDEX)
         version = api_version(req)
         return wsgi.json_response(200, {'aggregates': [
-            aggregate_view(a, version) for a in self._store.list()]})
+            aggregate_view(a, version) for a in self._store.list_aggregates()]})
 
     def create(self, req: wsgi.Request) -> webob.Response:
         self.authorizer.authorize(req.context, admin_policies.AGGREGATES_CREATE)
