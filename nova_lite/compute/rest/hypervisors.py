@@ -51,7 +51,8 @@ def _detail(service: dict[str, Any], running_vms: int, version: Version) -> dict
                   else service['id'])
     body = {
         **_summary(service, version),
-        'hypervisor_type': node['hypervisor_type'] or 'fake', 'hypervisor_version': 1000,
+        # Hosts report no hypervisor version; 1 stands for "unknown" (Nova's is an integer).
+        'hypervisor_type': node['hypervisor_type'] or '', 'hypervisor_version': 1,
         'host_ip': None, 'service': {'host': node['host'], 'id': service_id,
                                      'disabled_reason': service['disabled_reason']},
         'vcpus': node['vcpus'], 'vcpus_used': node['vcpus_used'],
