@@ -66,8 +66,13 @@ class ServicesHandler(base.ComputeController):
     def index(self, req: wsgi.Request) -> webob.Response:
         self.authorizer.authorize(req.context, admin_policies.SERVICES_LIST)
         version = api_version(req)
-        # Other parameters are ignored (Nova refuses them from 2.75; nova_lite does not yet).
         params = controller.read_query(req, list_query)
+        if version >= version_changes.SERVICES_STRICT_QUERY:
+            unknown = sorted(set(req.GET) - set(list_query['properties']))
+            if unknown:
+                raise exception.InvalidInput(field=unknown[0],
+                                             reason='is not a query parameter of GET '
+                                                    '/os-services')
         services = self._store.list(host=params.get('host'), binary=params.get('binary'))
         return wsgi.json_response(200, {'services': [service_view(s, version)
                                                      for s in services]})

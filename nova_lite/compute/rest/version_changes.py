@@ -33,6 +33,7 @@ SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
+SERVICES_STRICT_QUERY: Version = (2, 75)
 FLAVOR_SPECS_VALIDATED: Version = (2, 86)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
@@ -81,6 +82,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
+    (SERVICES_STRICT_QUERY, 'SERVICES_STRICT_QUERY',
+     'GET /os-services refuses query parameters other than host and binary (400)'),
     (FLAVOR_SPECS_VALIDATED, 'FLAVOR_SPECS_VALIDATED',
      'flavor extra specs of known namespaces (hw, hw_rng, quota, resources, trait...) are '
      'validated'),

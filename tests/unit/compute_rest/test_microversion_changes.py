@@ -303,3 +303,10 @@ def test_service_uuids(compute: ComputeEnv) -> None:
                                     {'status': 'enabled'}, headers=_at(changes.SERVICE_UUIDS))
     assert updated.status_int == 200 and updated.json['service']['id'] == service_id
 
+
+
+def test_services_strict_query(compute: ComputeEnv) -> None:
+    assert _get(compute.admin, '/os-services?xxx=1',
+                _below(changes.SERVICES_STRICT_QUERY)).json['services']
+    assert compute.admin.get('/os-services?xxx=1',
+                             headers=_at(changes.SERVICES_STRICT_QUERY)).status_int == 400

@@ -56,8 +56,9 @@ def test_list_services_per_microversion(compute: ComputeEnv) -> None:
     assert scheduler['zone'] == 'internal' and scheduler['state'] == 'up'
     assert _services(compute, query='?binary=xxx') == []
     assert _services(compute, query='?host=xxx&binary=nova-compute') == []
-    # Unknown query parameters are ignored.
+    # Unknown query parameters: ignored before 2.75, a 400 from 2.75.
     assert len(_services(compute, '2.74', '?xxx=1')) == len(services)
+    assert compute.admin.get('/os-services?xxx=1', headers=_v('2.75')).status_int == 400
     for client in (compute.member, compute.reader):
         assert client.get('/os-services').status_int == 403
 
