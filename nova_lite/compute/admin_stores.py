@@ -26,7 +26,9 @@ class AdminStores:
 def build(db: db_api.Database, *, scheduler: scheduler_rpcapi.SchedulerAPI,
           instances: instance_store.InstanceStore, host: str) -> AdminStores:
     """``host``: where this cloud's scheduler runs (``[DEFAULT] host``)."""
+    aggregate_store = aggregates.AggregateStore(db, scheduler)
     return AdminStores(flavor_access=flavor_access.FlavorAccessStore(db),
                        flavor_extra_specs=flavor_extra_specs.FlavorExtraSpecsStore(db),
-                       services=services.ServiceStore(db, scheduler, instances, host),
-                       aggregates=aggregates.AggregateStore(db, scheduler))
+                       services=services.ServiceStore(db, scheduler, instances, host,
+                                                      aggregates=aggregate_store),
+                       aggregates=aggregate_store)

@@ -251,10 +251,27 @@ class AggregateStore:
         return {'aggregate_zone': sorted(zones)[0] if zones else None,
                 'aggregate_metadata': merged}
 
-    def _push(self, hosts: Iterable[str]) -> None:
+    def heal(self, nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Tell the scheduler again about compute nodes whose aggregate view is stale
+        (a host deleted and registered again while in an aggregate); ``nodes`` by host.
+        The nodes it changed, by host."""
+        stale = []
+        for host, node in nodes.items():
+            wanted = {key: sorted(set(values)) for key, values
+                      in self.host_view(host)['aggregate_metadata'].items()}
+            held = {key: sorted(set(values)) for key, values
+                    in (node.get('aggregate_metadata') or {}).items()}
+            if wanted != held:
+                stale.append(host)
+        return self._push(stale)
+
+    def _push(self, hosts: Iterable[str]) -> dict[str, dict[str, Any]]:
         ctx = nl_context.get_admin_context()
+        changed = {}
         for host in sorted(set(hosts)):
             try:
-                self._scheduler.set_host_admin_state(ctx, host, self.host_view(host))
+                changed[host] = self._scheduler.set_host_admin_state(ctx, host,
+                                                                     self.host_view(host))
             except exception.NotFound:
                 continue  # the host was deleted; it has nothing to be told
+        return changed

@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
+from nova_lite.compute import aggregates as aggregate_store
 from nova_lite.compute import instance_store
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute_admin as models
@@ -37,8 +38,11 @@ class ServiceStore:
     """Lists, finds, changes and deletes services; compute hosts through the scheduler."""
 
     def __init__(self, db: db_api.Database, scheduler: scheduler_rpcapi.SchedulerAPI,
-                 instances: instance_store.InstanceStore, scheduler_host: str) -> None:
+                 instances: instance_store.InstanceStore, scheduler_host: str,
+                 aggregates: aggregate_store.AggregateStore | None = None) -> None:
+        """``aggregates``: to re-send a host's aggregate view the scheduler lost."""
         self._db = db
+        self._aggregates = aggregates
         self._scheduler = scheduler
         self._instances = instances
         self._scheduler_host = scheduler_host
@@ -46,8 +50,11 @@ class ServiceStore:
     # Reading -------------------------------------------------------------------------
 
     def _nodes(self) -> dict[str, dict[str, Any]]:
-        nodes = self._scheduler.get_host_usage(nl_context.get_admin_context())
-        return {node['host']: node for node in nodes}
+        nodes = {node['host']: node for node in
+                 self._scheduler.get_host_usage(nl_context.get_admin_context())}
+        if self._aggregates is not None:
+            nodes.update(self._aggregates.heal(nodes))
+        return nodes
 
     def _rows(self, wanted: list[tuple[str, str]]) -> list[dict[str, Any]]:
         """The rows of ``(host, binary)`` pairs, created when missing, in id order."""

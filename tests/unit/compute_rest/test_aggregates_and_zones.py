@@ -151,3 +151,18 @@ def test_a_boot_into_an_aggregate_zone_lands_on_its_host(compute: ComputeEnv) ->
         assert compute.wait(failed, status='ERROR')['status'] == 'ERROR'
     finally:
         _cleanup(compute, zoned)
+
+
+def test_a_host_registered_again_gets_its_aggregate_zone_back(compute: ComputeEnv,
+                                                              host2: str) -> None:
+    zoned = _create(compute, 'agg-heal', 'az-heal')
+    _action(compute, zoned['id'], {'add_host': {'host': host2}})
+    scheduler = compute.cloud.services.scheduler_rpcapi
+    ctx = nl_context.get_admin_context()
+    scheduler.delete_compute_node(ctx, host2)
+    scheduler.update_compute_node(ctx, host2, {'vcpus': 2, 'memory_mb': 2048, 'local_gb': 20})
+    assert scheduler.get_host_usage(ctx, host2)[0]['availability_zone'] == 'nova'
+    [service] = compute.admin.get(f'/os-services?host={host2}').json['services']
+    assert service['zone'] == 'az-heal'
+    assert scheduler.get_host_usage(ctx, host2)[0]['availability_zone'] == 'az-heal'
+    _cleanup(compute, zoned)
