@@ -74,6 +74,7 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
     version_docs = versions.VersionsHandler(links.public_url)
     router.add('GET', '/', version_docs.versions)
     router.add('GET', PREFIX, version_docs.version)
+    router.add('GET', '/v2', version_docs.legacy_version)
     routes = _routes(conf, rest)
     routing.add_routes(router, routes, prefix=PREFIX)
     routing.add_routes(router, routes, prefix=PROJECT_PREFIX, wrap=base.project_scoped)
