@@ -4,8 +4,9 @@ One nova-lite-all process serves the whole module; the tests run in order as a
 user would: authenticate, upload an image, create a flavor, a network with a
 subnet and a volume, boot with --wait, list, show, stop, start, reboot,
 console log, delete; then a boot that fails, a delete while building, the
-SDK's create_server(wait=True), and keypairs (generated and imported, then
-booted with).
+SDK's create_server(wait=True), keypairs (generated and imported, then
+booted with), and the compute admin commands (services, hypervisors,
+aggregates and zones, flavor properties and access).
 """
 
 from __future__ import annotations
