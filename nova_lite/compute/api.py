@@ -19,6 +19,7 @@ from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
+from nova_lite.compute import flavor_access as flavor_access_store
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions as instance_actions_store
 from nova_lite.compute import instance_store, schemas, server_status
@@ -48,6 +49,7 @@ class ComputeAPI:
                  keypairs: keypair_store.KeypairStore | None = None,
                  server_groups: server_group_store.ServerGroupStore | None = None,
                  instance_actions: instance_actions_store.InstanceActionStore | None = None,
+                 flavor_access: flavor_access_store.FlavorAccessStore | None = None,
                  ) -> None:
         """``fault_injection_max_delay`` None: fault injection is off, and the
         nova_lite:fail_at / delay_at metadata keys are plain metadata."""
@@ -63,6 +65,7 @@ class ComputeAPI:
         self._keypairs = keypairs
         self._server_groups = server_groups
         self._actions = instance_actions
+        self._flavor_access = flavor_access
 
     def authenticate(self, auth_token: str, *, request: str | None = None,
                      ) -> nl_context.RequestContext:
@@ -152,7 +155,7 @@ class ComputeAPI:
     def _build_request_spec(self, ctx: nl_context.RequestContext,
                             server: dict[str, Any]) -> dict[str, Any]:
         try:
-            flavor = self._flavors.get(str(server['flavorRef']))
+            flavor = self.get_flavor(ctx, str(server['flavorRef']))
         except exception.NotFound:
             raise exception.InvalidInput(field='flavorRef',
                                          reason=f'flavor {server["flavorRef"]} not found',
@@ -175,6 +178,8 @@ class ComputeAPI:
         return {
             'flavor': {key: flavor[key] for key in ('id', 'name', 'vcpus', 'memory_mb',
                                                     'root_gb', 'ephemeral_gb', 'swap')},
+            # The scheduler's AggregateInstanceExtraSpecsFilter compares these.
+            'flavor_extra_specs': dict(flavor.get('extra_specs') or {}),
             'image': {'id': image['id'], 'min_disk': image.get('min_disk', 0),
                       'min_ram': image.get('min_ram', 0),
                       'properties': self._image_properties(image)},
@@ -333,17 +338,37 @@ class ComputeAPI:
             description=flavor.get('description'))
 
     def get_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> dict[str, Any]:
-        """A flavor by id (a private flavor only for an admin); NotFound for names."""
+        """A flavor by id (a private flavor only for an admin or a project granted it);
+        NotFound for names."""
         flavor = self._flavors.get(str(flavor_id))
-        if not flavor['is_public'] and not ctx.is_admin:
+        if not flavor['is_public'] and not ctx.is_admin and not (
+                self._flavor_access is not None
+                and self._flavor_access.has_access(flavor['id'], ctx.project_id)):
             raise exception.NotFound(resource='Flavor', id=flavor_id)
         return flavor
 
     def list_flavors(self, ctx: nl_context.RequestContext, *, min_ram: int = 0,
-                     min_disk: int = 0) -> list[dict[str, Any]]:
-        """Enabled flavors (public ones, or every one for an admin), smallest first."""
+                     min_disk: int = 0, is_public: bool | None = True) -> list[dict[str, Any]]:
+        """Enabled flavors, smallest first, as Nova lists them.
+
+        ``is_public`` True: the public flavors and the private ones the project
+        was granted; False: private flavors (an admin's filter; others still
+        see only what they were granted); None: every flavor (admins only).
+        """
+        granted = (self._flavor_access.flavor_ids_for(ctx.project_id)
+                   if self._flavor_access is not None else set())
+
+        def listed(flavor: dict[str, Any]) -> bool:
+            if not ctx.is_admin:
+                return flavor['is_public'] or flavor['id'] in granted
+            if is_public is None:
+                return True
+            if is_public:
+                return flavor['is_public'] or flavor['id'] in granted
+            return not flavor['is_public']
+
         return [flavor for flavor in self._flavors.list()
-                if (flavor['is_public'] or ctx.is_admin)
+                if listed(flavor)
                 and flavor['memory_mb'] >= min_ram and flavor['root_gb'] >= min_disk]
 
     def update_flavor_description(self, ctx: nl_context.RequestContext, flavor_id: str,

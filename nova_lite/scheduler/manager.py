@@ -27,7 +27,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import scheduler as models
-from nova_lite.scheduler import claims, host_state
+from nova_lite.scheduler import admin_state, claims, host_state
 from nova_lite.scheduler.filters import base as filter_base
 from nova_lite.scheduler.rpcapi import RPC_API_VERSION
 from nova_lite.scheduler.weighers import base as weigher_base
@@ -336,6 +336,33 @@ class SchedulerManager:
             nodes = session.scalars(sa.select(models.ComputeNode)
                                     .order_by(models.ComputeNode.host)).all()
             return [self._node_dict(node) for node in nodes]
+
+    def set_host_admin_state(self, ctx: nl_context.RequestContext, host: str,
+                             values: dict[str, Any]) -> dict[str, Any]:
+        """Apply an admin's decision about a compute host (the compute API's os-services
+        and aggregates); the host's reports never change these."""
+        checked = admin_state.validate(values)
+        with self._db.session() as session:
+            node = self._node_by_host(session, _name(host, 'host'))
+            if node is None:
+                raise exception.NotFound(resource='Compute host', id=host)
+            for key, value in checked.items():
+                setattr(node, key, value)
+            session.flush()
+            return self._node_dict(node)
+
+    def delete_compute_node(self, ctx: nl_context.RequestContext, host: str) -> None:
+        """Forget a compute host that holds no claims (409 while it does)."""
+        with self._db.session() as session:
+            node = self._node_by_host(session, _name(host, 'host'))
+            if node is None:
+                raise exception.NotFound(resource='Compute host', id=host)
+            held = session.scalar(sa.select(sa.func.count()).select_from(models.ResourceClaim)
+                                  .where(models.ResourceClaim.compute_node_id == node.id))
+            if held:
+                raise exception.Conflict(
+                    message=f'Compute host {host} still holds {held} claim(s).')
+            session.delete(node)
 
     @staticmethod
     def _node_by_host(session: orm.Session, host: str) -> models.ComputeNode | None:

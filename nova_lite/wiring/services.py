@@ -13,6 +13,7 @@ import oslo_messaging
 from oslo_config import cfg
 
 from nova_lite.clients import local as clients
+from nova_lite.compute import admin_stores as compute_admin_stores
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions, instance_store
@@ -52,6 +53,7 @@ class ApiServices:
     network_proxy: clients.NetworkClient
     server_groups: server_group_store.ServerGroupStore
     instance_actions: instance_actions.InstanceActionStore
+    admin_stores: compute_admin_stores.AdminStores
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -69,20 +71,24 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     volume_client = clients.VolumeClient(identity, volumes, report_steps=False)
     server_groups = server_group_store.ServerGroupStore(db)
     actions = instance_actions.InstanceActionStore(db)
+    scheduler = scheduler_rpcapi.SchedulerAPI(transport)
+    admin_stores = compute_admin_stores.build(db, scheduler=scheduler, instances=instances,
+                                              host=conf.host)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity), images=image_client,
         networks=network_client, volumes=volume_client,
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
-        server_groups=server_groups,
-        instance_actions=actions, max_attempts=conf.scheduler.max_attempts,
+        server_groups=server_groups, instance_actions=actions,
+        flavor_access=admin_stores.flavor_access,
+        max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
     return ApiServices(
         conf=conf, db=db, identity=identity, images=images, networks=networks,
         volumes=volumes, instances=instances, flavors=flavors,
-        scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
+        scheduler_rpcapi=scheduler,
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
         conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
         image_proxy=image_client, volume_proxy=volume_client, network_proxy=network_client,
-        server_groups=server_groups, instance_actions=actions)
+        server_groups=server_groups, instance_actions=actions, admin_stores=admin_stores)

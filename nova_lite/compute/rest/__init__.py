@@ -16,9 +16,14 @@ from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.compute import server_actions_api
 from nova_lite.compute.rest import (
+    aggregates,
+    availability_zones,
     base,
     external_events,
+    flavor_access,
+    flavor_extra_specs,
     flavors,
+    hosts,
     hypervisors,
     image_metadata,
     images,
@@ -32,6 +37,7 @@ from nova_lite.compute.rest import (
     server_diagnostics,
     server_groups,
     servers,
+    services,
     usage_audit_log,
     versions,
     views,
@@ -49,7 +55,13 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *servers.ServersHandler(rest).routes(),
         *server_actions.ServerActionsHandler(rest).routes(),
         *flavors.FlavorsHandler(rest).routes(),
-        *hypervisors.HypervisorsHandler(conf, rest).routes(),
+        *flavor_extra_specs.FlavorExtraSpecsHandler(rest).routes(),
+        *flavor_access.FlavorAccessHandler(rest).routes(),
+        *hypervisors.HypervisorsHandler(rest).routes(),
+        *availability_zones.AvailabilityZonesHandler(conf, rest).routes(),
+        *services.ServicesHandler(rest).routes(),
+        *hosts.HostsHandler(rest).routes(),
+        *aggregates.AggregatesHandler(rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
         *images.ImagesHandler(rest).routes(),
@@ -81,6 +93,7 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
     version_docs = versions.VersionsHandler(links.public_url)
     router.add('GET', '/', version_docs.versions)
     router.add('GET', PREFIX, version_docs.version)
+    router.add('GET', '/v2', version_docs.legacy_version)
     routes = _routes(conf, rest)
     routing.add_routes(router, routes, prefix=PREFIX)
     routing.add_routes(router, routes, prefix=PROJECT_PREFIX, wrap=base.project_scoped)

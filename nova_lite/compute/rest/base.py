@@ -11,6 +11,7 @@ import webob
 from nova_lite.api import controller, policy, wsgi
 from nova_lite.clients import protocols
 from nova_lite.common import exception
+from nova_lite.compute import admin_stores as compute_admin_stores
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import instance_actions, instance_store, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
@@ -60,6 +61,9 @@ class ComputeServices(Protocol):
 
     @property
     def instance_actions(self) -> instance_actions.InstanceActionStore: ...
+
+    @property
+    def admin_stores(self) -> compute_admin_stores.AdminStores: ...
 
 
 @dataclasses.dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api import policy as base
-from nova_lite.compute.rest import action_policies, proxy_policies
+from nova_lite.compute.rest import action_policies, admin_policies, proxy_policies
 
 ANY = '@'
 
@@ -96,4 +96,5 @@ def list_rules() -> list[policy.RuleDefault]:
         base.rule(SERVER_GROUPS_SHOW, base.PROJECT_READER, 'Show a server group.', 'GET',
                   '/os-server-groups/{server_group_id}'),
         *action_policies.list_rules(),
+        *admin_policies.list_rules(),
     ]

@@ -14,6 +14,7 @@ KEYPAIR_TYPE: Version = (2, 2)
 SERVER_EXTENDED_ATTRIBUTES: Version = (2, 3)
 SERVER_LOCKED: Version = (2, 9)
 KEYPAIR_USER_ID: Version = (2, 10)
+SERVICE_FORCED_DOWN: Version = (2, 11)
 SERVER_GROUP_OWNER: Version = (2, 13)
 SERVER_GROUP_SOFT_POLICIES: Version = (2, 15)
 SERVER_DESCRIPTION: Version = (2, 19)
@@ -23,12 +24,17 @@ ACTIONS_PAGING: Version = (2, 58)
 ACTION_EVENT_HOST: Version = (2, 62)
 ACTION_EVENT_DETAILS: Version = (2, 84)
 SERVER_TAGS: Version = (2, 26)
+HYPERVISOR_CPU_INFO_OBJECT: Version = (2, 28)
+HYPERVISOR_PAGING: Version = (2, 33)
 KEYPAIR_PAGING: Version = (2, 35)
 PROXY_APIS_REMOVED: Version = (2, 36)
 IMAGE_META_PROXY_REMOVED: Version = (2, 39)
+AGGREGATE_UUID: Version = (2, 41)
+HOSTS_REMOVED: Version = (2, 43)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
 DIAGNOSTICS_STANDARD: Version = (2, 48)
 SERVER_CREATE_TAGS: Version = (2, 52)
+SERVICE_UUIDS: Version = (2, 53)
 FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
 FLAVOR_EXTRA_SPECS: Version = (2, 61)
@@ -37,8 +43,10 @@ SERVER_GROUP_POLICY_RULES: Version = (2, 64)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
+SERVICES_STRICT_QUERY: Version = (2, 75)
 EVENT_POWER_UPDATE: Version = (2, 76)
 EVENT_ACCELERATOR_BOUND: Version = (2, 82)
+FLAVOR_SPECS_VALIDATED: Version = (2, 86)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
 EVENT_VOLUME_REIMAGED: Version = (2, 93)
@@ -59,11 +67,17 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'server group bodies carry "project_id" and "user_id"'),
     (SERVER_GROUP_SOFT_POLICIES, 'SERVER_GROUP_SOFT_POLICIES',
      'POST /os-server-groups allows the soft-affinity and soft-anti-affinity policies'),
+    (SERVICE_FORCED_DOWN, 'SERVICE_FORCED_DOWN',
+     'services carry "forced_down"; PUT /os-services/force-down sets it'),
     (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
     (ACTIONS_OF_DELETED, 'ACTIONS_OF_DELETED',
      "os-instance-actions also lists a deleted server's actions"),
     (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
+    (HYPERVISOR_CPU_INFO_OBJECT, 'HYPERVISOR_CPU_INFO_OBJECT',
+     'a hypervisor\'s "cpu_info" is an object, not a JSON string'),
+    (HYPERVISOR_PAGING, 'HYPERVISOR_PAGING',
+     'the hypervisor lists page with limit and marker (a hypervisor id)'),
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
      'the keypair list pages with limit and marker (a keypair name)'),
     (PROXY_APIS_REMOVED, 'PROXY_APIS_REMOVED',
@@ -71,6 +85,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'drops security group and floating IP entries'),
     (IMAGE_META_PROXY_REMOVED, 'IMAGE_META_PROXY_REMOVED',
      '/images/{id}/metadata answers 404: use the image service'),
+    (AGGREGATE_UUID, 'AGGREGATE_UUID', 'aggregate bodies carry "uuid"'),
+    (HOSTS_REMOVED, 'HOSTS_REMOVED', '/os-hosts answers 404'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
     (DIAGNOSTICS_STANDARD, 'DIAGNOSTICS_STANDARD',
@@ -78,6 +94,9 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (ACTION_EVENTS_FOR_ALL, 'ACTION_EVENTS_FOR_ALL',
      'an instance action shows its events to every reader (tracebacks to admins only)'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
+    (SERVICE_UUIDS, 'SERVICE_UUIDS',
+     'uuid ids for services and hypervisors; PUT /os-services/{id}; hypervisor_hostname_pattern '
+     'and with_servers replace /search and /servers'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
@@ -103,8 +122,14 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'os-server-external-events takes accelerator-request-bound'),
     (ACTION_EVENT_DETAILS, 'ACTION_EVENT_DETAILS',
      "an action's events carry details (admins)"),
+    (SERVICES_STRICT_QUERY, 'SERVICES_STRICT_QUERY',
+     'GET /os-services refuses query parameters other than host and binary (400)'),
+    (FLAVOR_SPECS_VALIDATED, 'FLAVOR_SPECS_VALIDATED',
+     'flavor extra specs of known namespaces (hw, hw_rng, quota, resources, trait...) are '
+     'validated'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
-     'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
+     'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...) and show '
+     '"uptime"; no /statistics or /{id}/uptime'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',
      "POST /os-keypairs needs public_key (no generated keys); names may hold '@'"),
     (EVENT_VOLUME_REIMAGED, 'EVENT_VOLUME_REIMAGED',

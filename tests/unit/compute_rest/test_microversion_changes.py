@@ -412,3 +412,85 @@ def test_action_event_details(compute: ComputeEnv, paused_once: str) -> None:
     assert 'details' not in _first_event(compute, paused_once,
                                          _below(changes.ACTION_EVENT_DETAILS))
     assert 'details' in _first_event(compute, paused_once, changes.ACTION_EVENT_DETAILS)
+def test_flavor_extra_specs_validation(compute: ComputeEnv) -> None:
+    created = compute.admin.post('/flavors', {'flavor': {'name': 'validated-specs', 'ram': 64,
+                                                         'vcpus': 1, 'disk': 0}})
+    path = f'/flavors/{created.json["flavor"]["id"]}/os-extra_specs'
+    body = {'extra_specs': {'hw:cpu_policy': 'whenever'}}
+    below = compute.admin.post(path, body,
+                               headers=_at(_below(changes.FLAVOR_SPECS_VALIDATED)))
+    assert below.status_int == 200, below.text
+    at = compute.admin.post(path, body, headers=_at(changes.FLAVOR_SPECS_VALIDATED))
+    assert at.status_int == 400 and 'hw:cpu_policy' in at.text
+
+
+def _compute_services(compute: ComputeEnv, version: Version) -> dict[str, Any]:
+    services = _get(compute.admin, '/os-services?binary=nova-compute', version).json
+    [service] = services['services']
+    return dict(service)
+
+
+def test_service_forced_down(compute: ComputeEnv) -> None:
+    assert 'forced_down' not in _compute_services(compute, _below(changes.SERVICE_FORCED_DOWN))
+    assert _compute_services(compute, changes.SERVICE_FORCED_DOWN)['forced_down'] is False
+    body = {'host': 'host1', 'binary': 'nova-compute', 'forced_down': False}
+    below = compute.admin.request('PUT', '/os-services/force-down', body,
+                                  headers=_at(_below(changes.SERVICE_FORCED_DOWN)))
+    assert below.status_int == 404
+    at = compute.admin.request('PUT', '/os-services/force-down', body,
+                               headers=_at(changes.SERVICE_FORCED_DOWN))
+    assert at.status_int == 200 and at.json['service']['forced_down'] is False
+
+
+def test_hypervisor_cpu_info_object(compute: ComputeEnv) -> None:
+    def cpu_info(version: Version) -> Any:
+        [hypervisor] = _get(compute.admin, '/os-hypervisors/detail', version).json[
+            'hypervisors']
+        return hypervisor['cpu_info']
+    assert cpu_info(_below(changes.HYPERVISOR_CPU_INFO_OBJECT)) == '{}'
+    assert cpu_info(changes.HYPERVISOR_CPU_INFO_OBJECT) == {}
+
+
+def test_hypervisor_paging(compute: ComputeEnv) -> None:
+    below = _get(compute.admin, '/os-hypervisors?limit=0',
+                 _below(changes.HYPERVISOR_PAGING)).json
+    assert len(below['hypervisors']) == 1
+    at = _get(compute.admin, '/os-hypervisors?limit=0', changes.HYPERVISOR_PAGING).json
+    assert at['hypervisors'] == []
+
+
+def test_aggregate_uuid(compute: ComputeEnv) -> None:
+    created = compute.admin.post('/os-aggregates', {'aggregate': {'name': 'versioned-agg'}})
+    path = f'/os-aggregates/{created.json["aggregate"]["id"]}'
+    assert 'uuid' not in _get(compute.admin, path, _below(changes.AGGREGATE_UUID)).json[
+        'aggregate']
+    assert len(_get(compute.admin, path, changes.AGGREGATE_UUID).json['aggregate']['uuid']) == 36
+    assert compute.admin.delete(path).status_int == 200
+
+
+def test_hosts_removed(compute: ComputeEnv) -> None:
+    assert _get(compute.admin, '/os-hosts', _below(changes.HOSTS_REMOVED)).json['hosts']
+    assert compute.admin.get('/os-hosts', headers=_at(changes.HOSTS_REMOVED)).status_int == 404
+
+
+def test_service_uuids(compute: ComputeEnv) -> None:
+    below = _below(changes.SERVICE_UUIDS)
+    assert isinstance(_compute_services(compute, below)['id'], int)
+    service_id = _compute_services(compute, changes.SERVICE_UUIDS)['id']
+    assert isinstance(service_id, str) and len(service_id) == 36
+    [hypervisor] = _get(compute.admin, '/os-hypervisors', below).json['hypervisors']
+    name = hypervisor['hypervisor_hostname']
+    assert _get(compute.admin, f'/os-hypervisors/{name}/search', below).json['hypervisors']
+    assert compute.admin.get(f'/os-hypervisors/{name}/search',
+                             headers=_at(changes.SERVICE_UUIDS)).status_int == 404
+    updated = compute.admin.request('PUT', f'/os-services/{service_id}',
+                                    {'status': 'enabled'}, headers=_at(changes.SERVICE_UUIDS))
+    assert updated.status_int == 200 and updated.json['service']['id'] == service_id
+
+
+
+def test_services_strict_query(compute: ComputeEnv) -> None:
+    assert _get(compute.admin, '/os-services?xxx=1',
+                _below(changes.SERVICES_STRICT_QUERY)).json['services']
+    assert compute.admin.get('/os-services?xxx=1',
+                             headers=_at(changes.SERVICES_STRICT_QUERY)).status_int == 400
