@@ -114,6 +114,12 @@ class ComputeAPI:
         self._conductor.build_instance(ctx, instance['id'])
         return instance
 
+    def check_metadata(self, metadata: Mapping[str, str]) -> None:
+        """InvalidInput (400) if fault-injection keys (when it is on) are malformed."""
+        if self._fault_injection_max_delay is not None:
+            conductor_rpcapi.check_fault_injection_metadata(metadata,
+                                                            self._fault_injection_max_delay)
+
     def _key_data(self, user_id: str, key_name: str | None) -> str | None:
         """The public key of the user's keypair ``key_name`` (400 when there is none)."""
         if not key_name:

@@ -24,6 +24,8 @@ from nova_lite.compute.rest import (
     microversion,
     policies,
     server_actions,
+    server_ips,
+    server_metadata,
     servers,
     versions,
     views,
@@ -39,6 +41,8 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
     return [
         *servers.ServersHandler(rest).routes(),
         *server_actions.ServerActionsHandler(rest).routes(),
+        *server_metadata.ServerMetadataHandler(rest).routes(),
+        *server_ips.ServerIpsHandler(rest).routes(),
         *flavors.FlavorsHandler(rest).routes(),
         *hypervisors.HypervisorsHandler(conf, rest).routes(),
         *limits.LimitsHandler(rest).routes(),

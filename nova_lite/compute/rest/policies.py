@@ -35,6 +35,15 @@ KEYPAIRS_INDEX = 'os_compute_api:os-keypairs:index'
 KEYPAIRS_CREATE = 'os_compute_api:os-keypairs:create'
 KEYPAIRS_SHOW = 'os_compute_api:os-keypairs:show'
 KEYPAIRS_DELETE = 'os_compute_api:os-keypairs:delete'
+SERVERS_UPDATE = 'os_compute_api:servers:update'
+SERVER_METADATA_INDEX = 'os_compute_api:server-metadata:index'
+SERVER_METADATA_SHOW = 'os_compute_api:server-metadata:show'
+SERVER_METADATA_CREATE = 'os_compute_api:server-metadata:create'
+SERVER_METADATA_UPDATE = 'os_compute_api:server-metadata:update'
+SERVER_METADATA_UPDATE_ALL = 'os_compute_api:server-metadata:update_all'
+SERVER_METADATA_DELETE = 'os_compute_api:server-metadata:delete'
+IPS_INDEX = 'os_compute_api:ips:index'
+IPS_SHOW = 'os_compute_api:ips:show'
 # Keypairs belong to users: the owner, or an admin acting for them (2.10 user_id).
 ADMIN_OR_OWNER = 'role:admin or user_id:%(user_id)s'
 
@@ -78,4 +87,30 @@ def list_rules() -> list[policy.RuleDefault]:
                   '/os-keypairs/{keypair_name}'),
         base.rule(KEYPAIRS_DELETE, ADMIN_OR_OWNER, 'Delete a keypair.', 'DELETE',
                   '/os-keypairs/{keypair_name}'),
+        *_server_surface_rules(),
+    ]
+
+
+def _server_surface_rules() -> list[policy.RuleDefault]:
+    """PUT /servers/{id}, server metadata and addresses."""
+    metadata = '/servers/{server_id}/metadata'
+    return [
+        base.rule(SERVERS_UPDATE, base.PROJECT_MEMBER, 'Change a server (name, ...).', 'PUT',
+                  '/servers/{server_id}'),
+        base.rule(SERVER_METADATA_INDEX, base.PROJECT_READER, "List a server's metadata.",
+                  'GET', metadata),
+        base.rule(SERVER_METADATA_SHOW, base.PROJECT_READER, 'Show a server metadata item.',
+                  'GET', metadata + '/{key}'),
+        base.rule(SERVER_METADATA_CREATE, base.PROJECT_MEMBER, "Add to a server's metadata.",
+                  'POST', metadata),
+        base.rule(SERVER_METADATA_UPDATE_ALL, base.PROJECT_MEMBER,
+                  "Replace a server's metadata.", 'PUT', metadata),
+        base.rule(SERVER_METADATA_UPDATE, base.PROJECT_MEMBER, 'Set a server metadata item.',
+                  'PUT', metadata + '/{key}'),
+        base.rule(SERVER_METADATA_DELETE, base.PROJECT_MEMBER,
+                  'Delete a server metadata item.', 'DELETE', metadata + '/{key}'),
+        base.rule(IPS_INDEX, base.PROJECT_READER, "List a server's addresses.", 'GET',
+                  '/servers/{server_id}/ips'),
+        base.rule(IPS_SHOW, base.PROJECT_READER, "List a server's addresses on one network.",
+                  'GET', '/servers/{server_id}/ips/{network_label}'),
     ]
