@@ -19,8 +19,8 @@ from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
+from nova_lite.compute import boot_checks, instance_store, schemas, server_status
 from nova_lite.compute import flavors as flavor_store
-from nova_lite.compute import instance_store, schemas, server_status
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 
@@ -80,18 +80,21 @@ class ComputeAPI:
         return self.boot_server(ctx, server)
 
     def boot_server(self, ctx: nl_context.RequestContext, server: dict[str, Any], *,
-                    scheduler_hints: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                    scheduler_hints: Mapping[str, Any] | None = None,
+                    extra_build_request: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Boot ``server``, a body the compute API's request schema accepted.
 
         Who may boot is the REST layer's policy (``os_compute_api:servers:create``).
         Its description and tags (later microversions) and ``scheduler_hints`` are
-        kept with the build request, for the server's views.
+        kept with the build request, for the server's views, with ``extra_build_request``
+        (access IPs, disk config, reservation id: :mod:`nova_lite.compute.server_create`).
         """
         if self._fault_injection_max_delay is not None:
             conductor_rpcapi.check_fault_injection_metadata(server.get('metadata') or {},
                                                             self._fault_injection_max_delay)
         if ctx.project_id is None or ctx.user_id is None:
             raise exception.Forbidden()  # a server belongs to a project and a user
+        boot_checks.check_boot_request(ctx, server, flavors=self._flavors)
         key_data = self._key_data(ctx.user_id, server.get('key_name'))
         request_spec = self._build_request_spec(ctx, server)
         notifications.publish(notifications.ServerCreateValidated(
@@ -106,7 +109,8 @@ class ComputeAPI:
             build_request={'request_spec': request_spec, 'networks': request_spec['networks'],
                            'description': server.get('description'),
                            'tags': list(server.get('tags') or []),
-                           'scheduler_hints': dict(scheduler_hints or {})})
+                           'scheduler_hints': dict(scheduler_hints or {}),
+                           **(extra_build_request or {})})
         notifications.publish(notifications.InstanceRecorded(
             instance_id=instance['id'], vm_state=instance['vm_state'],
             task_state=instance['task_state']))

@@ -39,6 +39,26 @@ def server_create_request(version: Version) -> dict[str, Any]:
 
 
 @functools.cache
+def server_update_request(version: Version) -> dict[str, Any]:
+    """``PUT /servers/{id}`` at ``version``: description from 2.19."""
+    server: dict[str, Any] = {
+        'name': body_schemas.server_create['properties']['name'],
+        'accessIPv4': body_schemas.access_ip_v4,
+        'accessIPv6': body_schemas.access_ip_v6,
+        'OS-DCF:diskConfig': body_schemas.disk_config,
+    }
+    if version >= changes.SERVER_DESCRIPTION:
+        server['description'] = _server_description
+    return {
+        'type': 'object',
+        'properties': {'server': {'type': 'object', 'properties': server,
+                                  'additionalProperties': False}},
+        'required': ['server'],
+        'additionalProperties': False,
+    }
+
+
+@functools.cache
 def flavor_create_request(version: Version) -> dict[str, Any]:
     """``POST /flavors`` at ``version``: description from 2.55."""
     schema = copy.deepcopy(body_schemas.flavor_create_request)

@@ -11,6 +11,7 @@ import webob
 from nova_lite.api import controller, paging, query, routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
+from nova_lite.compute import server_create
 from nova_lite.compute.rest import (
     base,
     policies,
@@ -20,6 +21,12 @@ from nova_lite.compute.rest import (
     views,
 )
 from nova_lite.compute.rest.api_version import Version, api_version
+
+# PUT /servers/{id} body keys and the build request fields they set.
+_UPDATABLE_FIELDS = (('description', 'description'),
+                     ('accessIPv4', server_create.ACCESS_IP_V4),
+                     ('accessIPv6', server_create.ACCESS_IP_V6),
+                     ('OS-DCF:diskConfig', server_create.DISK_CONFIG))
 
 
 class ServersHandler(base.ComputeController):
@@ -76,13 +83,32 @@ class ServersHandler(base.ComputeController):
             service='compute', user_name=ctx.user_name, project_name=ctx.project_name,
             roles=tuple(ctx.roles), over_http=True))
         self.authorizer.authorize(ctx, policies.SERVERS_CREATE)
-        instance = self._api.boot_server(ctx, server, scheduler_hints=hints)
+        created = server_create.boot_servers(self._api, ctx, server, scheduler_hints=hints)
+        if server_create.returns_reservation_id(server):
+            return wsgi.json_response(202, {'reservation_id': created.reservation_id})
+        instance = created.instances[0]
         links = self._rest.links.of('servers', instance['id'])
         return wsgi.json_response(202, {'server': {
             'id': instance['id'], 'links': links,
             'adminPass': server.get('adminPass') or secrets.token_urlsafe(9),
-            'OS-DCF:diskConfig': 'MANUAL', 'security_groups': [{'name': 'default'}],
+            'OS-DCF:diskConfig': server_create.user_fields(server)[server_create.DISK_CONFIG],
+            'security_groups': [{'name': 'default'}],
         }}, headers={'Location': links[0]['href']})
+
+    def update(self, req: wsgi.Request, server_id: str) -> webob.Response:
+        """PUT /servers/{id}: name, description (2.19), access IPs, disk config."""
+        version = api_version(req)
+        body = controller.read_body(req, request_bodies.server_update_request(version))
+        instance = self._owned(req, server_id, policies.SERVERS_UPDATE)
+        changes = body['server']
+        fields = {field: changes[key] for key, field in _UPDATABLE_FIELDS if key in changes}
+        updated = self._rest.services.instances.change_details(
+            instance['id'], name=changes.get('name'), build_request=fields)
+        volume_ids = self._volume_ids(req.context, instance['id'])
+        detail = self._detail(req.context, updated, volume_ids.get(instance['id'], []),
+                              version, show=True)
+        return wsgi.json_response(200, {'server': versioned_views.server_update(detail,
+                                                                                version)})
 
     def _listed(self, req: wsgi.Request, path: str,
                 ) -> tuple[nl_context.RequestContext, list[dict[str, Any]], dict[str, Any]]:

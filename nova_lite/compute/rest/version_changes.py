@@ -27,6 +27,7 @@ SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
+SERVER_UPDATE_FULL_BODY: Version = (2, 75)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
 SERVER_PINNED_AZ: Version = (2, 96)
@@ -63,6 +64,9 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
+    (SERVER_UPDATE_FULL_BODY, 'SERVER_UPDATE_FULL_BODY',
+     'PUT /servers/{id} answers the whole server, as GET does (below: no OS-EXT-*, '
+     'OS-SRV-USG, key_name, security_groups, volumes or config_drive; plain addresses)'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
      'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',

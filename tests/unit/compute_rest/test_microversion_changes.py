@@ -226,3 +226,18 @@ def test_hypervisor_no_usage(compute: ComputeEnv, server_id: str) -> None:
                 changes.HYPERVISOR_NO_USAGE).json['hypervisors']
     assert 'vcpus' not in at and 'memory_mb' not in at and 'cpu_info' not in at
     assert at['id'] == below['id'] and at['service']['host'] == 'host1'
+
+
+def test_server_update_full_body(compute: ComputeEnv, server_id: str) -> None:
+    def update(version: Version) -> dict[str, Any]:
+        response = compute.admin.request('PUT', f'/servers/{server_id}',
+                                         {'server': {'name': 'versioned'}},
+                                         headers=_at(version))
+        assert response.status_int == 200, response.text
+        return response.json['server']
+
+    below = update(_below(changes.SERVER_UPDATE_FULL_BODY))
+    assert 'OS-EXT-STS:vm_state' not in below and 'security_groups' not in below
+    assert below['locked_reason'] is None  # the versioned fields stay
+    at = update(changes.SERVER_UPDATE_FULL_BODY)
+    assert set(at) == set(_server(compute, server_id, changes.SERVER_UPDATE_FULL_BODY))
