@@ -121,13 +121,19 @@ class InstanceStore:
 
     def page(self, *, project_id: str | None, name_pattern: str | None = None,
              status_condition: sa.ColumnElement[bool] | None = None,
-             request: paging.PageRequest = paging.EVERYTHING) -> paging.Page[dict[str, Any]]:
+             request: paging.PageRequest = paging.EVERYTHING,
+             conditions: Sequence[sa.ColumnElement[bool]] = (),
+             include_deleted: bool = False) -> paging.Page[dict[str, Any]]:
         """One page of the instances not deleted, newest first, filtered in the query.
 
         ``name_pattern`` is a regular expression searched for in the name (the
-        database's regular expressions: Python's on SQLite, POSIX on PostgreSQL).
+        database's regular expressions: Python's on SQLite, POSIX on PostgreSQL);
+        ``conditions`` are more filters (:mod:`nova_lite.compute.server_filters`);
+        ``include_deleted`` lists deleted instances too (nova's changes-since).
         """
-        query = sa.select(models.Instance).where(models.Instance.deleted_at.is_(None))
+        query = sa.select(models.Instance).where(*conditions)
+        if not include_deleted:
+            query = query.where(models.Instance.deleted_at.is_(None))
         if project_id is not None:
             query = query.where(models.Instance.project_id == project_id)
         if name_pattern is not None:

@@ -8,10 +8,10 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import controller, paging, query, routing, wsgi
+from nova_lite.api import controller, paging, routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
-from nova_lite.compute import server_create
+from nova_lite.compute import server_create, server_filters, server_listing
 from nova_lite.compute.rest import (
     base,
     policies,
@@ -116,13 +116,13 @@ class ServersHandler(base.ComputeController):
         params = controller.read_query(req, schemas.servers_query)
         request = paging.page_request(params, paging.NOVA_PAGING)
         self.authorizer.authorize(ctx, policies.SERVERS_INDEX)
-        all_projects = query.flag(params, 'all_tenants', query.NOVA_BOOLEAN)
-        if all_projects:
-            self.authorizer.authorize(ctx, policies.SERVERS_ALL_TENANTS)
-        status = params['status'].upper() if 'status' in params else None
-        page = self._api.page_servers(ctx, all_projects=all_projects, name=params.get('name'),
-                                      status=status, request=request)
-        links = paging.links(page, f'{self._rest.links.base_url}{path}', limit=request.limit)
+        wanted = server_filters.parse(
+            req.GET, version=api_version(req), is_admin=ctx.is_admin,
+            own_project_id=ctx.project_id,
+            may_list_all=self.authorizer.allowed(ctx, policies.SERVERS_ALL_TENANTS))
+        page = server_listing.list_page(self._rest.services.instances, wanted, request)
+        links = paging.links(page, f'{self._rest.links.base_url}{path}',
+                             list(req.GET.items()), limit=request.limit)
         return ctx, page.items, ({'servers_links': links} if links else {})
 
     def index(self, req: wsgi.Request) -> webob.Response:

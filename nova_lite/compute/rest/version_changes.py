@@ -12,22 +12,28 @@ from nova_lite.compute.rest.api_version import Version
 
 KEYPAIR_TYPE: Version = (2, 2)
 SERVER_EXTENDED_ATTRIBUTES: Version = (2, 3)
+SERVER_LIST_IP6_FOR_USERS: Version = (2, 5)
 SERVER_LOCKED: Version = (2, 9)
 KEYPAIR_USER_ID: Version = (2, 10)
 SERVER_DESCRIPTION: Version = (2, 19)
 SERVER_TAGS: Version = (2, 26)
+SERVER_LIST_TAG_FILTERS: Version = (2, 26)
 KEYPAIR_PAGING: Version = (2, 35)
 LIMITS_NO_PROXY_QUOTAS: Version = (2, 36)
+SERVER_LIST_INVALID_STATUS: Version = (2, 38)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
 SERVER_CREATE_TAGS: Version = (2, 52)
 FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
 FLAVOR_EXTRA_SPECS: Version = (2, 61)
 SERVER_TRUSTED_CERTS: Version = (2, 63)
+SERVER_LIST_CHANGES_BEFORE: Version = (2, 66)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
+SERVER_LIST_LOCKED_FILTER: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
 SERVER_UPDATE_FULL_BODY: Version = (2, 75)
+SERVER_LIST_STRICT_QUERY: Version = (2, 75)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
 SERVER_PINNED_AZ: Version = (2, 96)
@@ -40,16 +46,22 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVER_EXTENDED_ATTRIBUTES, 'SERVER_EXTENDED_ATTRIBUTES',
      'admins also see OS-EXT-SRV-ATTR reservation_id, launch_index, hostname, kernel_id, '
      'ramdisk_id, root_device_name and user_data'),
+    (SERVER_LIST_IP6_FOR_USERS, 'SERVER_LIST_IP6_FOR_USERS',
+     'non-admins may filter the server list by ip6'),
     (SERVER_LOCKED, 'SERVER_LOCKED', 'server bodies carry "locked" (false: no lock action)'),
     (KEYPAIR_USER_ID, 'KEYPAIR_USER_ID',
      "an admin lists, creates, shows and deletes another user's keypairs with user_id"),
     (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
     (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
+    (SERVER_LIST_TAG_FILTERS, 'SERVER_LIST_TAG_FILTERS',
+     'the server list filters by tags, tags-any, not-tags and not-tags-any'),
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
      'the keypair list pages with limit and marker (a keypair name)'),
     (LIMITS_NO_PROXY_QUOTAS, 'LIMITS_NO_PROXY_QUOTAS',
      '/limits drops the security group and floating IP entries'),
+    (SERVER_LIST_INVALID_STATUS, 'SERVER_LIST_INVALID_STATUS',
+     'an unknown status filter on the server list is a 400 (below: an empty list)'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
@@ -60,13 +72,19 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (FLAVOR_EXTRA_SPECS, 'FLAVOR_EXTRA_SPECS', 'flavor detail bodies carry "extra_specs"'),
     (SERVER_TRUSTED_CERTS, 'SERVER_TRUSTED_CERTS',
      'server bodies carry "trusted_image_certificates" (null)'),
+    (SERVER_LIST_CHANGES_BEFORE, 'SERVER_LIST_CHANGES_BEFORE',
+     'the server list filters by changes-before'),
     (SERVER_GROUPS_IN_SHOW, 'SERVER_GROUPS_IN_SHOW',
      'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON', 'server bodies carry "locked_reason" (null)'),
+    (SERVER_LIST_LOCKED_FILTER, 'SERVER_LIST_LOCKED_FILTER',
+     'the server list filters by locked and sorts by it'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
     (SERVER_UPDATE_FULL_BODY, 'SERVER_UPDATE_FULL_BODY',
      'PUT /servers/{id} answers the whole server, as GET does (below: no OS-EXT-*, '
      'OS-SRV-USG, key_name, security_groups, volumes or config_drive; plain addresses)'),
+    (SERVER_LIST_STRICT_QUERY, 'SERVER_LIST_STRICT_QUERY',
+     'an unknown query parameter of the server list is a 400 (below: ignored)'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
      'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',

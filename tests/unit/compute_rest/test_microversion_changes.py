@@ -241,3 +241,70 @@ def test_server_update_full_body(compute: ComputeEnv, server_id: str) -> None:
     assert below['locked_reason'] is None  # the versioned fields stay
     at = update(changes.SERVER_UPDATE_FULL_BODY)
     assert set(at) == set(_server(compute, server_id, changes.SERVER_UPDATE_FULL_BODY))
+
+
+def _list_status(compute: ComputeEnv, query: str, version: Version,
+                 client: Client | None = None) -> int:
+    return (client or compute.admin).get(f'/servers?{query}', headers=_at(version)).status_int
+
+
+def _listed_ids(compute: ComputeEnv, query: str, version: Version,
+                client: Client | None = None) -> list[str]:
+    response = (client or compute.admin).get(f'/servers?{query}', headers=_at(version))
+    assert response.status_int == 200, response.text
+    return [server['id'] for server in response.json['servers']]
+
+
+def test_server_list_ip6_for_users(compute: ComputeEnv, server_id: str) -> None:
+    # The fixture's server has no IPv6 address: ip6 filters it out where it counts.
+    below = _below(changes.SERVER_LIST_IP6_FOR_USERS)
+    assert server_id in _listed_ids(compute, 'ip6=2001', below, compute.reader)
+    assert server_id not in _listed_ids(compute, 'ip6=2001', changes.SERVER_LIST_IP6_FOR_USERS,
+                                        compute.reader)
+    assert server_id not in _listed_ids(compute, 'ip6=2001', below)  # admins: always
+
+
+def test_server_list_tag_filters(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_TAG_FILTERS)
+    assert server_id in _listed_ids(compute, 'tags=red', below, compute.reader)
+    at = changes.SERVER_LIST_TAG_FILTERS
+    assert server_id not in _listed_ids(compute, 'tags=red', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'tags=blue,green', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'tags-any=red,blue', at)
+    assert server_id not in _listed_ids(compute, 'not-tags=blue,green', at)
+    assert server_id in _listed_ids(compute, 'not-tags=blue,red', at)
+    assert server_id not in _listed_ids(compute, 'not-tags-any=red,blue', at)
+
+
+def test_server_list_invalid_status(compute: ComputeEnv) -> None:
+    below = _below(changes.SERVER_LIST_INVALID_STATUS)
+    assert _listed_ids(compute, 'status=SLEEPY', below) == []
+    assert _list_status(compute, 'status=SLEEPY', changes.SERVER_LIST_INVALID_STATUS) == 400
+
+
+def test_server_list_changes_before(compute: ComputeEnv, server_id: str) -> None:
+    query = 'changes-before=2000-01-01T00:00:00Z'
+    assert server_id in _listed_ids(compute, query, _below(changes.SERVER_LIST_CHANGES_BEFORE))
+    assert _listed_ids(compute, query, changes.SERVER_LIST_CHANGES_BEFORE) == []
+    assert _list_status(compute, 'changes-before=yesterday',
+                        changes.SERVER_LIST_CHANGES_BEFORE) == 400
+
+
+def test_server_list_locked_filter(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_LOCKED_FILTER)
+    assert server_id in _listed_ids(compute, 'locked=true', below, compute.reader)
+    at = changes.SERVER_LIST_LOCKED_FILTER
+    assert server_id not in _listed_ids(compute, 'locked=true', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'locked=false&sort_key=locked', at)
+    assert _list_status(compute, 'locked=maybe', at) == 400
+
+
+def test_server_list_strict_query(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_STRICT_QUERY)
+    assert server_id in _listed_ids(compute, 'bogus=1', below)
+    response = compute.admin.get('/servers?bogus=1',
+                                 headers=_at(changes.SERVER_LIST_STRICT_QUERY))
+    assert response.status_int == 400 and 'bogus' in response.json['badRequest']['message']
+    # Known filters (even an admin's, for a user) are still accepted.
+    assert _list_status(compute, 'host=host1', changes.SERVER_LIST_STRICT_QUERY,
+                        compute.reader) == 200
