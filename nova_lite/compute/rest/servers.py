@@ -117,7 +117,7 @@ class ServersHandler(base.ComputeController):
         request = paging.page_request(params, paging.NOVA_PAGING)
         self.authorizer.authorize(ctx, policies.SERVERS_INDEX)
         wanted = server_filters.parse(
-            req.GET, version=api_version(req), is_admin=ctx.is_admin,
+            req.GET, version=api_version(req), is_admin=bool(ctx.is_admin),
             own_project_id=ctx.project_id,
             may_list_all=self.authorizer.allowed(ctx, policies.SERVERS_ALL_TENANTS))
         page = server_listing.list_page(self._rest.services.instances, wanted, request)
