@@ -186,9 +186,13 @@ class InstanceStore:
                        allowed_vm_states: tuple[str, ...] | None = None,
                        name: str | None = None,
                        metadata: Callable[[dict[str, str]], dict[str, str]] | None = None,
-                       build_request: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                       build_request: Mapping[str, Any] | None = None,
+                       build_request_change: Callable[[dict[str, Any]], Mapping[str, Any]]
+                       | None = None) -> dict[str, Any]:
         """Change what the user names: the name, the metadata (``metadata`` maps the
-        current items to the new ones, under the row lock) and build request fields.
+        current items to the new ones, under the row lock) and build request fields
+        (``build_request``, or those ``build_request_change`` computes from the current
+        build request under the lock).
 
         With ``allowed_vm_states``, InvalidState (409) unless the instance is in one
         of them with no task.
@@ -207,6 +211,9 @@ class InstanceStore:
                 row.name = name
             if metadata is not None:
                 row.instance_metadata = metadata(dict(row.instance_metadata or {}))
+            if build_request_change is not None:
+                build_request = {**(build_request or {}),
+                                 **build_request_change(dict(row.build_request or {}))}
             if build_request:
                 row.build_request = {**(row.build_request or {}), **build_request}
             row.updated_at = timeutils.utcnow()

@@ -16,6 +16,7 @@ has no per-project instance quota here, so ``max_count`` instances are booted
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import logging
 import secrets
 import string
@@ -63,9 +64,18 @@ def returns_reservation_id(server: Mapping[str, Any]) -> bool:
 
 def user_fields(server: Mapping[str, Any]) -> dict[str, Any]:
     """The access IPs and disk config of a body, as build request fields."""
-    return {ACCESS_IP_V4: server.get('accessIPv4') or '',
-            ACCESS_IP_V6: server.get('accessIPv6') or '',
-            DISK_CONFIG: server.get('OS-DCF:diskConfig') or DEFAULT_DISK_CONFIG}
+    fields = {ACCESS_IP_V4: server.get('accessIPv4') or '',
+              ACCESS_IP_V6: server.get('accessIPv6') or '',
+              DISK_CONFIG: server.get('OS-DCF:diskConfig') or DEFAULT_DISK_CONFIG}
+    return normalized(fields)
+
+
+def normalized(fields: dict[str, Any]) -> dict[str, Any]:
+    """Build request fields with the IPv6 access address in its short form, as nova
+    keeps it (``0000::babe:220.12.22.2`` is ``::babe:dc0c:1602``)."""
+    if fields.get(ACCESS_IP_V6):
+        fields[ACCESS_IP_V6] = str(ipaddress.IPv6Address(fields[ACCESS_IP_V6]))
+    return fields
 
 
 def boot_servers(api: compute_api.ComputeAPI, ctx: nl_context.RequestContext,

@@ -44,6 +44,12 @@ SERVER_METADATA_UPDATE_ALL = 'os_compute_api:server-metadata:update_all'
 SERVER_METADATA_DELETE = 'os_compute_api:server-metadata:delete'
 IPS_INDEX = 'os_compute_api:ips:index'
 IPS_SHOW = 'os_compute_api:ips:show'
+SERVER_TAGS_INDEX = 'os_compute_api:os-server-tags:index'
+SERVER_TAGS_SHOW = 'os_compute_api:os-server-tags:show'
+SERVER_TAGS_UPDATE = 'os_compute_api:os-server-tags:update'
+SERVER_TAGS_UPDATE_ALL = 'os_compute_api:os-server-tags:update_all'
+SERVER_TAGS_DELETE = 'os_compute_api:os-server-tags:delete'
+SERVER_TAGS_DELETE_ALL = 'os_compute_api:os-server-tags:delete_all'
 # Keypairs belong to users: the owner, or an admin acting for them (2.10 user_id).
 ADMIN_OR_OWNER = 'role:admin or user_id:%(user_id)s'
 
@@ -113,4 +119,22 @@ def _server_surface_rules() -> list[policy.RuleDefault]:
                   '/servers/{server_id}/ips'),
         base.rule(IPS_SHOW, base.PROJECT_READER, "List a server's addresses on one network.",
                   'GET', '/servers/{server_id}/ips/{network_label}'),
+        *_server_tag_rules(),
+    ]
+
+
+def _server_tag_rules() -> list[policy.RuleDefault]:
+    tags = '/servers/{server_id}/tags'
+    return [
+        base.rule(SERVER_TAGS_INDEX, base.PROJECT_READER, "List a server's tags.", 'GET', tags),
+        base.rule(SERVER_TAGS_SHOW, base.PROJECT_READER, 'Check a server tag.', 'GET',
+                  tags + '/{tag}'),
+        base.rule(SERVER_TAGS_UPDATE, base.PROJECT_MEMBER, 'Add a server tag.', 'PUT',
+                  tags + '/{tag}'),
+        base.rule(SERVER_TAGS_UPDATE_ALL, base.PROJECT_MEMBER, "Replace a server's tags.",
+                  'PUT', tags),
+        base.rule(SERVER_TAGS_DELETE, base.PROJECT_MEMBER, 'Remove a server tag.', 'DELETE',
+                  tags + '/{tag}'),
+        base.rule(SERVER_TAGS_DELETE_ALL, base.PROJECT_MEMBER, "Remove a server's tags.",
+                  'DELETE', tags),
     ]

@@ -101,7 +101,8 @@ class ServersHandler(base.ComputeController):
         body = controller.read_body(req, request_bodies.server_update_request(version))
         instance = self._owned(req, server_id, policies.SERVERS_UPDATE)
         changes = body['server']
-        fields = {field: changes[key] for key, field in _UPDATABLE_FIELDS if key in changes}
+        fields = server_create.normalized(
+            {field: changes[key] for key, field in _UPDATABLE_FIELDS if key in changes})
         updated = self._rest.services.instances.change_details(
             instance['id'], name=changes.get('name'), build_request=fields)
         volume_ids = self._volume_ids(req.context, instance['id'])

@@ -53,7 +53,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      "an admin lists, creates, shows and deletes another user's keypairs with user_id"),
     (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
-    (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
+    (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"; /servers/{id}/tags serves them'),
     (SERVER_LIST_TAG_FILTERS, 'SERVER_LIST_TAG_FILTERS',
      'the server list filters by tags, tags-any, not-tags and not-tags-any'),
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',

@@ -308,3 +308,11 @@ def test_server_list_strict_query(compute: ComputeEnv, server_id: str) -> None:
     # Known filters (even an admin's, for a user) are still accepted.
     assert _list_status(compute, 'host=host1', changes.SERVER_LIST_STRICT_QUERY,
                         compute.reader) == 200
+
+
+def test_server_tags_api(compute: ComputeEnv, server_id: str) -> None:
+    below = compute.admin.get(f'/servers/{server_id}/tags',
+                              headers=_at(_below(changes.SERVER_TAGS)))
+    assert below.status_int == 404
+    at = _get(compute.admin, f'/servers/{server_id}/tags', changes.SERVER_TAGS)
+    assert at.json == {'tags': ['blue', 'green']}

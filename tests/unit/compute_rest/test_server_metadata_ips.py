@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 
@@ -88,3 +89,36 @@ def test_ips_by_network(compute: ComputeEnv, server_id: str) -> None:
     assert by_label.json == {'net': [address]}
     assert compute.admin.get(f'/servers/{server_id}/ips/nope').status_int == 404
     assert compute.member.get(f'/servers/{server_id}/ips').status_int == 404
+
+
+def test_tags(compute: ComputeEnv, server_id: str) -> None:
+    v226 = {'OpenStack-API-Version': 'compute 2.26'}
+    path = f'/servers/{server_id}/tags'
+
+    def call(method: str, suffix: str = '', body: object = None, client: Any = None) -> Any:
+        kwargs: dict[str, Any] = {'headers': v226}
+        if body is not None:
+            kwargs['body'] = body
+        return (client or compute.admin).request(method, path + suffix, **kwargs)
+
+    assert call('GET').json == {'tags': []}
+    replaced = call('PUT', body={'tags': ['a', 'b', 'a']})
+    assert replaced.status_int == 200 and replaced.json == {'tags': ['a', 'b']}
+    added = call('PUT', '/c')
+    assert added.status_int == 201 and added.headers['Location'].endswith(f'{path}/c')
+    assert call('PUT', '/c').status_int == 204
+    assert call('GET', '/c').status_int == 204
+    assert call('DELETE', '/a').status_int == 204
+    assert call('GET', '/a').status_int == 404
+    assert call('DELETE', '/a').status_int == 404
+    assert call('GET').json == {'tags': ['b', 'c']}
+    listed = compute.admin.get('/servers?tags=c', headers=v226).json['servers']
+    assert server_id in [s['id'] for s in listed]
+    assert call('PUT', body={'tags': ['x,y']}).status_int == 400
+    assert call('PUT', body={'tags': [f't{n}' for n in range(51)]}).status_int == 400
+    assert call('PUT', '/' + 'x' * 61).status_int == 400
+    assert call('GET', client=compute.reader).status_int == 200
+    assert call('PUT', '/d', client=compute.reader).status_int == 403
+    assert call('GET', client=compute.member).status_int == 404
+    assert call('DELETE').status_int == 204
+    assert call('GET').json == {'tags': []}

@@ -32,7 +32,8 @@ def test_create_stores_access_ips_and_disk_config(compute: ComputeEnv, server_id
 
 def test_update_name_access_ips_disk_config(compute: ComputeEnv, server_id: str) -> None:
     response = compute.admin.request('PUT', f'/servers/{server_id}', {'server': {
-        'name': 'renamed', 'accessIPv4': '192.0.2.9', 'accessIPv6': '2001:db8::9',
+        'name': 'renamed', 'accessIPv4': '192.0.2.9',
+        'accessIPv6': '2001:0db8:0000:0000:0000:0000:0000:0009',
         'OS-DCF:diskConfig': 'MANUAL'}})
     assert response.status_int == 200, response.text
     server = response.json['server']
