@@ -35,6 +35,7 @@ ACCESS_IP_V6 = 'access_ip_v6'
 DISK_CONFIG = 'disk_config'
 RESERVATION_ID = 'reservation_id'
 LAUNCH_INDEX = 'launch_index'
+HOSTNAME = 'hostname'
 DEFAULT_DISK_CONFIG = 'MANUAL'
 _RESERVATION_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -67,6 +68,8 @@ def user_fields(server: Mapping[str, Any]) -> dict[str, Any]:
     fields = {ACCESS_IP_V4: server.get('accessIPv4') or '',
               ACCESS_IP_V6: server.get('accessIPv6') or '',
               DISK_CONFIG: server.get('OS-DCF:diskConfig') or DEFAULT_DISK_CONFIG}
+    if server.get('hostname'):
+        fields[HOSTNAME] = server['hostname']
     return normalized(fields)
 
 
@@ -83,6 +86,9 @@ def boot_servers(api: compute_api.ComputeAPI, ctx: nl_context.RequestContext,
                  scheduler_hints: Mapping[str, Any] | None = None) -> CreatedServers:
     """Boot every instance ``server`` (a body the schema accepted) asks for, or none."""
     _min_count, count = boot_checks.instance_counts(server)
+    if count > 1 and server.get('hostname'):
+        raise exception.InvalidInput(field='hostname',
+                                     reason='a hostname cannot be given to several servers')
     reservation_id = new_reservation_id()
     created: list[dict[str, Any]] = []
     try:

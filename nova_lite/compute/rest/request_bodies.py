@@ -22,6 +22,17 @@ _server_description: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 
 _tags: dict[str, Any] = {'type': 'array', 'maxItems': 50,
                          'items': {'type': 'string', 'minLength': 1, 'maxLength': 60,
                                    'pattern': '^[^,/]*$'}}
+# Nova's hostname (2.90) and, from 2.94, its fully qualified form.
+_hostname: dict[str, Any] = {'type': 'string', 'minLength': 2, 'maxLength': 63,
+                             'pattern': '^[a-zA-Z0-9-._]*$'}
+_fqdn: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                         'pattern': '^[a-zA-Z0-9-._]*$'}
+
+
+def _hostname_at(version: Version) -> dict[str, Any]:
+    return _fqdn if version >= changes.SERVER_HOSTNAME_FQDN else _hostname
+
+
 _flavor_description: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 65535,
                                        'pattern': r'^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$'}
 
@@ -35,6 +46,8 @@ def server_create_request(version: Version) -> dict[str, Any]:
         server['description'] = _server_description
     if version >= changes.SERVER_CREATE_TAGS:
         server['tags'] = _tags
+    if version >= changes.SERVER_HOSTNAME:
+        server['hostname'] = _hostname_at(version)
     return schema
 
 
@@ -49,6 +62,8 @@ def server_update_request(version: Version) -> dict[str, Any]:
     }
     if version >= changes.SERVER_DESCRIPTION:
         server['description'] = _server_description
+    if version >= changes.SERVER_HOSTNAME:
+        server['hostname'] = _hostname_at(version)
     return {
         'type': 'object',
         'properties': {'server': {'type': 'object', 'properties': server,

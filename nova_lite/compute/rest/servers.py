@@ -26,7 +26,8 @@ from nova_lite.compute.rest.api_version import Version, api_version
 _UPDATABLE_FIELDS = (('description', 'description'),
                      ('accessIPv4', server_create.ACCESS_IP_V4),
                      ('accessIPv6', server_create.ACCESS_IP_V6),
-                     ('OS-DCF:diskConfig', server_create.DISK_CONFIG))
+                     ('OS-DCF:diskConfig', server_create.DISK_CONFIG),
+                     ('hostname', server_create.HOSTNAME))
 
 
 class ServersHandler(base.ComputeController):

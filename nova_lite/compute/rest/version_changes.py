@@ -35,7 +35,9 @@ FLAVOR_SWAP_ZERO: Version = (2, 75)
 SERVER_UPDATE_FULL_BODY: Version = (2, 75)
 SERVER_LIST_STRICT_QUERY: Version = (2, 75)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
+SERVER_HOSTNAME: Version = (2, 90)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
+SERVER_HOSTNAME_FQDN: Version = (2, 94)
 SERVER_PINNED_AZ: Version = (2, 96)
 SERVER_IMAGE_PROPERTIES: Version = (2, 98)
 SERVER_SCHEDULER_HINTS: Version = (2, 100)
@@ -87,8 +89,13 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'an unknown query parameter of the server list is a 400 (below: ignored)'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
      'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
+    (SERVER_HOSTNAME, 'SERVER_HOSTNAME',
+     'POST and PUT /servers take "hostname" (2-63 characters); every caller sees '
+     'OS-EXT-SRV-ATTR:hostname'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',
      "POST /os-keypairs needs public_key (no generated keys); names may hold '@'"),
+    (SERVER_HOSTNAME_FQDN, 'SERVER_HOSTNAME_FQDN',
+     '"hostname" may be a fully qualified name of up to 255 characters'),
     (SERVER_PINNED_AZ, 'SERVER_PINNED_AZ',
      'server bodies carry "pinned_availability_zone" (the zone asked for at boot, or null)'),
     (SERVER_IMAGE_PROPERTIES, 'SERVER_IMAGE_PROPERTIES',

@@ -35,6 +35,7 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
     """``body`` (a 2.1 server detail) at ``version``; ``show``: GET /servers/{id}."""
     build_request = instance.get('build_request') or {}
     request_spec = build_request.get('request_spec') or {}
+    hostname = build_request.get('hostname') or _hostname(instance['name'])
     if version >= changes.SERVER_EXTENDED_ATTRIBUTES:
         for volume in body['os-extended-volumes:volumes_attached']:
             volume['delete_on_termination'] = False  # nova_lite never deletes them
@@ -42,7 +43,7 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
             body.update({
                 'OS-EXT-SRV-ATTR:reservation_id': build_request.get('reservation_id'),
                 'OS-EXT-SRV-ATTR:launch_index': build_request.get('launch_index', 0),
-                'OS-EXT-SRV-ATTR:hostname': _hostname(instance['name']),
+                'OS-EXT-SRV-ATTR:hostname': hostname,
                 'OS-EXT-SRV-ATTR:kernel_id': '', 'OS-EXT-SRV-ATTR:ramdisk_id': '',
                 'OS-EXT-SRV-ATTR:root_device_name': None, 'OS-EXT-SRV-ATTR:user_data': None,
             })
@@ -60,6 +61,8 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
         body['server_groups'] = []
     if version >= changes.SERVER_LOCKED_REASON:
         body['locked_reason'] = None
+    if version >= changes.SERVER_HOSTNAME:
+        body['OS-EXT-SRV-ATTR:hostname'] = hostname
     if version >= changes.SERVER_PINNED_AZ:
         body['pinned_availability_zone'] = request_spec.get('availability_zone')
     if version >= changes.SERVER_IMAGE_PROPERTIES and isinstance(body['image'], dict):

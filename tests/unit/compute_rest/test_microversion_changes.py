@@ -66,8 +66,12 @@ def test_server_extended_attributes_are_for_admins(compute: ComputeEnv) -> None:
     member_server = compute.create('member-vm', compute.member, with_volume=False,
                                    networks='none')
     compute.wait(member_server, client=compute.member)
-    shown = _server(compute, member_server, (2, 100), compute.member)
+    shown = _server(compute, member_server, _below(changes.SERVER_HOSTNAME), compute.member)
     assert not any(key.startswith('OS-EXT-SRV-ATTR:') for key in shown)
+    # From 2.90 everyone sees the hostname, and only it.
+    shown = _server(compute, member_server, (2, 100), compute.member)
+    assert [key for key in shown if key.startswith('OS-EXT-SRV-ATTR:')] == [
+        'OS-EXT-SRV-ATTR:hostname']
 
 
 @pytest.mark.parametrize('version,key,value', [
@@ -316,3 +320,37 @@ def test_server_tags_api(compute: ComputeEnv, server_id: str) -> None:
     assert below.status_int == 404
     at = _get(compute.admin, f'/servers/{server_id}/tags', changes.SERVER_TAGS)
     assert at.json == {'tags': ['blue', 'green']}
+
+
+def _create_status(compute: ComputeEnv, version: Version, **fields: Any) -> webob.Response:
+    body = compute.server_body('hostnamed', with_volume=False, **fields)
+    return compute.admin.post('/servers', {'server': body}, headers=_at(version))
+
+
+def test_server_hostname(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_HOSTNAME)
+    refused = _create_status(compute, below, hostname='web-1')
+    assert refused.status_int == 400 and 'hostname' in refused.text
+    assert 'OS-EXT-SRV-ATTR:hostname' not in _server(compute, server_id, below, compute.reader)
+    at = changes.SERVER_HOSTNAME
+    assert _server(compute, server_id, at, compute.reader)['OS-EXT-SRV-ATTR:hostname'] == (
+        'versioned')
+    response = compute.admin.request('PUT', f'/servers/{server_id}',
+                                     {'server': {'hostname': 'renamed-host'}}, headers=_at(at))
+    assert response.status_int == 200, response.text
+    assert response.json['server']['OS-EXT-SRV-ATTR:hostname'] == 'renamed-host'
+    compute.admin.request('PUT', f'/servers/{server_id}', {'server': {'hostname': 'versioned'}},
+                          headers=_at(at))
+
+
+def test_server_hostname_fqdn(compute: ComputeEnv) -> None:
+    fqdn = 'x' * 52 + '-guest-test.domaintest.com'
+    below = _create_status(compute, _below(changes.SERVER_HOSTNAME_FQDN), hostname=fqdn)
+    assert below.status_int == 400 and 'hostname' in below.text
+    at = _create_status(compute, changes.SERVER_HOSTNAME_FQDN, hostname=fqdn)
+    assert at.status_int == 202, at.text
+    server_id = at.json['server']['id']
+    compute.wait(server_id)
+    shown = _server(compute, server_id, changes.SERVER_HOSTNAME_FQDN, compute.reader)
+    assert shown['OS-EXT-SRV-ATTR:hostname'] == fqdn
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
