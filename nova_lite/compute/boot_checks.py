@@ -11,7 +11,7 @@ work is refused there rather than accepted and put in ERROR:
   group per project, ``default``; a group given by id, as the openstack CLI may
   send it, is let through: the compute API cannot look groups up);
 * several instances (``max_count`` > 1) cannot share one requested port;
-* ``min_count`` is at most ``max_count``.
+* ``min_count`` is at most ``max_count`` and at most :data:`MAX_SERVERS_PER_REQUEST`.
 """
 
 from __future__ import annotations
@@ -26,19 +26,35 @@ from nova_lite.compute import flavors as flavor_store
 
 # The one security group each project has in nova_lite's network service.
 DEFAULT_SECURITY_GROUP = 'default'
+# The most servers one POST /servers boots (nova's instance quota bounds it there; a
+# larger max_count boots this many, a larger min_count is refused with a 403).
+MAX_SERVERS_PER_REQUEST = 100
+
+
+def _count(server: Mapping[str, Any], field: str, default: int) -> int:
+    value = int(server.get(field, default))  # the schema let digits or an integer through
+    if value < 1:
+        raise exception.InvalidInput(field=field, reason='must be 1 or more')
+    return value
 
 
 def instance_counts(server: Mapping[str, Any]) -> tuple[int, int]:
-    """``(min_count, max_count)`` of a body the schema accepted (each 1 when absent).
+    """``(min_count, count)`` of a body the schema accepted (each 1 when absent): the
+    servers to boot are ``max_count``, at most :data:`MAX_SERVERS_PER_REQUEST`.
 
-    A 400 naming min_count when it is above max_count.
+    A 400 naming min_count when it is above max_count; nova's quota error (403)
+    when ``min_count`` is above the ceiling.
     """
-    min_count = int(server.get('min_count', 1))
-    max_count = int(server.get('max_count', min_count))
+    min_count = _count(server, 'min_count', 1)
+    max_count = _count(server, 'max_count', min_count)
     if min_count > max_count:
         raise exception.InvalidInput(field='min_count',
                                      reason='min_count must be <= max_count')
-    return min_count, max_count
+    if min_count > MAX_SERVERS_PER_REQUEST:
+        raise exception.Forbidden(
+            message=f'Quota exceeded for instances: Requested {min_count}, but at most '
+                    f'{MAX_SERVERS_PER_REQUEST} servers boot in one request.')
+    return min_count, min(max_count, MAX_SERVERS_PER_REQUEST)
 
 
 def check_flavor_usable(ctx: nl_context.RequestContext, flavors: flavor_store.FlavorStore,

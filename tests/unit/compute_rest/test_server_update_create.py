@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from nova_lite.compute import server_create
+from nova_lite.common import exception
+from nova_lite.compute import boot_checks, server_create
 from tests.unit.compute_rest.conftest import ComputeEnv
 
 
@@ -113,3 +114,15 @@ def test_multi_create_refused_boots_nothing(compute: ComputeEnv) -> None:
 def test_instance_names_follow_novas_template() -> None:
     assert server_create.instance_name('vm', 0, 1) == 'vm'
     assert [server_create.instance_name('vm', i, 2) for i in range(2)] == ['vm-1', 'vm-2']
+
+
+def test_counts_are_checked_and_bounded() -> None:
+    with pytest.raises(exception.InvalidInput, match='min_count'):
+        boot_checks.instance_counts({'min_count': '0'})
+    with pytest.raises(exception.InvalidInput, match='min_count'):
+        boot_checks.instance_counts({'min_count': 3, 'max_count': '2'})
+    with pytest.raises(exception.Forbidden, match='Quota exceeded for instances'):
+        boot_checks.instance_counts({'min_count': 2 ** 63, 'max_count': 2 ** 63})
+    assert boot_checks.instance_counts({'max_count': 2 ** 63}) == (
+        1, boot_checks.MAX_SERVERS_PER_REQUEST)
+    assert boot_checks.instance_counts({}) == (1, 1)
