@@ -38,6 +38,7 @@ INVALID_STATUS_400 = changes.SERVER_LIST_INVALID_STATUS
 CHANGES_BEFORE = changes.SERVER_LIST_CHANGES_BEFORE
 LOCKED_FILTER = changes.SERVER_LIST_LOCKED_FILTER
 STRICT_QUERY = changes.SERVER_LIST_STRICT_QUERY
+MORE_USER_FILTERS = changes.SERVER_LIST_USER_FILTERS
 
 TAG_PARAMS = ('tags', 'tags-any', 'not-tags', 'not-tags-any')
 _USER_FILTERS = ('reservation_id', 'name', 'status', 'image', 'flavor', 'ip',
@@ -116,6 +117,10 @@ def _user_filters(version: Version) -> set[str]:
         allowed.add('changes-before')
     if version >= LOCKED_FILTER:
         allowed.add('locked')
+    if version >= MORE_USER_FILTERS:
+        allowed.update(('availability_zone', 'config_drive', 'key_name', 'created_at',
+                        'launched_at', 'terminated_at', 'power_state', 'task_state',
+                        'vm_state', 'progress', 'user_id'))
     return allowed
 
 

@@ -34,6 +34,7 @@ SERVER_LIST_LOCKED_FILTER: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
 SERVER_UPDATE_FULL_BODY: Version = (2, 75)
 SERVER_LIST_STRICT_QUERY: Version = (2, 75)
+SERVER_LIST_USER_FILTERS: Version = (2, 83)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 SERVER_HOSTNAME: Version = (2, 90)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
@@ -87,6 +88,9 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'OS-SRV-USG, key_name, security_groups, volumes or config_drive; plain addresses)'),
     (SERVER_LIST_STRICT_QUERY, 'SERVER_LIST_STRICT_QUERY',
      'an unknown query parameter of the server list is a 400 (below: ignored)'),
+    (SERVER_LIST_USER_FILTERS, 'SERVER_LIST_USER_FILTERS',
+     'non-admins may filter the server list by availability_zone, key_name, user_id, '
+     'vm_state, task_state and power_state'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
      'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
     (SERVER_HOSTNAME, 'SERVER_HOSTNAME',

@@ -354,3 +354,11 @@ def test_server_hostname_fqdn(compute: ComputeEnv) -> None:
     shown = _server(compute, server_id, changes.SERVER_HOSTNAME_FQDN, compute.reader)
     assert shown['OS-EXT-SRV-ATTR:hostname'] == fqdn
     assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
+
+
+def test_server_list_user_filters(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_USER_FILTERS)
+    assert server_id in _listed_ids(compute, 'vm_state=stopped', below, compute.reader)
+    at = changes.SERVER_LIST_USER_FILTERS
+    assert server_id not in _listed_ids(compute, 'vm_state=stopped', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'vm_state=active', at, compute.reader)
