@@ -19,10 +19,10 @@ from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
+from nova_lite.compute import boot_checks, instance_store, schemas, server_status
 from nova_lite.compute import flavor_access as flavor_access_store
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions as instance_actions_store
-from nova_lite.compute import instance_store, schemas, server_status
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -90,18 +90,21 @@ class ComputeAPI:
         return self.boot_server(ctx, server)
 
     def boot_server(self, ctx: nl_context.RequestContext, server: dict[str, Any], *,
-                    scheduler_hints: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                    scheduler_hints: Mapping[str, Any] | None = None,
+                    extra_build_request: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Boot ``server``, a body the compute API's request schema accepted.
 
         Who may boot is the REST layer's policy (``os_compute_api:servers:create``).
         Its description and tags (later microversions) and ``scheduler_hints`` are
-        kept with the build request, for the server's views.
+        kept with the build request, for the server's views, with ``extra_build_request``
+        (access IPs, disk config, reservation id: :mod:`nova_lite.compute.server_create`).
         """
         if self._fault_injection_max_delay is not None:
             conductor_rpcapi.check_fault_injection_metadata(server.get('metadata') or {},
                                                             self._fault_injection_max_delay)
         if ctx.project_id is None or ctx.user_id is None:
             raise exception.Forbidden()  # a server belongs to a project and a user
+        boot_checks.check_boot_request(ctx, server, flavors=self._flavors)
         key_data = self._key_data(ctx.user_id, server.get('key_name'))
         group_id = (self._server_groups.group_for_boot(
             scheduler_hints, project_id=ctx.project_id, is_admin=bool(ctx.is_admin))
@@ -119,7 +122,8 @@ class ComputeAPI:
             build_request={'request_spec': request_spec, 'networks': request_spec['networks'],
                            'description': server.get('description'),
                            'tags': list(server.get('tags') or []),
-                           'scheduler_hints': dict(scheduler_hints or {})})
+                           'scheduler_hints': dict(scheduler_hints or {}),
+                           **(extra_build_request or {})})
         if group_id is not None and self._server_groups is not None:
             self._join_group(self._server_groups, group_id, instance['id'])
         notifications.publish(notifications.InstanceRecorded(
@@ -140,6 +144,12 @@ class ComputeAPI:
             raise exception.InvalidInput(field='os:scheduler_hints.group',
                                          reason=f'server group {group_id} not found',
                                          ) from None
+
+    def check_metadata(self, metadata: Mapping[str, str]) -> None:
+        """InvalidInput (400) if fault-injection keys (when it is on) are malformed."""
+        if self._fault_injection_max_delay is not None:
+            conductor_rpcapi.check_fault_injection_metadata(metadata,
+                                                            self._fault_injection_max_delay)
 
     def _key_data(self, user_id: str, key_name: str | None) -> str | None:
         """The public key of the user's keypair ``key_name`` (400 when there is none)."""

@@ -74,8 +74,12 @@ def test_server_extended_attributes_are_for_admins(compute: ComputeEnv) -> None:
     member_server = compute.create('member-vm', compute.member, with_volume=False,
                                    networks='none')
     compute.wait(member_server, client=compute.member)
-    shown = _server(compute, member_server, (2, 100), compute.member)
+    shown = _server(compute, member_server, _below(changes.SERVER_HOSTNAME), compute.member)
     assert not any(key.startswith('OS-EXT-SRV-ATTR:') for key in shown)
+    # From 2.90 everyone sees the hostname, and only it.
+    shown = _server(compute, member_server, (2, 100), compute.member)
+    assert [key for key in shown if key.startswith('OS-EXT-SRV-ATTR:')] == [
+        'OS-EXT-SRV-ATTR:hostname']
 
 
 @pytest.mark.parametrize('version,key,value', [
@@ -494,3 +498,133 @@ def test_services_strict_query(compute: ComputeEnv) -> None:
                 _below(changes.SERVICES_STRICT_QUERY)).json['services']
     assert compute.admin.get('/os-services?xxx=1',
                              headers=_at(changes.SERVICES_STRICT_QUERY)).status_int == 400
+def test_server_update_full_body(compute: ComputeEnv, server_id: str) -> None:
+    def update(version: Version) -> dict[str, Any]:
+        response = compute.admin.request('PUT', f'/servers/{server_id}',
+                                         {'server': {'name': 'versioned'}},
+                                         headers=_at(version))
+        assert response.status_int == 200, response.text
+        return response.json['server']
+
+    below = update(_below(changes.SERVER_UPDATE_FULL_BODY))
+    assert 'OS-EXT-STS:vm_state' not in below and 'security_groups' not in below
+    assert below['locked_reason'] is None  # the versioned fields stay
+    at = update(changes.SERVER_UPDATE_FULL_BODY)
+    assert set(at) == set(_server(compute, server_id, changes.SERVER_UPDATE_FULL_BODY))
+
+
+def _list_status(compute: ComputeEnv, query: str, version: Version,
+                 client: Client | None = None) -> int:
+    return (client or compute.admin).get(f'/servers?{query}', headers=_at(version)).status_int
+
+
+def _listed_ids(compute: ComputeEnv, query: str, version: Version,
+                client: Client | None = None) -> list[str]:
+    response = (client or compute.admin).get(f'/servers?{query}', headers=_at(version))
+    assert response.status_int == 200, response.text
+    return [server['id'] for server in response.json['servers']]
+
+
+def test_server_list_ip6_for_users(compute: ComputeEnv, server_id: str) -> None:
+    # The fixture's server has no IPv6 address: ip6 filters it out where it counts.
+    below = _below(changes.SERVER_LIST_IP6_FOR_USERS)
+    assert server_id in _listed_ids(compute, 'ip6=2001', below, compute.reader)
+    assert server_id not in _listed_ids(compute, 'ip6=2001', changes.SERVER_LIST_IP6_FOR_USERS,
+                                        compute.reader)
+    assert server_id not in _listed_ids(compute, 'ip6=2001', below)  # admins: always
+
+
+def test_server_list_tag_filters(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_TAG_FILTERS)
+    assert server_id in _listed_ids(compute, 'tags=red', below, compute.reader)
+    at = changes.SERVER_LIST_TAG_FILTERS
+    assert server_id not in _listed_ids(compute, 'tags=red', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'tags=blue,green', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'tags-any=red,blue', at)
+    assert server_id not in _listed_ids(compute, 'not-tags=blue,green', at)
+    assert server_id in _listed_ids(compute, 'not-tags=blue,red', at)
+    assert server_id not in _listed_ids(compute, 'not-tags-any=red,blue', at)
+
+
+def test_server_list_invalid_status(compute: ComputeEnv) -> None:
+    below = _below(changes.SERVER_LIST_INVALID_STATUS)
+    assert _listed_ids(compute, 'status=SLEEPY', below) == []
+    assert _list_status(compute, 'status=SLEEPY', changes.SERVER_LIST_INVALID_STATUS) == 400
+
+
+def test_server_list_changes_before(compute: ComputeEnv, server_id: str) -> None:
+    query = 'changes-before=2000-01-01T00:00:00Z'
+    assert server_id in _listed_ids(compute, query, _below(changes.SERVER_LIST_CHANGES_BEFORE))
+    assert _listed_ids(compute, query, changes.SERVER_LIST_CHANGES_BEFORE) == []
+    assert _list_status(compute, 'changes-before=yesterday',
+                        changes.SERVER_LIST_CHANGES_BEFORE) == 400
+
+
+def test_server_list_locked_filter(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_LOCKED_FILTER)
+    assert server_id in _listed_ids(compute, 'locked=true', below, compute.reader)
+    at = changes.SERVER_LIST_LOCKED_FILTER
+    assert server_id not in _listed_ids(compute, 'locked=true', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'locked=false&sort_key=locked', at)
+    assert _list_status(compute, 'locked=maybe', at) == 400
+
+
+def test_server_list_strict_query(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_STRICT_QUERY)
+    assert server_id in _listed_ids(compute, 'bogus=1', below)
+    response = compute.admin.get('/servers?bogus=1',
+                                 headers=_at(changes.SERVER_LIST_STRICT_QUERY))
+    assert response.status_int == 400 and 'bogus' in response.json['badRequest']['message']
+    # Known filters (even an admin's, for a user) are still accepted.
+    assert _list_status(compute, 'host=host1', changes.SERVER_LIST_STRICT_QUERY,
+                        compute.reader) == 200
+
+
+def test_server_tags_api(compute: ComputeEnv, server_id: str) -> None:
+    below = compute.admin.get(f'/servers/{server_id}/tags',
+                              headers=_at(_below(changes.SERVER_TAGS)))
+    assert below.status_int == 404
+    at = _get(compute.admin, f'/servers/{server_id}/tags', changes.SERVER_TAGS)
+    assert at.json == {'tags': ['blue', 'green']}
+
+
+def _create_status(compute: ComputeEnv, version: Version, **fields: Any) -> webob.Response:
+    body = compute.server_body('hostnamed', with_volume=False, **fields)
+    return compute.admin.post('/servers', {'server': body}, headers=_at(version))
+
+
+def test_server_hostname(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_HOSTNAME)
+    refused = _create_status(compute, below, hostname='web-1')
+    assert refused.status_int == 400 and 'hostname' in refused.text
+    assert 'OS-EXT-SRV-ATTR:hostname' not in _server(compute, server_id, below, compute.reader)
+    at = changes.SERVER_HOSTNAME
+    assert _server(compute, server_id, at, compute.reader)['OS-EXT-SRV-ATTR:hostname'] == (
+        'versioned')
+    response = compute.admin.request('PUT', f'/servers/{server_id}',
+                                     {'server': {'hostname': 'renamed-host'}}, headers=_at(at))
+    assert response.status_int == 200, response.text
+    assert response.json['server']['OS-EXT-SRV-ATTR:hostname'] == 'renamed-host'
+    compute.admin.request('PUT', f'/servers/{server_id}', {'server': {'hostname': 'versioned'}},
+                          headers=_at(at))
+
+
+def test_server_hostname_fqdn(compute: ComputeEnv) -> None:
+    fqdn = 'x' * 52 + '-guest-test.domaintest.com'
+    below = _create_status(compute, _below(changes.SERVER_HOSTNAME_FQDN), hostname=fqdn)
+    assert below.status_int == 400 and 'hostname' in below.text
+    at = _create_status(compute, changes.SERVER_HOSTNAME_FQDN, hostname=fqdn)
+    assert at.status_int == 202, at.text
+    server_id = at.json['server']['id']
+    compute.wait(server_id)
+    shown = _server(compute, server_id, changes.SERVER_HOSTNAME_FQDN, compute.reader)
+    assert shown['OS-EXT-SRV-ATTR:hostname'] == fqdn
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
+
+
+def test_server_list_user_filters(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_USER_FILTERS)
+    assert server_id in _listed_ids(compute, 'vm_state=stopped', below, compute.reader)
+    at = changes.SERVER_LIST_USER_FILTERS
+    assert server_id not in _listed_ids(compute, 'vm_state=stopped', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'vm_state=active', at, compute.reader)
