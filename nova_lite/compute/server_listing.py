@@ -58,7 +58,7 @@ _SORT_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     'launch_index': lambda i: _build(i, 'launch_index', 0),
     'launched_at': lambda i: i['launched_at'],
     'locked': is_locked,
-    'locked_by': lambda i: _build(i, 'locked_by'),
+    'locked_by': lambda i: i.get('locked_by') or '',
     'node': lambda i: i['host'],
     'power_state': lambda i: i['power_state'],
     'progress': lambda i: 100 if i['status'] == 'ACTIVE' else 0,
