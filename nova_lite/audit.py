@@ -42,7 +42,8 @@ from nova_lite.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
 
-_LIVE_STATES = (VmState.BUILDING, VmState.ACTIVE, VmState.STOPPED)
+_LIVE_STATES = (VmState.BUILDING, VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED,
+                VmState.SUSPENDED)
 Orphan = audit_flows.Orphan
 
 

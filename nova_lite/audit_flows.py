@@ -50,6 +50,8 @@ FLOW_GRACE = datetime.timedelta(minutes=5)
 # How long the auditor's claim on an orphan job lasts (it consumes it at once).
 AUDIT_CLAIM_EXPIRY = 10.0
 BUILDING = VmState.BUILDING
+# The jobs of the server action flows (conductor.action_runner's names).
+ACTION_JOB_PREFIX = 'action-'
 FLOW_KINDS = frozenset({'logbook', 'job', 'trashed_job'})
 
 
@@ -156,6 +158,9 @@ class FlowAudit:
                 continue
             if found.instance_id is None:
                 why = 'names no instance'
+            elif (found.job.name.startswith(ACTION_JOB_PREFIX)
+                  and states.get(found.instance_id) not in (None, VmState.DELETED)):
+                continue  # a server action a conductor will claim and resume
             elif states.get(found.instance_id) != BUILDING:
                 why = describe_state(states, found.instance_id)
             else:
@@ -183,7 +188,8 @@ class FlowAudit:
             run = unfinished.get(instance_id)
             if run is not None:
                 holds.append(f'its logbook\'s boot is still {run.state or "unfinished"}')
-            if state not in (BUILDING, VmState.ACTIVE, VmState.STOPPED):
+            if state not in (BUILDING, VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED,
+                             VmState.SUSPENDED):
                 held = self._held_resources(instance_id)
                 if held:
                     holds.append(f'{describe_state(states, instance_id)} and holds {held}')

@@ -20,9 +20,12 @@ def _add_parsers(subparsers: Any) -> None:
                                               'the embedded default, then delete it')
     demo.add_argument('--state-path', dest='demo_state_path', default=None,
                       help='state directory (default: [DEFAULT] state_path)')
-    flow = subparsers.add_parser('flow', help='the boot flow')
+    flow = subparsers.add_parser('flow', help='the boot flow and the server action flows')
     flow_sub = flow.add_subparsers(dest='flow_command')
-    graph = flow_sub.add_parser('graph', help='draw the boot flow as a DOT graph')
+    graph = flow_sub.add_parser('graph', help='draw a flow (the boot by default) as a DOT '
+                                              'graph')
+    graph.add_argument('--flow', dest='flow_name', default='boot',
+                       help='boot, or a server action: ' + ', '.join(_action_flows()))
     graph.add_argument('--instance', default=None,
                        help='colour each task by the state it reached in this run, and '
                             'tell the run: its attempts and hosts, its resumes')
@@ -31,6 +34,12 @@ def _add_parsers(subparsers: Any) -> None:
                        help='text: the account of the --instance run, without the graph')
     graph.add_argument('-o', '--output', default=None,
                        help='file to write (default: standard output for dot)')
+
+
+def _action_flows() -> tuple[str, ...]:
+    from nova_lite.flowviz import action_flows
+
+    return action_flows.ACTION_FLOWS
 
 
 def _command_opt() -> cfg.SubCommandOpt:
@@ -63,9 +72,10 @@ def _flow_graph(conf: cfg.ConfigOpts) -> int:
     from nova_lite.common import exception
     from nova_lite.db import api as db_api
     from nova_lite.flowviz import boot_flow as drawing
-    from nova_lite.flowviz import render
 
     args = conf.command
+    if args.flow_name != 'boot':
+        return _action_flow_graph(args)
     if args.graph_format == 'text' and not args.instance:
         print('--format text needs --instance ID (it tells one run)', file=sys.stderr)
         return 2
@@ -85,16 +95,35 @@ def _flow_graph(conf: cfg.ConfigOpts) -> int:
             out.write(text)
         print(args.output)
         return 0
-    graph = drawing.boot_graph(database, args.instance)
+    return _print_or_write(drawing.boot_graph(database, args.instance), args)
+
+
+def _print_or_write(graph: Any, args: Any) -> int:
+    """The graph as DOT on stdout, or rendered to ``-o FILE`` (whose path is printed)."""
+    from nova_lite.flowviz import render
+
     if args.output is None:
         if args.graph_format != 'dot':
             print('--format svg/png needs -o FILE', file=sys.stderr)
             return 2
         sys.stdout.write(graph.to_string())
         return 0
-    path = render.write_graph(graph, args.output, args.graph_format)
-    print(path)
+    print(render.write_graph(graph, args.output, args.graph_format))
     return 0
+
+
+def _action_flow_graph(args: Any) -> int:
+    """A server action flow, plain (its runs are not drawn yet)."""
+    from nova_lite.flowviz import action_flows
+
+    if args.flow_name not in action_flows.ACTION_FLOWS:
+        print(f'--flow {args.flow_name}: not boot nor one of '
+              f'{", ".join(action_flows.ACTION_FLOWS)}', file=sys.stderr)
+        return 2
+    if args.instance or args.graph_format == 'text':
+        print('--instance and --format text tell a boot run only', file=sys.stderr)
+        return 2
+    return _print_or_write(action_flows.action_graph(args.flow_name), args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,8 @@ class VmState:
     BUILDING: Final = 'building'
     ACTIVE: Final = 'active'
     STOPPED: Final = 'stopped'
+    PAUSED: Final = 'paused'
+    SUSPENDED: Final = 'suspended'
     ERROR: Final = 'error'
     DELETED: Final = 'deleted'
 
@@ -33,6 +35,10 @@ class TaskState:
     REBOOTING_HARD: Final = 'rebooting_hard'
     POWERING_OFF: Final = 'powering-off'
     POWERING_ON: Final = 'powering-on'
+    PAUSING: Final = 'pausing'
+    UNPAUSING: Final = 'unpausing'
+    SUSPENDING: Final = 'suspending'
+    RESUMING: Final = 'resuming'
 
 
 class ServerStatus:
@@ -41,6 +47,8 @@ class ServerStatus:
     BUILD: Final = 'BUILD'
     ACTIVE: Final = 'ACTIVE'
     SHUTOFF: Final = 'SHUTOFF'
+    PAUSED: Final = 'PAUSED'
+    SUSPENDED: Final = 'SUSPENDED'
     ERROR: Final = 'ERROR'
     DELETED: Final = 'DELETED'
     REBOOT: Final = 'REBOOT'

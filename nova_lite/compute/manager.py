@@ -190,5 +190,24 @@ class ComputeManager:
         self.driver.reboot(virt_driver.check_instance_id(instance_id))
         return self.driver.get_power_state(instance_id)
 
+    def pause(self, ctx: nl_context.RequestContext, instance_id: str) -> int:
+        return self._power_change(instance_id, self.driver.pause)
+
+    def unpause(self, ctx: nl_context.RequestContext, instance_id: str) -> int:
+        return self._power_change(instance_id, self.driver.unpause)
+
+    def suspend(self, ctx: nl_context.RequestContext, instance_id: str) -> int:
+        return self._power_change(instance_id, self.driver.suspend)
+
+    def resume(self, ctx: nl_context.RequestContext, instance_id: str) -> int:
+        return self._power_change(instance_id, self.driver.resume)
+
+    def _power_change(self, instance_id: str, change: Any) -> int:
+        """Run one of the driver's power changes under the instance's lock; the new state."""
+        virt_driver.check_instance_id(instance_id)
+        with self._instance_lock(instance_id):
+            change(instance_id)
+            return self.driver.get_power_state(instance_id)
+
     def get_console_output(self, ctx: nl_context.RequestContext, instance_id: str) -> str:
         return self.driver.get_console_output(virt_driver.check_instance_id(instance_id))

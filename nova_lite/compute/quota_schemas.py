@@ -12,7 +12,7 @@ from nova_lite.compute.rest.api_version import Version
 def quota_set_resources(version: Version) -> tuple[str, ...]:
     """The resources ``/os-quota-sets`` shows and takes at ``version``."""
     hidden: tuple[str, ...] = ()
-    if version >= version_changes.LIMITS_NO_PROXY_QUOTAS:
+    if version >= version_changes.PROXY_APIS_REMOVED:
         hidden += res.NETWORK_LEGACY
     if version >= version_changes.LIMITS_NO_PERSONALITY:
         hidden += res.INJECTED

@@ -8,6 +8,7 @@ API version history:
     1.0 - spawn_instance, destroy_instance, get_host_resources,
           list_instance_ids, get_power_state, power_on, power_off, reboot,
           get_console_output
+    1.1 - pause, unpause, suspend, resume
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from typing import Any
 import oslo_messaging
 
 from nova_lite.common import context as nl_context
-from nova_lite.common import rpc
+from nova_lite.common import exception, rpc
 
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 TOPIC = 'nova_lite-compute'
 
 
@@ -33,8 +34,12 @@ class ComputeAPI:
                                       timeout=timeout)
 
     def _call(self, ctx: nl_context.RequestContext, host: str, method: str,
-              **kwargs: Any) -> Any:
-        return self._client.prepare(server=host).call(ctx, method, **kwargs)
+              version: str = '1.0', **kwargs: Any) -> Any:
+        if not self._client.can_send_version(version):
+            raise exception.Conflict(reason=f'the compute service cannot {method} yet '
+                                     f'(needs RPC API {version})')
+        return self._client.prepare(server=host, version=version).call(ctx, method,
+                                                                         **kwargs)
 
     def spawn_instance(self, ctx: nl_context.RequestContext, host: str, *,
                        instance: dict[str, Any], flavor: dict[str, Any],
@@ -79,6 +84,21 @@ class ComputeAPI:
     def reboot(self, ctx: nl_context.RequestContext, host: str, *,
                instance_id: str) -> int:
         return self._call(ctx, host, 'reboot', instance_id=instance_id)
+
+    def pause(self, ctx: nl_context.RequestContext, host: str, *, instance_id: str) -> int:
+        return self._call(ctx, host, 'pause', version='1.1', instance_id=instance_id)
+
+    def unpause(self, ctx: nl_context.RequestContext, host: str, *,
+                instance_id: str) -> int:
+        return self._call(ctx, host, 'unpause', version='1.1', instance_id=instance_id)
+
+    def suspend(self, ctx: nl_context.RequestContext, host: str, *,
+                instance_id: str) -> int:
+        return self._call(ctx, host, 'suspend', version='1.1', instance_id=instance_id)
+
+    def resume(self, ctx: nl_context.RequestContext, host: str, *,
+               instance_id: str) -> int:
+        return self._call(ctx, host, 'resume', version='1.1', instance_id=instance_id)
 
     def get_console_output(self, ctx: nl_context.RequestContext, host: str, *,
                            instance_id: str) -> str:

@@ -14,6 +14,13 @@ FALSE_STRINGS = ('False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No'
 boolean: dict[str, Any] = {'type': ['boolean', 'string'],
                            'enum': [True, False, *TRUE_STRINGS, *FALSE_STRINGS]}
 
+# nova's parameter_types.positive_integer: 1 or more, as a number or digits.
+positive_integer: dict[str, Any] = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$',
+                                    'minimum': 1, 'minLength': 1}
+access_ip_v4: dict[str, Any] = {'type': 'string', 'format': 'ipv4'}
+access_ip_v6: dict[str, Any] = {'type': 'string', 'format': 'ipv6'}
+disk_config: dict[str, Any] = {'type': 'string', 'enum': ['AUTO', 'MANUAL']}
+
 server_create: dict[str, Any] = {
     'type': 'object',
     'properties': {
@@ -22,10 +29,12 @@ server_create: dict[str, Any] = {
         'flavorRef': {'type': ['string', 'integer'], 'minLength': 1, 'maxLength': 255},
         'availability_zone': {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255},
         'key_name': {'type': ['string', 'null'], 'maxLength': 255},
-        'min_count': {'type': ['integer', 'string'], 'pattern': '^1$', 'minimum': 1,
-                      'maximum': 1},
-        'max_count': {'type': ['integer', 'string'], 'pattern': '^1$', 'minimum': 1,
-                      'maximum': 1},
+        'min_count': positive_integer,
+        'max_count': positive_integer,
+        'return_reservation_id': boolean,
+        'accessIPv4': access_ip_v4,
+        'accessIPv6': access_ip_v6,
+        'OS-DCF:diskConfig': disk_config,
         'metadata': {
             'type': 'object',  # at most [quota] metadata_items: a 403, as nova
             'patternProperties': {'^.{1,255}$': {'type': 'string', 'maxLength': 255}},
@@ -69,7 +78,10 @@ server_create: dict[str, Any] = {
                 'additionalProperties': False,
             },
         },
-        'security_groups': {'type': 'array'},
+        'security_groups': {'type': 'array', 'items': {
+            'type': 'object', 'properties': {'name': {'type': 'string', 'minLength': 1,
+                                                      'maxLength': 255}},
+            'additionalProperties': False}},
         'user_data': {'type': ['string', 'null'], 'maxLength': 65535},
         'config_drive': {'type': ['boolean', 'string', 'null']},
         'adminPass': {'type': 'string'},
@@ -104,11 +116,31 @@ _console_length: dict[str, Any] = {'type': ['integer', 'string', 'null'],
                                    'maximum': 2 ** 31 - 1}
 
 # One action per request: {"os-stop": null}, {"reboot": {"type": "HARD"}}, ...
+_no_arguments: dict[str, Any] = {'type': ['object', 'null'], 'additionalProperties': False}
+
 server_action: dict[str, Any] = {
     'type': 'object',
     'properties': {
-        'os-stop': {'type': 'null'},
-        'os-start': {'type': 'null'},
+        # {} or null, as Nova takes them (openstacksdk sends null, Tempest {}).
+        'os-stop': _no_arguments,
+        'os-start': _no_arguments,
+        'pause': _no_arguments,
+        'unpause': _no_arguments,
+        'suspend': _no_arguments,
+        'resume': _no_arguments,
+        'unlock': _no_arguments,
+        'lock': {
+            'type': ['object', 'null'],
+            'properties': {'locked_reason': {'type': 'string', 'minLength': 1,
+                                             'maxLength': 255}},
+            'additionalProperties': False,
+        },
+        'os-resetState': {
+            'type': 'object',
+            'properties': {'state': {'type': 'string', 'enum': ['active', 'error']}},
+            'required': ['state'],
+            'additionalProperties': False,
+        },
         'reboot': {
             'type': 'object',
             'properties': {'type': {'type': 'string',

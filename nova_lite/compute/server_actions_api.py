@@ -1,11 +1,13 @@
-"""Server actions: stop, start, reboot and the console log, through the host's compute.
+"""Server actions: each one a flow of :mod:`nova_lite.conductor.flows.server_action`.
 
-Each power action checks the instance's state, marks it with a task state
-(``powering-off``, ``powering-on``, ``rebooting``, ``rebooting_hard``) so a
-second action is refused with 409 while the first runs, asks the instance's
-compute host over ``rpc.call`` and records the power state the hypervisor
-reports. A failed call puts the task state back and raises; the instance keeps
-the state it had.
+An action on the host (stop, start, reboot, pause, unpause, suspend, resume)
+checks the instance's state here, marks it with the action's task state (so a
+second action is refused with 409 while the first runs), records the instance
+action and casts the flow to a conductor; the caller gets 202 and the flow
+moves the instance to its end state (or back, when it fails). The actions
+that only change the record (lock, unlock, reset-state) are run by a conductor
+while the caller waits (an ``rpc.call``), so their end is the answer. A
+locked server refuses every action but unlock to a non-admin.
 """
 
 from __future__ import annotations
@@ -16,34 +18,35 @@ from typing import Any
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.common.states import TaskState, VmState
-from nova_lite.compute import instance_store
+from nova_lite.common.states import VmState
+from nova_lite.compute import action_specs, instance_actions, instance_store
+from nova_lite.compute import api as compute_api
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.conductor import rpcapi as conductor_rpcapi
 
 LOG = logging.getLogger(__name__)
 
 GetServer = Callable[[nl_context.RequestContext, str], dict[str, Any]]
 
 REBOOT_TYPES = ('SOFT', 'HARD')
-# Nova's rules: a soft reboot needs a running server, a hard one also revives
-# stopped and failed ones (when they have a host to run on).
-_REBOOT_STATES = {'SOFT': (VmState.ACTIVE,),
-                  'HARD': (VmState.ACTIVE, VmState.STOPPED, VmState.ERROR)}
+RESET_STATES = {'active': VmState.ACTIVE, 'error': VmState.ERROR}
 _CONSOLE_STATES = (VmState.ACTIVE, VmState.STOPPED)
 
 
 def _tail(text: str, length: Any) -> str:
-    """The last ``length`` lines of ``text`` (all of it for None or -1)."""
+    """The last ``length`` lines of ``text`` (all of it for None or -1), counted as nova
+    counts them: the pieces between newlines, so a log's final newline ends an
+    empty last piece (``length`` 3 of ``"a\nb\nc\n"`` is ``"b\nc\n"``)."""
     if length is None or int(length) < 0:
         return text
     count = int(length)
     if count == 0:
         return ''
-    return ''.join(text.splitlines(keepends=True)[-count:])
+    return '\n'.join(text.split('\n')[-count:])
 
 
 def _host_failure(host: str, exc: Exception, reason: str) -> exception.NovaLiteError:
-    """What the caller gets when the compute host failed an action."""
+    """What the caller gets when the compute host failed a console read."""
     if isinstance(exc, exception.Conflict):
         return exc
     if isinstance(exc, exception.NotFound):  # the host has no domain for it
@@ -52,79 +55,77 @@ def _host_failure(host: str, exc: Exception, reason: str) -> exception.NovaLiteE
 
 
 class ServerActionsAPI:
-    """Stop, start, reboot and console output of the caller's servers."""
+    """The server actions of the caller's servers, and their console output."""
 
     def __init__(self, *, instances: instance_store.InstanceStore,
-                 compute: compute_rpcapi.ComputeAPI, get_server: GetServer) -> None:
+                 compute: compute_rpcapi.ComputeAPI, get_server: GetServer,
+                 conductor: conductor_rpcapi.ConductorAPI,
+                 events: instance_actions.InstanceActionStore) -> None:
         self._instances = instances
         self._compute = compute
         self._get_server = get_server
+        self._conductor = conductor
+        self._events = events
 
-    def _ready(self, ctx: nl_context.RequestContext, server_id: str, action: str,
-               vm_states: tuple[str, ...]) -> dict[str, Any]:
+    # Checks ------------------------------------------------------------------------
+
+    def _ready(self, ctx: nl_context.RequestContext, server_id: str,
+               spec: action_specs.ActionSpec, label: str) -> dict[str, Any]:
         instance = self._get_server(ctx, server_id)
-        if instance['vm_state'] not in vm_states:
+        compute_api.check_not_locked(ctx, instance)
+        if instance['vm_state'] not in spec.from_vm_states:
             raise exception.InvalidState(resource='Instance', id=instance['id'],
-                                         state=instance['vm_state'], action=action,
-                                         needed=' or '.join(vm_states))
+                                         state=instance['vm_state'], action=label,
+                                         needed=' or '.join(spec.from_vm_states))
         if instance['task_state'] is not None:
             raise exception.InvalidState(resource='Instance', id=instance['id'],
                                          state=f'busy ({instance["task_state"]})',
-                                         action=action, needed='no task in progress')
+                                         action=label, needed='no task in progress')
         if not instance['host']:
             raise exception.InvalidState(resource='Instance', id=instance['id'],
-                                         state='without a host', action=action,
+                                         state='without a host', action=label,
                                          needed='a host')
         return instance
 
-    def _power_action(self, ctx: nl_context.RequestContext, instance: dict[str, Any], *,
-                      task_state: str, rpc_method: str, end_vm_state: str,
-                      ) -> dict[str, Any]:
-        instance_id = instance['id']
-        start_state = instance['vm_state']
-        self._instances.update(instance_id, expected_vm_states=(start_state,),
-                               task_state=task_state)
-        try:
-            power_state = getattr(self._compute, rpc_method)(
-                ctx, instance['host'], instance_id=instance_id)
-        except Exception as exc:
-            self._restore(instance_id, start_state, task_state)
-            reason = getattr(exc, 'message', None) or str(exc) or type(exc).__name__
-            LOG.warning('%s of instance %s on %s failed: %s', rpc_method, instance_id,
-                        instance['host'], reason)
-            raise _host_failure(instance['host'], exc, reason) from exc
-        if self._instances.get(instance_id)['task_state'] != task_state:
-            # Someone else (a delete) took the instance over meanwhile: theirs now.
-            raise exception.Conflict(reason=f'instance {instance_id} changed during '
-                                     f'{rpc_method}')
-        updated = self._instances.update(
-            instance_id, expected_vm_states=(start_state,), vm_state=end_vm_state,
-            task_state=None, power_state=int(power_state))
-        LOG.info('Instance %s: %s done, now %s (power state %s)', instance_id, rpc_method,
-                 end_vm_state, power_state)
-        return updated
+    def _request(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
+                 spec: action_specs.ActionSpec, args: dict[str, Any]) -> dict[str, Any]:
+        """The flow's ``action_request``, with the instance action recorded for it."""
+        self._events.start_action(instance_id=instance['id'], action=spec.instance_action,
+                                  request_id=ctx.request_id, user_id=ctx.user_id,
+                                  project_id=ctx.project_id)
+        return {'action': spec.name, 'request_id': ctx.request_id,
+                'global_request_id': ctx.global_request_id,
+                'prior_vm_state': instance['vm_state'], 'task_state': spec.task_state,
+                'user_id': ctx.user_id, 'project_id': ctx.project_id, 'args': args}
 
-    def _restore(self, instance_id: str, vm_state: str, task_state: str) -> None:
-        """Clear our task state again (unless another action, a delete, replaced it)."""
+    # Host actions: cast to a conductor -----------------------------------------------
+
+    def run_host_action(self, ctx: nl_context.RequestContext, server_id: str, action: str,
+                        label: str | None = None) -> dict[str, Any]:
+        """Start ``action`` (a host action of action_specs.ACTIONS); 202 semantics."""
+        spec = action_specs.ACTIONS[action]
+        instance = self._ready(ctx, server_id, spec, label or action)
+        instance_id = instance['id']
+        updated = self._instances.update(instance_id, expected_vm_states=(instance['vm_state'],),
+                                         task_state=spec.task_state)
+        action_request = self._request(ctx, instance, spec, {})
         try:
-            if self._instances.get(instance_id)['task_state'] != task_state:
-                return
-            self._instances.update(instance_id, expected_vm_states=(vm_state,),
-                                   task_state=None)
-        except exception.NovaLiteError as exc:
-            LOG.warning('Could not clear the task state of %s: %s', instance_id, exc.message)
+            self._conductor.run_server_action(ctx, instance_id, action, instance['host'],
+                                              action_request)
+        except Exception as exc:
+            LOG.warning('Could not cast %s of %s to a conductor: %s', action, instance_id, exc)
+            self._instances.update(instance_id, task_state=None)
+            self._events.finish_action(instance_id, ctx.request_id, message='Error')
+            raise
+        return updated
 
     def stop_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         """Power off an ACTIVE server; it becomes SHUTOFF."""
-        instance = self._ready(ctx, server_id, 'stop', (VmState.ACTIVE,))
-        return self._power_action(ctx, instance, task_state=TaskState.POWERING_OFF,
-                                  rpc_method='power_off', end_vm_state=VmState.STOPPED)
+        return self.run_host_action(ctx, server_id, 'stop')
 
     def start_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         """Power on a SHUTOFF server; it becomes ACTIVE."""
-        instance = self._ready(ctx, server_id, 'start', (VmState.STOPPED,))
-        return self._power_action(ctx, instance, task_state=TaskState.POWERING_ON,
-                                  rpc_method='power_on', end_vm_state=VmState.ACTIVE)
+        return self.run_host_action(ctx, server_id, 'start')
 
     def reboot_server(self, ctx: nl_context.RequestContext, server_id: str,
                       reboot_type: str = 'SOFT') -> dict[str, Any]:
@@ -132,11 +133,44 @@ class ServerActionsAPI:
         kind = reboot_type.upper() if isinstance(reboot_type, str) else ''
         if kind not in REBOOT_TYPES:
             raise exception.InvalidInput(field='reboot.type', reason='must be SOFT or HARD')
-        instance = self._ready(ctx, server_id, f'a {kind} reboot', _REBOOT_STATES[kind])
-        return self._power_action(
-            ctx, instance,
-            task_state=TaskState.REBOOTING if kind == 'SOFT' else TaskState.REBOOTING_HARD,
-            rpc_method='reboot', end_vm_state=VmState.ACTIVE)
+        return self.run_host_action(ctx, server_id, f'reboot-{kind.lower()}',
+                                    f'a {kind} reboot')
+
+    # Record-only actions: run by a conductor, waited for ----------------------------------------
+
+    def _run_here(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
+                  action: str, args: dict[str, Any]) -> dict[str, Any]:
+        spec = action_specs.ACTIONS[action]
+        request = self._request(ctx, instance, spec, args)
+        self._conductor.run_record_action(ctx, instance['id'], action, request)
+        return self._instances.get(instance['id'])
+
+    def lock_server(self, ctx: nl_context.RequestContext, server_id: str,
+                    reason: str | None = None) -> dict[str, Any]:
+        """Lock the server: non-admins can then do nothing to it but unlock it."""
+        instance = self._get_server(ctx, server_id)
+        return self._run_here(ctx, instance, 'lock', {
+            'locked_by': 'admin' if ctx.is_admin else 'owner', 'locked_reason': reason})
+
+    def unlock_server(self, ctx: nl_context.RequestContext,
+                      server_id: str) -> dict[str, Any]:
+        instance = self._get_server(ctx, server_id)
+        if instance.get('locked_by') == 'admin' and not ctx.is_admin:
+            raise exception.Forbidden(message='The server was locked by an admin.')
+        return self._run_here(ctx, instance, 'unlock',
+                              {'locked_by': None, 'locked_reason': None})
+
+    def reset_state(self, ctx: nl_context.RequestContext, server_id: str,
+                    state: str) -> dict[str, Any]:
+        """Admin: set the vm state (active or error) and clear the task state."""
+        if state not in RESET_STATES:
+            raise exception.InvalidInput(field='os-resetState.state',
+                                         reason='must be active or error')
+        instance = self._get_server(ctx, server_id)
+        return self._run_here(ctx, instance, 'reset-state',
+                              {'vm_state': RESET_STATES[state]})
+
+    # Console ------------------------------------------------------------------------
 
     def get_console_output(self, ctx: nl_context.RequestContext, server_id: str,
                            length: Any = None) -> str:

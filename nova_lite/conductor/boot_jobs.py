@@ -84,8 +84,12 @@ class BootJobs:
     def __init__(self, board: board_base.ClaimingJobBoard,
                  persistence: flow_persistence.DatabaseBackend, who: str,
                  settings: JobSettings, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 job_name_prefix: str = JOB_NAME_PREFIX) -> None:
+        """``job_name_prefix``: the kind of job this side posts and takes over
+        (boots; the server actions use their own, on the same board)."""
         self.board = board
+        self.job_name_prefix = job_name_prefix
         self.who = who
         self.settings = settings
         self._persistence = persistence
@@ -155,7 +159,8 @@ class BootJobs:
     def jobs_of_instance(self, instance_id: str) -> list[jobs_base.Job]:
         """The boot jobs (normally at most one) of an instance still on the board."""
         return [job for job in self.board.iterjobs(ensure_fresh=True)
-                if (job.details or {}).get('instance_id') == instance_id]
+                if (job.details or {}).get('instance_id') == instance_id
+                and job.name.startswith(self.job_name_prefix)]
 
     # Taking over -----------------------------------------------------------------
 
@@ -163,7 +168,7 @@ class BootJobs:
         """Boot jobs nobody holds (just posted, or their holder's claim expired)."""
         with contextlib.suppress(tf_exc.JobFailure):
             return [job for job in self.board.iterjobs(only_unclaimed=True, ensure_fresh=True)
-                    if job.name.startswith(JOB_NAME_PREFIX)]
+                    if job.name.startswith(self.job_name_prefix)]
         return []
 
     def poll_once(self, submit: Callable[[jobs_base.Job], None]) -> int:
@@ -182,7 +187,8 @@ class BootJobs:
                     LOG.exception('Looking at the jobboard failed; trying again in %g s',
                                   self.settings.poll_interval)
 
-        self._poller = threading.Thread(target=poll, daemon=True, name='jobboard-poller')
+        self._poller = threading.Thread(target=poll, daemon=True,
+                                        name=f'jobboard-poller-{self.job_name_prefix}')
         self._poller.start()
 
     def stop(self) -> None:

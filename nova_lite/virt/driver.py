@@ -177,6 +177,22 @@ class ComputeDriver(abc.ABC):
         """Restart the domain (start it when stopped)."""
 
     @abc.abstractmethod
+    def pause(self, instance_id: str) -> None:
+        """Freeze the running guest in memory (libvirt's suspend); no-op when paused."""
+
+    @abc.abstractmethod
+    def unpause(self, instance_id: str) -> None:
+        """Let a paused guest run again (libvirt's resume); no-op when running."""
+
+    @abc.abstractmethod
+    def suspend(self, instance_id: str) -> None:
+        """Save the guest's memory to disk and stop it (libvirt's managed save)."""
+
+    @abc.abstractmethod
+    def resume(self, instance_id: str) -> None:
+        """Start a suspended guest from its saved memory; no-op when running."""
+
+    @abc.abstractmethod
     def get_console_output(self, instance_id: str) -> str:
         """What the guest wrote on its serial console so far."""
 

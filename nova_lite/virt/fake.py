@@ -15,7 +15,7 @@ from typing import Any
 
 from oslo_config import cfg
 
-from nova_lite.common import notifications
+from nova_lite.common import exception, notifications
 from nova_lite.virt import driver as base
 from nova_lite.virt import power_state
 
@@ -121,6 +121,35 @@ class FakeDriver(base.ComputeDriver):
 
     def reboot(self, instance_id: str) -> None:
         self._set_state(instance_id, power_state.RUNNING, 'rebooted')
+
+    def pause(self, instance_id: str) -> None:
+        self._change_state(instance_id, (power_state.RUNNING,), power_state.PAUSED, 'paused')
+
+    def unpause(self, instance_id: str) -> None:
+        self._change_state(instance_id, (power_state.PAUSED,), power_state.RUNNING,
+                           'unpaused')
+
+    def suspend(self, instance_id: str) -> None:
+        self._change_state(instance_id, (power_state.RUNNING, power_state.PAUSED),
+                           power_state.SUSPENDED, 'suspended')
+
+    def resume(self, instance_id: str) -> None:
+        self._change_state(instance_id, (power_state.SUSPENDED,), power_state.RUNNING,
+                           'resumed')
+
+    def _change_state(self, instance_id: str, from_states: tuple[int, ...], state: int,
+                      line: str) -> None:
+        """Move the domain to ``state``: a no-op there already, Conflict from elsewhere."""
+        with self._lock:
+            domain = self._domain(instance_id)
+            if domain.state == state:
+                return
+            if domain.state not in from_states:
+                raise exception.Conflict(
+                    reason=f'domain {domain.name} is {power_state.name(domain.state)}, '
+                           f'not {" or ".join(power_state.name(s) for s in from_states)}')
+            domain.state = state
+            domain.console.append(f'nova_lite fake console: {domain.name} {line}\n')
 
     def get_console_output(self, instance_id: str) -> str:
         with self._lock:

@@ -22,6 +22,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import service as nl_service
 from nova_lite.compute import manager as compute_manager
 from nova_lite.conductor import (
+    action_runner,
     boot_jobs,
     boot_runner,
     faults,
@@ -33,7 +34,7 @@ from nova_lite.conductor import (
 )
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite.conductor import persistence as flow_persistence
-from nova_lite.conductor.flows import boot
+from nova_lite.conductor.flows import boot, server_action
 from nova_lite.db import api as db_api
 from nova_lite.scheduler import manager as scheduler_manager
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
@@ -61,6 +62,7 @@ class ConductorParts:
     housekeeping: housekeeping.Housekeeping
     boot_deps: boot.BootDependencies
     resources: resource_cleanup.InstanceResources
+    actions: action_runner.ActionRunner | None = None
 
     def periodic_tasks(self) -> list[nl_service.PeriodicTask]:
         return self.housekeeping.periodic_tasks()
@@ -68,9 +70,13 @@ class ConductorParts:
     def start_taking_over(self) -> None:
         """Take over the boots nobody holds, now and from then on."""
         self.runner.start_taking_over()
+        if self.actions is not None:
+            self.actions.start_taking_over()
 
     def stop(self) -> None:
-        """Stop taking boots; the boots and deletes in flight finish."""
+        """Stop taking boots and actions; those in flight finish."""
+        if self.actions is not None:
+            self.actions.stop()
         self.runner.stop()
 
 
@@ -82,11 +88,30 @@ def conductor_sealer(conf: cfg.ConfigOpts) -> token_seal.TokenSealer:
 def _boot_jobs(conf: cfg.ConfigOpts, db: db_api.Database,
                persistence: flow_persistence.DatabaseBackend) -> boot_jobs.BootJobs:
     """This conductor's side of the ``[jobboard]`` (connected)."""
-    settings = boot_jobs.JobSettings(claim_expiry=conf.jobboard.claim_expiry,
-                                     poll_interval=conf.jobboard.poll_interval,
-                                     max_claims=conf.jobboard.max_claims)
     return boot_jobs.BootJobs(jobboards.load(conf, db, persistence), persistence,
-                              boot_jobs.conductor_identity(str(conf.host)), settings)
+                              boot_jobs.conductor_identity(str(conf.host)),
+                              _job_settings(conf))
+
+
+def _job_settings(conf: cfg.ConfigOpts) -> boot_jobs.JobSettings:
+    return boot_jobs.JobSettings(claim_expiry=conf.jobboard.claim_expiry,
+                                 poll_interval=conf.jobboard.poll_interval,
+                                 max_claims=conf.jobboard.max_claims)
+
+
+def _action_runner(conf: cfg.ConfigOpts, db: db_api.Database,
+                   persistence: flow_persistence.DatabaseBackend,
+                   services: api_services.ApiServices, who: str,
+                   fault_injector: faults.FaultInjector) -> action_runner.ActionRunner:
+    """The server actions' runner, on its own connection to the ``[jobboard]``."""
+    jobs = boot_jobs.BootJobs(jobboards.load(conf, db, persistence), persistence, who,
+                              _job_settings(conf),
+                              job_name_prefix=action_runner.JOB_NAME_PREFIX)
+    deps = server_action.ActionDependencies(
+        instances=services.instances, events=services.instance_actions,
+        compute=services.compute_rpcapi, fault_injector=fault_injector)
+    return action_runner.ActionRunner(deps, jobs, persistence,
+                                      workers=conf.conductor.boot_workers)
 
 
 def build_conductor(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -99,17 +124,18 @@ def build_conductor(conf: cfg.ConfigOpts, db: db_api.Database,
     flow_clients = client_factory.flow_clients(service_clients, services.identity,
                                                services.images, services.networks,
                                                services.volumes)
+    resources = resource_cleanup.InstanceResources(
+        local_clients.ServiceNetworkClient(services.networks),
+        local_clients.ServiceVolumeClient(services.volumes), services.scheduler_rpcapi,
+        services.compute_rpcapi)
     deps = boot.BootDependencies(
         instances=services.instances, flavors=services.flavors,
         identity=local_clients.IdentityClient(services.identity),
         images=flow_clients.images, networks=flow_clients.networks,
         volumes=flow_clients.volumes, scheduler=services.scheduler_rpcapi,
-        compute=services.compute_rpcapi, sealer=sealer,
-        max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector)
-    resources = resource_cleanup.InstanceResources(
-        local_clients.ServiceNetworkClient(services.networks),
-        local_clients.ServiceVolumeClient(services.volumes), services.scheduler_rpcapi,
-        services.compute_rpcapi)
+        compute=services.compute_rpcapi, sealer=sealer, cleanup=resources,
+        max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector,
+        server_groups=services.server_groups)
     persistence = flow_persistence.DatabaseBackend(db)
     jobs = _boot_jobs(conf, db, persistence)
     flows = flow_runner.FlowRunner(
@@ -122,8 +148,10 @@ def build_conductor(conf: cfg.ConfigOpts, db: db_api.Database,
                                     delete_boot_wait=conf.conductor.delete_boot_wait)
     keeper = housekeeping.Housekeeping(runner, services.instances,
                                        housekeeping.HousekeepingSettings.from_conf(conf))
-    return ConductorParts(manager=conductor_manager.ConductorManager(runner), runner=runner,
-                          housekeeping=keeper, boot_deps=deps, resources=resources)
+    actions = _action_runner(conf, db, persistence, services, jobs.who, fault_injector)
+    return ConductorParts(manager=conductor_manager.ConductorManager(runner, actions),
+                          runner=runner, housekeeping=keeper, boot_deps=deps,
+                          resources=resources, actions=actions)
 
 
 # Compute --------------------------------------------------------------------------

@@ -232,3 +232,20 @@ def test_the_auditor_identity_is_who_claims(board):
     _auditor(env, job_board).repair(orphans)
     assert seen == [audit_flows.AUDITOR_IDENTITY]
     assert job.uuid not in {j.uuid for j in job_board.iterjobs()}
+
+
+def test_action_jobs_of_live_instances_and_paused_instances_are_not_orphans(board):
+    env, job_board = board
+    server = _boot(env)
+    # Paused, it still holds its domain, ports and volume: none of them is an orphan.
+    env.cloud.instances.update(server['id'], vm_state='paused')
+    pending = job_board.post(f'action-{server["id"]}-{uuid.uuid4()}',
+                             details={'instance_id': server['id'],
+                                      'flow_uuid': str(uuid.uuid4()), 'action': 'pause'})
+    gone_id = str(uuid.uuid4())
+    of_gone = job_board.post(f'action-{gone_id}-{uuid.uuid4()}',
+                             details={'instance_id': gone_id,
+                                      'flow_uuid': str(uuid.uuid4()), 'action': 'stop'})
+    orphans, _ = _auditor(env, job_board).find()
+    assert [(o.kind, o.resource_id) for o in orphans] == [('job', of_gone.uuid)]
+    assert pending.uuid not in {o.resource_id for o in orphans}

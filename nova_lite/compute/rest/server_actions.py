@@ -1,16 +1,28 @@
-"""``POST /servers/{id}/action``: os-stop, os-start, reboot, os-getConsoleOutput."""
+"""``POST /servers/{id}/action``: the server actions (flows) and os-getConsoleOutput."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import webob
 
 from nova_lite.api import controller, routing, wsgi
+from nova_lite.common import exception
 from nova_lite.compute import schemas as body_schemas
-from nova_lite.compute.rest import base, policies
+from nova_lite.compute.rest import action_policies, base, policies
+from nova_lite.compute.rest import version_changes as changes
+from nova_lite.compute.rest.api_version import api_version
 
 _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'reboot': policies.SERVERS_REBOOT,
-          'os-getConsoleOutput': policies.CONSOLE_OUTPUT}
+          'os-getConsoleOutput': policies.CONSOLE_OUTPUT,
+          'pause': action_policies.PAUSE, 'unpause': action_policies.UNPAUSE,
+          'suspend': action_policies.SUSPEND, 'resume': action_policies.RESUME,
+          'lock': action_policies.LOCK, 'unlock': action_policies.UNLOCK,
+          'os-resetState': action_policies.RESET_STATE}
+# Body key -> the host action flow it starts.
+_HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
+                 'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
 
 
 class ServerActionsHandler(base.ComputeController):
@@ -27,14 +39,26 @@ class ServerActionsHandler(base.ComputeController):
         [(name, args)] = body.items()
         instance = self._rest.services.compute_api.get_server(ctx, server_id)
         self.authorizer.authorize(ctx, _RULES[name], project_id=instance['project_id'])
-        if name == 'os-stop':
-            self._actions.stop_server(ctx, instance['id'])
-        elif name == 'os-start':
-            self._actions.start_server(ctx, instance['id'])
+        if name in _HOST_ACTIONS:
+            self._actions.run_host_action(ctx, instance['id'], _HOST_ACTIONS[name])
         elif name == 'reboot':
             self._actions.reboot_server(ctx, instance['id'], args['type'])
+        elif name == 'lock':
+            self._actions.lock_server(ctx, instance['id'], self._locked_reason(req, args))
+        elif name == 'unlock':
+            self._actions.unlock_server(ctx, instance['id'])
+        elif name == 'os-resetState':
+            self._actions.reset_state(ctx, instance['id'], args['state'])
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))
             return wsgi.json_response(200, {'output': output})
         return wsgi.json_response(202)
+
+    @staticmethod
+    def _locked_reason(req: wsgi.Request, args: dict[str, Any] | None) -> str | None:
+        reason = (args or {}).get('locked_reason')
+        if reason is not None and api_version(req) < changes.SERVER_LOCKED_REASON:
+            raise exception.InvalidInput(field='lock.locked_reason',
+                                         reason='needs microversion 2.73 or later')
+        return reason

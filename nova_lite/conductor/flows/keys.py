@@ -51,3 +51,14 @@ DETACH_VOLUMES = 'detach-volumes'
 DEALLOCATE_NETWORK = 'deallocate-network'
 RELEASE_CLAIM = 'release-claim'
 MARK_DELETED = 'mark-deleted'
+
+# Server action flows (one per action, server_action.action_flow_name(action)).
+# Store: the action's request (its name, request ids, the vm_state it started
+# from, its arguments) and the power state the host reported.
+ACTION_REQUEST = 'action_request'
+POWER_STATE = 'power_state'
+SERVER_ACTION_FLOW_PREFIX = 'server-action-'
+ACTION_TO_ERROR_ON_REVERT = 'action-to-error-on-revert'
+HOST_CALL = 'host-call'
+RECORD_STATE = 'record-state'
+ACTION_TASKS = (ACTION_TO_ERROR_ON_REVERT, HOST_CALL, RECORD_STATE)

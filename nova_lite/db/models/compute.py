@@ -53,6 +53,9 @@ class Instance(TimestampMixin, Base):
     launched_at: orm.Mapped[datetime.datetime | None]
     terminated_at: orm.Mapped[datetime.datetime | None]
     deleted_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(index=True)
+    # Who locked the server ('owner' or 'admin'; None: unlocked) and why (2.73).
+    locked_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(16))
+    locked_reason: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
 
 
 class InstanceFault(Base):

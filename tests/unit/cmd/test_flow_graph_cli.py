@@ -169,3 +169,28 @@ def test_flow_graph_colours_an_instance_run(synced_state: tuple[str, db_api.Data
     if shutil.which('dot'):
         result = _render_svg(text)
         assert result.returncode == 0, result.stderr.decode()
+
+
+@pytest.mark.parametrize('action,tasks', [
+    ('pause', keys.ACTION_TASKS),
+    ('reboot-hard', keys.ACTION_TASKS),
+    ('lock', (keys.ACTION_TO_ERROR_ON_REVERT, keys.RECORD_STATE)),
+])
+def test_flow_graph_draws_a_server_action_flow(capsys: pytest.CaptureFixture[str],
+                                               action: str, tasks: tuple[str, ...]) -> None:
+    assert cli.main(['flow', 'graph', '--flow', action]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith('digraph flow {')
+    assert f'nova_lite {action} server action flow' in text
+    nodes = _nodes(text)
+    for task in tasks:
+        assert task in nodes, task
+        assert _fill(nodes[task]) == dot.NO_STATE_COLOUR
+    assert keys.SCHEDULE not in nodes
+    if keys.HOST_CALL not in tasks:
+        assert keys.HOST_CALL not in nodes
+
+
+def test_flow_graph_refuses_an_unknown_flow(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(['flow', 'graph', '--flow', 'teleport']) == 2
+    assert 'teleport' in capsys.readouterr().err

@@ -202,6 +202,10 @@ def test_power_operations_and_console(manager, ctx, tmp_path):
     assert manager.power_off(ctx, instance_id) == power_state.SHUTDOWN
     assert manager.power_on(ctx, instance_id) == power_state.RUNNING
     assert manager.reboot(ctx, instance_id) == power_state.RUNNING
+    assert manager.pause(ctx, instance_id) == power_state.PAUSED
+    assert manager.unpause(ctx, instance_id) == power_state.RUNNING
+    assert manager.suspend(ctx, instance_id) == power_state.SUSPENDED
+    assert manager.resume(ctx, instance_id) == power_state.RUNNING
     assert isinstance(manager.get_console_output(ctx, instance_id), str)
     manager.destroy_instance(ctx, instance_id)
     with pytest.raises(exception.NotFound):
@@ -277,7 +281,8 @@ def test_bad_spawn_request_changes_nothing(conf, ctx, tmp_path, image_client, mu
 def test_bad_instance_ids_are_rejected(conf, ctx, image_client):
     manager = _manager(conf, fake.FakeDriver(conf), image_client)
     for method in (manager.destroy_instance, manager.get_power_state, manager.power_on,
-                   manager.power_off, manager.reboot, manager.get_console_output):
+                   manager.power_off, manager.reboot, manager.get_console_output,
+                   manager.pause, manager.unpause, manager.suspend, manager.resume):
         with pytest.raises(exception.InvalidInput):
             method(ctx, '..')
         with pytest.raises(exception.InvalidInput):
@@ -303,6 +308,10 @@ def test_over_rpc(conf, ctx, tmp_path, image_client):
         assert client.get_power_state(ctx, 'host1', instance_id=instance_id) == 1
         assert client.power_off(ctx, 'host1', instance_id=instance_id) == 4
         assert client.reboot(ctx, 'host1', instance_id=instance_id) == 1
+        assert client.pause(ctx, 'host1', instance_id=instance_id) == power_state.PAUSED
+        assert client.unpause(ctx, 'host1', instance_id=instance_id) == power_state.RUNNING
+        assert client.suspend(ctx, 'host1', instance_id=instance_id) == power_state.SUSPENDED
+        assert client.resume(ctx, 'host1', instance_id=instance_id) == power_state.RUNNING
         assert 'booted' in client.get_console_output(ctx, 'host1', instance_id=instance_id)
         assert client.get_host_resources(ctx, 'host1')['host'] == 'host1'
         client.destroy_instance(ctx, 'host1', instance_id=instance_id)

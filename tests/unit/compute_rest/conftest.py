@@ -114,9 +114,18 @@ class ComputeEnv:
             server = response.json['server']
             if server['status'] == status and server['OS-EXT-STS:task_state'] is None:
                 return server
-            assert server['status'] in ('BUILD', status), server
+            assert server['status'] in ('BUILD', status) or server['OS-EXT-STS:task_state'], \
+                server
             time.sleep(0.02)
         raise AssertionError(f'{server_id} not {status} after {timeout} s')
+
+    def wait_gone(self, server_id: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.admin.get(f'/servers/{server_id}').status_int == 404:
+                return
+            time.sleep(0.02)
+        raise AssertionError(f'{server_id} not deleted after {timeout} s')
 
     def boot(self, name: str, **kwargs: Any) -> dict[str, Any]:
         return self.wait(self.create(name, **kwargs))

@@ -275,3 +275,39 @@ def test_simple_tenant_usage(compute: ComputeEnv) -> None:
     assert backwards.status_int == 400
     assert compute.admin.get('/os-simple-tenant-usage?start=yesterday').status_int == 400
     assert compute.admin.get(f'/os-simple-tenant-usage/?{period}').status_int == 404
+
+
+def test_server_group_and_member_quotas(compute: ComputeEnv, member_project: str) -> None:
+    project = member_project
+    body = {'quota_set': {'server_groups': 1, 'server_group_members': 1}}
+    assert _put(compute.admin, f'/os-quota-sets/{project}', body).status_int == 200
+
+    def create_group(name: str) -> Any:
+        return compute.member.post('/os-server-groups',
+                                   {'server_group': {'name': name, 'policies': ['affinity']}})
+
+    group = create_group('only-one')
+    assert group.status_int == 200, group.text
+    group_id = group.json['server_group']['id']
+    refused = create_group('a-second')
+    assert refused.status_int == 403 and 'server_groups' in refused.text
+    detail = compute.admin.get(f'/os-quota-sets/{project}/detail').json['quota_set']
+    assert detail['server_groups']['in_use'] == 1
+
+    def boot(name: str) -> Any:
+        body = {'server': compute.server_body(name, with_volume=False, networks='none'),
+                'os:scheduler_hints': {'group': group_id}}
+        return compute.member.request('POST', '/servers', body, headers=_at('2.37'))
+
+    first = boot('grouped-1')
+    assert first.status_int == 202, first.text
+    first_id = first.json['server']['id']
+    compute.wait(first_id, client=compute.member)
+    live = compute.cloud.instances.list
+    before = len(live())
+    second = boot('grouped-2')
+    assert second.status_int == 403 and 'server_group_members' in second.text
+    assert len(live()) == before  # the refused server is not left behind
+    assert compute.member.delete(f'/servers/{first_id}').status_int == 204
+    compute.wait_gone(first_id)
+    assert compute.member.delete(f'/os-server-groups/{group_id}').status_int == 204

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -20,6 +21,17 @@ def _state(compute: ComputeEnv, server_id: str) -> dict[str, Any]:
     return compute.admin.get(f'/servers/{server_id}').json['server']
 
 
+def _settled(compute: ComputeEnv, server_id: str, timeout: float = 30.0) -> dict[str, Any]:
+    """The server once its action flow ended (no task state), as the API shows it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        server = _state(compute, server_id)
+        if server['OS-EXT-STS:task_state'] is None:
+            return server
+        time.sleep(0.02)
+    raise AssertionError(f'{server_id} still busy after {timeout} s')
+
+
 def _domain_state(compute: ComputeEnv, server_id: str) -> int:
     [host] = compute.cloud.compute_hosts
     return host.manager.driver.get_power_state(server_id)
@@ -32,7 +44,7 @@ def test_stop_start_reboot(compute: ComputeEnv) -> None:
 
     stopped = compute.admin.action(server_id, {'os-stop': None})
     assert stopped.status_int == 202 and stopped.body == b''
-    server = _state(compute, server_id)
+    server = _settled(compute, server_id)
     assert server['status'] == 'SHUTOFF'
     assert server['OS-EXT-STS:vm_state'] == 'stopped'
     assert server['OS-EXT-STS:task_state'] is None
@@ -44,30 +56,35 @@ def test_stop_start_reboot(compute: ComputeEnv) -> None:
     soft = compute.admin.action(server_id, {'reboot': {'type': 'SOFT'}})
     assert soft.status_int == 409
 
-    assert compute.admin.action(server_id, {'os-start': None}).status_int == 202
-    server = _state(compute, server_id)
+    assert compute.admin.action(server_id, {'os-start': {}}).status_int == 202
+    server = _settled(compute, server_id)
     assert server['status'] == 'ACTIVE'
     assert server['OS-EXT-STS:power_state'] == power_state.RUNNING
     assert _domain_state(compute, server_id) == power_state.RUNNING
 
     for kind in ('SOFT', 'HARD'):
         assert compute.admin.action(server_id, {'reboot': {'type': kind}}).status_int == 202
-        server = _state(compute, server_id)
+        server = _settled(compute, server_id)
         assert (server['status'], server['OS-EXT-STS:task_state']) == ('ACTIVE', None)
         assert server['OS-EXT-STS:power_state'] == power_state.RUNNING
 
     # A hard reboot also brings back a stopped server.
     compute.admin.action(server_id, {'os-stop': None})
+    assert _settled(compute, server_id)['status'] == 'SHUTOFF'
     assert compute.admin.action(server_id, {'reboot': {'type': 'HARD'}}).status_int == 202
-    assert _state(compute, server_id)['OS-EXT-STS:power_state'] == power_state.RUNNING
+    assert _settled(compute, server_id)['OS-EXT-STS:power_state'] == power_state.RUNNING
 
     console = compute.admin.action(server_id, {'os-getConsoleOutput': {'length': None}})
     assert console.status_int == 200
     lines = console.json['output'].splitlines()
     assert any('powered off' in line for line in lines)
     assert any('rebooted' in line for line in lines)
-    last = compute.admin.action(server_id, {'os-getConsoleOutput': {'length': 1}})
-    assert last.json['output'].splitlines() == lines[-1:]
+    # Lines are counted as nova counts them: the log's final newline ends an empty one.
+    assert console.json['output'].endswith('\n')
+    last = compute.admin.action(server_id, {'os-getConsoleOutput': {'length': 2}})
+    assert last.json['output'] == f'{lines[-1]}\n'
+    assert len(compute.admin.action(server_id, {'os-getConsoleOutput': {'length': 3}})
+               .json['output'].split('\n')) == 3  # what tempest checks
     assert compute.admin.action(server_id, {'os-getConsoleOutput': {}}).json == console.json
     assert compute.admin.action(server_id, {'os-getConsoleOutput': {'length': '0'}}).json == {
         'output': ''}
@@ -134,14 +151,22 @@ def test_action_body_must_be_json(compute: ComputeEnv) -> None:
 
 
 def test_failed_host_call_leaves_the_state_as_it_was(compute: ComputeEnv) -> None:
+    """The host refuses (no domain): the flow reverts, the server is as it was,
+    and the action's event says Error."""
     server_id = compute.boot('lost-domain', with_volume=False)['id']
     [host] = compute.cloud.compute_hosts
     host.manager.driver.destroy(server_id)  # the hypervisor lost the domain
-    for body in ({'os-stop': None}, {'reboot': {'type': 'HARD'}},
-                 {'os-getConsoleOutput': {}}):
+    for body in ({'os-stop': None}, {'reboot': {'type': 'HARD'}}):
         response = compute.admin.action(server_id, body)
-        assert response.status_int == 409, response.text
-        assert 'no domain' in response.json['conflictingRequest']['message']
-        server = _state(compute, server_id)
+        assert response.status_int == 202, response.text
+        server = _settled(compute, server_id)
         assert (server['status'], server['OS-EXT-STS:task_state']) == ('ACTIVE', None)
         assert server['OS-EXT-STS:power_state'] == power_state.RUNNING
+        request_id = response.headers['x-compute-request-id']
+        action = compute.admin.get(
+            f'/servers/{server_id}/os-instance-actions/{request_id}').json['instanceAction']
+        assert action['message'] == 'Error'
+        assert [event['result'] for event in action['events']] == ['Error']
+    response = compute.admin.action(server_id, {'os-getConsoleOutput': {}})
+    assert response.status_int == 409, response.text
+    assert 'no domain' in response.json['conflictingRequest']['message']

@@ -73,3 +73,60 @@ def test_a_cast_from_the_rpcapi_reaches_the_runner(conf: cfg.ConfigOpts, method:
         # The boot runs under the ids of the request that asked for it.
         assert runner.request_ids == [{'request_id': ctx.request_id,
                                        'global_request_id': ctx.global_request_id}]
+
+
+class FakeActions:
+    def __init__(self) -> None:
+        self.submitted: list[tuple[Any, ...]] = []
+        self.ran: list[tuple[Any, ...]] = []
+        self.called = threading.Event()
+
+    def submit(self, instance_id: str, action: str, host: str | None,
+               action_request: dict[str, Any]) -> None:
+        self.submitted.append((instance_id, action, host, action_request))
+        self.called.set()
+
+    def run_here(self, instance_id: str, action: str, action_request: dict[str, Any]) -> None:
+        self.ran.append((instance_id, action, action_request))
+
+
+def test_server_actions_reach_the_action_runner_over_rpc(conf: cfg.ConfigOpts) -> None:
+    rpc.register_opts(conf)
+    conf.set_override('control_exchange', f'nova_lite_test_{uuid.uuid4().hex[:8]}')
+    actions = FakeActions()
+    transport = rpc.get_transport(conf)
+    endpoint = conductor_manager.ConductorManager(cast(Any, FakeRunner()), cast(Any, actions))
+    server = rpc.get_server(transport, oslo_messaging.Target(topic=conductor_rpcapi.TOPIC,
+                                                             server='c1'), [endpoint])
+    server.start()
+    try:
+        api = conductor_rpcapi.ConductorAPI(transport)
+        ctx = nl_context.get_admin_context()
+        api.run_server_action(ctx, 'i-1', 'pause', 'host1', {'request_id': 'req-1'})
+        assert actions.called.wait(10)
+        api.run_record_action(ctx, 'i-1', 'lock', {'request_id': 'req-2'})  # a call: done
+    finally:
+        server.stop()
+        server.wait()
+        transport.cleanup()
+    assert actions.submitted == [('i-1', 'pause', 'host1', {'request_id': 'req-1'})]
+    assert actions.ran == [('i-1', 'lock', {'request_id': 'req-2'})]
+
+
+def test_a_conductor_without_action_runner_refuses_actions() -> None:
+    manager = _manager(FakeRunner())
+    with pytest.raises(Exception, match='no server actions'):
+        manager.run_server_action(nl_context.get_admin_context(), 'i-1', 'pause', 'h', {})
+
+
+def test_an_rpcapi_capped_below_1_1_refuses_actions_before_sending(conf: cfg.ConfigOpts,
+                                                                   monkeypatch) -> None:
+    rpc.register_opts(conf)
+    transport = rpc.get_transport(conf)
+    api = conductor_rpcapi.ConductorAPI(transport)
+    monkeypatch.setattr(api._client, 'can_send_version', lambda version: version == '1.0')
+    with pytest.raises(Exception, match='needs RPC API 1.1'):
+        api.run_server_action(nl_context.get_admin_context(), 'i-1', 'pause', 'h', {})
+    with pytest.raises(Exception, match='needs RPC API 1.1'):
+        api.run_record_action(nl_context.get_admin_context(), 'i-1', 'lock', {})
+    transport.cleanup()

@@ -108,6 +108,24 @@ def test_power_operations(driver, make_request):
             operation(instance_id)
 
 
+def test_console_output_tells_the_guest_s_life(driver, make_request):
+    request = make_request(volumes=0)
+    instance_id = request['instance']['id']
+    _spawn(driver, request)
+    booted = driver.get_console_output(instance_id)
+    assert booted.endswith('\n')
+    driver.reboot(instance_id)
+    rebooted = driver.get_console_output(instance_id)
+    assert rebooted.startswith(booted) and 'rebooted' in rebooted[len(booted):]
+    if not isinstance(driver, fake.FakeDriver):
+        # libvirt's test hypervisor runs no guest: the driver writes what it did.
+        lines = booted.splitlines()
+        assert len(lines) > 3 and 'started' in lines[0] and 'boot finished' in lines[-1]
+        assert any(line.endswith(request['network_info'][0]['mac_address'])
+                   for line in lines)
+    driver.destroy(instance_id)
+
+
 def test_host_resources_and_overrides(driver):
     resources = driver.get_host_resources()
     assert set(resources) == {'vcpus', 'memory_mb', 'local_gb', 'hypervisor_type',
@@ -206,3 +224,40 @@ def test_loader(driver_conf, monkeypatch):
     driver_conf.set_override('virt_driver', 'hyper-v', group='compute')
     with pytest.raises(exception.InvalidInput):
         loader.load_driver(driver_conf)
+
+
+def test_pause_and_suspend(driver, make_request):
+    """Nova's pause (frozen in memory) and suspend (memory saved, domain stopped),
+    each undone by its inverse, and idempotent, on both drivers."""
+    request = make_request(volumes=0)
+    instance_id = request['instance']['id']
+    _spawn(driver, request)
+    driver.pause(instance_id)
+    driver.pause(instance_id)
+    assert driver.get_power_state(instance_id) == power_state.PAUSED
+    driver.unpause(instance_id)
+    driver.unpause(instance_id)
+    assert driver.get_power_state(instance_id) == power_state.RUNNING
+    driver.suspend(instance_id)
+    driver.suspend(instance_id)
+    assert driver.get_power_state(instance_id) == power_state.SUSPENDED
+    driver.resume(instance_id)
+    driver.resume(instance_id)
+    assert driver.get_power_state(instance_id) == power_state.RUNNING
+    driver.destroy(instance_id)
+    assert instance_id not in driver.list_instance_ids()
+    for operation in (driver.pause, driver.unpause, driver.suspend, driver.resume):
+        with pytest.raises(exception.NotFound):
+            operation(instance_id)
+
+
+def test_fake_driver_refuses_to_pause_a_stopped_domain(driver_conf,
+                                                        make_request):
+    driver = fake.FakeDriver(driver_conf)
+    request = make_request(volumes=0)
+    instance_id = request['instance']['id']
+    _spawn(driver, request)
+    driver.power_off(instance_id)
+    with pytest.raises(exception.Conflict):
+        driver.pause(instance_id)
+    assert driver.get_power_state(instance_id) == power_state.SHUTDOWN

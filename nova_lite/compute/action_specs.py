@@ -1,0 +1,61 @@
+"""What each server action is: the states it starts from, shows and ends in, and the
+host calls that do and undo it. The compute API checks requests against it; the
+conductor builds each action's flow from it
+(:mod:`nova_lite.conductor.flows.server_action`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from nova_lite.common.states import TaskState, VmState
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionSpec:
+    """What one server action is: its states, its host call and that call's undo."""
+
+    # The flow's name after the prefix (also the fault-injection subject).
+    name: str
+    # What os-instance-actions calls it (Nova's names: 'reboot' for both kinds).
+    instance_action: str
+    # The task state it shows while it runs (None: it runs in the API, at once).
+    task_state: str | None
+    # The vm states it may start from (empty: any).
+    from_vm_states: tuple[str, ...]
+    # The vm state it ends in (None: the one it started from, or reset-state's argument).
+    end_vm_state: str | None
+    # The compute RPC method that does it on the host (None: no host call).
+    host_method: str | None = None
+    # The compute RPC method that undoes it (None: nothing to undo on the host).
+    undo_method: str | None = None
+
+
+_ANY: tuple[str, ...] = ()
+
+ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
+    ActionSpec('stop', 'stop', TaskState.POWERING_OFF, (VmState.ACTIVE,), VmState.STOPPED,
+               host_method='power_off', undo_method='power_on'),
+    ActionSpec('start', 'start', TaskState.POWERING_ON, (VmState.STOPPED,), VmState.ACTIVE,
+               host_method='power_on', undo_method='power_off'),
+    # Nova's rules: a soft reboot needs a running server, a hard one also
+    # revives stopped and failed ones.
+    ActionSpec('reboot-soft', 'reboot', TaskState.REBOOTING, (VmState.ACTIVE,),
+               VmState.ACTIVE, host_method='reboot'),
+    ActionSpec('reboot-hard', 'reboot', TaskState.REBOOTING_HARD,
+               (VmState.ACTIVE, VmState.STOPPED, VmState.ERROR), VmState.ACTIVE,
+               host_method='reboot'),
+    ActionSpec('pause', 'pause', TaskState.PAUSING, (VmState.ACTIVE,), VmState.PAUSED,
+               host_method='pause', undo_method='unpause'),
+    ActionSpec('unpause', 'unpause', TaskState.UNPAUSING, (VmState.PAUSED,), VmState.ACTIVE,
+               host_method='unpause', undo_method='pause'),
+    ActionSpec('suspend', 'suspend', TaskState.SUSPENDING, (VmState.ACTIVE,),
+               VmState.SUSPENDED, host_method='suspend', undo_method='resume'),
+    ActionSpec('resume', 'resume', TaskState.RESUMING, (VmState.SUSPENDED,), VmState.ACTIVE,
+               host_method='resume', undo_method='suspend'),
+    ActionSpec('lock', 'lock', None, _ANY, None),
+    ActionSpec('unlock', 'unlock', None, _ANY, None),
+    ActionSpec('reset-state', 'resetState', None, _ANY, None),
+)}
+
+

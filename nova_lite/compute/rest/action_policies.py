@@ -1,0 +1,44 @@
+"""Policy rules of the server actions added with the action flows and of os-instance-actions."""
+
+from __future__ import annotations
+
+from oslo_policy import policy
+
+from nova_lite.api import policy as base
+
+PAUSE = 'os_compute_api:os-pause-server:pause'
+UNPAUSE = 'os_compute_api:os-pause-server:unpause'
+SUSPEND = 'os_compute_api:os-suspend-server:suspend'
+RESUME = 'os_compute_api:os-suspend-server:resume'
+LOCK = 'os_compute_api:os-lock-server:lock'
+UNLOCK = 'os_compute_api:os-lock-server:unlock'
+RESET_STATE = 'os_compute_api:os-admin-actions:reset_state'
+INSTANCE_ACTIONS_LIST = 'os_compute_api:os-instance-actions:list'
+INSTANCE_ACTIONS_SHOW = 'os_compute_api:os-instance-actions:show'
+INSTANCE_ACTIONS_EVENTS = 'os_compute_api:os-instance-actions:events'
+INSTANCE_ACTIONS_EVENTS_DETAILS = 'os_compute_api:os-instance-actions:events:details'
+
+_ACTION_PATH = '/servers/{server_id}/action'
+
+
+def list_rules() -> list[policy.RuleDefault]:
+    return [
+        base.rule(PAUSE, base.PROJECT_MEMBER, 'Pause a server.', 'POST', _ACTION_PATH),
+        base.rule(UNPAUSE, base.PROJECT_MEMBER, 'Unpause a server.', 'POST', _ACTION_PATH),
+        base.rule(SUSPEND, base.PROJECT_MEMBER, 'Suspend a server.', 'POST', _ACTION_PATH),
+        base.rule(RESUME, base.PROJECT_MEMBER, 'Resume a server.', 'POST', _ACTION_PATH),
+        base.rule(LOCK, base.PROJECT_MEMBER, 'Lock a server.', 'POST', _ACTION_PATH),
+        base.rule(UNLOCK, base.PROJECT_MEMBER, 'Unlock a server.', 'POST', _ACTION_PATH),
+        base.rule(RESET_STATE, base.ADMIN, "Reset a server's state (os-resetState).", 'POST',
+                  _ACTION_PATH),
+        base.rule(INSTANCE_ACTIONS_LIST, base.PROJECT_READER, "List a server's actions.",
+                  'GET', '/servers/{server_id}/os-instance-actions'),
+        base.rule(INSTANCE_ACTIONS_SHOW, base.PROJECT_READER, 'Show a server action.', 'GET',
+                  '/servers/{server_id}/os-instance-actions/{request_id}'),
+        base.rule(INSTANCE_ACTIONS_EVENTS, base.ADMIN,
+                  "See the events' tracebacks of a server action.", 'GET',
+                  '/servers/{server_id}/os-instance-actions/{request_id}'),
+        base.rule(INSTANCE_ACTIONS_EVENTS_DETAILS, base.ADMIN,
+                  "See the events' details of a server action (2.84).", 'GET',
+                  '/servers/{server_id}/os-instance-actions/{request_id}'),
+    ]

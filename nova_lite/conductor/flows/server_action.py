@@ -1,0 +1,57 @@
+"""The server action flows: one TaskFlow flow per action, built from its spec.
+
+::
+
+    server-action-<name> (linear)
+      action-to-error-on-revert
+      host-call            (only for actions the host does)
+      record-state
+
+The actions with a host call (stop, start, reboot, pause, unpause, suspend,
+resume) are cast to a conductor, which saves the run as a logbook and posts
+it as a job (:mod:`nova_lite.conductor.action_runner`); the ones without
+(lock, unlock, reset-state) only change the record and run in the API at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from taskflow.patterns import linear_flow
+
+from nova_lite.compute import instance_actions, instance_store
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute.action_specs import ACTIONS
+from nova_lite.conductor import faults
+from nova_lite.conductor.flows import keys
+from nova_lite.conductor.tasks import actions as action_tasks
+
+
+def action_flow_name(action: str) -> str:
+    return f'{keys.SERVER_ACTION_FLOW_PREFIX}{action}'
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionDependencies:
+    """What the action tasks talk to; handed to the factory, never global."""
+
+    instances: instance_store.InstanceStore
+    events: instance_actions.InstanceActionStore
+    compute: compute_rpcapi.ComputeAPI
+    fault_injector: faults.FaultInjector = faults.NO_FAULTS
+
+
+def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
+    """Build the flow of ``action`` (a key of :data:`ACTIONS`; KeyError otherwise).
+
+    Its store needs ``instance_id`` and ``action_request``, and ``host`` when
+    the action has a host call. With a fault injector, each task is wrapped in
+    one that injects its faults.
+    """
+    spec = ACTIONS[action]
+    faulty = faults.wrapper_for(deps.fault_injector)
+    flow = linear_flow.Flow(action_flow_name(action)).add(
+        faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
+    if spec.host_method is not None:
+        flow.add(faulty(action_tasks.HostCall(spec, deps.compute)))
+    return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
