@@ -31,7 +31,20 @@ def make_test_conf(path: os.PathLike[str]) -> cfg.ConfigOpts:
     config.set_override('connection', f'sqlite:///{path}/state/nova_lite.sqlite',
                         group='database')
     config.set_override('bcrypt_rounds', 4, group='identity')
+    # Tests boot many servers in one project (module-wide clouds, concurrency tests):
+    # no instance, core or RAM quota unless a test sets one (unset_quota_overrides).
+    for resource in UNLIMITED_IN_TESTS:
+        config.set_override(resource, -1, group='quota')
     return config
+
+
+UNLIMITED_IN_TESTS = ('instances', 'cores', 'ram')
+
+
+def unset_quota_overrides(config: cfg.ConfigOpts) -> None:
+    """Back to nova's default quotas ([quota] defaults) on a make_test_conf conf."""
+    for resource in UNLIMITED_IN_TESTS:
+        config.clear_override(resource, group='quota')
 
 
 def use_private_messaging(config: cfg.ConfigOpts) -> None:

@@ -75,7 +75,7 @@ TABLES: Mapping[str, frozenset[str]] = {
     'volume': frozenset({'volume'}),
     'scheduler': frozenset({'scheduler'}),
     'compute': frozenset({'compute', 'compute_keypairs', 'compute_server_groups',
-                          'compute_instance_actions', 'compute_admin'}),
+                          'compute_instance_actions', 'compute_admin', 'compute_quotas'}),
     'conductor': frozenset({'flow', 'flow_history', 'jobboard'}),
 }
 SHARED_MODELS = frozenset({'base'})

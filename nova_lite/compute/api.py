@@ -24,6 +24,7 @@ from nova_lite.compute import flavor_access as flavor_access_store
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions as instance_actions_store
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 
@@ -50,7 +51,7 @@ class ComputeAPI:
                  server_groups: server_group_store.ServerGroupStore | None = None,
                  instance_actions: instance_actions_store.InstanceActionStore | None = None,
                  flavor_access: flavor_access_store.FlavorAccessStore | None = None,
-                 ) -> None:
+                 quotas: quota_engine.QuotaEngine | None = None) -> None:
         """``fault_injection_max_delay`` None: fault injection is off, and the
         nova_lite:fail_at / delay_at metadata keys are plain metadata."""
         self._identity = identity
@@ -63,6 +64,7 @@ class ComputeAPI:
         self._max_attempts = max_attempts
         self._fault_injection_max_delay = fault_injection_max_delay
         self._keypairs = keypairs
+        self._quotas = quotas
         self._server_groups = server_groups
         self._actions = instance_actions
         self._flavor_access = flavor_access
@@ -110,6 +112,13 @@ class ComputeAPI:
             scheduler_hints, project_id=ctx.project_id, is_admin=bool(ctx.is_admin))
             if self._server_groups is not None else None)
         request_spec = self._build_request_spec(ctx, server)
+        quota_check = None
+        if self._quotas is not None:
+            self._quotas.check_metadata_items(ctx.project_id, server.get('metadata') or {})
+            flavor = request_spec['flavor']
+            quota_check = self._quotas.instance_check(
+                ctx.project_id, ctx.user_id, vcpus=flavor['vcpus'],
+                memory_mb=flavor['memory_mb'])
         notifications.publish(notifications.ServerCreateValidated(
             flavor_name=request_spec['flavor']['name'], image_id=request_spec['image']['id'],
             networks=len(request_spec['networks']), volumes=len(request_spec['volume_ids'])))
@@ -123,9 +132,11 @@ class ComputeAPI:
                            'description': server.get('description'),
                            'tags': list(server.get('tags') or []),
                            'scheduler_hints': dict(scheduler_hints or {}),
-                           **(extra_build_request or {})})
+                           **(extra_build_request or {})},
+            quota_check=quota_check)
         if group_id is not None and self._server_groups is not None:
-            self._join_group(self._server_groups, group_id, instance['id'])
+            self._join_group(self._server_groups, group_id, instance['id'],
+                             instance['project_id'])
         notifications.publish(notifications.InstanceRecorded(
             instance_id=instance['id'], vm_state=instance['vm_state'],
             task_state=instance['task_state']))
@@ -135,15 +146,25 @@ class ComputeAPI:
         return instance
 
     def _join_group(self, server_groups: server_group_store.ServerGroupStore, group_id: str,
-                    instance_id: str) -> None:
-        """The new instance joins its server group (nova adds it at the API)."""
+                    instance_id: str, project_id: str) -> None:
+        """The new instance joins its server group (nova adds it at the API); an
+        instance that cannot (group gone, or full by its members quota) is deleted."""
+        quotas = self._quotas
+
+        def members_quota(members: int) -> None:
+            if quotas is not None:
+                quotas.check_server_group_members(project_id, members)
+
         try:
-            server_groups.add_member(group_id, instance_id)
+            server_groups.add_member(group_id, instance_id, member_check=members_quota)
         except exception.NotFound:  # the group was deleted since it was checked
             self._instances.mark_deleted(instance_id)
             raise exception.InvalidInput(field='os:scheduler_hints.group',
                                          reason=f'server group {group_id} not found',
                                          ) from None
+        except Exception:
+            self._instances.mark_deleted(instance_id)
+            raise
 
     def check_metadata(self, metadata: Mapping[str, str]) -> None:
         """InvalidInput (400) if fault-injection keys (when it is on) are malformed."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from nova_lite.api import paging, sql_paging
 from nova_lite.common import exception, timeutils
@@ -86,8 +87,13 @@ class InstanceStore:
     def create(self, *, name: str, project_id: str, user_id: str, flavor_id: str,
                image_id: str | None, availability_zone: str | None,
                metadata: dict[str, str], build_request: dict[str, Any],
-               key_name: str | None = None, key_data: str | None = None) -> dict[str, Any]:
+               key_name: str | None = None, key_data: str | None = None,
+               quota_check: Callable[[orm.Session], None] | None = None) -> dict[str, Any]:
+        """Insert a BUILDING instance; ``quota_check`` runs first in the same transaction
+        (it locks and counts the project's usage), so the row is the quota it takes."""
         with self._db.session() as session:
+            if quota_check is not None:
+                quota_check(session)
             row = models.Instance(
                 name=name, project_id=project_id, user_id=user_id, flavor_id=flavor_id,
                 image_id=image_id, availability_zone=availability_zone,

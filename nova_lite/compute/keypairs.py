@@ -7,10 +7,12 @@ private key back once (:class:`Created`); only the public half is stored.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import orm
 
 from nova_lite.api import paging
 from nova_lite.common import exception, timeutils
@@ -43,8 +45,10 @@ class KeypairStore:
         self._db = db
 
     def create(self, *, user_id: str, name: str, key_type: str = keypair_keys.SSH,
-               public_key: str | None = None) -> Created:
-        """Import ``public_key`` (checked) or, when it is None, generate a pair."""
+               public_key: str | None = None,
+               quota_check: Callable[[orm.Session], None] | None = None) -> Created:
+        """Import ``public_key`` (checked) or, when it is None, generate a pair;
+        ``quota_check`` runs in the inserting transaction, before the insert."""
         private_key = None
         if public_key is None:
             generated = keypair_keys.generate(key_type, name)
@@ -57,6 +61,8 @@ class KeypairStore:
             with self._db.session() as session:
                 if self._row(session, user_id, name) is not None:
                     raise self._duplicate(name)
+                if quota_check is not None:
+                    quota_check(session)
                 row = models.KeyPair(user_id=user_id, name=name, fingerprint=fingerprint,
                                      public_key=public_key, type=key_type,
                                      created_at=timeutils.utcnow())

@@ -36,7 +36,7 @@ server_create: dict[str, Any] = {
         'accessIPv6': access_ip_v6,
         'OS-DCF:diskConfig': disk_config,
         'metadata': {
-            'type': 'object', 'maxProperties': 128,
+            'type': 'object',  # at most [quota] metadata_items: a 403, as nova
             'patternProperties': {'^.{1,255}$': {'type': 'string', 'maxLength': 255}},
             'additionalProperties': False,
         },

@@ -12,7 +12,7 @@ the group row's lock, so concurrent boots cannot break them.
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -106,8 +106,13 @@ class ServerGroupStore:
         self._db = db
 
     def create(self, *, name: str, project_id: str, user_id: str, policy: str,
-               rules: dict[str, Any] | None = None) -> dict[str, Any]:
+               rules: dict[str, Any] | None = None,
+               quota_check: Callable[[orm.Session], None] | None = None) -> dict[str, Any]:
+        """``quota_check`` runs first in the inserting transaction (it takes the
+        project's quota lock, so concurrent creates cannot both pass it)."""
         with self._db.session() as session:
+            if quota_check is not None:
+                quota_check(session)
             row = models.ServerGroup(name=name, project_id=project_id, user_id=user_id,
                                      policy=policy, rules=dict(rules or {}),
                                      created_at=timeutils.utcnow())
@@ -164,10 +169,15 @@ class ServerGroupStore:
 
     # Members ---------------------------------------------------------------------
 
-    def add_member(self, group_id: str, instance_id: str) -> None:
+    def add_member(self, group_id: str, instance_id: str,
+                   member_check: Callable[[int], None] | None = None) -> None:
+        """``member_check`` is given how many live members the group has, under the
+        group row's lock (so concurrent boots into one group are counted in turn)."""
         with self._db.session() as session:
             if session.get(models.ServerGroup, group_id, with_for_update=True) is None:
                 raise not_found(group_id)
+            if member_check is not None:
+                member_check(len(_live_members(session, [group_id])[group_id]))
             session.add(models.ServerGroupMember(group_id=group_id, instance_id=instance_id,
                                                  created_at=timeutils.utcnow()))
 
@@ -238,3 +248,16 @@ def remove_member(session: orm.Session, instance_id: str) -> None:
     """Within a caller's transaction: the instance leaves its group."""
     session.execute(sa.delete(models.ServerGroupMember)
                     .where(models.ServerGroupMember.instance_id == instance_id))
+
+
+def count_usage(session: orm.Session, project_id: str,
+                user_id: str | None) -> dict[str, int]:
+    """The quota engine's server group usage: the project's (or its user's) groups,
+    and the live members of those groups."""
+    query = sa.select(models.ServerGroup.id).where(models.ServerGroup.project_id == project_id)
+    if user_id is not None:
+        query = query.where(models.ServerGroup.user_id == user_id)
+    group_ids = list(session.scalars(query))
+    members = _live_members(session, group_ids)
+    return {'server_groups': len(group_ids),
+            'server_group_members': sum(len(ids) for ids in members.values())}

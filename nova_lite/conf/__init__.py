@@ -19,6 +19,7 @@ from nova_lite.conf import (
     jobboard,
     libvirt,
     network,
+    quota,
     scheduler,
     volume,
 )
@@ -26,7 +27,7 @@ from nova_lite.conf import (
 CONF = cfg.CONF
 
 _MODULES = (default, database, identity, image, network, volume, scheduler, conductor,
-            compute, libvirt, api, fault_injection, jobboard)
+            compute, libvirt, api, fault_injection, jobboard, quota)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -18,6 +18,7 @@ from nova_lite.compute import api as compute_api
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -54,6 +55,7 @@ class ApiServices:
     server_groups: server_group_store.ServerGroupStore
     instance_actions: instance_actions.InstanceActionStore
     admin_stores: compute_admin_stores.AdminStores
+    quotas: quota_engine.QuotaEngine
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -74,12 +76,14 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     scheduler = scheduler_rpcapi.SchedulerAPI(transport)
     admin_stores = compute_admin_stores.build(db, scheduler=scheduler, instances=instances,
                                               host=conf.host)
+    quotas = quota_engine.QuotaEngine(db, conf,
+                                      server_group_counter=server_group_store.count_usage)
     api = compute_api.ComputeAPI(
         identity=clients.IdentityClient(identity), images=image_client,
         networks=network_client, volumes=volume_client,
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
         server_groups=server_groups, instance_actions=actions,
-        flavor_access=admin_stores.flavor_access,
+        flavor_access=admin_stores.flavor_access, quotas=quotas,
         max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
@@ -89,6 +93,6 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
         scheduler_rpcapi=scheduler,
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
-        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
+        conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs, quotas=quotas,
         image_proxy=image_client, volume_proxy=volume_client, network_proxy=network_client,
         server_groups=server_groups, instance_actions=actions, admin_stores=admin_stores)

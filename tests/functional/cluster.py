@@ -129,6 +129,12 @@ bcrypt_rounds = 4
 [compute]
 virt_driver = fake
 
+[quota]
+# Boots by the dozen in one project: no instance, core or RAM quota.
+instances = -1
+cores = -1
+ram = -1
+
 [keystone_authtoken]
 password = {nova_lite_all.SERVICE_PASSWORD}
 

@@ -5,8 +5,9 @@ user would: authenticate, upload an image, create a flavor, a network with a
 subnet and a volume, boot with --wait, list, show, stop, start, reboot,
 console log, delete; then a boot that fails, a delete while building, the
 SDK's create_server(wait=True), keypairs (generated and imported, then
-booted with), a server group booted into, and the compute admin commands
-(services, hypervisors, aggregates and zones, flavor properties and access).
+booted with), a server group booted into, the compute admin commands
+(services, hypervisors, aggregates and zones, flavor properties and access),
+and quotas (a second boot refused at instances=1, the limits).
 """
 
 from __future__ import annotations
@@ -159,6 +160,33 @@ def test_keypairs_and_boot_with_key_name(cloud, resources, tmp_path):
     cloud.openstack('keypair', 'delete', 'gen', 'imported')
     assert cloud.openstack_json('keypair', 'list') == []
     assert cloud.openstack('keypair', 'show', 'gen', check=False).returncode != 0
+
+
+def test_quota_refuses_a_second_boot(cloud, resources):
+    project = cloud.openstack_json('token', 'issue')['project_id']
+    cloud.openstack('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                    '--network', 'net1', '--wait', 'quota1')
+    cloud.openstack('quota', 'set', '--instances', '1', project)
+    try:
+        shown = cloud.openstack_json('quota', 'show', '--compute', project)
+        assert {'Resource': 'instances', 'Limit': 1} in shown
+        refused = cloud.openstack('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                                  '--network', 'net1', 'quota2', check=False)
+        assert refused.returncode != 0
+        assert ('Quota exceeded for instances: Requested 1, but already used 1 of 1 '
+                'instances') in refused.stderr
+        absolute = {row['Name']: row['Value'] for row in
+                    cloud.openstack_json('limits', 'show', '--absolute')}
+        # openstacksdk's names for maxTotalInstances, totalInstancesUsed, ...
+        assert absolute['instances'] == 1 and absolute['instances_used'] == 1
+        assert absolute['total_cores_used'] == 1 and absolute['total_ram_used'] == 256
+        usage = cloud.openstack_json('usage', 'show', '--start', '2000-01-01')
+        assert usage['Project'] == project
+        assert 'quota1' in {server['name'] for server in usage['Servers']}
+    finally:
+        cloud.openstack('quota', 'set', '--instances', '10', project)
+        cloud.openstack('server', 'delete', '--wait', 'quota1')
+    assert [s['Name'] for s in cloud.openstack_json('server', 'list')] == []
 
 
 def test_server_group_create_boot_show_delete(cloud, resources):

@@ -61,6 +61,12 @@ memory_mb = {capacity.memory_mb}
 cpu_allocation_ratio = {capacity.cpu_allocation_ratio}
 ram_allocation_ratio = {capacity.ram_allocation_ratio}
 
+[quota]
+# Benchmarks boot hundreds of servers in one project: no instance, core or RAM quota.
+instances = -1
+cores = -1
+ram = -1
+
 [keystone_authtoken]
 password = {SERVICE_PASSWORD}
 """

@@ -14,7 +14,7 @@ from oslo_config import cfg
 
 from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.compute import server_actions_api
+from nova_lite.compute import server_actions_api, tenant_usage
 from nova_lite.compute.rest import (
     aggregates,
     availability_zones,
@@ -33,6 +33,7 @@ from nova_lite.compute.rest import (
     microversion,
     network_proxy,
     policies,
+    quota_sets,
     server_actions,
     server_diagnostics,
     server_groups,
@@ -41,6 +42,7 @@ from nova_lite.compute.rest import (
     server_tags,
     servers,
     services,
+    simple_tenant_usage,
     usage_audit_log,
     versions,
     views,
@@ -70,6 +72,9 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *aggregates.AggregatesHandler(rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
+        *quota_sets.QuotaSetsHandler(rest).routes(),
+        *simple_tenant_usage.TenantUsageHandler(
+            rest, tenant_usage.TenantUsage(rest.services.quotas.db)).routes(),
         *images.ImagesHandler(rest).routes(),
         *image_metadata.ImageMetadataHandler(rest).routes(),
         *volume_proxies.VolumeProxiesHandler(rest).routes(),

@@ -15,6 +15,7 @@ from nova_lite.compute import admin_stores as compute_admin_stores
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import instance_actions, instance_store, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
 from nova_lite.compute.rest import views
@@ -64,6 +65,9 @@ class ComputeServices(Protocol):
 
     @property
     def admin_stores(self) -> compute_admin_stores.AdminStores: ...
+
+    @property
+    def quotas(self) -> quota_engine.QuotaEngine: ...
 
 
 @dataclasses.dataclass

@@ -58,7 +58,9 @@ class KeypairsHandler(base.ComputeController):
         created = self._store.create(
             user_id=user_id, name=keypair['name'],
             key_type=keypair.get('type', keypair_keys.SSH),
-            public_key=keypair.get('public_key'))
+            public_key=keypair.get('public_key'),
+            quota_check=self._rest.services.quotas.keypair_check(req.context.project_id,
+                                                                 user_id))
         body = {**_brief(created.keypair, version), 'user_id': user_id}
         if created.private_key is not None:
             body['private_key'] = created.private_key

@@ -56,6 +56,16 @@ SERVER_TAGS_UPDATE = 'os_compute_api:os-server-tags:update'
 SERVER_TAGS_UPDATE_ALL = 'os_compute_api:os-server-tags:update_all'
 SERVER_TAGS_DELETE = 'os_compute_api:os-server-tags:delete'
 SERVER_TAGS_DELETE_ALL = 'os_compute_api:os-server-tags:delete_all'
+LIMITS_OTHER_PROJECT = 'os_compute_api:limits:other_project'
+QUOTA_SETS_SHOW = 'os_compute_api:os-quota-sets:show'
+QUOTA_SETS_UPDATE = 'os_compute_api:os-quota-sets:update'
+QUOTA_SETS_DEFAULTS = 'os_compute_api:os-quota-sets:defaults'
+QUOTA_SETS_DELETE = 'os_compute_api:os-quota-sets:delete'
+QUOTA_SETS_DETAIL = 'os_compute_api:os-quota-sets:detail'
+QUOTA_CLASS_SETS_SHOW = 'os_compute_api:os-quota-class-sets:show'
+QUOTA_CLASS_SETS_UPDATE = 'os_compute_api:os-quota-class-sets:update'
+TENANT_USAGE_LIST = 'os_compute_api:os-simple-tenant-usage:list'
+TENANT_USAGE_SHOW = 'os_compute_api:os-simple-tenant-usage:show'
 # Keypairs belong to users: the owner, or an admin acting for them (2.10 user_id).
 ADMIN_OR_OWNER = 'role:admin or user_id:%(user_id)s'
 
@@ -113,6 +123,7 @@ def list_rules() -> list[policy.RuleDefault]:
         *action_policies.list_rules(),
         *admin_policies.list_rules(),
         *_server_surface_rules(),
+        *_quota_rules(),
     ]
 
 
@@ -156,4 +167,31 @@ def _server_tag_rules() -> list[policy.RuleDefault]:
                   tags + '/{tag}'),
         base.rule(SERVER_TAGS_DELETE_ALL, base.PROJECT_MEMBER, "Remove a server's tags.",
                   'DELETE', tags),
+    ]
+
+
+def _quota_rules() -> list[policy.RuleDefault]:
+    """Quotas and usage: a project's readers see its own, admins see and set any."""
+    return [
+        base.rule(LIMITS_OTHER_PROJECT, base.ADMIN, "Show another project's limits.", 'GET',
+                  '/limits?tenant_id={project_id}'),
+        base.rule(QUOTA_SETS_SHOW, base.PROJECT_READER, "Show a project's quotas.", 'GET',
+                  '/os-quota-sets/{project_id}'),
+        base.rule(QUOTA_SETS_UPDATE, base.ADMIN, "Set a project's (or user's) quotas.", 'PUT',
+                  '/os-quota-sets/{project_id}'),
+        base.rule(QUOTA_SETS_DEFAULTS, ANY, 'Show the default quotas.', 'GET',
+                  '/os-quota-sets/{project_id}/defaults'),
+        base.rule(QUOTA_SETS_DELETE, base.ADMIN, "Reset a project's quotas to the defaults.",
+                  'DELETE', '/os-quota-sets/{project_id}'),
+        base.rule(QUOTA_SETS_DETAIL, base.PROJECT_READER,
+                  "Show a project's quotas with usage.", 'GET',
+                  '/os-quota-sets/{project_id}/detail'),
+        base.rule(QUOTA_CLASS_SETS_SHOW, base.ADMIN, 'Show a quota class.', 'GET',
+                  '/os-quota-class-sets/{quota_class}'),
+        base.rule(QUOTA_CLASS_SETS_UPDATE, base.ADMIN, 'Set a quota class.', 'PUT',
+                  '/os-quota-class-sets/{quota_class}'),
+        base.rule(TENANT_USAGE_LIST, base.ADMIN, "List every project's usage.", 'GET',
+                  '/os-simple-tenant-usage'),
+        base.rule(TENANT_USAGE_SHOW, base.PROJECT_READER, "Show a project's usage.", 'GET',
+                  '/os-simple-tenant-usage/{tenant_id}'),
     ]

@@ -76,8 +76,12 @@ class ServerGroupsHandler(base.ComputeController):
         policy, rules = _policy_and_rules(group, version)
         if ctx.project_id is None or ctx.user_id is None:
             raise exception.Forbidden()
-        created = self._store.create(name=group['name'], project_id=ctx.project_id,
-                                     user_id=ctx.user_id, policy=policy, rules=rules)
+        quotas = self._rest.services.quotas
+        project_id, user_id = ctx.project_id, ctx.user_id
+        created = self._store.create(
+            name=group['name'], project_id=project_id, user_id=user_id, policy=policy,
+            rules=rules, quota_check=lambda session: quotas.check_server_groups(
+                session, project_id, user_id))
         return wsgi.json_response(200, {'server_group': view(created, version)})
 
     def index(self, req: wsgi.Request) -> webob.Response:

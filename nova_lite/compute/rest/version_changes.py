@@ -20,10 +20,6 @@ SERVER_GROUP_OWNER: Version = (2, 13)
 SERVER_GROUP_SOFT_POLICIES: Version = (2, 15)
 SERVER_DESCRIPTION: Version = (2, 19)
 ACTIONS_OF_DELETED: Version = (2, 21)
-ACTION_EVENTS_FOR_ALL: Version = (2, 51)
-ACTIONS_PAGING: Version = (2, 58)
-ACTION_EVENT_HOST: Version = (2, 62)
-ACTION_EVENT_DETAILS: Version = (2, 84)
 SERVER_TAGS: Version = (2, 26)
 SERVER_LIST_TAG_FILTERS: Version = (2, 26)
 HYPERVISOR_CPU_INFO_OBJECT: Version = (2, 28)
@@ -31,16 +27,22 @@ HYPERVISOR_PAGING: Version = (2, 33)
 KEYPAIR_PAGING: Version = (2, 35)
 PROXY_APIS_REMOVED: Version = (2, 36)
 SERVER_LIST_INVALID_STATUS: Version = (2, 38)
+LIMITS_NO_IMAGE_META: Version = (2, 39)
 IMAGE_META_PROXY_REMOVED: Version = (2, 39)
+TENANT_USAGE_PAGING: Version = (2, 40)
 AGGREGATE_UUID: Version = (2, 41)
 HOSTS_REMOVED: Version = (2, 43)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
 DIAGNOSTICS_STANDARD: Version = (2, 48)
+QUOTA_CLASS_SERVER_GROUPS: Version = (2, 50)
+ACTION_EVENTS_FOR_ALL: Version = (2, 51)
 SERVER_CREATE_TAGS: Version = (2, 52)
 SERVICE_UUIDS: Version = (2, 53)
 FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
+ACTIONS_PAGING: Version = (2, 58)
 FLAVOR_EXTRA_SPECS: Version = (2, 61)
+ACTION_EVENT_HOST: Version = (2, 62)
 SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUP_POLICY_RULES: Version = (2, 64)
 SERVER_LIST_CHANGES_BEFORE: Version = (2, 66)
@@ -54,6 +56,7 @@ SERVER_LIST_STRICT_QUERY: Version = (2, 75)
 EVENT_POWER_UPDATE: Version = (2, 76)
 EVENT_ACCELERATOR_BOUND: Version = (2, 82)
 SERVER_LIST_USER_FILTERS: Version = (2, 83)
+ACTION_EVENT_DETAILS: Version = (2, 84)
 FLAVOR_SPECS_VALIDATED: Version = (2, 86)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 SERVER_HOSTNAME: Version = (2, 90)
@@ -96,17 +99,24 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'the keypair list pages with limit and marker (a keypair name)'),
     (PROXY_APIS_REMOVED, 'PROXY_APIS_REMOVED',
      'proxies gone: /images, /os-volumes, /os-snapshots, /os-networks are 404; /limits '
-     'drops security group and floating IP entries'),
+     'drops security group and floating IP entries; quota sets drop (and refuse) '
+     'fixed_ips, floating_ips, security_groups and security_group_rules'),
     (SERVER_LIST_INVALID_STATUS, 'SERVER_LIST_INVALID_STATUS',
      'an unknown status filter on the server list is a 400 (below: an empty list)'),
     (IMAGE_META_PROXY_REMOVED, 'IMAGE_META_PROXY_REMOVED',
      '/images/{id}/metadata answers 404: use the image service'),
+    (LIMITS_NO_IMAGE_META, 'LIMITS_NO_IMAGE_META', '/limits drops maxImageMeta'),
+    (TENANT_USAGE_PAGING, 'TENANT_USAGE_PAGING',
+     'os-simple-tenant-usage pages its servers with limit and marker (an instance id)'),
     (AGGREGATE_UUID, 'AGGREGATE_UUID', 'aggregate bodies carry "uuid"'),
     (HOSTS_REMOVED, 'HOSTS_REMOVED', '/os-hosts answers 404'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
     (DIAGNOSTICS_STANDARD, 'DIAGNOSTICS_STANDARD',
      '/servers/{id}/diagnostics answers the standard shape (state, driver, cpu_details, ...)'),
+    (QUOTA_CLASS_SERVER_GROUPS, 'QUOTA_CLASS_SERVER_GROUPS',
+     'quota class sets show server_groups and server_group_members and drop the '
+     'nova-network resources'),
     (ACTION_EVENTS_FOR_ALL, 'ACTION_EVENTS_FOR_ALL',
      'an instance action shows its events to every reader (tracebacks to admins only)'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
@@ -116,7 +126,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
-     '/limits drops maxPersonality and maxPersonalitySize'),
+     '/limits drops maxPersonality and maxPersonalitySize; quota sets and quota class '
+     'sets drop (and refuse) the injected file resources'),
     (ACTIONS_PAGING, 'ACTIONS_PAGING',
      'os-instance-actions takes limit, marker, changes-since; actions carry updated_at'),
     (FLAVOR_EXTRA_SPECS, 'FLAVOR_EXTRA_SPECS', 'flavor detail bodies carry "extra_specs"'),

@@ -109,6 +109,7 @@ _PERSONALITY_LIMITS = ('maxPersonality', 'maxPersonalitySize')
 def absolute_limits(absolute: dict[str, int], version: Version) -> dict[str, int]:
     """The 2.1 absolute limits at ``version``."""
     dropped = ((_PROXY_LIMITS if version >= changes.PROXY_APIS_REMOVED else ())
+               + (('maxImageMeta',) if version >= changes.LIMITS_NO_IMAGE_META else ())
                + (_PERSONALITY_LIMITS if version >= changes.LIMITS_NO_PERSONALITY else ()))
     return {name: value for name, value in absolute.items() if name not in dropped}
 

@@ -221,6 +221,9 @@ def test_flavor_is_public_strings(compute: ComputeEnv, value: Any, public: bool)
 @pytest.mark.parametrize('version,dropped', [
     (changes.PROXY_APIS_REMOVED, 'maxSecurityGroups'),
     (changes.PROXY_APIS_REMOVED, 'totalFloatingIpsUsed'),
+    (changes.LIMITS_NO_IMAGE_META, 'maxImageMeta'),
+    (changes.PROXY_APIS_REMOVED, 'maxSecurityGroups'),
+    (changes.PROXY_APIS_REMOVED, 'totalFloatingIpsUsed'),
     (changes.LIMITS_NO_PERSONALITY, 'maxPersonality'),
     (changes.LIMITS_NO_PERSONALITY, 'maxPersonalitySize'),
 ])
@@ -230,6 +233,44 @@ def test_limits(compute: ComputeEnv, version: Version, dropped: str) -> None:
     assert dropped in absolute(_below(version))
     at = absolute(version)
     assert dropped not in at and 'maxTotalInstances' in at
+
+
+@pytest.mark.parametrize('version,dropped', [
+    (changes.PROXY_APIS_REMOVED, 'floating_ips'),
+    (changes.PROXY_APIS_REMOVED, 'security_group_rules'),
+    (changes.LIMITS_NO_PERSONALITY, 'injected_files'),
+    (changes.LIMITS_NO_PERSONALITY, 'injected_file_path_bytes'),
+])
+def test_quota_sets_drop_resources(compute: ComputeEnv, version: Version,
+                                   dropped: str) -> None:
+    path = f'/os-quota-sets/{compute.other_project}'
+    assert dropped in _get(compute.admin, path, _below(version)).json['quota_set']
+    assert dropped not in _get(compute.admin, path, version).json['quota_set']
+    refused = compute.admin.request('PUT', path, {'quota_set': {dropped: 5}},
+                                    headers=_at(version))
+    assert refused.status_int == 400
+
+
+def test_quota_class_server_groups(compute: ComputeEnv) -> None:
+    path = '/os-quota-class-sets/default'
+    below = _get(compute.admin, path, _below(changes.QUOTA_CLASS_SERVER_GROUPS))
+    assert 'server_groups' not in below.json['quota_class_set']
+    assert 'floating_ips' in below.json['quota_class_set']
+    at = _get(compute.admin, path, changes.QUOTA_CLASS_SERVER_GROUPS).json['quota_class_set']
+    assert at['server_groups'] == 10 and at['server_group_members'] == 10
+    assert 'floating_ips' not in at
+
+
+def test_tenant_usage_paging(compute: ComputeEnv, server_id: str) -> None:
+    compute.boot('paged-usage', with_volume=False)
+    path = '/os-simple-tenant-usage?detailed=1&limit=1&start=2000-01-01T00:00:00'
+    below = _get(compute.admin, path, _below(changes.TENANT_USAGE_PAGING)).json
+    assert 'tenant_usages_links' not in below
+    assert sum(len(u['server_usages']) for u in below['tenant_usages']) >= 2
+    at = _get(compute.admin, path, changes.TENANT_USAGE_PAGING).json
+    assert sum(len(u['server_usages']) for u in at['tenant_usages']) == 1
+    [link] = at['tenant_usages_links']
+    assert link['rel'] == 'next' and 'marker=' in link['href']
 
 
 def test_hypervisor_no_usage(compute: ComputeEnv, server_id: str) -> None:

@@ -169,9 +169,9 @@ def test_group_deleted_during_the_boot_leaves_no_server(compute: ComputeEnv,
     store = compute.cloud.services.server_groups
     real_add = store.add_member
 
-    def deleted_first(group_id: str, instance_id: str) -> None:
+    def deleted_first(group_id: str, instance_id: str, **kwargs: Any) -> None:
         store.delete(group_id)  # another request deletes the group in between
-        real_add(group_id, instance_id)
+        real_add(group_id, instance_id, **kwargs)
 
     monkeypatch.setattr(store, 'add_member', deleted_first)
     response = compute.member.post('/servers', {

@@ -93,6 +93,7 @@ def test_small_endpoints(compute: ComputeEnv) -> None:
     compute.boot('counted', with_volume=False)
     absolute = compute.admin.get('/limits').json['limits']['absolute']
     assert absolute['maxTotalInstances'] == -1 and absolute['maxTotalCores'] == -1
+    assert absolute['maxTotalKeypairs'] == 100 and absolute['maxServerMeta'] == 128
     assert absolute['totalInstancesUsed'] == 1
     assert absolute['totalCoresUsed'] == compute.env.flavor['vcpus']
     assert absolute['totalRAMUsed'] == compute.env.flavor['memory_mb']
