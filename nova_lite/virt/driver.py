@@ -199,6 +199,19 @@ class ComputeDriver(abc.ABC):
     def instance_exists(self, instance_id: str) -> bool:
         return check_instance_id(instance_id) in self.list_instance_ids()
 
+    def snapshot(self, instance_id: str, dest_path: str, disk_format: str) -> None:
+        """Capture the instance's root disk into ``dest_path`` as a ``disk_format`` image.
+
+        The disk is the file spawn's host made in the instance directory; a
+        domain on libvirt's test driver (and a fake one) has no other disk
+        content, so that file is what the guest holds. NotFound without a domain.
+        """
+        check_instance_id(instance_id)
+        if not self.instance_exists(instance_id):
+            raise exception.NotFound(resource='Domain', id=instance_id)
+        disk.export_disk(os.path.join(self.instance_dir(instance_id), disk.DISK_NAME),
+                         dest_path, disk_format)
+
     def domain_info(self, instance_id: str) -> dict[str, Any]:
         """{domain_name, xml_path, power_state} of an existing domain."""
         return {'domain_name': guest_config.domain_name(instance_id),

@@ -14,7 +14,7 @@ from oslo_config import cfg
 
 from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.compute import server_actions_api
+from nova_lite.compute import server_actions_api, snapshot_api
 from nova_lite.compute.rest import (
     base,
     flavors,
@@ -56,7 +56,9 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
     actions = server_actions_api.ServerActionsAPI(
         instances=services.instances, compute=services.compute_rpcapi,
         get_server=services.compute_api.get_server, conductor=services.conductor_rpcapi,
-        events=services.instance_actions)
+        events=services.instance_actions,
+        snapshots=snapshot_api.SnapshotImages(services.compute_api.images,
+                                              services.compute_api.get_flavor))
     rest = base.ComputeRest(services=services,
                             authorizer=policy.Authorizer(conf, policies.list_rules()),
                             actions=actions, links=links)

@@ -37,6 +37,7 @@ KEYPAIR_NO_GENERATION: Version = (2, 92)
 SERVER_PINNED_AZ: Version = (2, 96)
 SERVER_IMAGE_PROPERTIES: Version = (2, 98)
 SERVER_SCHEDULER_HINTS: Version = (2, 100)
+SERVER_CREATE_IMAGE_BODY: Version = (2, 45)
 
 TABLE: tuple[tuple[Version, str, str], ...] = (
     (KEYPAIR_TYPE, 'KEYPAIR_TYPE',
@@ -56,6 +57,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'the keypair list pages with limit and marker (a keypair name)'),
     (LIMITS_NO_PROXY_QUOTAS, 'LIMITS_NO_PROXY_QUOTAS',
      '/limits drops the security group and floating IP entries'),
+    (SERVER_CREATE_IMAGE_BODY, 'SERVER_CREATE_IMAGE_BODY',
+     'createImage answers {"image_id": ...} and no Location header'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
     (ACTION_EVENTS_FOR_ALL, 'ACTION_EVENTS_FOR_ALL',

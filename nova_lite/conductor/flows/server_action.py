@@ -5,6 +5,7 @@
     server-action-<name> (linear)
       action-to-error-on-revert
       host-call            (only for actions the host does)
+      snapshot-image, snapshot-upload  (createImage, in place of host-call)
       record-state
 
 The actions with a host call (stop, start, reboot, pause, unpause, suspend,
@@ -19,12 +20,20 @@ import dataclasses
 
 from taskflow.patterns import linear_flow
 
+from nova_lite.clients import protocols
+from nova_lite.common import exception
 from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.action_specs import ACTIONS
-from nova_lite.conductor import faults
+from nova_lite.conductor import faults, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
+from nova_lite.conductor.tasks import snapshot as snapshot_tasks
+
+# The action whose flow has its own tasks in place of host-call.
+SNAPSHOT = 'snapshot'
+# The host actions whose flows are not the common three tasks.
+OWN_TASK_ACTIONS = frozenset({SNAPSHOT})
 
 
 def action_flow_name(action: str) -> str:
@@ -39,6 +48,10 @@ class ActionDependencies:
     events: instance_actions.InstanceActionStore
     compute: compute_rpcapi.ComputeAPI
     fault_injector: faults.FaultInjector = faults.NO_FAULTS
+    # The snapshot action's image service (with the user's token) and the
+    # conductors' token sealer (None: this runner takes no snapshots).
+    images: protocols.ImageWriter | None = None
+    sealer: token_seal.TokenSealer | None = None
 
 
 def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
@@ -52,6 +65,11 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
     faulty = faults.wrapper_for(deps.fault_injector)
     flow = linear_flow.Flow(action_flow_name(action)).add(
         faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
-    if spec.host_method is not None:
+    if action == SNAPSHOT:
+        if deps.images is None or deps.sealer is None:
+            raise exception.Conflict(reason='this conductor takes no snapshots')
+        flow.add(faulty(snapshot_tasks.GuardSnapshotImage(deps.images, deps.sealer)),
+                 faulty(snapshot_tasks.UploadSnapshot(deps.images, deps.compute, deps.sealer)))
+    elif spec.host_method is not None:
         flow.add(faulty(action_tasks.HostCall(spec, deps.compute)))
     return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
