@@ -63,9 +63,8 @@ HOST_CALL = 'host-call'
 RECORD_STATE = 'record-state'
 ACTION_TASKS = (ACTION_TO_ERROR_ON_REVERT, HOST_CALL, RECORD_STATE)
 
-# The snapshot action's own tasks (after action-to-error-on-revert, instead of
-# host-call). Store: the sealed user token (keys.SEALED_TOKEN); the image id and
-# disk format are in the action request's args.
-SNAPSHOT_IMAGE = 'snapshot-image'
+# The snapshot action's own task (in place of host-call; its first task is a
+# snapshot's action-to-error-on-revert). Store: also the sealed user token
+# (keys.SEALED_TOKEN); the image id and disk format are in the request's args.
 SNAPSHOT_UPLOAD = 'snapshot-upload'
-SNAPSHOT_TASKS = (ACTION_TO_ERROR_ON_REVERT, SNAPSHOT_IMAGE, SNAPSHOT_UPLOAD, RECORD_STATE)
+SNAPSHOT_TASKS = (ACTION_TO_ERROR_ON_REVERT, SNAPSHOT_UPLOAD, RECORD_STATE)

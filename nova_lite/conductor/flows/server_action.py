@@ -3,9 +3,9 @@
 ::
 
     server-action-<name> (linear)
-      action-to-error-on-revert
-      host-call            (only for actions the host does)
-      snapshot-image, snapshot-upload  (createImage, in place of host-call)
+      action-to-error-on-revert  (createImage: its revert also deletes the image)
+      host-call            (only for actions the host does;
+                            createImage: snapshot-upload instead)
       record-state
 
 The actions with a host call (stop, start, reboot, pause, unpause, suspend,
@@ -63,13 +63,17 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
     """
     spec = ACTIONS[action]
     faulty = faults.wrapper_for(deps.fault_injector)
-    flow = linear_flow.Flow(action_flow_name(action)).add(
-        faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
+    flow = linear_flow.Flow(action_flow_name(action))
     if action == SNAPSHOT:
         if deps.images is None or deps.sealer is None:
             raise exception.Conflict(reason='this conductor takes no snapshots')
-        flow.add(faulty(snapshot_tasks.GuardSnapshotImage(deps.images, deps.sealer)),
+        # Its first task also guards (and on revert deletes) the image.
+        flow.add(faulty(snapshot_tasks.SnapshotToErrorOnRevert(
+                     spec, deps.instances, deps.events, images=deps.images,
+                     sealer=deps.sealer)),
                  faulty(snapshot_tasks.UploadSnapshot(deps.images, deps.compute, deps.sealer)))
-    elif spec.host_method is not None:
+        return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
+    flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
+    if spec.host_method is not None:
         flow.add(faulty(action_tasks.HostCall(spec, deps.compute)))
     return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
