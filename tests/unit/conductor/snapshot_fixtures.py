@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import typing
 import uuid
 from typing import Any, BinaryIO
 
@@ -72,8 +73,9 @@ class SnapshotHost(DriverHost):
 
     def __init__(self, conf: cfg.ConfigOpts, images: MemoryImages) -> None:
         super().__init__(conf)
-        self.manager = compute_manager.ComputeManager(conf, self.driver, image_cache=None,  # type: ignore[arg-type]
-                                                      host=HOST, images=images)
+        self.manager = compute_manager.ComputeManager(
+            conf, self.driver, image_cache=typing.cast(Any, None), host=HOST,
+            images=typing.cast(Any, images))
 
     def snapshot_instance(self, ctx: nl_context.RequestContext, host: str, *,
                           instance_id: str, image_id: str, disk_format: str) -> dict[str, Any]:
@@ -94,7 +96,7 @@ class SnapshotWorld(ActionWorld):
     def deps(self, injector: Any = None) -> server_action.ActionDependencies:
         return server_action.ActionDependencies(
             instances=self.instances, events=self.events, compute=self.host,  # type: ignore[arg-type]
-            fault_injector=injector or faults.NO_FAULTS, images=self.images,
+            fault_injector=injector or faults.NO_FAULTS, images=self.images,  # type: ignore[arg-type]
             sealer=self.sealer)
 
     def instance_in(self, vm_state: str) -> str:

@@ -132,7 +132,7 @@ def test_the_image_deleted_while_saving_ends_the_snapshot_cleanly(
         world.images.images.pop(uploaded_id)  # deleted by its owner while saving
         original_upload(ctx, uploaded_id, data)
 
-    world.images.upload_image = upload_then_deleted  # type: ignore[method-assign]
+    world.images.upload_image = upload_then_deleted  # type: ignore[method-assign,assignment]
     with pytest.raises(exception.NotFound):
         _run(world, store)
     assert image_id not in world.images.images
