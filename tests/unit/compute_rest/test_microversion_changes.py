@@ -315,3 +315,19 @@ def test_action_event_details(compute: ComputeEnv, paused_once: str) -> None:
     assert 'details' not in _first_event(compute, paused_once,
                                          _below(changes.ACTION_EVENT_DETAILS))
     assert 'details' in _first_event(compute, paused_once, changes.ACTION_EVENT_DETAILS)
+
+
+def test_create_image_answers_its_id_in_the_body_from_2_45(compute: ComputeEnv) -> None:
+    server_id = compute.boot('create-image-versions', with_volume=False)['id']
+    path = f'/servers/{server_id}/action'
+    below = compute.admin.request('POST', path, {'createImage': {'name': 'below'}},
+                                  headers=_at(_below(changes.SERVER_CREATE_IMAGE_BODY)))
+    assert below.status_int == 202 and below.body == b''
+    assert '/images/' in below.headers['Location']
+    compute.wait(server_id)
+    at = compute.admin.request('POST', path, {'createImage': {'name': 'at'}},
+                               headers=_at(changes.SERVER_CREATE_IMAGE_BODY))
+    assert at.status_int == 202 and 'Location' not in at.headers
+    assert set(at.json) == {'image_id'}
+    assert at.json['image_id'] != below.headers['Location'].rsplit('/', 1)[1]
+    compute.wait(server_id)
