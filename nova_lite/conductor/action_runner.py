@@ -110,8 +110,9 @@ class ActionRunner:
         if host is not None:
             store[keys.HOST] = host
         if action in USER_TOKEN_ACTIONS:
-            if not auth_token or self._deps.sealer is None:
-                raise exception.Conflict(reason=f'{action} needs the caller\'s token')
+            if not auth_token or self._deps.sealer is None or self._deps.images is None:
+                raise exception.Conflict(reason=f'{action} needs the caller\'s token and '
+                                         'an image service')
             store[keys.SEALED_TOKEN] = self._deps.sealer.seal(auth_token)
         book, flow_detail = flow_persistence.start_run(
             self.persistence, server_action.action_flow_name(action),

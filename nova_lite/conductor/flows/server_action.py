@@ -17,11 +17,11 @@ it as a job (:mod:`nova_lite.conductor.action_runner`); the ones without
 from __future__ import annotations
 
 import dataclasses
+import typing
 
 from taskflow.patterns import linear_flow
 
 from nova_lite.clients import protocols
-from nova_lite.common import exception
 from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.action_specs import ACTIONS
@@ -65,13 +65,14 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
     faulty = faults.wrapper_for(deps.fault_injector)
     flow = linear_flow.Flow(action_flow_name(action))
     if action == SNAPSHOT:
-        if deps.images is None or deps.sealer is None:
-            raise exception.Conflict(reason='this conductor takes no snapshots')
-        # Its first task also guards (and on revert deletes) the image.
+        # Its first task also guards (and on revert deletes) the image. Without
+        # an image service or sealer (a drawing) the flow is built all the same;
+        # the runner refuses to save a snapshot it cannot run.
+        images = typing.cast(protocols.ImageWriter, deps.images)
+        sealer = typing.cast(token_seal.TokenSealer, deps.sealer)
         flow.add(faulty(snapshot_tasks.SnapshotToErrorOnRevert(
-                     spec, deps.instances, deps.events, images=deps.images,
-                     sealer=deps.sealer)),
-                 faulty(snapshot_tasks.UploadSnapshot(deps.images, deps.compute, deps.sealer)))
+                     spec, deps.instances, deps.events, images=images, sealer=sealer)),
+                 faulty(snapshot_tasks.UploadSnapshot(images, deps.compute, sealer)))
         return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
     flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
     if spec.host_method is not None:

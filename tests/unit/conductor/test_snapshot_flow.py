@@ -19,6 +19,7 @@ from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import keys, server_action
 from nova_lite.conductor.tasks import snapshot as snapshot_tasks
 from nova_lite.db import api as db_api
+from nova_lite.flowviz import action_flows
 from tests.unit.conductor.action_fixtures import HOST, POWER_OF_VM_STATE
 from tests.unit.conductor.snapshot_fixtures import DISK_BYTES, USER_TOKEN, SnapshotWorld
 from tests.unit.conductor.test_action_runner import _jobs
@@ -62,13 +63,10 @@ def test_snapshot_flow_contract(world: SnapshotWorld) -> None:
         assert 'Reversion strategy:' in (cls.__doc__ or ''), cls
 
 
-def test_a_runner_without_an_image_service_builds_no_snapshot_flow(
-        world: SnapshotWorld) -> None:
-    deps = world.deps()
-    bare = server_action.ActionDependencies(instances=deps.instances, events=deps.events,
-                                            compute=deps.compute)
-    with pytest.raises(exception.Conflict):
-        server_action.get_action_flow('snapshot', bare)
+def test_the_snapshot_flow_is_drawn(world: SnapshotWorld) -> None:
+    drawing = action_flows.action_graph('snapshot').to_string()
+    for name in keys.SNAPSHOT_TASKS:
+        assert name in drawing
 
 
 @pytest.mark.parametrize('start', START_STATES)
