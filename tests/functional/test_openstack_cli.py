@@ -4,8 +4,8 @@ One nova-lite-all process serves the whole module; the tests run in order as a
 user would: authenticate, upload an image, create a flavor, a network with a
 subnet and a volume, boot with --wait, list, show, stop, start, reboot,
 console log, delete; then a boot that fails, a delete while building, the
-SDK's create_server(wait=True), and keypairs (generated and imported, then
-booted with).
+SDK's create_server(wait=True), keypairs (generated and imported, then
+booted with), and a server snapshot (server image create --wait).
 """
 
 from __future__ import annotations
@@ -158,6 +158,20 @@ def test_keypairs_and_boot_with_key_name(cloud, resources, tmp_path):
     cloud.openstack('keypair', 'delete', 'gen', 'imported')
     assert cloud.openstack_json('keypair', 'list') == []
     assert cloud.openstack('keypair', 'show', 'gen', check=False).returncode != 0
+
+
+def test_server_image_create_wait(cloud, resources):
+    cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                         '--network', 'net1', '--wait', 'snapvm')
+    image = cloud.openstack_json('server', 'image', 'create', '--wait', '--name', 'snap1',
+                                 'snapvm')
+    assert image['name'] == 'snap1'
+    shown = cloud.openstack_json('image', 'show', 'snap1')
+    assert shown['status'] == 'active' and shown['size'] > 0 and shown['checksum']
+    assert shown['properties']['image_type'] == 'snapshot'
+    assert cloud.openstack_json('server', 'show', 'snapvm')['status'] == 'ACTIVE'
+    cloud.openstack('image', 'delete', 'snap1')
+    cloud.openstack('server', 'delete', '--wait', 'snapvm')
 
 
 def _wait_status(cloud, name: str, status: str, attempts: int = 60) -> None:
