@@ -242,3 +242,17 @@ class ComputeManager:
                 pass
         LOG.info('Uploaded a %d-byte snapshot of %s as image %s', size, instance_id, image_id)
         return {'size': size}
+
+    def attach_volume(self, ctx: nl_context.RequestContext, instance_id: str,
+                      block_device: dict[str, Any]) -> None:
+        """Add an attached volume's disk ({volume_id, mountpoint, connection_info})."""
+        virt_driver.check_instance_id(instance_id)
+        with self._instance_lock(instance_id):
+            self.driver.attach_volume(instance_id, block_device)
+
+    def detach_volume(self, ctx: nl_context.RequestContext, instance_id: str,
+                      volume_id: str) -> None:
+        """Remove a volume's disk from the guest (no error when it is not there)."""
+        virt_driver.check_instance_id(instance_id)
+        with self._instance_lock(instance_id):
+            self.driver.detach_volume(instance_id, volume_id)

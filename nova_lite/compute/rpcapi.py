@@ -9,7 +9,7 @@ API version history:
           list_instance_ids, get_power_state, power_on, power_off, reboot,
           get_console_output
     1.1 - pause, unpause, suspend, resume
-    1.2 - snapshot_instance
+    1.2 - snapshot_instance, attach_volume, detach_volume
 """
 
 from __future__ import annotations
@@ -106,6 +106,16 @@ class ComputeAPI:
         """Capture and upload the instance's disk (``ctx``: the user's, for the upload)."""
         return self._call(ctx, host, 'snapshot_instance', version='1.2',
                           instance_id=instance_id, image_id=image_id, disk_format=disk_format)
+
+    def attach_volume(self, ctx: nl_context.RequestContext, host: str, *,
+                      instance_id: str, block_device: dict[str, Any]) -> None:
+        self._call(ctx, host, 'attach_volume', version='1.2', instance_id=instance_id,
+                   block_device=block_device)
+
+    def detach_volume(self, ctx: nl_context.RequestContext, host: str, *,
+                      instance_id: str, volume_id: str) -> None:
+        self._call(ctx, host, 'detach_volume', version='1.2', instance_id=instance_id,
+                   volume_id=volume_id)
 
     def get_console_output(self, ctx: nl_context.RequestContext, host: str, *,
                            instance_id: str) -> str:

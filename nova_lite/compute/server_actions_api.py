@@ -19,7 +19,13 @@ from typing import Any
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import VmState
-from nova_lite.compute import action_specs, instance_actions, instance_store, snapshot_api
+from nova_lite.compute import (
+    action_specs,
+    instance_actions,
+    instance_store,
+    snapshot_api,
+    volume_attach_api,
+)
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -61,9 +67,13 @@ class ServerActionsAPI:
                  compute: compute_rpcapi.ComputeAPI, get_server: GetServer,
                  conductor: conductor_rpcapi.ConductorAPI,
                  events: instance_actions.InstanceActionStore,
-                 snapshots: snapshot_api.SnapshotImages | None = None) -> None:
-        """``snapshots``: makes createImage's image records (None: no createImage)."""
+                 snapshots: snapshot_api.SnapshotImages | None = None,
+                 volume_attachments: volume_attach_api.VolumeAttachments | None = None,
+                 ) -> None:
+        """``snapshots``: makes createImage's image records (None: no createImage);
+        ``volume_attachments``: checks volume attach and detach (None: neither)."""
         self._snapshots = snapshots
+        self._volume_attachments = volume_attachments
         self._instances = instances
         self._compute = compute
         self._get_server = get_server
@@ -162,6 +172,33 @@ class ServerActionsAPI:
 
         self.run_host_action(ctx, server_id, 'snapshot', 'createImage', prepare)
         return made[0]
+
+    def _attachments(self) -> volume_attach_api.VolumeAttachments:
+        if self._volume_attachments is None:
+            raise exception.Conflict(reason='this compute API attaches no volumes')
+        return self._volume_attachments
+
+    def attach_volume(self, ctx: nl_context.RequestContext, server_id: str, volume_id: str,
+                      device: str | None = None) -> dict[str, Any]:
+        """Attach an available volume to a booted server (202 semantics); the
+        flow's arguments ({volume_id, mountpoint})."""
+        prepare = self._attachments().attach_preparer(ctx, volume_id, device)
+        made: list[dict[str, Any]] = []
+
+        def remembered(instance: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], None]]:
+            args, undo = prepare(instance)
+            made.append(args)
+            return args, undo
+
+        self.run_host_action(ctx, server_id, 'attach-volume', 'attaching a volume',
+                             remembered)
+        return made[0]
+
+    def detach_volume(self, ctx: nl_context.RequestContext, server_id: str,
+                      volume_id: str) -> None:
+        """Detach a volume from a server (202 semantics; 404 if not attached)."""
+        self.run_host_action(ctx, server_id, 'detach-volume', 'detaching a volume',
+                             self._attachments().detach_preparer(ctx, volume_id))
 
     def stop_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         """Power off an ACTIVE server; it becomes SHUTOFF."""

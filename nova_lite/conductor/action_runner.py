@@ -32,7 +32,8 @@ LOG = logging.getLogger(__name__)
 
 JOB_NAME_PREFIX = 'action-'
 # The actions whose flows act as the user: their runs keep the user's token, sealed.
-USER_TOKEN_ACTIONS = frozenset({server_action.SNAPSHOT})
+USER_TOKEN_ACTIONS = frozenset({server_action.SNAPSHOT, server_action.ATTACH_VOLUME,
+                                server_action.DETACH_VOLUME})
 
 
 class ActionRunner:
@@ -110,9 +111,11 @@ class ActionRunner:
         if host is not None:
             store[keys.HOST] = host
         if action in USER_TOKEN_ACTIONS:
-            if not auth_token or self._deps.sealer is None or self._deps.images is None:
+            if not auth_token or self._deps.sealer is None or (
+                    self._deps.images is None if action == server_action.SNAPSHOT
+                    else self._deps.volumes is None):
                 raise exception.Conflict(reason=f'{action} needs the caller\'s token and '
-                                         'an image service')
+                                         'its service')
             store[keys.SEALED_TOKEN] = self._deps.sealer.seal(auth_token)
         book, flow_detail = flow_persistence.start_run(
             self.persistence, server_action.action_flow_name(action),

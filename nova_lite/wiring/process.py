@@ -106,6 +106,7 @@ def _action_runner(conf: cfg.ConfigOpts, db: db_api.Database,
                    services: api_services.ApiServices, who: str,
                    fault_injector: faults.FaultInjector, *,
                    images: protocols.ImageWriter | None = None,
+                   volumes: protocols.VolumeClient | None = None,
                    sealer: token_seal.TokenSealer | None = None,
                    ) -> action_runner.ActionRunner:
     """The server actions' runner, on its own connection to the ``[jobboard]``."""
@@ -115,7 +116,7 @@ def _action_runner(conf: cfg.ConfigOpts, db: db_api.Database,
     deps = server_action.ActionDependencies(
         instances=services.instances, events=services.instance_actions,
         compute=services.compute_rpcapi, fault_injector=fault_injector,
-        images=images, sealer=sealer)
+        images=images, volumes=volumes, sealer=sealer)
     return action_runner.ActionRunner(deps, jobs, persistence,
                                       workers=conf.conductor.boot_workers)
 
@@ -155,6 +156,7 @@ def build_conductor(conf: cfg.ConfigOpts, db: db_api.Database,
                                        housekeeping.HousekeepingSettings.from_conf(conf))
     actions = _action_runner(conf, db, persistence, services, jobs.who, fault_injector,
                              images=cast(protocols.ImageWriter, flow_clients.images),
+                             volumes=flow_clients.volumes,
                              sealer=sealer)
     return ConductorParts(manager=conductor_manager.ConductorManager(runner, actions),
                           runner=runner, housekeeping=keeper, boot_deps=deps,

@@ -14,7 +14,7 @@ from oslo_config import cfg
 
 from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.compute import server_actions_api, snapshot_api
+from nova_lite.compute import server_actions_api, snapshot_api, volume_attach_api
 from nova_lite.compute.rest import (
     base,
     flavors,
@@ -28,6 +28,7 @@ from nova_lite.compute.rest import (
     servers,
     versions,
     views,
+    volume_attachments,
 )
 
 PREFIX = '/v2.1'
@@ -45,6 +46,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
         *instance_actions.InstanceActionsHandler(rest).routes(),
+        *volume_attachments.VolumeAttachmentsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 
@@ -58,7 +60,8 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
         get_server=services.compute_api.get_server, conductor=services.conductor_rpcapi,
         events=services.instance_actions,
         snapshots=snapshot_api.SnapshotImages(services.compute_api.images,
-                                              services.compute_api.get_flavor))
+                                              services.compute_api.get_flavor),
+        volume_attachments=volume_attach_api.VolumeAttachments(services.volumes))
     rest = base.ComputeRest(services=services,
                             authorizer=policy.Authorizer(conf, policies.list_rules()),
                             actions=actions, links=links)

@@ -29,11 +29,14 @@ from nova_lite.conductor import faults, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
 from nova_lite.conductor.tasks import snapshot as snapshot_tasks
+from nova_lite.conductor.tasks import volume_actions as volume_tasks
 
 # The action whose flow has its own tasks in place of host-call.
 SNAPSHOT = 'snapshot'
+ATTACH_VOLUME = 'attach-volume'
+DETACH_VOLUME = 'detach-volume'
 # The host actions whose flows are not the common three tasks.
-OWN_TASK_ACTIONS = frozenset({SNAPSHOT})
+OWN_TASK_ACTIONS = frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME})
 
 
 def action_flow_name(action: str) -> str:
@@ -51,6 +54,8 @@ class ActionDependencies:
     # The snapshot action's image service (with the user's token) and the
     # conductors' token sealer (None: this runner takes no snapshots).
     images: protocols.ImageWriter | None = None
+    # The volume attach/detach actions' block storage service (the user's token).
+    volumes: protocols.VolumeClient | None = None
     sealer: token_seal.TokenSealer | None = None
 
 
@@ -75,6 +80,14 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
                  faulty(snapshot_tasks.UploadSnapshot(images, deps.compute, sealer)))
         return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
     flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
-    if spec.host_method is not None:
+    if action in (ATTACH_VOLUME, DETACH_VOLUME):
+        volumes = typing.cast(protocols.VolumeClient, deps.volumes)
+        sealer = typing.cast(token_seal.TokenSealer, deps.sealer)
+        steps = ((volume_tasks.ReserveVolume, volume_tasks.AttachOnHost)
+                 if action == ATTACH_VOLUME else
+                 (volume_tasks.DetachOnHost, volume_tasks.ReleaseVolume))
+        for step in steps:
+            flow.add(faulty(step(volumes, deps.compute, sealer)))
+    elif spec.host_method is not None:
         flow.add(faulty(action_tasks.HostCall(spec, deps.compute)))
     return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
