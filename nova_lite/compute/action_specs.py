@@ -61,10 +61,10 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     # Volumes after boot (own tasks too); no task state, as in Nova.
     ActionSpec('attach-volume', 'attach_volume', None,
                (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
-               host_method='attach_volume', undo_method='detach_volume'),
+               host_method='attach_volume'),
     ActionSpec('detach-volume', 'detach_volume', None,
                (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
-               host_method='detach_volume', undo_method='attach_volume'),
+               host_method='detach_volume'),
     ActionSpec('lock', 'lock', None, _ANY, None),
     ActionSpec('unlock', 'unlock', None, _ANY, None),
     ActionSpec('reset-state', 'resetState', None, _ANY, None),
