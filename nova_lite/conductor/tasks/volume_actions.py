@@ -89,9 +89,10 @@ class ReserveVolume(_VolumeTask):
 class AttachOnHost(_VolumeTask):
     """Exports the volume to the host and adds its disk to the guest.
 
-    Provides the power state (None: unchanged). Reversion strategy: the
-    volume's disk is removed from the guest on the host; the export goes with
-    the attachment (reserve-volume's revert).
+    Provides the power state (None: unchanged).
+
+    Reversion strategy: the volume's disk is removed from the guest on the
+    host; the export goes with the attachment (reserve-volume's revert).
     """
 
     def __init__(self, volumes: protocols.VolumeClient, compute: compute_rpcapi.ComputeAPI,
@@ -123,10 +124,11 @@ class AttachOnHost(_VolumeTask):
 class DetachOnHost(_VolumeTask):
     """Removes the volume's disk from the guest; provides the attachment it had.
 
-    NotFound when the volume is not attached to the instance. Reversion
-    strategy: the disk is added back on the host, with the attachment's
-    connection info (the volume stays attached on the volume service's side:
-    release-volume ran last or not at all).
+    NotFound when the volume is not attached to the instance.
+
+    Reversion strategy: the disk is added back on the host, with the
+    attachment's connection info (the volume is still attached on the volume
+    service's side: release-volume, after it, did not finish).
     """
 
     def __init__(self, volumes: protocols.VolumeClient, compute: compute_rpcapi.ComputeAPI,
@@ -161,9 +163,10 @@ class ReleaseVolume(_VolumeTask):
     """Deletes the attachment: the export is withdrawn and the volume is available.
 
     Provides the power state (None: unchanged). Idempotent: an attachment
-    already gone (a resumed run) is fine. Reversion strategy: nothing to
-    undo; record-state, the only task after it, changes nothing that can fail
-    half-way.
+    already gone (a resumed run) is fine.
+
+    Reversion strategy: nothing to undo; record-state, the only task after
+    it, changes nothing that can fail half-way.
     """
 
     def __init__(self, volumes: protocols.VolumeClient, compute: compute_rpcapi.ComputeAPI,
