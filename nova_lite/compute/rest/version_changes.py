@@ -38,6 +38,9 @@ SERVER_PINNED_AZ: Version = (2, 96)
 SERVER_IMAGE_PROPERTIES: Version = (2, 98)
 SERVER_SCHEDULER_HINTS: Version = (2, 100)
 SERVER_CREATE_IMAGE_BODY: Version = (2, 45)
+VOLUME_ATTACH_TAG: Version = (2, 49)
+VOLUME_ATTACH_TAG_SHOWN: Version = (2, 70)
+ATTACH_DELETE_ON_TERM: Version = (2, 79)
 
 TABLE: tuple[tuple[Version, str, str], ...] = (
     (KEYPAIR_TYPE, 'KEYPAIR_TYPE',
@@ -61,6 +64,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'createImage answers {"image_id": ...} and no Location header'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
+    (VOLUME_ATTACH_TAG, 'VOLUME_ATTACH_TAG', 'POST os-volume_attachments takes "tag"'),
     (ACTION_EVENTS_FOR_ALL, 'ACTION_EVENTS_FOR_ALL',
      'an instance action shows its events to every reader (tracebacks to admins only)'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
@@ -75,11 +79,15 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      "an action's events carry hostId (and host for admins)"),
     (SERVER_TRUSTED_CERTS, 'SERVER_TRUSTED_CERTS',
      'server bodies carry "trusted_image_certificates" (null)'),
+    (VOLUME_ATTACH_TAG_SHOWN, 'VOLUME_ATTACH_TAG_SHOWN',
+     'POST os-volume_attachments answers "tag"'),
     (SERVER_GROUPS_IN_SHOW, 'SERVER_GROUPS_IN_SHOW',
      'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON',
      'server bodies carry "locked_reason"; lock takes it'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
+    (ATTACH_DELETE_ON_TERM, 'ATTACH_DELETE_ON_TERM',
+     'POST os-volume_attachments takes and answers "delete_on_termination"'),
     (ACTION_EVENT_DETAILS, 'ACTION_EVENT_DETAILS',
      "an action's events carry details (admins)"),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',

@@ -10,12 +10,8 @@ import webob
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute.rest import action_policies, base
+from nova_lite.compute.rest import version_changes as changes
 from nova_lite.compute.rest.api_version import Version, api_version
-
-# Microversions of the attach request and answer (Nova's).
-ATTACH_TAG: Version = (2, 49)
-ATTACHMENT_TAG_SHOWN: Version = (2, 70)
-ATTACH_DELETE_ON_TERMINATION: Version = (2, 79)
 
 _ATTACH_BODY: dict[str, Any] = {
     'type': 'object',
@@ -59,17 +55,18 @@ class VolumeAttachmentsHandler(base.ComputeController):
     def attach(self, req: wsgi.Request, server_id: str) -> webob.Response:
         args = controller.read_body(req, _ATTACH_BODY)['volumeAttachment']
         version = api_version(req)
-        _refuse_newer(version, args, 'tag', ATTACH_TAG)
-        _refuse_newer(version, args, 'delete_on_termination', ATTACH_DELETE_ON_TERMINATION)
+        _refuse_newer(version, args, 'tag', changes.VOLUME_ATTACH_TAG)
+        _refuse_newer(version, args, 'delete_on_termination',
+                      changes.ATTACH_DELETE_ON_TERM)
         instance = self._instance(req, server_id, action_policies.ATTACH_VOLUME)
         started = self._rest.actions.attach_volume(req.context, instance['id'],
                                                    args['volumeId'], args.get('device'))
         body: dict[str, Any] = {'id': args['volumeId'], 'serverId': instance['id'],
                                 'volumeId': args['volumeId'],
                                 'device': started['mountpoint']}
-        if version >= ATTACHMENT_TAG_SHOWN:
+        if version >= changes.VOLUME_ATTACH_TAG_SHOWN:
             body['tag'] = args.get('tag')
-        if version >= ATTACH_DELETE_ON_TERMINATION:
+        if version >= changes.ATTACH_DELETE_ON_TERM:
             body['delete_on_termination'] = bool(args.get('delete_on_termination', False))
         return wsgi.json_response(200, {'volumeAttachment': body})
 
