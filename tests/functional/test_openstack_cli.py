@@ -5,7 +5,8 @@ user would: authenticate, upload an image, create a flavor, a network with a
 subnet and a volume, boot with --wait, list, show, stop, start, reboot,
 console log, delete; then a boot that fails, a delete while building, the
 SDK's create_server(wait=True), keypairs (generated and imported, then
-booted with), and a server snapshot (server image create --wait).
+booted with), a server snapshot (server image create --wait), and a volume
+added to a booted server and removed.
 """
 
 from __future__ import annotations
@@ -172,6 +173,27 @@ def test_server_image_create_wait(cloud, resources):
     assert cloud.openstack_json('server', 'show', 'snapvm')['status'] == 'ACTIVE'
     cloud.openstack('image', 'delete', 'snap1')
     cloud.openstack('server', 'delete', '--wait', 'snapvm')
+
+
+def test_server_add_and_remove_volume(cloud, resources):
+    cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                         '--network', 'net1', '--wait', 'volvm')
+    cloud.openstack('server', 'add', 'volume', 'volvm', 'vol1')
+    _wait_volume(cloud, 'vol1', 'in-use')
+    attachments = cloud.openstack_json('server', 'volume', 'list', 'volvm')
+    assert [a['Volume ID'] for a in attachments] == [resources['volume']]
+    cloud.openstack('server', 'remove', 'volume', 'volvm', 'vol1')
+    _wait_volume(cloud, 'vol1', 'available')
+    assert cloud.openstack_json('server', 'volume', 'list', 'volvm') == []
+    cloud.openstack('server', 'delete', '--wait', 'volvm')
+
+
+def _wait_volume(cloud, name: str, status: str, attempts: int = 60) -> None:
+    for _ in range(attempts):
+        if cloud.openstack_json('volume', 'show', name)['status'] == status:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f'{name} never became {status}')
 
 
 def _wait_status(cloud, name: str, status: str, attempts: int = 60) -> None:
