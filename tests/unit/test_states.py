@@ -25,12 +25,14 @@ def test_stored_values_do_not_change() -> None:
     """Rows written before these constants existed hold these strings."""
     assert _constants(states.VmState) == {
         'BUILDING': 'building', 'ACTIVE': 'active', 'STOPPED': 'stopped', 'ERROR': 'error',
-        'DELETED': 'deleted'}
+        'DELETED': 'deleted', 'PAUSED': 'paused', 'SUSPENDED': 'suspended'}
     assert _constants(states.TaskState) == {
         'SCHEDULING': 'scheduling', 'NETWORKING': 'networking',
         'BLOCK_DEVICE_MAPPING': 'block_device_mapping', 'SPAWNING': 'spawning',
         'DELETING': 'deleting', 'REBOOTING': 'rebooting', 'REBOOTING_HARD': 'rebooting_hard',
-        'POWERING_OFF': 'powering-off', 'POWERING_ON': 'powering-on'}
+        'POWERING_OFF': 'powering-off', 'POWERING_ON': 'powering-on',
+        'PAUSING': 'pausing', 'UNPAUSING': 'unpausing', 'SUSPENDING': 'suspending',
+        'RESUMING': 'resuming', 'IMAGE_SNAPSHOT': 'image_snapshot'}
     assert states.PortStatus.ALL == ('ACTIVE', 'DOWN', 'BUILD')
     assert states.VolumeStatus.ALL == ('creating', 'available', 'reserved', 'attaching',
                                        'in-use', 'deleting', 'error', 'error_deleting')
