@@ -58,10 +58,11 @@ PUBLISHED: Mapping[str, frozenset[str]] = {
     'volume': frozenset(),
     'scheduler': frozenset({'rpcapi'}),
     'conductor': frozenset({'rpcapi'}),
-    # The conductor records instances and reads flavors; its action flows are
-    # built from the compute API's action specs and record instance actions.
-    'compute': frozenset({'rpcapi', 'instance_store', 'flavors', 'action_specs',
-                          'instance_actions'}),
+    # The conductor records instances, reads flavors and places server group members;
+    # its action flows are built from the compute API's action specs and record
+    # instance actions.
+    'compute': frozenset({'rpcapi', 'instance_store', 'flavors', 'server_groups',
+                          'action_specs', 'instance_actions'}),
 }
 
 MODELS_PACKAGE = 'nova_lite.db.models'
@@ -73,7 +74,8 @@ TABLES: Mapping[str, frozenset[str]] = {
     'network': frozenset({'network'}),
     'volume': frozenset({'volume'}),
     'scheduler': frozenset({'scheduler'}),
-    'compute': frozenset({'compute', 'compute_keypairs', 'compute_instance_actions'}),
+    'compute': frozenset({'compute', 'compute_keypairs', 'compute_server_groups',
+                          'compute_instance_actions', 'compute_admin'}),
     'conductor': frozenset({'flow', 'flow_history', 'jobboard'}),
 }
 SHARED_MODELS = frozenset({'base'})

@@ -132,6 +132,31 @@ class ImageClient(_RestClient):
         self._request(ctx, 'PUT', f'/v2/images/{image_id}/file', data=data,
                       headers={'Content-Type': 'application/octet-stream'})
 
+    def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
+                    status: str | None = None) -> list[payloads.Image]:
+        """Every visible image, following glance's ``next`` links."""
+        params = {key: value for key, value in (('name', name), ('status', status))
+                  if value is not None}
+        images: list[payloads.Image] = []
+        path: str | None = '/v2/images'
+        while path:
+            body = self._json(ctx, 'GET', path, params=params)
+            images.extend(body['images'])
+            path, params = body.get('next'), {}  # next carries the query
+        return images
+
+    def update_image(self, ctx: nl_context.RequestContext, image_id: str,
+                     **changes: Any) -> payloads.Image:
+        """A JSON patch: replace or add each property, remove those set to None."""
+        current = self.get_image(ctx, image_id)
+        patch = [{'op': 'remove', 'path': f'/{key}'} if value is None else
+                 {'op': 'replace' if key in current else 'add', 'path': f'/{key}',
+                  'value': value}
+                 for key, value in changes.items() if value is not None or key in current]
+        return cast(payloads.Image, self._json(
+            ctx, 'PATCH', f'/v2/images/{image_id}', json=patch,
+            headers={'Content-Type': 'application/openstack-images-v2.1-json-patch'}))
+
     def delete_image(self, ctx: nl_context.RequestContext, image_id: str) -> None:
         self._request(ctx, 'DELETE', f'/v2/images/{image_id}')
 
@@ -249,6 +274,23 @@ class VolumeClient(_RestClient):
         body = self._json(ctx, 'GET', '/attachments', params=params)
         return [_attachment(item) for item in body['attachments']]
 
+    def list_volumes(self, ctx: nl_context.RequestContext) -> list[payloads.Volume]:
+        return cast(list[payloads.Volume], self._json(ctx, 'GET', '/volumes/detail')['volumes'])
+
+    def create_volume(self, ctx: nl_context.RequestContext, *, size: int,
+                      name: str | None = None, description: str | None = None,
+                      metadata: dict[str, str] | None = None,
+                      availability_zone: str | None = None,
+                      volume_type: str | None = None) -> payloads.Volume:
+        fields = {'size': size, 'name': name, 'description': description,
+                  'metadata': metadata, 'availability_zone': availability_zone,
+                  'volume_type': volume_type}
+        body = {'volume': {key: value for key, value in fields.items() if value is not None}}
+        return cast(payloads.Volume, self._json(ctx, 'POST', '/volumes', json=body)['volume'])
+
+    def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
+        self._request(ctx, 'DELETE', f'/volumes/{volume_id}')
+
 
 def context_from_token_body(token: str, body: dict[str, Any]) -> nl_context.RequestContext:
     """The request context of a validated token body (the roles identity granted)."""
@@ -306,4 +348,5 @@ def _satisfies_protocols(identity: IdentityClient, images: ImageClient,
                          networks: NetworkClient, volumes: VolumeClient) -> None:
     checked: tuple[protocols.IdentityClient, protocols.ImageClient, protocols.NetworkClient,
                    protocols.VolumeClient] = (identity, images, networks, volumes)
-    del checked
+    proxies: tuple[protocols.ImageProxyClient, protocols.VolumeProxyClient] = (images, volumes)
+    del checked, proxies

@@ -107,6 +107,16 @@ class ImageClient(_TokenCheckingClient):
         chunks = iter(lambda: data.read(UPLOAD_CHUNK_SIZE), b'')
         self._images.upload_image(self._authorise(ctx), image_id, chunks)
 
+    def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
+                    status: str | None = None) -> list[payloads.Image]:
+        return cast(list[payloads.Image], self._images.list_images(
+            self._authorise(ctx), name=name, status=status))
+
+    def update_image(self, ctx: nl_context.RequestContext, image_id: str,
+                     **changes: Any) -> payloads.Image:
+        return cast(payloads.Image,
+                    self._images.update_image(self._authorise(ctx), image_id, **changes))
+
     def delete_image(self, ctx: nl_context.RequestContext, image_id: str) -> None:
         self._images.delete_image(self._authorise(ctx), image_id)
 
@@ -190,6 +200,22 @@ class _VolumeCalls:
         return cast(list[payloads.Attachment],
                     self._volumes.list_attachments(self._authorise(ctx), **filters))
 
+    def list_volumes(self, ctx: nl_context.RequestContext) -> list[payloads.Volume]:
+        return cast(list[payloads.Volume], self._volumes.list_volumes(self._authorise(ctx)))
+
+    def create_volume(self, ctx: nl_context.RequestContext, *, size: int,
+                      name: str | None = None, description: str | None = None,
+                      metadata: dict[str, str] | None = None,
+                      availability_zone: str | None = None,
+                      volume_type: str | None = None) -> payloads.Volume:
+        return cast(payloads.Volume, self._volumes.create_volume(
+            self._authorise(ctx), size, name=name, description=description,
+            metadata=metadata, availability_zone=availability_zone,
+            volume_type=volume_type))
+
+    def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
+        self._volumes.delete_volume(self._authorise(ctx), volume_id)
+
 
 class VolumeClient(_TokenCheckingClient, _VolumeCalls):
     service_name = 'block storage'
@@ -216,4 +242,5 @@ def _satisfies_protocols(identity: IdentityClient, images: ImageClient,
     checked: tuple[protocols.IdentityClient, protocols.ImageClient, protocols.NetworkClient,
                    protocols.NetworkClient, protocols.VolumeClient, protocols.VolumeClient]
     checked = (identity, images, networks, service_networks, volumes, service_volumes)
-    del checked
+    proxies: tuple[protocols.ImageProxyClient, protocols.VolumeProxyClient] = (images, volumes)
+    del checked, proxies

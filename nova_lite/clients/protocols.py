@@ -131,3 +131,43 @@ class VolumeClient(Protocol):
     def list_attachments(self, ctx: nl_context.RequestContext,
                          **filters: Any) -> list[payloads.Attachment]:
         ...
+
+
+class ImageProxyClient(Protocol):
+    """The image service as the compute API's image proxy (``/v2.1/images``) uses it."""
+
+    def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> payloads.Image:
+        ...
+
+    def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
+                    status: str | None = None) -> list[payloads.Image]:
+        """Every image the caller sees (glance's flat v2 view), newest first."""
+        ...
+
+    def update_image(self, ctx: nl_context.RequestContext, image_id: str,
+                     **changes: Any) -> payloads.Image:
+        """Set extra properties; a property set to None is removed."""
+        ...
+
+    def delete_image(self, ctx: nl_context.RequestContext, image_id: str) -> None:
+        ...
+
+
+class VolumeProxyClient(Protocol):
+    """The block storage service as the compute API's ``/os-volumes`` proxy uses it."""
+
+    def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> payloads.Volume:
+        ...
+
+    def list_volumes(self, ctx: nl_context.RequestContext) -> list[payloads.Volume]:
+        ...
+
+    def create_volume(self, ctx: nl_context.RequestContext, *, size: int,
+                      name: str | None = None, description: str | None = None,
+                      metadata: dict[str, str] | None = None,
+                      availability_zone: str | None = None,
+                      volume_type: str | None = None) -> payloads.Volume:
+        ...
+
+    def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
+        ...

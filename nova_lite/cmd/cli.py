@@ -72,7 +72,6 @@ def _flow_graph(conf: cfg.ConfigOpts) -> int:
     from nova_lite.common import exception
     from nova_lite.db import api as db_api
     from nova_lite.flowviz import boot_flow as drawing
-    from nova_lite.flowviz import render
 
     args = conf.command
     if args.flow_name != 'boot':
@@ -96,30 +95,13 @@ def _flow_graph(conf: cfg.ConfigOpts) -> int:
             out.write(text)
         print(args.output)
         return 0
-    graph = drawing.boot_graph(database, args.instance)
-    if args.output is None:
-        if args.graph_format != 'dot':
-            print('--format svg/png needs -o FILE', file=sys.stderr)
-            return 2
-        sys.stdout.write(graph.to_string())
-        return 0
-    path = render.write_graph(graph, args.output, args.graph_format)
-    print(path)
-    return 0
+    return _print_or_write(drawing.boot_graph(database, args.instance), args)
 
 
-def _action_flow_graph(args: Any) -> int:
-    """A server action flow, plain (its runs are not drawn yet)."""
-    from nova_lite.flowviz import action_flows, render
+def _print_or_write(graph: Any, args: Any) -> int:
+    """The graph as DOT on stdout, or rendered to ``-o FILE`` (whose path is printed)."""
+    from nova_lite.flowviz import render
 
-    if args.flow_name not in action_flows.ACTION_FLOWS:
-        print(f'--flow {args.flow_name}: not boot nor one of '
-              f'{", ".join(action_flows.ACTION_FLOWS)}', file=sys.stderr)
-        return 2
-    if args.instance or args.graph_format == 'text':
-        print('--instance and --format text tell a boot run only', file=sys.stderr)
-        return 2
-    graph = action_flows.action_graph(args.flow_name)
     if args.output is None:
         if args.graph_format != 'dot':
             print('--format svg/png needs -o FILE', file=sys.stderr)
@@ -128,6 +110,20 @@ def _action_flow_graph(args: Any) -> int:
         return 0
     print(render.write_graph(graph, args.output, args.graph_format))
     return 0
+
+
+def _action_flow_graph(args: Any) -> int:
+    """A server action flow, plain (its runs are not drawn yet)."""
+    from nova_lite.flowviz import action_flows
+
+    if args.flow_name not in action_flows.ACTION_FLOWS:
+        print(f'--flow {args.flow_name}: not boot nor one of '
+              f'{", ".join(action_flows.ACTION_FLOWS)}', file=sys.stderr)
+        return 2
+    if args.instance or args.graph_format == 'text':
+        print('--instance and --format text tell a boot run only', file=sys.stderr)
+        return 2
+    return _print_or_write(action_flows.action_graph(args.flow_name), args)
 
 
 def main(argv: list[str] | None = None) -> int:

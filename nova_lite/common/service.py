@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import multiprocessing
+import multiprocessing.synchronize
+import os
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -164,7 +168,47 @@ def _logged(task: Callable[[], object]) -> Callable[[], None]:
     return run
 
 
+class _FailFast(oslo_service.ServiceBase):
+    """Runs ``service``; a start that raises stops the whole daemon, exit status 1.
+
+    oslo.service's launcher runs the service in a worker process and starts a
+    new worker whenever one exits, so a service that cannot start (a port
+    taken since the pre-flight checks, a database gone) would be started
+    again and again, forever, without the daemon ever answering or exiting.
+    Here the worker that failed to start sets ``failed`` and sends SIGTERM
+    to the launcher's process, which then shuts down like on any SIGTERM.
+    """
+
+    def __init__(self, service: oslo_service.ServiceBase,
+                 failed: multiprocessing.synchronize.Event) -> None:
+        self.service = service
+        self._failed = failed
+
+    def start(self) -> None:
+        try:
+            self.service.start()
+        except Exception:
+            LOG.exception('%s failed to start; the daemon stops', type(self.service).__name__)
+            self._failed.set()
+            os.kill(os.getppid(), signal.SIGTERM)
+            raise
+
+    def stop(self, graceful: bool = False) -> None:
+        self.service.stop(graceful)
+
+    def wait(self) -> None:
+        self.service.wait()
+
+    def reset(self) -> None:
+        self.service.reset()
+
+
 def launch(conf: cfg.ConfigOpts, service: oslo_service.ServiceBase) -> int:
-    """Run ``service`` under oslo.service's launcher until SIGTERM; the exit status."""
-    launcher = oslo_service.launch(conf, service, restart_method='mutate')
-    return int(launcher.wait() or 0)
+    """Run ``service`` under oslo.service's launcher until SIGTERM; the exit status.
+
+    1 when the service failed to start (see :class:`_FailFast`).
+    """
+    failed = multiprocessing.get_context('fork').Event()
+    launcher = oslo_service.launch(conf, _FailFast(service, failed), restart_method='mutate')
+    status = int(launcher.wait() or 0)
+    return 1 if failed.is_set() else status

@@ -19,10 +19,12 @@ from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
+from nova_lite.compute import boot_checks, instance_store, schemas, server_status
+from nova_lite.compute import flavor_access as flavor_access_store
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions as instance_actions_store
-from nova_lite.compute import instance_store, schemas, server_status
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -45,7 +47,9 @@ class ComputeAPI:
                  conductor: conductor_rpcapi.ConductorAPI, max_attempts: int,
                  fault_injection_max_delay: float | None = None,
                  keypairs: keypair_store.KeypairStore | None = None,
+                 server_groups: server_group_store.ServerGroupStore | None = None,
                  instance_actions: instance_actions_store.InstanceActionStore | None = None,
+                 flavor_access: flavor_access_store.FlavorAccessStore | None = None,
                  ) -> None:
         """``fault_injection_max_delay`` None: fault injection is off, and the
         nova_lite:fail_at / delay_at metadata keys are plain metadata."""
@@ -59,7 +63,9 @@ class ComputeAPI:
         self._max_attempts = max_attempts
         self._fault_injection_max_delay = fault_injection_max_delay
         self._keypairs = keypairs
+        self._server_groups = server_groups
         self._actions = instance_actions
+        self._flavor_access = flavor_access
 
     def authenticate(self, auth_token: str, *, request: str | None = None,
                      ) -> nl_context.RequestContext:
@@ -84,19 +90,25 @@ class ComputeAPI:
         return self.boot_server(ctx, server)
 
     def boot_server(self, ctx: nl_context.RequestContext, server: dict[str, Any], *,
-                    scheduler_hints: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                    scheduler_hints: Mapping[str, Any] | None = None,
+                    extra_build_request: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Boot ``server``, a body the compute API's request schema accepted.
 
         Who may boot is the REST layer's policy (``os_compute_api:servers:create``).
         Its description and tags (later microversions) and ``scheduler_hints`` are
-        kept with the build request, for the server's views.
+        kept with the build request, for the server's views, with ``extra_build_request``
+        (access IPs, disk config, reservation id: :mod:`nova_lite.compute.server_create`).
         """
         if self._fault_injection_max_delay is not None:
             conductor_rpcapi.check_fault_injection_metadata(server.get('metadata') or {},
                                                             self._fault_injection_max_delay)
         if ctx.project_id is None or ctx.user_id is None:
             raise exception.Forbidden()  # a server belongs to a project and a user
+        boot_checks.check_boot_request(ctx, server, flavors=self._flavors)
         key_data = self._key_data(ctx.user_id, server.get('key_name'))
+        group_id = (self._server_groups.group_for_boot(
+            scheduler_hints, project_id=ctx.project_id, is_admin=bool(ctx.is_admin))
+            if self._server_groups is not None else None)
         request_spec = self._build_request_spec(ctx, server)
         notifications.publish(notifications.ServerCreateValidated(
             flavor_name=request_spec['flavor']['name'], image_id=request_spec['image']['id'],
@@ -110,7 +122,10 @@ class ComputeAPI:
             build_request={'request_spec': request_spec, 'networks': request_spec['networks'],
                            'description': server.get('description'),
                            'tags': list(server.get('tags') or []),
-                           'scheduler_hints': dict(scheduler_hints or {})})
+                           'scheduler_hints': dict(scheduler_hints or {}),
+                           **(extra_build_request or {})})
+        if group_id is not None and self._server_groups is not None:
+            self._join_group(self._server_groups, group_id, instance['id'])
         notifications.publish(notifications.InstanceRecorded(
             instance_id=instance['id'], vm_state=instance['vm_state'],
             task_state=instance['task_state']))
@@ -118,6 +133,23 @@ class ComputeAPI:
         self._record_action(ctx, instance['id'], instance_actions_store.CREATE)
         self._conductor.build_instance(ctx, instance['id'])
         return instance
+
+    def _join_group(self, server_groups: server_group_store.ServerGroupStore, group_id: str,
+                    instance_id: str) -> None:
+        """The new instance joins its server group (nova adds it at the API)."""
+        try:
+            server_groups.add_member(group_id, instance_id)
+        except exception.NotFound:  # the group was deleted since it was checked
+            self._instances.mark_deleted(instance_id)
+            raise exception.InvalidInput(field='os:scheduler_hints.group',
+                                         reason=f'server group {group_id} not found',
+                                         ) from None
+
+    def check_metadata(self, metadata: Mapping[str, str]) -> None:
+        """InvalidInput (400) if fault-injection keys (when it is on) are malformed."""
+        if self._fault_injection_max_delay is not None:
+            conductor_rpcapi.check_fault_injection_metadata(metadata,
+                                                            self._fault_injection_max_delay)
 
     def _key_data(self, user_id: str, key_name: str | None) -> str | None:
         """The public key of the user's keypair ``key_name`` (400 when there is none)."""
@@ -133,7 +165,7 @@ class ComputeAPI:
     def _build_request_spec(self, ctx: nl_context.RequestContext,
                             server: dict[str, Any]) -> dict[str, Any]:
         try:
-            flavor = self._flavors.get(str(server['flavorRef']))
+            flavor = self.get_flavor(ctx, str(server['flavorRef']))
         except exception.NotFound:
             raise exception.InvalidInput(field='flavorRef',
                                          reason=f'flavor {server["flavorRef"]} not found',
@@ -156,6 +188,8 @@ class ComputeAPI:
         return {
             'flavor': {key: flavor[key] for key in ('id', 'name', 'vcpus', 'memory_mb',
                                                     'root_gb', 'ephemeral_gb', 'swap')},
+            # The scheduler's AggregateInstanceExtraSpecsFilter compares these.
+            'flavor_extra_specs': dict(flavor.get('extra_specs') or {}),
             'image': {'id': image['id'], 'min_disk': image.get('min_disk', 0),
                       'min_ram': image.get('min_ram', 0),
                       'properties': self._image_properties(image)},
@@ -319,17 +353,37 @@ class ComputeAPI:
         return cast(protocols.ImageWriter, self._images)
 
     def get_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> dict[str, Any]:
-        """A flavor by id (a private flavor only for an admin); NotFound for names."""
+        """A flavor by id (a private flavor only for an admin or a project granted it);
+        NotFound for names."""
         flavor = self._flavors.get(str(flavor_id))
-        if not flavor['is_public'] and not ctx.is_admin:
+        if not flavor['is_public'] and not ctx.is_admin and not (
+                self._flavor_access is not None
+                and self._flavor_access.has_access(flavor['id'], ctx.project_id)):
             raise exception.NotFound(resource='Flavor', id=flavor_id)
         return flavor
 
     def list_flavors(self, ctx: nl_context.RequestContext, *, min_ram: int = 0,
-                     min_disk: int = 0) -> list[dict[str, Any]]:
-        """Enabled flavors (public ones, or every one for an admin), smallest first."""
+                     min_disk: int = 0, is_public: bool | None = True) -> list[dict[str, Any]]:
+        """Enabled flavors, smallest first, as Nova lists them.
+
+        ``is_public`` True: the public flavors and the private ones the project
+        was granted; False: private flavors (an admin's filter; others still
+        see only what they were granted); None: every flavor (admins only).
+        """
+        granted = (self._flavor_access.flavor_ids_for(ctx.project_id)
+                   if self._flavor_access is not None else set())
+
+        def listed(flavor: dict[str, Any]) -> bool:
+            if not ctx.is_admin:
+                return flavor['is_public'] or flavor['id'] in granted
+            if is_public is None:
+                return True
+            if is_public:
+                return flavor['is_public'] or flavor['id'] in granted
+            return not flavor['is_public']
+
         return [flavor for flavor in self._flavors.list()
-                if (flavor['is_public'] or ctx.is_admin)
+                if listed(flavor)
                 and flavor['memory_mb'] >= min_ram and flavor['root_gb'] >= min_disk]
 
     def update_flavor_description(self, ctx: nl_context.RequestContext, flavor_id: str,

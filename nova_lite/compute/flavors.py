@@ -11,6 +11,7 @@ from sqlalchemy import exc as sa_exc
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as models
+from nova_lite.db.models import compute_admin as admin_models
 
 _MAX_INT = 2 ** 31 - 1
 
@@ -101,4 +102,6 @@ class FlavorStore:
             row = session.get(models.Flavor, str(flavor_id))
             if row is None:
                 raise exception.NotFound(resource='Flavor', id=flavor_id)
+            session.execute(sa.delete(admin_models.FlavorProject).where(
+                admin_models.FlavorProject.flavor_id == row.id))
             session.delete(row)

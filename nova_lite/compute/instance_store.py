@@ -7,7 +7,7 @@ dicts (never ORM objects) so that flows can keep them in their store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from nova_lite.api import paging, sql_paging
 from nova_lite.common import exception, timeutils
 from nova_lite.common.states import ServerStatus, TaskState, VmState
+from nova_lite.compute import server_groups
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as models
 
@@ -125,13 +126,19 @@ class InstanceStore:
 
     def page(self, *, project_id: str | None, name_pattern: str | None = None,
              status_condition: sa.ColumnElement[bool] | None = None,
-             request: paging.PageRequest = paging.EVERYTHING) -> paging.Page[dict[str, Any]]:
+             request: paging.PageRequest = paging.EVERYTHING,
+             conditions: Sequence[sa.ColumnElement[bool]] = (),
+             include_deleted: bool = False) -> paging.Page[dict[str, Any]]:
         """One page of the instances not deleted, newest first, filtered in the query.
 
         ``name_pattern`` is a regular expression searched for in the name (the
-        database's regular expressions: Python's on SQLite, POSIX on PostgreSQL).
+        database's regular expressions: Python's on SQLite, POSIX on PostgreSQL);
+        ``conditions`` are more filters (:mod:`nova_lite.compute.server_filters`);
+        ``include_deleted`` lists deleted instances too (nova's changes-since).
         """
-        query = sa.select(models.Instance).where(models.Instance.deleted_at.is_(None))
+        query = sa.select(models.Instance).where(*conditions)
+        if not include_deleted:
+            query = query.where(models.Instance.deleted_at.is_(None))
         if project_id is not None:
             query = query.where(models.Instance.project_id == project_id)
         if name_pattern is not None:
@@ -180,6 +187,44 @@ class InstanceStore:
             session.flush()
             return _instance_dict(row)
 
+    def change_details(self, instance_id: str, *,
+                       allowed_vm_states: tuple[str, ...] | None = None,
+                       name: str | None = None,
+                       metadata: Callable[[dict[str, str]], dict[str, str]] | None = None,
+                       build_request: Mapping[str, Any] | None = None,
+                       build_request_change: Callable[[dict[str, Any]], Mapping[str, Any]]
+                       | None = None) -> dict[str, Any]:
+        """Change what the user names: the name, the metadata (``metadata`` maps the
+        current items to the new ones, under the row lock) and build request fields
+        (``build_request``, or those ``build_request_change`` computes from the current
+        build request under the lock).
+
+        With ``allowed_vm_states``, InvalidState (409) unless the instance is in one
+        of them with no task.
+        """
+        with self._db.session() as session:
+            row = session.get(models.Instance, instance_id, with_for_update=True)
+            if row is None or row.deleted_at is not None:
+                raise exception.NotFound(resource='Instance', id=instance_id)
+            if allowed_vm_states is not None and (row.vm_state not in allowed_vm_states
+                                                  or row.task_state is not None):
+                raise exception.InvalidState(
+                    resource='Instance', id=instance_id,
+                    state=f'{row.vm_state}/{row.task_state}', action='this change',
+                    needed=' or '.join(allowed_vm_states) + ' with no task')
+            if name is not None:
+                row.name = name
+            if metadata is not None:
+                row.instance_metadata = metadata(dict(row.instance_metadata or {}))
+            if build_request_change is not None:
+                build_request = {**(build_request or {}),
+                                 **build_request_change(dict(row.build_request or {}))}
+            if build_request:
+                row.build_request = {**(row.build_request or {}), **build_request}
+            row.updated_at = timeutils.utcnow()
+            session.flush()
+            return _instance_dict(row)
+
     def set_host(self, instance_id: str, host: str,
                  availability_zone: str | None) -> dict[str, Any]:
         """Record the host the scheduler chose and that host's zone.
@@ -217,3 +262,4 @@ class InstanceStore:
             row.deleted_at = now
             row.terminated_at = now
             row.updated_at = now
+            server_groups.remove_member(session, instance_id)  # it leaves its group

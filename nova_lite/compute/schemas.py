@@ -14,6 +14,13 @@ FALSE_STRINGS = ('False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No'
 boolean: dict[str, Any] = {'type': ['boolean', 'string'],
                            'enum': [True, False, *TRUE_STRINGS, *FALSE_STRINGS]}
 
+# nova's parameter_types.positive_integer: 1 or more, as a number or digits.
+positive_integer: dict[str, Any] = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$',
+                                    'minimum': 1, 'minLength': 1}
+access_ip_v4: dict[str, Any] = {'type': 'string', 'format': 'ipv4'}
+access_ip_v6: dict[str, Any] = {'type': 'string', 'format': 'ipv6'}
+disk_config: dict[str, Any] = {'type': 'string', 'enum': ['AUTO', 'MANUAL']}
+
 server_create: dict[str, Any] = {
     'type': 'object',
     'properties': {
@@ -22,10 +29,12 @@ server_create: dict[str, Any] = {
         'flavorRef': {'type': ['string', 'integer'], 'minLength': 1, 'maxLength': 255},
         'availability_zone': {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255},
         'key_name': {'type': ['string', 'null'], 'maxLength': 255},
-        'min_count': {'type': ['integer', 'string'], 'pattern': '^1$', 'minimum': 1,
-                      'maximum': 1},
-        'max_count': {'type': ['integer', 'string'], 'pattern': '^1$', 'minimum': 1,
-                      'maximum': 1},
+        'min_count': positive_integer,
+        'max_count': positive_integer,
+        'return_reservation_id': boolean,
+        'accessIPv4': access_ip_v4,
+        'accessIPv6': access_ip_v6,
+        'OS-DCF:diskConfig': disk_config,
         'metadata': {
             'type': 'object', 'maxProperties': 128,
             'patternProperties': {'^.{1,255}$': {'type': 'string', 'maxLength': 255}},
@@ -69,7 +78,10 @@ server_create: dict[str, Any] = {
                 'additionalProperties': False,
             },
         },
-        'security_groups': {'type': 'array'},
+        'security_groups': {'type': 'array', 'items': {
+            'type': 'object', 'properties': {'name': {'type': 'string', 'minLength': 1,
+                                                      'maxLength': 255}},
+            'additionalProperties': False}},
         'user_data': {'type': ['string', 'null'], 'maxLength': 65535},
         'config_drive': {'type': ['boolean', 'string', 'null']},
         'adminPass': {'type': 'string'},

@@ -42,13 +42,15 @@ _CONSOLE_STATES = (VmState.ACTIVE, VmState.STOPPED)
 
 
 def _tail(text: str, length: Any) -> str:
-    """The last ``length`` lines of ``text`` (all of it for None or -1)."""
+    """The last ``length`` lines of ``text`` (all of it for None or -1), counted as nova
+    counts them: the pieces between newlines, so a log's final newline ends an
+    empty last piece (``length`` 3 of ``"a\nb\nc\n"`` is ``"b\nc\n"``)."""
     if length is None or int(length) < 0:
         return text
     count = int(length)
     if count == 0:
         return ''
-    return ''.join(text.splitlines(keepends=True)[-count:])
+    return '\n'.join(text.split('\n')[-count:])
 
 
 def _host_failure(host: str, exc: Exception, reason: str) -> exception.NovaLiteError:

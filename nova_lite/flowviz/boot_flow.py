@@ -25,6 +25,7 @@ def describe_boot_flow(max_attempts: int = 3) -> typing.Any:
     deps = boot.BootDependencies(instances=nothing, flavors=nothing, identity=nothing,
                                  images=nothing, networks=nothing, volumes=nothing,
                                  scheduler=nothing, compute=nothing, sealer=nothing,
+                                 cleanup=nothing,
                                  max_attempts=max_attempts)
     return boot.get_boot_flow(deps)
 

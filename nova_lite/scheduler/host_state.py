@@ -45,6 +45,8 @@ class HostState:
     up: bool = True
     hypervisor_type: str = ''
     capabilities: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # key -> the values the host's aggregates give it (AggregateInstanceExtraSpecsFilter).
+    aggregate_metadata: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_compute_node(cls, node: models.ComputeNode, *, service_down_time: int,
@@ -59,10 +61,14 @@ class HostState:
             ram_allocation_ratio=node.ram_allocation_ratio,
             disk_allocation_ratio=node.disk_allocation_ratio,
             reserved_memory_mb=node.reserved_memory_mb,
-            availability_zone=node.availability_zone, enabled=node.enabled,
-            up=is_up(node.last_seen_at, service_down_time=service_down_time, now=now),
+            availability_zone=node.aggregate_zone or node.availability_zone,
+            enabled=node.enabled,
+            up=(not node.forced_down
+                and is_up(node.last_seen_at, service_down_time=service_down_time, now=now)),
             hypervisor_type=node.hypervisor_type or '',
-            capabilities=dict(node.capabilities or {}))
+            capabilities=dict(node.capabilities or {}),
+            aggregate_metadata={key: list(values) for key, values
+                                in (node.aggregate_metadata or {}).items()})
 
     @property
     def free_vcpus(self) -> float:
@@ -96,8 +102,9 @@ def node_to_dict(node: models.ComputeNode, *, service_down_time: int,
         'id': node.id, 'host': node.host,
         'hypervisor_type': node.hypervisor_type,
         'hypervisor_hostname': node.hypervisor_hostname,
-        'availability_zone': node.availability_zone,
+        'availability_zone': state.availability_zone,
         'enabled': node.enabled, 'disabled_reason': node.disabled_reason, 'up': state.up,
+        'forced_down': node.forced_down, 'aggregate_metadata': state.aggregate_metadata,
         'vcpus': node.vcpus, 'memory_mb': node.memory_mb, 'local_gb': node.local_gb,
         'vcpus_used': node.vcpus_used, 'memory_mb_used': node.memory_mb_used,
         'local_gb_used': node.local_gb_used,

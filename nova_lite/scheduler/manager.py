@@ -27,7 +27,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import scheduler as models
-from nova_lite.scheduler import claims, host_state
+from nova_lite.scheduler import admin_state, claims, host_state
 from nova_lite.scheduler.filters import base as filter_base
 from nova_lite.scheduler.rpcapi import RPC_API_VERSION
 from nova_lite.scheduler.weighers import base as weigher_base
@@ -76,7 +76,27 @@ def _validate_request_spec(request_spec: Any, default_alternates: int) -> dict[s
         raise exception.InvalidInput(field='num_alternates',
                                      reason='must be an integer >= 0')
     spec['num_alternates'] = alternates
+    if spec.get('group') is not None:
+        spec['group'] = _validate_group(spec['group'])
     return spec
+
+
+def _validate_group(group: Any) -> dict[str, Any]:
+    """The server group of a request: its policy, rules and the members' hosts."""
+    if not isinstance(group, Mapping) or not isinstance(group.get('policy'), str):
+        raise exception.InvalidInput(field='group', reason='must be an object with a policy')
+    rules = group.get('rules') or {}
+    if not isinstance(rules, Mapping):
+        raise exception.InvalidInput(field='group.rules', reason='must be an object')
+    limit = rules.get('max_server_per_host', 1)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise exception.InvalidInput(field='group.rules.max_server_per_host',
+                                     reason='must be an integer >= 1')
+    hosts = group.get('hosts') or []
+    if not isinstance(hosts, list | tuple) or not all(isinstance(h, str) for h in hosts):
+        raise exception.InvalidInput(field='group.hosts', reason='must be a list of host names')
+    return {'id': group.get('id'), 'policy': group['policy'], 'rules': dict(rules),
+            'hosts': list(hosts)}
 
 
 def _validate_node_resources(resources: Any) -> dict[str, Any]:
@@ -316,6 +336,33 @@ class SchedulerManager:
             nodes = session.scalars(sa.select(models.ComputeNode)
                                     .order_by(models.ComputeNode.host)).all()
             return [self._node_dict(node) for node in nodes]
+
+    def set_host_admin_state(self, ctx: nl_context.RequestContext, host: str,
+                             values: dict[str, Any]) -> dict[str, Any]:
+        """Apply an admin's decision about a compute host (the compute API's os-services
+        and aggregates); the host's reports never change these."""
+        checked = admin_state.validate(values)
+        with self._db.session() as session:
+            node = self._node_by_host(session, _name(host, 'host'))
+            if node is None:
+                raise exception.NotFound(resource='Compute host', id=host)
+            for key, value in checked.items():
+                setattr(node, key, value)
+            session.flush()
+            return self._node_dict(node)
+
+    def delete_compute_node(self, ctx: nl_context.RequestContext, host: str) -> None:
+        """Forget a compute host that holds no claims (409 while it does)."""
+        with self._db.session() as session:
+            node = self._node_by_host(session, _name(host, 'host'))
+            if node is None:
+                raise exception.NotFound(resource='Compute host', id=host)
+            held = session.scalar(sa.select(sa.func.count()).select_from(models.ResourceClaim)
+                                  .where(models.ResourceClaim.compute_node_id == node.id))
+            if held:
+                raise exception.Conflict(
+                    message=f'Compute host {host} still holds {held} claim(s).')
+            session.delete(node)
 
     @staticmethod
     def _node_by_host(session: orm.Session, host: str) -> models.ComputeNode | None:

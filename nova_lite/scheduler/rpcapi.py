@@ -3,6 +3,7 @@
 API version history:
     1.0 - select_destinations, release_claim, update_compute_node, get_host_usage
     1.1 - list_claims
+    1.2 - set_host_admin_state, delete_compute_node
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import oslo_messaging
 from nova_lite.common import context as nl_context
 from nova_lite.common import rpc
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 TOPIC = 'nova_lite-scheduler'
 
 
@@ -50,3 +51,14 @@ class SchedulerAPI:
         """The claims held (all, or one instance's), each with its host's name."""
         return self._client.prepare(version='1.1').call(ctx, 'list_claims',
                                                         instance_id=instance_id)
+
+    def set_host_admin_state(self, ctx: nl_context.RequestContext, host: str,
+                             values: dict[str, Any]) -> dict[str, Any]:
+        """Set what admins decide about a compute host (enabled, disabled_reason,
+        forced_down, aggregate_zone, aggregate_metadata); the node after."""
+        return self._client.prepare(version='1.2').call(ctx, 'set_host_admin_state',
+                                                        host=host, values=values)
+
+    def delete_compute_node(self, ctx: nl_context.RequestContext, host: str) -> None:
+        """Forget a compute host (it comes back when its service reports again)."""
+        self._client.prepare(version='1.2').call(ctx, 'delete_compute_node', host=host)

@@ -131,17 +131,18 @@ def build_conductor(conf: cfg.ConfigOpts, db: db_api.Database,
     flow_clients = client_factory.flow_clients(service_clients, services.identity,
                                                services.images, services.networks,
                                                services.volumes)
+    resources = resource_cleanup.InstanceResources(
+        local_clients.ServiceNetworkClient(services.networks),
+        local_clients.ServiceVolumeClient(services.volumes), services.scheduler_rpcapi,
+        services.compute_rpcapi)
     deps = boot.BootDependencies(
         instances=services.instances, flavors=services.flavors,
         identity=local_clients.IdentityClient(services.identity),
         images=flow_clients.images, networks=flow_clients.networks,
         volumes=flow_clients.volumes, scheduler=services.scheduler_rpcapi,
-        compute=services.compute_rpcapi, sealer=sealer,
-        max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector)
-    resources = resource_cleanup.InstanceResources(
-        local_clients.ServiceNetworkClient(services.networks),
-        local_clients.ServiceVolumeClient(services.volumes), services.scheduler_rpcapi,
-        services.compute_rpcapi)
+        compute=services.compute_rpcapi, sealer=sealer, cleanup=resources,
+        max_attempts=conf.scheduler.max_attempts, fault_injector=fault_injector,
+        server_groups=services.server_groups)
     persistence = flow_persistence.DatabaseBackend(db)
     jobs = _boot_jobs(conf, db, persistence)
     flows = flow_runner.FlowRunner(

@@ -13,11 +13,13 @@ import oslo_messaging
 from oslo_config import cfg
 
 from nova_lite.clients import local as clients
+from nova_lite.compute import admin_stores as compute_admin_stores
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import api as db_api
 from nova_lite.identity import manager as identity_manager
@@ -44,7 +46,14 @@ class ApiServices:
     conductor_rpcapi: conductor_rpcapi.ConductorAPI
     compute_api: compute_api.ComputeAPI
     keypairs: keypair_store.KeypairStore
+    # The compute API's proxies (pre-2.36 /images, /os-volumes, /os-networks) and its
+    # external events act through these, with the caller's token.
+    image_proxy: clients.ImageClient
+    volume_proxy: clients.VolumeClient
+    network_proxy: clients.NetworkClient
+    server_groups: server_group_store.ServerGroupStore
     instance_actions: instance_actions.InstanceActionStore
+    admin_stores: compute_admin_stores.AdminStores
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -57,21 +66,29 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)
     keypairs = keypair_store.KeypairStore(db)
+    image_client = clients.ImageClient(identity, images, report_steps=False)
+    network_client = clients.NetworkClient(identity, networks, report_steps=False)
+    volume_client = clients.VolumeClient(identity, volumes, report_steps=False)
+    server_groups = server_group_store.ServerGroupStore(db)
     actions = instance_actions.InstanceActionStore(db)
+    scheduler = scheduler_rpcapi.SchedulerAPI(transport)
+    admin_stores = compute_admin_stores.build(db, scheduler=scheduler, instances=instances,
+                                              host=conf.host)
     api = compute_api.ComputeAPI(
-        identity=clients.IdentityClient(identity),
-        images=clients.ImageClient(identity, images, report_steps=False),
-        networks=clients.NetworkClient(identity, networks, report_steps=False),
-        volumes=clients.VolumeClient(identity, volumes, report_steps=False),
+        identity=clients.IdentityClient(identity), images=image_client,
+        networks=network_client, volumes=volume_client,
         instances=instances, flavors=flavors, conductor=conductor, keypairs=keypairs,
-        instance_actions=actions, max_attempts=conf.scheduler.max_attempts,
+        server_groups=server_groups, instance_actions=actions,
+        flavor_access=admin_stores.flavor_access,
+        max_attempts=conf.scheduler.max_attempts,
         fault_injection_max_delay=(conf.fault_injection.max_delay
                                    if conf.fault_injection.enabled else None))
     return ApiServices(
         conf=conf, db=db, identity=identity, images=images, networks=networks,
         volumes=volumes, instances=instances, flavors=flavors,
-        scheduler_rpcapi=scheduler_rpcapi.SchedulerAPI(transport),
+        scheduler_rpcapi=scheduler,
         compute_rpcapi=compute_rpcapi.ComputeAPI(
             transport, timeout=conf.conductor.spawn_rpc_timeout),
         conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs,
-        instance_actions=actions)
+        image_proxy=image_client, volume_proxy=volume_client, network_proxy=network_client,
+        server_groups=server_groups, instance_actions=actions, admin_stores=admin_stores)

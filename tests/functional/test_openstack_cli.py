@@ -5,8 +5,10 @@ user would: authenticate, upload an image, create a flavor, a network with a
 subnet and a volume, boot with --wait, list, show, stop, start, reboot,
 console log, delete; then a boot that fails, a delete while building, the
 SDK's create_server(wait=True), keypairs (generated and imported, then
-booted with), a server snapshot (server image create --wait), and a volume
-added to a booted server and removed.
+booted with), a server group booted into, the compute admin commands
+(services, hypervisors, aggregates and zones, flavor properties and access),
+a server snapshot (server image create --wait), and a volume added to a
+booted server and removed.
 """
 
 from __future__ import annotations
@@ -196,9 +198,68 @@ def _wait_volume(cloud, name: str, status: str, attempts: int = 60) -> None:
     raise AssertionError(f'{name} never became {status}')
 
 
+def test_server_group_create_boot_show_delete(cloud, resources):
+    group = cloud.openstack_json('server', 'group', 'create', '--policy', 'anti-affinity',
+                                 'g1')
+    assert group['name'] == 'g1' and group['policy'] == 'anti-affinity'
+    server = cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                                  '--network', 'net1', '--hint', f'group={group["id"]}',
+                                  '--wait', 'grouped')
+    shown = cloud.openstack_json('server', 'group', 'show', 'g1')
+    assert shown['id'] == group['id'] and server['id'] in str(shown['members'])
+    assert 'g1' in {g['Name'] for g in cloud.openstack_json('server', 'group', 'list')}
+    refused = cloud.openstack('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                              '--network', 'net1', '--hint', 'group=no-such-group',
+                              'ungrouped', check=False)
+    assert refused.returncode != 0 and 'os:scheduler_hints.group' in refused.stderr
+    cloud.openstack('server', 'delete', '--wait', 'grouped')
+    assert cloud.openstack_json('server', 'group', 'show', 'g1')['members'] in ('', [])
+    cloud.openstack('server', 'group', 'delete', 'g1')
+    assert cloud.openstack('server', 'group', 'show', 'g1', check=False).returncode != 0
+
+
 def _wait_status(cloud, name: str, status: str, attempts: int = 60) -> None:
     for _ in range(attempts):
         if cloud.openstack_json('server', 'show', name)['status'] == status:
             return
         time.sleep(0.5)
     raise AssertionError(f'{name} never reached {status}')
+
+
+def test_compute_admin_commands(cloud, resources):
+    """Services, hypervisors, hosts, aggregates and zones, flavor properties and access,
+    as ``openstack`` (OSC) drives them."""
+    services = cloud.openstack_json('compute', 'service', 'list')
+    [compute] = [s for s in services if s['Binary'] == 'nova-compute']
+    assert compute['Status'] == 'enabled' and compute['State'] == 'up'
+    host = compute['Host']
+    cloud.openstack('compute', 'service', 'set', '--disable', '--disable-reason', 'drill',
+                    host, 'nova-compute')
+    [disabled] = cloud.openstack_json('compute', 'service', 'list', '--service',
+                                      'nova-compute', '--long')
+    assert disabled['Status'] == 'disabled' and disabled['Disabled Reason'] == 'drill'
+    cloud.openstack('compute', 'service', 'set', '--enable', host, 'nova-compute')
+    [hypervisor] = cloud.openstack_json('hypervisor', 'list')
+    assert hypervisor['State'] == 'up'
+    assert cloud.openstack_json('hypervisor', 'show', str(hypervisor['ID']))['state'] == 'up'
+
+    cloud.openstack_json('aggregate', 'create', '--zone', 'az-cli', '--property', 'ssd=true',
+                         'fast')
+    cloud.openstack('aggregate', 'add', 'host', 'fast', host)
+    shown = cloud.openstack_json('aggregate', 'show', 'fast')
+    assert shown['availability_zone'] == 'az-cli' and shown['hosts'] == [host]
+    zones = {z['Zone Name'] for z in cloud.openstack_json('availability', 'zone', 'list')}
+    assert 'az-cli' in zones
+    cloud.openstack('aggregate', 'remove', 'host', 'fast', host)
+    cloud.openstack('aggregate', 'delete', 'fast')
+
+    cloud.openstack('flavor', 'set', '--property', 'hw:cpu_policy=shared', 'tiny')
+    assert cloud.openstack_json('flavor', 'show', 'tiny')['properties'] == {
+        'hw:cpu_policy': 'shared'}
+    cloud.openstack('flavor', 'unset', '--property', 'hw:cpu_policy', 'tiny')
+    project = cloud.openstack_json('token', 'issue')['project_id']
+    cloud.openstack_json('flavor', 'create', '--private', '--project', project, '--ram', '128',
+                         '--disk', '1', 'private-tiny')
+    access = cloud.openstack_json('flavor', 'show', 'private-tiny')['access_project_ids']
+    assert access == [project]
+    cloud.openstack('flavor', 'delete', 'private-tiny')

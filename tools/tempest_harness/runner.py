@@ -67,6 +67,12 @@ def list_tests(workspace: str, regex: str) -> list[str]:
             if line.strip().startswith('tempest.')]
 
 
+# A test that takes longer fails (Tempest's OS_TEST_TIMEOUT); a whole run that
+# takes longer is stopped, and the tests it did not finish count as not run.
+TEST_TIMEOUT_SECONDS = 300
+RUN_TIMEOUT_SECONDS = 40 * 60
+
+
 def run(workspace: str, regex: str, concurrency: int, exclude_regex: str | None,
         ) -> bytes:
     """Runs the tests; returns their subunit v2 stream (Tempest's own exit code is
@@ -75,7 +81,15 @@ def run(workspace: str, regex: str, concurrency: int, exclude_regex: str | None,
                str(concurrency), '--subunit']
     if exclude_regex:
         command += ['--exclude-regex', exclude_regex]
-    done = subprocess.run(command, cwd=workspace, capture_output=True)
+    env = {**os.environ, 'OS_TEST_TIMEOUT': str(TEST_TIMEOUT_SECONDS)}
+    try:
+        done = subprocess.run(command, cwd=workspace, capture_output=True, env=env,
+                              timeout=RUN_TIMEOUT_SECONDS)
+        stdout, stderr = done.stdout, done.stderr
+    except subprocess.TimeoutExpired as exc:
+        print(f'tempest: stopped after {RUN_TIMEOUT_SECONDS} s; the tests it had not '
+              'finished count as not run', flush=True)
+        stdout, stderr = exc.stdout or b'', exc.stderr or b''
     with open(os.path.join(workspace, 'tempest-run.stderr'), 'wb') as err:
-        err.write(done.stderr)
-    return done.stdout
+        err.write(stderr)
+    return stdout

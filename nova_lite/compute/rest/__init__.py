@@ -16,19 +16,36 @@ from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.compute import server_actions_api, snapshot_api, volume_attach_api
 from nova_lite.compute.rest import (
+    aggregates,
+    availability_zones,
     base,
+    external_events,
+    flavor_access,
+    flavor_extra_specs,
     flavors,
+    hosts,
     hypervisors,
+    image_metadata,
+    images,
     instance_actions,
     keypairs,
     limits,
     microversion,
+    network_proxy,
     policies,
     server_actions,
+    server_diagnostics,
+    server_groups,
+    server_ips,
+    server_metadata,
+    server_tags,
     servers,
+    services,
+    usage_audit_log,
     versions,
     views,
     volume_attachments,
+    volume_proxies,
 )
 
 PREFIX = '/v2.1'
@@ -41,10 +58,27 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
     return [
         *servers.ServersHandler(rest).routes(),
         *server_actions.ServerActionsHandler(rest).routes(),
+        *server_metadata.ServerMetadataHandler(rest).routes(),
+        *server_ips.ServerIpsHandler(rest).routes(),
+        *server_tags.ServerTagsHandler(rest).routes(),
         *flavors.FlavorsHandler(rest).routes(),
-        *hypervisors.HypervisorsHandler(conf, rest).routes(),
+        *flavor_extra_specs.FlavorExtraSpecsHandler(rest).routes(),
+        *flavor_access.FlavorAccessHandler(rest).routes(),
+        *hypervisors.HypervisorsHandler(rest).routes(),
+        *availability_zones.AvailabilityZonesHandler(conf, rest).routes(),
+        *services.ServicesHandler(rest).routes(),
+        *hosts.HostsHandler(rest).routes(),
+        *aggregates.AggregatesHandler(rest).routes(),
         *limits.LimitsHandler(rest).routes(),
         *keypairs.KeypairsHandler(rest).routes(),
+        *images.ImagesHandler(rest).routes(),
+        *image_metadata.ImageMetadataHandler(rest).routes(),
+        *volume_proxies.VolumeProxiesHandler(rest).routes(),
+        *network_proxy.NetworkProxyHandler(rest).routes(),
+        *external_events.ExternalEventsHandler(rest).routes(),
+        *usage_audit_log.UsageAuditLogHandler(rest).routes(),
+        *server_diagnostics.ServerDiagnosticsHandler(rest).routes(),
+        *server_groups.ServerGroupsHandler(rest).routes(),
         *instance_actions.InstanceActionsHandler(rest).routes(),
         *volume_attachments.VolumeAttachmentsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
@@ -70,6 +104,7 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
     version_docs = versions.VersionsHandler(links.public_url)
     router.add('GET', '/', version_docs.versions)
     router.add('GET', PREFIX, version_docs.version)
+    router.add('GET', '/v2', version_docs.legacy_version)
     routes = _routes(conf, rest)
     routing.add_routes(router, routes, prefix=PREFIX)
     routing.add_routes(router, routes, prefix=PROJECT_PREFIX, wrap=base.project_scoped)

@@ -11,11 +11,14 @@ import webob
 from nova_lite.api import controller, policy, wsgi
 from nova_lite.clients import protocols
 from nova_lite.common import exception
+from nova_lite.compute import admin_stores as compute_admin_stores
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import instance_actions, instance_store, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.compute.rest import views
+from nova_lite.compute.rest.api_version import api_version
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
@@ -42,10 +45,25 @@ class ComputeServices(Protocol):
     def keypairs(self) -> keypair_store.KeypairStore: ...
 
     @property
+    def image_proxy(self) -> protocols.ImageProxyClient: ...
+
+    @property
+    def volume_proxy(self) -> protocols.VolumeProxyClient: ...
+
+    @property
+    def network_proxy(self) -> protocols.NetworkClient: ...
+
+    @property
+    def server_groups(self) -> server_group_store.ServerGroupStore: ...
+
+    @property
     def conductor_rpcapi(self) -> conductor_rpcapi.ConductorAPI: ...
 
     @property
     def instance_actions(self) -> instance_actions.InstanceActionStore: ...
+
+    @property
+    def admin_stores(self) -> compute_admin_stores.AdminStores: ...
 
 
 @dataclasses.dataclass
@@ -76,3 +94,21 @@ def project_scoped(handler: Callable[..., webob.Response]) -> Callable[..., webo
         return handler(req, **path_vars)
 
     return scoped
+
+
+def removed_at(req: wsgi.Request, version: tuple[int, int]) -> None:
+    """A 404, as nova answers, when the request's microversion is ``version`` or later
+    (a proxy API nova dropped then)."""
+    if api_version(req) >= version:
+        raise exception.NotFound(message='The resource could not be found.')
+
+
+def empty_id(req: wsgi.Request, *_args: Any) -> webob.Response:
+    """A 404 for a member path whose id is empty (``DELETE /os-volumes/``), as nova."""
+    raise exception.NotFound(message=f'The resource could not be found: {req.path_info}')
+
+
+def reject_empty_id(req: wsgi.Request) -> None:
+    """A collection GET reached with a trailing slash is a member with an empty id: 404."""
+    if req.path_info.endswith('/'):
+        empty_id(req)

@@ -20,6 +20,19 @@ from nova_lite.compute.rest import (
 from nova_lite.compute.rest.api_version import api_version
 
 
+def _is_public(value: str | None) -> bool | None:
+    """The ``is_public`` filter (admins'): absent is True, 'none' is every flavor."""
+    if value is None:
+        return True
+    if value.strip().lower() == 'none':
+        return None
+    if value.strip().lower() in schemas.TRUE_WORDS:
+        return True
+    if value.strip().lower() in schemas.FALSE_WORDS:
+        return False
+    raise exception.InvalidInput(field='is_public', reason=f'invalid filter {value!r}')
+
+
 class FlavorsHandler(base.ComputeController):
     def __init__(self, rest: base.ComputeRest) -> None:
         super().__init__(rest)
@@ -29,8 +42,6 @@ class FlavorsHandler(base.ComputeController):
         return [
             ('GET', '/flavors/detail', self.detail),  # before /flavors/{flavor_id}
             *routing.crud('/flavors', 'flavor_id', self),
-            ('GET', '/flavors/{flavor_id}/os-extra_specs', self.extra_specs),
-            ('GET', '/flavors/{flavor_id}/os-flavor-access', self.access),
         ]
 
     def create(self, req: wsgi.Request) -> webob.Response:
@@ -67,7 +78,8 @@ class FlavorsHandler(base.ComputeController):
         self.authorizer.authorize(ctx, policies.FLAVORS_READ)
         flavors = self._api.list_flavors(
             ctx, min_ram=query.parse_int(params.get('minRam', '0'), 'minRam'),
-            min_disk=query.parse_int(params.get('minDisk', '0'), 'minDisk'))
+            min_disk=query.parse_int(params.get('minDisk', '0'), 'minDisk'),
+            is_public=_is_public(params.get('is_public')))
         page = paging.paginate(flavors, request)
         links = paging.links(page, f'{self._rest.links.base_url}{path}', limit=request.limit)
         return page.items, ({'flavors_links': links} if links else {})
@@ -91,17 +103,3 @@ class FlavorsHandler(base.ComputeController):
         self.authorizer.authorize(req.context, policies.FLAVORS_DELETE)
         self._api.delete_flavor(req.context, flavor_id)
         return wsgi.json_response(202)
-
-    def extra_specs(self, req: wsgi.Request, flavor_id: str) -> webob.Response:
-        self.authorizer.authorize(req.context, policies.FLAVORS_READ)
-        flavor = self._api.get_flavor(req.context, flavor_id)
-        return wsgi.json_response(200, {'extra_specs': dict(flavor['extra_specs'])})
-
-    def access(self, req: wsgi.Request, flavor_id: str) -> webob.Response:
-        """Private flavors are the admins' alone here: no project is granted one."""
-        self.authorizer.authorize(req.context, policies.FLAVOR_ACCESS)
-        flavor = self._api.get_flavor(req.context, flavor_id)
-        if flavor['is_public']:
-            raise exception.NotFound(
-                message=f'Access list not available for public flavor {flavor_id}.')
-        return wsgi.json_response(200, {'flavor_access': []})

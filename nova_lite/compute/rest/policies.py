@@ -11,7 +11,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api import policy as base
-from nova_lite.compute.rest import action_policies
+from nova_lite.compute.rest import action_policies, admin_policies, proxy_policies
 
 ANY = '@'
 
@@ -36,6 +36,26 @@ KEYPAIRS_INDEX = 'os_compute_api:os-keypairs:index'
 KEYPAIRS_CREATE = 'os_compute_api:os-keypairs:create'
 KEYPAIRS_SHOW = 'os_compute_api:os-keypairs:show'
 KEYPAIRS_DELETE = 'os_compute_api:os-keypairs:delete'
+SERVER_GROUPS_CREATE = 'os_compute_api:os-server-groups:create'
+SERVER_GROUPS_DELETE = 'os_compute_api:os-server-groups:delete'
+SERVER_GROUPS_INDEX = 'os_compute_api:os-server-groups:index'
+SERVER_GROUPS_ALL_PROJECTS = 'os_compute_api:os-server-groups:index:all_projects'
+SERVER_GROUPS_SHOW = 'os_compute_api:os-server-groups:show'
+SERVERS_UPDATE = 'os_compute_api:servers:update'
+SERVER_METADATA_INDEX = 'os_compute_api:server-metadata:index'
+SERVER_METADATA_SHOW = 'os_compute_api:server-metadata:show'
+SERVER_METADATA_CREATE = 'os_compute_api:server-metadata:create'
+SERVER_METADATA_UPDATE = 'os_compute_api:server-metadata:update'
+SERVER_METADATA_UPDATE_ALL = 'os_compute_api:server-metadata:update_all'
+SERVER_METADATA_DELETE = 'os_compute_api:server-metadata:delete'
+IPS_INDEX = 'os_compute_api:ips:index'
+IPS_SHOW = 'os_compute_api:ips:show'
+SERVER_TAGS_INDEX = 'os_compute_api:os-server-tags:index'
+SERVER_TAGS_SHOW = 'os_compute_api:os-server-tags:show'
+SERVER_TAGS_UPDATE = 'os_compute_api:os-server-tags:update'
+SERVER_TAGS_UPDATE_ALL = 'os_compute_api:os-server-tags:update_all'
+SERVER_TAGS_DELETE = 'os_compute_api:os-server-tags:delete'
+SERVER_TAGS_DELETE_ALL = 'os_compute_api:os-server-tags:delete_all'
 # Keypairs belong to users: the owner, or an admin acting for them (2.10 user_id).
 ADMIN_OR_OWNER = 'role:admin or user_id:%(user_id)s'
 
@@ -79,5 +99,61 @@ def list_rules() -> list[policy.RuleDefault]:
                   '/os-keypairs/{keypair_name}'),
         base.rule(KEYPAIRS_DELETE, ADMIN_OR_OWNER, 'Delete a keypair.', 'DELETE',
                   '/os-keypairs/{keypair_name}'),
+        *proxy_policies.list_rules(),
+        base.rule(SERVER_GROUPS_CREATE, base.PROJECT_MEMBER, 'Create a server group.', 'POST',
+                  '/os-server-groups'),
+        base.rule(SERVER_GROUPS_DELETE, base.PROJECT_MEMBER, 'Delete a server group.',
+                  'DELETE', '/os-server-groups/{server_group_id}'),
+        base.rule(SERVER_GROUPS_INDEX, base.PROJECT_READER, "List the project's server groups.",
+                  'GET', '/os-server-groups'),
+        base.rule(SERVER_GROUPS_ALL_PROJECTS, base.ADMIN, "List every project's server groups.",
+                  'GET', '/os-server-groups?all_projects=True'),
+        base.rule(SERVER_GROUPS_SHOW, base.PROJECT_READER, 'Show a server group.', 'GET',
+                  '/os-server-groups/{server_group_id}'),
         *action_policies.list_rules(),
+        *admin_policies.list_rules(),
+        *_server_surface_rules(),
+    ]
+
+
+def _server_surface_rules() -> list[policy.RuleDefault]:
+    """PUT /servers/{id}, server metadata and addresses."""
+    metadata = '/servers/{server_id}/metadata'
+    return [
+        base.rule(SERVERS_UPDATE, base.PROJECT_MEMBER, 'Change a server (name, ...).', 'PUT',
+                  '/servers/{server_id}'),
+        base.rule(SERVER_METADATA_INDEX, base.PROJECT_READER, "List a server's metadata.",
+                  'GET', metadata),
+        base.rule(SERVER_METADATA_SHOW, base.PROJECT_READER, 'Show a server metadata item.',
+                  'GET', metadata + '/{key}'),
+        base.rule(SERVER_METADATA_CREATE, base.PROJECT_MEMBER, "Add to a server's metadata.",
+                  'POST', metadata),
+        base.rule(SERVER_METADATA_UPDATE_ALL, base.PROJECT_MEMBER,
+                  "Replace a server's metadata.", 'PUT', metadata),
+        base.rule(SERVER_METADATA_UPDATE, base.PROJECT_MEMBER, 'Set a server metadata item.',
+                  'PUT', metadata + '/{key}'),
+        base.rule(SERVER_METADATA_DELETE, base.PROJECT_MEMBER,
+                  'Delete a server metadata item.', 'DELETE', metadata + '/{key}'),
+        base.rule(IPS_INDEX, base.PROJECT_READER, "List a server's addresses.", 'GET',
+                  '/servers/{server_id}/ips'),
+        base.rule(IPS_SHOW, base.PROJECT_READER, "List a server's addresses on one network.",
+                  'GET', '/servers/{server_id}/ips/{network_label}'),
+        *_server_tag_rules(),
+    ]
+
+
+def _server_tag_rules() -> list[policy.RuleDefault]:
+    tags = '/servers/{server_id}/tags'
+    return [
+        base.rule(SERVER_TAGS_INDEX, base.PROJECT_READER, "List a server's tags.", 'GET', tags),
+        base.rule(SERVER_TAGS_SHOW, base.PROJECT_READER, 'Check a server tag.', 'GET',
+                  tags + '/{tag}'),
+        base.rule(SERVER_TAGS_UPDATE, base.PROJECT_MEMBER, 'Add a server tag.', 'PUT',
+                  tags + '/{tag}'),
+        base.rule(SERVER_TAGS_UPDATE_ALL, base.PROJECT_MEMBER, "Replace a server's tags.",
+                  'PUT', tags),
+        base.rule(SERVER_TAGS_DELETE, base.PROJECT_MEMBER, 'Remove a server tag.', 'DELETE',
+                  tags + '/{tag}'),
+        base.rule(SERVER_TAGS_DELETE_ALL, base.PROJECT_MEMBER, "Remove a server's tags.",
+                  'DELETE', tags),
     ]

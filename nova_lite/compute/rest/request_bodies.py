@@ -22,6 +22,17 @@ _server_description: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 
 _tags: dict[str, Any] = {'type': 'array', 'maxItems': 50,
                          'items': {'type': 'string', 'minLength': 1, 'maxLength': 60,
                                    'pattern': '^[^,/]*$'}}
+# Nova's hostname (2.90) and, from 2.94, its fully qualified form.
+_hostname: dict[str, Any] = {'type': 'string', 'minLength': 2, 'maxLength': 63,
+                             'pattern': '^[a-zA-Z0-9-._]*$'}
+_fqdn: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                         'pattern': '^[a-zA-Z0-9-._]*$'}
+
+
+def _hostname_at(version: Version) -> dict[str, Any]:
+    return _fqdn if version >= changes.SERVER_HOSTNAME_FQDN else _hostname
+
+
 _flavor_description: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 65535,
                                        'pattern': r'^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$'}
 
@@ -35,7 +46,31 @@ def server_create_request(version: Version) -> dict[str, Any]:
         server['description'] = _server_description
     if version >= changes.SERVER_CREATE_TAGS:
         server['tags'] = _tags
+    if version >= changes.SERVER_HOSTNAME:
+        server['hostname'] = _hostname_at(version)
     return schema
+
+
+@functools.cache
+def server_update_request(version: Version) -> dict[str, Any]:
+    """``PUT /servers/{id}`` at ``version``: description from 2.19."""
+    server: dict[str, Any] = {
+        'name': body_schemas.server_create['properties']['name'],
+        'accessIPv4': body_schemas.access_ip_v4,
+        'accessIPv6': body_schemas.access_ip_v6,
+        'OS-DCF:diskConfig': body_schemas.disk_config,
+    }
+    if version >= changes.SERVER_DESCRIPTION:
+        server['description'] = _server_description
+    if version >= changes.SERVER_HOSTNAME:
+        server['hostname'] = _hostname_at(version)
+    return {
+        'type': 'object',
+        'properties': {'server': {'type': 'object', 'properties': server,
+                                  'additionalProperties': False}},
+        'required': ['server'],
+        'additionalProperties': False,
+    }
 
 
 @functools.cache

@@ -22,5 +22,10 @@ servers_query: dict[str, Any] = {
 
 flavors_query: dict[str, Any] = {
     'type': 'object',
-    'properties': {'minRam': _count, 'minDisk': _count, **_paging},
+    'properties': {'minRam': _count, 'minDisk': _count,
+                   'is_public': {'type': 'string', 'maxLength': 16}, **_paging},
 }
+
+# What the flavor list's ``is_public`` filter takes (oslo's bool strings).
+TRUE_WORDS = ('1', 't', 'true', 'on', 'y', 'yes')
+FALSE_WORDS = ('0', 'f', 'false', 'off', 'n', 'no')

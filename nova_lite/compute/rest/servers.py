@@ -8,18 +8,27 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import controller, paging, query, routing, wsgi
+from nova_lite.api import controller, paging, routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
+from nova_lite.compute import server_create, server_filters, server_listing
 from nova_lite.compute.rest import (
     base,
     policies,
     request_bodies,
     schemas,
+    version_changes,
     versioned_views,
     views,
 )
 from nova_lite.compute.rest.api_version import Version, api_version
+
+# PUT /servers/{id} body keys and the build request fields they set.
+_UPDATABLE_FIELDS = (('description', 'description'),
+                     ('accessIPv4', server_create.ACCESS_IP_V4),
+                     ('accessIPv6', server_create.ACCESS_IP_V6),
+                     ('OS-DCF:diskConfig', server_create.DISK_CONFIG),
+                     ('hostname', server_create.HOSTNAME))
 
 
 class ServersHandler(base.ComputeController):
@@ -76,13 +85,33 @@ class ServersHandler(base.ComputeController):
             service='compute', user_name=ctx.user_name, project_name=ctx.project_name,
             roles=tuple(ctx.roles), over_http=True))
         self.authorizer.authorize(ctx, policies.SERVERS_CREATE)
-        instance = self._api.boot_server(ctx, server, scheduler_hints=hints)
+        created = server_create.boot_servers(self._api, ctx, server, scheduler_hints=hints)
+        if server_create.returns_reservation_id(server):
+            return wsgi.json_response(202, {'reservation_id': created.reservation_id})
+        instance = created.instances[0]
         links = self._rest.links.of('servers', instance['id'])
         return wsgi.json_response(202, {'server': {
             'id': instance['id'], 'links': links,
             'adminPass': server.get('adminPass') or secrets.token_urlsafe(9),
-            'OS-DCF:diskConfig': 'MANUAL', 'security_groups': [{'name': 'default'}],
+            'OS-DCF:diskConfig': server_create.user_fields(server)[server_create.DISK_CONFIG],
+            'security_groups': [{'name': 'default'}],
         }}, headers={'Location': links[0]['href']})
+
+    def update(self, req: wsgi.Request, server_id: str) -> webob.Response:
+        """PUT /servers/{id}: name, description (2.19), access IPs, disk config."""
+        version = api_version(req)
+        body = controller.read_body(req, request_bodies.server_update_request(version))
+        instance = self._owned(req, server_id, policies.SERVERS_UPDATE)
+        changes = body['server']
+        fields = server_create.normalized(
+            {field: changes[key] for key, field in _UPDATABLE_FIELDS if key in changes})
+        updated = self._rest.services.instances.change_details(
+            instance['id'], name=changes.get('name'), build_request=fields)
+        volume_ids = self._volume_ids(req.context, instance['id'])
+        detail = self._detail(req.context, updated, volume_ids.get(instance['id'], []),
+                              version, show=True)
+        return wsgi.json_response(200, {'server': versioned_views.server_update(detail,
+                                                                                version)})
 
     def _listed(self, req: wsgi.Request, path: str,
                 ) -> tuple[nl_context.RequestContext, list[dict[str, Any]], dict[str, Any]]:
@@ -90,13 +119,13 @@ class ServersHandler(base.ComputeController):
         params = controller.read_query(req, schemas.servers_query)
         request = paging.page_request(params, paging.NOVA_PAGING)
         self.authorizer.authorize(ctx, policies.SERVERS_INDEX)
-        all_projects = query.flag(params, 'all_tenants', query.NOVA_BOOLEAN)
-        if all_projects:
-            self.authorizer.authorize(ctx, policies.SERVERS_ALL_TENANTS)
-        status = params['status'].upper() if 'status' in params else None
-        page = self._api.page_servers(ctx, all_projects=all_projects, name=params.get('name'),
-                                      status=status, request=request)
-        links = paging.links(page, f'{self._rest.links.base_url}{path}', limit=request.limit)
+        wanted = server_filters.parse(
+            req.GET, version=api_version(req), is_admin=bool(ctx.is_admin),
+            own_project_id=ctx.project_id,
+            may_list_all=self.authorizer.allowed(ctx, policies.SERVERS_ALL_TENANTS))
+        page = server_listing.list_page(self._rest.services.instances, wanted, request)
+        links = paging.links(page, f'{self._rest.links.base_url}{path}',
+                             list(req.GET.items()), limit=request.limit)
         return ctx, page.items, ({'servers_links': links} if links else {})
 
     def index(self, req: wsgi.Request) -> webob.Response:
@@ -115,9 +144,12 @@ class ServersHandler(base.ComputeController):
     def show(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._owned(req, server_id, policies.SERVERS_SHOW)
         volume_ids = self._volume_ids(req.context, instance['id'])
-        return wsgi.json_response(200, {'server': self._detail(
-            req.context, instance, volume_ids.get(instance['id'], []), api_version(req),
-            show=True)})
+        body = self._detail(req.context, instance, volume_ids.get(instance['id'], []),
+                            api_version(req), show=True)
+        if api_version(req) >= version_changes.SERVER_GROUPS_IN_SHOW:
+            body['server_groups'] = self._rest.services.server_groups.group_ids_of(
+                instance['id'])
+        return wsgi.json_response(200, {'server': body})
 
     def delete(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._owned(req, server_id, policies.SERVERS_DELETE)

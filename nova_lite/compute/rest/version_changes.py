@@ -12,35 +12,61 @@ from nova_lite.compute.rest.api_version import Version
 
 KEYPAIR_TYPE: Version = (2, 2)
 SERVER_EXTENDED_ATTRIBUTES: Version = (2, 3)
+SERVER_LIST_IP6_FOR_USERS: Version = (2, 5)
 SERVER_LOCKED: Version = (2, 9)
 KEYPAIR_USER_ID: Version = (2, 10)
+SERVICE_FORCED_DOWN: Version = (2, 11)
+SERVER_GROUP_OWNER: Version = (2, 13)
+SERVER_GROUP_SOFT_POLICIES: Version = (2, 15)
 SERVER_DESCRIPTION: Version = (2, 19)
 ACTIONS_OF_DELETED: Version = (2, 21)
-ACTION_EVENTS_FOR_ALL: Version = (2, 51)
-ACTIONS_PAGING: Version = (2, 58)
-ACTION_EVENT_HOST: Version = (2, 62)
-ACTION_EVENT_DETAILS: Version = (2, 84)
 SERVER_TAGS: Version = (2, 26)
+SERVER_LIST_TAG_FILTERS: Version = (2, 26)
+HYPERVISOR_CPU_INFO_OBJECT: Version = (2, 28)
+HYPERVISOR_PAGING: Version = (2, 33)
 KEYPAIR_PAGING: Version = (2, 35)
-LIMITS_NO_PROXY_QUOTAS: Version = (2, 36)
+PROXY_APIS_REMOVED: Version = (2, 36)
+SERVER_LIST_INVALID_STATUS: Version = (2, 38)
+IMAGE_META_PROXY_REMOVED: Version = (2, 39)
+AGGREGATE_UUID: Version = (2, 41)
+HOSTS_REMOVED: Version = (2, 43)
+SERVER_CREATE_IMAGE_BODY: Version = (2, 45)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
+DIAGNOSTICS_STANDARD: Version = (2, 48)
+VOLUME_ATTACH_TAG: Version = (2, 49)
+ACTION_EVENTS_FOR_ALL: Version = (2, 51)
 SERVER_CREATE_TAGS: Version = (2, 52)
+SERVICE_UUIDS: Version = (2, 53)
 FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
+ACTIONS_PAGING: Version = (2, 58)
 FLAVOR_EXTRA_SPECS: Version = (2, 61)
+ACTION_EVENT_HOST: Version = (2, 62)
 SERVER_TRUSTED_CERTS: Version = (2, 63)
+SERVER_GROUP_POLICY_RULES: Version = (2, 64)
+SERVER_LIST_CHANGES_BEFORE: Version = (2, 66)
+VOLUME_ATTACH_TAG_SHOWN: Version = (2, 70)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
+SERVER_LIST_LOCKED_FILTER: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
+SERVICES_STRICT_QUERY: Version = (2, 75)
+SERVER_UPDATE_FULL_BODY: Version = (2, 75)
+SERVER_LIST_STRICT_QUERY: Version = (2, 75)
+EVENT_POWER_UPDATE: Version = (2, 76)
+ATTACH_DELETE_ON_TERM: Version = (2, 79)
+EVENT_ACCELERATOR_BOUND: Version = (2, 82)
+SERVER_LIST_USER_FILTERS: Version = (2, 83)
+ACTION_EVENT_DETAILS: Version = (2, 84)
+FLAVOR_SPECS_VALIDATED: Version = (2, 86)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
+SERVER_HOSTNAME: Version = (2, 90)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
+EVENT_VOLUME_REIMAGED: Version = (2, 93)
+SERVER_HOSTNAME_FQDN: Version = (2, 94)
 SERVER_PINNED_AZ: Version = (2, 96)
 SERVER_IMAGE_PROPERTIES: Version = (2, 98)
 SERVER_SCHEDULER_HINTS: Version = (2, 100)
-SERVER_CREATE_IMAGE_BODY: Version = (2, 45)
-VOLUME_ATTACH_TAG: Version = (2, 49)
-VOLUME_ATTACH_TAG_SHOWN: Version = (2, 70)
-ATTACH_DELETE_ON_TERM: Version = (2, 79)
 
 TABLE: tuple[tuple[Version, str, str], ...] = (
     (KEYPAIR_TYPE, 'KEYPAIR_TYPE',
@@ -48,26 +74,52 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVER_EXTENDED_ATTRIBUTES, 'SERVER_EXTENDED_ATTRIBUTES',
      'admins also see OS-EXT-SRV-ATTR reservation_id, launch_index, hostname, kernel_id, '
      'ramdisk_id, root_device_name and user_data'),
+    (SERVER_LIST_IP6_FOR_USERS, 'SERVER_LIST_IP6_FOR_USERS',
+     'non-admins may filter the server list by ip6'),
     (SERVER_LOCKED, 'SERVER_LOCKED', 'server bodies carry "locked" (set by the lock action)'),
     (KEYPAIR_USER_ID, 'KEYPAIR_USER_ID',
      "an admin lists, creates, shows and deletes another user's keypairs with user_id"),
+    (SERVICE_FORCED_DOWN, 'SERVICE_FORCED_DOWN',
+     'services carry "forced_down"; PUT /os-services/force-down sets it'),
+    (SERVER_GROUP_OWNER, 'SERVER_GROUP_OWNER',
+     'server group bodies carry "project_id" and "user_id"'),
+    (SERVER_GROUP_SOFT_POLICIES, 'SERVER_GROUP_SOFT_POLICIES',
+     'POST /os-server-groups allows the soft-affinity and soft-anti-affinity policies'),
     (SERVER_DESCRIPTION, 'SERVER_DESCRIPTION',
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
     (ACTIONS_OF_DELETED, 'ACTIONS_OF_DELETED',
      "os-instance-actions also lists a deleted server's actions"),
-    (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"'),
+    (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"; /servers/{id}/tags serves them'),
+    (SERVER_LIST_TAG_FILTERS, 'SERVER_LIST_TAG_FILTERS',
+     'the server list filters by tags, tags-any, not-tags and not-tags-any'),
+    (HYPERVISOR_CPU_INFO_OBJECT, 'HYPERVISOR_CPU_INFO_OBJECT',
+     'a hypervisor\'s "cpu_info" is an object, not a JSON string'),
+    (HYPERVISOR_PAGING, 'HYPERVISOR_PAGING',
+     'the hypervisor lists page with limit and marker (a hypervisor id)'),
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
      'the keypair list pages with limit and marker (a keypair name)'),
-    (LIMITS_NO_PROXY_QUOTAS, 'LIMITS_NO_PROXY_QUOTAS',
-     '/limits drops the security group and floating IP entries'),
+    (PROXY_APIS_REMOVED, 'PROXY_APIS_REMOVED',
+     'proxies gone: /images, /os-volumes, /os-snapshots, /os-networks are 404; /limits '
+     'drops security group and floating IP entries'),
+    (SERVER_LIST_INVALID_STATUS, 'SERVER_LIST_INVALID_STATUS',
+     'an unknown status filter on the server list is a 400 (below: an empty list)'),
+    (IMAGE_META_PROXY_REMOVED, 'IMAGE_META_PROXY_REMOVED',
+     '/images/{id}/metadata answers 404: use the image service'),
+    (AGGREGATE_UUID, 'AGGREGATE_UUID', 'aggregate bodies carry "uuid"'),
+    (HOSTS_REMOVED, 'HOSTS_REMOVED', '/os-hosts answers 404'),
     (SERVER_CREATE_IMAGE_BODY, 'SERVER_CREATE_IMAGE_BODY',
      'createImage answers {"image_id": ...} and no Location header'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
+    (DIAGNOSTICS_STANDARD, 'DIAGNOSTICS_STANDARD',
+     '/servers/{id}/diagnostics answers the standard shape (state, driver, cpu_details, ...)'),
     (VOLUME_ATTACH_TAG, 'VOLUME_ATTACH_TAG', 'POST os-volume_attachments takes "tag"'),
     (ACTION_EVENTS_FOR_ALL, 'ACTION_EVENTS_FOR_ALL',
      'an instance action shows its events to every reader (tracebacks to admins only)'),
     (SERVER_CREATE_TAGS, 'SERVER_CREATE_TAGS', 'POST /servers takes "tags"'),
+    (SERVICE_UUIDS, 'SERVICE_UUIDS',
+     'uuid ids for services and hypervisors; PUT /os-services/{id}; hypervisor_hostname_pattern '
+     'and with_servers replace /search and /servers'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
@@ -79,21 +131,53 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      "an action's events carry hostId (and host for admins)"),
     (SERVER_TRUSTED_CERTS, 'SERVER_TRUSTED_CERTS',
      'server bodies carry "trusted_image_certificates" (null)'),
+    (SERVER_GROUP_POLICY_RULES, 'SERVER_GROUP_POLICY_RULES',
+     'server groups take and show "policy" and "rules" (max_server_per_host), not '
+     '"policies" and "metadata"'),
+    (SERVER_LIST_CHANGES_BEFORE, 'SERVER_LIST_CHANGES_BEFORE',
+     'the server list filters by changes-before'),
     (VOLUME_ATTACH_TAG_SHOWN, 'VOLUME_ATTACH_TAG_SHOWN',
      'POST os-volume_attachments answers "tag"'),
     (SERVER_GROUPS_IN_SHOW, 'SERVER_GROUPS_IN_SHOW',
-     'GET /servers/{id} carries "server_groups" ([]: no server groups yet)'),
+     'GET /servers/{id} carries "server_groups" (the id of its group, or [])'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON',
      'server bodies carry "locked_reason"; lock takes it'),
+    (SERVER_LIST_LOCKED_FILTER, 'SERVER_LIST_LOCKED_FILTER',
+     'the server list filters by locked and sorts by it'),
     (FLAVOR_SWAP_ZERO, 'FLAVOR_SWAP_ZERO', 'flavor bodies print no swap as 0, not ""'),
+    (SERVICES_STRICT_QUERY, 'SERVICES_STRICT_QUERY',
+     'GET /os-services refuses query parameters other than host and binary (400)'),
+    (SERVER_UPDATE_FULL_BODY, 'SERVER_UPDATE_FULL_BODY',
+     'PUT /servers/{id} answers the whole server, as GET does (below: no OS-EXT-*, '
+     'OS-SRV-USG, key_name, security_groups, volumes or config_drive; plain addresses)'),
+    (SERVER_LIST_STRICT_QUERY, 'SERVER_LIST_STRICT_QUERY',
+     'an unknown query parameter of the server list is a 400 (below: ignored)'),
+    (EVENT_POWER_UPDATE, 'EVENT_POWER_UPDATE',
+     'os-server-external-events takes power-update (tag POWER_ON or POWER_OFF)'),
     (ATTACH_DELETE_ON_TERM, 'ATTACH_DELETE_ON_TERM',
      'POST os-volume_attachments takes and answers "delete_on_termination"'),
+    (EVENT_ACCELERATOR_BOUND, 'EVENT_ACCELERATOR_BOUND',
+     'os-server-external-events takes accelerator-request-bound'),
+    (SERVER_LIST_USER_FILTERS, 'SERVER_LIST_USER_FILTERS',
+     'non-admins may filter the server list by availability_zone, key_name, user_id, '
+     'vm_state, task_state and power_state'),
     (ACTION_EVENT_DETAILS, 'ACTION_EVENT_DETAILS',
      "an action's events carry details (admins)"),
+    (FLAVOR_SPECS_VALIDATED, 'FLAVOR_SPECS_VALIDATED',
+     'flavor extra specs of known namespaces (hw, hw_rng, quota, resources, trait...) are '
+     'validated'),
     (HYPERVISOR_NO_USAGE, 'HYPERVISOR_NO_USAGE',
-     'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...)'),
+     'hypervisor details drop the usage fields (vcpus, memory_mb, local_gb, ...) and show '
+     '"uptime"; no /statistics or /{id}/uptime'),
+    (SERVER_HOSTNAME, 'SERVER_HOSTNAME',
+     'POST and PUT /servers take "hostname" (2-63 characters); every caller sees '
+     'OS-EXT-SRV-ATTR:hostname'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',
      "POST /os-keypairs needs public_key (no generated keys); names may hold '@'"),
+    (EVENT_VOLUME_REIMAGED, 'EVENT_VOLUME_REIMAGED',
+     'os-server-external-events takes volume-reimaged'),
+    (SERVER_HOSTNAME_FQDN, 'SERVER_HOSTNAME_FQDN',
+     '"hostname" may be a fully qualified name of up to 255 characters'),
     (SERVER_PINNED_AZ, 'SERVER_PINNED_AZ',
      'server bodies carry "pinned_availability_zone" (the zone asked for at boot, or null)'),
     (SERVER_IMAGE_PROPERTIES, 'SERVER_IMAGE_PROPERTIES',

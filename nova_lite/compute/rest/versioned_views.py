@@ -35,13 +35,15 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
     """``body`` (a 2.1 server detail) at ``version``; ``show``: GET /servers/{id}."""
     build_request = instance.get('build_request') or {}
     request_spec = build_request.get('request_spec') or {}
+    hostname = build_request.get('hostname') or _hostname(instance['name'])
     if version >= changes.SERVER_EXTENDED_ATTRIBUTES:
         for volume in body['os-extended-volumes:volumes_attached']:
             volume['delete_on_termination'] = False  # nova_lite never deletes them
         if show_host:
             body.update({
-                'OS-EXT-SRV-ATTR:reservation_id': None, 'OS-EXT-SRV-ATTR:launch_index': 0,
-                'OS-EXT-SRV-ATTR:hostname': _hostname(instance['name']),
+                'OS-EXT-SRV-ATTR:reservation_id': build_request.get('reservation_id'),
+                'OS-EXT-SRV-ATTR:launch_index': build_request.get('launch_index', 0),
+                'OS-EXT-SRV-ATTR:hostname': hostname,
                 'OS-EXT-SRV-ATTR:kernel_id': '', 'OS-EXT-SRV-ATTR:ramdisk_id': '',
                 'OS-EXT-SRV-ATTR:root_device_name': None, 'OS-EXT-SRV-ATTR:user_data': None,
             })
@@ -59,6 +61,8 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
         body['server_groups'] = []
     if version >= changes.SERVER_LOCKED_REASON:
         body['locked_reason'] = instance.get('locked_reason')
+    if version >= changes.SERVER_HOSTNAME:
+        body['OS-EXT-SRV-ATTR:hostname'] = hostname
     if version >= changes.SERVER_PINNED_AZ:
         body['pinned_availability_zone'] = request_spec.get('availability_zone')
     if version >= changes.SERVER_IMAGE_PROPERTIES and isinstance(body['image'], dict):
@@ -67,6 +71,22 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
     if version >= changes.SERVER_SCHEDULER_HINTS:
         body['scheduler_hints'] = dict(build_request.get('scheduler_hints') or {})
     return body
+
+
+# What PUT /servers/{id} leaves out of a server detail below 2.75 (nova's update view).
+_NOT_IN_UPDATE = ('OS-EXT-', 'OS-SRV-USG:', 'key_name', 'security_groups',
+                  'os-extended-volumes:', 'config_drive')
+
+
+def server_update(body: dict[str, Any], version: Version) -> dict[str, Any]:
+    """``body`` (a server detail at ``version``) as PUT /servers/{id} answers it."""
+    if version >= changes.SERVER_UPDATE_FULL_BODY:
+        return body
+    short = {key: value for key, value in body.items() if not key.startswith(_NOT_IN_UPDATE)}
+    short['addresses'] = {
+        label: [{'version': entry['version'], 'addr': entry['addr']} for entry in entries]
+        for label, entries in body['addresses'].items()}
+    return short
 
 
 def flavor(body: dict[str, Any], flavor_row: dict[str, Any], version: Version, *,
@@ -88,7 +108,7 @@ _PERSONALITY_LIMITS = ('maxPersonality', 'maxPersonalitySize')
 
 def absolute_limits(absolute: dict[str, int], version: Version) -> dict[str, int]:
     """The 2.1 absolute limits at ``version``."""
-    dropped = ((_PROXY_LIMITS if version >= changes.LIMITS_NO_PROXY_QUOTAS else ())
+    dropped = ((_PROXY_LIMITS if version >= changes.PROXY_APIS_REMOVED else ())
                + (_PERSONALITY_LIMITS if version >= changes.LIMITS_NO_PERSONALITY else ()))
     return {name: value for name, value in absolute.items() if name not in dropped}
 

@@ -57,6 +57,7 @@ def server_detail(instance: dict[str, Any], links: Links, *, volume_ids: list[st
                   show_host: bool) -> dict[str, Any]:
     """A server as ``GET /servers/{id}`` answers (host attributes for admins)."""
     status = server_status.status_of_instance(instance)
+    build_request = instance.get('build_request') or {}
     image: dict[str, Any] | str = ''
     if instance['image_id']:
         image = {'id': instance['image_id'],
@@ -78,12 +79,13 @@ def server_detail(instance: dict[str, Any], links: Links, *, volume_ids: list[st
         'OS-EXT-AZ:availability_zone': instance['availability_zone'] or '',
         'OS-SRV-USG:launched_at': instance['launched_at'],
         'OS-SRV-USG:terminated_at': None,
-        'OS-DCF:diskConfig': 'MANUAL',
+        'OS-DCF:diskConfig': build_request.get('disk_config') or 'MANUAL',
         'security_groups': [{'name': 'default'}],
         'key_name': instance['key_name'],
         'links': links.of('servers', instance['id']),
         'os-extended-volumes:volumes_attached': [{'id': v} for v in volume_ids],
-        'accessIPv4': '', 'accessIPv6': '', 'config_drive': '',
+        'accessIPv4': build_request.get('access_ip_v4') or '',
+        'accessIPv6': build_request.get('access_ip_v6') or '', 'config_drive': '',
     }
     if show_host:
         body['OS-EXT-SRV-ATTR:host'] = instance['host']

@@ -24,7 +24,8 @@ from nova_lite.clients import protocols
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
-from nova_lite.conductor import faults, task_hops, token_seal
+from nova_lite.compute import server_groups as server_group_store
+from nova_lite.conductor import faults, resource_cleanup, task_hops, token_seal
 from nova_lite.conductor.flows import host_retry, keys
 from nova_lite.conductor.tasks import identity, instance, network, resources, scheduling, spawn
 from nova_lite.conductor.tasks import volume as volume_tasks
@@ -45,6 +46,9 @@ class BootDependencies:
     compute: compute_rpcapi.ComputeAPI
     # Seals the user's token for the store and the jobboard, unseals it for the tasks.
     sealer: token_seal.TokenSealer
+    # Frees an instance's ports and volume attachments as the conductor: what the
+    # network and volume tasks revert with, so a revert needs no user token.
+    cleanup: resource_cleanup.InstanceResources
     max_attempts: int = 3
     fault_injector: faults.FaultInjector = faults.NO_FAULTS
     # Frees everything an instance holds, by its id: the last line of the revert.
@@ -54,6 +58,8 @@ class BootDependencies:
     claim_check: Callable[[], None] | None = None
     # Where each task's time goes (RPC, HTTP, tokens, database), for the recorder.
     run_hops: task_hops.RunHops | None = None
+    # The members' hosts for the scheduler, and the spawn's group policy recheck.
+    server_groups: server_group_store.ServerGroupStore | None = None
 
 
 def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
@@ -73,14 +79,18 @@ def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
     gather = graph_flow.Flow(keys.GATHER_FLOW).add(
         faulty(resources.GetFlavor(deps.instances, deps.flavors, **fi)),
         faulty(resources.GetImage(deps.images, sealer, **fi)),
-        faulty(network.AllocateNetwork(deps.networks, deps.instances, sealer, **fi)),
-        faulty(volume_tasks.AttachVolumes(deps.volumes, deps.instances, sealer, **fi)),
+        faulty(network.AllocateNetwork(deps.networks, deps.instances, sealer, deps.cleanup,
+                                       **fi)),
+        faulty(volume_tasks.AttachVolumes(deps.volumes, deps.instances, sealer, deps.cleanup,
+                                          **fi)),
     )
     reschedule = linear_flow.Flow(keys.RESCHEDULE_FLOW,
                                   retry=host_retry.HostRetry(deps.max_attempts)).add(
-        faulty(scheduling.ScheduleInstance(deps.scheduler, deps.instances, sealer, **fi)),
+        faulty(scheduling.ScheduleInstance(deps.scheduler, deps.instances, sealer,
+                                           server_groups=deps.server_groups, **fi)),
         gather,
-        faulty(spawn.Spawn(deps.compute, deps.instances, sealer, **fi)),
+        faulty(spawn.Spawn(deps.compute, deps.instances, sealer,
+                            server_groups=deps.server_groups, **fi)),
     )
     return linear_flow.Flow(keys.BOOT_FLOW).add(
         faulty(instance.InstanceToErrorOnRevert(deps.instances, deps.sweep, **fi)),

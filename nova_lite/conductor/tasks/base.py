@@ -56,6 +56,18 @@ class UserContextTask(FlowTask):
     def user_context(self, values: dict[str, Any]) -> nl_context.RequestContext:
         return context_from_dict(values, self._sealer)
 
+    @staticmethod
+    def service_context(values: dict[str, Any]) -> nl_context.RequestContext:
+        """The conductor's own context (a trusted service) under the boot's request ids.
+
+        Reverts act with it, as the delete flow and the sweep do: the user's
+        token may have expired, or the user been deleted, since the boot began.
+        """
+        ctx = nl_context.get_admin_context()
+        ctx.request_id = values.get('request_id') or ctx.request_id
+        ctx.global_request_id = values.get('global_request_id')
+        return ctx
+
 
 def sealed_context_dict(ctx: nl_context.RequestContext, sealed_token: str) -> dict[str, Any]:
     """``ctx`` as a dict to keep in a flow's store: its token is ``sealed_token``."""

@@ -28,17 +28,19 @@ class AllocateNetwork(base.UserContextTask):
 
     Reversion strategy: delete the ports this boot created (found by
     device_id, so also those of an execute that failed half way) and unbind
-    the ports the user passed in.
+    the ports the user passed in, as the conductor (``cleanup``, with the
+    service's context), so it works after the user's token is gone.
     """
 
     def __init__(self, networks: protocols.NetworkClient,
                  instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
-                 **kwargs: Any) -> None:
+                 cleanup: resource_cleanup.InstanceResources, **kwargs: Any) -> None:
         super().__init__(keys.ALLOCATE_NETWORK, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC, keys.HOST],
                          provides=keys.NETWORK_INFO, **kwargs)
         self._networks = networks
         self._instances = instances
+        self._cleanup = cleanup
 
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
@@ -77,7 +79,6 @@ class AllocateNetwork(base.UserContextTask):
         user_ports = resource_cleanup.user_port_ids(request_spec.get('networks', []))
 
         def undo() -> None:
-            ctx = self.user_context(context)
-            resource_cleanup.free_instance_ports(self._networks, ctx, instance_id, user_ports)
+            self._cleanup.free_ports(self.service_context(context), instance_id, user_ports)
 
         self.best_effort_revert(instance_id, undo)

@@ -11,6 +11,7 @@ from nova_lite.common import exception
 from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
@@ -23,13 +24,19 @@ class Spawn(base.UserContextTask):
 
     Step 29 (and 12-13, 22 on the host). A host failure or an RPC timeout is
     raised as RetryableBuildError so the retry controller tries another host.
+    First, for a server group member, the group's hard policy is rechecked for
+    the host under the group's lock (a concurrent boot may have placed a member
+    since the scheduler chose): a violation is a RetryableBuildError too.
 
-    Reversion strategy: ask that host to destroy the domain and remove the
-    instance directory (idempotent; nothing happens where nothing was made).
+    Reversion strategy: ask that host (as the conductor, no user token needed)
+    to destroy the domain and remove the instance directory (idempotent;
+    nothing happens where nothing was made), and forget the host confirmed for
+    the instance in its server group.
     """
 
     def __init__(self, compute: compute_rpcapi.ComputeAPI,
                  instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
+                 server_groups: server_group_store.ServerGroupStore | None = None,
                  **kwargs: Any) -> None:
         super().__init__(keys.SPAWN, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.HOST, keys.FLAVOR,
@@ -37,6 +44,7 @@ class Spawn(base.UserContextTask):
                          provides=keys.SPAWN_RESULT, **kwargs)
         self._compute = compute
         self._instances = instances
+        self._server_groups = server_groups
 
     def execute(self, context: dict[str, Any], instance_id: str, host: str,
                 flavor: dict[str, Any], image: dict[str, Any],
@@ -45,6 +53,8 @@ class Spawn(base.UserContextTask):
         ctx = self.user_context(context)
         instance = self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
                                           task_state=TaskState.SPAWNING)
+        if self._server_groups is not None:
+            self._server_groups.confirm_host(instance_id, host)
         spawn_instance = {key: instance[key] for key in
                           ('id', 'name', 'project_id', 'user_id', 'metadata', 'image_id')}
         try:
@@ -67,7 +77,9 @@ class Spawn(base.UserContextTask):
     def revert(self, context: dict[str, Any], instance_id: str, host: str,
                result: Any = None, **kwargs: Any) -> None:
         def undo() -> None:
-            self._compute.destroy_instance(self.user_context(context), host,
+            if self._server_groups is not None:
+                self._server_groups.release_host(instance_id, host)
+            self._compute.destroy_instance(self.service_context(context), host,
                                            instance_id=instance_id)
 
         self.best_effort_revert(instance_id, undo)

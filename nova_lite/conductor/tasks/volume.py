@@ -8,7 +8,7 @@ from typing import Any
 from nova_lite.clients import protocols
 from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
-from nova_lite.conductor import token_seal
+from nova_lite.conductor import resource_cleanup, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
@@ -29,17 +29,20 @@ class AttachVolumes(base.UserContextTask):
     returns the same attachment.
 
     Reversion strategy: detach every attachment of the instance (found by
-    instance id), which puts the volumes back to available.
+    instance id), which puts the volumes back to available, as the conductor
+    (``cleanup``, with the service's context), so it works after the user's
+    token is gone.
     """
 
     def __init__(self, volumes: protocols.VolumeClient,
                  instances: instance_store.InstanceStore, sealer: token_seal.TokenSealer,
-                 **kwargs: Any) -> None:
+                 cleanup: resource_cleanup.InstanceResources, **kwargs: Any) -> None:
         super().__init__(keys.ATTACH_VOLUMES, sealer=sealer,
                          requires=[keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC, keys.HOST],
                          provides=keys.BLOCK_DEVICES, **kwargs)
         self._volumes = volumes
         self._instances = instances
+        self._cleanup = cleanup
 
     def execute(self, context: dict[str, Any], instance_id: str,
                 request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
@@ -61,8 +64,6 @@ class AttachVolumes(base.UserContextTask):
     def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,
                **kwargs: Any) -> None:
         def undo() -> None:
-            ctx = self.user_context(context)
-            for attachment in self._volumes.list_attachments(ctx, instance_id=instance_id):
-                self._volumes.detach_volume(ctx, attachment['id'])
+            self._cleanup.detach_volumes(self.service_context(context), instance_id)
 
         self.best_effort_revert(instance_id, undo)

@@ -19,6 +19,11 @@ class ComputeNode(TimestampMixin, Base):
     availability_zone: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='nova')
     enabled: orm.Mapped[bool] = orm.mapped_column(default=True)
     disabled_reason: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    # An admin's forced_down (os-services 2.11): the host counts as down whatever it reports.
+    forced_down: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
+    # The zone and merged metadata of the host's aggregates, pushed by the compute API.
+    aggregate_zone: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    aggregate_metadata: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
     vcpus: orm.Mapped[int]
     memory_mb: orm.Mapped[int]
     local_gb: orm.Mapped[int]

@@ -55,6 +55,19 @@ class LibvirtDriver(base.ComputeDriver):
         self._arch: str | None = None
         libvirt.registerErrorHandler(_ignore_libvirt_error, None)
 
+    def _note_on_console(self, instance_id: str, *lines: str) -> None:
+        """On libvirt's test hypervisor no guest runs to write the serial console log:
+        the driver writes its own lines there (what it did to the domain), so the
+        console output API shows the guest's life. A real hypervisor's guest writes
+        the log itself, and nothing is added."""
+        if self.domain_type != 'test':
+            return
+        try:
+            with open(self.console_log_path(instance_id), 'a', encoding='utf-8') as log:
+                log.writelines(f'nova_lite test hypervisor: {line}\n' for line in lines)
+        except OSError as exc:
+            LOG.warning('Cannot write the console log of %s: %s', instance_id, exc)
+
     def _error(self, what: str, exc: libvirt.libvirtError) -> exception.VirtDriverError:
         return exception.VirtDriverError(host=self.conf.host,
                                          reason=f'{what}: {exc.get_error_message() or exc}')
@@ -144,6 +157,13 @@ class LibvirtDriver(base.ComputeDriver):
             if not existed:
                 self._undefine(domain)
             raise self._error(f'starting {guest.name}', exc) from exc
+        self._note_on_console(
+            instance_id, f'{guest.name} started (no guest runs here: these lines are the '
+            "driver's)",
+            f'{guest.vcpus} vCPU(s), {guest.memory_kib // 1024} MiB of memory',
+            *(f'disk {disk.target_dev}: {disk.source_path}' for disk in guest.disks),
+            *(f'nic {nic.target_dev}: {nic.mac}' for nic in guest.interfaces),
+            'boot finished')
         state = self.get_power_state(instance_id)
         notifications.publish(notifications.DomainStarted(
             instance_id=instance_id, domain_name=guest.name, hypervisor=self.uri,
@@ -218,9 +238,12 @@ class LibvirtDriver(base.ComputeDriver):
                 domain.create()
         except libvirt.libvirtError as exc:
             raise self._error(f'starting {domain.name()}', exc) from exc
+        self._note_on_console(instance_id, f'{domain.name()} powered on')
 
     def power_off(self, instance_id: str) -> None:
-        self._stop(self._domain(instance_id))
+        domain = self._domain(instance_id)
+        self._stop(domain)
+        self._note_on_console(instance_id, f'{domain.name()} powered off')
 
     def reboot(self, instance_id: str) -> None:
         domain = self._domain(instance_id)
@@ -231,6 +254,7 @@ class LibvirtDriver(base.ComputeDriver):
                 domain.create()
         except libvirt.libvirtError as exc:
             raise self._error(f'rebooting {domain.name()}', exc) from exc
+        self._note_on_console(instance_id, f'{domain.name()} rebooted')
 
     # Nova's pause is libvirt's suspend (the guest frozen in memory); Nova's
     # suspend is libvirt's managed save (memory to disk, domain stopped).

@@ -67,7 +67,10 @@ class VolumesController(scope.VolumeController):
             description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
             availability_zone=self._checked_zone(spec.get('availability_zone')),
             volume_type=self._volume_type(spec.get('volume_type')))
-        return wsgi.json_response(202, {'volume': self._detail(ctx, volume, project_id)})
+        # Cinder's create answer has none of the show's os-vol-*-attr extension fields.
+        created = {key: value for key, value in self._detail(ctx, volume, project_id).items()
+                   if not key.startswith('os-vol-')}
+        return wsgi.json_response(202, {'volume': created})
 
     def _listed(self, req: wsgi.Request, project_id: str,
                 path_suffix: str) -> tuple[nl_context.RequestContext, dict[str, Any]]:

@@ -62,7 +62,10 @@ def _reference(compute: ComputeEnv, params: dict[str, str]) -> dict[str, Any]:
         page = servers[:limit]
         body['ids'] = [s['id'] for s in page]
         if len(servers) > limit and page:
-            query = urllib.parse.urlencode({'limit': limit, 'marker': page[-1]['id']})
+            # nova's next link keeps the request's filters.
+            query = urllib.parse.urlencode(
+                [(k, v) for k, v in params.items() if k not in ('limit', 'marker')]
+                + [('limit', str(limit)), ('marker', page[-1]['id'])])
             body['servers_links'] = [{'rel': 'next',
                                       'href': f'{PUBLIC_URL}/v2.1/servers/detail?{query}'}]
     return body

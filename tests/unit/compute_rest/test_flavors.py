@@ -71,8 +71,13 @@ def test_private_flavors_and_filters(compute: ComputeEnv) -> None:
     assert access.json == {'flavor_access': []}
     assert compute.admin.get('/flavors/small/os-flavor-access').status_int == 404
     assert compute.member.get(f'/flavors/{private["id"]}/os-flavor-access').status_int == 403
-    big = compute.admin.get('/flavors/detail?minRam=4096').json['flavors']
+    # Nova's is_public filter: admins too see only public (and granted) flavors by default.
+    assert compute.admin.get('/flavors/detail?minRam=4096').json['flavors'] == []
+    big = compute.admin.get('/flavors/detail?minRam=4096&is_public=none').json['flavors']
     assert [f['name'] for f in big] == ['private']
+    only_private = compute.admin.get('/flavors?is_public=false').json['flavors']
+    assert [f['name'] for f in only_private] == ['private']
+    assert compute.admin.get('/flavors?is_public=maybe').status_int == 400
     assert compute.admin.get('/flavors?minRam=lots').status_int == 400
 
     page = compute.admin.get('/flavors?limit=1').json

@@ -29,12 +29,20 @@ def _get(client: Client, path: str, version: Version) -> webob.Response:
 
 
 @pytest.fixture(scope='module')
-def server_id(compute: ComputeEnv) -> str:
+def group_id(compute: ComputeEnv) -> str:
+    response = compute.admin.post('/os-server-groups', {
+        'server_group': {'name': 'versioned', 'policies': ['affinity']}})
+    assert response.status_int == 200, response.text
+    return str(response.json['server_group']['id'])
+
+
+@pytest.fixture(scope='module')
+def server_id(compute: ComputeEnv, group_id: str) -> str:
     """A server booted at 2.100 with a description, tags, a zone and hints."""
     body = compute.server_body('versioned', with_volume=False, description='a server',
                                tags=['blue', 'green'], availability_zone='nova')
     response = compute.admin.post('/servers', {
-        'server': body, 'os:scheduler_hints': {'group': '0a8b9e3c-1d7f-4a51-9a43-3a1f0c2b6d11'}},
+        'server': body, 'os:scheduler_hints': {'group': group_id}},
         headers=_at((2, 100)))
     assert response.status_int == 202, response.text
     compute.wait(response.json['server']['id'])
@@ -66,8 +74,12 @@ def test_server_extended_attributes_are_for_admins(compute: ComputeEnv) -> None:
     member_server = compute.create('member-vm', compute.member, with_volume=False,
                                    networks='none')
     compute.wait(member_server, client=compute.member)
-    shown = _server(compute, member_server, (2, 100), compute.member)
+    shown = _server(compute, member_server, _below(changes.SERVER_HOSTNAME), compute.member)
     assert not any(key.startswith('OS-EXT-SRV-ATTR:') for key in shown)
+    # From 2.90 everyone sees the hostname, and only it.
+    shown = _server(compute, member_server, (2, 100), compute.member)
+    assert [key for key in shown if key.startswith('OS-EXT-SRV-ATTR:')] == [
+        'OS-EXT-SRV-ATTR:hostname']
 
 
 @pytest.mark.parametrize('version,key,value', [
@@ -77,11 +89,12 @@ def test_server_extended_attributes_are_for_admins(compute: ComputeEnv) -> None:
     (changes.SERVER_TRUSTED_CERTS, 'trusted_image_certificates', None),
     (changes.SERVER_LOCKED_REASON, 'locked_reason', None),
     (changes.SERVER_PINNED_AZ, 'pinned_availability_zone', 'nova'),
-    (changes.SERVER_SCHEDULER_HINTS, 'scheduler_hints',
-     {'group': '0a8b9e3c-1d7f-4a51-9a43-3a1f0c2b6d11'}),
+    (changes.SERVER_SCHEDULER_HINTS, 'scheduler_hints', {'group': 'GROUP'}),
 ])
-def test_server_fields(compute: ComputeEnv, server_id: str, version: Version, key: str,
-                       value: Any) -> None:
+def test_server_fields(compute: ComputeEnv, server_id: str, group_id: str, version: Version,
+                       key: str, value: Any) -> None:
+    if value == {'group': 'GROUP'}:
+        value = {'group': group_id}
     for shape in (_server, _listed):
         assert key not in shape(compute, server_id, _below(version))
         assert shape(compute, server_id, version)[key] == value
@@ -94,10 +107,12 @@ def test_server_description_defaults_to_null(compute: ComputeEnv) -> None:
     assert _server(compute, plain, changes.SERVER_SCHEDULER_HINTS)['scheduler_hints'] == {}
 
 
-def test_server_groups_in_show_only(compute: ComputeEnv, server_id: str) -> None:
+def test_server_groups_in_show_only(compute: ComputeEnv, server_id: str,
+                                    group_id: str) -> None:
     assert 'server_groups' not in _server(compute, server_id,
                                           _below(changes.SERVER_GROUPS_IN_SHOW))
-    assert _server(compute, server_id, changes.SERVER_GROUPS_IN_SHOW)['server_groups'] == []
+    assert _server(compute, server_id,
+                   changes.SERVER_GROUPS_IN_SHOW)['server_groups'] == [group_id]
     assert 'server_groups' not in _listed(compute, server_id, (2, 100))
 
 
@@ -204,8 +219,8 @@ def test_flavor_is_public_strings(compute: ComputeEnv, value: Any, public: bool)
 
 
 @pytest.mark.parametrize('version,dropped', [
-    (changes.LIMITS_NO_PROXY_QUOTAS, 'maxSecurityGroups'),
-    (changes.LIMITS_NO_PROXY_QUOTAS, 'totalFloatingIpsUsed'),
+    (changes.PROXY_APIS_REMOVED, 'maxSecurityGroups'),
+    (changes.PROXY_APIS_REMOVED, 'totalFloatingIpsUsed'),
     (changes.LIMITS_NO_PERSONALITY, 'maxPersonality'),
     (changes.LIMITS_NO_PERSONALITY, 'maxPersonalitySize'),
 ])
@@ -228,6 +243,92 @@ def test_hypervisor_no_usage(compute: ComputeEnv, server_id: str) -> None:
     assert at['id'] == below['id'] and at['service']['host'] == 'host1'
 
 
+@pytest.mark.parametrize('path', ['/images', '/images/detail', '/os-volumes',
+                                  '/os-volumes/detail', '/os-snapshots', '/os-networks'])
+def test_proxy_apis_removed(compute: ComputeEnv, path: str) -> None:
+    _get(compute.admin, path, _below(changes.PROXY_APIS_REMOVED))
+    gone = compute.admin.get(path, headers=_at(changes.PROXY_APIS_REMOVED))
+    assert gone.status_int == 404
+
+
+def test_proxy_apis_removed_for_members_too(compute: ComputeEnv) -> None:
+    image_path = f'/images/{compute.env.image["id"]}'
+    _get(compute.admin, image_path, _below(changes.PROXY_APIS_REMOVED))
+    assert compute.admin.get(image_path,
+                             headers=_at(changes.PROXY_APIS_REMOVED)).status_int == 404
+    body = {'volume': {'size': 1}}
+    assert compute.member.post('/os-volumes', body,
+                               headers=_at(changes.PROXY_APIS_REMOVED)).status_int == 404
+
+
+def test_image_meta_proxy_removed(compute: ComputeEnv) -> None:
+    path = f'/images/{compute.env.image["id"]}/metadata'
+    _get(compute.admin, path, _below(changes.IMAGE_META_PROXY_REMOVED))
+    gone = compute.admin.get(path, headers=_at(changes.IMAGE_META_PROXY_REMOVED))
+    assert gone.status_int == 404
+
+
+def test_diagnostics_standard(compute: ComputeEnv, server_id: str) -> None:
+    path = f'/servers/{server_id}/diagnostics'
+    below = _get(compute.admin, path, _below(changes.DIAGNOSTICS_STANDARD)).json
+    assert 'memory' in below and 'memory_details' not in below
+    at = _get(compute.admin, path, changes.DIAGNOSTICS_STANDARD).json
+    assert at['memory_details']['maximum'] > 0 and 'memory' not in at
+
+
+@pytest.mark.parametrize('version,name,tag', [
+    (changes.EVENT_POWER_UPDATE, 'power-update', 'POWER_ON'),
+    (changes.EVENT_ACCELERATOR_BOUND, 'accelerator-request-bound', 'arq-1'),
+    (changes.EVENT_VOLUME_REIMAGED, 'volume-reimaged', 'vol-1'),
+])
+def test_external_event_names(compute: ComputeEnv, server_id: str, version: Version,
+                              name: str, tag: str) -> None:
+    body = {'events': [{'name': name, 'server_uuid': server_id, 'tag': tag}]}
+    below = compute.admin.post('/os-server-external-events', body,
+                               headers=_at(_below(version)))
+    assert below.status_int == 400
+    at = compute.admin.post('/os-server-external-events', body, headers=_at(version))
+    assert at.status_int == 200, at.text
+    assert at.json['events'][0]['code'] == 200
+def _group_at(compute: ComputeEnv, version: Version, body: dict[str, Any]) -> dict[str, Any]:
+    response = compute.member.post('/os-server-groups', {'server_group': body},
+                                   headers=_at(version))
+    assert response.status_int == 200, response.text
+    return dict(response.json['server_group'])
+
+
+def test_server_group_owner(compute: ComputeEnv) -> None:
+    below = _group_at(compute, _below(changes.SERVER_GROUP_OWNER),
+                      {'name': 'g', 'policies': ['affinity']})
+    assert 'project_id' not in below and 'user_id' not in below
+    at = _group_at(compute, changes.SERVER_GROUP_OWNER, {'name': 'g', 'policies': ['affinity']})
+    assert at['project_id'] == compute.other_project
+    assert at['user_id']
+
+
+def test_server_group_soft_policies(compute: ComputeEnv) -> None:
+    body = {'server_group': {'name': 'g', 'policies': ['soft-anti-affinity']}}
+    refused = compute.member.post('/os-server-groups', body,
+                                  headers=_at(_below(changes.SERVER_GROUP_SOFT_POLICIES)))
+    assert refused.status_int == 400, refused.text
+    assert 'policies' in refused.text
+    at = _group_at(compute, changes.SERVER_GROUP_SOFT_POLICIES, body['server_group'])
+    assert at['policies'] == ['soft-anti-affinity']
+
+
+def test_server_group_policy_rules(compute: ComputeEnv) -> None:
+    below = _group_at(compute, _below(changes.SERVER_GROUP_POLICY_RULES),
+                      {'name': 'g', 'policies': ['anti-affinity']})
+    assert below['policies'] == ['anti-affinity'] and below['metadata'] == {}
+    assert 'policy' not in below and 'rules' not in below
+    refused = compute.member.post('/os-server-groups', {'server_group': {
+        'name': 'g', 'policy': 'anti-affinity'}},
+        headers=_at(_below(changes.SERVER_GROUP_POLICY_RULES)))
+    assert refused.status_int == 400, refused.text
+    at = _group_at(compute, changes.SERVER_GROUP_POLICY_RULES,
+                   {'name': 'g', 'policy': 'anti-affinity', 'rules': {'max_server_per_host': 2}})
+    assert at['policy'] == 'anti-affinity' and at['rules'] == {'max_server_per_host': 2}
+    assert 'policies' not in at and 'metadata' not in at
 # os-instance-actions (one test per row) ----------------------------------------------
 
 def _actions_path(server_id: str) -> str:
@@ -358,3 +459,215 @@ def test_volume_attach_fields_by_version(compute: ComputeEnv) -> None:
                        delete_on_termination=True)
     assert dot.json['volumeAttachment']['delete_on_termination'] is True
     compute.wait(server_id)
+def test_flavor_extra_specs_validation(compute: ComputeEnv) -> None:
+    created = compute.admin.post('/flavors', {'flavor': {'name': 'validated-specs', 'ram': 64,
+                                                         'vcpus': 1, 'disk': 0}})
+    path = f'/flavors/{created.json["flavor"]["id"]}/os-extra_specs'
+    body = {'extra_specs': {'hw:cpu_policy': 'whenever'}}
+    below = compute.admin.post(path, body,
+                               headers=_at(_below(changes.FLAVOR_SPECS_VALIDATED)))
+    assert below.status_int == 200, below.text
+    at = compute.admin.post(path, body, headers=_at(changes.FLAVOR_SPECS_VALIDATED))
+    assert at.status_int == 400 and 'hw:cpu_policy' in at.text
+
+
+def _compute_services(compute: ComputeEnv, version: Version) -> dict[str, Any]:
+    services = _get(compute.admin, '/os-services?binary=nova-compute', version).json
+    [service] = services['services']
+    return dict(service)
+
+
+def test_service_forced_down(compute: ComputeEnv) -> None:
+    assert 'forced_down' not in _compute_services(compute, _below(changes.SERVICE_FORCED_DOWN))
+    assert _compute_services(compute, changes.SERVICE_FORCED_DOWN)['forced_down'] is False
+    body = {'host': 'host1', 'binary': 'nova-compute', 'forced_down': False}
+    below = compute.admin.request('PUT', '/os-services/force-down', body,
+                                  headers=_at(_below(changes.SERVICE_FORCED_DOWN)))
+    assert below.status_int == 404
+    at = compute.admin.request('PUT', '/os-services/force-down', body,
+                               headers=_at(changes.SERVICE_FORCED_DOWN))
+    assert at.status_int == 200 and at.json['service']['forced_down'] is False
+
+
+def test_hypervisor_cpu_info_object(compute: ComputeEnv) -> None:
+    def cpu_info(version: Version) -> Any:
+        [hypervisor] = _get(compute.admin, '/os-hypervisors/detail', version).json[
+            'hypervisors']
+        return hypervisor['cpu_info']
+    assert cpu_info(_below(changes.HYPERVISOR_CPU_INFO_OBJECT)) == '{}'
+    assert cpu_info(changes.HYPERVISOR_CPU_INFO_OBJECT) == {}
+
+
+def test_hypervisor_paging(compute: ComputeEnv) -> None:
+    below = _get(compute.admin, '/os-hypervisors?limit=0',
+                 _below(changes.HYPERVISOR_PAGING)).json
+    assert len(below['hypervisors']) == 1
+    at = _get(compute.admin, '/os-hypervisors?limit=0', changes.HYPERVISOR_PAGING).json
+    assert at['hypervisors'] == []
+
+
+def test_aggregate_uuid(compute: ComputeEnv) -> None:
+    created = compute.admin.post('/os-aggregates', {'aggregate': {'name': 'versioned-agg'}})
+    path = f'/os-aggregates/{created.json["aggregate"]["id"]}'
+    assert 'uuid' not in _get(compute.admin, path, _below(changes.AGGREGATE_UUID)).json[
+        'aggregate']
+    assert len(_get(compute.admin, path, changes.AGGREGATE_UUID).json['aggregate']['uuid']) == 36
+    assert compute.admin.delete(path).status_int == 200
+
+
+def test_hosts_removed(compute: ComputeEnv) -> None:
+    assert _get(compute.admin, '/os-hosts', _below(changes.HOSTS_REMOVED)).json['hosts']
+    assert compute.admin.get('/os-hosts', headers=_at(changes.HOSTS_REMOVED)).status_int == 404
+
+
+def test_service_uuids(compute: ComputeEnv) -> None:
+    below = _below(changes.SERVICE_UUIDS)
+    assert isinstance(_compute_services(compute, below)['id'], int)
+    service_id = _compute_services(compute, changes.SERVICE_UUIDS)['id']
+    assert isinstance(service_id, str) and len(service_id) == 36
+    [hypervisor] = _get(compute.admin, '/os-hypervisors', below).json['hypervisors']
+    name = hypervisor['hypervisor_hostname']
+    assert _get(compute.admin, f'/os-hypervisors/{name}/search', below).json['hypervisors']
+    assert compute.admin.get(f'/os-hypervisors/{name}/search',
+                             headers=_at(changes.SERVICE_UUIDS)).status_int == 404
+    updated = compute.admin.request('PUT', f'/os-services/{service_id}',
+                                    {'status': 'enabled'}, headers=_at(changes.SERVICE_UUIDS))
+    assert updated.status_int == 200 and updated.json['service']['id'] == service_id
+
+
+
+def test_services_strict_query(compute: ComputeEnv) -> None:
+    assert _get(compute.admin, '/os-services?xxx=1',
+                _below(changes.SERVICES_STRICT_QUERY)).json['services']
+    assert compute.admin.get('/os-services?xxx=1',
+                             headers=_at(changes.SERVICES_STRICT_QUERY)).status_int == 400
+def test_server_update_full_body(compute: ComputeEnv, server_id: str) -> None:
+    def update(version: Version) -> dict[str, Any]:
+        response = compute.admin.request('PUT', f'/servers/{server_id}',
+                                         {'server': {'name': 'versioned'}},
+                                         headers=_at(version))
+        assert response.status_int == 200, response.text
+        return response.json['server']
+
+    below = update(_below(changes.SERVER_UPDATE_FULL_BODY))
+    assert 'OS-EXT-STS:vm_state' not in below and 'security_groups' not in below
+    assert below['locked_reason'] is None  # the versioned fields stay
+    at = update(changes.SERVER_UPDATE_FULL_BODY)
+    assert set(at) == set(_server(compute, server_id, changes.SERVER_UPDATE_FULL_BODY))
+
+
+def _list_status(compute: ComputeEnv, query: str, version: Version,
+                 client: Client | None = None) -> int:
+    return (client or compute.admin).get(f'/servers?{query}', headers=_at(version)).status_int
+
+
+def _listed_ids(compute: ComputeEnv, query: str, version: Version,
+                client: Client | None = None) -> list[str]:
+    response = (client or compute.admin).get(f'/servers?{query}', headers=_at(version))
+    assert response.status_int == 200, response.text
+    return [server['id'] for server in response.json['servers']]
+
+
+def test_server_list_ip6_for_users(compute: ComputeEnv, server_id: str) -> None:
+    # The fixture's server has no IPv6 address: ip6 filters it out where it counts.
+    below = _below(changes.SERVER_LIST_IP6_FOR_USERS)
+    assert server_id in _listed_ids(compute, 'ip6=2001', below, compute.reader)
+    assert server_id not in _listed_ids(compute, 'ip6=2001', changes.SERVER_LIST_IP6_FOR_USERS,
+                                        compute.reader)
+    assert server_id not in _listed_ids(compute, 'ip6=2001', below)  # admins: always
+
+
+def test_server_list_tag_filters(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_TAG_FILTERS)
+    assert server_id in _listed_ids(compute, 'tags=red', below, compute.reader)
+    at = changes.SERVER_LIST_TAG_FILTERS
+    assert server_id not in _listed_ids(compute, 'tags=red', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'tags=blue,green', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'tags-any=red,blue', at)
+    assert server_id not in _listed_ids(compute, 'not-tags=blue,green', at)
+    assert server_id in _listed_ids(compute, 'not-tags=blue,red', at)
+    assert server_id not in _listed_ids(compute, 'not-tags-any=red,blue', at)
+
+
+def test_server_list_invalid_status(compute: ComputeEnv) -> None:
+    below = _below(changes.SERVER_LIST_INVALID_STATUS)
+    assert _listed_ids(compute, 'status=SLEEPY', below) == []
+    assert _list_status(compute, 'status=SLEEPY', changes.SERVER_LIST_INVALID_STATUS) == 400
+
+
+def test_server_list_changes_before(compute: ComputeEnv, server_id: str) -> None:
+    query = 'changes-before=2000-01-01T00:00:00Z'
+    assert server_id in _listed_ids(compute, query, _below(changes.SERVER_LIST_CHANGES_BEFORE))
+    assert _listed_ids(compute, query, changes.SERVER_LIST_CHANGES_BEFORE) == []
+    assert _list_status(compute, 'changes-before=yesterday',
+                        changes.SERVER_LIST_CHANGES_BEFORE) == 400
+
+
+def test_server_list_locked_filter(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_LOCKED_FILTER)
+    assert server_id in _listed_ids(compute, 'locked=true', below, compute.reader)
+    at = changes.SERVER_LIST_LOCKED_FILTER
+    assert server_id not in _listed_ids(compute, 'locked=true', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'locked=false&sort_key=locked', at)
+    assert _list_status(compute, 'locked=maybe', at) == 400
+
+
+def test_server_list_strict_query(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_STRICT_QUERY)
+    assert server_id in _listed_ids(compute, 'bogus=1', below)
+    response = compute.admin.get('/servers?bogus=1',
+                                 headers=_at(changes.SERVER_LIST_STRICT_QUERY))
+    assert response.status_int == 400 and 'bogus' in response.json['badRequest']['message']
+    # Known filters (even an admin's, for a user) are still accepted.
+    assert _list_status(compute, 'host=host1', changes.SERVER_LIST_STRICT_QUERY,
+                        compute.reader) == 200
+
+
+def test_server_tags_api(compute: ComputeEnv, server_id: str) -> None:
+    below = compute.admin.get(f'/servers/{server_id}/tags',
+                              headers=_at(_below(changes.SERVER_TAGS)))
+    assert below.status_int == 404
+    at = _get(compute.admin, f'/servers/{server_id}/tags', changes.SERVER_TAGS)
+    assert at.json == {'tags': ['blue', 'green']}
+
+
+def _create_status(compute: ComputeEnv, version: Version, **fields: Any) -> webob.Response:
+    body = compute.server_body('hostnamed', with_volume=False, **fields)
+    return compute.admin.post('/servers', {'server': body}, headers=_at(version))
+
+
+def test_server_hostname(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_HOSTNAME)
+    refused = _create_status(compute, below, hostname='web-1')
+    assert refused.status_int == 400 and 'hostname' in refused.text
+    assert 'OS-EXT-SRV-ATTR:hostname' not in _server(compute, server_id, below, compute.reader)
+    at = changes.SERVER_HOSTNAME
+    assert _server(compute, server_id, at, compute.reader)['OS-EXT-SRV-ATTR:hostname'] == (
+        'versioned')
+    response = compute.admin.request('PUT', f'/servers/{server_id}',
+                                     {'server': {'hostname': 'renamed-host'}}, headers=_at(at))
+    assert response.status_int == 200, response.text
+    assert response.json['server']['OS-EXT-SRV-ATTR:hostname'] == 'renamed-host'
+    compute.admin.request('PUT', f'/servers/{server_id}', {'server': {'hostname': 'versioned'}},
+                          headers=_at(at))
+
+
+def test_server_hostname_fqdn(compute: ComputeEnv) -> None:
+    fqdn = 'x' * 52 + '-guest-test.domaintest.com'
+    below = _create_status(compute, _below(changes.SERVER_HOSTNAME_FQDN), hostname=fqdn)
+    assert below.status_int == 400 and 'hostname' in below.text
+    at = _create_status(compute, changes.SERVER_HOSTNAME_FQDN, hostname=fqdn)
+    assert at.status_int == 202, at.text
+    server_id = at.json['server']['id']
+    compute.wait(server_id)
+    shown = _server(compute, server_id, changes.SERVER_HOSTNAME_FQDN, compute.reader)
+    assert shown['OS-EXT-SRV-ATTR:hostname'] == fqdn
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
+
+
+def test_server_list_user_filters(compute: ComputeEnv, server_id: str) -> None:
+    below = _below(changes.SERVER_LIST_USER_FILTERS)
+    assert server_id in _listed_ids(compute, 'vm_state=stopped', below, compute.reader)
+    at = changes.SERVER_LIST_USER_FILTERS
+    assert server_id not in _listed_ids(compute, 'vm_state=stopped', at, compute.reader)
+    assert server_id in _listed_ids(compute, 'vm_state=active', at, compute.reader)

@@ -125,3 +125,17 @@ def test_instance_actions_are_the_projects(compute: ComputeEnv) -> None:
     assert compute.member.get(path).status_int == 404
     assert compute.reader.get(path).status_int == 200
     assert compute.anonymous.get(path).status_int == 401
+
+
+def test_the_list_filters_by_the_lock_the_action_set(compute: ComputeEnv) -> None:
+    server_id = compute.boot('lock-filtered', with_volume=False)['id']
+    assert compute.admin.action(server_id, {'lock': None}).status_int == 202
+
+    def listed(locked: str) -> list[str]:
+        servers = compute.admin.request('GET', f'/servers?locked={locked}',
+                                        headers=V273).json['servers']
+        return [server['id'] for server in servers]
+
+    assert server_id in listed('true') and server_id not in listed('false')
+    assert compute.admin.action(server_id, {'unlock': None}).status_int == 202
+    assert server_id in listed('false') and server_id not in listed('true')

@@ -23,9 +23,15 @@ def test_version_document_without_token(compute: ComputeEnv, path: str) -> None:
 
 
 def test_root_lists_versions(compute: ComputeEnv) -> None:
-    [version] = compute.anonymous.get('/', absolute=True).json['versions']
+    [legacy, version] = compute.anonymous.get('/', absolute=True).json['versions']
     assert version['id'] == 'v2.1'
     assert version['links'][0]['href'] == f'{PUBLIC_URL}/v2.1/'
+    # v2.0 first, as Nova lists it; its self link answers its version document.
+    assert legacy['id'] == 'v2.0' and legacy['status'] == 'SUPPORTED'
+    assert legacy['links'][0]['href'] == f'{PUBLIC_URL}/v2/'
+    for path in ('/v2', '/v2/'):
+        shown = compute.admin.get(path, absolute=True).json['version']
+        assert shown['id'] == 'v2.0' and shown['links'][0]['href'] == f'{PUBLIC_URL}/v2/'
 
 
 @pytest.mark.parametrize('headers,status,answered', [

@@ -213,13 +213,22 @@ def test_context_from_dict_refuses_a_context_with_a_clear_token(
     assert base.context_from_dict(values, sealer).auth_token is None
 
 
-def test_a_revert_that_cannot_unseal_does_not_raise(sealer: token_seal.TokenSealer,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_a_revert_needs_no_token_so_one_that_cannot_be_unsealed_still_frees(
+        sealer: token_seal.TokenSealer, caplog: pytest.LogCaptureFixture) -> None:
+    from nova_lite.conductor import resource_cleanup
     from nova_lite.conductor.tasks import network, volume
+    from tests.unit.conductor.tasks import fakes
 
+    networks, volumes = fakes.FakeNetwork(), fakes.FakeVolumes()
+    networks.add_network('net-1', 'private')
+    networks.create_port(fakes.user_request_context(), network_id='net-1', device_id='inst-1')
+    volumes.add_volume('vol-1')
+    volumes.reserve_volume(fakes.user_request_context(), 'vol-1', 'inst-1')
+    cleanup = resource_cleanup.InstanceResources(networks, volumes, None, None)
     bad_context = {'auth_token': 'not-sealed', 'user': 'u1', 'project_id': 'p1'}
-    net = network.AllocateNetwork(None, None, sealer)  # type: ignore[arg-type]
-    vol = volume.AttachVolumes(None, None, sealer)  # type: ignore[arg-type]
+    net = network.AllocateNetwork(networks, None, sealer, cleanup)  # type: ignore[arg-type]
+    vol = volume.AttachVolumes(volumes, None, sealer, cleanup)  # type: ignore[arg-type]
     net.revert(bad_context, 'inst-1', {'networks': []})
     vol.revert(bad_context, 'inst-1')
-    assert caplog.text.count('cannot be unsealed') == 2
+    assert networks.ports == {} and volumes.attachments_of('inst-1') == []
+    assert 'cannot be unsealed' not in caplog.text

@@ -87,6 +87,13 @@ class _StubNetworkAndVolumeAPI:
                                                             'data': {'device_path': '/x'}}}}
         if re.fullmatch(r'/v3/\w+/attachments/.+', path) and method == 'DELETE':
             return 404, {'itemNotFound': {'code': 404, 'message': 'no attachment'}}
+        volume = {'id': 'vol-1', 'name': 'v', 'size': 1, 'status': 'available'}
+        if re.fullmatch(r'/v3/\w+/volumes/detail', path) and method == 'GET':
+            return 200, {'volumes': [volume]}
+        if re.fullmatch(r'/v3/\w+/volumes', path) and method == 'POST':
+            return 202, {'volume': {**volume, **body['volume']}}
+        if re.fullmatch(r'/v3/\w+/volumes/vol-1', path) and method == 'DELETE':
+            return 202, None
         if re.fullmatch(r'/v3/\w+/volumes/.+', path):
             return 400, {'badRequest': {'code': 400, 'message': "Invalid value for 'id'"}}
         return 404, {'itemNotFound': {'code': 404, 'message': f'{path} not found'}}
@@ -263,3 +270,37 @@ def test_a_connection_dropped_before_the_answer_is_retried(
         assert server.connections == 2
     finally:
         server.close()
+
+
+def test_image_proxy_calls_over_http(served: tuple[CloudEnv, _StubNetworkAndVolumeAPI]) -> None:
+    env, _ = served
+    client = http.ImageClient(env.cloud.identity.validate_token)
+    created = env.cloud.images.create_image(env.ctx, name='proxied', os_distro='a',
+                                            os_version='1')
+    listed = client.list_images(env.ctx, name='proxied')
+    assert [image['id'] for image in listed] == [created['id']]
+    assert env.image['id'] in [image['id'] for image in client.list_images(env.ctx)]
+    # One JSON patch: replace a property, add one, remove one.
+    updated = client.update_image(env.ctx, created['id'], os_distro='b', arch='x86_64',
+                                  os_version=None, absent=None)
+    assert (updated['os_distro'], updated['arch']) == ('b', 'x86_64')
+    assert 'os_version' not in updated
+    stored = env.cloud.images.get_image(env.ctx, created['id'])
+    assert (stored['os_distro'], stored.get('os_version')) == ('b', None)
+    client.delete_image(env.ctx, created['id'])
+    with pytest.raises(exception.NotFound):
+        client.get_image(env.ctx, created['id'])
+    with pytest.raises(exception.NotFound):
+        client.delete_image(env.ctx, created['id'])
+
+
+def test_volume_proxy_calls_over_http(served: tuple[CloudEnv, _StubNetworkAndVolumeAPI]) -> None:
+    env, stub = served
+    client = http.VolumeClient(env.cloud.identity.validate_token)
+    assert [v['id'] for v in client.list_volumes(env.ctx)] == ['vol-1']
+    assert stub.requests[-1][:2] == ('GET', f'/v3/{env.ctx.project_id}/volumes/detail')
+    created = client.create_volume(env.ctx, size=2, name='n', metadata={'k': 'v'})
+    assert created['size'] == 2
+    assert stub.requests[-1][2] == {'volume': {'size': 2, 'name': 'n', 'metadata': {'k': 'v'}}}
+    client.delete_volume(env.ctx, 'vol-1')
+    assert stub.requests[-1][:2] == ('DELETE', f'/v3/{env.ctx.project_id}/volumes/vol-1')

@@ -127,3 +127,34 @@ def test_periodic_timers_run_each_task_at_its_interval_and_survive_a_failure() -
     time.sleep(0.1)
     assert runs == stopped_at
     assert runs['ok'] >= 1
+
+
+_LAUNCH_A_SERVICE = '''
+import sys
+from oslo_config import cfg
+from nova_lite.common import service
+
+class Failing(service.StoppableService):
+    def start(self):
+        raise RuntimeError('cannot listen')
+
+sys.exit(service.launch(cfg.ConfigOpts(), Failing()))
+'''
+
+
+def test_a_service_that_cannot_start_ends_the_daemon_instead_of_restarting(
+        tmp_path: Any) -> None:
+    """oslo.service starts a new worker whenever one exits; one that failed to
+    start must end the daemon (status 1), not be started again forever."""
+    import subprocess
+    import sys
+
+    script = tmp_path / 'launch.py'
+    script.write_text(_LAUNCH_A_SERVICE)
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(script)], capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1, result.stderr
+    assert time.monotonic() - started < 30
+    # One worker started, failed, and was not started again.
+    assert result.stderr.count('Failing failed to start; the daemon stops') == 1

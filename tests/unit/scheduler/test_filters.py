@@ -109,7 +109,8 @@ def test_handler_reports_what_each_filter_removed(conf: cfg.ConfigOpts) -> None:
     assert [state.host for state in passed] == ['a']
     assert [(r.name, r.hosts_in, r.hosts_out) for r in results] == [
         ('ComputeFilter', 4, 3), ('AvailabilityZoneFilter', 3, 2), ('RamFilter', 2, 1),
-        ('DiskFilter', 1, 1), ('VcpuFilter', 1, 1), ('ImagePropertiesFilter', 1, 1)]
+        ('DiskFilter', 1, 1), ('VcpuFilter', 1, 1), ('ImagePropertiesFilter', 1, 1),
+        ('ServerGroupAntiAffinityFilter', 1, 1), ('ServerGroupAffinityFilter', 1, 1)]
     assert results[0].removed == 1
 
 

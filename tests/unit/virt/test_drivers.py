@@ -108,6 +108,24 @@ def test_power_operations(driver, make_request):
             operation(instance_id)
 
 
+def test_console_output_tells_the_guest_s_life(driver, make_request):
+    request = make_request(volumes=0)
+    instance_id = request['instance']['id']
+    _spawn(driver, request)
+    booted = driver.get_console_output(instance_id)
+    assert booted.endswith('\n')
+    driver.reboot(instance_id)
+    rebooted = driver.get_console_output(instance_id)
+    assert rebooted.startswith(booted) and 'rebooted' in rebooted[len(booted):]
+    if not isinstance(driver, fake.FakeDriver):
+        # libvirt's test hypervisor runs no guest: the driver writes what it did.
+        lines = booted.splitlines()
+        assert len(lines) > 3 and 'started' in lines[0] and 'boot finished' in lines[-1]
+        assert any(line.endswith(request['network_info'][0]['mac_address'])
+                   for line in lines)
+    driver.destroy(instance_id)
+
+
 def test_host_resources_and_overrides(driver):
     resources = driver.get_host_resources()
     assert set(resources) == {'vcpus', 'memory_mb', 'local_gb', 'hypervisor_type',

@@ -46,6 +46,8 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._failures: dict[str, _Failure] = {}
+        # Tokens this service no longer accepts (their user was deleted).
+        self.refused_tokens: set[str] = set()
 
     def fail(self, method: str, error: Exception, *, after_effect: bool = False,
              skip: int = 0) -> None:
@@ -60,7 +62,10 @@ class Recorder:
 
     def _enter(self, method: str, ctx: nl_context.RequestContext | None = None,
                **args: Any) -> None:
-        self.calls.append(Call(method, args, ctx.auth_token if ctx is not None else None))
+        token = ctx.auth_token if ctx is not None else None
+        self.calls.append(Call(method, args, token))
+        if token in self.refused_tokens:
+            raise exception.TokenInvalid(reason='the token\'s user is gone')
         self._fail_here(method, after_effect=False)
 
     def _leave(self, method: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from nova_lite.common import exception
-from nova_lite.conductor import token_seal
+from nova_lite.conductor import resource_cleanup, token_seal
 from nova_lite.conductor.tasks import network
 from tests.unit.conductor.tasks import fake_services, fakes
 
@@ -25,7 +25,8 @@ def networks() -> fakes.FakeNetwork:
 
 def _task(networks: fakes.FakeNetwork, instances: fake_services.FakeInstanceStore,
           sealer: token_seal.TokenSealer) -> network.AllocateNetwork:
-    return network.AllocateNetwork(networks, instances, sealer)
+    cleanup = resource_cleanup.InstanceResources(networks, fakes.FakeVolumes(), None, None)
+    return network.AllocateNetwork(networks, instances, sealer, cleanup)
 
 
 def _user_port(networks: fakes.FakeNetwork) -> str:
@@ -157,7 +158,22 @@ def test_revert_deletes_the_ports_made_and_unbinds_the_users(
     port = networks.ports[user_port]
     assert (port['device_id'], port['device_owner'], port['binding:host_id']) == ('', '', '')
     assert networks.ports[other]['device_id'] == 'another-instance'
-    assert {call.token for call in networks.calls[-3:]} == {fakes.TOKEN}
+    # The revert acts as the conductor, not with the user's token.
+    assert {call.token for call in networks.calls[-3:]} == {None}
+
+
+def test_revert_frees_the_ports_after_the_user_was_deleted_mid_boot(
+        networks: fakes.FakeNetwork, instances: fake_services.FakeInstanceStore,
+        sealer: token_seal.TokenSealer, context: dict[str, Any], instance_id: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    task = _task(networks, instances, sealer)
+    result = task.execute(context, instance_id, REQUEST_SPEC, 'host1')
+    networks.refused_tokens.add(fakes.TOKEN)
+
+    task.revert(context, instance_id, REQUEST_SPEC, result=result)
+
+    assert networks.ports == {}
+    assert fakes.revert_failures(caplog.records) == []
 
 
 def test_revert_after_an_execute_that_failed_half_way_finds_its_ports(

@@ -93,7 +93,8 @@ def test_revert_releases_the_claim_and_clears_the_host(
 
     assert scheduler.claims == {}
     assert scheduler.called('release_claim') == [{'instance_id': instance_id}]
-    assert scheduler.calls[-1].token == fakes.TOKEN
+    # As the conductor: the user's token may be gone by now.
+    assert scheduler.calls[-1].token is None
     assert instances.get(instance_id)['host'] is None
 
 

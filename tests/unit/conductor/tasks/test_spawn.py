@@ -115,7 +115,8 @@ def test_revert_destroys_the_domain_on_the_host(
     assert list(compute.domains) == [('host2', 'another-instance')]
     assert compute.called('destroy_instance') == [{'host': 'host1',
                                                    'instance_id': instance_id}]
-    assert compute.calls[-1].token == fakes.TOKEN
+    # As the conductor: the user's token may be gone by now.
+    assert compute.calls[-1].token is None
 
 
 def test_revert_after_a_spawn_whose_answer_was_lost_destroys_the_domain(
@@ -158,3 +159,35 @@ def test_a_revert_that_fails_is_logged_not_raised(
     [(message, logged)] = fakes.revert_failures(caplog.records)
     assert logged is error and instance_id in message
     assert list(compute.domains) == [('host1', instance_id)]
+
+
+class _FakeServerGroups:
+    """Refuses host1 for the group policy; records what is confirmed and released."""
+
+    def __init__(self) -> None:
+        self.confirmed: list[tuple[str, str]] = []
+        self.released: list[tuple[str, str]] = []
+
+    def confirm_host(self, instance_id: str, host: str) -> None:
+        if host == 'host1':
+            raise exception.RetryableBuildError(instance_id=instance_id, host=host,
+                                                reason='server group policy anti-affinity')
+        self.confirmed.append((instance_id, host))
+
+    def release_host(self, instance_id: str, host: str) -> None:
+        self.released.append((instance_id, host))
+
+
+def test_a_group_policy_violation_is_retryable_before_the_host_is_asked(
+        compute: fake_services.FakeCompute, instances: fake_services.FakeInstanceStore,
+        sealer: token_seal.TokenSealer, context: dict[str, Any], instance_id: str) -> None:
+    groups = _FakeServerGroups()
+    task = spawn.Spawn(compute, instances, sealer, server_groups=groups)  # type: ignore[arg-type]
+    with pytest.raises(exception.RetryableBuildError) as raised:
+        _execute(task, context, instance_id, host='host1')
+    assert raised.value.kwargs['host'] == 'host1'
+    assert compute.called('spawn_instance') == []
+    _execute(task, context, instance_id, host='host2')
+    assert groups.confirmed == [(instance_id, 'host2')]
+    task.revert(context, instance_id, 'host2')
+    assert groups.released == [(instance_id, 'host2')]

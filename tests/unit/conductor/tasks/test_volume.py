@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from nova_lite.common import exception
-from nova_lite.conductor import token_seal
+from nova_lite.conductor import resource_cleanup, token_seal
 from nova_lite.conductor.tasks import volume
 from tests.unit.conductor.tasks import fake_services, fakes
 
@@ -24,7 +24,8 @@ def volumes() -> fakes.FakeVolumes:
 
 def _task(volumes: fakes.FakeVolumes, instances: fake_services.FakeInstanceStore,
           sealer: token_seal.TokenSealer) -> volume.AttachVolumes:
-    return volume.AttachVolumes(volumes, instances, sealer)
+    cleanup = resource_cleanup.InstanceResources(fakes.FakeNetwork(), volumes, None, None)
+    return volume.AttachVolumes(volumes, instances, sealer, cleanup)
 
 
 def _held(volumes: fakes.FakeVolumes, instance_id: str) -> list[tuple[str, str, str | None]]:
@@ -123,7 +124,22 @@ def test_revert_detaches_every_attachment_of_the_instance(
     assert list(volumes.attachments) == [other['id']]
     assert [volumes.volumes[v]['status'] for v in ('vol-a', 'vol-b', 'vol-other')] == [
         'available', 'available', 'reserved']
-    assert {call.token for call in volumes.calls[-3:]} == {fakes.TOKEN}
+    # The revert acts as the conductor, not with the user's token.
+    assert {call.token for call in volumes.calls[-3:]} == {None}
+
+
+def test_revert_detaches_after_the_user_was_deleted_mid_boot(
+        volumes: fakes.FakeVolumes, instances: fake_services.FakeInstanceStore,
+        sealer: token_seal.TokenSealer, context: dict[str, Any], instance_id: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    task = _task(volumes, instances, sealer)
+    result = task.execute(context, instance_id, REQUEST_SPEC, 'host1')
+    volumes.refused_tokens.add(fakes.TOKEN)
+
+    task.revert(context, instance_id, result=result)
+
+    assert volumes.attachments_of(instance_id) == []
+    assert fakes.revert_failures(caplog.records) == []
 
 
 def test_revert_after_an_execute_that_failed_half_way_frees_what_it_reserved(
