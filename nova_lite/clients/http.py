@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 import requests
 from keystoneauth1 import adapter as ks_adapter
@@ -122,6 +122,15 @@ class ImageClient(_RestClient):
                                          needed=ImageStatus.ACTIVE)
         response = self._request(ctx, 'GET', f'/v2/images/{image_id}/file', stream=True)
         return _verified(image, response)
+
+    def create_image(self, ctx: nl_context.RequestContext, **fields: Any) -> payloads.Image:
+        return cast(payloads.Image, self._json(ctx, 'POST', '/v2/images', json=fields))
+
+    def upload_image(self, ctx: nl_context.RequestContext, image_id: str,
+                     data: BinaryIO) -> None:
+        """Stream ``data`` as the image's bytes (PUT /v2/images/{id}/file)."""
+        self._request(ctx, 'PUT', f'/v2/images/{image_id}/file', data=data,
+                      headers={'Content-Type': 'application/octet-stream'})
 
     def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
                     status: str | None = None) -> list[payloads.Image]:

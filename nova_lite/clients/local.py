@@ -14,7 +14,7 @@ assignments at the end of this module have mypy check it).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 from nova_lite.clients import payloads, protocols
 from nova_lite.common import context as nl_context
@@ -23,6 +23,8 @@ from nova_lite.identity import manager as identity_manager
 from nova_lite.image import manager as image_manager
 from nova_lite.network import manager as network_manager
 from nova_lite.volume import manager as volume_manager
+
+UPLOAD_CHUNK_SIZE = 64 * 1024
 
 
 class _TokenCheckingClient:
@@ -96,6 +98,14 @@ class ImageClient(_TokenCheckingClient):
     def download_image(self, ctx: nl_context.RequestContext,
                        image_id: str) -> Iterator[bytes]:
         return self._images.download_image(self._authorise(ctx), image_id)
+
+    def create_image(self, ctx: nl_context.RequestContext, **fields: Any) -> payloads.Image:
+        return cast(payloads.Image, self._images.create_image(self._authorise(ctx), **fields))
+
+    def upload_image(self, ctx: nl_context.RequestContext, image_id: str,
+                     data: BinaryIO) -> None:
+        chunks = iter(lambda: data.read(UPLOAD_CHUNK_SIZE), b'')
+        self._images.upload_image(self._authorise(ctx), image_id, chunks)
 
     def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
                     status: str | None = None) -> list[payloads.Image]:

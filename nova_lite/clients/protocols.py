@@ -17,7 +17,7 @@ conductor calls with its own context.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from nova_lite.clients import payloads
 from nova_lite.common import context as nl_context
@@ -61,6 +61,23 @@ class ImageClient(Protocol):
 
     def download_image(self, ctx: nl_context.RequestContext,
                        image_id: str) -> Iterator[bytes]:
+        ...
+
+
+class ImageWriter(Protocol):
+    """The image service calls that make an image: a server snapshot's record and data."""
+
+    def get_image(self, ctx: nl_context.RequestContext, image_id: str) -> payloads.Image:
+        ...
+
+    def create_image(self, ctx: nl_context.RequestContext, **fields: Any) -> payloads.Image:
+        ...
+
+    def upload_image(self, ctx: nl_context.RequestContext, image_id: str,
+                     data: BinaryIO) -> None:
+        ...
+
+    def delete_image(self, ctx: nl_context.RequestContext, image_id: str) -> None:
         ...
 
 

@@ -39,6 +39,7 @@ class TaskState:
     UNPAUSING: Final = 'unpausing'
     SUSPENDING: Final = 'suspending'
     RESUMING: Final = 'resuming'
+    IMAGE_SNAPSHOT: Final = 'image_snapshot'
 
 
 class ServerStatus:

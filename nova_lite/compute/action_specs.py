@@ -53,6 +53,18 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
                VmState.SUSPENDED, host_method='suspend', undo_method='resume'),
     ActionSpec('resume', 'resume', TaskState.RESUMING, (VmState.SUSPENDED,), VmState.ACTIVE,
                host_method='resume', undo_method='suspend'),
+    # createImage: the host captures and uploads the disk (its own tasks, see
+    # conductor/flows/server_action.py); the instance ends in the state it was in.
+    ActionSpec('snapshot', 'createImage', TaskState.IMAGE_SNAPSHOT,
+               (VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED, VmState.SUSPENDED), None,
+               host_method='snapshot_instance'),
+    # Volumes after boot (own tasks too); no task state, as in Nova.
+    ActionSpec('attach-volume', 'attach_volume', None,
+               (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
+               host_method='attach_volume'),
+    ActionSpec('detach-volume', 'detach_volume', None,
+               (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
+               host_method='detach_volume'),
     ActionSpec('lock', 'lock', None, _ANY, None),
     ActionSpec('unlock', 'unlock', None, _ANY, None),
     ActionSpec('reset-state', 'resetState', None, _ANY, None),

@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from nova_lite.api import paging, validation
 from nova_lite.clients import protocols
@@ -367,6 +367,11 @@ class ComputeAPI:
             is_public=flavor.get('os-flavor-access:is_public', True) in (
                 True, *schemas.TRUE_STRINGS),
             description=flavor.get('description'))
+
+    @property
+    def images(self) -> protocols.ImageWriter:
+        """The image service as the caller (also makes createImage's records)."""
+        return cast(protocols.ImageWriter, self._images)
 
     def get_flavor(self, ctx: nl_context.RequestContext, flavor_id: str) -> dict[str, Any]:
         """A flavor by id (a private flavor only for an admin or a project granted it);

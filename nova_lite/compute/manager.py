@@ -16,6 +16,7 @@ from typing import Any
 import oslo_messaging
 from oslo_config import cfg
 
+from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.compute.rpcapi import RPC_API_VERSION
@@ -45,7 +46,10 @@ class ComputeManager:
     target = oslo_messaging.Target(version=RPC_API_VERSION)
 
     def __init__(self, conf: cfg.ConfigOpts, driver: virt_driver.ComputeDriver,
-                 image_cache: imagecache.ImageCache, host: str | None = None) -> None:
+                 image_cache: imagecache.ImageCache, host: str | None = None,
+                 images: protocols.ImageWriter | None = None) -> None:
+        """``images``: where snapshots are uploaded (None: this host takes none)."""
+        self.images = images
         self.conf = conf
         self.driver = driver
         self.image_cache = image_cache
@@ -211,3 +215,44 @@ class ComputeManager:
 
     def get_console_output(self, ctx: nl_context.RequestContext, instance_id: str) -> str:
         return self.driver.get_console_output(virt_driver.check_instance_id(instance_id))
+
+    def snapshot_instance(self, ctx: nl_context.RequestContext, instance_id: str,
+                          image_id: str, disk_format: str) -> dict[str, Any]:
+        """Capture the instance's disk and upload it as the data of image ``image_id``.
+
+        ``ctx`` carries the user's token: the upload is the user's. The disk is
+        captured under the instance's lock into a file beside it, uploaded,
+        and that file removed whatever happens. Returns {size} (bytes sent).
+        """
+        virt_driver.check_instance_id(instance_id)
+        if self.images is None:
+            raise exception.Conflict(reason=f'compute host {self.host} uploads no snapshots')
+        capture = os.path.join(self.driver.instance_dir(instance_id),
+                               f'snapshot-{virt_driver.check_instance_id(image_id, "image_id")}')
+        try:
+            with self._instance_lock(instance_id):
+                self.driver.snapshot(instance_id, capture, disk_format)
+            size = os.path.getsize(capture)
+            with open(capture, 'rb') as data:
+                self.images.upload_image(ctx, image_id, data)
+        finally:
+            try:
+                os.unlink(capture)
+            except FileNotFoundError:
+                pass
+        LOG.info('Uploaded a %d-byte snapshot of %s as image %s', size, instance_id, image_id)
+        return {'size': size}
+
+    def attach_volume(self, ctx: nl_context.RequestContext, instance_id: str,
+                      block_device: dict[str, Any]) -> None:
+        """Add an attached volume's disk ({volume_id, mountpoint, connection_info})."""
+        virt_driver.check_instance_id(instance_id)
+        with self._instance_lock(instance_id):
+            self.driver.attach_volume(instance_id, block_device)
+
+    def detach_volume(self, ctx: nl_context.RequestContext, instance_id: str,
+                      volume_id: str) -> None:
+        """Remove a volume's disk from the guest (no error when it is not there)."""
+        virt_driver.check_instance_id(instance_id)
+        with self._instance_lock(instance_id):
+            self.driver.detach_volume(instance_id, volume_id)

@@ -9,6 +9,7 @@ API version history:
           list_instance_ids, get_power_state, power_on, power_off, reboot,
           get_console_output
     1.1 - pause, unpause, suspend, resume
+    1.2 - snapshot_instance, attach_volume, detach_volume
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import oslo_messaging
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, rpc
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 TOPIC = 'nova_lite-compute'
 
 
@@ -99,6 +100,22 @@ class ComputeAPI:
     def resume(self, ctx: nl_context.RequestContext, host: str, *,
                instance_id: str) -> int:
         return self._call(ctx, host, 'resume', version='1.1', instance_id=instance_id)
+
+    def snapshot_instance(self, ctx: nl_context.RequestContext, host: str, *,
+                          instance_id: str, image_id: str, disk_format: str) -> dict[str, Any]:
+        """Capture and upload the instance's disk (``ctx``: the user's, for the upload)."""
+        return self._call(ctx, host, 'snapshot_instance', version='1.2',
+                          instance_id=instance_id, image_id=image_id, disk_format=disk_format)
+
+    def attach_volume(self, ctx: nl_context.RequestContext, host: str, *,
+                      instance_id: str, block_device: dict[str, Any]) -> None:
+        self._call(ctx, host, 'attach_volume', version='1.2', instance_id=instance_id,
+                   block_device=block_device)
+
+    def detach_volume(self, ctx: nl_context.RequestContext, host: str, *,
+                      instance_id: str, volume_id: str) -> None:
+        self._call(ctx, host, 'detach_volume', version='1.2', instance_id=instance_id,
+                   volume_id=volume_id)
 
     def get_console_output(self, ctx: nl_context.RequestContext, host: str, *,
                            instance_id: str) -> str:

@@ -153,6 +153,22 @@ server_action: dict[str, Any] = {
             'properties': {'length': _console_length},
             'additionalProperties': False,
         },
+        'createImage': {
+            'type': 'object',
+            'properties': {
+                # Any name of 1-255 characters, also one that looks like a uuid.
+                'name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                         'pattern': r'\S'},
+                'metadata': {
+                    'type': 'object',
+                    'patternProperties': {
+                        '^[a-zA-Z0-9-_:. ]{1,255}$': {'type': 'string', 'maxLength': 255}},
+                    'additionalProperties': False,
+                },
+            },
+            'required': ['name'],
+            'additionalProperties': False,
+        },
     },
     'minProperties': 1,
     'maxProperties': 1,

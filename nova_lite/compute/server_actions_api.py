@@ -19,7 +19,13 @@ from typing import Any
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import VmState
-from nova_lite.compute import action_specs, instance_actions, instance_store
+from nova_lite.compute import (
+    action_specs,
+    instance_actions,
+    instance_store,
+    snapshot_api,
+    volume_attach_api,
+)
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -27,6 +33,8 @@ from nova_lite.conductor import rpcapi as conductor_rpcapi
 LOG = logging.getLogger(__name__)
 
 GetServer = Callable[[nl_context.RequestContext, str], dict[str, Any]]
+# Makes an action's arguments for the marked instance; returns them and their undo.
+Prepare = Callable[[dict[str, Any]], tuple[dict[str, Any], Callable[[], None]]]
 
 REBOOT_TYPES = ('SOFT', 'HARD')
 RESET_STATES = {'active': VmState.ACTIVE, 'error': VmState.ERROR}
@@ -60,7 +68,14 @@ class ServerActionsAPI:
     def __init__(self, *, instances: instance_store.InstanceStore,
                  compute: compute_rpcapi.ComputeAPI, get_server: GetServer,
                  conductor: conductor_rpcapi.ConductorAPI,
-                 events: instance_actions.InstanceActionStore) -> None:
+                 events: instance_actions.InstanceActionStore,
+                 snapshots: snapshot_api.SnapshotImages | None = None,
+                 volume_attachments: volume_attach_api.VolumeAttachments | None = None,
+                 ) -> None:
+        """``snapshots``: makes createImage's image records (None: no createImage);
+        ``volume_attachments``: checks volume attach and detach (None: neither)."""
+        self._snapshots = snapshots
+        self._volume_attachments = volume_attachments
         self._instances = instances
         self._compute = compute
         self._get_server = get_server
@@ -101,14 +116,28 @@ class ServerActionsAPI:
     # Host actions: cast to a conductor -----------------------------------------------
 
     def run_host_action(self, ctx: nl_context.RequestContext, server_id: str, action: str,
-                        label: str | None = None) -> dict[str, Any]:
-        """Start ``action`` (a host action of action_specs.ACTIONS); 202 semantics."""
+                        label: str | None = None,
+                        prepare: Prepare | None = None) -> dict[str, Any]:
+        """Start ``action`` (a host action of action_specs.ACTIONS); 202 semantics.
+
+        ``prepare`` makes the action's arguments once the instance is marked
+        (createImage's image record); when the action cannot be cast, the
+        instance is put back and ``prepare``'s undo is run.
+        """
         spec = action_specs.ACTIONS[action]
         instance = self._ready(ctx, server_id, spec, label or action)
         instance_id = instance['id']
         updated = self._instances.update(instance_id, expected_vm_states=(instance['vm_state'],),
                                          task_state=spec.task_state)
-        action_request = self._request(ctx, instance, spec, {})
+        args: dict[str, Any] = {}
+        undo: Callable[[], None] = lambda: None  # noqa: E731
+        if prepare is not None:
+            try:
+                args, undo = prepare(instance)
+            except Exception:
+                self._instances.update(instance_id, task_state=None)
+                raise
+        action_request = self._request(ctx, instance, spec, args)
         try:
             self._conductor.run_server_action(ctx, instance_id, action, instance['host'],
                                               action_request)
@@ -116,8 +145,62 @@ class ServerActionsAPI:
             LOG.warning('Could not cast %s of %s to a conductor: %s', action, instance_id, exc)
             self._instances.update(instance_id, task_state=None)
             self._events.finish_action(instance_id, ctx.request_id, message='Error')
+            undo()
             raise
         return updated
+
+    def create_image(self, ctx: nl_context.RequestContext, server_id: str, name: str,
+                     metadata: dict[str, str] | None = None) -> str:
+        """Snapshot the server into a new image (createImage); its id (202 semantics).
+
+        The image record is made here, queued, with the caller's token; the
+        snapshot flow fills it or deletes it. 409 unless the server is ACTIVE,
+        SHUTOFF, PAUSED or SUSPENDED with no task in progress (a second
+        snapshot while one is saving included).
+        """
+        snapshots = self._snapshots
+        if snapshots is None:
+            raise exception.Conflict(reason='this compute API takes no snapshots')
+
+        made: list[str] = []
+
+        def prepare(instance: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], None]]:
+            image = snapshots.create_record(ctx, instance, name, dict(metadata or {}))
+            made.append(str(image['id']))
+            # The flow's last task puts the instance back in the state it started in.
+            args = {'image_id': image['id'], 'disk_format': image['disk_format'],
+                    'vm_state': instance['vm_state']}
+            return args, lambda: snapshots.delete_record(ctx, image['id'])
+
+        self.run_host_action(ctx, server_id, 'snapshot', 'createImage', prepare)
+        return made[0]
+
+    def _attachments(self) -> volume_attach_api.VolumeAttachments:
+        if self._volume_attachments is None:
+            raise exception.Conflict(reason='this compute API attaches no volumes')
+        return self._volume_attachments
+
+    def attach_volume(self, ctx: nl_context.RequestContext, server_id: str, volume_id: str,
+                      device: str | None = None) -> dict[str, Any]:
+        """Attach an available volume to a booted server (202 semantics); the
+        flow's arguments ({volume_id, mountpoint})."""
+        prepare = self._attachments().attach_preparer(ctx, volume_id, device)
+        made: list[dict[str, Any]] = []
+
+        def remembered(instance: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], None]]:
+            args, undo = prepare(instance)
+            made.append(args)
+            return args, undo
+
+        self.run_host_action(ctx, server_id, 'attach-volume', 'attaching a volume',
+                             remembered)
+        return made[0]
+
+    def detach_volume(self, ctx: nl_context.RequestContext, server_id: str,
+                      volume_id: str) -> None:
+        """Detach a volume from a server (202 semantics; 404 if not attached)."""
+        self.run_host_action(ctx, server_id, 'detach-volume', 'detaching a volume',
+                             self._attachments().detach_preparer(ctx, volume_id))
 
     def stop_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         """Power off an ACTIVE server; it becomes SHUTOFF."""

@@ -31,6 +31,9 @@ from nova_lite.conductor.jobboards import lease as claim_lease
 LOG = logging.getLogger(__name__)
 
 JOB_NAME_PREFIX = 'action-'
+# The actions whose flows act as the user: their runs keep the user's token, sealed.
+USER_TOKEN_ACTIONS = frozenset({server_action.SNAPSHOT, server_action.ATTACH_VOLUME,
+                                server_action.DETACH_VOLUME})
 
 
 class ActionRunner:
@@ -50,14 +53,18 @@ class ActionRunner:
     # What the RPC endpoint hands over ---------------------------------------------
 
     def submit(self, instance_id: str, action: str, host: str | None,
-               action_request: dict[str, Any]) -> None:
-        """Post the action and run it on the action pool (not the caller's thread)."""
-        self._pool.submit(self._post_and_run, instance_id, action, host, action_request)
+               action_request: dict[str, Any], auth_token: str | None = None) -> None:
+        """Post the action and run it on the action pool (not the caller's thread).
+
+        ``auth_token``: the caller's, kept sealed in the run for the actions
+        that act as the user (snapshot); the others do not keep it."""
+        self._pool.submit(self._post_and_run, instance_id, action, host, action_request,
+                          auth_token)
 
     def _post_and_run(self, instance_id: str, action: str, host: str | None,
-                      action_request: dict[str, Any]) -> None:
+                      action_request: dict[str, Any], auth_token: str | None = None) -> None:
         try:
-            job = self.post(instance_id, action, host, action_request)
+            job = self.post(instance_id, action, host, action_request, auth_token)
         except Exception:
             LOG.exception('Action %s of %s could not be saved; giving it up', action,
                           instance_id)
@@ -94,7 +101,8 @@ class ActionRunner:
                                   keys.ACTION_REQUEST: action_request}).run()
 
     def post(self, instance_id: str, action: str, host: str | None,
-             action_request: dict[str, Any]) -> jobs_base.Job:
+             action_request: dict[str, Any],
+             auth_token: str | None = None) -> jobs_base.Job:
         """Save the action's logbook (with its store) and post its job."""
         if action not in server_action.ACTIONS:
             raise exception.InvalidInput(field='action', reason=f'unknown action {action!r}')
@@ -102,6 +110,13 @@ class ActionRunner:
                                  keys.ACTION_REQUEST: action_request}
         if host is not None:
             store[keys.HOST] = host
+        if action in USER_TOKEN_ACTIONS:
+            if not auth_token or self._deps.sealer is None or (
+                    self._deps.images is None if action == server_action.SNAPSHOT
+                    else self._deps.volumes is None):
+                raise exception.Conflict(reason=f'{action} needs the caller\'s token and '
+                                         'its service')
+            store[keys.SEALED_TOKEN] = self._deps.sealer.seal(auth_token)
         book, flow_detail = flow_persistence.start_run(
             self.persistence, server_action.action_flow_name(action),
             book_uuid=str(uuid.uuid4()), book_name=f'{JOB_NAME_PREFIX}{instance_id}')

@@ -40,7 +40,8 @@ class ConductorManager:
                           action_request: dict[str, Any]) -> None:
         if self._actions is None:
             raise exception.Conflict(reason='this conductor runs no server actions')
-        self._actions.submit(instance_id, action, host, action_request)
+        self._actions.submit(instance_id, action, host, action_request,
+                             auth_token=ctx.auth_token)
 
     def run_record_action(self, ctx: nl_context.RequestContext, instance_id: str,
                           action: str, action_request: dict[str, Any]) -> None:

@@ -124,3 +124,26 @@ def _grow(path: str, fmt: str, wanted: int, binary: str | None) -> None:
             os.truncate(path, wanted)  # sparse: no blocks are written
     elif binary is not None and wanted > _virtual_size(path):
         _run([binary, 'resize', '-f', fmt, path, str(wanted)], f'qemu-img resize {path}')
+
+
+def export_disk(disk_path: str, dest_path: str, disk_format: str) -> None:
+    """Write the instance disk at ``disk_path`` to ``dest_path`` as one standalone
+    image in ``disk_format`` (an image API format): what a snapshot uploads.
+
+    With qemu-img the disk is converted (an overlay is flattened onto its
+    backing image); without it the disk is a plain copy of its image (no
+    overlays are made without qemu-img), which is already in that format.
+    """
+    fmt = qemu_format(disk_format)
+    if fmt is None:
+        raise _error(f'disk format {disk_format!r} cannot hold a snapshot')
+    if not os.path.isfile(disk_path):
+        raise _error(f'instance disk {disk_path} is missing')
+    binary = qemu_img()
+    if binary is None:
+        try:
+            shutil.copyfile(disk_path, dest_path)
+        except OSError as exc:
+            raise _error(f'copying {disk_path} failed: {exc}') from exc
+        return
+    _run([binary, 'convert', '-O', fmt, disk_path, dest_path], f'qemu-img convert {disk_path}')

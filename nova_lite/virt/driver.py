@@ -199,6 +199,29 @@ class ComputeDriver(abc.ABC):
     def instance_exists(self, instance_id: str) -> bool:
         return check_instance_id(instance_id) in self.list_instance_ids()
 
+    def attach_volume(self, instance_id: str, block_device: dict[str, Any]) -> None:
+        """Add the volume's disk to the guest (idempotent); NotFound without a domain."""
+        raise exception.VirtDriverError(host=self.conf.host,
+                                        reason=f'{type(self).__name__} attaches no volumes')
+
+    def detach_volume(self, instance_id: str, volume_id: str) -> None:
+        """Remove the volume's disk from the guest (no error when it is not there)."""
+        raise exception.VirtDriverError(host=self.conf.host,
+                                        reason=f'{type(self).__name__} detaches no volumes')
+
+    def snapshot(self, instance_id: str, dest_path: str, disk_format: str) -> None:
+        """Capture the instance's root disk into ``dest_path`` as a ``disk_format`` image.
+
+        The disk is the file spawn's host made in the instance directory; a
+        domain on libvirt's test driver (and a fake one) has no other disk
+        content, so that file is what the guest holds. NotFound without a domain.
+        """
+        check_instance_id(instance_id)
+        if not self.instance_exists(instance_id):
+            raise exception.NotFound(resource='Domain', id=instance_id)
+        disk.export_disk(os.path.join(self.instance_dir(instance_id), disk.DISK_NAME),
+                         dest_path, disk_format)
+
     def domain_info(self, instance_id: str) -> dict[str, Any]:
         """{domain_name, xml_path, power_state} of an existing domain."""
         return {'domain_name': guest_config.domain_name(instance_id),

@@ -17,7 +17,7 @@ from oslo_config import cfg
 
 from nova_lite.common import exception, notifications
 from nova_lite.virt import driver as base
-from nova_lite.virt import power_state
+from nova_lite.virt import power_state, volume_xml
 
 LOG = logging.getLogger(__name__)
 
@@ -88,6 +88,16 @@ class FakeDriver(base.ComputeDriver):
             instance_id=guest.uuid, domain_name=guest.name, hypervisor='the fake hypervisor'))
         return {'domain_name': guest.name, 'xml_path': xml_path,
                 'power_state': power_state.RUNNING}
+
+    def attach_volume(self, instance_id: str, block_device: dict[str, Any]) -> None:
+        with self._lock:
+            domain = self._domain(instance_id)
+            domain.xml = volume_xml.with_volume(domain.xml, block_device)
+
+    def detach_volume(self, instance_id: str, volume_id: str) -> None:
+        with self._lock:
+            domain = self._domain(instance_id)
+            domain.xml = volume_xml.without_volume(domain.xml, volume_id)
 
     def destroy(self, instance_id: str) -> None:
         with self._lock:

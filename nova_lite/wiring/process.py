@@ -12,12 +12,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
+from typing import cast
 
 import oslo_messaging
 from oslo_config import cfg
 
 from nova_lite.clients import factory as client_factory
 from nova_lite.clients import local as local_clients
+from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import service as nl_service
 from nova_lite.compute import manager as compute_manager
@@ -102,14 +104,19 @@ def _job_settings(conf: cfg.ConfigOpts) -> boot_jobs.JobSettings:
 def _action_runner(conf: cfg.ConfigOpts, db: db_api.Database,
                    persistence: flow_persistence.DatabaseBackend,
                    services: api_services.ApiServices, who: str,
-                   fault_injector: faults.FaultInjector) -> action_runner.ActionRunner:
+                   fault_injector: faults.FaultInjector, *,
+                   images: protocols.ImageWriter | None = None,
+                   volumes: protocols.VolumeClient | None = None,
+                   sealer: token_seal.TokenSealer | None = None,
+                   ) -> action_runner.ActionRunner:
     """The server actions' runner, on its own connection to the ``[jobboard]``."""
     jobs = boot_jobs.BootJobs(jobboards.load(conf, db, persistence), persistence, who,
                               _job_settings(conf),
                               job_name_prefix=action_runner.JOB_NAME_PREFIX)
     deps = server_action.ActionDependencies(
         instances=services.instances, events=services.instance_actions,
-        compute=services.compute_rpcapi, fault_injector=fault_injector)
+        compute=services.compute_rpcapi, fault_injector=fault_injector,
+        images=images, volumes=volumes, sealer=sealer)
     return action_runner.ActionRunner(deps, jobs, persistence,
                                       workers=conf.conductor.boot_workers)
 
@@ -148,7 +155,10 @@ def build_conductor(conf: cfg.ConfigOpts, db: db_api.Database,
                                     delete_boot_wait=conf.conductor.delete_boot_wait)
     keeper = housekeeping.Housekeeping(runner, services.instances,
                                        housekeeping.HousekeepingSettings.from_conf(conf))
-    actions = _action_runner(conf, db, persistence, services, jobs.who, fault_injector)
+    actions = _action_runner(conf, db, persistence, services, jobs.who, fault_injector,
+                             images=cast(protocols.ImageWriter, flow_clients.images),
+                             volumes=flow_clients.volumes,
+                             sealer=sealer)
     return ConductorParts(manager=conductor_manager.ConductorManager(runner, actions),
                           runner=runner, housekeeping=keeper, boot_deps=deps,
                           resources=resources, actions=actions)
@@ -205,8 +215,11 @@ def build_compute_host(conf: cfg.ConfigOpts, host: str,
                        scheduler: scheduler_rpcapi.SchedulerAPI) -> ComputeParts:
     """The compute service of ``host`` (its virt driver from ``[compute] virt_driver``)."""
     cache = imagecache.ImageCache(conf.compute.image_cache_dir, image_client)
+    # Both image clients (local and HTTP) also write images: the host uploads snapshots.
+    writer = (cast(protocols.ImageWriter, image_client)
+              if hasattr(image_client, 'upload_image') else None)
     manager = compute_manager.ComputeManager(conf, virt_loader.load_driver(conf), cache,
-                                             host=host)
+                                             host=host, images=writer)
     # Well inside [scheduler] service_down_time, so a live host never looks down.
     interval = compute_manager.report_interval(conf)
     return ComputeParts(host=host, manager=manager,

@@ -7,7 +7,9 @@ console log, delete; then a boot that fails, a delete while building, the
 SDK's create_server(wait=True), keypairs (generated and imported, then
 booted with), a server group booted into, the compute admin commands
 (services, hypervisors, aggregates and zones, flavor properties and access),
-and quotas (a second boot refused at instances=1, the limits).
+and quotas (a second boot refused at instances=1, the limits), a server
+snapshot (server image create --wait), and a volume added to a booted server
+and removed.
 """
 
 from __future__ import annotations
@@ -187,6 +189,41 @@ def test_quota_refuses_a_second_boot(cloud, resources):
         cloud.openstack('quota', 'set', '--instances', '10', project)
         cloud.openstack('server', 'delete', '--wait', 'quota1')
     assert [s['Name'] for s in cloud.openstack_json('server', 'list')] == []
+
+
+def test_server_image_create_wait(cloud, resources):
+    cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                         '--network', 'net1', '--wait', 'snapvm')
+    image = cloud.openstack_json('server', 'image', 'create', '--wait', '--name', 'snap1',
+                                 'snapvm')
+    assert image['name'] == 'snap1'
+    shown = cloud.openstack_json('image', 'show', 'snap1')
+    assert shown['status'] == 'active' and shown['size'] > 0 and shown['checksum']
+    assert shown['properties']['image_type'] == 'snapshot'
+    assert cloud.openstack_json('server', 'show', 'snapvm')['status'] == 'ACTIVE'
+    cloud.openstack('image', 'delete', 'snap1')
+    cloud.openstack('server', 'delete', '--wait', 'snapvm')
+
+
+def test_server_add_and_remove_volume(cloud, resources):
+    cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                         '--network', 'net1', '--wait', 'volvm')
+    cloud.openstack('server', 'add', 'volume', 'volvm', 'vol1')
+    _wait_volume(cloud, 'vol1', 'in-use')
+    attachments = cloud.openstack_json('server', 'volume', 'list', 'volvm')
+    assert [a['Volume ID'] for a in attachments] == [resources['volume']]
+    cloud.openstack('server', 'remove', 'volume', 'volvm', 'vol1')
+    _wait_volume(cloud, 'vol1', 'available')
+    assert cloud.openstack_json('server', 'volume', 'list', 'volvm') == []
+    cloud.openstack('server', 'delete', '--wait', 'volvm')
+
+
+def _wait_volume(cloud, name: str, status: str, attempts: int = 60) -> None:
+    for _ in range(attempts):
+        if cloud.openstack_json('volume', 'show', name)['status'] == status:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f'{name} never became {status}')
 
 
 def test_server_group_create_boot_show_delete(cloud, resources):

@@ -32,7 +32,7 @@ def test_stored_values_do_not_change() -> None:
         'DELETING': 'deleting', 'REBOOTING': 'rebooting', 'REBOOTING_HARD': 'rebooting_hard',
         'POWERING_OFF': 'powering-off', 'POWERING_ON': 'powering-on',
         'PAUSING': 'pausing', 'UNPAUSING': 'unpausing', 'SUSPENDING': 'suspending',
-        'RESUMING': 'resuming'}
+        'RESUMING': 'resuming', 'IMAGE_SNAPSHOT': 'image_snapshot'}
     assert states.PortStatus.ALL == ('ACTIVE', 'DOWN', 'BUILD')
     assert states.VolumeStatus.ALL == ('creating', 'available', 'reserved', 'attaching',
                                        'in-use', 'deleting', 'error', 'error_deleting')

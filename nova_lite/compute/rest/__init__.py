@@ -14,7 +14,7 @@ from oslo_config import cfg
 
 from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.compute import server_actions_api, tenant_usage
+from nova_lite.compute import server_actions_api, snapshot_api, tenant_usage, volume_attach_api
 from nova_lite.compute.rest import (
     aggregates,
     availability_zones,
@@ -46,6 +46,7 @@ from nova_lite.compute.rest import (
     usage_audit_log,
     versions,
     views,
+    volume_attachments,
     volume_proxies,
 )
 
@@ -84,6 +85,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *server_diagnostics.ServerDiagnosticsHandler(rest).routes(),
         *server_groups.ServerGroupsHandler(rest).routes(),
         *instance_actions.InstanceActionsHandler(rest).routes(),
+        *volume_attachments.VolumeAttachmentsHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 
@@ -95,7 +97,10 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
     actions = server_actions_api.ServerActionsAPI(
         instances=services.instances, compute=services.compute_rpcapi,
         get_server=services.compute_api.get_server, conductor=services.conductor_rpcapi,
-        events=services.instance_actions)
+        events=services.instance_actions,
+        snapshots=snapshot_api.SnapshotImages(services.compute_api.images,
+                                              services.compute_api.get_flavor),
+        volume_attachments=volume_attach_api.VolumeAttachments(services.volumes))
     rest = base.ComputeRest(services=services,
                             authorizer=policy.Authorizer(conf, policies.list_rules()),
                             actions=actions, links=links)

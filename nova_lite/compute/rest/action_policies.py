@@ -13,6 +13,9 @@ RESUME = 'os_compute_api:os-suspend-server:resume'
 LOCK = 'os_compute_api:os-lock-server:lock'
 UNLOCK = 'os_compute_api:os-lock-server:unlock'
 RESET_STATE = 'os_compute_api:os-admin-actions:reset_state'
+CREATE_IMAGE = 'os_compute_api:servers:create_image'
+ATTACH_VOLUME = 'os_compute_api:os-volumes-attachments:create'
+DETACH_VOLUME = 'os_compute_api:os-volumes-attachments:delete'
 INSTANCE_ACTIONS_LIST = 'os_compute_api:os-instance-actions:list'
 INSTANCE_ACTIONS_SHOW = 'os_compute_api:os-instance-actions:show'
 INSTANCE_ACTIONS_EVENTS = 'os_compute_api:os-instance-actions:events'
@@ -29,6 +32,12 @@ def list_rules() -> list[policy.RuleDefault]:
         base.rule(RESUME, base.PROJECT_MEMBER, 'Resume a server.', 'POST', _ACTION_PATH),
         base.rule(LOCK, base.PROJECT_MEMBER, 'Lock a server.', 'POST', _ACTION_PATH),
         base.rule(UNLOCK, base.PROJECT_MEMBER, 'Unlock a server.', 'POST', _ACTION_PATH),
+        base.rule(CREATE_IMAGE, base.PROJECT_MEMBER, 'Snapshot a server (createImage).',
+                  'POST', _ACTION_PATH),
+        base.rule(ATTACH_VOLUME, base.PROJECT_MEMBER, 'Attach a volume to a server.',
+                  'POST', '/servers/{server_id}/os-volume_attachments'),
+        base.rule(DETACH_VOLUME, base.PROJECT_MEMBER, 'Detach a volume from a server.',
+                  'DELETE', '/servers/{server_id}/os-volume_attachments/{volume_id}'),
         base.rule(RESET_STATE, base.ADMIN, "Reset a server's state (os-resetState).", 'POST',
                   _ACTION_PATH),
         base.rule(INSTANCE_ACTIONS_LIST, base.PROJECT_READER, "List a server's actions.",

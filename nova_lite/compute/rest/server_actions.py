@@ -19,7 +19,8 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'pause': action_policies.PAUSE, 'unpause': action_policies.UNPAUSE,
           'suspend': action_policies.SUSPEND, 'resume': action_policies.RESUME,
           'lock': action_policies.LOCK, 'unlock': action_policies.UNLOCK,
-          'os-resetState': action_policies.RESET_STATE}
+          'os-resetState': action_policies.RESET_STATE,
+          'createImage': action_policies.CREATE_IMAGE}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
                  'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
@@ -49,11 +50,26 @@ class ServerActionsHandler(base.ComputeController):
             self._actions.unlock_server(ctx, instance['id'])
         elif name == 'os-resetState':
             self._actions.reset_state(ctx, instance['id'], args['state'])
+        elif name == 'createImage':
+            return self._create_image(req, instance, args)
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))
             return wsgi.json_response(200, {'output': output})
         return wsgi.json_response(202)
+
+    def _create_image(self, req: wsgi.Request, instance: dict[str, Any],
+                      args: dict[str, Any]) -> webob.Response:
+        image_id = self._actions.create_image(req.context, instance['id'], args['name'],
+                                              args.get('metadata'))
+        if api_version(req) >= changes.SERVER_CREATE_IMAGE_BODY:
+            return wsgi.json_response(202, {'image_id': image_id})
+        response = wsgi.json_response(202)
+        prefix = req.application_url.rstrip('/')
+        project = req.context.project_id
+        response.headers['Location'] = (f'{prefix}/{project}/images/{image_id}' if project
+                                        else f'{prefix}/images/{image_id}')
+        return response
 
     @staticmethod
     def _locked_reason(req: wsgi.Request, args: dict[str, Any] | None) -> str | None:

@@ -32,8 +32,10 @@ IMAGE_META_PROXY_REMOVED: Version = (2, 39)
 TENANT_USAGE_PAGING: Version = (2, 40)
 AGGREGATE_UUID: Version = (2, 41)
 HOSTS_REMOVED: Version = (2, 43)
+SERVER_CREATE_IMAGE_BODY: Version = (2, 45)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
 DIAGNOSTICS_STANDARD: Version = (2, 48)
+VOLUME_ATTACH_TAG: Version = (2, 49)
 QUOTA_CLASS_SERVER_GROUPS: Version = (2, 50)
 ACTION_EVENTS_FOR_ALL: Version = (2, 51)
 SERVER_CREATE_TAGS: Version = (2, 52)
@@ -46,6 +48,7 @@ ACTION_EVENT_HOST: Version = (2, 62)
 SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUP_POLICY_RULES: Version = (2, 64)
 SERVER_LIST_CHANGES_BEFORE: Version = (2, 66)
+VOLUME_ATTACH_TAG_SHOWN: Version = (2, 70)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 SERVER_LIST_LOCKED_FILTER: Version = (2, 73)
@@ -54,6 +57,7 @@ SERVICES_STRICT_QUERY: Version = (2, 75)
 SERVER_UPDATE_FULL_BODY: Version = (2, 75)
 SERVER_LIST_STRICT_QUERY: Version = (2, 75)
 EVENT_POWER_UPDATE: Version = (2, 76)
+ATTACH_DELETE_ON_TERM: Version = (2, 79)
 EVENT_ACCELERATOR_BOUND: Version = (2, 82)
 SERVER_LIST_USER_FILTERS: Version = (2, 83)
 ACTION_EVENT_DETAILS: Version = (2, 84)
@@ -110,10 +114,13 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'os-simple-tenant-usage pages its servers with limit and marker (an instance id)'),
     (AGGREGATE_UUID, 'AGGREGATE_UUID', 'aggregate bodies carry "uuid"'),
     (HOSTS_REMOVED, 'HOSTS_REMOVED', '/os-hosts answers 404'),
+    (SERVER_CREATE_IMAGE_BODY, 'SERVER_CREATE_IMAGE_BODY',
+     'createImage answers {"image_id": ...} and no Location header'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',
      'server bodies embed the flavor (original_name, sizes) instead of its id and link'),
     (DIAGNOSTICS_STANDARD, 'DIAGNOSTICS_STANDARD',
      '/servers/{id}/diagnostics answers the standard shape (state, driver, cpu_details, ...)'),
+    (VOLUME_ATTACH_TAG, 'VOLUME_ATTACH_TAG', 'POST os-volume_attachments takes "tag"'),
     (QUOTA_CLASS_SERVER_GROUPS, 'QUOTA_CLASS_SERVER_GROUPS',
      'quota class sets show server_groups and server_group_members and drop the '
      'nova-network resources'),
@@ -140,6 +147,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      '"policies" and "metadata"'),
     (SERVER_LIST_CHANGES_BEFORE, 'SERVER_LIST_CHANGES_BEFORE',
      'the server list filters by changes-before'),
+    (VOLUME_ATTACH_TAG_SHOWN, 'VOLUME_ATTACH_TAG_SHOWN',
+     'POST os-volume_attachments answers "tag"'),
     (SERVER_GROUPS_IN_SHOW, 'SERVER_GROUPS_IN_SHOW',
      'GET /servers/{id} carries "server_groups" (the id of its group, or [])'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON',
@@ -156,6 +165,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'an unknown query parameter of the server list is a 400 (below: ignored)'),
     (EVENT_POWER_UPDATE, 'EVENT_POWER_UPDATE',
      'os-server-external-events takes power-update (tag POWER_ON or POWER_OFF)'),
+    (ATTACH_DELETE_ON_TERM, 'ATTACH_DELETE_ON_TERM',
+     'POST os-volume_attachments takes and answers "delete_on_termination"'),
     (EVENT_ACCELERATOR_BOUND, 'EVENT_ACCELERATOR_BOUND',
      'os-server-external-events takes accelerator-request-bound'),
     (SERVER_LIST_USER_FILTERS, 'SERVER_LIST_USER_FILTERS',

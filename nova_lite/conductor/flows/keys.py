@@ -62,3 +62,20 @@ ACTION_TO_ERROR_ON_REVERT = 'action-to-error-on-revert'
 HOST_CALL = 'host-call'
 RECORD_STATE = 'record-state'
 ACTION_TASKS = (ACTION_TO_ERROR_ON_REVERT, HOST_CALL, RECORD_STATE)
+
+# The snapshot action's own task (in place of host-call; its first task is a
+# snapshot's action-to-error-on-revert). Store: also the sealed user token
+# (keys.SEALED_TOKEN); the image id and disk format are in the request's args.
+SNAPSHOT_UPLOAD = 'snapshot-upload'
+SNAPSHOT_TASKS = (ACTION_TO_ERROR_ON_REVERT, SNAPSHOT_UPLOAD, RECORD_STATE)
+
+# Volume attach and detach after boot (their own tasks in place of host-call).
+# Store: also the sealed user token; the volume id (and mountpoint) are in the
+# request's args; ATTACHMENT is the volume service's attachment record.
+ATTACHMENT = 'attachment'
+RESERVE_VOLUME = 'reserve-volume'
+ATTACH_ON_HOST = 'attach-on-host'
+DETACH_ON_HOST = 'detach-on-host'
+RELEASE_VOLUME = 'release-volume'
+ATTACH_VOLUME_TASKS = (ACTION_TO_ERROR_ON_REVERT, RESERVE_VOLUME, ATTACH_ON_HOST, RECORD_STATE)
+DETACH_VOLUME_TASKS = (ACTION_TO_ERROR_ON_REVERT, DETACH_ON_HOST, RELEASE_VOLUME, RECORD_STATE)

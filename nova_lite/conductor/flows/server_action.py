@@ -3,8 +3,9 @@
 ::
 
     server-action-<name> (linear)
-      action-to-error-on-revert
-      host-call            (only for actions the host does)
+      action-to-error-on-revert  (createImage: its revert also deletes the image)
+      host-call            (only for actions the host does;
+                            createImage: snapshot-upload instead)
       record-state
 
 The actions with a host call (stop, start, reboot, pause, unpause, suspend,
@@ -16,15 +17,26 @@ it as a job (:mod:`nova_lite.conductor.action_runner`); the ones without
 from __future__ import annotations
 
 import dataclasses
+import typing
 
 from taskflow.patterns import linear_flow
 
+from nova_lite.clients import protocols
 from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.action_specs import ACTIONS
-from nova_lite.conductor import faults
+from nova_lite.conductor import faults, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
+from nova_lite.conductor.tasks import snapshot as snapshot_tasks
+from nova_lite.conductor.tasks import volume_actions as volume_tasks
+
+# The action whose flow has its own tasks in place of host-call.
+SNAPSHOT = 'snapshot'
+ATTACH_VOLUME = 'attach-volume'
+DETACH_VOLUME = 'detach-volume'
+# The host actions whose flows are not the common three tasks.
+OWN_TASK_ACTIONS = frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME})
 
 
 def action_flow_name(action: str) -> str:
@@ -39,6 +51,12 @@ class ActionDependencies:
     events: instance_actions.InstanceActionStore
     compute: compute_rpcapi.ComputeAPI
     fault_injector: faults.FaultInjector = faults.NO_FAULTS
+    # The snapshot action's image service (with the user's token) and the
+    # conductors' token sealer (None: this runner takes no snapshots).
+    images: protocols.ImageWriter | None = None
+    # The volume attach/detach actions' block storage service (the user's token).
+    volumes: protocols.VolumeClient | None = None
+    sealer: token_seal.TokenSealer | None = None
 
 
 def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
@@ -50,8 +68,26 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
     """
     spec = ACTIONS[action]
     faulty = faults.wrapper_for(deps.fault_injector)
-    flow = linear_flow.Flow(action_flow_name(action)).add(
-        faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
-    if spec.host_method is not None:
+    flow = linear_flow.Flow(action_flow_name(action))
+    if action == SNAPSHOT:
+        # Its first task also guards (and on revert deletes) the image. Without
+        # an image service or sealer (a drawing) the flow is built all the same;
+        # the runner refuses to save a snapshot it cannot run.
+        images = typing.cast(protocols.ImageWriter, deps.images)
+        sealer = typing.cast(token_seal.TokenSealer, deps.sealer)
+        flow.add(faulty(snapshot_tasks.SnapshotToErrorOnRevert(
+                     spec, deps.instances, deps.events, images=images, sealer=sealer)),
+                 faulty(snapshot_tasks.UploadSnapshot(images, deps.compute, sealer)))
+        return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
+    flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
+    if action in (ATTACH_VOLUME, DETACH_VOLUME):
+        volumes = typing.cast(protocols.VolumeClient, deps.volumes)
+        sealer = typing.cast(token_seal.TokenSealer, deps.sealer)
+        steps = ((volume_tasks.ReserveVolume, volume_tasks.AttachOnHost)
+                 if action == ATTACH_VOLUME else
+                 (volume_tasks.DetachOnHost, volume_tasks.ReleaseVolume))
+        for step in steps:
+            flow.add(faulty(step(volumes, deps.compute, sealer)))
+    elif spec.host_method is not None:
         flow.add(faulty(action_tasks.HostCall(spec, deps.compute)))
     return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))

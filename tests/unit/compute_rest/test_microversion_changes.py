@@ -457,6 +457,49 @@ def test_action_event_details(compute: ComputeEnv, paused_once: str) -> None:
     assert 'details' not in _first_event(compute, paused_once,
                                          _below(changes.ACTION_EVENT_DETAILS))
     assert 'details' in _first_event(compute, paused_once, changes.ACTION_EVENT_DETAILS)
+
+
+def test_create_image_answers_its_id_in_the_body_from_2_45(compute: ComputeEnv) -> None:
+    server_id = compute.boot('create-image-versions', with_volume=False)['id']
+    path = f'/servers/{server_id}/action'
+    below = compute.admin.request('POST', path, {'createImage': {'name': 'below'}},
+                                  headers=_at(_below(changes.SERVER_CREATE_IMAGE_BODY)))
+    assert below.status_int == 202 and below.body == b''
+    assert '/images/' in below.headers['Location']
+    compute.wait(server_id)
+    at = compute.admin.request('POST', path, {'createImage': {'name': 'at'}},
+                               headers=_at(changes.SERVER_CREATE_IMAGE_BODY))
+    assert at.status_int == 202 and 'Location' not in at.headers
+    assert set(at.json) == {'image_id'}
+    assert at.json['image_id'] != below.headers['Location'].rsplit('/', 1)[1]
+    compute.wait(server_id)
+
+
+def _attach_body(compute: ComputeEnv, server_id: str, version: Version,
+                 **extra: Any) -> webob.Response:
+    volume = compute.cloud.services.volumes.create_volume(compute.env.ctx, 1)
+    return compute.admin.request('POST', f'/servers/{server_id}/os-volume_attachments',
+                                 {'volumeAttachment': {'volumeId': volume['id'], **extra}},
+                                 headers=_at(version))
+
+
+def test_volume_attach_fields_by_version(compute: ComputeEnv) -> None:
+    server_id = compute.boot('attach-versions', with_volume=False)['id']
+    refused = _attach_body(compute, server_id, _below(changes.VOLUME_ATTACH_TAG), tag='t')
+    assert refused.status_int == 400 and 'tag' in refused.text
+    tagged = _attach_body(compute, server_id, changes.VOLUME_ATTACH_TAG, tag='t')
+    assert tagged.status_int == 200, tagged.text
+    assert 'tag' not in tagged.json['volumeAttachment']  # not answered before 2.70
+    shown = _attach_body(compute, server_id, changes.VOLUME_ATTACH_TAG_SHOWN, tag='t2')
+    assert shown.json['volumeAttachment']['tag'] == 't2'
+    assert 'delete_on_termination' not in shown.json['volumeAttachment']
+    refused = _attach_body(compute, server_id, _below(changes.ATTACH_DELETE_ON_TERM),
+                           delete_on_termination=True)
+    assert refused.status_int == 400 and 'delete_on_termination' in refused.text
+    dot = _attach_body(compute, server_id, changes.ATTACH_DELETE_ON_TERM,
+                       delete_on_termination=True)
+    assert dot.json['volumeAttachment']['delete_on_termination'] is True
+    compute.wait(server_id)
 def test_flavor_extra_specs_validation(compute: ComputeEnv) -> None:
     created = compute.admin.post('/flavors', {'flavor': {'name': 'validated-specs', 'ram': 64,
                                                          'vcpus': 1, 'disk': 0}})

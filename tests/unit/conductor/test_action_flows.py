@@ -18,7 +18,8 @@ from nova_lite.db import api as db_api
 from nova_lite.virt import power_state
 from tests.unit.conductor.action_fixtures import POWER_OF_VM_STATE, ActionWorld
 
-HOST_ACTIONS = [name for name, spec in server_action.ACTIONS.items() if spec.host_method]
+HOST_ACTIONS = [name for name, spec in server_action.ACTIONS.items()
+                if spec.host_method and name not in server_action.OWN_TASK_ACTIONS]
 RECORD_ACTIONS = [name for name, spec in server_action.ACTIONS.items()
                   if not spec.host_method]
 

@@ -82,7 +82,7 @@ class FakeActions:
         self.called = threading.Event()
 
     def submit(self, instance_id: str, action: str, host: str | None,
-               action_request: dict[str, Any]) -> None:
+               action_request: dict[str, Any], auth_token: str | None = None) -> None:
         self.submitted.append((instance_id, action, host, action_request))
         self.called.set()
 
