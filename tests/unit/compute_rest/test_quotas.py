@@ -42,6 +42,13 @@ def _put(client: Client, path: str, body: Any, version: str = '2.1') -> Any:
     return client.request('PUT', path, body, headers=_at(version))
 
 
+def _delete_server(compute: ComputeEnv, server_id: str) -> None:
+    """Delete and wait until it is gone, so the next test counts a settled usage
+    (a delete finishing during a later test's race would free a slot mid-race)."""
+    assert compute.member.delete(f'/servers/{server_id}').status_int == 204
+    compute.wait_gone(server_id)
+
+
 @pytest.fixture
 def member_project(compute: ComputeEnv) -> Any:
     """The member's project, its quotas back to the defaults after the test."""
@@ -136,7 +143,7 @@ def test_a_limit_below_usage_is_400_unless_forced(compute: ComputeEnv,
         forced = _put(compute.admin, path, {'quota_set': {'instances': 0, 'force': True}})
         assert forced.status_int == 200 and forced.json['quota_set']['instances'] == 0
     finally:
-        compute.member.delete(f'/servers/{server_id}')
+        _delete_server(compute, server_id)
 
 
 def test_boot_over_quota_is_403_with_novas_fault(compute: ComputeEnv,
@@ -165,7 +172,7 @@ def test_boot_over_quota_is_403_with_novas_fault(compute: ComputeEnv,
             'quota-4', with_volume=False, networks='none', metadata={'a': '1', 'b': '2'})})
         assert refused.status_int == 403 and 'metadata_items' in refused.text
     finally:
-        compute.member.delete(f'/servers/{server_id}')
+        _delete_server(compute, server_id)
 
 
 def test_concurrent_posts_never_over_commit(compute: ComputeEnv, member_project: str) -> None:
@@ -195,7 +202,7 @@ def test_concurrent_posts_never_over_commit(compute: ComputeEnv, member_project:
         assert detail['in_use'] == in_use + 3
     finally:
         for server_id in created:
-            compute.member.delete(f'/servers/{server_id}')
+            _delete_server(compute, server_id)
 
 
 def test_keypair_quota(compute: ComputeEnv, member_project: str) -> None:
