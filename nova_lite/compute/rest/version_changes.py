@@ -159,7 +159,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVICES_STRICT_QUERY, 'SERVICES_STRICT_QUERY',
      'GET /os-services refuses query parameters other than host and binary (400)'),
     (SERVER_UPDATE_FULL_BODY, 'SERVER_UPDATE_FULL_BODY',
-     'PUT /servers/{id} answers the whole server, as GET does (below: no OS-EXT-*, '
+     'PUT /servers/{id} answers the whole server, as GET does (below: no OS-EXT attributes, '
      'OS-SRV-USG, key_name, security_groups, volumes or config_drive; plain addresses)'),
     (SERVER_LIST_STRICT_QUERY, 'SERVER_LIST_STRICT_QUERY',
      'an unknown query parameter of the server list is a 400 (below: ignored)'),
