@@ -198,9 +198,15 @@ class ServerActionsAPI:
 
     def detach_volume(self, ctx: nl_context.RequestContext, server_id: str,
                       volume_id: str) -> None:
-        """Detach a volume from a server (202 semantics; 404 if not attached)."""
+        """Detach a volume from a server (202 semantics; 404 if not attached).
+
+        The attachment is checked before the server is marked, so a 404 changes
+        nothing.
+        """
+        attachments = self._attachments()
+        attachments.ensure_attached(ctx, self._get_server(ctx, server_id)['id'], volume_id)
         self.run_host_action(ctx, server_id, 'detach-volume', 'detaching a volume',
-                             self._attachments().detach_preparer(ctx, volume_id))
+                             attachments.detach_preparer(ctx, volume_id))
 
     def stop_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         """Power off an ACTIVE server; it becomes SHUTOFF."""

@@ -65,11 +65,16 @@ class VolumeAttachments:
 
         return prepare
 
+    def ensure_attached(self, ctx: nl_context.RequestContext, instance_id: str,
+                        volume_id: str) -> None:
+        """404 unless the volume is attached to the instance."""
+        if self._attachment(ctx, instance_id, volume_id) is None:
+            raise exception.NotFound(message=f'Volume {volume_id} is not attached to '
+                                             f'server {instance_id}.')
+
     def detach_preparer(self, ctx: nl_context.RequestContext, volume_id: str) -> Prepare:
         def prepare(instance: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], None]]:
-            if self._attachment(ctx, instance['id'], volume_id) is None:
-                raise exception.NotFound(message=f'Volume {volume_id} is not attached to '
-                                                 f'server {instance["id"]}.')
+            self.ensure_attached(ctx, instance['id'], volume_id)  # again, once marked
             return {'volume_id': volume_id}, _nothing
 
         return prepare
