@@ -21,6 +21,7 @@ ERROR = 'Error'
 # Nova's action names (nova/compute/instance_actions.py).
 CREATE = 'create'
 DELETE = 'delete'
+INJECT_NETWORK_INFO = 'inject_network_info'
 
 
 def event_name(action: str) -> str:

@@ -49,15 +49,19 @@ def snapshot_fields(ctx: nl_context.RequestContext, instance: dict[str, Any],
     base = base_image or {}
     base_format = base.get('disk_format')
     disk_format = base_format if base_format in _KEPT_FORMATS else 'qcow2'
+    # As in Nova, the caller's metadata wins over the inherited properties and
+    # over image_type, instance_uuid and the other snapshot properties, never
+    # over the image's own fields (name, formats, visibility, sizes).
     fields: dict[str, Any] = {
-        **_inherited(base), **metadata,
+        **_inherited(base),
+        'image_type': 'snapshot', 'instance_uuid': instance['id'],
+        'base_image_ref': instance.get('image_id') or '',
+        'user_id': str(ctx.user_id), 'owner_id': str(instance['project_id']),
+        **metadata,
         'name': name, 'container_format': 'bare', 'disk_format': disk_format,
         'visibility': 'private',
         'min_disk': max(int((flavor or {}).get('root_gb') or 0), int(base.get('min_disk') or 0)),
         'min_ram': int(base.get('min_ram') or 0),
-        'image_type': 'snapshot', 'instance_uuid': instance['id'],
-        'base_image_ref': instance.get('image_id') or '',
-        'user_id': str(ctx.user_id), 'owner_id': str(instance['project_id']),
     }
     return fields
 

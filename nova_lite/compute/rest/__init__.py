@@ -49,6 +49,7 @@ from nova_lite.compute.rest import (
     volume_attachments,
     volume_proxies,
 )
+from nova_lite.compute.rest import extensions as compute_extensions
 
 PREFIX = '/v2.1'
 # Project ids are hex (with or without dashes): never a collection name.
@@ -56,7 +57,6 @@ PROJECT_PREFIX = '/v2.1/{project_id:[0-9a-fA-F-]+}'
 
 def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]:
     """(method, path under /v2.1, handler); fixed paths before their {id} siblings."""
-    extensions = versions.VersionsHandler(rest.links.public_url)
     return [
         *servers.ServersHandler(rest).routes(),
         *server_actions.ServerActionsHandler(rest).routes(),
@@ -86,7 +86,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *server_groups.ServerGroupsHandler(rest).routes(),
         *instance_actions.InstanceActionsHandler(rest).routes(),
         *volume_attachments.VolumeAttachmentsHandler(rest).routes(),
-        ('GET', '/extensions', extensions.extensions),
+        *compute_extensions.ExtensionsHandler(rest).routes(),
     ]
 
 

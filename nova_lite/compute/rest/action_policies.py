@@ -16,6 +16,11 @@ RESET_STATE = 'os_compute_api:os-admin-actions:reset_state'
 CREATE_IMAGE = 'os_compute_api:servers:create_image'
 ATTACH_VOLUME = 'os_compute_api:os-volumes-attachments:create'
 DETACH_VOLUME = 'os_compute_api:os-volumes-attachments:delete'
+FORCE_DELETE = 'os_compute_api:os-deferred-delete:force'
+RESTORE = 'os_compute_api:os-deferred-delete:restore'
+INJECT_NETWORK_INFO = 'os_compute_api:os-admin-actions:inject_network_info'
+MIGRATE = 'os_compute_api:os-migrate-server:migrate'
+MIGRATE_LIVE = 'os_compute_api:os-migrate-server:migrate_live'
 INSTANCE_ACTIONS_LIST = 'os_compute_api:os-instance-actions:list'
 INSTANCE_ACTIONS_SHOW = 'os_compute_api:os-instance-actions:show'
 INSTANCE_ACTIONS_EVENTS = 'os_compute_api:os-instance-actions:events'
@@ -40,6 +45,17 @@ def list_rules() -> list[policy.RuleDefault]:
                   'DELETE', '/servers/{server_id}/os-volume_attachments/{volume_id}'),
         base.rule(RESET_STATE, base.ADMIN, "Reset a server's state (os-resetState).", 'POST',
                   _ACTION_PATH),
+        base.rule(FORCE_DELETE, base.PROJECT_MEMBER, 'Delete a server at once (forceDelete).',
+                  'POST', _ACTION_PATH),
+        base.rule(RESTORE, base.PROJECT_MEMBER, 'Restore a soft-deleted server.', 'POST',
+                  _ACTION_PATH),
+        base.rule(INJECT_NETWORK_INFO, base.ADMIN,
+                  "Refresh a server's network configuration on its host.", 'POST',
+                  _ACTION_PATH),
+        base.rule(MIGRATE, base.ADMIN, 'Move a server to another host (cold).', 'POST',
+                  _ACTION_PATH),
+        base.rule(MIGRATE_LIVE, base.ADMIN, 'Move a running server to another host.',
+                  'POST', _ACTION_PATH),
         base.rule(INSTANCE_ACTIONS_LIST, base.PROJECT_READER, "List a server's actions.",
                   'GET', '/servers/{server_id}/os-instance-actions'),
         base.rule(INSTANCE_ACTIONS_SHOW, base.PROJECT_READER, 'Show a server action.', 'GET',

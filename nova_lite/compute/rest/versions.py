@@ -1,4 +1,4 @@
-"""Version documents (no token needed) and the empty extension list."""
+"""Version documents (no token needed)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,3 @@ class VersionsHandler:
 
     def version(self, req: wsgi.Request) -> webob.Response:
         return wsgi.json_response(200, {'version': version_document(self._public_url)})
-
-    def extensions(self, req: wsgi.Request) -> webob.Response:
-        _ = req.context
-        return wsgi.json_response(200, {'extensions': []})

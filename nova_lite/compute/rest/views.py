@@ -10,6 +10,10 @@ from nova_lite.clients import payloads
 from nova_lite.common.states import ServerStatus, VmState
 from nova_lite.compute import server_status
 
+# The statuses whose server bodies carry "progress" (Nova's list).
+_PROGRESS_STATUSES = frozenset({'ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE',
+                                'MIGRATING'})
+
 
 class Links:
     """``self`` and ``bookmark`` links from the compute API's public URL."""
@@ -72,7 +76,6 @@ def server_detail(instance: dict[str, Any], links: Links, *, volume_ids: list[st
         'image': image,
         'addresses': addresses(instance['network_info']),
         'metadata': dict(instance['metadata']),
-        'progress': 100 if instance['vm_state'] == VmState.ACTIVE else 0,
         'OS-EXT-STS:vm_state': instance['vm_state'],
         'OS-EXT-STS:task_state': instance['task_state'],
         'OS-EXT-STS:power_state': instance['power_state'],
@@ -87,6 +90,9 @@ def server_detail(instance: dict[str, Any], links: Links, *, volume_ids: list[st
         'accessIPv4': build_request.get('access_ip_v4') or '',
         'accessIPv6': build_request.get('access_ip_v6') or '', 'config_drive': '',
     }
+    if status in _PROGRESS_STATUSES:
+        # Nova shows progress only while a server builds, runs or moves.
+        body['progress'] = 100 if instance['vm_state'] == VmState.ACTIVE else 0
     if show_host:
         body['OS-EXT-SRV-ATTR:host'] = instance['host']
         body['OS-EXT-SRV-ATTR:hypervisor_hostname'] = instance['host']

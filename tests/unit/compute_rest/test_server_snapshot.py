@@ -72,11 +72,16 @@ def test_2_45_answers_the_image_id_in_the_body(compute: ComputeEnv) -> None:
     assert compute.admin.action(server_id, {'os-stop': None}).status_int == 202
     compute.wait(server_id, status='SHUTOFF')
     response = compute.admin.request('POST', f'/servers/{server_id}/action',
-                                     {'createImage': {'name': 'stopped-snap'}}, headers=V245)
+                                     {'createImage': {'name': 'stopped-snap', 'metadata': {
+                                         'image_type': 'test', 'name': 'not-the-name'}}},
+                                     headers=V245)
     assert response.status_int == 202, response.text
     assert 'Location' not in response.headers
     image_id = response.json['image_id']
-    assert _wait_image(compute, image_id)['name'] == 'stopped-snap'
+    image = _wait_image(compute, image_id)
+    # The caller's metadata wins over image_type (as in Nova), never over the name.
+    assert image['name'] == 'stopped-snap'
+    assert {**image.get('properties', {}), **image}['image_type'] == 'test'
     compute.wait(server_id, status='SHUTOFF')
 
 

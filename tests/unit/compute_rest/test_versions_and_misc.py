@@ -88,7 +88,11 @@ def test_small_endpoints(compute: ComputeEnv) -> None:
     assert zones == [{'zoneName': 'nova', 'zoneState': {'available': True}, 'hosts': None}]
     assert compute.member.get('/os-keypairs').json == {'keypairs': []}
     assert compute.member.get('/os-keypairs/k').status_int == 404
-    assert compute.member.get('/extensions').json == {'extensions': []}
+    extensions = compute.member.get('/extensions').json['extensions']
+    assert {'Hosts', 'Keypairs', 'ServerGroups'} <= {e['name'] for e in extensions}
+    shown = compute.member.get('/extensions/os-consoles').json['extension']
+    assert shown['alias'] == 'os-consoles' and shown['name'] == 'Consoles'
+    assert compute.member.get('/extensions/os-nothing').status_int == 404
 
     compute.boot('counted', with_volume=False)
     absolute = compute.admin.get('/limits').json['limits']['absolute']
