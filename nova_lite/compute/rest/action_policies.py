@@ -16,6 +16,7 @@ RESET_STATE = 'os_compute_api:os-admin-actions:reset_state'
 CREATE_IMAGE = 'os_compute_api:servers:create_image'
 ATTACH_VOLUME = 'os_compute_api:os-volumes-attachments:create'
 DETACH_VOLUME = 'os_compute_api:os-volumes-attachments:delete'
+SWAP_VOLUME = 'os_compute_api:os-volumes-attachments:swap'
 FORCE_DELETE = 'os_compute_api:os-deferred-delete:force'
 RESTORE = 'os_compute_api:os-deferred-delete:restore'
 INJECT_NETWORK_INFO = 'os_compute_api:os-admin-actions:inject_network_info'
@@ -43,6 +44,8 @@ def list_rules() -> list[policy.RuleDefault]:
                   'POST', '/servers/{server_id}/os-volume_attachments'),
         base.rule(DETACH_VOLUME, base.PROJECT_MEMBER, 'Detach a volume from a server.',
                   'DELETE', '/servers/{server_id}/os-volume_attachments/{volume_id}'),
+        base.rule(SWAP_VOLUME, base.ADMIN, "Swap a server's attached volume for another.",
+                  'PUT', '/servers/{server_id}/os-volume_attachments/{volume_id}'),
         base.rule(RESET_STATE, base.ADMIN, "Reset a server's state (os-resetState).", 'POST',
                   _ACTION_PATH),
         base.rule(FORCE_DELETE, base.PROJECT_MEMBER, 'Delete a server at once (forceDelete).',

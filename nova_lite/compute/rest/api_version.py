@@ -1,4 +1,4 @@
-"""The compute microversion a request was negotiated at (2.1 to 2.100).
+"""The compute microversion a request was negotiated at (2.1 to 2.104).
 
 :class:`~nova_lite.compute.rest.microversion.MicroversionMiddleware` puts it in
 the WSGI environ under :data:`ENVIRON_KEY` as ``(major, minor)``; handlers read
@@ -14,7 +14,7 @@ Version = tuple[int, int]
 
 ENVIRON_KEY = 'nova_lite.compute.api_version'
 MIN_VERSION: Version = (2, 1)
-MAX_VERSION: Version = (2, 100)
+MAX_VERSION: Version = (2, 104)
 
 
 def text(version: Version) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import webob
@@ -11,6 +12,7 @@ from nova_lite.common import exception
 from nova_lite.compute.rest import (
     base,
     policies,
+    query_params,
     request_bodies,
     schemas,
     version_changes,
@@ -31,6 +33,35 @@ def _is_public(value: str | None) -> bool | None:
     if value.strip().lower() in schemas.FALSE_WORDS:
         return False
     raise exception.InvalidInput(field='is_public', reason=f'invalid filter {value!r}')
+
+
+# sort_key -> the flavor field it sorts by (Nova's column names).
+_SORT_FIELDS = {'flavorid': 'id', 'ephemeral_gb': 'ephemeral_gb', 'memory_mb': 'memory_mb',
+                'root_gb': 'root_gb', 'vcpus': 'vcpus', 'name': 'name', 'swap': 'swap',
+                'is_public': 'is_public', 'disabled': 'disabled', 'description': 'description',
+                'rxtx_factor': 'rxtx_factor', 'created_at': 'created_at',
+                'updated_at': 'updated_at', 'id': 'id', 'vcpu_weight': 'vcpu_weight'}
+
+
+def _name_pattern(value: str) -> re.Pattern[str]:
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise exception.InvalidInput(field='name',
+                                     reason=f'not a regular expression: {exc}') from exc
+
+
+def _sorted(flavors: list[dict[str, Any]], sort_key: str,
+            sort_dir: str) -> list[dict[str, Any]]:
+    field = _SORT_FIELDS[sort_key]
+
+    def key(flavor: dict[str, Any]) -> tuple[bool, str]:
+        value = flavor.get(field)
+        # Numbers sort as numbers (zero-padded), None first, as SQL orders them.
+        text = f'{value:020.6f}' if isinstance(value, int | float) else str(value or '')
+        return (value is not None, text)
+
+    return sorted(flavors, key=key, reverse=sort_dir == 'desc')
 
 
 class FlavorsHandler(base.ComputeController):
@@ -73,13 +104,21 @@ class FlavorsHandler(base.ComputeController):
 
     def _listed(self, req: wsgi.Request, path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         ctx = req.context
-        params = controller.read_query(req, schemas.flavors_query)
+        named = api_version(req) >= version_changes.FLAVOR_NAME_FILTER
+        params = query_params.read(req, schemas.flavors_query_2_102 if named
+                                   else schemas.flavors_query)
         request = paging.page_request(params, paging.NOVA_PAGING)
         self.authorizer.authorize(ctx, policies.FLAVORS_READ)
         flavors = self._api.list_flavors(
             ctx, min_ram=query.parse_int(params.get('minRam', '0'), 'minRam'),
             min_disk=query.parse_int(params.get('minDisk', '0'), 'minDisk'),
             is_public=_is_public(params.get('is_public')))
+        if 'name' in params:
+            flavors = [flavor for flavor in flavors
+                       if _name_pattern(params['name']).search(flavor['name'])]
+        if 'sort_key' in params or 'sort_dir' in params:
+            flavors = _sorted(flavors, params.get('sort_key', 'flavorid'),
+                              params.get('sort_dir', 'asc'))
         page = paging.paginate(flavors, request)
         links = paging.links(page, f'{self._rest.links.base_url}{path}', limit=request.limit)
         return page.items, ({'flavors_links': links} if links else {})

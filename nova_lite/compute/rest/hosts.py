@@ -17,7 +17,7 @@ from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.compute import services as service_store
-from nova_lite.compute.rest import admin_policies, base, version_changes
+from nova_lite.compute.rest import admin_policies, base, query_params, version_changes
 from nova_lite.compute.rest.api_version import api_version
 
 
@@ -69,7 +69,7 @@ class HostsHandler(base.ComputeController):
     def index(self, req: wsgi.Request) -> webob.Response:
         self._check_version(req)
         self.authorizer.authorize(req.context, admin_policies.HOSTS_LIST)
-        zone = controller.read_query(req, list_query).get('zone') or None
+        zone = query_params.read(req, list_query).get('zone') or None
         hosts = [{'host_name': s['host'], 'service': _SERVICE_NAMES[s['binary']],
                   'zone': s['zone']} for s in self._services.list()
                  if s['binary'] in _SERVICE_NAMES and (zone is None or s['zone'] == zone)]

@@ -13,10 +13,10 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import controller, paging, routing, wsgi
+from nova_lite.api import paging, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute import services as service_store
-from nova_lite.compute.rest import admin_policies, base, policies, version_changes
+from nova_lite.compute.rest import admin_policies, base, policies, query_params, version_changes
 from nova_lite.compute.rest import versioned_views as views
 from nova_lite.compute.rest.api_version import Version, api_version
 
@@ -106,7 +106,7 @@ class HypervisorsHandler(base.ComputeController):
 
     def _listed(self, req: wsgi.Request, detail: bool) -> webob.Response:
         version = api_version(req)
-        params = controller.read_query(req, list_query)
+        params = query_params.read(req, list_query)
         computes = self._computes()
         pattern = params.get('hypervisor_hostname_pattern')
         with_servers = params.get('with_servers', '').lower() in _TRUE
@@ -160,7 +160,7 @@ class HypervisorsHandler(base.ComputeController):
     def show(self, req: wsgi.Request, hypervisor_id: str) -> webob.Response:
         self.authorizer.authorize(req.context, admin_policies.HYPERVISORS_SHOW)
         version = api_version(req)
-        params = controller.read_query(req, list_query)
+        params = query_params.read(req, list_query)
         service = self._find(hypervisor_id)
         servers = self._servers_by_host()[service['host']]
         body = _detail(service, len(servers), version)

@@ -8,9 +8,9 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import controller, routing, wsgi
+from nova_lite.api import routing, wsgi
 from nova_lite.common import exception, timeutils
-from nova_lite.compute.rest import action_policies, base, views
+from nova_lite.compute.rest import action_policies, base, query_params, views
 from nova_lite.compute.rest import version_changes as changes
 from nova_lite.compute.rest.api_version import api_version
 
@@ -65,7 +65,7 @@ class InstanceActionsHandler(base.ComputeController):
         instance = self._instance(req, server_id, action_policies.INSTANCE_ACTIONS_LIST)
         filters: dict[str, Any] = {}
         if api_version(req) >= changes.ACTIONS_PAGING:
-            params = controller.read_query(req, _LIST_QUERY)
+            params = query_params.read(req, _LIST_QUERY)
             if 'limit' in params:
                 filters['limit'] = int(params['limit'])
             filters['marker'] = params.get('marker')

@@ -15,7 +15,7 @@ import webob
 from nova_lite.api import controller, paging, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute import keypair_keys, keypair_schemas
-from nova_lite.compute.rest import base, policies, version_changes
+from nova_lite.compute.rest import base, policies, query_params, version_changes
 from nova_lite.compute.rest.api_version import api_version
 
 
@@ -69,7 +69,7 @@ class KeypairsHandler(base.ComputeController):
 
     def index(self, req: wsgi.Request) -> webob.Response:
         version = api_version(req)
-        params = controller.read_query(req, keypair_schemas.list_query)
+        params = query_params.read(req, keypair_schemas.list_query)
         user_id = self._user_id(req, params.get('user_id'), policies.KEYPAIRS_INDEX)
         paged = version >= version_changes.KEYPAIR_PAGING
         request = (paging.page_request(params, paging.NOVA_PAGING) if paged
@@ -86,13 +86,13 @@ class KeypairsHandler(base.ComputeController):
         return wsgi.json_response(200, body)
 
     def show(self, req: wsgi.Request, keypair_name: str) -> webob.Response:
-        params = controller.read_query(req, keypair_schemas.member_query)
+        params = query_params.read(req, keypair_schemas.member_query)
         user_id = self._user_id(req, params.get('user_id'), policies.KEYPAIRS_SHOW)
         keypair = self._store.get(user_id, keypair_name)
         return wsgi.json_response(200, {'keypair': _detail(keypair, api_version(req))})
 
     def delete(self, req: wsgi.Request, keypair_name: str) -> webob.Response:
-        params = controller.read_query(req, keypair_schemas.member_query)
+        params = query_params.read(req, keypair_schemas.member_query)
         user_id = self._user_id(req, params.get('user_id'), policies.KEYPAIRS_DELETE)
         self._store.delete(user_id, keypair_name)
         return wsgi.json_response(204 if api_version(req) >= version_changes.KEYPAIR_TYPE else 202)

@@ -10,9 +10,9 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import controller, routing, wsgi
+from nova_lite.api import routing, wsgi
 from nova_lite.compute import quota_resources as res
-from nova_lite.compute.rest import base, policies, versioned_views
+from nova_lite.compute.rest import base, policies, query_params, versioned_views
 from nova_lite.compute.rest.api_version import api_version
 
 _query: dict[str, Any] = {
@@ -42,7 +42,7 @@ class LimitsHandler(base.ComputeController):
 
     def limits(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        params = controller.read_query(req, _query)
+        params = query_params.read(req, _query)
         self.authorizer.authorize(ctx, policies.LIMITS)
         project_id = ctx.project_id
         asked = params.get('tenant_id')

@@ -1,8 +1,8 @@
-"""Microversion negotiation, as nova does it: 2.1 to 2.100.
+"""Microversion negotiation, as nova does it: 2.1 to 2.104.
 
 Clients send ``OpenStack-API-Version: compute X.Y`` or the older
 ``X-OpenStack-Nova-API-Version: X.Y`` (the first wins when both are sent).
-No header means 2.1 and ``latest`` means 2.100; a version outside the range
+No header means 2.1 and ``latest`` means 2.104; a version outside the range
 is 406 and one that is not ``X.Y`` is 400. The negotiated version goes into
 the WSGI environ (:data:`api_version.ENVIRON_KEY`, a ``(major, minor)``
 tuple) and every response names it.

@@ -16,7 +16,7 @@ import webob
 
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.compute import quota_schemas
-from nova_lite.compute.rest import base, policies
+from nova_lite.compute.rest import base, policies, query_params
 from nova_lite.compute.rest.api_version import api_version
 
 
@@ -44,7 +44,7 @@ class QuotaSetsHandler(base.ComputeController):
         ]
 
     def _user_id(self, req: wsgi.Request) -> str | None:
-        return controller.read_query(req, quota_schemas.user_query).get('user_id')
+        return query_params.read(req, quota_schemas.user_query).get('user_id')
 
     def show(self, req: wsgi.Request, tenant_id: str) -> webob.Response:
         user_id = self._user_id(req)

@@ -64,6 +64,9 @@ def server_update_request(version: Version) -> dict[str, Any]:
         server['description'] = _server_description
     if version >= changes.SERVER_HOSTNAME:
         server['hostname'] = _hostname_at(version)
+    if version >= changes.SERVER_PINNED_AZ_UPDATE:
+        server['pinned_availability_zone'] = {'type': ['string', 'null'], 'minLength': 1,
+                                              'maxLength': 255}
     return {
         'type': 'object',
         'properties': {'server': {'type': 'object', 'properties': server,
@@ -82,6 +85,8 @@ def flavor_create_request(version: Version) -> dict[str, Any]:
         flavor['description'] = _flavor_description
     else:
         flavor.pop('description', None)
+    if version >= changes.FLAVOR_NO_RXTX_DISABLED:
+        flavor.pop('rxtx_factor', None)
     return schema
 
 

@@ -23,7 +23,21 @@ servers_query: dict[str, Any] = {
 flavors_query: dict[str, Any] = {
     'type': 'object',
     'properties': {'minRam': _count, 'minDisk': _count,
-                   'is_public': {'type': 'string', 'maxLength': 16}, **_paging},
+                   'is_public': {'type': 'string', 'maxLength': 16},
+                   'sort_key': {'type': 'string', 'enum': [
+                       'created_at', 'description', 'disabled', 'ephemeral_gb', 'flavorid',
+                       'id', 'is_public', 'memory_mb', 'name', 'root_gb', 'rxtx_factor',
+                       'swap', 'updated_at', 'vcpu_weight', 'vcpus']},
+                   'sort_dir': {'type': 'string', 'enum': ['asc', 'desc']}, **_paging},
+}
+# From 2.102: a name filter (a regular expression, as Nova's), no rxtx_factor sort.
+flavors_query_2_102: dict[str, Any] = {
+    'type': 'object',
+    'properties': {**flavors_query['properties'],
+                   'name': {'type': 'string', 'maxLength': 255},
+                   'sort_key': {'type': 'string', 'enum': [
+                       key for key in flavors_query['properties']['sort_key']['enum']
+                       if key != 'rxtx_factor']}},
 }
 
 # What the flavor list's ``is_public`` filter takes (oslo's bool strings).

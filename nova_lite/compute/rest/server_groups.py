@@ -17,7 +17,7 @@ import webob
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute import server_group_schemas, server_groups
-from nova_lite.compute.rest import base, policies, version_changes
+from nova_lite.compute.rest import base, policies, query_params, version_changes
 from nova_lite.compute.rest.api_version import Version, api_version
 
 # The most groups one list answer carries (nova's [api] max_limit default).
@@ -87,7 +87,7 @@ class ServerGroupsHandler(base.ComputeController):
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
         self.authorizer.authorize(ctx, policies.SERVER_GROUPS_INDEX)
-        params = controller.read_query(req, server_group_schemas.list_query)
+        params = query_params.read(req, server_group_schemas.list_query)
         # Nova's rule: all_projects (any value) from a non-admin lists their own groups.
         if 'all_projects' in params and ctx.is_admin:
             self.authorizer.authorize(ctx, policies.SERVER_GROUPS_ALL_PROJECTS)

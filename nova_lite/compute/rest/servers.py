@@ -11,7 +11,7 @@ import webob
 from nova_lite.api import controller, paging, routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
-from nova_lite.compute import server_create, server_filters, server_listing
+from nova_lite.compute import pinned_zone, server_create, server_filters, server_listing
 from nova_lite.compute.rest import (
     base,
     policies,
@@ -105,8 +105,11 @@ class ServersHandler(base.ComputeController):
         changes = body['server']
         fields = server_create.normalized(
             {field: changes[key] for key, field in _UPDATABLE_FIELDS if key in changes})
+        pin = (pinned_zone.change(instance, changes['pinned_availability_zone'])
+               if 'pinned_availability_zone' in changes else None)
         updated = self._rest.services.instances.change_details(
-            instance['id'], name=changes.get('name'), build_request=fields)
+            instance['id'], name=changes.get('name'), build_request=fields,
+            build_request_change=pin)
         volume_ids = self._volume_ids(req.context, instance['id'])
         detail = self._detail(req.context, updated, volume_ids.get(instance['id'], []),
                               version, show=True)

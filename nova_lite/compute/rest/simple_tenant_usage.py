@@ -11,10 +11,10 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import controller, paging, routing, wsgi
+from nova_lite.api import paging, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute import tenant_usage
-from nova_lite.compute.rest import base, policies, version_changes
+from nova_lite.compute.rest import base, policies, query_params, version_changes
 from nova_lite.compute.rest.api_version import api_version
 
 _count: dict[str, Any] = {'type': 'string', 'pattern': '^[0-9]{1,9}$'}
@@ -37,7 +37,7 @@ class TenantUsageHandler(base.ComputeController):
                 ('GET', '/os-simple-tenant-usage/{tenant_id}', self.show)]
 
     def _read(self, req: wsgi.Request) -> tuple[dict[str, str], paging.PageRequest]:
-        params = controller.read_query(req, _query)
+        params = query_params.read(req, _query)
         paged = api_version(req) >= version_changes.TENANT_USAGE_PAGING
         request = (paging.page_request(params, paging.NOVA_PAGING) if paged
                    else paging.EVERYTHING)

@@ -70,6 +70,12 @@ SERVER_HOSTNAME_FQDN: Version = (2, 94)
 SERVER_PINNED_AZ: Version = (2, 96)
 SERVER_IMAGE_PROPERTIES: Version = (2, 98)
 SERVER_SCHEDULER_HINTS: Version = (2, 100)
+VOLUME_ATTACH_ASYNC: Version = (2, 101)
+FLAVOR_NAME_FILTER: Version = (2, 102)
+FLAVOR_NO_RXTX_DISABLED: Version = (2, 102)
+STRICT_QUERY_EVERYWHERE: Version = (2, 102)
+VOLUMES_BOOT_REMOVED: Version = (2, 103)
+SERVER_PINNED_AZ_UPDATE: Version = (2, 104)
 
 TABLE: tuple[tuple[Version, str, str], ...] = (
     (KEYPAIR_TYPE, 'KEYPAIR_TYPE',
@@ -195,4 +201,18 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'the image of a server body carries the image "properties" it was booted with'),
     (SERVER_SCHEDULER_HINTS, 'SERVER_SCHEDULER_HINTS',
      'server bodies carry the "scheduler_hints" given at boot'),
+    (VOLUME_ATTACH_ASYNC, 'VOLUME_ATTACH_ASYNC',
+     'POST os-volume_attachments answers 202 with no body (watch the volume and the '
+     'instance actions)'),
+    (FLAVOR_NAME_FILTER, 'FLAVOR_NAME_FILTER', 'GET /flavors filters by "name"'),
+    (FLAVOR_NO_RXTX_DISABLED, 'FLAVOR_NO_RXTX_DISABLED',
+     'flavor bodies drop rxtx_factor and OS-FLV-DISABLED:disabled; POST /flavors refuses '
+     'rxtx_factor'),
+    (STRICT_QUERY_EVERYWHERE, 'STRICT_QUERY_EVERYWHERE',
+     'an unknown query parameter is a 400 on every compute list that reads parameters'),
+    (VOLUMES_BOOT_REMOVED, 'VOLUMES_BOOT_REMOVED',
+     '/os-volumes_boot is gone (nova_lite never served that alias of /servers)'),
+    (SERVER_PINNED_AZ_UPDATE, 'SERVER_PINNED_AZ_UPDATE',
+     'PUT /servers/{id} takes "pinned_availability_zone": null unpins, the current zone '
+     're-pins, any other change is a 409'),
 )

@@ -98,6 +98,9 @@ def flavor(body: dict[str, Any], flavor_row: dict[str, Any], version: Version, *
         body['extra_specs'] = dict(flavor_row.get('extra_specs') or {})
     if detail and version >= changes.FLAVOR_SWAP_ZERO and body['swap'] == '':
         body['swap'] = 0
+    if version >= changes.FLAVOR_NO_RXTX_DISABLED:
+        body.pop('rxtx_factor', None)
+        body.pop('OS-FLV-DISABLED:disabled', None)
     return body
 
 

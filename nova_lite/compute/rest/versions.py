@@ -36,7 +36,7 @@ def legacy_version_document(public_url: str) -> dict[str, Any]:
 
 
 def version_document(public_url: str) -> dict[str, Any]:
-    """The v2.1 version: microversions 2.1 to 2.100."""
+    """The v2.1 version: microversions 2.1 to 2.104."""
     return {
         'id': VERSION_ID, 'status': 'CURRENT', 'version': MAX_VERSION,
         'min_version': MIN_VERSION, 'updated': UPDATED,

@@ -34,6 +34,26 @@ _ATTACH_BODY: dict[str, Any] = {
 }
 
 
+_UPDATE_BODY: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'volumeAttachment': {
+            'type': 'object',
+            'properties': {
+                'volumeId': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+                'delete_on_termination': {'type': 'boolean'},
+                'device': {'type': ['string', 'null']}, 'tag': {'type': 'string'},
+                'id': {'type': 'string'}, 'serverId': {'type': 'string'},
+            },
+            'required': ['volumeId'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['volumeAttachment'],
+    'additionalProperties': False,
+}
+
+
 def _refuse_newer(version: Version, args: dict[str, Any], field: str,
                   since: Version) -> None:
     if field in args and version < since:
@@ -44,6 +64,8 @@ def _refuse_newer(version: Version, args: dict[str, Any], field: str,
 class VolumeAttachmentsHandler(base.ComputeController):
     def routes(self) -> list[routing.Route]:
         return [('POST', '/servers/{server_id}/os-volume_attachments', self.attach),
+                ('PUT', '/servers/{server_id}/os-volume_attachments/{volume_id}',
+                 self.update),
                 ('DELETE', '/servers/{server_id}/os-volume_attachments/{volume_id}',
                  self.detach)]
 
@@ -61,6 +83,8 @@ class VolumeAttachmentsHandler(base.ComputeController):
         instance = self._instance(req, server_id, action_policies.ATTACH_VOLUME)
         started = self._rest.actions.attach_volume(req.context, instance['id'],
                                                    args['volumeId'], args.get('device'))
+        if version >= changes.VOLUME_ATTACH_ASYNC:
+            return wsgi.json_response(202)
         body: dict[str, Any] = {'id': args['volumeId'], 'serverId': instance['id'],
                                 'volumeId': args['volumeId'],
                                 'device': started['mountpoint']}
@@ -74,3 +98,21 @@ class VolumeAttachmentsHandler(base.ComputeController):
         instance = self._instance(req, server_id, action_policies.DETACH_VOLUME)
         self._rest.actions.detach_volume(req.context, instance['id'], volume_id)
         return wsgi.json_response(202)
+
+    def update(self, req: wsgi.Request, server_id: str, volume_id: str) -> webob.Response:
+        """PUT: Nova's volume swap (admin) and, from 2.85, a change of
+        delete_on_termination. The attachment must exist (404); nova_lite swaps
+        no volumes and changes no attachment, which is a 400 that says so."""
+        args = controller.read_body(req, _UPDATE_BODY)['volumeAttachment']
+        rule = (action_policies.ATTACH_VOLUME if args['volumeId'] == volume_id
+                else action_policies.SWAP_VOLUME)
+        instance = self._instance(req, server_id, rule)
+        attached = {attachment['volume_id'] for attachment in
+                    self._rest.services.volumes.list_attachments(req.context,
+                                                                 instance_id=instance['id'])}
+        if volume_id not in attached:
+            raise exception.NotFound(message=f'Volume {volume_id} is not attached to server '
+                                             f'{server_id}.')
+        raise exception.InvalidInput(
+            field='volumeAttachment.volumeId',
+            reason='swapping a volume or changing an attachment is not supported by nova_lite')

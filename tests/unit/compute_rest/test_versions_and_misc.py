@@ -13,7 +13,7 @@ def test_version_document_without_token(compute: ComputeEnv, path: str) -> None:
     assert response.status_int == 200
     version = response.json['version']
     assert version['id'] == 'v2.1' and version['status'] == 'CURRENT'
-    assert version['version'] == '2.100' and version['min_version'] == '2.1'
+    assert version['version'] == '2.104' and version['min_version'] == '2.1'
     assert version['updated']
     assert {'rel': 'self', 'href': f'{PUBLIC_URL}/v2.1/'} in version['links']
     assert version['media-types'][0]['base'] == 'application/json'
@@ -37,16 +37,17 @@ def test_root_lists_versions(compute: ComputeEnv) -> None:
 @pytest.mark.parametrize('headers,status,answered', [
     ({}, 200, '2.1'),
     ({'OpenStack-API-Version': 'compute 2.1'}, 200, '2.1'),
-    ({'OpenStack-API-Version': 'compute latest'}, 200, '2.100'),
+    ({'OpenStack-API-Version': 'compute latest'}, 200, '2.104'),
     ({'OpenStack-API-Version': 'volume 3.70, compute 2.47'}, 200, '2.47'),
     ({'OpenStack-API-Version': 'volume 3.70'}, 200, '2.1'),
     ({'X-OpenStack-Nova-API-Version': '2.1'}, 200, '2.1'),
-    ({'X-OpenStack-Nova-API-Version': 'latest'}, 200, '2.100'),
+    ({'X-OpenStack-Nova-API-Version': 'latest'}, 200, '2.104'),
     ({'X-OpenStack-Nova-API-Version': '2.60'}, 200, '2.60'),
     ({'OpenStack-API-Version': 'compute 2.95',
       'X-OpenStack-Nova-API-Version': '2.3'}, 200, '2.95'),
     ({'OpenStack-API-Version': 'compute 2.100'}, 200, '2.100'),
-    ({'OpenStack-API-Version': 'compute 2.101'}, 406, '2.1'),
+    ({'OpenStack-API-Version': 'compute 2.104'}, 200, '2.104'),
+    ({'OpenStack-API-Version': 'compute 2.105'}, 406, '2.1'),
     ({'X-OpenStack-Nova-API-Version': '3.0'}, 406, '2.1'),
     ({'OpenStack-API-Version': 'compute 2.0'}, 406, '2.1'),
     ({'OpenStack-API-Version': 'compute 1.1'}, 406, '2.1'),
@@ -62,7 +63,7 @@ def test_microversions(compute: ComputeEnv, headers: dict[str, str], status: int
     assert response.headers['X-OpenStack-Nova-API-Version'] == answered
     assert 'X-OpenStack-Nova-API-Version' in response.headers['Vary']
     if status == 406:
-        assert 'is not supported by the API. Minimum is 2.1 and maximum is 2.100.' in (
+        assert 'is not supported by the API. Minimum is 2.1 and maximum is 2.104.' in (
             response.text)
     if status == 400:
         assert 'Must be of format MajorNum.MinorNum' in response.text
