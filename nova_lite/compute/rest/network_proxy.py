@@ -1,9 +1,14 @@
-"""``/os-networks``: nova's network proxy (2.1 to 2.35; 404 from 2.36).
+"""``/os-networks`` and ``/os-tenant-networks``: nova's network proxies (2.1 to 2.35;
+404 from 2.36).
 
 List and show read the network service with the caller's token, in nova's
 view of a neutron network (``label`` is the name; the nova-network fields
 are null). Creating, deleting and associating networks were nova-network's:
 they answer 410 Gone, as nova does since nova-network left.
+
+``/os-tenant-networks`` lists the networks the caller sees as ``id``,
+``label`` and a ``cidr`` that is the string ``"None"``: nova has answered
+that since neutron replaced nova-network, and clients' schemas expect it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ def network_view(network: Mapping[str, Any]) -> dict[str, Any]:
     return body
 
 
+def tenant_network_view(network: Mapping[str, Any]) -> dict[str, Any]:
+    return {'id': network['id'], 'cidr': 'None', 'label': network.get('name') or ''}
+
+
 class NetworkProxyHandler(base.ComputeController):
     def __init__(self, rest: base.ComputeRest) -> None:
         super().__init__(rest)
@@ -49,7 +58,11 @@ class NetworkProxyHandler(base.ComputeController):
                 ('POST', '/os-networks/add', self.gone),
                 ('GET', '/os-networks/{network_id}', self.show),
                 ('DELETE', '/os-networks/{network_id}', self.gone_member),
-                ('POST', '/os-networks/{network_id}/action', self.gone_member)]
+                ('POST', '/os-networks/{network_id}/action', self.gone_member),
+                ('GET', '/os-tenant-networks', self.tenant_index),
+                ('POST', '/os-tenant-networks', self.gone),
+                ('GET', '/os-tenant-networks/{network_id}', self.tenant_show),
+                ('DELETE', '/os-tenant-networks/{network_id}', self.gone_member)]
 
     def _allowed(self, req: wsgi.Request, rule: str) -> None:
         base.removed_at(req, version_changes.PROXY_APIS_REMOVED)
@@ -64,6 +77,16 @@ class NetworkProxyHandler(base.ComputeController):
         self._allowed(req, policies.NETWORKS_VIEW)
         return wsgi.json_response(200, {
             'network': network_view(self._networks.get_network(req.context, network_id))})
+
+    def tenant_index(self, req: wsgi.Request) -> webob.Response:
+        self._allowed(req, policies.TENANT_NETWORKS_LIST)
+        return wsgi.json_response(200, {'networks': [
+            tenant_network_view(n) for n in self._networks.list_networks(req.context)]})
+
+    def tenant_show(self, req: wsgi.Request, network_id: str) -> webob.Response:
+        self._allowed(req, policies.TENANT_NETWORKS_SHOW)
+        return wsgi.json_response(200, {'network': tenant_network_view(
+            self._networks.get_network(req.context, network_id))})
 
     def gone(self, req: wsgi.Request) -> webob.Response:
         self._allowed(req, policies.NETWORKS_MANAGE)

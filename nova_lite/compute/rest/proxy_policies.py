@@ -24,6 +24,8 @@ USAGE_AUDIT_LOG = 'os_compute_api:os-instance-usage-audit-log:list'
 DIAGNOSTICS = 'os_compute_api:os-server-diagnostics'
 NETWORKS_VIEW = 'os_compute_api:os-networks:list'
 NETWORKS_MANAGE = 'os_compute_api:os-networks:manage'
+TENANT_NETWORKS_LIST = 'os_compute_api:os-tenant-networks:list'
+TENANT_NETWORKS_SHOW = 'os_compute_api:os-tenant-networks:show'
 
 
 def list_rules() -> list[policy.RuleDefault]:
@@ -49,6 +51,12 @@ def list_rules() -> list[policy.RuleDefault]:
                   '/servers/{server_id}/diagnostics'),
         base.rule(NETWORKS_VIEW, base.PROJECT_READER, 'List and show networks (proxy).', 'GET',
                   '/os-networks'),
+        base.rule(TENANT_NETWORKS_LIST, base.PROJECT_READER,
+                  "List the project's networks (os-tenant-networks proxy).", 'GET',
+                  '/os-tenant-networks'),
+        base.rule(TENANT_NETWORKS_SHOW, base.PROJECT_READER,
+                  'Show a network (os-tenant-networks proxy).', 'GET',
+                  '/os-tenant-networks/{network_id}'),
         base.rule(NETWORKS_MANAGE, base.ADMIN, 'Create or delete networks (nova-network: gone).',
                   'POST', '/os-networks'),
     ]

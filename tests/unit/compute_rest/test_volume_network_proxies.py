@@ -108,3 +108,19 @@ def test_network_management_is_gone(compute: ComputeEnv) -> None:
     assert compute.admin.post(f'/os-networks/{network_id}/action',
                               {'disassociate': None}).status_int == 410
     assert compute.member.post('/os-networks', {'network': {'label': 'x'}}).status_int == 403
+
+
+def test_tenant_networks_list_and_show(compute: ComputeEnv) -> None:
+    network = compute.env.network
+    listed = compute.admin.get('/os-tenant-networks').json['networks']
+    assert {'id': network['id'], 'cidr': 'None', 'label': network['name']} in listed
+    shown = compute.reader.get(f'/os-tenant-networks/{network["id"]}').json['network']
+    assert shown == {'id': network['id'], 'cidr': 'None', 'label': network['name']}
+    assert compute.admin.get(f'/os-tenant-networks/{uuid.uuid4()}').status_int == 404
+    assert network['id'] not in [n['id'] for n in
+                                 compute.member.get('/os-tenant-networks').json['networks']]
+    assert compute.admin.post('/os-tenant-networks',
+                              {'network': {'label': 'x'}}).status_int == 410
+    newer = compute.admin.get('/os-tenant-networks',
+                              headers={'OpenStack-API-Version': 'compute 2.36'})
+    assert newer.status_int == 404
