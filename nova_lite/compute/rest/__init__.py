@@ -39,6 +39,7 @@ from nova_lite.compute.rest import (
     server_groups,
     server_ips,
     server_metadata,
+    server_password,
     server_tags,
     servers,
     services,
@@ -86,6 +87,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *server_groups.ServerGroupsHandler(rest).routes(),
         *instance_actions.InstanceActionsHandler(rest).routes(),
         *volume_attachments.VolumeAttachmentsHandler(rest).routes(),
+        *server_password.ServerPasswordHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 
