@@ -28,6 +28,7 @@ from nova_lite.compute.rest import (
     image_metadata,
     images,
     instance_actions,
+    interfaces,
     keypairs,
     limits,
     microversion,
@@ -88,6 +89,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *instance_actions.InstanceActionsHandler(rest).routes(),
         *volume_attachments.VolumeAttachmentsHandler(rest).routes(),
         *server_password.ServerPasswordHandler(rest).routes(),
+        *interfaces.InterfacesHandler(rest).routes(),
         ('GET', '/extensions', extensions.extensions),
     ]
 
