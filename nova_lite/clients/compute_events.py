@@ -106,6 +106,10 @@ class ComputeEventsClient:
             LOG.exception('Could not tell compute of %d event(s)', len(batch))
             return
         answered = answer.get('events') if isinstance(answer, dict) else None
+        if status == 404:
+            # None of the servers is there (a server's delete freeing its ports).
+            LOG.info('Compute knows none of the servers of %d event(s)', len(batch))
+            return
         if status not in (200, 207) or not isinstance(answered, list):
             LOG.warning('Compute refused %d event(s): HTTP %s %s', len(batch), status,
                         str(answer)[:200])

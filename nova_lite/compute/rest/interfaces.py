@@ -66,8 +66,9 @@ class InterfacesHandler(base.ComputeController):
               tag: Any = None) -> dict[str, Any]:
         body = interface_attach_api.attachment_view(port)
         if api_version(req) >= changes.INTERFACE_TAG_SHOWN:
-            known = next((vif for vif in instance['network_info']
-                          if vif.get('port_id') == port['id']), {})
+            known: dict[str, Any] = next(
+                (vif for vif in instance['network_info'] if vif.get('port_id') == port['id']),
+                {})
             body['tag'] = tag if tag is not None else known.get('tag')
         return body
 
