@@ -13,6 +13,7 @@ the ``detach-interface`` flow. Both run through the server actions'
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 
@@ -113,6 +114,13 @@ class InterfaceAttachments:
             raise exception.Invalid(message='Must not input both network_id and port_id')
         if fixed_ip and not net_id:
             raise exception.Invalid(message='Must input network_id when request IP address')
+        if fixed_ip:
+            try:
+                ipaddress.ip_address(fixed_ip)
+            except ValueError:
+                raise exception.InvalidInput(
+                    field='interfaceAttachment.fixed_ips.0.ip_address',
+                    reason=f'{fixed_ip!r} is not an IP address') from None
         if port_id:
             self._check_port(ctx, port_id)
         else:

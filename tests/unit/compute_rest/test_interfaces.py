@@ -129,6 +129,12 @@ def test_refusals(compute: ComputeEnv) -> None:
     assert both.status_int == 400 and 'both' in both.text
     no_net = _attach(compute, server_id, fixed_ips=[{'ip_address': '10.0.0.9'}])
     assert no_net.status_int == 400 and 'network_id' in no_net.text
+    not_ip = _attach(compute, server_id, net_id=network_id,
+                     fixed_ips=[{'ip_address': '999.1.1.1'}])
+    assert not_ip.status_int == 400 and 'ip_address' in not_ip.text
+    outside = _attach(compute, server_id, net_id=network_id,
+                      fixed_ips=[{'ip_address': '192.0.2.10'}])
+    assert outside.status_int == 400, outside.text
     bad = _attach(compute, server_id, net_id='not-a-uuid')
     assert bad.status_int == 400 and 'net_id' in bad.text
     extra = _attach(compute, server_id, bogus=1)
