@@ -72,3 +72,11 @@ def tell_compute(sink: EventSink | None, before: dict[str, Any] | None,
     events = port_events(before, after)
     if events:
         sink.send(events)
+
+
+def network_changed(sink: EventSink | None, port: dict[str, Any]) -> None:
+    """Tell compute a server's port changed in a way its record does not show (a
+    floating IP associated with or taken from it, as neutron sends)."""
+    server = server_of(port)
+    if sink is not None and server is not None:
+        sink.send([_event(server, 'network-changed', port)])

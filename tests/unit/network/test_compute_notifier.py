@@ -43,6 +43,19 @@ def test_the_events_of_each_change() -> None:
         _port(device_owner='network:router_interface'), None) == []
 
 
+def test_network_changed_for_a_floating_ip_change() -> None:
+    sent: list[list[dict[str, Any]]] = []
+
+    class Sink:
+        def send(self, events: list[dict[str, Any]]) -> None:
+            sent.append(events)
+
+    compute_notifier.network_changed(Sink(), _port())
+    compute_notifier.network_changed(Sink(), _port(device_owner='', device_id=''))
+    compute_notifier.network_changed(None, _port())
+    assert [_names(events) for events in sent] == [['network-changed']]
+
+
 class Recorder:
     def __init__(self, status: int = 200) -> None:
         self.bodies: list[dict[str, Any]] = []
