@@ -65,6 +65,13 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     ActionSpec('detach-volume', 'detach_volume', None,
                (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
                host_method='detach_volume'),
+    # Interfaces after boot (own tasks too); no task state, as in Nova.
+    ActionSpec('attach-interface', 'attach_interface', None,
+               (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
+               host_method='attach_interface'),
+    ActionSpec('detach-interface', 'detach_interface', None,
+               (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
+               host_method='detach_interface'),
     ActionSpec('lock', 'lock', None, _ANY, None),
     ActionSpec('unlock', 'unlock', None, _ANY, None),
     ActionSpec('reset-state', 'resetState', None, _ANY, None),

@@ -7,7 +7,8 @@ where compute keeps something the event changes:
 
 - ``network-changed``: the instance's ``network_info`` is read again from the
   network service (its ports, their addresses, their networks' names);
-- ``network-vif-deleted``: the port named by the tag leaves ``network_info``;
+- ``network-vif-deleted``: the port named by the tag leaves ``network_info``
+  and (given the compute RPC API) its NIC is unplugged from the guest;
 - ``power-update`` (tag ``POWER_ON`` / ``POWER_OFF``): the power state, and an
   idle server's vm_state (active / stopped), follow;
 - the others (``network-vif-plugged``/``-unplugged``, ``volume-extended``,
@@ -26,12 +27,15 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import VmState
 from nova_lite.compute import instance_store
+from nova_lite.compute import rpcapi as compute_rpcapi
 
 LOG = logging.getLogger(__name__)
 
 POWER_ON = 'POWER_ON'
 POWER_OFF = 'POWER_OFF'
 _POWER = {POWER_ON: (1, VmState.ACTIVE), POWER_OFF: (4, VmState.STOPPED)}
+# The network_info keys a refresh from the network service keeps.
+_KEPT = ('tag', 'preserve_on_delete')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,10 +64,13 @@ class LogRecorder:
 class ExternalEvents:
     def __init__(self, *, instances: instance_store.InstanceStore,
                  networks: protocols.NetworkClient,
-                 recorder: EventRecorder | None = None) -> None:
+                 recorder: EventRecorder | None = None,
+                 compute: compute_rpcapi.ComputeAPI | None = None) -> None:
+        """``compute``: unplugs a deleted port's NIC on the host (None: record only)."""
         self._instances = instances
         self._networks = networks
         self._recorder = recorder or LogRecorder()
+        self._compute = compute
 
     def handle(self, ctx: nl_context.RequestContext, event: Event) -> int:
         """The event's code: 200 (accepted and acted on), 404 or 422."""
@@ -91,6 +98,9 @@ class ExternalEvents:
             kept = [vif for vif in instance['network_info'] if vif.get('port_id') != event.tag]
             if len(kept) != len(instance['network_info']):
                 self._instances.update(instance['id'], network_info=kept)
+                gone = [vif for vif in instance['network_info']
+                        if vif.get('port_id') == event.tag]
+                self._unplug(instance, gone[0])
         elif event.name == 'power-update' and event.tag is not None:
             power_state, vm_state = _POWER[event.tag]
             idle = (instance['task_state'] is None
@@ -99,6 +109,18 @@ class ExternalEvents:
             if idle:
                 values['vm_state'] = vm_state
             self._instances.update(instance['id'], **values)
+
+    def _unplug(self, instance: dict[str, Any], vif: dict[str, Any]) -> None:
+        """Unplug a deleted port's NIC from the guest (best effort: logged)."""
+        if self._compute is None or not vif.get('mac_address'):
+            return
+        try:
+            self._compute.detach_interface(nl_context.get_admin_context(), instance['host'],
+                                           instance_id=instance['id'],
+                                           mac_address=vif['mac_address'])
+        except Exception as exc:
+            LOG.warning('Could not unplug the deleted port %s from %s: %s',
+                        vif.get('port_id'), instance['id'], exc)
 
     def refreshed_network_info(self, ctx: nl_context.RequestContext,
                                instance: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,8 +138,13 @@ class ExternalEvents:
                         ctx, port['network_id'])['name']
                 except exception.NotFound:
                     names[port['network_id']] = ''
+            # What compute alone knows of a port (its tag, whether it is the
+            # user's) is kept.
+            extras = next(({key: vif[key] for key in _KEPT if key in vif}
+                           for vif in instance['network_info']
+                           if vif.get('port_id') == port['id']), {})
             network_info.append({'port_id': port['id'], 'mac_address': port['mac_address'],
                                  'fixed_ips': port['fixed_ips'],
                                  'network_id': port['network_id'],
-                                 'network_name': names[port['network_id']]})
+                                 'network_name': names[port['network_id']], **extras})
         return network_info

@@ -256,3 +256,17 @@ class ComputeManager:
         virt_driver.check_instance_id(instance_id)
         with self._instance_lock(instance_id):
             self.driver.detach_volume(instance_id, volume_id)
+
+    def attach_interface(self, ctx: nl_context.RequestContext, instance_id: str,
+                         vif: dict[str, Any]) -> None:
+        """Plug a bound port's NIC ({port_id, mac_address, ...}) into the guest."""
+        virt_driver.check_instance_id(instance_id)
+        with self._instance_lock(instance_id):
+            self.driver.attach_interface(instance_id, vif)
+
+    def detach_interface(self, ctx: nl_context.RequestContext, instance_id: str,
+                         mac_address: str) -> None:
+        """Unplug the NIC with this MAC from the guest (no error when it is not there)."""
+        virt_driver.check_instance_id(instance_id)
+        with self._instance_lock(instance_id):
+            self.driver.detach_interface(instance_id, mac_address)

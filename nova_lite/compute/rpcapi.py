@@ -10,6 +10,7 @@ API version history:
           get_console_output
     1.1 - pause, unpause, suspend, resume
     1.2 - snapshot_instance, attach_volume, detach_volume
+    1.3 - attach_interface, detach_interface
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import oslo_messaging
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, rpc
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 TOPIC = 'nova_lite-compute'
 
 
@@ -116,6 +117,16 @@ class ComputeAPI:
                       instance_id: str, volume_id: str) -> None:
         self._call(ctx, host, 'detach_volume', version='1.2', instance_id=instance_id,
                    volume_id=volume_id)
+
+    def attach_interface(self, ctx: nl_context.RequestContext, host: str, *,
+                         instance_id: str, vif: dict[str, Any]) -> None:
+        self._call(ctx, host, 'attach_interface', version='1.3', instance_id=instance_id,
+                   vif=vif)
+
+    def detach_interface(self, ctx: nl_context.RequestContext, host: str, *,
+                         instance_id: str, mac_address: str) -> None:
+        self._call(ctx, host, 'detach_interface', version='1.3', instance_id=instance_id,
+                   mac_address=mac_address)
 
     def get_console_output(self, ctx: nl_context.RequestContext, host: str, *,
                            instance_id: str) -> str:

@@ -117,6 +117,9 @@ class ActionRunner:
                 raise exception.Conflict(reason=f'{action} needs the caller\'s token and '
                                          'its service')
             store[keys.SEALED_TOKEN] = self._deps.sealer.seal(auth_token)
+        if (action in (server_action.ATTACH_INTERFACE, server_action.DETACH_INTERFACE)
+                and self._deps.networks is None):
+            raise exception.Conflict(reason=f'{action} needs the network service')
         book, flow_detail = flow_persistence.start_run(
             self.persistence, server_action.action_flow_name(action),
             book_uuid=str(uuid.uuid4()), book_name=f'{JOB_NAME_PREFIX}{instance_id}')

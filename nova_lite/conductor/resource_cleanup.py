@@ -46,6 +46,15 @@ def user_port_ids(networks: list[dict[str, Any]]) -> set[str]:
     return {n['port'] for n in networks if n.get('port')}
 
 
+def kept_port_ids(instance: dict[str, Any]) -> set[str]:
+    """The instance's ports that were the user's (to unbind, never delete): those
+    its boot request passed in, and those attached later by port id (kept in
+    network_info with ``preserve_on_delete``, as nova's info cache marks them)."""
+    return user_port_ids(instance['build_request'].get('networks', [])) | {
+        str(vif['port_id']) for vif in instance.get('network_info') or []
+        if vif.get('preserve_on_delete')}
+
+
 def free_instance_ports(networks: protocols.NetworkClient, ctx: nl_context.RequestContext,
                         instance_id: str, user_ports: set[str]) -> int:
     """Delete the ports the boot made for the instance; unbind those the user passed in."""
@@ -115,7 +124,7 @@ class InstanceResources:
               hosts: set[str]) -> None:
         """Free everything, each part on its own so one failure does not stop the rest."""
         instance_id = instance['id']
-        user_ports = user_port_ids(instance['build_request'].get('networks', []))
+        user_ports = kept_port_ids(instance)
         steps: list[tuple[str, Callable[[], object]]] = [
             *[(f'domain on {host}', lambda h=host: self.destroy_domain(ctx, instance_id, h))
               for host in sorted(hosts)],

@@ -21,7 +21,7 @@ from nova_lite.common.states import PortStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import base as models_base
 from nova_lite.db.models import network as models
-from nova_lite.network import access, ipam, listing, macs, validators, views
+from nova_lite.network import access, compute_notifier, ipam, listing, macs, validators, views
 
 PORT_STATUSES = PortStatus.ALL
 _FIXED_IP_KEYS = frozenset({'subnet_id', 'ip_address'})
@@ -42,6 +42,8 @@ class PortMethods:
     conf: cfg.ConfigOpts
     db: db_api.Database
     rng: random.Random
+    # Where the changes of servers' ports are told to compute (None: nowhere).
+    compute_events: compute_notifier.EventSink | None = None
 
     def create_port(self, ctx: nl_context.RequestContext, network_id: str, name: str = '',
                     fixed_ips: list[dict[str, str]] | None = None,
@@ -140,10 +142,13 @@ class PortMethods:
             changes['admin_state_up'] = validators.boolean('admin_state_up', admin_state_up)
         with self.db.session() as session:
             row = access.get_port(session, ctx, port_id, lock='update')
+            before = views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
             for field, value in changes.items():
                 setattr(row, field, value)
             session.flush()
-            return views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
+            after = views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
+        compute_notifier.tell_compute(self.compute_events, before, after)
+        return after
 
     def delete_port(self, ctx: nl_context.RequestContext, port_id: str, *,
                     ignore_missing: bool = False) -> None:
@@ -156,9 +161,11 @@ class PortMethods:
                 if ignore_missing:
                     return
                 raise
+            before = views.port_dict(row, [])
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.port_id == row.id))
             session.delete(row)
+        compute_notifier.tell_compute(self.compute_events, before, None)
 
     # -- helpers ------------------------------------------------------------------
 

@@ -209,6 +209,17 @@ class ComputeDriver(abc.ABC):
         raise exception.VirtDriverError(host=self.conf.host,
                                         reason=f'{type(self).__name__} detaches no volumes')
 
+    def attach_interface(self, instance_id: str, vif: dict[str, Any]) -> None:
+        """Plug the port's NIC ({port_id, mac_address}) into the guest (idempotent);
+        NotFound without a domain."""
+        raise exception.VirtDriverError(host=self.conf.host,
+                                        reason=f'{type(self).__name__} attaches no interfaces')
+
+    def detach_interface(self, instance_id: str, mac_address: str) -> None:
+        """Unplug the NIC with this MAC (no error when it is not there)."""
+        raise exception.VirtDriverError(host=self.conf.host,
+                                        reason=f'{type(self).__name__} detaches no interfaces')
+
     def snapshot(self, instance_id: str, dest_path: str, disk_format: str) -> None:
         """Capture the instance's root disk into ``dest_path`` as a ``disk_format`` image.
 

@@ -17,7 +17,7 @@ from oslo_config import cfg
 
 from nova_lite.common import exception, notifications
 from nova_lite.virt import driver as base
-from nova_lite.virt import power_state, volume_xml
+from nova_lite.virt import interface_xml, power_state, volume_xml
 
 LOG = logging.getLogger(__name__)
 
@@ -98,6 +98,16 @@ class FakeDriver(base.ComputeDriver):
         with self._lock:
             domain = self._domain(instance_id)
             domain.xml = volume_xml.without_volume(domain.xml, volume_id)
+
+    def attach_interface(self, instance_id: str, vif: dict[str, Any]) -> None:
+        with self._lock:
+            domain = self._domain(instance_id)
+            domain.xml = interface_xml.with_interface(domain.xml, vif)
+
+    def detach_interface(self, instance_id: str, mac_address: str) -> None:
+        with self._lock:
+            domain = self._domain(instance_id)
+            domain.xml = interface_xml.without_interface(domain.xml, mac_address)
 
     def destroy(self, instance_id: str) -> None:
         with self._lock:

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from oslo_config import cfg
 
 from nova_lite.api import server as wsgi_server
+from nova_lite.clients import compute_events as compute_events_client
 from nova_lite.common import service as nl_service
 from nova_lite.wiring import apps as api_apps
+from nova_lite.wiring import compute_events
 from nova_lite.wiring import services as api_services
 
 LOG = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class APIService(nl_service.StoppableService):
         self._ready = ready
         self._backend: ApiBackend | None = None
         self.servers: list[wsgi_server.WSGIServer] = []
+        self._compute_events: compute_events_client.ComputeEventsClient | None = None
 
     def start(self) -> None:
         self._backend = self._make_backend()
@@ -60,6 +63,8 @@ class APIService(nl_service.StoppableService):
                 server.start()
                 self.servers.append(server)
             self._backend.serving()
+            self._compute_events = compute_events.connect(self.conf,
+                                                          self._backend.services.networks)
             self._ready()
         except Exception:
             self.stop()
@@ -74,6 +79,9 @@ class APIService(nl_service.StoppableService):
         for stopper in stoppers:
             stopper.join()
         self.servers = []
+        if self._compute_events is not None:
+            self._compute_events.close()
+            self._compute_events = None
         if self._backend is not None:
             self._backend.close()
             self._backend = None

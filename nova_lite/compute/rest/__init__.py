@@ -28,6 +28,7 @@ from nova_lite.compute.rest import (
     image_metadata,
     images,
     instance_actions,
+    interfaces,
     keypairs,
     limits,
     microversion,
@@ -39,6 +40,7 @@ from nova_lite.compute.rest import (
     server_groups,
     server_ips,
     server_metadata,
+    server_password,
     server_tags,
     servers,
     services,
@@ -87,6 +89,8 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *instance_actions.InstanceActionsHandler(rest).routes(),
         *volume_attachments.VolumeAttachmentsHandler(rest).routes(),
         *compute_extensions.ExtensionsHandler(rest).routes(),
+        *server_password.ServerPasswordHandler(rest).routes(),
+        *interfaces.InterfacesHandler(rest).routes(),
     ]
 
 

@@ -64,7 +64,7 @@ class ExternalEventsHandler(base.ComputeController):
         super().__init__(rest)
         self._events = external_events.ExternalEvents(
             instances=rest.services.instances, networks=rest.services.network_proxy,
-            recorder=recorder)
+            recorder=recorder, compute=rest.services.compute_rpcapi)
 
     def routes(self) -> list[routing.Route]:
         return [('POST', '/os-server-external-events', self.create)]

@@ -11,7 +11,12 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api import policy as base
-from nova_lite.compute.rest import action_policies, admin_policies, proxy_policies
+from nova_lite.compute.rest import (
+    action_policies,
+    admin_policies,
+    interface_policies,
+    proxy_policies,
+)
 
 ANY = '@'
 
@@ -121,6 +126,7 @@ def list_rules() -> list[policy.RuleDefault]:
         base.rule(SERVER_GROUPS_SHOW, base.PROJECT_READER, 'Show a server group.', 'GET',
                   '/os-server-groups/{server_group_id}'),
         *action_policies.list_rules(),
+        *interface_policies.list_rules(),
         *admin_policies.list_rules(),
         *_server_surface_rules(),
         *_quota_rules(),

@@ -36,6 +36,7 @@ SERVER_CREATE_IMAGE_BODY: Version = (2, 45)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
 DIAGNOSTICS_STANDARD: Version = (2, 48)
 VOLUME_ATTACH_TAG: Version = (2, 49)
+INTERFACE_ATTACH_TAG: Version = (2, 49)
 QUOTA_CLASS_SERVER_GROUPS: Version = (2, 50)
 ACTION_EVENTS_FOR_ALL: Version = (2, 51)
 SERVER_CREATE_TAGS: Version = (2, 52)
@@ -49,6 +50,7 @@ SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUP_POLICY_RULES: Version = (2, 64)
 SERVER_LIST_CHANGES_BEFORE: Version = (2, 66)
 VOLUME_ATTACH_TAG_SHOWN: Version = (2, 70)
+INTERFACE_TAG_SHOWN: Version = (2, 70)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
 SERVER_LOCKED_REASON: Version = (2, 73)
 SERVER_LIST_LOCKED_FILTER: Version = (2, 73)
@@ -127,6 +129,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (DIAGNOSTICS_STANDARD, 'DIAGNOSTICS_STANDARD',
      '/servers/{id}/diagnostics answers the standard shape (state, driver, cpu_details, ...)'),
     (VOLUME_ATTACH_TAG, 'VOLUME_ATTACH_TAG', 'POST os-volume_attachments takes "tag"'),
+    (INTERFACE_ATTACH_TAG, 'INTERFACE_ATTACH_TAG', 'POST os-interface takes "tag"'),
     (QUOTA_CLASS_SERVER_GROUPS, 'QUOTA_CLASS_SERVER_GROUPS',
      'quota class sets show server_groups and server_group_members and drop the '
      'nova-network resources'),
@@ -155,6 +158,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'the server list filters by changes-before'),
     (VOLUME_ATTACH_TAG_SHOWN, 'VOLUME_ATTACH_TAG_SHOWN',
      'POST os-volume_attachments answers "tag"'),
+    (INTERFACE_TAG_SHOWN, 'INTERFACE_TAG_SHOWN',
+     'os-interface attachments carry "tag" (null when none)'),
     (SERVER_GROUPS_IN_SHOW, 'SERVER_GROUPS_IN_SHOW',
      'GET /servers/{id} carries "server_groups" (the id of its group, or [])'),
     (SERVER_LOCKED_REASON, 'SERVER_LOCKED_REASON',

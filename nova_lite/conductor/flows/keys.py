@@ -79,3 +79,18 @@ DETACH_ON_HOST = 'detach-on-host'
 RELEASE_VOLUME = 'release-volume'
 ATTACH_VOLUME_TASKS = (ACTION_TO_ERROR_ON_REVERT, RESERVE_VOLUME, ATTACH_ON_HOST, RECORD_STATE)
 DETACH_VOLUME_TASKS = (ACTION_TO_ERROR_ON_REVERT, DETACH_ON_HOST, RELEASE_VOLUME, RECORD_STATE)
+
+# Interface attach and detach after boot (their own tasks in place of host-call).
+# The port id, whether nova made the port (``created``) and the tag are in the
+# request's args; VIF is the interface as the instance's network_info keeps it.
+VIF = 'vif'
+BIND_PORT = 'bind-port'
+PLUG_ON_HOST = 'plug-on-host'
+RECORD_INTERFACE = 'record-interface'
+UNPLUG_ON_HOST = 'unplug-on-host'
+FORGET_INTERFACE = 'forget-interface'
+RELEASE_PORT = 'release-port'
+ATTACH_INTERFACE_TASKS = (ACTION_TO_ERROR_ON_REVERT, BIND_PORT, PLUG_ON_HOST, RECORD_INTERFACE,
+                          RECORD_STATE)
+DETACH_INTERFACE_TASKS = (ACTION_TO_ERROR_ON_REVERT, UNPLUG_ON_HOST, FORGET_INTERFACE,
+                          RELEASE_PORT, RECORD_STATE)

@@ -28,6 +28,7 @@ from nova_lite.compute.action_specs import ACTIONS
 from nova_lite.conductor import faults, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
+from nova_lite.conductor.tasks import interface_actions as interface_tasks
 from nova_lite.conductor.tasks import snapshot as snapshot_tasks
 from nova_lite.conductor.tasks import volume_actions as volume_tasks
 
@@ -35,8 +36,11 @@ from nova_lite.conductor.tasks import volume_actions as volume_tasks
 SNAPSHOT = 'snapshot'
 ATTACH_VOLUME = 'attach-volume'
 DETACH_VOLUME = 'detach-volume'
+ATTACH_INTERFACE = 'attach-interface'
+DETACH_INTERFACE = 'detach-interface'
 # The host actions whose flows are not the common three tasks.
-OWN_TASK_ACTIONS = frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME})
+OWN_TASK_ACTIONS = frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME, ATTACH_INTERFACE,
+                              DETACH_INTERFACE})
 
 
 def action_flow_name(action: str) -> str:
@@ -57,6 +61,9 @@ class ActionDependencies:
     # The volume attach/detach actions' block storage service (the user's token).
     volumes: protocols.VolumeClient | None = None
     sealer: token_seal.TokenSealer | None = None
+    # The interface attach/detach actions' network service, as the conductor
+    # itself (binding a port to a host is a service's act).
+    networks: protocols.NetworkClient | None = None
 
 
 def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
@@ -79,6 +86,8 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
                      spec, deps.instances, deps.events, images=images, sealer=sealer)),
                  faulty(snapshot_tasks.UploadSnapshot(images, deps.compute, sealer)))
         return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
+    if action in (ATTACH_INTERFACE, DETACH_INTERFACE):
+        return _interface_flow(action, deps, flow, faulty)
     flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
     if action in (ATTACH_VOLUME, DETACH_VOLUME):
         volumes = typing.cast(protocols.VolumeClient, deps.volumes)
@@ -90,4 +99,24 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
             flow.add(faulty(step(volumes, deps.compute, sealer)))
     elif spec.host_method is not None:
         flow.add(faulty(action_tasks.HostCall(spec, deps.compute)))
+    return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
+
+
+def _interface_flow(action: str, deps: ActionDependencies, flow: linear_flow.Flow,
+                    faulty: typing.Callable[[typing.Any], typing.Any]) -> linear_flow.Flow:
+    """The attach-interface and detach-interface flows (their own tasks)."""
+    spec = ACTIONS[action]
+    networks = typing.cast(protocols.NetworkClient, deps.networks)
+    if action == ATTACH_INTERFACE:
+        flow.add(faulty(interface_tasks.InterfaceToErrorOnRevert(
+            spec, deps.instances, deps.events, networks=networks)))
+        steps: tuple[typing.Any, ...] = (interface_tasks.BindPort, interface_tasks.PlugOnHost,
+                                         interface_tasks.RecordInterface)
+    else:
+        flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances,
+                                                           deps.events)))
+        steps = (interface_tasks.UnplugOnHost, interface_tasks.ForgetInterface,
+                 interface_tasks.ReleasePort)
+    for step in steps:
+        flow.add(faulty(step(networks, deps.compute, deps.instances)))
     return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))

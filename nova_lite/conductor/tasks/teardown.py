@@ -83,8 +83,7 @@ class DeallocateNetwork(_TeardownTask):
 
     def execute(self, instance: dict[str, Any]) -> None:
         self._resources.free_ports(nl_context.get_admin_context(), instance['id'],
-                                   resource_cleanup.user_port_ids(
-                                       instance['build_request'].get('networks', [])))
+                                   resource_cleanup.kept_port_ids(instance))
 
 
 class ReleaseClaim(_TeardownTask):

@@ -18,7 +18,7 @@ from oslo_config import cfg
 
 from nova_lite.common import exception, notifications
 from nova_lite.virt import driver as base
-from nova_lite.virt import power_state, volume_xml
+from nova_lite.virt import interface_xml, power_state, volume_xml
 from nova_lite.virt.libvirt import config as guest_config
 
 LOG = logging.getLogger(__name__)
@@ -300,6 +300,27 @@ class LibvirtDriver(base.ComputeDriver):
         [disk] = [d for d in root.iter('disk') if d.findtext('serial') == volume_id]
         self._change_disks(domain, ET.tostring(disk, encoding='unicode'), False,
                            lambda xml: volume_xml.without_volume(xml, volume_id))
+
+    # Interfaces: plugged the same way as volumes (live where libvirt can, else
+    # into the persistent definition), found again by their MAC.
+
+    def attach_interface(self, instance_id: str, vif: dict[str, Any]) -> None:
+        domain = self._domain(instance_id)
+        mac = str(vif.get('mac_address'))
+        if interface_xml.find_interface(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE),
+                                        mac) is not None:
+            return
+        self._change_disks(domain, interface_xml.interface_xml(vif), True,
+                           lambda xml: interface_xml.with_interface(xml, vif))
+
+    def detach_interface(self, instance_id: str, mac_address: str) -> None:
+        domain = self._domain(instance_id)
+        current = domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        element = interface_xml.find_interface(current, mac_address)
+        if element is None:
+            return
+        self._change_disks(domain, element, False,
+                           lambda xml: interface_xml.without_interface(xml, mac_address))
 
     def pause(self, instance_id: str) -> None:
         domain = self._domain(instance_id)
