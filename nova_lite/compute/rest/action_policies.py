@@ -16,6 +16,10 @@ RESET_STATE = 'os_compute_api:os-admin-actions:reset_state'
 CREATE_IMAGE = 'os_compute_api:servers:create_image'
 ATTACH_VOLUME = 'os_compute_api:os-volumes-attachments:create'
 DETACH_VOLUME = 'os_compute_api:os-volumes-attachments:delete'
+SHELVE = 'os_compute_api:os-shelve:shelve'
+SHELVE_OFFLOAD = 'os_compute_api:os-shelve:shelve_offload'
+UNSHELVE = 'os_compute_api:os-shelve:unshelve'
+UNSHELVE_TO_HOST = 'os_compute_api:os-shelve:unshelve_to_host'
 INSTANCE_ACTIONS_LIST = 'os_compute_api:os-instance-actions:list'
 INSTANCE_ACTIONS_SHOW = 'os_compute_api:os-instance-actions:show'
 INSTANCE_ACTIONS_EVENTS = 'os_compute_api:os-instance-actions:events'
@@ -38,6 +42,13 @@ def list_rules() -> list[policy.RuleDefault]:
                   'POST', '/servers/{server_id}/os-volume_attachments'),
         base.rule(DETACH_VOLUME, base.PROJECT_MEMBER, 'Detach a volume from a server.',
                   'DELETE', '/servers/{server_id}/os-volume_attachments/{volume_id}'),
+        base.rule(SHELVE, base.PROJECT_MEMBER, 'Shelve a server.', 'POST', _ACTION_PATH),
+        base.rule(SHELVE_OFFLOAD, base.ADMIN, 'Offload a shelved server.', 'POST',
+                  _ACTION_PATH),
+        base.rule(UNSHELVE, base.PROJECT_MEMBER, 'Unshelve a server.', 'POST', _ACTION_PATH),
+        base.rule(UNSHELVE_TO_HOST, base.ADMIN,
+                  'Unshelve an offloaded server to a named host (2.91).', 'POST',
+                  _ACTION_PATH),
         base.rule(RESET_STATE, base.ADMIN, "Reset a server's state (os-resetState).", 'POST',
                   _ACTION_PATH),
         base.rule(INSTANCE_ACTIONS_LIST, base.PROJECT_READER, "List a server's actions.",
