@@ -9,13 +9,17 @@ server only, the zone (2.77) or host (2.91) it should land on.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import VmState
 from nova_lite.compute import snapshot_api
+
+LOG = logging.getLogger(__name__)
 
 Undo = Callable[[], None]
 Prepare = Callable[[dict[str, Any]], tuple[dict[str, Any], Undo]]
@@ -50,3 +54,21 @@ def unshelve_args(instance: dict[str, Any], body: dict[str, Any] | None) -> dict
             action=f'unshelve with {" and ".join(sorted(args))}',
             needed=VmState.SHELVED_OFFLOADED)
     return args
+
+
+def delete_shelved_image(ctx: nl_context.RequestContext, images: protocols.ImageWriter,
+                         instance: dict[str, Any]) -> None:
+    """A shelved server's delete also deletes its shelved image, as Nova's does (one
+    already gone, or that cannot be deleted, is logged: the delete goes on)."""
+    if instance['vm_state'] not in (VmState.SHELVED, VmState.SHELVED_OFFLOADED):
+        return
+    image_id = (instance.get('build_request') or {}).get('shelved_image_id')
+    if not image_id:
+        return
+    try:
+        images.delete_image(ctx, str(image_id))
+    except exception.NotFound:
+        LOG.info('The shelved image %s of %s is already gone', image_id, instance['id'])
+    except Exception:
+        LOG.exception('Could not delete the shelved image %s of %s', image_id,
+                      instance['id'])

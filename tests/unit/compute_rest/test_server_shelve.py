@@ -124,8 +124,10 @@ def test_wrong_states_are_409_and_unknown_servers_404(compute: ComputeEnv) -> No
     for body in ({'shelve': None}, {'unshelve': None}, {'shelveOffload': None}):
         assert compute.admin.action(missing, body).status_int == 404
     # A shelved server is deleted with its image.
+    assert _shelved_images(compute, 'shelve-states')
     assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
     compute.wait_gone(server_id)
+    assert _shelved_images(compute, 'shelve-states') == []
 
 
 @pytest.mark.parametrize('body,headers,field', [
