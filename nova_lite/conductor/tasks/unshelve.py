@@ -133,8 +133,10 @@ class UnshelveSpawn(base.FlowTask):
             self.best_effort_revert(instance_id, lambda: self._compute.destroy_instance(
                 ctx, unshelve_host, instance_id=instance_id))
         elif not isinstance(result, tf_failure.Failure):
-            self.best_effort_revert(instance_id, lambda: self._compute.power_off(
-                ctx, unshelve_host, instance_id=instance_id))
+            def power_off() -> None:
+                self._compute.power_off(ctx, unshelve_host, instance_id=instance_id)
+
+            self.best_effort_revert(instance_id, power_off)
 
 
 class RecordUnshelved(action_tasks.RecordState):
