@@ -242,32 +242,41 @@ def test_unshelve_failing_at_each_task_leaves_it_shelved(world: ShelveWorld, ato
 
 # A kill at a task boundary ---------------------------------------------------------------
 
-def test_a_shelve_killed_after_the_upload_is_resumed_by_another_conductor(
-        cloud: Cloud, world: ShelveWorld) -> None:
+def _kill_after(cloud: Cloud, world: ShelveWorld, instance_id: str, action: str,
+                store: dict[str, Any], atom: str) -> action_runner.ActionRunner:
+    """Conductor A saves and runs the action until ``atom``'s result is saved, and dies;
+    conductor B (returned) is the one that finds its job once A's claim expired."""
     first = action_runner.ActionRunner(world.deps(), _jobs(cloud, 'conductor-a'),
                                        cloud.persistence, workers=1)
-    instance_id = world.instance_in('active')
-    store, image_id = world.begin_shelve(instance_id, offload=True)
-    job = first.post(instance_id, 'shelve', HOST, store[keys.ACTION_REQUEST],
+    job = first.post(instance_id, action, store.get(keys.HOST), store[keys.ACTION_REQUEST],
                      auth_token=USER_TOKEN)
     claimed = first.jobs.claim(job)
     assert claimed is not None
     book, flow_detail = flow_persistence.load_run(cloud.persistence, claimed.flow_uuid)
     engine = flow_persistence.load_engine(
-        server_action.get_action_flow('shelve', world.deps()), cloud.persistence,
+        server_action.get_action_flow(action, world.deps()), cloud.persistence,
         flow_detail, book=book)
     steps = engine.run_iter()
     for _state in steps:
-        if engine.storage.get_atom_state(keys.SHELVE_UPLOAD) == states.SUCCESS:
+        if engine.storage.get_atom_state(atom) == states.SUCCESS:
             break
     steps.close()
     saved = flow_persistence.atom_states(cloud.persistence, claimed.flow_uuid)
-    assert saved.get(keys.RECORD_SHELVED) in (None, states.PENDING)
-    assert world.instances.get(instance_id)['task_state'] == 'shelving_image_uploading'
-
+    following = FLOW_TASKS[action][FLOW_TASKS[action].index(atom) + 1]
+    assert saved[atom] == states.SUCCESS
+    assert saved.get(following) in (None, states.PENDING)
+    first.stop()
     cloud.clock.advance(EXPIRY + 1)
-    second = action_runner.ActionRunner(world.deps(), _jobs(cloud, 'conductor-b'),
-                                        cloud.persistence, workers=1)
+    return action_runner.ActionRunner(world.deps(), _jobs(cloud, 'conductor-b'),
+                                      cloud.persistence, workers=1)
+
+
+def test_a_shelve_killed_after_the_upload_is_resumed_by_another_conductor(
+        cloud: Cloud, world: ShelveWorld) -> None:
+    instance_id = world.instance_in('active')
+    store, image_id = world.begin_shelve(instance_id, offload=True)
+    second = _kill_after(cloud, world, instance_id, 'shelve', store, keys.SHELVE_UPLOAD)
+    assert world.instances.get(instance_id)['task_state'] == 'shelving_image_uploading'
     [unclaimed] = second.jobs.unclaimed_jobs()
     assert second.claim_and_run(unclaimed) is True
     state = world.state(instance_id)
@@ -276,9 +285,45 @@ def test_a_shelve_killed_after_the_upload_is_resumed_by_another_conductor(
     assert state['images'] == [image_id]
     assert world.images.images[image_id]['status'] == 'active'
     assert state['events'] == [('compute_shelve', 'Success')]
+    # Powered off and uploaded once (the upload is not redone after the takeover).
     assert world.host.calls == ['power_off', 'snapshot_instance', 'destroy_instance']
     second.stop()
-    first.stop()
+
+
+def test_a_shelve_offload_killed_after_the_destroy_is_resumed(
+        cloud: Cloud, world: ShelveWorld) -> None:
+    instance_id, image_id = world.shelved_instance(offloaded=False)
+    store = world.store(instance_id, 'shelve-offload', {})
+    second = _kill_after(cloud, world, instance_id, 'shelve-offload', store,
+                         keys.OFFLOAD_DESTROY)
+    assert world.scheduler.claims.get(instance_id) == HOST  # not yet released
+    [unclaimed] = second.jobs.unclaimed_jobs()
+    assert second.claim_and_run(unclaimed) is True
+    state = world.state(instance_id)
+    assert (state['vm_state'], state['task_state']) == ('shelved_offloaded', None)
+    assert (state['domain'], state['host'], state['claim']) == (None, None, None)
+    assert state['images'] == [image_id]
+    assert state['events'] == [('compute_shelveOffload', 'Success')]
+    second.stop()
+
+
+def test_an_unshelve_killed_after_the_spawn_is_resumed(cloud: Cloud,
+                                                       world: ShelveWorld) -> None:
+    instance_id, _image_id = world.shelved_instance(offloaded=True)
+    store = world.store(instance_id, 'unshelve', {})
+    second = _kill_after(cloud, world, instance_id, 'unshelve', store, keys.UNSHELVE_SPAWN)
+    assert world.instances.get(instance_id)['task_state'] == 'unshelving'
+    [unclaimed] = second.jobs.unclaimed_jobs()
+    assert second.claim_and_run(unclaimed) is True
+    state = world.state(instance_id)
+    assert (state['vm_state'], state['task_state']) == ('active', None)
+    assert state['domain'] == power_state.RUNNING
+    assert (state['host'], state['claim']) == (HOST, HOST)
+    assert state['images'] == [] and state['shelved_image_id'] is None
+    assert state['events'] == [('compute_unshelve', 'Success')]
+    assert world.host.calls == ['spawn_instance']  # spawned once
+    assert len(world.scheduler.specs) == 1  # scheduled once
+    second.stop()
 
 
 def test_a_shelve_run_is_not_saved_without_the_callers_token(
