@@ -21,6 +21,8 @@ class VmState:
     SUSPENDED: Final = 'suspended'
     ERROR: Final = 'error'
     DELETED: Final = 'deleted'
+    SHELVED: Final = 'shelved'
+    SHELVED_OFFLOADED: Final = 'shelved_offloaded'
 
 
 class TaskState:
@@ -40,6 +42,11 @@ class TaskState:
     SUSPENDING: Final = 'suspending'
     RESUMING: Final = 'resuming'
     IMAGE_SNAPSHOT: Final = 'image_snapshot'
+    SHELVING: Final = 'shelving'
+    SHELVING_IMAGE_PENDING_UPLOAD: Final = 'shelving_image_pending_upload'
+    SHELVING_IMAGE_UPLOADING: Final = 'shelving_image_uploading'
+    SHELVING_OFFLOADING: Final = 'shelving_offloading'
+    UNSHELVING: Final = 'unshelving'
 
 
 class ServerStatus:

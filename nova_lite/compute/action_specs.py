@@ -72,6 +72,19 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     ActionSpec('detach-interface', 'detach_interface', None,
                (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
                host_method='detach_interface'),
+    # Shelve (its own tasks, conductor/flows/shelve.py): power off, upload the
+    # disk as '<name>-shelved'; with [DEFAULT] shelved_offload_time 0 it goes on to
+    # offload (domain destroyed, claim released, no host). Unshelve schedules again
+    # when offloaded, spawns from that image and deletes it; else powers on.
+    ActionSpec('shelve', 'shelve', TaskState.SHELVING,
+               (VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED, VmState.SUSPENDED),
+               VmState.SHELVED, host_method='power_off'),
+    ActionSpec('shelve-offload', 'shelveOffload', TaskState.SHELVING_OFFLOADING,
+               (VmState.SHELVED,), VmState.SHELVED_OFFLOADED,
+               host_method='destroy_instance'),
+    ActionSpec('unshelve', 'unshelve', TaskState.UNSHELVING,
+               (VmState.SHELVED, VmState.SHELVED_OFFLOADED), VmState.ACTIVE,
+               host_method='spawn_instance'),
     ActionSpec('lock', 'lock', None, _ANY, None),
     ActionSpec('unlock', 'unlock', None, _ANY, None),
     ActionSpec('reset-state', 'resetState', None, _ANY, None),

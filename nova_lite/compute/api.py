@@ -19,7 +19,7 @@ from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
-from nova_lite.compute import boot_checks, instance_store, schemas, server_status
+from nova_lite.compute import boot_checks, instance_store, schemas, server_status, shelve_api
 from nova_lite.compute import flavor_access as flavor_access_store
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions as instance_actions_store
@@ -338,6 +338,7 @@ class ComputeAPI:
         check_not_locked(ctx, instance)
         self._instances.update(instance['id'], task_state=TaskState.DELETING)
         self._record_action(ctx, instance['id'], instance_actions_store.DELETE)
+        shelve_api.delete_shelved_image(ctx, self.images, instance)
         self._conductor.delete_instance(ctx, instance['id'])
 
     def _record_action(self, ctx: nl_context.RequestContext, instance_id: str,

@@ -28,6 +28,8 @@ VM_STATE_TO_STATUS = {
     VmState.SUSPENDED: ServerStatus.SUSPENDED,
     VmState.ERROR: ServerStatus.ERROR,
     VmState.DELETED: ServerStatus.DELETED,
+    VmState.SHELVED: 'SHELVED',
+    VmState.SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
 }
 # GET /servers' order: newest first (then by id), as nova lists.
 _NEWEST_FIRST = (sql_paging.SortKey(models.Instance.created_at, descending=True),

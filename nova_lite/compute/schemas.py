@@ -143,6 +143,18 @@ server_action: dict[str, Any] = {
         'suspend': _no_arguments,
         'resume': _no_arguments,
         'unlock': _no_arguments,
+        'shelve': _no_arguments,
+        'shelveOffload': _no_arguments,
+        # null, or (2.77) {"availability_zone": ...}, (2.91) also host and a null zone.
+        'unshelve': {
+            'type': ['object', 'null'],
+            'properties': {
+                'availability_zone': {'type': ['string', 'null'], 'minLength': 1,
+                                      'maxLength': 255},
+                'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+            },
+            'additionalProperties': False,
+        },
         'lock': {
             'type': ['object', 'null'],
             'properties': {'locked_reason': {'type': 'string', 'minLength': 1,

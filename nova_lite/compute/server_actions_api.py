@@ -23,6 +23,7 @@ from nova_lite.compute import (
     action_specs,
     instance_actions,
     instance_store,
+    shelve_api,
     snapshot_api,
     volume_attach_api,
 )
@@ -71,11 +72,12 @@ class ServerActionsAPI:
                  events: instance_actions.InstanceActionStore,
                  snapshots: snapshot_api.SnapshotImages | None = None,
                  volume_attachments: volume_attach_api.VolumeAttachments | None = None,
-                 ) -> None:
+                 shelved_offload_time: int = 0) -> None:
         """``snapshots``: makes createImage's image records (None: no createImage);
         ``volume_attachments``: checks volume attach and detach (None: neither)."""
         self._snapshots = snapshots
         self._volume_attachments = volume_attachments
+        self._shelved_offload_time = shelved_offload_time
         self._instances = instances
         self._compute = compute
         self._get_server = get_server
@@ -85,7 +87,8 @@ class ServerActionsAPI:
     # Checks ------------------------------------------------------------------------
 
     def _ready(self, ctx: nl_context.RequestContext, server_id: str,
-               spec: action_specs.ActionSpec, label: str) -> dict[str, Any]:
+               spec: action_specs.ActionSpec, label: str,
+               needs_host: bool = True) -> dict[str, Any]:
         instance = self._get_server(ctx, server_id)
         compute_api.check_not_locked(ctx, instance)
         if instance['vm_state'] not in spec.from_vm_states:
@@ -96,7 +99,7 @@ class ServerActionsAPI:
             raise exception.InvalidState(resource='Instance', id=instance['id'],
                                          state=f'busy ({instance["task_state"]})',
                                          action=label, needed='no task in progress')
-        if not instance['host']:
+        if needs_host and not instance['host']:
             raise exception.InvalidState(resource='Instance', id=instance['id'],
                                          state='without a host', action=label,
                                          needed='a host')
@@ -117,7 +120,8 @@ class ServerActionsAPI:
 
     def run_host_action(self, ctx: nl_context.RequestContext, server_id: str, action: str,
                         label: str | None = None,
-                        prepare: Prepare | None = None) -> dict[str, Any]:
+                        prepare: Prepare | None = None,
+                        needs_host: bool = True) -> dict[str, Any]:
         """Start ``action`` (a host action of action_specs.ACTIONS); 202 semantics.
 
         ``prepare`` makes the action's arguments once the instance is marked
@@ -125,7 +129,7 @@ class ServerActionsAPI:
         instance is put back and ``prepare``'s undo is run.
         """
         spec = action_specs.ACTIONS[action]
-        instance = self._ready(ctx, server_id, spec, label or action)
+        instance = self._ready(ctx, server_id, spec, label or action, needs_host)
         instance_id = instance['id']
         updated = self._instances.update(instance_id, expected_vm_states=(instance['vm_state'],),
                                          task_state=spec.task_state)
@@ -224,6 +228,27 @@ class ServerActionsAPI:
             raise exception.InvalidInput(field='reboot.type', reason='must be SOFT or HARD')
         return self.run_host_action(ctx, server_id, f'reboot-{kind.lower()}',
                                     f'a {kind} reboot')
+
+    def shelve_server(self, ctx: nl_context.RequestContext, server_id: str) -> None:
+        """Shelve: the guest powered off and its disk kept as the '<name>-shelved' image
+        (then offloaded at once when [DEFAULT] shelved_offload_time is 0)."""
+        if self._snapshots is None:
+            raise exception.Conflict(reason='this compute API takes no snapshots')
+        self.run_host_action(ctx, server_id, 'shelve', 'shelve', shelve_api.shelve_preparer(
+            ctx, self._snapshots, self._shelved_offload_time))
+
+    def shelve_offload_server(self, ctx: nl_context.RequestContext, server_id: str) -> None:
+        """Offload a SHELVED server: its domain destroyed, its host's claim released."""
+        self.run_host_action(ctx, server_id, 'shelve-offload', 'shelveOffload')
+
+    def unshelve_server(self, ctx: nl_context.RequestContext, server_id: str,
+                        body: dict[str, Any] | None = None) -> None:
+        """Unshelve a SHELVED (powered on) or SHELVED_OFFLOADED (scheduled and spawned
+        again) server; ``body``: its availability_zone (2.77) or host (2.91)."""
+        instance = self._get_server(ctx, server_id)
+        args = shelve_api.unshelve_args(instance, body)
+        self.run_host_action(ctx, server_id, 'unshelve', 'unshelve',
+                             lambda _instance: (args, lambda: None), needs_host=False)
 
     # Record-only actions: run by a conductor, waited for ----------------------------------------
 

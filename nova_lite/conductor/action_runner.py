@@ -26,6 +26,7 @@ from nova_lite.common import exception
 from nova_lite.conductor import boot_jobs
 from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor.flows import keys, server_action
+from nova_lite.conductor.flows import shelve as shelve_flows
 from nova_lite.conductor.jobboards import lease as claim_lease
 
 LOG = logging.getLogger(__name__)
@@ -33,7 +34,9 @@ LOG = logging.getLogger(__name__)
 JOB_NAME_PREFIX = 'action-'
 # The actions whose flows act as the user: their runs keep the user's token, sealed.
 USER_TOKEN_ACTIONS = frozenset({server_action.SNAPSHOT, server_action.ATTACH_VOLUME,
-                                server_action.DETACH_VOLUME})
+                                server_action.DETACH_VOLUME}) | shelve_flows.SHELVE_ACTIONS
+# The actions that need the image service (the rest of USER_TOKEN_ACTIONS: volumes).
+_IMAGE_ACTIONS = frozenset({server_action.SNAPSHOT}) | shelve_flows.SHELVE_ACTIONS
 
 
 class ActionRunner:
@@ -112,7 +115,7 @@ class ActionRunner:
             store[keys.HOST] = host
         if action in USER_TOKEN_ACTIONS:
             if not auth_token or self._deps.sealer is None or (
-                    self._deps.images is None if action == server_action.SNAPSHOT
+                    self._deps.images is None if action in _IMAGE_ACTIONS
                     else self._deps.volumes is None):
                 raise exception.Conflict(reason=f'{action} needs the caller\'s token and '
                                          'its service')

@@ -22,6 +22,13 @@ default_opts: list[cfg.Opt] = [
     cfg.StrOpt('default_availability_zone',
                default='nova',
                help='Availability zone of compute hosts that do not set their own.'),
+    cfg.IntOpt('shelved_offload_time',
+               default=0, min=-1,
+               help='What a shelve does after the shelved image is uploaded, as '
+                    "Nova's option: 0 offloads at once (the domain destroyed and the "
+                    "host's resources released); -1 never offloads (shelveOffload "
+                    'does, by admin). nova_lite has no periodic offload: a value '
+                    'above 0 behaves as -1.'),
 ]
 
 

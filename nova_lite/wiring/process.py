@@ -117,7 +117,8 @@ def _action_runner(conf: cfg.ConfigOpts, db: db_api.Database,
         instances=services.instances, events=services.instance_actions,
         compute=services.compute_rpcapi, fault_injector=fault_injector,
         images=images, volumes=volumes, sealer=sealer,
-        networks=local_clients.ServiceNetworkClient(services.networks))
+        networks=local_clients.ServiceNetworkClient(services.networks),
+        scheduler=services.scheduler_rpcapi)
     return action_runner.ActionRunner(deps, jobs, persistence,
                                       workers=conf.conductor.boot_workers)
 

@@ -8,7 +8,8 @@ SDK's create_server(wait=True), keypairs (generated and imported, then
 booted with), a server group booted into, the compute admin commands
 (services, hypervisors, aggregates and zones, flavor properties and access),
 and quotas (a second boot refused at instances=1, the limits), a server
-snapshot (server image create --wait), and a volume added to a booted server
+snapshot (server image create --wait), a shelve (offloaded at once) and
+unshelve, and a volume added to a booted server
 and removed.
 """
 
@@ -203,6 +204,25 @@ def test_server_image_create_wait(cloud, resources):
     assert cloud.openstack_json('server', 'show', 'snapvm')['status'] == 'ACTIVE'
     cloud.openstack('image', 'delete', 'snap1')
     cloud.openstack('server', 'delete', '--wait', 'snapvm')
+
+
+def test_server_shelve_and_unshelve(cloud, resources):
+    cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                         '--network', 'net1', '--wait', 'shelvevm')
+    cloud.openstack('server', 'shelve', 'shelvevm')
+    _wait_status(cloud, 'shelvevm', 'SHELVED_OFFLOADED')
+    shelved = cloud.openstack_json('image', 'show', 'shelvevm-shelved')
+    assert shelved['status'] == 'active' and shelved['size'] > 0
+    cloud.openstack('server', 'unshelve', 'shelvevm')
+    _wait_status(cloud, 'shelvevm', 'ACTIVE')
+    names = [image['Name'] for image in cloud.openstack_json('image', 'list')]
+    for _ in range(60):  # the unshelve deletes the shelved image once ACTIVE
+        if 'shelvevm-shelved' not in names:
+            break
+        time.sleep(0.5)
+        names = [image['Name'] for image in cloud.openstack_json('image', 'list')]
+    assert 'shelvevm-shelved' not in names
+    cloud.openstack('server', 'delete', '--wait', 'shelvevm')
 
 
 def test_server_add_and_remove_volume(cloud, resources):

@@ -25,14 +25,19 @@ def test_stored_values_do_not_change() -> None:
     """Rows written before these constants existed hold these strings."""
     assert _constants(states.VmState) == {
         'BUILDING': 'building', 'ACTIVE': 'active', 'STOPPED': 'stopped', 'ERROR': 'error',
-        'DELETED': 'deleted', 'PAUSED': 'paused', 'SUSPENDED': 'suspended'}
+        'DELETED': 'deleted', 'PAUSED': 'paused', 'SUSPENDED': 'suspended',
+        'SHELVED': 'shelved', 'SHELVED_OFFLOADED': 'shelved_offloaded'}
     assert _constants(states.TaskState) == {
         'SCHEDULING': 'scheduling', 'NETWORKING': 'networking',
         'BLOCK_DEVICE_MAPPING': 'block_device_mapping', 'SPAWNING': 'spawning',
         'DELETING': 'deleting', 'REBOOTING': 'rebooting', 'REBOOTING_HARD': 'rebooting_hard',
         'POWERING_OFF': 'powering-off', 'POWERING_ON': 'powering-on',
         'PAUSING': 'pausing', 'UNPAUSING': 'unpausing', 'SUSPENDING': 'suspending',
-        'RESUMING': 'resuming', 'IMAGE_SNAPSHOT': 'image_snapshot'}
+        'RESUMING': 'resuming', 'IMAGE_SNAPSHOT': 'image_snapshot',
+        'SHELVING': 'shelving',
+        'SHELVING_IMAGE_PENDING_UPLOAD': 'shelving_image_pending_upload',
+        'SHELVING_IMAGE_UPLOADING': 'shelving_image_uploading',
+        'SHELVING_OFFLOADING': 'shelving_offloading', 'UNSHELVING': 'unshelving'}
     assert states.PortStatus.ALL == ('ACTIVE', 'DOWN', 'BUILD')
     assert states.VolumeStatus.ALL == ('creating', 'available', 'reserved', 'attaching',
                                        'in-use', 'deleting', 'error', 'error_deleting')

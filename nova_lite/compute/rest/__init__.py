@@ -104,7 +104,8 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
         events=services.instance_actions,
         snapshots=snapshot_api.SnapshotImages(services.compute_api.images,
                                               services.compute_api.get_flavor),
-        volume_attachments=volume_attach_api.VolumeAttachments(services.volumes))
+        volume_attachments=volume_attach_api.VolumeAttachments(services.volumes),
+        shelved_offload_time=conf.shelved_offload_time)
     rest = base.ComputeRest(services=services,
                             authorizer=policy.Authorizer(conf, policies.list_rules()),
                             actions=actions, links=links)

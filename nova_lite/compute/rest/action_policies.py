@@ -22,6 +22,10 @@ RESTORE = 'os_compute_api:os-deferred-delete:restore'
 INJECT_NETWORK_INFO = 'os_compute_api:os-admin-actions:inject_network_info'
 MIGRATE = 'os_compute_api:os-migrate-server:migrate'
 MIGRATE_LIVE = 'os_compute_api:os-migrate-server:migrate_live'
+SHELVE = 'os_compute_api:os-shelve:shelve'
+SHELVE_OFFLOAD = 'os_compute_api:os-shelve:shelve_offload'
+UNSHELVE = 'os_compute_api:os-shelve:unshelve'
+UNSHELVE_TO_HOST = 'os_compute_api:os-shelve:unshelve_to_host'
 INSTANCE_ACTIONS_LIST = 'os_compute_api:os-instance-actions:list'
 INSTANCE_ACTIONS_SHOW = 'os_compute_api:os-instance-actions:show'
 INSTANCE_ACTIONS_EVENTS = 'os_compute_api:os-instance-actions:events'
@@ -46,6 +50,13 @@ def list_rules() -> list[policy.RuleDefault]:
                   'DELETE', '/servers/{server_id}/os-volume_attachments/{volume_id}'),
         base.rule(SWAP_VOLUME, base.ADMIN, "Swap a server's attached volume for another.",
                   'PUT', '/servers/{server_id}/os-volume_attachments/{volume_id}'),
+        base.rule(SHELVE, base.PROJECT_MEMBER, 'Shelve a server.', 'POST', _ACTION_PATH),
+        base.rule(SHELVE_OFFLOAD, base.ADMIN, 'Offload a shelved server.', 'POST',
+                  _ACTION_PATH),
+        base.rule(UNSHELVE, base.PROJECT_MEMBER, 'Unshelve a server.', 'POST', _ACTION_PATH),
+        base.rule(UNSHELVE_TO_HOST, base.ADMIN,
+                  'Unshelve an offloaded server to a named host (2.91).', 'POST',
+                  _ACTION_PATH),
         base.rule(RESET_STATE, base.ADMIN, "Reset a server's state (os-resetState).", 'POST',
                   _ACTION_PATH),
         base.rule(FORCE_DELETE, base.PROJECT_MEMBER, 'Delete a server at once (forceDelete).',

@@ -20,7 +20,9 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'suspend': action_policies.SUSPEND, 'resume': action_policies.RESUME,
           'lock': action_policies.LOCK, 'unlock': action_policies.UNLOCK,
           'os-resetState': action_policies.RESET_STATE,
-          'createImage': action_policies.CREATE_IMAGE, **admin_server_actions.RULES}
+          'createImage': action_policies.CREATE_IMAGE,
+          'shelve': action_policies.SHELVE, 'shelveOffload': action_policies.SHELVE_OFFLOAD,
+          'unshelve': action_policies.UNSHELVE, **admin_server_actions.RULES}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
                  'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
@@ -55,6 +57,13 @@ class ServerActionsHandler(base.ComputeController):
             self._actions.reset_state(ctx, instance['id'], args['state'])
         elif name == 'createImage':
             return self._create_image(req, instance, args)
+        elif name == 'shelve':
+            self._actions.shelve_server(ctx, instance['id'])
+        elif name == 'shelveOffload':
+            self._actions.shelve_offload_server(ctx, instance['id'])
+        elif name == 'unshelve':
+            self._actions.unshelve_server(ctx, instance['id'],
+                                          self._unshelve_body(req, instance, args))
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))
@@ -73,6 +82,27 @@ class ServerActionsHandler(base.ComputeController):
         response.headers['Location'] = (f'{prefix}/{project}/images/{image_id}' if project
                                         else f'{prefix}/images/{image_id}')
         return response
+
+    def _unshelve_body(self, req: wsgi.Request, instance: dict[str, Any],
+                       args: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The unshelve body, each field checked against the version that brought it."""
+        if not args:
+            return None
+        version = api_version(req)
+        if version < changes.UNSHELVE_AVAILABILITY_ZONE:
+            raise exception.InvalidInput(field='unshelve',
+                                         reason='takes no arguments below microversion 2.77')
+        if version < changes.UNSHELVE_HOST:
+            if 'host' in args:
+                raise exception.InvalidInput(field='unshelve.host',
+                                             reason='needs microversion 2.91 or later')
+            if args.get('availability_zone', '') is None:
+                raise exception.InvalidInput(field='unshelve.availability_zone',
+                                             reason='may be null from microversion 2.91')
+        if 'host' in args:
+            self.authorizer.authorize(req.context, action_policies.UNSHELVE_TO_HOST,
+                                      project_id=instance['project_id'])
+        return args
 
     @staticmethod
     def _locked_reason(req: wsgi.Request, args: dict[str, Any] | None) -> str | None:

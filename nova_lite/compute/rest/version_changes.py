@@ -59,6 +59,7 @@ SERVICES_STRICT_QUERY: Version = (2, 75)
 SERVER_UPDATE_FULL_BODY: Version = (2, 75)
 SERVER_LIST_STRICT_QUERY: Version = (2, 75)
 EVENT_POWER_UPDATE: Version = (2, 76)
+UNSHELVE_AVAILABILITY_ZONE: Version = (2, 77)
 ATTACH_DELETE_ON_TERM: Version = (2, 79)
 EVENT_ACCELERATOR_BOUND: Version = (2, 82)
 SERVER_LIST_USER_FILTERS: Version = (2, 83)
@@ -66,6 +67,7 @@ ACTION_EVENT_DETAILS: Version = (2, 84)
 FLAVOR_SPECS_VALIDATED: Version = (2, 86)
 HYPERVISOR_NO_USAGE: Version = (2, 88)
 SERVER_HOSTNAME: Version = (2, 90)
+UNSHELVE_HOST: Version = (2, 91)
 KEYPAIR_NO_GENERATION: Version = (2, 92)
 EVENT_VOLUME_REIMAGED: Version = (2, 93)
 SERVER_HOSTNAME_FQDN: Version = (2, 94)
@@ -176,6 +178,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'an unknown query parameter of the server list is a 400 (below: ignored)'),
     (EVENT_POWER_UPDATE, 'EVENT_POWER_UPDATE',
      'os-server-external-events takes power-update (tag POWER_ON or POWER_OFF)'),
+    (UNSHELVE_AVAILABILITY_ZONE, 'UNSHELVE_AVAILABILITY_ZONE',
+     'unshelve takes {"availability_zone": ...} for an offloaded server'),
     (ATTACH_DELETE_ON_TERM, 'ATTACH_DELETE_ON_TERM',
      'POST os-volume_attachments takes and answers "delete_on_termination"'),
     (EVENT_ACCELERATOR_BOUND, 'EVENT_ACCELERATOR_BOUND',
@@ -194,6 +198,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVER_HOSTNAME, 'SERVER_HOSTNAME',
      'POST and PUT /servers take "hostname" (2-63 characters); every caller sees '
      'OS-EXT-SRV-ATTR:hostname'),
+    (UNSHELVE_HOST, 'UNSHELVE_HOST',
+     'unshelve takes "host" (admins) and a null availability_zone (unpinned)'),
     (KEYPAIR_NO_GENERATION, 'KEYPAIR_NO_GENERATION',
      "POST /os-keypairs needs public_key (no generated keys); names may hold '@'"),
     (EVENT_VOLUME_REIMAGED, 'EVENT_VOLUME_REIMAGED',

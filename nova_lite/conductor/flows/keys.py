@@ -94,3 +94,21 @@ ATTACH_INTERFACE_TASKS = (ACTION_TO_ERROR_ON_REVERT, BIND_PORT, PLUG_ON_HOST, RE
                           RECORD_STATE)
 DETACH_INTERFACE_TASKS = (ACTION_TO_ERROR_ON_REVERT, UNPLUG_ON_HOST, FORGET_INTERFACE,
                           RELEASE_PORT, RECORD_STATE)
+# Shelve, shelve-offload and unshelve (conductor/flows/shelve.py). Store: also the
+# sealed user token; the shelved image's id and whether to offload at once are in
+# the shelve request's args; the shelved image's id stays in the instance's
+# build request (its 'shelved_image_id', Nova's system metadata key) until unshelve.
+UNSHELVE_HOST = 'unshelve_host'
+SHELVE_POWER_OFF = 'shelve-power-off'
+SHELVE_UPLOAD = 'shelve-upload'
+RECORD_SHELVED = 'record-shelved'
+OFFLOAD_DESTROY = 'offload-destroy'
+OFFLOAD_RELEASE = 'offload-release'
+UNSHELVE_SCHEDULE = 'unshelve-schedule'
+UNSHELVE_SPAWN = 'unshelve-spawn'
+DELETE_SHELVED_IMAGE = 'delete-shelved-image'
+SHELVE_TASKS = (ACTION_TO_ERROR_ON_REVERT, SHELVE_POWER_OFF, SHELVE_UPLOAD, RECORD_SHELVED,
+                OFFLOAD_DESTROY, OFFLOAD_RELEASE)
+SHELVE_OFFLOAD_TASKS = (ACTION_TO_ERROR_ON_REVERT, OFFLOAD_DESTROY, OFFLOAD_RELEASE)
+UNSHELVE_TASKS = (ACTION_TO_ERROR_ON_REVERT, UNSHELVE_SCHEDULE, UNSHELVE_SPAWN,
+                  RECORD_STATE, DELETE_SHELVED_IMAGE)

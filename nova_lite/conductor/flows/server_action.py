@@ -27,10 +27,12 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.action_specs import ACTIONS
 from nova_lite.conductor import faults, token_seal
 from nova_lite.conductor.flows import keys
+from nova_lite.conductor.flows import shelve as shelve_flows
 from nova_lite.conductor.tasks import actions as action_tasks
 from nova_lite.conductor.tasks import interface_actions as interface_tasks
 from nova_lite.conductor.tasks import snapshot as snapshot_tasks
 from nova_lite.conductor.tasks import volume_actions as volume_tasks
+from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
 # The action whose flow has its own tasks in place of host-call.
 SNAPSHOT = 'snapshot'
@@ -39,8 +41,9 @@ DETACH_VOLUME = 'detach-volume'
 ATTACH_INTERFACE = 'attach-interface'
 DETACH_INTERFACE = 'detach-interface'
 # The host actions whose flows are not the common three tasks.
-OWN_TASK_ACTIONS = frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME, ATTACH_INTERFACE,
-                              DETACH_INTERFACE})
+OWN_TASK_ACTIONS = (frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME, ATTACH_INTERFACE,
+                               DETACH_INTERFACE})
+                    | shelve_flows.SHELVE_ACTIONS)
 
 
 def action_flow_name(action: str) -> str:
@@ -64,6 +67,8 @@ class ActionDependencies:
     # The interface attach/detach actions' network service, as the conductor
     # itself (binding a port to a host is a service's act).
     networks: protocols.NetworkClient | None = None
+    # Unshelve's scheduling and shelve-offload's claim release (None: neither).
+    scheduler: scheduler_rpcapi.SchedulerAPI | None = None
 
 
 def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
@@ -76,6 +81,8 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
     spec = ACTIONS[action]
     faulty = faults.wrapper_for(deps.fault_injector)
     flow = linear_flow.Flow(action_flow_name(action))
+    if action in shelve_flows.SHELVE_ACTIONS:
+        return shelve_flows.add_tasks(flow, spec, deps, faulty)
     if action == SNAPSHOT:
         # Its first task also guards (and on revert deletes) the image. Without
         # an image service or sealer (a drawing) the flow is built all the same;

@@ -712,3 +712,40 @@ def test_server_list_user_filters(compute: ComputeEnv, server_id: str) -> None:
     at = changes.SERVER_LIST_USER_FILTERS
     assert server_id not in _listed_ids(compute, 'vm_state=stopped', at, compute.reader)
     assert server_id in _listed_ids(compute, 'vm_state=active', at, compute.reader)
+
+
+# Unshelve (one test per row) -------------------------------------------------------------
+
+def _offloaded(compute: ComputeEnv, name: str) -> str:
+    server_id = compute.boot(name, with_volume=False)['id']
+    assert compute.admin.action(server_id, {'shelve': None}).status_int == 202
+    compute.wait(server_id, status='SHELVED_OFFLOADED')
+    return server_id
+
+
+def _unshelve(compute: ComputeEnv, server_id: str, body: Any,
+              version: Version) -> webob.Response:
+    return compute.admin.request('POST', f'/servers/{server_id}/action', {'unshelve': body},
+                                 headers=_at(version))
+
+
+def test_unshelve_availability_zone(compute: ComputeEnv) -> None:
+    server_id = _offloaded(compute, 'unshelve-az')
+    body = {'availability_zone': 'nova'}
+    below = _unshelve(compute, server_id, body, _below(changes.UNSHELVE_AVAILABILITY_ZONE))
+    assert below.status_int == 400 and 'unshelve' in below.text
+    at = _unshelve(compute, server_id, body, changes.UNSHELVE_AVAILABILITY_ZONE)
+    assert at.status_int == 202, at.text
+    assert compute.wait(server_id)['OS-EXT-AZ:availability_zone'] == 'nova'
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
+
+
+def test_unshelve_host(compute: ComputeEnv) -> None:
+    server_id = _offloaded(compute, 'unshelve-host')
+    body = {'host': 'host1', 'availability_zone': None}
+    below = _unshelve(compute, server_id, body, _below(changes.UNSHELVE_HOST))
+    assert below.status_int == 400 and 'unshelve.host' in below.text
+    at = _unshelve(compute, server_id, body, changes.UNSHELVE_HOST)
+    assert at.status_int == 202, at.text
+    assert compute.wait(server_id)['OS-EXT-SRV-ATTR:host'] == 'host1'
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
