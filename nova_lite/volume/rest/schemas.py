@@ -33,8 +33,8 @@ CREATE: dict[str, Any] = {
             'type': 'object',
             'properties': {
                 # An integer, or a string of digits as cinder also accepts.
-                'size': {'type': ['integer', 'string'], 'pattern': '^[0-9]{1,20}$',
-                         'minimum': 1},
+                'size': {'type': ['integer', 'string', 'null'],
+                         'pattern': '^[0-9]{1,20}$', 'minimum': 1},
                 'name': _TEXT, 'description': _TEXT,
                 'display_name': _TEXT, 'display_description': _TEXT,
                 'metadata': _METADATA,
@@ -42,7 +42,7 @@ CREATE: dict[str, Any] = {
                 'multiattach': {'type': ['boolean', 'null']},
                 **{field: _REFERENCE for field in UNSUPPORTED_SOURCES},
             },
-            'required': ['size'],
+            # size may be left out only for a copy (snapshot_id / source_volid).
             'additionalProperties': False,
         },
         'OS-SCH-HNT:scheduler_hints': {'type': ['object', 'null']},

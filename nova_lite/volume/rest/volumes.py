@@ -19,6 +19,10 @@ def _text_field(spec: dict[str, Any], name: str) -> str | None:
     return value if value is not None else spec.get(f'display_{name}')
 
 
+# Create fields whose volume is a copy of other storage (see nova_lite.volume.copies).
+COPY_SOURCES = ('snapshot_id', 'source_volid')
+
+
 class VolumesController(scope.VolumeController):
     """The volume routes, acting through the volume manager."""
 
@@ -55,22 +59,40 @@ class VolumesController(scope.VolumeController):
         body = controller.read_body(req, schemas.CREATE)
         spec: dict[str, Any] = body['volume']
         for field, source in schemas.UNSUPPORTED_SOURCES.items():
-            if spec.get(field) is not None:
+            if field not in COPY_SOURCES and spec.get(field) is not None:
                 raise exception.InvalidInput(
                     field=f'volume.{field}',
                     reason=f'creating a volume from {source} is not supported')
         if spec.get('multiattach'):
             raise exception.InvalidInput(field='volume.multiattach',
                                          reason='multiattach volumes are not supported')
-        volume = self._services.volumes.create_volume(
-            ctx, int(spec['size']), name=_text_field(spec, 'name'),
-            description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
-            availability_zone=self._checked_zone(spec.get('availability_zone')),
-            volume_type=self._volume_type(spec.get('volume_type')))
+        if any(spec.get(field) is not None for field in COPY_SOURCES):
+            volume = self._create_copy(ctx, spec)
+        else:
+            if spec.get('size') is None:
+                raise exception.InvalidInput(field='volume.size', reason='is required')
+            volume = self._services.volumes.create_volume(
+                ctx, int(spec['size']), name=_text_field(spec, 'name'),
+                description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
+                availability_zone=self._checked_zone(spec.get('availability_zone')),
+                volume_type=self._volume_type(spec.get('volume_type')))
         # Cinder's create answer has none of the show's os-vol-*-attr extension fields.
         created = {key: value for key, value in self._detail(ctx, volume, project_id).items()
                    if not key.startswith('os-vol-')}
         return wsgi.json_response(202, {'volume': created})
+
+    def _create_copy(self, ctx: nl_context.RequestContext,
+                     spec: dict[str, Any]) -> dict[str, Any]:
+        """A volume from a snapshot or a clone of a volume (its size defaults to the
+        source's)."""
+        size = spec.get('size')
+        return self._services.volumes.copies.create_from(
+            ctx, size=int(size) if size is not None else None,
+            snapshot_id=spec.get('snapshot_id'), source_volid=spec.get('source_volid'),
+            name=_text_field(spec, 'name'), description=_text_field(spec, 'description'),
+            metadata=spec.get('metadata'),
+            availability_zone=self._checked_zone(spec.get('availability_zone')),
+            volume_type=self._volume_type(spec.get('volume_type')))
 
     def _listed(self, req: wsgi.Request, project_id: str,
                 path_suffix: str) -> tuple[nl_context.RequestContext, dict[str, Any]]:
