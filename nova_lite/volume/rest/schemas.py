@@ -86,5 +86,8 @@ LIST_QUERY: dict[str, Any] = {
         'marker': {'type': 'string', 'maxLength': 64},
         'project_id': {'type': 'string', 'maxLength': 64},
         'user_id': {'type': 'string', 'maxLength': 64},
+        'sort': {'type': 'string', 'maxLength': 255},
+        'sort_key': {'type': 'string', 'maxLength': 255},
+        'sort_dir': {'enum': ['asc', 'desc']},
     },
 }

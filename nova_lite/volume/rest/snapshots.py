@@ -18,7 +18,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import SnapshotStatus
 from nova_lite.volume import snapshots
-from nova_lite.volume.rest import policies, schemas, scope
+from nova_lite.volume.rest import listing, policies, schemas, scope
 
 _TEXT: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 255}
 EXTENDED = ('os-extended-snapshot-attributes:project_id',
@@ -29,7 +29,8 @@ CREATE: dict[str, Any] = {
     'properties': {'snapshot': {
         'type': 'object',
         'properties': {
-            'volume_id': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+            # null (or an unknown id) is cinder's 404 for the volume.
+            'volume_id': {'type': ['string', 'null'], 'maxLength': 255},
             'name': _TEXT, 'description': _TEXT,
             'display_name': _TEXT, 'display_description': _TEXT,
             'force': {'type': ['boolean', 'string', 'null']},
@@ -93,28 +94,6 @@ def parse_force(value: Any) -> bool:
 SORT_KEYS = ('created_at', 'updated_at', 'id', 'name', 'size', 'status', 'volume_id')
 
 
-def sort_snapshots(found: list[dict[str, Any]],
-                   wanted: dict[str, Any]) -> list[dict[str, Any]]:
-    """Cinder's sorting: ``sort=key[:dir],...`` or ``sort_key``/``sort_dir``; newest
-    first by default. An unknown key is a 400 naming the parameter."""
-    if 'sort' in wanted:
-        pairs = [(item.partition(':')[0].strip(), item.partition(':')[2].strip() or 'desc')
-                 for item in wanted['sort'].split(',')]
-    else:
-        pairs = [(wanted.get('sort_key', 'created_at'), wanted.get('sort_dir', 'desc'))]
-    pairs.append(('id', pairs[0][1]))
-    for key, direction in pairs:
-        if key not in SORT_KEYS:
-            raise exception.InvalidInput(field='sort_key', reason=f'{key!r} is not sortable')
-        if direction not in ('asc', 'desc'):
-            raise exception.InvalidInput(field='sort_dir', reason=f'{direction!r} is invalid')
-    ordered = list(found)
-    for key, direction in reversed(pairs):
-        ordered.sort(key=lambda snap: (snap[key] is not None, snap[key] or ''),
-                     reverse=direction == 'desc')
-    return ordered
-
-
 class SnapshotsController(scope.VolumeController):
     """The snapshot routes, acting through the volume manager's snapshots."""
 
@@ -144,6 +123,9 @@ class SnapshotsController(scope.VolumeController):
     def create(self, req: wsgi.Request, project_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.SNAPSHOT_CREATE)
         spec: dict[str, Any] = controller.read_body(req, CREATE)['snapshot']
+        if spec['volume_id'] is None:
+            raise exception.NotFound('Volume None could not be found.', resource='Volume',
+                                     id=None)
         snapshot = self._snapshots.create(
             ctx, spec['volume_id'], name=_text_field(spec, 'name'),
             description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
@@ -162,9 +144,9 @@ class SnapshotsController(scope.VolumeController):
             ctx, name=wanted.get('name'), status=wanted.get('status'),
             volume_id=wanted.get('volume_id'),
             project_id=wanted.get('project_id') if every_project else ctx.project_id)
-        found = sort_snapshots(found, wanted)
+        found = listing.sorted_items(found, wanted, SORT_KEYS)
         offset = int(wanted.get('offset', 0))
-        page = paging.paginate(found[offset:], request)
+        page = listing.page(found[offset:], request)
         result: dict[str, Any] = {'snapshots': page.items}
         if request.paged:
             url = f'{self._base}/v3/{project_id}/snapshots{path_suffix}'

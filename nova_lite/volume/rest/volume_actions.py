@@ -12,7 +12,7 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import controller, routing, wsgi
+from nova_lite.api import routing, validation, wsgi
 from nova_lite.common import exception
 from nova_lite.volume.rest import policies, scope
 
@@ -29,7 +29,7 @@ EXTEND: dict[str, Any] = {
     'additionalProperties': False,
 }
 
-Action = Callable[[wsgi.Request, str, str], webob.Response]
+Action = Callable[[wsgi.Request, str, str, dict[str, Any]], webob.Response]
 
 
 class VolumeActionsController(scope.VolumeController):
@@ -48,11 +48,13 @@ class VolumeActionsController(scope.VolumeController):
         if handler is None:
             raise exception.InvalidInput(field=str(name)[:64],
                                          reason='this volume action is not supported')
-        return handler(req, project_id, volume_id)
+        return handler(req, project_id, volume_id, body)
 
-    def extend(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
+    def extend(self, req: wsgi.Request, project_id: str, volume_id: str,
+               body: dict[str, Any]) -> webob.Response:
         ctx = self._context(req, project_id, policies.EXTEND)
-        new_size = controller.read_body(req, EXTEND)['os-extend']['new_size']
+        validation.validate(EXTEND, body)
+        new_size = body['os-extend']['new_size']
         self._services.volumes.copies.extend(ctx, volume_id, int(new_size))
         return wsgi.json_response(202)
 

@@ -10,7 +10,7 @@ from oslo_config import cfg
 from nova_lite.api import controller, paging, policy, query, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.volume.rest import policies, schemas, scope, views
+from nova_lite.volume.rest import listing, policies, schemas, scope, views
 
 
 def _text_field(spec: dict[str, Any], name: str) -> str | None:
@@ -19,6 +19,8 @@ def _text_field(spec: dict[str, Any], name: str) -> str | None:
     return value if value is not None else spec.get(f'display_{name}')
 
 
+SORT_KEYS = ('created_at', 'updated_at', 'id', 'name', 'size', 'status', 'availability_zone',
+             'bootable', 'volume_type')
 # Create fields whose volume is a copy of other storage (see nova_lite.volume.copies).
 COPY_SOURCES = ('snapshot_id', 'source_volid')
 
@@ -36,6 +38,13 @@ class VolumesController(scope.VolumeController):
                 project_id: str) -> dict[str, Any]:
         return self._views.detail(volume, project_id, show_admin_fields=self.authorizer.allowed(
             ctx, policies.HOST_ATTRIBUTE))
+
+    def _plain(self, ctx: nl_context.RequestContext, volume: dict[str, Any],
+               project_id: str) -> dict[str, Any]:
+        """Cinder's create and update answers: none of the show's os-vol-*-attr
+        extension fields, whoever asks."""
+        return {key: value for key, value in self._detail(ctx, volume, project_id).items()
+                if not key.startswith('os-vol-')}
 
     @staticmethod
     def _volume_type(value: str | None) -> str | None:
@@ -76,10 +85,7 @@ class VolumesController(scope.VolumeController):
                 description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
                 availability_zone=self._checked_zone(spec.get('availability_zone')),
                 volume_type=self._volume_type(spec.get('volume_type')))
-        # Cinder's create answer has none of the show's os-vol-*-attr extension fields.
-        created = {key: value for key, value in self._detail(ctx, volume, project_id).items()
-                   if not key.startswith('os-vol-')}
-        return wsgi.json_response(202, {'volume': created})
+        return wsgi.json_response(202, {'volume': self._plain(ctx, volume, project_id)})
 
     def _create_copy(self, ctx: nl_context.RequestContext,
                      spec: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +115,9 @@ class VolumesController(scope.VolumeController):
             volumes = [v for v in volumes if v['os-vol-tenant-attr:tenant_id'] == owner]
         if 'user_id' in wanted:
             volumes = [v for v in volumes if v['user_id'] == wanted['user_id']]
-        page = paging.paginate(volumes, request)
+        if any(key in wanted for key in ('sort', 'sort_key', 'sort_dir')):
+            volumes = listing.sorted_items(volumes, wanted, SORT_KEYS)
+        page = listing.page(volumes, request)
         result: dict[str, Any] = {'volumes': page.items}
         if request.paged:
             url = self._views.volume_url(project_id) + path_suffix
@@ -140,9 +148,11 @@ class VolumesController(scope.VolumeController):
         changes.update({key: value for key, value in spec.items()
                         if not key.startswith('display_')})
         volume = self._services.volumes.update_volume(ctx, volume_id, changes)
-        return wsgi.json_response(200, {'volume': self._detail(ctx, volume, project_id)})
+        return wsgi.json_response(200, {'volume': self._plain(ctx, volume, project_id)})
 
     def delete(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.DELETE)
-        self._services.volumes.delete_volume(ctx, volume_id)
+        cascade = query.flag(query.last_values(req, ['cascade']), 'cascade',
+                             query.CINDER_BOOLEAN)  # its snapshots go first
+        self._services.volumes.delete_volume(ctx, volume_id, cascade=cascade)
         return wsgi.json_response(202)

@@ -116,7 +116,7 @@ def test_pagination_links_only_with_limit(admin: Client) -> None:
     assert len(brief['volumes']) == 1 and brief['volumes_links'][0]['rel'] == 'next'
     assert '/volumes?' in brief['volumes_links'][0]['href']
     unknown = admin.get(f'/volumes/detail?marker={uuid.uuid4()}')
-    assert unknown.status_int == 400 and 'marker' in unknown.json['badRequest']['message']
+    assert unknown.status_int == 404 and 'Marker' in unknown.json['itemNotFound']['message']
 
 
 def test_name_and_unknown_ids_are_404(admin: Client) -> None:
