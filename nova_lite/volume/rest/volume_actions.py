@@ -46,6 +46,9 @@ class VolumeActionsController(scope.VolumeController):
         (name,) = body
         handler = self._actions().get(name)
         if handler is None:
+            # A missing volume is a 404 before the action is judged, as in cinder.
+            ctx = self._context(req, project_id, policies.GET)
+            self._services.volumes.get_volume(ctx, volume_id)
             raise exception.InvalidInput(field=str(name)[:64],
                                          reason='this volume action is not supported')
         return handler(req, project_id, volume_id, body)
@@ -59,5 +62,12 @@ class VolumeActionsController(scope.VolumeController):
         return wsgi.json_response(202)
 
 
+def empty_id(req: wsgi.Request, project_id: str) -> webob.Response:
+    """A member path with an empty id (``DELETE /volumes/``): 404, as cinder."""
+    raise exception.NotFound(f'The resource could not be found: {req.path_info}',
+                             resource='Volume', id='')
+
+
 def routes(actions: VolumeActionsController) -> list[routing.Route]:
-    return [('POST', '/volumes/{volume_id}/action', actions.action)]
+    return [('POST', '/volumes/{volume_id}/action', actions.action),
+            ('PUT', '/volumes', empty_id), ('DELETE', '/volumes', empty_id)]

@@ -10,6 +10,7 @@ from oslo_config import cfg
 from nova_lite.api import controller, paging, policy, query, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.volume import manager as volume_manager
 from nova_lite.volume.rest import listing, policies, schemas, scope, views
 
 
@@ -19,6 +20,7 @@ def _text_field(spec: dict[str, Any], name: str) -> str | None:
     return value if value is not None else spec.get(f'display_{name}')
 
 
+STATUSES = volume_manager.STATUSES
 SORT_KEYS = ('created_at', 'updated_at', 'id', 'name', 'size', 'status', 'availability_zone',
              'bootable', 'volume_type')
 # Create fields whose volume is a copy of other storage (see nova_lite.volume.copies).
@@ -106,8 +108,10 @@ class VolumesController(scope.VolumeController):
         params = query.last_values(req)
         wanted = controller.read_query(req, schemas.LIST_QUERY)
         request = paging.page_request(wanted, paging.CINDER_PAGING)
-        volumes = self._services.volumes.list_volumes(
-            ctx, name=wanted.get('name'), status=wanted.get('status'))
+        status = wanted.get('status')
+        # An unknown status matches nothing (cinder lists none; it is no error).
+        volumes = [] if status is not None and status not in STATUSES else (
+            self._services.volumes.list_volumes(ctx, name=wanted.get('name'), status=status))
         every_project = (query.flag(wanted, 'all_tenants', query.CINDER_BOOLEAN)
                          and self.authorizer.allowed(ctx, policies.ALL_PROJECTS))
         owner = wanted.get('project_id') if every_project else ctx.project_id
@@ -125,6 +129,9 @@ class VolumesController(scope.VolumeController):
         return ctx, result
 
     def index(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        if req.path_info.endswith('/'):  # GET /volumes/: a member with an empty id
+            raise exception.NotFound(f'The resource could not be found: {req.path_info}',
+                                     resource='Volume', id='')
         _, result = self._listed(req, project_id, '')
         result['volumes'] = [self._views.summary(v, project_id) for v in result['volumes']]
         return wsgi.json_response(200, result)

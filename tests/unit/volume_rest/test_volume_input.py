@@ -112,7 +112,7 @@ def test_bad_update_bodies(admin: Client, env: CloudEnv, body: Any, status: int,
 
 
 @pytest.mark.parametrize('query,field', [
-    ('status=sleeping', 'status'),
+    ('status=' + 's' * 65, 'status'),
     ('limit=-1', 'limit'),
     ('limit=ten', 'limit'),
     ('limit=99999999999', 'limit'),
@@ -125,6 +125,13 @@ def test_bad_list_queries(admin: Client, query: str, field: str) -> None:
         response = admin.get(f'{path}?{query}')
         assert response.status_int == 400, response.text
         assert field in _message(response)
+
+
+def test_unknown_status_lists_nothing(admin: Client) -> None:
+    for path in ('/volumes', '/volumes/detail'):
+        response = admin.get(f'{path}?status=null')
+        assert response.status_int == 200, response.text
+        assert response.json['volumes'] == []
 
 
 def test_unlisted_marker_is_404_as_cinders_marker_not_found(admin: Client) -> None:
