@@ -144,7 +144,10 @@ class SnapshotsController(scope.VolumeController):
             ctx, name=wanted.get('name'), status=wanted.get('status'),
             volume_id=wanted.get('volume_id'),
             project_id=wanted.get('project_id') if every_project else ctx.project_id)
-        found = listing.sorted_items(found, wanted, SORT_KEYS)
+        if any(key in wanted for key in ('sort', 'sort_key', 'sort_dir')):
+            found = listing.sorted_items(found, wanted, SORT_KEYS)
+        else:  # newest first, as cinder (the manager lists oldest first, to the microsecond)
+            found.reverse()
         offset = int(wanted.get('offset', 0))
         page = listing.page(found[offset:], request)
         result: dict[str, Any] = {'snapshots': page.items}
