@@ -8,6 +8,7 @@ client walking the links ends on an empty page when the count divides evenly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,9 +47,12 @@ def sorted_items(items: Sequence[dict[str, Any]], wanted: dict[str, Any],
         pairs.append(('id', pairs[0][1]))
     ordered = list(items)
     for key, direction in reversed(pairs):  # stable sorts, last key first
-        ordered.sort(key=lambda item, key=key: _sort_value(item.get(key)),
-                     reverse=direction == 'desc')
+        ordered.sort(key=functools.partial(_item_value, key), reverse=direction == 'desc')
     return ordered
+
+
+def _item_value(key: str, item: dict[str, Any]) -> tuple[bool, Any]:
+    return _sort_value(item.get(key))
 
 
 def _sort_value(value: Any) -> tuple[bool, Any]:
