@@ -55,7 +55,7 @@ def format_snapshot(row: models.VolumeSnapshot) -> dict[str, Any]:
         'created_at': timeutils.isotime(row.created_at),
         'updated_at': timeutils.isotime(row.updated_at),
         'os-extended-snapshot-attributes:project_id': row.project_id,
-        'os-extended-snapshot-attributes:progress': (
+        'os-extended-snapshot-attributes:progress': row.progress or (
             '100%' if row.status == SnapshotStatus.AVAILABLE else '0%'),
         'user_id': row.user_id,
     }
@@ -180,12 +180,42 @@ class VolumeSnapshots:
                 setattr(row, key, value)
         return self.get(ctx, row.id)
 
-    def delete(self, ctx: nl_context.RequestContext, snapshot_id: str) -> None:
-        """Delete an available (or failed) snapshot and its backend copy."""
+    def reset_status(self, ctx: nl_context.RequestContext, snapshot_id: str,
+                     status: str) -> None:
+        """Set any status (an admin's os-reset_status); the progress is derived again."""
+        if status not in SnapshotStatus.ALL:
+            raise exception.InvalidInput(field='status',
+                                         reason=f'must be one of {", ".join(SnapshotStatus.ALL)}')
+        with self.db.session() as session:
+            row = load_snapshot(session, ctx, snapshot_id)
+            row.status, row.progress = status, None
+
+    def update_status(self, ctx: nl_context.RequestContext, snapshot_id: str, status: str,
+                      progress: str | None = None) -> None:
+        """os-update_snapshot_status: a creating snapshot may become available or error,
+        a deleting one error_deleting (each may also stay); other moves are a 400."""
+        allowed = {SnapshotStatus.CREATING: (SnapshotStatus.CREATING,
+                                             SnapshotStatus.AVAILABLE, SnapshotStatus.ERROR),
+                   SnapshotStatus.DELETING: (SnapshotStatus.DELETING,
+                                             SnapshotStatus.ERROR_DELETING)}
+        with self.db.session() as session:
+            row = load_snapshot(session, ctx, snapshot_id)
+            if status not in allowed.get(row.status, ()):
+                raise InvalidSnapshot(reason=f'snapshot {row.id} cannot go from {row.status} '
+                                             f'to {status}')
+            row.status = status
+            if progress is not None:
+                row.progress = rows.optional_str('progress', progress)
+
+    def delete(self, ctx: nl_context.RequestContext, snapshot_id: str, *,
+               force: bool = False) -> None:
+        """Delete an available (or failed) snapshot and its backend copy; ``force``
+        (an admin's os-force_delete) deletes it whatever its status."""
+        deletable = SnapshotStatus.ALL if force else DELETABLE
         with self.db.session() as session:
             row = load_snapshot(session, ctx, snapshot_id)
             marked = rows.write(session, sa.update(Snapshot).where(
-                Snapshot.id == row.id, Snapshot.status.in_(DELETABLE)).values(
+                Snapshot.id == row.id, Snapshot.status.in_(deletable)).values(
                     status=SnapshotStatus.DELETING))
             if not marked:
                 raise InvalidSnapshot(reason=f'snapshot {row.id} is {row.status}; a delete '

@@ -17,4 +17,6 @@ class VolumeSnapshot(TimestampMixin, Base):
     size: orm.Mapped[int]
     status: orm.Mapped[str] = orm.mapped_column(sa.String(32))
     provider_location: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    # Set by os-update_snapshot_status; else derived from the status.
+    progress: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), default=None)
     snapshot_metadata: orm.Mapped[dict] = orm.mapped_column('metadata', default=dict)

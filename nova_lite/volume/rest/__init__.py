@@ -17,6 +17,7 @@ from nova_lite.volume.rest import (
     fixed_resources,
     policies,
     scope,
+    snapshot_actions,
     snapshots,
     versions,
     views,
@@ -70,5 +71,7 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
     routing.add_routes(router, [
         *snapshots.routes(snapshots.SnapshotsController(services, authorizer, public_url)),
         *volume_actions.routes(volume_actions.VolumeActionsController(services, authorizer)),
+        *snapshot_actions.routes(
+            snapshot_actions.SnapshotActionsController(services, authorizer)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

@@ -34,6 +34,9 @@ SNAPSHOT_UPDATE_METADATA = 'volume:update_snapshot_metadata'
 SNAPSHOT_DELETE_METADATA = 'volume:delete_snapshot_metadata'
 SNAPSHOT_ATTRIBUTES = 'volume_extension:extended_snapshot_attributes'
 EXTEND = 'volume:extend'
+SNAPSHOT_RESET_STATUS = 'volume_extension:snapshot_admin_actions:reset_status'
+SNAPSHOT_FORCE_DELETE = 'volume_extension:snapshot_admin_actions:force_delete'
+SNAPSHOT_UPDATE_STATUS = 'snapshot_extension:snapshot_actions:update_snapshot_status'
 
 
 SNAPSHOT_RULES: list[policy.RuleDefault] = [
@@ -58,6 +61,14 @@ SNAPSHOT_RULES: list[policy.RuleDefault] = [
               '/snapshots/{snapshot_id}'),
     base.rule(EXTEND, base.PROJECT_MEMBER, 'Grow a volume (os-extend).', 'POST',
               '/volumes/{volume_id}/action'),
+    base.rule(SNAPSHOT_RESET_STATUS, base.ADMIN, 'Set any snapshot status (os-reset_status).',
+              'POST', '/snapshots/{snapshot_id}/action'),
+    base.rule(SNAPSHOT_FORCE_DELETE, base.ADMIN,
+              'Delete a snapshot whatever its status (os-force_delete).', 'POST',
+              '/snapshots/{snapshot_id}/action'),
+    base.rule(SNAPSHOT_UPDATE_STATUS, base.PROJECT_MEMBER,
+              'Report a snapshot\'s status and progress (os-update_snapshot_status).', 'POST',
+              '/snapshots/{snapshot_id}/action'),
 ]
 
 RULES: list[policy.RuleDefault] = [

@@ -192,3 +192,34 @@ def test_empty_volume_ids_are_404(member: Client) -> None:
     for method in ('get', 'put', 'delete'):
         response = getattr(member, method)('/volumes/')
         assert response.status_int == 404, (method, response.text)
+
+
+def test_snapshot_actions(member: Client, admin: Client) -> None:
+    volume = _volume(member)
+    snap = _snapshot(member, volume['id'])
+    action = f'/snapshots/{snap["id"]}/action'
+
+    def shown() -> dict[str, Any]:
+        return admin.get(f'/snapshots/{snap["id"]}',
+                         project_id=member.project_id).json['snapshot']
+
+    assert member.post(action, {'os-reset_status': {'status': 'creating'}}).status_int == 403
+    assert admin.post(action, {'os-reset_status': {'status': 'sleeping'}},
+                      project_id=member.project_id).status_int == 400
+    assert admin.post(action, {'os-reset_status': {'status': 'creating'}},
+                      project_id=member.project_id).status_int == 202
+    assert shown()['status'] == 'creating'
+    assert member.delete(f'/snapshots/{snap["id"]}').status_int == 400  # busy
+    update = {'os-update_snapshot_status': {'status': 'error', 'progress': '80%'}}
+    assert member.post(action, update).status_int == 202
+    assert (shown()['status'], shown()['os-extended-snapshot-attributes:progress']) == (
+        'error', '80%')
+    assert member.post(action, update).status_int == 400  # error -> error is no move
+    assert member.post(action, {'os-bogus': {}}).status_int == 400
+    assert member.post(action, {'os-force_delete': {}}).status_int == 403
+    admin.post(action, {'os-reset_status': {'status': 'deleting'}},
+               project_id=member.project_id)
+    assert admin.post(action, {'os-force_delete': {}},
+                      project_id=member.project_id).status_int == 202
+    assert member.get(f'/snapshots/{snap["id"]}').status_int == 404
+    assert member.delete(f'/volumes/{volume["id"]}').status_int == 202

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column('size', sa.Integer(), nullable=False),
         sa.Column('status', sa.String(length=32), nullable=False),
         sa.Column('provider_location', sa.Text(), nullable=True),
+        sa.Column('progress', sa.String(length=255), nullable=True),
         sa.Column('metadata', sa.JSON(), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('updated_at', sa.DateTime(), nullable=True),
