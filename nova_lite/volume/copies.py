@@ -74,7 +74,9 @@ class VolumeCopies:
                         reason=f'snapshot {snap.id} is {snap.status}, not available')
                 source_size, location, what = snap.size, snap.provider_location, 'snapshot'
                 recorded = {'snapshot_id': snap.id}
+                parent = session.get(Volume, snap.volume_id)
                 source_zone = self.conf.default_availability_zone
+                bootable = bool(parent and parent.bootable)
             else:
                 src = rows.load_volume(session, ctx, source_volid)
                 if src.status not in CLONABLE:
@@ -84,6 +86,7 @@ class VolumeCopies:
                 source_size, location, what = src.size, src.provider_location, 'source volume'
                 recorded = {'source_volid': src.id}
                 source_zone = src.availability_zone
+                bootable = src.bootable
         row = Volume(
             id=str(uuid.uuid4()), size=self._size(size, source_size, what),
             name=rows.optional_str('name', name),
@@ -93,7 +96,7 @@ class VolumeCopies:
                                or source_zone),
             volume_type=rows.optional_str('volume_type', volume_type),
             project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
-            bootable=False, **recorded)
+            bootable=bootable, **recorded)  # a copy of a bootable volume boots too
         with self.db.session() as session:
             session.add(row)
         try:

@@ -119,8 +119,20 @@ def test_volume_from_snapshot_and_clone_hold_the_source_bytes(manager, member_ct
         path = _location(db, models.Volume, made['id'])
         assert _read(path, 0, 10) == b'bootsector'
         assert os.path.getsize(path) == made['size'] * GIB
+    assert from_snap['bootable'] == clone['bootable'] == 'false'
     with pytest.raises(exception.InvalidInput, match='smaller'):
         manager.copies.create_from(member_ctx, size=1, source_volid=clone['id'])
+
+
+def test_copies_of_a_bootable_volume_are_bootable(manager, member_ctx, db) -> None:
+    volume = manager.create_volume(member_ctx, 1)
+    with db.session() as session:
+        session.execute(sa.update(models.Volume).where(
+            models.Volume.id == volume['id']).values(bootable=True))
+    snap = manager.snapshots.create(member_ctx, volume['id'])
+    assert manager.copies.create_from(member_ctx, snapshot_id=snap['id'])['bootable'] == 'true'
+    assert manager.copies.create_from(member_ctx, source_volid=volume['id'])['bootable'] == \
+        'true'
 
 
 def test_copy_sources_are_checked(manager, member_ctx, other_project_ctx, db) -> None:
