@@ -182,11 +182,12 @@ class VolumeManager:
                     Volume.id == row.id, Volume.status.in_(DELETABLE)).values(
                         status=VolumeStatus.DELETING))
             if not marked:
-                state = (AttachStatus.ATTACHED if busy else
-                         'with snapshots' if has_snapshots else row.status)
+                state = (f'is {AttachStatus.ATTACHED}' if busy else
+                         f'has {has_snapshots} snapshot(s)' if has_snapshots
+                         else f'is {row.status}')
                 raise snapshots.InvalidVolume(
-                    reason=f'volume {row.id} is {state}; a delete needs it available or '
-                           'error, not attached, and without snapshots')
+                    reason=f'volume {row.id} {state}; a delete needs it available or error, '
+                           'not attached, and without snapshots (or cascade=true)')
             location = row.provider_location
         try:
             if location:
