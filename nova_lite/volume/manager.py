@@ -181,6 +181,10 @@ class VolumeManager:
                 marked = _write(session, sa.update(Volume).where(
                     Volume.id == row.id, Volume.status.in_(DELETABLE)).values(
                         status=VolumeStatus.DELETING))
+                # A snapshot committed while this UPDATE waited for its row is seen
+                # now (the snapshot create touches the volume row in its transaction).
+                has_snapshots = snapshots.count_of_volume(session, row.id) if marked else 0
+                marked = 0 if has_snapshots else marked
             if not marked:
                 state = (f'is {AttachStatus.ATTACHED}' if busy else
                          f'has {has_snapshots} snapshot(s)' if has_snapshots
