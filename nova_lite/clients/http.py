@@ -291,6 +291,38 @@ class VolumeClient(_RestClient):
     def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
         self._request(ctx, 'DELETE', f'/volumes/{volume_id}')
 
+    def list_snapshots(self, ctx: nl_context.RequestContext) -> list[payloads.Snapshot]:
+        return cast(list[payloads.Snapshot],
+                    self._json(ctx, 'GET', '/snapshots/detail')['snapshots'])
+
+    def get_snapshot(self, ctx: nl_context.RequestContext,
+                     snapshot_id: str) -> payloads.Snapshot:
+        return cast(payloads.Snapshot,
+                    self._json(ctx, 'GET', f'/snapshots/{snapshot_id}')['snapshot'])
+
+    def create_snapshot(self, ctx: nl_context.RequestContext, volume_id: str, *,
+                        name: str | None = None, description: str | None = None,
+                        force: bool = False) -> payloads.Snapshot:
+        body = {'snapshot': {'volume_id': volume_id, 'name': name,
+                             'description': description, 'force': force}}
+        return cast(payloads.Snapshot,
+                    self._json(ctx, 'POST', '/snapshots', json=body)['snapshot'])
+
+    def delete_snapshot(self, ctx: nl_context.RequestContext, snapshot_id: str) -> None:
+        self._request(ctx, 'DELETE', f'/snapshots/{snapshot_id}')
+
+    def create_volume_from_snapshot(self, ctx: nl_context.RequestContext, snapshot_id: str, *,
+                                    size: int | None = None, name: str | None = None,
+                                    description: str | None = None,
+                                    metadata: dict[str, str] | None = None,
+                                    availability_zone: str | None = None,
+                                    volume_type: str | None = None) -> payloads.Volume:
+        fields = {'snapshot_id': snapshot_id, 'size': size, 'name': name,
+                  'description': description, 'metadata': metadata,
+                  'availability_zone': availability_zone, 'volume_type': volume_type}
+        body = {'volume': {key: value for key, value in fields.items() if value is not None}}
+        return cast(payloads.Volume, self._json(ctx, 'POST', '/volumes', json=body)['volume'])
+
 
 def context_from_token_body(token: str, body: dict[str, Any]) -> nl_context.RequestContext:
     """The request context of a validated token body (the roles identity granted)."""

@@ -216,6 +216,37 @@ class _VolumeCalls:
     def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
         self._volumes.delete_volume(self._authorise(ctx), volume_id)
 
+    def list_snapshots(self, ctx: nl_context.RequestContext) -> list[payloads.Snapshot]:
+        authorised = self._authorise(ctx)
+        return cast(list[payloads.Snapshot], self._volumes.snapshots.list(
+            authorised, project_id=authorised.project_id))
+
+    def get_snapshot(self, ctx: nl_context.RequestContext,
+                     snapshot_id: str) -> payloads.Snapshot:
+        return cast(payloads.Snapshot,
+                    self._volumes.snapshots.get(self._authorise(ctx), snapshot_id))
+
+    def create_snapshot(self, ctx: nl_context.RequestContext, volume_id: str, *,
+                        name: str | None = None, description: str | None = None,
+                        force: bool = False) -> payloads.Snapshot:
+        return cast(payloads.Snapshot, self._volumes.snapshots.create(
+            self._authorise(ctx), volume_id, name=name, description=description,
+            force=force))
+
+    def delete_snapshot(self, ctx: nl_context.RequestContext, snapshot_id: str) -> None:
+        self._volumes.snapshots.delete(self._authorise(ctx), snapshot_id)
+
+    def create_volume_from_snapshot(self, ctx: nl_context.RequestContext, snapshot_id: str, *,
+                                    size: int | None = None, name: str | None = None,
+                                    description: str | None = None,
+                                    metadata: dict[str, str] | None = None,
+                                    availability_zone: str | None = None,
+                                    volume_type: str | None = None) -> payloads.Volume:
+        return cast(payloads.Volume, self._volumes.copies.create_from(
+            self._authorise(ctx), size=size, snapshot_id=snapshot_id, name=name,
+            description=description, metadata=metadata,
+            availability_zone=availability_zone, volume_type=volume_type))
+
 
 class VolumeClient(_TokenCheckingClient, _VolumeCalls):
     service_name = 'block storage'

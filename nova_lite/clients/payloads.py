@@ -69,6 +69,18 @@ class Volume(TypedDict, total=False):
     attachments: list[dict[str, Any]]
 
 
+class Snapshot(TypedDict, total=False):
+    """A volume snapshot (cinder's v3 body)."""
+
+    id: str
+    volume_id: str
+    name: str | None
+    description: str | None
+    status: str
+    size: int
+    created_at: str
+
+
 class Attachment(TypedDict, total=False):
     id: str
     volume_id: str

@@ -171,3 +171,28 @@ class VolumeProxyClient(Protocol):
 
     def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
         ...
+
+    # Snapshots (the compute API's /os-snapshots proxy) and volumes made from them.
+
+    def list_snapshots(self, ctx: nl_context.RequestContext) -> list[payloads.Snapshot]:
+        ...
+
+    def get_snapshot(self, ctx: nl_context.RequestContext,
+                     snapshot_id: str) -> payloads.Snapshot:
+        ...
+
+    def create_snapshot(self, ctx: nl_context.RequestContext, volume_id: str, *,
+                        name: str | None = None, description: str | None = None,
+                        force: bool = False) -> payloads.Snapshot:
+        ...
+
+    def delete_snapshot(self, ctx: nl_context.RequestContext, snapshot_id: str) -> None:
+        ...
+
+    def create_volume_from_snapshot(self, ctx: nl_context.RequestContext, snapshot_id: str, *,
+                                    size: int | None = None, name: str | None = None,
+                                    description: str | None = None,
+                                    metadata: dict[str, str] | None = None,
+                                    availability_zone: str | None = None,
+                                    volume_type: str | None = None) -> payloads.Volume:
+        ...

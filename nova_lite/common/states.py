@@ -103,6 +103,18 @@ class AttachStatus:
     ATTACHED: Final = 'attached'
 
 
+class SnapshotStatus:
+    """A volume snapshot's status (block storage API)."""
+
+    CREATING: Final = 'creating'
+    AVAILABLE: Final = 'available'
+    DELETING: Final = 'deleting'
+    ERROR: Final = 'error'
+    ERROR_DELETING: Final = 'error_deleting'
+
+    ALL: Final = (CREATING, AVAILABLE, DELETING, ERROR, ERROR_DELETING)
+
+
 class ImageStatus:
     """An image's status (image API)."""
 

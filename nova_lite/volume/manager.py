@@ -22,7 +22,7 @@ from nova_lite.common import exception
 from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
-from nova_lite.volume import attachments, rows, views
+from nova_lite.volume import attachments, copies, rows, snapshots, views
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ class VolumeManager:
         self.db = db
         self.backend = backend
         self._attachments = attachments.VolumeAttachments(db, backend)
+        self.snapshots = snapshots.VolumeSnapshots(db, backend)
+        self.copies = copies.VolumeCopies(conf, db, backend)
 
     # -- lookups ---------------------------------------------------------
 
@@ -160,22 +162,36 @@ class VolumeManager:
                 setattr(row, key, value)
         return self.get_volume(ctx, row.id)
 
-    def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
-        """Delete an available (or failed) volume and its backend storage."""
+    def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str,
+                      cascade: bool = False) -> None:
+        """Delete an available (or failed) volume and its backend storage; a volume
+        with snapshots only with ``cascade`` (its snapshots go first). 400 as cinder's
+        InvalidVolume when it is attached, busy or has snapshots."""
+        if cascade:
+            with self.db.reader() as session:
+                self._load_volume(session, ctx, volume_id)
+            self.snapshots.delete_all_of(ctx, str(rows.canonical_uuid(volume_id)))
         with self.db.session() as session:
             row = self._load_volume(session, ctx, volume_id)
             busy = session.scalar(sa.select(sa.func.count()).select_from(Attachment).where(
                 Attachment.volume_id == row.id))
+            has_snapshots = snapshots.count_of_volume(session, row.id)
             marked = 0
-            if row.status in DELETABLE and not busy:
+            if row.status in DELETABLE and not busy and not has_snapshots:
                 marked = _write(session, sa.update(Volume).where(
                     Volume.id == row.id, Volume.status.in_(DELETABLE)).values(
                         status=VolumeStatus.DELETING))
+                # A snapshot committed while this UPDATE waited for its row is seen
+                # now (the snapshot create touches the volume row in its transaction).
+                has_snapshots = snapshots.count_of_volume(session, row.id) if marked else 0
+                marked = 0 if has_snapshots else marked
             if not marked:
-                raise exception.InvalidState(
-                    resource='Volume', id=row.id, action='delete',
-                    state=row.status if not busy else AttachStatus.ATTACHED,
-                    needed='available or error with no attachments')
+                state = (f'is {AttachStatus.ATTACHED}' if busy else
+                         f'has {has_snapshots} snapshot(s)' if has_snapshots
+                         else f'is {row.status}')
+                raise snapshots.InvalidVolume(
+                    reason=f'volume {row.id} {state}; a delete needs it available or error, '
+                           'not attached, and without snapshots (or cascade=true)')
             location = row.provider_location
         try:
             if location:

@@ -40,6 +40,7 @@ def format_volume(row: models.Volume,
         'user_id': row.user_id,
         'os-vol-tenant-attr:tenant_id': row.project_id,
         'encrypted': False, 'multiattach': False, 'links': [],
-        'snapshot_id': None, 'source_volid': None, 'consistencygroup_id': None,
+        'snapshot_id': row.snapshot_id, 'source_volid': row.source_volid,
+        'consistencygroup_id': None,
         'replication_status': None,
     }

@@ -43,3 +43,11 @@ def test_stored_values_do_not_change() -> None:
                                        'in-use', 'deleting', 'error', 'error_deleting')
     assert _constants(states.AttachStatus) == {
         'RESERVED': 'reserved', 'ATTACHING': 'attaching', 'ATTACHED': 'attached'}
+
+
+def test_snapshot_statuses_are_cinders() -> None:
+    """Volume snapshot rows hold these strings; clients wait for them by name."""
+    assert states.SnapshotStatus.ALL == ('creating', 'available', 'deleting', 'error',
+                                         'error_deleting')
+    for name, value in _constants(states.SnapshotStatus).items():
+        assert type(value) is str, name

@@ -19,6 +19,7 @@ VOLUMES_CREATE = 'os_compute_api:os-volumes:create'
 VOLUMES_DELETE = 'os_compute_api:os-volumes:delete'
 SNAPSHOTS_LIST = 'os_compute_api:os-volumes:snapshots:list'
 SNAPSHOTS_CREATE = 'os_compute_api:os-volumes:snapshots:create'
+SNAPSHOTS_DELETE = 'os_compute_api:os-volumes:snapshots:delete'
 EXTERNAL_EVENTS = 'os_compute_api:os-server-external-events:create'
 USAGE_AUDIT_LOG = 'os_compute_api:os-instance-usage-audit-log:list'
 DIAGNOSTICS = 'os_compute_api:os-server-diagnostics'
@@ -42,6 +43,8 @@ def list_rules() -> list[policy.RuleDefault]:
                   'GET', '/os-snapshots'),
         base.rule(SNAPSHOTS_CREATE, base.PROJECT_MEMBER, 'Create a volume snapshot (proxy).',
                   'POST', '/os-snapshots'),
+        base.rule(SNAPSHOTS_DELETE, base.PROJECT_MEMBER, 'Delete a volume snapshot (proxy).',
+                  'DELETE', '/os-snapshots/{snapshot_id}'),
         base.rule(EXTERNAL_EVENTS, base.ADMIN,
                   'Tell compute of a network or volume change of a server.', 'POST',
                   '/os-server-external-events'),

@@ -1,18 +1,19 @@
 """``/os-volumes`` and ``/os-snapshots``: nova's block storage proxies (2.1 to 2.35).
 
-Volumes are listed, shown, created and deleted through the block storage
-service with the caller's token, printed in nova's camelCase view. The block
-storage service has no snapshots: ``/os-snapshots`` lists none, shows and
-deletes none (404), and a create answers 400 saying so (after a 404 for a
-volume that does not exist).
+Volumes and snapshots are listed, shown, created and deleted through the
+block storage service with the caller's token, printed in nova's camelCase
+views; a volume created with ``snapshot_id`` is made from that snapshot, and a
+snapshot of an in-use volume needs ``force``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 import webob
+from oslo_utils import strutils
 
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
@@ -56,6 +57,25 @@ snapshot_create_request: dict[str, Any] = {
 }
 
 
+def snapshot_view(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """A snapshot as nova's os-snapshots prints it."""
+    return {'id': snapshot['id'], 'volumeId': snapshot['volume_id'],
+            'status': snapshot['status'], 'size': snapshot['size'],
+            'createdAt': snapshot.get('created_at'),
+            'displayName': snapshot.get('name'),
+            'displayDescription': snapshot.get('description')}
+
+
+def _force(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    try:
+        return strutils.bool_from_string(value, strict=True)
+    except ValueError as exc:
+        raise exception.InvalidInput(field='force',
+                                     reason=f'{value!r} is not a boolean') from exc
+
+
 def volume_view(volume: Mapping[str, Any]) -> dict[str, Any]:
     """A volume as nova's os-volumes prints it (``[{}]`` when it is not attached)."""
     attachments = [{'id': volume['id'], 'volumeId': volume['id'],
@@ -89,7 +109,7 @@ class VolumeProxiesHandler(base.ComputeController):
             ('GET', '/os-snapshots/detail', self.snapshots),
             ('POST', '/os-snapshots', self.create_snapshot),
             ('GET', '/os-snapshots/{snapshot_id}', self.snapshot),
-            ('DELETE', '/os-snapshots/{snapshot_id}', self.snapshot),
+            ('DELETE', '/os-snapshots/{snapshot_id}', self.delete_snapshot),
             ('DELETE', '/os-snapshots', base.empty_id),
         ]
 
@@ -115,14 +135,14 @@ class VolumeProxiesHandler(base.ComputeController):
     def create(self, req: wsgi.Request) -> webob.Response:
         self._allowed(req, policies.VOLUMES_CREATE)
         volume = controller.read_body(req, volume_create_request)['volume']
-        if volume.get('snapshot_id'):
-            raise exception.InvalidInput(
-                field='snapshot_id',
-                reason='the block storage service cannot create volumes from snapshots')
         size = int(volume['size'])
         if size < 1:
             raise exception.InvalidInput(field='size', reason='must be at least 1 GiB')
-        created = self._volumes.create_volume(
+        create = self._volumes.create_volume
+        if volume.get('snapshot_id'):
+            create = functools.partial(self._volumes.create_volume_from_snapshot,
+                                       snapshot_id=volume['snapshot_id'])
+        created = create(
             req.context, size=size, name=volume.get('display_name'),
             description=volume.get('display_description'), metadata=volume.get('metadata'),
             availability_zone=volume.get('availability_zone'),
@@ -137,15 +157,24 @@ class VolumeProxiesHandler(base.ComputeController):
     def snapshots(self, req: wsgi.Request) -> webob.Response:
         self._allowed(req, policies.SNAPSHOTS_LIST)
         base.reject_empty_id(req)
-        return wsgi.json_response(200, {'snapshots': []})
+        return wsgi.json_response(200, {'snapshots': [
+            snapshot_view(snap) for snap in self._volumes.list_snapshots(req.context)]})
 
     def snapshot(self, req: wsgi.Request, snapshot_id: str) -> webob.Response:
         self._allowed(req, policies.SNAPSHOTS_LIST)
-        raise exception.NotFound(resource='Snapshot', id=snapshot_id)
+        snapshot = self._volumes.get_snapshot(req.context, snapshot_id)
+        return wsgi.json_response(200, {'snapshot': snapshot_view(snapshot)})
+
+    def delete_snapshot(self, req: wsgi.Request, snapshot_id: str) -> webob.Response:
+        self._allowed(req, policies.SNAPSHOTS_DELETE)
+        self._volumes.delete_snapshot(req.context, snapshot_id)
+        return wsgi.json_response(202)
 
     def create_snapshot(self, req: wsgi.Request) -> webob.Response:
         self._allowed(req, policies.SNAPSHOTS_CREATE)
         snapshot = controller.read_body(req, snapshot_create_request)['snapshot']
-        self._volumes.get_volume(req.context, snapshot['volume_id'])  # 404 when absent
-        raise exception.InvalidInput(
-            field='snapshot', reason='the block storage service cannot take snapshots')
+        created = self._volumes.create_snapshot(
+            req.context, snapshot['volume_id'], name=snapshot.get('display_name'),
+            description=snapshot.get('display_description'),
+            force=_force(snapshot.get('force')))
+        return wsgi.json_response(200, {'snapshot': snapshot_view(created)})

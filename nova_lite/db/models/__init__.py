@@ -23,6 +23,7 @@ from nova_lite.db.models import (  # noqa: F401
     network,
     scheduler,
     volume,
+    volume_snapshot,
 )
 from nova_lite.db.models.base import Base
 

@@ -21,6 +21,9 @@ class Volume(TimestampMixin, Base):
     bootable: orm.Mapped[bool] = orm.mapped_column(default=False)
     provider_location: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     volume_metadata: orm.Mapped[dict] = orm.mapped_column('metadata', default=dict)
+    # What the volume was made from (cinder's snapshot_id / source_volid), if anything.
+    snapshot_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), default=None)
+    source_volid: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), default=None)
 
 
 class VolumeAttachment(TimestampMixin, Base):

@@ -50,6 +50,26 @@ class VolumeBackend(abc.ABC):
     def exists(self, provider_location: str) -> bool:
         """Whether the backend still holds the volume."""
 
+    # -- snapshots, clones and extend (optional: a backend without them refuses) --
+
+    def create_snapshot(self, snapshot_id: str, volume_location: str) -> str:
+        """Copy the volume's current bytes; return the snapshot's provider location."""
+        raise VolumeBackendError(reason=f'{type(self).__name__} cannot take snapshots')
+
+    def delete_snapshot(self, provider_location: str) -> None:
+        """Free the snapshot; succeed quietly when it is already gone."""
+        raise VolumeBackendError(reason=f'{type(self).__name__} cannot delete snapshots')
+
+    def create_volume_from_source(self, volume_id: str, size_gb: int,
+                                  source_location: str) -> str:
+        """A new volume of ``size_gb`` GiB holding the bytes at ``source_location``
+        (a snapshot's or another volume's location); return its provider location."""
+        raise VolumeBackendError(reason=f'{type(self).__name__} cannot copy volumes')
+
+    def extend_volume(self, provider_location: str, new_size_gb: int) -> None:
+        """Grow the volume to ``new_size_gb`` GiB (its bytes kept)."""
+        raise VolumeBackendError(reason=f'{type(self).__name__} cannot extend volumes')
+
 
 def load_backend(conf: cfg.ConfigOpts) -> VolumeBackend:
     """The backend named by ``[volume] backend``, constructed with ``conf``."""

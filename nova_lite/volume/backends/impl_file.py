@@ -9,10 +9,11 @@ from typing import Any
 
 from oslo_config import cfg
 
-from nova_lite.volume.backends import base
+from nova_lite.volume.backends import base, sparse
 
 GIB = 1024 ** 3
 _PREFIX = 'volume-'
+_SNAPSHOT_PREFIX = 'snapshot-'
 
 
 class FileVolumeBackend(base.VolumeBackend):
@@ -27,49 +28,96 @@ class FileVolumeBackend(base.VolumeBackend):
         super().__init__(conf)
         self.volumes_dir = os.path.abspath(conf.volume.volumes_dir)
 
-    def _path_for(self, volume_id: str) -> str:
+    def _path_for(self, volume_id: str, prefix: str = _PREFIX) -> str:
         try:
             canonical = str(uuid.UUID(volume_id))
         except (TypeError, ValueError, AttributeError) as exc:
             raise base.VolumeBackendError(reason=f'bad volume id {volume_id!r}') from exc
-        return os.path.join(self.volumes_dir, _PREFIX + canonical)
+        return os.path.join(self.volumes_dir, prefix + canonical)
 
-    def _checked_location(self, provider_location: str) -> str:
-        """The location, refused unless it is a volume file in volumes_dir."""
+    def _checked_location(self, provider_location: str,
+                          prefixes: tuple[str, ...] = (_PREFIX,)) -> str:
+        """The location, refused unless it is a volume (or ``prefixes``) file in
+        volumes_dir."""
         if not isinstance(provider_location, str):
             raise base.VolumeBackendError(reason='provider location must be a string')
         path = os.path.abspath(provider_location)
         if (os.path.dirname(path) != self.volumes_dir
-                or not os.path.basename(path).startswith(_PREFIX)):
+                or not os.path.basename(path).startswith(prefixes)):
             raise base.VolumeBackendError(
                 reason=f'{provider_location!r} is not a volume file of {self.volumes_dir}')
         return path
 
-    def create_volume(self, volume_id: str, size_gb: int) -> str:
+    @staticmethod
+    def _checked_size(size_gb: int) -> int:
         if isinstance(size_gb, bool) or not isinstance(size_gb, int) or size_gb < 1:
             raise base.VolumeBackendError(reason=f'bad volume size {size_gb!r}')
-        path = self._path_for(volume_id)
+        return size_gb
+
+    def _new_file(self, path: str, size_gb: int, source: str | None = None) -> str:
+        """Create ``path`` (never over an existing file) of ``size_gb`` GiB, holding
+        ``source``'s bytes when given; on any failure nothing is left behind."""
         try:
             os.makedirs(self.volumes_dir, mode=0o750, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
         except OSError as exc:
             raise base.VolumeBackendError(reason=f'cannot create {path}: {exc}') from exc
         try:
-            os.ftruncate(fd, size_gb * GIB)
+            if source is None:
+                os.ftruncate(fd, size_gb * GIB)
+            else:
+                sparse.copy(source, fd, size_gb * GIB)
         except OSError as exc:
             os.close(fd)
             os.unlink(path)
-            raise base.VolumeBackendError(reason=f'cannot size {path}: {exc}') from exc
+            raise base.VolumeBackendError(reason=f'cannot fill {path}: {exc}') from exc
         os.close(fd)
         return path
 
-    def delete_volume(self, provider_location: str) -> None:
-        path = self._checked_location(provider_location)
+    @staticmethod
+    def _unlink(path: str) -> None:
         try:
             os.unlink(path)
         except OSError as exc:
             if exc.errno != errno.ENOENT:
                 raise base.VolumeBackendError(reason=f'cannot delete {path}: {exc}') from exc
+
+    def create_volume(self, volume_id: str, size_gb: int) -> str:
+        return self._new_file(self._path_for(volume_id), self._checked_size(size_gb))
+
+    def delete_volume(self, provider_location: str) -> None:
+        self._unlink(self._checked_location(provider_location))
+
+    def create_snapshot(self, snapshot_id: str, volume_location: str) -> str:
+        source = self._checked_location(volume_location)
+        if not os.path.isfile(source):
+            raise base.VolumeBackendError(reason=f'volume file {source} is missing')
+        size_gb = -(-os.path.getsize(source) // GIB)
+        return self._new_file(self._path_for(snapshot_id, _SNAPSHOT_PREFIX), size_gb,
+                              source=source)
+
+    def delete_snapshot(self, provider_location: str) -> None:
+        self._unlink(self._checked_location(provider_location, (_SNAPSHOT_PREFIX,)))
+
+    def create_volume_from_source(self, volume_id: str, size_gb: int,
+                                  source_location: str) -> str:
+        source = self._checked_location(source_location, (_PREFIX, _SNAPSHOT_PREFIX))
+        if not os.path.isfile(source):
+            raise base.VolumeBackendError(reason=f'source file {source} is missing')
+        if self._checked_size(size_gb) * GIB < os.path.getsize(source):
+            raise base.VolumeBackendError(
+                reason=f'{size_gb} GiB is smaller than the source {source}')
+        return self._new_file(self._path_for(volume_id), size_gb, source=source)
+
+    def extend_volume(self, provider_location: str, new_size_gb: int) -> None:
+        path = self._checked_location(provider_location)
+        new_size = self._checked_size(new_size_gb) * GIB
+        try:
+            if os.path.getsize(path) > new_size:
+                raise base.VolumeBackendError(reason=f'{path} is larger than {new_size_gb} GiB')
+            os.truncate(path, new_size)
+        except OSError as exc:
+            raise base.VolumeBackendError(reason=f'cannot extend {path}: {exc}') from exc
 
     def initialize_connection(self, provider_location: str, host: str) -> dict[str, Any]:
         path = self._checked_location(provider_location)

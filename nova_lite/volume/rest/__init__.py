@@ -17,8 +17,11 @@ from nova_lite.volume.rest import (
     fixed_resources,
     policies,
     scope,
+    snapshot_actions,
+    snapshots,
     versions,
     views,
+    volume_actions,
     volume_metadata,
     volumes,
 )
@@ -42,8 +45,6 @@ def _routes(vols: volumes.VolumesController,
         ('GET', '/types/{type_id}', fixed.show_type),
         ('GET', '/os-availability-zone', fixed.availability_zones),
         ('GET', '/limits', fixed.limits),
-        ('GET', '/snapshots', fixed.list_snapshots),
-        ('GET', '/snapshots/detail', fixed.list_snapshots),
         ('GET', '/backups', fixed.list_backups),
         ('GET', '/backups/detail', fixed.list_backups),
         *routing.crud('/attachments', 'attachment_id', attach),
@@ -67,4 +68,10 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         fixed_resources.FixedResourcesController(conf, services, authorizer),
         attachments.AttachmentsController(services, authorizer),
     ), prefix=PROJECT, wrap=versions.microversioned)
+    routing.add_routes(router, [
+        *snapshots.routes(snapshots.SnapshotsController(services, authorizer, public_url)),
+        *volume_actions.routes(volume_actions.VolumeActionsController(services, authorizer)),
+        *snapshot_actions.routes(
+            snapshot_actions.SnapshotActionsController(services, authorizer)),
+    ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

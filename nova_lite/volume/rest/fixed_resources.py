@@ -1,7 +1,7 @@
 """Block storage resources with a fixed answer in nova_lite.
 
 One volume type (``__DEFAULT__``), one availability zone, no quotas (limits
-are -1, usage is counted), and no snapshots or backups: clients list these
+are -1, usage is counted), and no backups: clients list these
 before and around volume commands, so they answer as an empty cinder would.
 """
 
@@ -20,7 +20,7 @@ UNLIMITED = -1
 
 
 class FixedResourcesController(scope.VolumeController):
-    """Volume types, availability zones, limits, snapshots and backups."""
+    """Volume types, availability zones, limits and backups."""
 
     def __init__(self, conf: cfg.ConfigOpts, services: scope.VolumeServices,
                  authorizer: policy.Authorizer) -> None:
@@ -54,13 +54,11 @@ class FixedResourcesController(scope.VolumeController):
             'maxTotalBackupGigabytes': UNLIMITED,
             'totalVolumesUsed': len(volumes),
             'totalGigabytesUsed': sum(volume['size'] for volume in volumes),
-            'totalSnapshotsUsed': 0, 'totalBackupsUsed': 0, 'totalBackupGigabytesUsed': 0,
+            'totalSnapshotsUsed': len(self._services.volumes.snapshots.list(
+                ctx, project_id=ctx.project_id)),
+            'totalBackupsUsed': 0, 'totalBackupGigabytesUsed': 0,
         }
         return wsgi.json_response(200, {'limits': {'rate': [], 'absolute': absolute}})
-
-    def list_snapshots(self, req: wsgi.Request, project_id: str) -> webob.Response:
-        self._context(req, project_id, policies.SNAPSHOTS)
-        return wsgi.json_response(200, {'snapshots': []})
 
     def list_backups(self, req: wsgi.Request, project_id: str) -> webob.Response:
         self._context(req, project_id, policies.BACKUPS)

@@ -25,7 +25,51 @@ ATTACHMENT_CREATE = 'volume:attachment_create'
 ATTACHMENT_UPDATE = 'volume:attachment_update'
 ATTACHMENT_DELETE = 'volume:attachment_delete'
 ATTACHMENT_GET_ALL = 'volume:attachment_get_all'
+SNAPSHOT_CREATE = 'volume:create_snapshot'
+SNAPSHOT_GET = 'volume:get_snapshot'
+SNAPSHOT_UPDATE = 'volume:update_snapshot'
+SNAPSHOT_DELETE = 'volume:delete_snapshot'
+SNAPSHOT_GET_METADATA = 'volume:get_snapshot_metadata'
+SNAPSHOT_UPDATE_METADATA = 'volume:update_snapshot_metadata'
+SNAPSHOT_DELETE_METADATA = 'volume:delete_snapshot_metadata'
+SNAPSHOT_ATTRIBUTES = 'volume_extension:extended_snapshot_attributes'
+EXTEND = 'volume:extend'
+SNAPSHOT_RESET_STATUS = 'volume_extension:snapshot_admin_actions:reset_status'
+SNAPSHOT_FORCE_DELETE = 'volume_extension:snapshot_admin_actions:force_delete'
+SNAPSHOT_UPDATE_STATUS = 'snapshot_extension:snapshot_actions:update_snapshot_status'
 
+
+SNAPSHOT_RULES: list[policy.RuleDefault] = [
+    base.rule(SNAPSHOT_CREATE, base.PROJECT_MEMBER, 'Take a snapshot of a volume.', 'POST',
+              '/snapshots'),
+    base.rule(SNAPSHOT_GET, base.PROJECT_READER, 'Show a snapshot.', 'GET',
+              '/snapshots/{snapshot_id}'),
+    base.rule(SNAPSHOT_UPDATE, base.PROJECT_MEMBER, 'Rename a snapshot.', 'PUT',
+              '/snapshots/{snapshot_id}'),
+    base.rule(SNAPSHOT_DELETE, base.PROJECT_MEMBER, 'Delete a snapshot.', 'DELETE',
+              '/snapshots/{snapshot_id}'),
+    base.rule(SNAPSHOT_GET_METADATA, base.PROJECT_READER, 'Show a snapshot\'s metadata.',
+              'GET', '/snapshots/{snapshot_id}/metadata'),
+    base.rule(SNAPSHOT_UPDATE_METADATA, base.PROJECT_MEMBER,
+              'Set or replace a snapshot\'s metadata.', 'POST',
+              '/snapshots/{snapshot_id}/metadata'),
+    base.rule(SNAPSHOT_DELETE_METADATA, base.PROJECT_MEMBER,
+              'Remove a metadata key of a snapshot.', 'DELETE',
+              '/snapshots/{snapshot_id}/metadata/{key}'),
+    base.rule(SNAPSHOT_ATTRIBUTES, base.PROJECT_READER,
+              'See os-extended-snapshot-attributes fields (project, progress).', 'GET',
+              '/snapshots/{snapshot_id}'),
+    base.rule(EXTEND, base.PROJECT_MEMBER, 'Grow a volume (os-extend).', 'POST',
+              '/volumes/{volume_id}/action'),
+    base.rule(SNAPSHOT_RESET_STATUS, base.ADMIN, 'Set any snapshot status (os-reset_status).',
+              'POST', '/snapshots/{snapshot_id}/action'),
+    base.rule(SNAPSHOT_FORCE_DELETE, base.ADMIN,
+              'Delete a snapshot whatever its status (os-force_delete).', 'POST',
+              '/snapshots/{snapshot_id}/action'),
+    base.rule(SNAPSHOT_UPDATE_STATUS, base.PROJECT_MEMBER,
+              'Report a snapshot\'s status and progress (os-update_snapshot_status).', 'POST',
+              '/snapshots/{snapshot_id}/action'),
+]
 
 RULES: list[policy.RuleDefault] = [
     base.rule(CREATE, base.PROJECT_MEMBER, 'Create a volume.', 'POST', '/volumes'),
@@ -59,6 +103,7 @@ RULES: list[policy.RuleDefault] = [
               '/attachments/{attachment_id}'),
     base.rule(ATTACHMENT_GET_ALL, base.PROJECT_READER, 'List attachments.', 'GET',
               '/attachments'),
+    *SNAPSHOT_RULES,
 ]
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nova_lite.volume import manager
-
 _TEXT = {'type': ['string', 'null'], 'maxLength': 255}
 _REFERENCE = {'type': ['string', 'null'], 'maxLength': 255}
 _METADATA = {
@@ -33,8 +31,8 @@ CREATE: dict[str, Any] = {
             'type': 'object',
             'properties': {
                 # An integer, or a string of digits as cinder also accepts.
-                'size': {'type': ['integer', 'string'], 'pattern': '^[0-9]{1,20}$',
-                         'minimum': 1},
+                'size': {'type': ['integer', 'string', 'null'],
+                         'pattern': '^[0-9]{1,20}$', 'minimum': 1},
                 'name': _TEXT, 'description': _TEXT,
                 'display_name': _TEXT, 'display_description': _TEXT,
                 'metadata': _METADATA,
@@ -42,7 +40,7 @@ CREATE: dict[str, Any] = {
                 'multiattach': {'type': ['boolean', 'null']},
                 **{field: _REFERENCE for field in UNSUPPORTED_SOURCES},
             },
-            'required': ['size'],
+            # size may be left out only for a copy (snapshot_id / source_volid).
             'additionalProperties': False,
         },
         'OS-SCH-HNT:scheduler_hints': {'type': ['object', 'null']},
@@ -80,11 +78,14 @@ LIST_QUERY: dict[str, Any] = {
     'type': 'object',
     'properties': {
         'name': {'type': 'string', 'maxLength': 255},
-        'status': {'enum': list(manager.STATUSES)},
+        'status': {'type': 'string', 'maxLength': 64},  # unknown ones match nothing
         'all_tenants': {'type': 'string', 'maxLength': 16},
         'limit': {'type': 'string', 'pattern': '^[0-9]{1,9}$'},
         'marker': {'type': 'string', 'maxLength': 64},
         'project_id': {'type': 'string', 'maxLength': 64},
         'user_id': {'type': 'string', 'maxLength': 64},
+        'sort': {'type': 'string', 'maxLength': 255},
+        'sort_key': {'type': 'string', 'maxLength': 255},
+        'sort_dir': {'enum': ['asc', 'desc']},
     },
 }

@@ -10,13 +10,21 @@ from oslo_config import cfg
 from nova_lite.api import controller, paging, policy, query, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.volume.rest import policies, schemas, scope, views
+from nova_lite.volume import manager as volume_manager
+from nova_lite.volume.rest import listing, policies, schemas, scope, views
 
 
 def _text_field(spec: dict[str, Any], name: str) -> str | None:
     """``name``, or its pre-v2 alias ``display_name`` (null means absent)."""
     value = spec.get(name)
     return value if value is not None else spec.get(f'display_{name}')
+
+
+STATUSES = volume_manager.STATUSES
+SORT_KEYS = ('created_at', 'updated_at', 'id', 'name', 'size', 'status', 'availability_zone',
+             'bootable', 'volume_type')
+# Create fields whose volume is a copy of other storage (see nova_lite.volume.copies).
+COPY_SOURCES = ('snapshot_id', 'source_volid')
 
 
 class VolumesController(scope.VolumeController):
@@ -32,6 +40,13 @@ class VolumesController(scope.VolumeController):
                 project_id: str) -> dict[str, Any]:
         return self._views.detail(volume, project_id, show_admin_fields=self.authorizer.allowed(
             ctx, policies.HOST_ATTRIBUTE))
+
+    def _plain(self, ctx: nl_context.RequestContext, volume: dict[str, Any],
+               project_id: str) -> dict[str, Any]:
+        """Cinder's create and update answers: none of the show's os-vol-*-attr
+        extension fields, whoever asks."""
+        return {key: value for key, value in self._detail(ctx, volume, project_id).items()
+                if not key.startswith('os-vol-')}
 
     @staticmethod
     def _volume_type(value: str | None) -> str | None:
@@ -55,22 +70,37 @@ class VolumesController(scope.VolumeController):
         body = controller.read_body(req, schemas.CREATE)
         spec: dict[str, Any] = body['volume']
         for field, source in schemas.UNSUPPORTED_SOURCES.items():
-            if spec.get(field) is not None:
+            if field not in COPY_SOURCES and spec.get(field) is not None:
                 raise exception.InvalidInput(
                     field=f'volume.{field}',
                     reason=f'creating a volume from {source} is not supported')
         if spec.get('multiattach'):
             raise exception.InvalidInput(field='volume.multiattach',
                                          reason='multiattach volumes are not supported')
-        volume = self._services.volumes.create_volume(
-            ctx, int(spec['size']), name=_text_field(spec, 'name'),
-            description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
+        if any(spec.get(field) is not None for field in COPY_SOURCES):
+            volume = self._create_copy(ctx, spec)
+        else:
+            if spec.get('size') is None:
+                raise exception.InvalidInput(field='volume.size', reason='is required')
+            volume = self._services.volumes.create_volume(
+                ctx, int(spec['size']), name=_text_field(spec, 'name'),
+                description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
+                availability_zone=self._checked_zone(spec.get('availability_zone')),
+                volume_type=self._volume_type(spec.get('volume_type')))
+        return wsgi.json_response(202, {'volume': self._plain(ctx, volume, project_id)})
+
+    def _create_copy(self, ctx: nl_context.RequestContext,
+                     spec: dict[str, Any]) -> dict[str, Any]:
+        """A volume from a snapshot or a clone of a volume (its size defaults to the
+        source's)."""
+        size = spec.get('size')
+        return self._services.volumes.copies.create_from(
+            ctx, size=int(size) if size is not None else None,
+            snapshot_id=spec.get('snapshot_id'), source_volid=spec.get('source_volid'),
+            name=_text_field(spec, 'name'), description=_text_field(spec, 'description'),
+            metadata=spec.get('metadata'),
             availability_zone=self._checked_zone(spec.get('availability_zone')),
             volume_type=self._volume_type(spec.get('volume_type')))
-        # Cinder's create answer has none of the show's os-vol-*-attr extension fields.
-        created = {key: value for key, value in self._detail(ctx, volume, project_id).items()
-                   if not key.startswith('os-vol-')}
-        return wsgi.json_response(202, {'volume': created})
 
     def _listed(self, req: wsgi.Request, project_id: str,
                 path_suffix: str) -> tuple[nl_context.RequestContext, dict[str, Any]]:
@@ -78,8 +108,10 @@ class VolumesController(scope.VolumeController):
         params = query.last_values(req)
         wanted = controller.read_query(req, schemas.LIST_QUERY)
         request = paging.page_request(wanted, paging.CINDER_PAGING)
-        volumes = self._services.volumes.list_volumes(
-            ctx, name=wanted.get('name'), status=wanted.get('status'))
+        status = wanted.get('status')
+        # An unknown status matches nothing (cinder lists none; it is no error).
+        volumes = [] if status is not None and status not in STATUSES else (
+            self._services.volumes.list_volumes(ctx, name=wanted.get('name'), status=status))
         every_project = (query.flag(wanted, 'all_tenants', query.CINDER_BOOLEAN)
                          and self.authorizer.allowed(ctx, policies.ALL_PROJECTS))
         owner = wanted.get('project_id') if every_project else ctx.project_id
@@ -87,7 +119,9 @@ class VolumesController(scope.VolumeController):
             volumes = [v for v in volumes if v['os-vol-tenant-attr:tenant_id'] == owner]
         if 'user_id' in wanted:
             volumes = [v for v in volumes if v['user_id'] == wanted['user_id']]
-        page = paging.paginate(volumes, request)
+        if any(key in wanted for key in ('sort', 'sort_key', 'sort_dir')):
+            volumes = listing.sorted_items(volumes, wanted, SORT_KEYS)
+        page = listing.page(volumes, request)
         result: dict[str, Any] = {'volumes': page.items}
         if request.paged:
             url = self._views.volume_url(project_id) + path_suffix
@@ -95,6 +129,9 @@ class VolumesController(scope.VolumeController):
         return ctx, result
 
     def index(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        if req.path_info.endswith('/'):  # GET /volumes/: a member with an empty id
+            raise exception.NotFound(f'The resource could not be found: {req.path_info}',
+                                     resource='Volume', id='')
         _, result = self._listed(req, project_id, '')
         result['volumes'] = [self._views.summary(v, project_id) for v in result['volumes']]
         return wsgi.json_response(200, result)
@@ -118,9 +155,11 @@ class VolumesController(scope.VolumeController):
         changes.update({key: value for key, value in spec.items()
                         if not key.startswith('display_')})
         volume = self._services.volumes.update_volume(ctx, volume_id, changes)
-        return wsgi.json_response(200, {'volume': self._detail(ctx, volume, project_id)})
+        return wsgi.json_response(200, {'volume': self._plain(ctx, volume, project_id)})
 
     def delete(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.DELETE)
-        self._services.volumes.delete_volume(ctx, volume_id)
+        cascade = query.flag(query.last_values(req, ['cascade']), 'cascade',
+                             query.CINDER_BOOLEAN)  # its snapshots go first
+        self._services.volumes.delete_volume(ctx, volume_id, cascade=cascade)
         return wsgi.json_response(202)

@@ -42,7 +42,16 @@ def test_attached_volume_shows_its_server(compute: ComputeEnv) -> None:
     [attachment] = volume['attachments']
     assert attachment['serverId'] == server['id']
     assert attachment['volumeId'] == attached['id'] and attachment['device']
-    assert compute.admin.delete(f'/os-volumes/{attached["id"]}').status_int == 409
+    # The block storage service's InvalidVolume (400), as nova passes it on.
+    assert compute.admin.delete(f'/os-volumes/{attached["id"]}').status_int == 400
+    # A snapshot of the in-use volume needs force, as cinder.
+    refused = compute.admin.post('/os-snapshots', {'snapshot': {'volume_id': attached['id']}})
+    assert refused.status_int == 400, refused.text
+    forced = compute.admin.post('/os-snapshots', {'snapshot': {
+        'volume_id': attached['id'], 'force': 'true'}})
+    assert forced.status_int == 200, forced.text
+    assert compute.admin.delete(
+        f'/os-snapshots/{forced.json["snapshot"]["id"]}').status_int == 202
 
 
 def test_volume_list_limit_and_offset(compute: ComputeEnv) -> None:
@@ -61,8 +70,7 @@ def test_volume_list_limit_and_offset(compute: ComputeEnv) -> None:
 
 @pytest.mark.parametrize('volume', [{'size': '#$%'}, {'size': 0}, {'size': ''},
                                     {'display_name': 'no size'},
-                                    {'size': 1, 'unknown': 'x'},
-                                    {'size': 1, 'snapshot_id': str(uuid.uuid4())}])
+                                    {'size': 1, 'unknown': 'x'}])
 def test_volume_create_bad_bodies(compute: ComputeEnv, volume: dict[str, object]) -> None:
     assert compute.member.post('/os-volumes', {'volume': volume}).status_int == 400
 
@@ -76,17 +84,54 @@ def test_volume_missing_ids_and_policy(compute: ComputeEnv) -> None:
     assert compute.anonymous.get('/os-volumes').status_int == 401
 
 
-def test_snapshots_the_volume_service_does_not_have(compute: ComputeEnv) -> None:
+SNAPSHOT_KEYS = {'id', 'volumeId', 'status', 'size', 'createdAt', 'displayName',
+                 'displayDescription'}
+
+
+def test_snapshot_create_show_list_delete_and_volume_from_it(compute: ComputeEnv) -> None:
+    assert compute.member.get('/os-snapshots').json == {'snapshots': []}
+    volume = compute.member.post('/os-volumes', {'volume': {'size': 1}}).json['volume']
+    response = compute.member.post('/os-snapshots', {'snapshot': {
+        'volume_id': volume['id'], 'display_name': 'snap', 'display_description': 'd'}})
+    assert response.status_int == 200, response.text
+    snapshot = response.json['snapshot']
+    assert set(snapshot) == SNAPSHOT_KEYS
+    assert (snapshot['volumeId'], snapshot['size'], snapshot['status']) == (
+        volume['id'], 1, 'available')
+    assert (snapshot['displayName'], snapshot['displayDescription']) == ('snap', 'd')
+    assert compute.member.get(f'/os-snapshots/{snapshot["id"]}').json['snapshot'] == snapshot
     for path in ('/os-snapshots', '/os-snapshots/detail'):
-        assert compute.member.get(path).json == {'snapshots': []}
+        assert [s['id'] for s in compute.member.get(path).json['snapshots']] == \
+            [snapshot['id']]
+    assert compute.reader.get(f'/os-snapshots/{snapshot["id"]}').status_int == 404
+    # The volume has a snapshot: the block storage service refuses its delete.
+    assert compute.member.delete(f'/os-volumes/{volume["id"]}').status_int == 400
+    copy = compute.member.post('/os-volumes', {'volume': {
+        'size': 2, 'snapshot_id': snapshot['id']}}).json['volume']
+    assert (copy['snapshotId'], copy['size'], copy['status']) == (snapshot['id'], 2,
+                                                                  'available')
+    assert compute.member.delete(f'/os-snapshots/{snapshot["id"]}').status_int == 202
+    assert compute.member.get(f'/os-snapshots/{snapshot["id"]}').status_int == 404
+    for volume_id in (copy['id'], volume['id']):
+        assert compute.member.delete(f'/os-volumes/{volume_id}').status_int == 202
+
+
+def test_snapshot_missing_ids_bad_bodies_and_policy(compute: ComputeEnv) -> None:
     assert compute.member.get(f'/os-snapshots/{uuid.uuid4()}').status_int == 404
     assert compute.member.delete(f'/os-snapshots/{uuid.uuid4()}').status_int == 404
+    assert compute.member.delete('/os-snapshots/').status_int == 404
     gone = compute.member.post('/os-snapshots', {'snapshot': {'volume_id': str(uuid.uuid4())}})
     assert gone.status_int == 404
+    no_source = compute.member.post('/os-volumes', {'volume': {
+        'size': 1, 'snapshot_id': str(uuid.uuid4())}})
+    assert no_source.status_int == 404
     volume = compute.member.post('/os-volumes', {'volume': {'size': 1}}).json['volume']
-    refused = compute.member.post('/os-snapshots', {'snapshot': {'volume_id': volume['id']}})
-    assert refused.status_int == 400
-    assert 'cannot take snapshots' in refused.json['badRequest']['message']
+    bad_force = compute.member.post('/os-snapshots', {'snapshot': {
+        'volume_id': volume['id'], 'force': 'maybe'}})
+    assert bad_force.status_int == 400 and 'force' in bad_force.json['badRequest']['message']
+    assert compute.reader.post('/os-snapshots', {'snapshot': {
+        'volume_id': volume['id']}}).status_int == 403
+    assert compute.member.get('/os-snapshots').json == {'snapshots': []}
     compute.member.delete(f'/os-volumes/{volume["id"]}')
 
 

@@ -96,6 +96,13 @@ class _StubNetworkAndVolumeAPI:
             return 202, None
         if re.fullmatch(r'/v3/\w+/volumes/.+', path):
             return 400, {'badRequest': {'code': 400, 'message': "Invalid value for 'id'"}}
+        snapshot = {'id': 'snap-1', 'volume_id': 'vol-1', 'status': 'available', 'size': 1}
+        if re.fullmatch(r'/v3/\w+/snapshots/detail', path) and method == 'GET':
+            return 200, {'snapshots': [snapshot]}
+        if re.fullmatch(r'/v3/\w+/snapshots', path) and method == 'POST':
+            return 202, {'snapshot': {**snapshot, 'name': body['snapshot']['name']}}
+        if re.fullmatch(r'/v3/\w+/snapshots/snap-1', path):
+            return (200, {'snapshot': snapshot}) if method == 'GET' else (202, None)
         return 404, {'itemNotFound': {'code': 404, 'message': f'{path} not found'}}
 
 
@@ -304,3 +311,24 @@ def test_volume_proxy_calls_over_http(served: tuple[CloudEnv, _StubNetworkAndVol
     assert stub.requests[-1][2] == {'volume': {'size': 2, 'name': 'n', 'metadata': {'k': 'v'}}}
     client.delete_volume(env.ctx, 'vol-1')
     assert stub.requests[-1][:2] == ('DELETE', f'/v3/{env.ctx.project_id}/volumes/vol-1')
+
+
+def test_snapshot_proxy_calls_over_http(
+        served: tuple[CloudEnv, _StubNetworkAndVolumeAPI]) -> None:
+    env, stub = served
+    client = http.VolumeClient(env.cloud.identity.validate_token)
+    prefix = f'/v3/{env.ctx.project_id}'
+    assert [s['id'] for s in client.list_snapshots(env.ctx)] == ['snap-1']
+    assert stub.requests[-1][:2] == ('GET', f'{prefix}/snapshots/detail')
+    made = client.create_snapshot(env.ctx, 'vol-1', name='s', force=True)
+    assert made['name'] == 's'
+    assert stub.requests[-1][2] == {'snapshot': {'volume_id': 'vol-1', 'name': 's',
+                                                 'description': None, 'force': True}}
+    assert client.get_snapshot(env.ctx, 'snap-1')['volume_id'] == 'vol-1'
+    client.delete_snapshot(env.ctx, 'snap-1')
+    assert stub.requests[-1][:2] == ('DELETE', f'{prefix}/snapshots/snap-1')
+    with pytest.raises(exception.NotFound):
+        client.get_snapshot(env.ctx, 'snap-2')
+    copy = client.create_volume_from_snapshot(env.ctx, 'snap-1', name='c')
+    assert stub.requests[-1][2] == {'volume': {'snapshot_id': 'snap-1', 'name': 'c'}}
+    assert copy['snapshot_id'] == 'snap-1'

@@ -14,6 +14,7 @@ from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
 from nova_lite.volume import manager as volume_manager
+from nova_lite.volume import snapshots
 from nova_lite.volume.backends import base, impl_file
 
 GIB = 1024 ** 3
@@ -97,15 +98,16 @@ def test_lifecycle_with_a_sparse_file(manager, member_ctx, conf, db) -> None:
     assert err.value.code == 404
 
 
-def test_delete_in_use_is_409_and_changes_nothing(manager, member_ctx, conf) -> None:
+def test_delete_in_use_is_400_and_changes_nothing(manager, member_ctx, conf) -> None:
+    """Cinder answers InvalidVolume (400) for a volume that is attached or reserved."""
     volume = manager.create_volume(member_ctx, 1)
     attachment = manager.reserve_volume(member_ctx, volume['id'], str(uuid.uuid4()))
-    with pytest.raises(exception.InvalidState) as err:
+    with pytest.raises(snapshots.InvalidVolume) as err:
         manager.delete_volume(member_ctx, volume['id'])
-    assert err.value.code == 409
+    assert err.value.code == 400
     assert manager.get_volume(member_ctx, volume['id'])['status'] == 'reserved'
     manager.attach_volume(member_ctx, attachment['id'], 'host-1', '/dev/vdb')
-    with pytest.raises(exception.InvalidState):
+    with pytest.raises(snapshots.InvalidVolume):
         manager.delete_volume(member_ctx, volume['id'])
     assert manager.get_volume(member_ctx, volume['id'])['status'] == 'in-use'
     assert _volume_files(conf) == [f'volume-{volume["id"]}']

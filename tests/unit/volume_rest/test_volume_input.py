@@ -39,9 +39,13 @@ def _message(response: Any) -> str:
     (osc_create_body(size=str(HUGE)), 400, 'size'),
     (osc_create_body(size=1025), 400, 'size'),
     ({'volume': {'name': 'no-size'}}, 400, 'size'),
-    (osc_create_body(snapshot_id='8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11'), 400, 'snapshot_id'),
-    (osc_create_body(source_volid='8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11'), 400,
-     'source_volid'),
+    # A missing source is cinder's 404 (SnapshotNotFound / VolumeNotFound).
+    (osc_create_body(snapshot_id='8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11'), 404,
+     'Snapshot 8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11'),
+    (osc_create_body(source_volid='8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11'), 404,
+     'Volume 8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11'),
+    (osc_create_body(snapshot_id='8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11',
+                     source_volid='8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b12'), 400, 'snapshot_id'),
     (osc_create_body(imageRef='8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11'), 400, 'imageRef'),
     (osc_create_body(backup_id='8d3a7b36-f8bd-4c1f-9f7b-6bd0f5ce9b11'), 400, 'backup_id'),
     (osc_create_body(multiattach=True), 400, 'multiattach'),
@@ -108,12 +112,11 @@ def test_bad_update_bodies(admin: Client, env: CloudEnv, body: Any, status: int,
 
 
 @pytest.mark.parametrize('query,field', [
-    ('status=sleeping', 'status'),
+    ('status=' + 's' * 65, 'status'),
     ('limit=-1', 'limit'),
     ('limit=ten', 'limit'),
     ('limit=99999999999', 'limit'),
     ('name=' + 'n' * 256, 'name'),
-    ('marker=not-listed', 'marker'),
     ('name=%ff', 'query'),
     ('all_tenants=%ff&limit=1', 'query'),
 ])
@@ -122,6 +125,20 @@ def test_bad_list_queries(admin: Client, query: str, field: str) -> None:
         response = admin.get(f'{path}?{query}')
         assert response.status_int == 400, response.text
         assert field in _message(response)
+
+
+def test_unknown_status_lists_nothing(admin: Client) -> None:
+    for path in ('/volumes', '/volumes/detail'):
+        response = admin.get(f'{path}?status=null')
+        assert response.status_int == 200, response.text
+        assert response.json['volumes'] == []
+
+
+def test_unlisted_marker_is_404_as_cinders_marker_not_found(admin: Client) -> None:
+    for path in ('/volumes', '/volumes/detail'):
+        response = admin.get(f'{path}?marker=not-listed')
+        assert response.status_int == 404, response.text
+        assert 'not-listed' in _message(response)
 
 
 def test_unknown_query_parameters_are_ignored(admin: Client) -> None:

@@ -1,0 +1,73 @@
+"""``POST /v3/{project_id}/volumes/{volume_id}/action``: cinder's volume actions.
+
+The body names one action. ``os-extend`` grows an available volume (its
+snapshots stay as they are); an action nova_lite does not carry out is a 400
+naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import webob
+
+from nova_lite.api import routing, validation, wsgi
+from nova_lite.common import exception
+from nova_lite.volume.rest import policies, scope
+
+EXTEND: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'os-extend': {
+        'type': 'object',
+        'properties': {'new_size': {'type': ['integer', 'string'],
+                                    'pattern': '^[0-9]{1,20}$', 'minimum': 1}},
+        'required': ['new_size'],
+        'additionalProperties': False,
+    }},
+    'required': ['os-extend'],
+    'additionalProperties': False,
+}
+
+Action = Callable[[wsgi.Request, str, str, dict[str, Any]], webob.Response]
+
+
+class VolumeActionsController(scope.VolumeController):
+    """Dispatches a volume action body to the handler of the action it names."""
+
+    def _actions(self) -> dict[str, Action]:
+        return {'os-extend': self.extend}
+
+    def action(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
+        body = req.read_json()
+        if not isinstance(body, dict) or len(body) != 1:
+            raise exception.InvalidInput(field='action',
+                                         reason='the body must name exactly one action')
+        (name,) = body
+        handler = self._actions().get(name)
+        if handler is None:
+            # A missing volume is a 404 before the action is judged, as in cinder.
+            ctx = self._context(req, project_id, policies.GET)
+            self._services.volumes.get_volume(ctx, volume_id)
+            raise exception.InvalidInput(field=str(name)[:64],
+                                         reason='this volume action is not supported')
+        return handler(req, project_id, volume_id, body)
+
+    def extend(self, req: wsgi.Request, project_id: str, volume_id: str,
+               body: dict[str, Any]) -> webob.Response:
+        ctx = self._context(req, project_id, policies.EXTEND)
+        validation.validate(EXTEND, body)
+        new_size = body['os-extend']['new_size']
+        self._services.volumes.copies.extend(ctx, volume_id, int(new_size))
+        return wsgi.json_response(202)
+
+
+def empty_id(req: wsgi.Request, project_id: str) -> webob.Response:
+    """A member path with an empty id (``DELETE /volumes/``): 404, as cinder."""
+    raise exception.NotFound(f'The resource could not be found: {req.path_info}',
+                             resource='Volume', id='')
+
+
+def routes(actions: VolumeActionsController) -> list[routing.Route]:
+    return [('POST', '/volumes/{volume_id}/action', actions.action),
+            ('PUT', '/volumes', empty_id), ('DELETE', '/volumes', empty_id)]
