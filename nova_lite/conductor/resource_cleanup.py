@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from nova_lite.clients import payloads, protocols
 from nova_lite.common import context as nl_context
+from nova_lite.common import exception
 from nova_lite.compute import rpcapi as compute_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -74,11 +75,25 @@ class InstanceResources:
         if host:
             self._compute.destroy_instance(ctx, host, instance_id=instance_id)
 
-    def detach_volumes(self, ctx: nl_context.RequestContext, instance_id: str) -> int:
-        attachments = self._volumes.list_attachments(ctx, instance_id=instance_id)
+    def detach_volumes(self, ctx: nl_context.RequestContext, instance_id: str,
+                       volume_ids: set[str] | None = None) -> int:
+        """Detach the instance's volumes (only ``volume_ids`` when given)."""
+        attachments = [a for a in self._volumes.list_attachments(ctx, instance_id=instance_id)
+                       if volume_ids is None or a['volume_id'] in volume_ids]
         for attachment in attachments:
             self._volumes.detach_volume(ctx, attachment['id'])
         return len(attachments)
+
+    def delete_volumes(self, ctx: nl_context.RequestContext, volume_ids: list[str]) -> int:
+        """Delete detached volumes (boot volumes, delete_on_termination); gone ones pass."""
+        deleted = 0
+        for volume_id in volume_ids:
+            try:
+                self._volumes.delete_volume(ctx, volume_id)
+            except exception.NotFound:
+                continue
+            deleted += 1
+        return deleted
 
     def free_ports(self, ctx: nl_context.RequestContext, instance_id: str,
                    user_ports: set[str]) -> int:

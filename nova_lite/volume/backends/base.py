@@ -50,6 +50,15 @@ class VolumeBackend(abc.ABC):
     def exists(self, provider_location: str) -> bool:
         """Whether the backend still holds the volume."""
 
+    def copy_image_to_volume(self, provider_location: str, image_path: str,
+                             disk_format: str | None) -> None:
+        """Write the image file at ``image_path`` (in ``disk_format``, an image API
+        format) into the volume as the guest sees it (raw bytes from offset 0).
+
+        A backend that cannot raises VolumeBackendError (the volume goes to error).
+        """
+        raise VolumeBackendError(reason=f'{type(self).__name__} cannot copy images')
+
 
 def load_backend(conf: cfg.ConfigOpts) -> VolumeBackend:
     """The backend named by ``[volume] backend``, constructed with ``conf``."""

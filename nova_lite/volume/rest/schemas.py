@@ -21,8 +21,8 @@ _METADATA = {
 
 # Field -> what a volume would be created from; any non-null value is a 400.
 UNSUPPORTED_SOURCES = {
-    'snapshot_id': 'a snapshot', 'source_volid': 'another volume', 'imageRef': 'an image',
-    'image_id': 'an image', 'backup_id': 'a backup',
+    'snapshot_id': 'a snapshot', 'source_volid': 'another volume',
+    'backup_id': 'a backup',
     'consistencygroup_id': 'a consistency group', 'group_id': 'a group',
 }
 
@@ -40,6 +40,8 @@ CREATE: dict[str, Any] = {
                 'metadata': _METADATA,
                 'volume_type': _TEXT, 'availability_zone': _TEXT,
                 'multiattach': {'type': ['boolean', 'null']},
+                # An image to write into the new volume (from_image); imageRef wins.
+                'imageRef': _REFERENCE, 'image_id': _REFERENCE,
                 **{field: _REFERENCE for field in UNSUPPORTED_SOURCES},
             },
             'required': ['size'],

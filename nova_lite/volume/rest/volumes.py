@@ -66,7 +66,8 @@ class VolumesController(scope.VolumeController):
             ctx, int(spec['size']), name=_text_field(spec, 'name'),
             description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
             availability_zone=self._checked_zone(spec.get('availability_zone')),
-            volume_type=self._volume_type(spec.get('volume_type')))
+            volume_type=self._volume_type(spec.get('volume_type')),
+            image_id=spec.get('imageRef') or spec.get('image_id'))
         # Cinder's create answer has none of the show's os-vol-*-attr extension fields.
         created = {key: value for key, value in self._detail(ctx, volume, project_id).items()
                    if not key.startswith('os-vol-')}
