@@ -195,6 +195,7 @@ class ComputeAPI:
                                          reason=f'flavor {server["flavorRef"]} not found',
                                          ) from None
         devices = block_devices.parse(server)
+        mapping = self._checked_mappings(ctx, devices)  # a 400 naming each bad mapping
         image_id = block_devices.boot_image_id(server, devices)
         image = self._checked_image(ctx, image_id, 'imageRef' if server.get('imageRef') else
                                     block_devices.V2) if image_id else {}
@@ -204,7 +205,6 @@ class ComputeAPI:
         if not devices.volume_backed and image.get('min_disk', 0) > flavor['root_gb'] > 0:
             raise exception.InvalidInput(field='flavorRef',
                                          reason='flavor disk is below the image min_disk')
-        mapping = self._checked_mappings(ctx, devices)
         return {
             'flavor': {key: flavor[key] for key in ('id', 'name', 'vcpus', 'memory_mb',
                                                     'root_gb', 'ephemeral_gb', 'swap')},
