@@ -84,6 +84,13 @@ class InstanceResources:
             self._volumes.detach_volume(ctx, attachment['id'])
         return len(attachments)
 
+    def volume_status(self, ctx: nl_context.RequestContext, volume_id: str) -> str | None:
+        """A volume's status (None when it is gone)."""
+        try:
+            return str(self._volumes.get_volume(ctx, volume_id)['status'])
+        except exception.NotFound:
+            return None
+
     def delete_volumes(self, ctx: nl_context.RequestContext, volume_ids: list[str]) -> int:
         """Delete detached volumes (boot volumes, delete_on_termination); gone ones pass."""
         deleted = 0

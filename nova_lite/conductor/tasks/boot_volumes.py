@@ -142,6 +142,15 @@ class CreateVolumes(base.UserContextTask):
                                          reason=f'still creating after {self._wait_timeout}s')
             self._sleep(self._poll_interval)
 
+    def _settled(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
+        """Wait while the volume is still being made (it cannot be deleted then),
+        reading it as the conductor."""
+        deadline = time.monotonic() + self._wait_timeout
+        while time.monotonic() < deadline:
+            if self._cleanup.volume_status(ctx, volume_id) != VolumeStatus.CREATING:
+                return
+            self._sleep(self._poll_interval)
+
     def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,
                **kwargs: Any) -> None:
         def undo() -> None:
@@ -151,8 +160,19 @@ class CreateVolumes(base.UserContextTask):
             if not made:
                 return
             self._cleanup.detach_volumes(ctx, instance_id, volume_ids=set(made))
-            self._cleanup.delete_volumes(ctx, made)
+            left = []
+            for volume_id in made:
+                try:
+                    self._settled(ctx, volume_id)
+                    self._cleanup.delete_volumes(ctx, [volume_id])
+                except Exception:
+                    LOG.exception('Could not delete volume %s of failed boot %s',
+                                  volume_id, instance_id)
+                    left.append(volume_id)
             self._record(instance_id, [m for m in recorded_mappings(instance)
-                                       if not m.get('created')])
+                                       if not m.get('created') or m['volume_id'] in left])
+            if left:
+                raise VolumeCreateFailed(volume_id=', '.join(left),
+                                         reason='not deleted by the revert')
 
         self.best_effort_revert(instance_id, undo)
