@@ -39,6 +39,12 @@ _checked_metadata = rows.checked_metadata
 _write = rows.write
 
 
+class VolumeNotDeletable(exception.InvalidState):
+    """A volume in use (or busy) cannot be deleted: 400, as cinder's InvalidVolume."""
+
+    code = 400
+
+
 class VolumeManager:
     """Volumes and attachments for one database and one storage backend."""
 
@@ -190,7 +196,7 @@ class VolumeManager:
                     Volume.id == row.id, Volume.status.in_(DELETABLE)).values(
                         status=VolumeStatus.DELETING))
             if not marked:
-                raise exception.InvalidState(
+                raise VolumeNotDeletable(
                     resource='Volume', id=row.id, action='delete',
                     state=row.status if not busy else AttachStatus.ATTACHED,
                     needed='available or error with no attachments')

@@ -97,12 +97,12 @@ def test_lifecycle_with_a_sparse_file(manager, member_ctx, conf, db) -> None:
     assert err.value.code == 404
 
 
-def test_delete_in_use_is_409_and_changes_nothing(manager, member_ctx, conf) -> None:
+def test_delete_in_use_is_400_and_changes_nothing(manager, member_ctx, conf) -> None:
     volume = manager.create_volume(member_ctx, 1)
     attachment = manager.reserve_volume(member_ctx, volume['id'], str(uuid.uuid4()))
     with pytest.raises(exception.InvalidState) as err:
         manager.delete_volume(member_ctx, volume['id'])
-    assert err.value.code == 409
+    assert err.value.code == 400  # cinder's InvalidVolume
     assert manager.get_volume(member_ctx, volume['id'])['status'] == 'reserved'
     manager.attach_volume(member_ctx, attachment['id'], 'host-1', '/dev/vdb')
     with pytest.raises(exception.InvalidState):
