@@ -292,6 +292,10 @@ class ComputeAPI:
                     raise exception.InvalidInput(
                         field=field,
                         reason=f'volume {volume["id"]} is {volume["status"]}, not available')
+                if mapping['boot_index'] == 0 and str(volume.get('bootable')) not in (
+                        'true', 'True'):
+                    raise exception.InvalidInput(
+                        field=field, reason=f'Block Device {volume["id"]} is not bootable.')
                 mapping = {**mapping, 'uuid': volume['id']}
             checked.append(dict(mapping))
         return checked

@@ -184,6 +184,13 @@ class VolumeManager:
                 setattr(row, key, value)
         return self.get_volume(ctx, row.id)
 
+    def set_bootable(self, ctx: nl_context.RequestContext, volume_id: str,
+                     bootable: bool) -> None:
+        """Mark a volume bootable or not (cinder's os-set_bootable action)."""
+        with self.db.session() as session:
+            row = self._load_volume(session, ctx, volume_id)
+            row.bootable = bool(bootable)
+
     def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
         """Delete an available (or failed) volume and its backend storage."""
         with self.db.session() as session:

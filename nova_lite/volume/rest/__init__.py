@@ -33,6 +33,7 @@ def _routes(vols: volumes.VolumesController,
     return [
         ('GET', '/volumes/detail', vols.detail),  # before its /volumes/{volume_id} sibling
         *routing.crud('/volumes', 'volume_id', vols),
+        ('POST', '/volumes/{volume_id}/action', vols.action),
         ('GET', '/volumes/{volume_id}/metadata', metadata.index),
         ('POST', '/volumes/{volume_id}/metadata', metadata.create),
         ('PUT', '/volumes/{volume_id}/metadata', metadata.replace),

@@ -90,3 +90,18 @@ LIST_QUERY: dict[str, Any] = {
         'user_id': {'type': 'string', 'maxLength': 64},
     },
 }
+
+# POST /volumes/{id}/action: the one action nova_lite serves, os-set_bootable.
+ACTION: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'os-set_bootable': {
+            'type': 'object',
+            'properties': {'bootable': {'type': ['boolean', 'string']}},
+            'required': ['bootable'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['os-set_bootable'],
+    'additionalProperties': False,
+}

@@ -125,3 +125,12 @@ class VolumesController(scope.VolumeController):
         ctx = self._context(req, project_id, policies.DELETE)
         self._services.volumes.delete_volume(ctx, volume_id)
         return wsgi.json_response(202)
+
+    def action(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
+        """``POST /volumes/{id}/action``: only ``os-set_bootable`` (others are a 400)."""
+        ctx = self._context(req, project_id, policies.UPDATE)
+        body = controller.read_body(req, schemas.ACTION)
+        flag = body['os-set_bootable']['bootable']
+        bootable = flag in (True, 'true', 'True', '1', 't', 'yes', 'y', 'on')
+        self._services.volumes.set_bootable(ctx, volume_id, bootable)
+        return wsgi.json_response(200)

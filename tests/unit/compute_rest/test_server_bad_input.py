@@ -64,6 +64,9 @@ def _cases(compute: ComputeEnv) -> list[tuple[str, Any, int]]:
             dict(volume_bdm, boot_index=1)]), 400),
         ('block_device_mapping_v2.0', server(block_device_mapping_v2=[
             dict(volume_bdm, tag='2.42 only')]), 400),
+        # A volume cinder does not mark bootable cannot be the boot volume.
+        ('block_device_mapping_v2.0.uuid', server(imageRef='', block_device_mapping_v2=[
+            dict(volume_bdm, boot_index=0)]), 400),
         ('block_device_mapping', server(block_device_mapping_v2=[volume_bdm],
                                         block_device_mapping=[
                                             {'volume_id': env.volumes[0]['id']}]), 400),
