@@ -127,8 +127,8 @@ def _one(item: dict[str, Any], field: str, image_ref: str) -> tuple[Mapping | No
     size = _as_int(item.get('volume_size'))
     if source in ('image', 'blank') and not size:
         raise _bad(f'{field}.volume_size',
-                   f"Images with destination_type 'volume' need to have a non-zero size "
-                   f"specified" if source == 'image' else
+                   "Images with destination_type 'volume' need to have a non-zero size "
+                   "specified" if source == 'image' else
                    'a blank volume needs a non-zero volume_size')
     if item.get('no_device'):
         raise _bad(f'{field}.no_device', 'no_device mappings are not supported')

@@ -28,8 +28,15 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import faults, resource_cleanup, task_hops, token_seal
 from nova_lite.conductor.flows import host_retry, keys
-from nova_lite.conductor.tasks import (boot_volumes, identity, instance, network, resources,
-                                      scheduling, spawn)
+from nova_lite.conductor.tasks import (
+    boot_volumes,
+    identity,
+    instance,
+    network,
+    resources,
+    scheduling,
+    spawn,
+)
 from nova_lite.conductor.tasks import volume as volume_tasks
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
