@@ -105,7 +105,7 @@ def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
         faulty(instance.InstanceToErrorOnRevert(deps.instances, deps.sweep, **fi)),
         faulty(identity.Authenticate(deps.identity, sealer, **fi)),
         faulty(boot_volumes.CreateVolumes(deps.volumes, deps.instances, sealer, deps.cleanup,
-                                          **fi)),
+                                          claim_check=deps.claim_check)),
         reschedule,
         faulty(instance.MarkActive(deps.instances, **fi)),
     )
