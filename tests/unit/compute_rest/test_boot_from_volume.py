@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from nova_lite.compute.rest import version_changes as changes
+from nova_lite.compute.rest.api_version import Version
 from tests.unit.compute_rest.conftest import ComputeEnv
 
 V23 = {'OpenStack-API-Version': 'compute 2.3'}
@@ -84,3 +88,28 @@ def test_a_boot_that_fails_deletes_the_volumes_it_made(compute: ComputeEnv) -> N
     assert set(_volumes(compute)) == before
     compute.admin.delete(f'/servers/{server_id}')
     compute.wait_gone(server_id)
+
+
+@pytest.mark.parametrize(('version', 'field', 'value'), [
+    (changes.BDM_TAG, 'tag', 'disk1'),
+    (changes.BDM_VOLUME_TYPE, 'volume_type', '__DEFAULT__'),
+])
+def test_mapping_fields_of_later_microversions(compute: ComputeEnv, version: Version,
+                                               field: str, value: str) -> None:
+    body = compute.env.server_body(f'bdm-{field}', with_volume=False)
+    body['block_device_mapping_v2'] = [
+        {'source_type': 'blank', 'destination_type': 'volume', 'volume_size': 1,
+         'delete_on_termination': True, field: value}]
+    below = (version[0], version[1] - 1)
+    refused = compute.admin.post('/servers', {'server': body},
+                                 headers={'OpenStack-API-Version': f'compute 2.{below[1]}'})
+    assert refused.status_int == 400 and field in refused.text
+    before = set(_volumes(compute))
+    accepted = compute.admin.post('/servers', {'server': body},
+                                  headers={'OpenStack-API-Version': f'compute 2.{version[1]}'})
+    assert accepted.status_int == 202, accepted.text
+    server_id = accepted.json['server']['id']
+    compute.wait(server_id)
+    compute.admin.delete(f'/servers/{server_id}')
+    compute.wait_gone(server_id)
+    assert set(_volumes(compute)) == before
