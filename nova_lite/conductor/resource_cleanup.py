@@ -60,6 +60,16 @@ def free_instance_ports(networks: protocols.NetworkClient, ctx: nl_context.Reque
     return len(ports)
 
 
+def boot_made_volumes(instance: dict[str, Any]) -> list[str]:
+    """The volumes a boot that did not finish made (boot from volume), which a sweep
+    deletes: recorded in its build request, for an instance still building or in
+    ERROR (a server that booted keeps them until its delete, as asked)."""
+    if instance.get('vm_state') not in ('building', 'error') or instance.get('launched_at'):
+        return []
+    recorded = (instance.get('build_request') or {}).get('block_device_mapping') or []
+    return [m['volume_id'] for m in recorded if m.get('created') and m.get('volume_id')]
+
+
 class InstanceResources:
     """Idempotent teardown of one instance's resources in every service."""
 
@@ -142,6 +152,8 @@ class InstanceResources:
             *[(f'domain on {host}', lambda h=host: self.destroy_domain(ctx, instance_id, h))
               for host in sorted(hosts)],
             ('volume attachments', lambda: self.detach_volumes(ctx, instance_id)),
+            ('volumes the boot made', lambda: self.delete_volumes(
+                ctx, boot_made_volumes(instance))),
             ('ports', lambda: self.free_ports(ctx, instance_id, user_ports)),
             ('resource claim', lambda: self.release_claim(ctx, instance_id)),
         ]

@@ -50,3 +50,14 @@ def test_failure_in_each_task_of_a_boot_from_volume(make_env, task_name):
     server = env.boot(**_bfv_body(env))
     _assert_clean_error(env, server, f'fault injected in {task_name}')
     assert _volume_ids(env) == before  # the image and blank volumes were deleted
+
+
+def test_a_failed_create_volumes_revert_is_covered_by_the_sweep(make_env):
+    env = make_env(hosts=['host1'], virt_driver='libvirt',
+                   fault_injector=faults.FaultInjector(
+                       fail_at=frozenset({keys.MARK_ACTIVE}),
+                       fail_revert_at=frozenset({keys.CREATE_VOLUMES})))
+    before = _volume_ids(env)
+    server = env.boot(**_bfv_body(env))
+    _assert_clean_error(env, server, f'fault injected in {keys.MARK_ACTIVE}')
+    assert _volume_ids(env) == before  # the conductor's sweep deleted what the boot made
