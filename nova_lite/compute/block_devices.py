@@ -197,3 +197,9 @@ def image_size_gb(image: AnyMapping[str, Any]) -> int:
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return math.ceil(value / 1024 ** 3)
     return 0
+
+
+def boot_volume_id(instance: AnyMapping[str, Any]) -> str | None:
+    """The boot volume of a volume-backed instance (recorded with its build request)."""
+    recorded = (instance.get('build_request') or {}).get('block_device_mapping') or []
+    return next((m.get('volume_id') for m in recorded if m.get('boot_index') == 0), None)

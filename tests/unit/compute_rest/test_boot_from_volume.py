@@ -113,3 +113,19 @@ def test_mapping_fields_of_later_microversions(compute: ComputeEnv, version: Ver
     compute.admin.delete(f'/servers/{server_id}')
     compute.wait_gone(server_id)
     assert set(_volumes(compute)) == before
+
+
+def test_the_boot_volume_cannot_be_detached(compute: ComputeEnv) -> None:
+    env = compute.env
+    server_id = _post(compute, 'bfv-detach', [
+        {'source_type': 'image', 'uuid': env.image['id'], 'destination_type': 'volume',
+         'boot_index': 0, 'volume_size': 1, 'delete_on_termination': True}])
+    compute.wait(server_id)
+    [attachment] = compute.admin.get(
+        f'/servers/{server_id}/os-volume_attachments').json['volumeAttachments']
+    response = compute.admin.delete(
+        f'/servers/{server_id}/os-volume_attachments/{attachment["volumeId"]}')
+    assert response.status_int == 400 and 'root device' in response.text
+    assert compute.wait(server_id)['status'] == 'ACTIVE'
+    compute.admin.delete(f'/servers/{server_id}')
+    compute.wait_gone(server_id)
