@@ -281,10 +281,11 @@ class VolumeClient(_RestClient):
                       name: str | None = None, description: str | None = None,
                       metadata: dict[str, str] | None = None,
                       availability_zone: str | None = None,
-                      volume_type: str | None = None) -> payloads.Volume:
+                      volume_type: str | None = None,
+                      image_id: str | None = None) -> payloads.Volume:
         fields = {'size': size, 'name': name, 'description': description,
                   'metadata': metadata, 'availability_zone': availability_zone,
-                  'volume_type': volume_type}
+                  'volume_type': volume_type, 'imageRef': image_id}
         body = {'volume': {key: value for key, value in fields.items() if value is not None}}
         return cast(payloads.Volume, self._json(ctx, 'POST', '/volumes', json=body)['volume'])
 

@@ -207,11 +207,12 @@ class _VolumeCalls:
                       name: str | None = None, description: str | None = None,
                       metadata: dict[str, str] | None = None,
                       availability_zone: str | None = None,
-                      volume_type: str | None = None) -> payloads.Volume:
+                      volume_type: str | None = None,
+                      image_id: str | None = None) -> payloads.Volume:
         return cast(payloads.Volume, self._volumes.create_volume(
             self._authorise(ctx), size, name=name, description=description,
             metadata=metadata, availability_zone=availability_zone,
-            volume_type=volume_type))
+            volume_type=volume_type, image_id=image_id))
 
     def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
         self._volumes.delete_volume(self._authorise(ctx), volume_id)

@@ -67,6 +67,7 @@ class Volume(TypedDict, total=False):
     status: str
     project_id: str
     attachments: list[dict[str, Any]]
+    bootable: str  # 'true' or 'false', as cinder prints it
 
 
 class Snapshot(TypedDict, total=False):

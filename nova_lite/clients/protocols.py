@@ -132,6 +132,19 @@ class VolumeClient(Protocol):
                          **filters: Any) -> list[payloads.Attachment]:
         ...
 
+    # Boot from volume: the volumes a boot makes (from an image, or blank) and,
+    # for delete_on_termination, deletes.
+    def create_volume(self, ctx: nl_context.RequestContext, *, size: int,
+                      name: str | None = None, description: str | None = None,
+                      metadata: dict[str, str] | None = None,
+                      availability_zone: str | None = None,
+                      volume_type: str | None = None,
+                      image_id: str | None = None) -> payloads.Volume:
+        ...
+
+    def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
+        ...
+
 
 class ImageProxyClient(Protocol):
     """The image service as the compute API's image proxy (``/v2.1/images``) uses it."""

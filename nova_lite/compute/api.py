@@ -19,7 +19,14 @@ from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
 from nova_lite.common.states import ImageStatus, TaskState, VolumeStatus
-from nova_lite.compute import boot_checks, instance_store, schemas, server_status, shelve_api
+from nova_lite.compute import (
+    block_devices,
+    boot_checks,
+    instance_store,
+    schemas,
+    server_status,
+    shelve_api,
+)
 from nova_lite.compute import flavor_access as flavor_access_store
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions as instance_actions_store
@@ -124,7 +131,10 @@ class ComputeAPI:
             networks=len(request_spec['networks']), volumes=len(request_spec['volume_ids'])))
         instance = self._instances.create(
             name=server['name'], project_id=ctx.project_id, user_id=ctx.user_id,
-            flavor_id=request_spec['flavor']['id'], image_id=server['imageRef'],
+            flavor_id=request_spec['flavor']['id'],
+            # A volume-backed server shows no image (nova's ""), whatever its volume holds.
+            image_id='' if request_spec['block_device_mapping_root'] else request_spec[
+                'image']['id'],
             availability_zone=server.get('availability_zone'),
             metadata=dict(server.get('metadata') or {}),
             key_name=server.get('key_name') or None, key_data=key_data,
@@ -191,19 +201,15 @@ class ComputeAPI:
             raise exception.InvalidInput(field='flavorRef',
                                          reason=f'flavor {server["flavorRef"]} not found',
                                          ) from None
-        try:
-            image = self._images.get_image(ctx, server['imageRef'])
-        except exception.NotFound:
-            raise exception.InvalidInput(field='imageRef',
-                                         reason=f'image {server["imageRef"]} not found',
-                                         ) from None
-        if image['status'] != ImageStatus.ACTIVE:
-            raise exception.InvalidInput(field='imageRef',
-                                         reason=f'image is {image["status"]}, not active')
+        devices = block_devices.parse(server)
+        mapping = self._checked_mappings(ctx, devices)  # a 400 naming each bad mapping
+        image_id = block_devices.boot_image_id(server, devices)
+        image = self._checked_image(ctx, image_id, 'imageRef' if server.get('imageRef') else
+                                    block_devices.V2) if image_id else {}
         if image.get('min_ram', 0) > flavor['memory_mb']:
             raise exception.InvalidInput(field='flavorRef',
                                          reason='flavor RAM is below the image min_ram')
-        if image.get('min_disk', 0) > flavor['root_gb'] > 0:
+        if not devices.volume_backed and image.get('min_disk', 0) > flavor['root_gb'] > 0:
             raise exception.InvalidInput(field='flavorRef',
                                          reason='flavor disk is below the image min_disk')
         return {
@@ -211,12 +217,15 @@ class ComputeAPI:
                                                     'root_gb', 'ephemeral_gb', 'swap')},
             # The scheduler's AggregateInstanceExtraSpecsFilter compares these.
             'flavor_extra_specs': dict(flavor.get('extra_specs') or {}),
-            'image': {'id': image['id'], 'min_disk': image.get('min_disk', 0),
+            'image': {'id': image.get('id', ''), 'min_disk': image.get('min_disk', 0),
                       'min_ram': image.get('min_ram', 0),
                       'properties': self._image_properties(image)},
             'availability_zone': server.get('availability_zone'),
             'networks': self._requested_networks(ctx, server.get('networks', 'auto')),
-            'volume_ids': self._requested_volumes(ctx, server),
+            # The existing volumes to attach (the boot's own are made by its flow).
+            'volume_ids': [m['uuid'] for m in mapping if m['source_type'] == 'volume'],
+            'block_device_mapping': mapping,
+            'block_device_mapping_root': devices.volume_backed,
             'num_alternates': self._max_attempts - 1,
         }
 
@@ -254,45 +263,49 @@ class ComputeAPI:
                 reason=f'{len(visible)} networks are available; name one in networks')
         return [{'uuid': visible[0]['id']}]
 
-    def _requested_volumes(self, ctx: nl_context.RequestContext,
-                           server: dict[str, Any]) -> list[str]:
-        volume_ids = []
-        for index, bdm in enumerate(server.get('block_device_mapping_v2') or []):
-            if self._is_image_root_disk(server, index, bdm):
-                continue
-            try:
-                volume = self._volumes.get_volume(ctx, bdm['uuid'])
-            except exception.NotFound as exc:
-                raise exception.InvalidInput(field=f'block_device_mapping_v2.{index}.uuid',
-                                             reason=exc.message) from None
-            if volume['status'] != VolumeStatus.AVAILABLE:
-                raise exception.InvalidInput(
-                    field=f'block_device_mapping_v2.{index}.uuid',
-                    reason=f'volume {volume["id"]} is {volume["status"]}, not available')
-            if volume['id'] in volume_ids:
-                raise exception.InvalidInput(field=f'block_device_mapping_v2.{index}.uuid',
-                                             reason='volume given twice')
-            volume_ids.append(volume['id'])
-        return volume_ids
+    def _checked_image(self, ctx: nl_context.RequestContext, image_id: str,
+                       field: str) -> dict[str, Any]:
+        """An active image, or a 400 naming ``field``."""
+        try:
+            image = dict(self._images.get_image(ctx, image_id))
+        except exception.NotFound:
+            raise exception.InvalidInput(field=field, reason=f'image {image_id} not found',
+                                         ) from None
+        if image['status'] != ImageStatus.ACTIVE:
+            raise exception.InvalidInput(field=field,
+                                         reason=f'image is {image["status"]}, not active')
+        return image
 
-    @staticmethod
-    def _is_image_root_disk(server: dict[str, Any], index: int, bdm: dict[str, Any]) -> bool:
-        """True for the image-to-local root disk mapping the openstack CLI sends.
-
-        Other mappings must attach a volume (source and destination 'volume').
-        """
-        field = f'block_device_mapping_v2.{index}'
-        if bdm['source_type'] == 'image':
-            if (bdm.get('destination_type') != 'local' or bdm['uuid'] != server['imageRef']
-                    or str(bdm.get('boot_index')) != '0'):
-                raise exception.InvalidInput(
-                    field=field, reason='an image mapping must be the local root disk '
-                    '(boot_index 0) made from imageRef')
-            return True
-        if bdm.get('destination_type', 'volume') != 'volume':
-            raise exception.InvalidInput(field=f'{field}.destination_type',
-                                         reason="a volume's destination must be 'volume'")
-        return False
+    def _checked_mappings(self, ctx: nl_context.RequestContext,
+                          devices: block_devices.BlockDevices) -> list[dict[str, Any]]:
+        """The volume mappings, each image and volume named checked (400 naming it)."""
+        checked: list[dict[str, Any]] = []
+        for index, mapping in enumerate(devices.volumes):
+            field = f'{block_devices.V2}.{index}.uuid'
+            uuid = mapping['uuid']
+            if mapping['source_type'] == 'image' and uuid:
+                image = self._checked_image(ctx, uuid, field)
+                needed = max(int(image.get('min_disk') or 0), block_devices.image_size_gb(image))
+                if mapping['volume_size'] is not None and mapping['volume_size'] < needed:
+                    raise exception.InvalidInput(
+                        field=f'{block_devices.V2}.{index}.volume_size',
+                        reason=f'the image needs a volume of at least {needed} GiB')
+            elif mapping['source_type'] == 'volume' and uuid:
+                try:
+                    volume = self._volumes.get_volume(ctx, uuid)
+                except exception.NotFound as exc:
+                    raise exception.InvalidInput(field=field, reason=exc.message) from None
+                if volume['status'] != VolumeStatus.AVAILABLE:
+                    raise exception.InvalidInput(
+                        field=field,
+                        reason=f'volume {volume["id"]} is {volume["status"]}, not available')
+                if mapping['boot_index'] == 0 and str(volume.get('bootable')) not in (
+                        'true', 'True'):
+                    raise exception.InvalidInput(
+                        field=field, reason=f'Block Device {volume["id"]} is not bootable.')
+                mapping = {**mapping, 'uuid': volume['id']}
+            checked.append(dict(mapping))
+        return checked
 
     def _get_owned(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         if not _is_uuid(server_id):

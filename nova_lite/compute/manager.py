@@ -77,6 +77,8 @@ class ComputeManager:
         guest_config.metadata_for(instance, flavor, image, network_info)
         guest_config.interfaces_for(network_info)
         guest_config.volume_disks_for(block_devices)
+        if guest_config.has_root_volume(block_devices):
+            return instance_id, 0  # volume-backed: no image on this host, no local disk
         self.image_cache.cache_name(image)
         root_gb = max(_size(flavor, 'root_gb', 'flavor.root_gb'),
                       _size(image, 'min_disk', 'image.min_disk'))
@@ -133,6 +135,11 @@ class ComputeManager:
                network_info: list[dict[str, Any]], block_devices: list[dict[str, Any]],
                root_gb: int) -> dict[str, Any]:
         instance_id = instance['id']
+        if guest_config.has_root_volume(block_devices):
+            LOG.info('Instance %s boots from a volume: no local root disk', instance_id)
+            os.makedirs(self.driver.instance_dir(instance_id), exist_ok=True)
+            return self.driver.spawn(instance, '', network_info, block_devices, flavor,
+                                     image, disk_format='raw')
         base_path = self.image_cache.fetch(ctx, image, instance_id=instance_id)
         instance_dir = self.driver.instance_dir(instance_id)
         os.makedirs(instance_dir, exist_ok=True)

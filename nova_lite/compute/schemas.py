@@ -25,7 +25,8 @@ server_create: dict[str, Any] = {
     'type': 'object',
     'properties': {
         'name': _name,
-        'imageRef': _uuid,
+        # A uuid, or "" (or absent) when the root disk is a volume (block_device_mapping_v2).
+        'imageRef': {'type': 'string', 'pattern': f'^$|{UUID_PATTERN}'},
         'flavorRef': {'type': ['string', 'integer'], 'minLength': 1, 'maxLength': 255},
         'availability_zone': {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255},
         'key_name': {'type': ['string', 'null'], 'maxLength': 255},
@@ -60,21 +61,47 @@ server_create: dict[str, Any] = {
             'items': {
                 'type': 'object',
                 'properties': {
-                    'uuid': _uuid,
-                    # 'image' + 'local' is the root disk made from imageRef (the
-                    # openstack CLI sends it along with imageRef); volumes attach.
-                    'source_type': {'type': 'string', 'enum': ['volume', 'image']},
-                    'destination_type': {'type': 'string', 'enum': ['volume', 'local']},
+                    'uuid': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                             'pattern': '^[a-zA-Z0-9._-]*$'},
+                    # 'image' + 'local' is the root disk made from imageRef; image,
+                    # blank + 'volume' are volumes the boot makes; 'volume' attaches one
+                    # (nova_lite.compute.block_devices checks the combinations).
+                    'source_type': {'type': 'string',
+                                    'enum': ['volume', 'image', 'snapshot', 'blank']},
+                    'destination_type': {'type': ['string', 'null'],
+                                         'enum': ['volume', 'local', None]},
                     'boot_index': {'type': ['integer', 'string', 'null'],
-                                   'pattern': '^-?[0-9]+$', 'minimum': -1, 'maximum': 64},
-                    'delete_on_termination': {'type': ['boolean', 'string'],
-                                              'enum': [True, False, 'true', 'false',
-                                                       'True', 'False', '1', '0']},
-                    'device_name': {'type': ['string', 'null'], 'maxLength': 255},
+                                   'pattern': '^-?[0-9]+$'},
+                    'delete_on_termination': boolean,
+                    'device_name': {'type': ['string', 'null'], 'maxLength': 255,
+                                    'pattern': '^[a-zA-Z0-9._/-]*$'},
                     'volume_size': {'type': ['integer', 'string', 'null'],
                                     'pattern': '^[0-9]+$', 'minimum': 0},
+                    'disk_bus': {'type': ['string', 'null'], 'maxLength': 255},
+                    'device_type': {'type': ['string', 'null'], 'maxLength': 255},
+                    'guest_format': {'type': ['string', 'null'], 'maxLength': 255},
+                    'no_device': {'type': ['boolean', 'null']},
                 },
-                'required': ['uuid', 'source_type'],
+                'required': ['source_type'],
+                'additionalProperties': False,
+            },
+        },
+        # The legacy (v1) mappings: a volume (volume_id) on a device_name.
+        'block_device_mapping': {
+            'type': 'array', 'maxItems': 16,
+            'items': {
+                'type': 'object',
+                'properties': {
+                    'volume_id': _uuid, 'snapshot_id': _uuid,
+                    'device_name': {'type': ['string', 'null'], 'maxLength': 255,
+                                    'pattern': '^[a-zA-Z0-9._/-]*$'},
+                    'volume_size': {'type': ['integer', 'string', 'null'],
+                                    'pattern': '^[0-9]+$', 'minimum': 0},
+                    'delete_on_termination': boolean,
+                    'no_device': {'type': ['boolean', 'null']},
+                    'virtual_name': {'type': ['string', 'null'], 'maxLength': 255},
+                    'connection_info': {'type': ['string', 'null'], 'maxLength': 16384},
+                },
                 'additionalProperties': False,
             },
         },
@@ -86,7 +113,7 @@ server_create: dict[str, Any] = {
         'config_drive': {'type': ['boolean', 'string', 'null']},
         'adminPass': {'type': 'string'},
     },
-    'required': ['name', 'imageRef', 'flavorRef'],
+    'required': ['name', 'flavorRef'],
     'additionalProperties': False,
 }
 

@@ -21,6 +21,7 @@ from nova_lite.common import exception
 from nova_lite.common.states import VmState
 from nova_lite.compute import (
     action_specs,
+    block_devices,
     instance_actions,
     instance_store,
     shelve_api,
@@ -208,7 +209,10 @@ class ServerActionsAPI:
         nothing.
         """
         attachments = self._attachments()
-        attachments.ensure_attached(ctx, self._get_server(ctx, server_id)['id'], volume_id)
+        server = self._get_server(ctx, server_id)
+        attachments.ensure_attached(ctx, server['id'], volume_id)
+        if volume_id == block_devices.boot_volume_id(server):
+            raise exception.Invalid(message='Cannot detach a root device volume')
         self.run_host_action(ctx, server_id, 'detach-volume', 'detaching a volume',
                              attachments.detach_preparer(ctx, volume_id))
 

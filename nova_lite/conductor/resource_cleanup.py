@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from nova_lite.clients import payloads, protocols
 from nova_lite.common import context as nl_context
+from nova_lite.common import exception
 from nova_lite.compute import rpcapi as compute_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -68,6 +69,16 @@ def free_instance_ports(networks: protocols.NetworkClient, ctx: nl_context.Reque
     return len(ports)
 
 
+def boot_made_volumes(instance: dict[str, Any]) -> list[str]:
+    """The volumes a boot that did not finish made (boot from volume), which a sweep
+    deletes: recorded in its build request, for an instance still building or in
+    ERROR (a server that booted keeps them until its delete, as asked)."""
+    if instance.get('vm_state') not in ('building', 'error') or instance.get('launched_at'):
+        return []
+    recorded = (instance.get('build_request') or {}).get('block_device_mapping') or []
+    return [m['volume_id'] for m in recorded if m.get('created') and m.get('volume_id')]
+
+
 class InstanceResources:
     """Idempotent teardown of one instance's resources in every service."""
 
@@ -83,11 +94,32 @@ class InstanceResources:
         if host:
             self._compute.destroy_instance(ctx, host, instance_id=instance_id)
 
-    def detach_volumes(self, ctx: nl_context.RequestContext, instance_id: str) -> int:
-        attachments = self._volumes.list_attachments(ctx, instance_id=instance_id)
+    def detach_volumes(self, ctx: nl_context.RequestContext, instance_id: str,
+                       volume_ids: set[str] | None = None) -> int:
+        """Detach the instance's volumes (only ``volume_ids`` when given)."""
+        attachments = [a for a in self._volumes.list_attachments(ctx, instance_id=instance_id)
+                       if volume_ids is None or a['volume_id'] in volume_ids]
         for attachment in attachments:
             self._volumes.detach_volume(ctx, attachment['id'])
         return len(attachments)
+
+    def volume_status(self, ctx: nl_context.RequestContext, volume_id: str) -> str | None:
+        """A volume's status (None when it is gone)."""
+        try:
+            return str(self._volumes.get_volume(ctx, volume_id)['status'])
+        except exception.NotFound:
+            return None
+
+    def delete_volumes(self, ctx: nl_context.RequestContext, volume_ids: list[str]) -> int:
+        """Delete detached volumes (boot volumes, delete_on_termination); gone ones pass."""
+        deleted = 0
+        for volume_id in volume_ids:
+            try:
+                self._volumes.delete_volume(ctx, volume_id)
+            except exception.NotFound:
+                continue
+            deleted += 1
+        return deleted
 
     def free_ports(self, ctx: nl_context.RequestContext, instance_id: str,
                    user_ports: set[str]) -> int:
@@ -129,6 +161,8 @@ class InstanceResources:
             *[(f'domain on {host}', lambda h=host: self.destroy_domain(ctx, instance_id, h))
               for host in sorted(hosts)],
             ('volume attachments', lambda: self.detach_volumes(ctx, instance_id)),
+            ('volumes the boot made', lambda: self.delete_volumes(
+                ctx, boot_made_volumes(instance))),
             ('ports', lambda: self.free_ports(ctx, instance_id, user_ports)),
             ('resource claim', lambda: self.release_claim(ctx, instance_id)),
         ]

@@ -22,7 +22,7 @@ from nova_lite.common import exception
 from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
-from nova_lite.volume import attachments, copies, rows, snapshots, views
+from nova_lite.volume import attachments, copies, from_image, rows, snapshots, views
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -39,14 +39,18 @@ _checked_metadata = rows.checked_metadata
 _write = rows.write
 
 
+
 class VolumeManager:
     """Volumes and attachments for one database and one storage backend."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
-                 backend: backend_base.VolumeBackend) -> None:
+                 backend: backend_base.VolumeBackend,
+                 images: from_image.ImageSource | None = None) -> None:
+        """``images``: the image service, for volumes made from an image (None: none)."""
         self.conf = conf
         self.db = db
         self.backend = backend
+        self.images = images
         self._attachments = attachments.VolumeAttachments(db, backend)
         self.snapshots = snapshots.VolumeSnapshots(db, backend)
         self.copies = copies.VolumeCopies(conf, db, backend)
@@ -91,10 +95,15 @@ class VolumeManager:
                       name: str | None = None, description: str | None = None,
                       metadata: dict[str, str] | None = None,
                       availability_zone: str | None = None,
-                      volume_type: str | None = None) -> dict[str, Any]:
-        """Create a volume: 'creating' while the backend allocates, then 'available'."""
+                      volume_type: str | None = None,
+                      image_id: str | None = None) -> dict[str, Any]:
+        """Create a volume: 'creating' while the backend allocates (and, with
+        ``image_id``, while the image is written into it), then 'available'."""
+        size = self._checked_size(size)
+        image = (from_image.checked_image(self.images, ctx, image_id, size)
+                 if image_id is not None else None)
         row = Volume(
-            id=str(uuid.uuid4()), size=self._checked_size(size),
+            id=str(uuid.uuid4()), size=size,
             name=_optional_str('name', name), description=_optional_str(
                 'description', description),
             volume_metadata=_checked_metadata(metadata),
@@ -111,7 +120,17 @@ class VolumeManager:
             LOG.exception('Backend failed to create volume %s', row.id)
             self._set_status(row.id, VolumeStatus.ERROR)
             raise self._backend_error('create', exc) from exc
-        self._set_status(row.id, VolumeStatus.AVAILABLE, provider_location=location)
+        if image is not None and self.images is not None:
+            try:
+                from_image.write_image(self.images, self.backend, ctx, image, location,
+                                       self.conf.volume.volumes_dir)
+            except Exception as exc:
+                LOG.exception('Writing image %s into volume %s failed', image['id'], row.id)
+                from_image.undo(row.id, location, self.backend,
+                                lambda: self._set_status(row.id, VolumeStatus.ERROR))
+                raise self._backend_error('create from image', exc) from exc
+        self._set_status(row.id, VolumeStatus.AVAILABLE, provider_location=location,
+                         bootable=image is not None)
         return self.get_volume(ctx, row.id)
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
@@ -161,6 +180,13 @@ class VolumeManager:
             for key, value in values.items():
                 setattr(row, key, value)
         return self.get_volume(ctx, row.id)
+
+    def set_bootable(self, ctx: nl_context.RequestContext, volume_id: str,
+                     bootable: bool) -> None:
+        """Mark a volume bootable or not (cinder's os-set_bootable action)."""
+        with self.db.session() as session:
+            row = self._load_volume(session, ctx, volume_id)
+            row.bootable = bool(bootable)
 
     def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str,
                       cascade: bool = False) -> None:

@@ -63,7 +63,10 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     identity = identity_manager.IdentityManager(conf, db)
     images = image_manager.ImageManager(conf, db, image_stores.load_stores(conf))
     networks = network_manager.NetworkManager(conf, db)
-    volumes = volume_manager.VolumeManager(conf, db, volume_backend.load_backend(conf))
+    # A volume made from an image reads it through the image client, as the caller.
+    volumes = volume_manager.VolumeManager(
+        conf, db, volume_backend.load_backend(conf),
+        images=clients.ImageClient(identity, images, report_steps=False))
     instances = instance_store.InstanceStore(db)
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)

@@ -9,8 +9,8 @@ booted with), a server group booted into, the compute admin commands
 (services, hypervisors, aggregates and zones, flavor properties and access),
 and quotas (a second boot refused at instances=1, the limits), a server
 snapshot (server image create --wait), a shelve (offloaded at once) and
-unshelve, and a volume added to a booted server
-and removed.
+unshelve, a volume added to a booted server and removed, and boots from
+volume (--boot-from-volume, and a mapping with delete_on_termination).
 """
 
 from __future__ import annotations
@@ -236,6 +236,43 @@ def test_server_add_and_remove_volume(cloud, resources):
     _wait_volume(cloud, 'vol1', 'available')
     assert cloud.openstack_json('server', 'volume', 'list', 'volvm') == []
     cloud.openstack('server', 'delete', '--wait', 'volvm')
+
+
+def _attached_volume_ids(server: dict) -> list[str]:
+    """The ids in ``server show``'s volumes_attached (a list of dicts, or the older
+    "id='...'" text)."""
+    attached = server['volumes_attached']
+    if isinstance(attached, list):
+        return [item['id'] for item in attached]
+    return [part.split("'")[1] for part in str(attached).split('\n') if "'" in part]
+
+
+def test_boot_from_volume(cloud, resources):
+    """--boot-from-volume: the image is written into a new volume the server boots
+    from (no image shown); nova keeps that volume after the delete (it was not
+    asked to go), and one mapped with delete_on_termination=true goes with it."""
+    server = cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image',
+                                  'cirros', '--boot-from-volume', '1', '--network', 'net1',
+                                  '--wait', 'bfvvm')
+    assert server['status'] == 'ACTIVE'
+    shown = cloud.openstack_json('server', 'show', 'bfvvm')
+    assert not shown['image'] or 'volume' in str(shown['image']).lower()
+    [volume_id] = _attached_volume_ids(shown)
+    volume = cloud.openstack_json('volume', 'show', volume_id)
+    assert volume['status'] == 'in-use' and str(volume['bootable']).lower() == 'true'
+    assert volume['size'] == 1
+    cloud.openstack('server', 'delete', '--wait', 'bfvvm')
+    _wait_volume(cloud, volume_id, 'available')
+    cloud.openstack('volume', 'delete', volume_id)
+
+    cloud.openstack_json(
+        'server', 'create', '--flavor', 'tiny', '--network', 'net1', '--block-device',
+        f'uuid={resources["image"]},source_type=image,destination_type=volume,'
+        'volume_size=1,boot_index=0,delete_on_termination=true', '--wait', 'bfvvm2')
+    [volume_id] = _attached_volume_ids(cloud.openstack_json('server', 'show', 'bfvvm2'))
+    cloud.openstack('server', 'delete', '--wait', 'bfvvm2')
+    listed = [v['ID'] for v in cloud.openstack_json('volume', 'list')]
+    assert volume_id not in listed
 
 
 def _wait_volume(cloud, name: str, status: str, attempts: int = 60) -> None:

@@ -48,7 +48,19 @@ def server_create_request(version: Version) -> dict[str, Any]:
         server['tags'] = _tags
     if version >= changes.SERVER_HOSTNAME:
         server['hostname'] = _hostname_at(version)
+    mapping = server['block_device_mapping_v2']['items']['properties']
+    if version >= changes.BDM_TAG:
+        mapping['tag'] = _bdm_tag
+    if version >= changes.BDM_VOLUME_TYPE:
+        mapping['volume_type'] = _bdm_volume_type
     return schema
+
+
+# A block device mapping's tag (2.42) and volume type (2.67).
+_bdm_tag: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 60,
+                            'pattern': '^[^,/]*$'}
+_bdm_volume_type: dict[str, Any] = {'type': ['string', 'null'], 'minLength': 0,
+                                    'maxLength': 255}
 
 
 @functools.cache

@@ -31,6 +31,7 @@ LIMITS_NO_IMAGE_META: Version = (2, 39)
 IMAGE_META_PROXY_REMOVED: Version = (2, 39)
 TENANT_USAGE_PAGING: Version = (2, 40)
 AGGREGATE_UUID: Version = (2, 41)
+BDM_TAG: Version = (2, 42)
 HOSTS_REMOVED: Version = (2, 43)
 SERVER_CREATE_IMAGE_BODY: Version = (2, 45)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
@@ -49,6 +50,7 @@ ACTION_EVENT_HOST: Version = (2, 62)
 SERVER_TRUSTED_CERTS: Version = (2, 63)
 SERVER_GROUP_POLICY_RULES: Version = (2, 64)
 SERVER_LIST_CHANGES_BEFORE: Version = (2, 66)
+BDM_VOLUME_TYPE: Version = (2, 67)
 VOLUME_ATTACH_TAG_SHOWN: Version = (2, 70)
 INTERFACE_TAG_SHOWN: Version = (2, 70)
 SERVER_GROUPS_IN_SHOW: Version = (2, 71)
@@ -123,6 +125,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (TENANT_USAGE_PAGING, 'TENANT_USAGE_PAGING',
      'os-simple-tenant-usage pages its servers with limit and marker (an instance id)'),
     (AGGREGATE_UUID, 'AGGREGATE_UUID', 'aggregate bodies carry "uuid"'),
+    (BDM_TAG, 'BDM_TAG', 'POST /servers takes a "tag" in each block_device_mapping_v2 entry'),
     (HOSTS_REMOVED, 'HOSTS_REMOVED', '/os-hosts answers 404'),
     (SERVER_CREATE_IMAGE_BODY, 'SERVER_CREATE_IMAGE_BODY',
      'createImage answers {"image_id": ...} and no Location header'),
@@ -158,6 +161,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      '"policies" and "metadata"'),
     (SERVER_LIST_CHANGES_BEFORE, 'SERVER_LIST_CHANGES_BEFORE',
      'the server list filters by changes-before'),
+    (BDM_VOLUME_TYPE, 'BDM_VOLUME_TYPE',
+     'POST /servers takes a "volume_type" in each block_device_mapping_v2 entry'),
     (VOLUME_ATTACH_TAG_SHOWN, 'VOLUME_ATTACH_TAG_SHOWN',
      'POST os-volume_attachments answers "tag"'),
     (INTERFACE_TAG_SHOWN, 'INTERFACE_TAG_SHOWN',

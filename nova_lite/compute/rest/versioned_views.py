@@ -37,8 +37,11 @@ def server(body: dict[str, Any], instance: dict[str, Any], version: Version, *,
     request_spec = build_request.get('request_spec') or {}
     hostname = build_request.get('hostname') or _hostname(instance['name'])
     if version >= changes.SERVER_EXTENDED_ATTRIBUTES:
+        # The boot's block device mappings say which volumes go with the server.
+        doomed = {m.get('volume_id') for m in build_request.get('block_device_mapping') or []
+                  if m.get('delete_on_termination')}
         for volume in body['os-extended-volumes:volumes_attached']:
-            volume['delete_on_termination'] = False  # nova_lite never deletes them
+            volume['delete_on_termination'] = volume['id'] in doomed
         if show_host:
             body.update({
                 'OS-EXT-SRV-ATTR:reservation_id': build_request.get('reservation_id'),

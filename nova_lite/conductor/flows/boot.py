@@ -5,6 +5,7 @@
     boot-instance (linear)
       instance-to-error-on-revert
       authenticate
+      create-volumes (the image and blank volumes of boot from volume)
       reschedule (linear, retried over hosts by host-retry)
         schedule
         gather (graph: flavor, image, network, volume run in parallel)
@@ -27,7 +28,15 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
 from nova_lite.conductor import faults, resource_cleanup, task_hops, token_seal
 from nova_lite.conductor.flows import host_retry, keys
-from nova_lite.conductor.tasks import identity, instance, network, resources, scheduling, spawn
+from nova_lite.conductor.tasks import (
+    boot_volumes,
+    identity,
+    instance,
+    network,
+    resources,
+    scheduling,
+    spawn,
+)
 from nova_lite.conductor.tasks import volume as volume_tasks
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
@@ -95,6 +104,8 @@ def get_boot_flow(deps: BootDependencies) -> linear_flow.Flow:
     return linear_flow.Flow(keys.BOOT_FLOW).add(
         faulty(instance.InstanceToErrorOnRevert(deps.instances, deps.sweep, **fi)),
         faulty(identity.Authenticate(deps.identity, sealer, **fi)),
+        faulty(boot_volumes.CreateVolumes(deps.volumes, deps.instances, sealer, deps.cleanup,
+                                          claim_check=deps.claim_check)),
         reschedule,
         faulty(instance.MarkActive(deps.instances, **fi)),
     )

@@ -20,6 +20,9 @@ FLAVOR = 'flavor'
 IMAGE = 'image'
 NETWORK_INFO = 'network_info'
 BLOCK_DEVICES = 'block_devices'
+# The server's volumes (block_devices.Mapping dicts), each with the volume_id it
+# has once create-volumes made the image and blank ones ('created': True).
+BLOCK_DEVICE_MAPPING = 'block_device_mapping'
 SPAWN_RESULT = 'spawn_result'
 INSTANCE = 'instance'
 
@@ -38,11 +41,12 @@ GET_FLAVOR = 'flavor'
 GET_IMAGE = 'image'
 ALLOCATE_NETWORK = 'network'
 ATTACH_VOLUMES = 'volume'
+CREATE_VOLUMES = 'create-volumes'
 SPAWN = 'spawn'
 MARK_ACTIVE = 'mark-active'
 
-BOOT_TASKS = (INSTANCE_TO_ERROR_ON_REVERT, AUTHENTICATE, SCHEDULE, GET_FLAVOR, GET_IMAGE,
-              ALLOCATE_NETWORK, ATTACH_VOLUMES, SPAWN, MARK_ACTIVE)
+BOOT_TASKS = (INSTANCE_TO_ERROR_ON_REVERT, AUTHENTICATE, CREATE_VOLUMES, SCHEDULE, GET_FLAVOR,
+              GET_IMAGE, ALLOCATE_NETWORK, ATTACH_VOLUMES, SPAWN, MARK_ACTIVE)
 
 # Delete flow atom names.
 DELETE_TO_ERROR_ON_REVERT = 'delete-to-error-on-revert'

@@ -56,6 +56,8 @@ class GetImage(base.UserContextTask):
                 request_spec: dict[str, Any]) -> dict[str, Any]:
         ctx = self.user_context(context)
         image_id = request_spec['image']['id']
+        if not image_id:
+            return {}  # volume-backed from a volume: the host needs no image
         image = self._images.get_image(ctx, image_id)
         location = self._images.get_location(ctx, image_id)
         return {'id': image['id'], 'name': image['name'], 'status': image['status'],

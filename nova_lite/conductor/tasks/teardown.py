@@ -11,7 +11,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.compute import instance_store
 from nova_lite.conductor import resource_cleanup
 from nova_lite.conductor.flows import keys
-from nova_lite.conductor.tasks import base, instance
+from nova_lite.conductor.tasks import base, boot_volumes, instance
 
 LOG = logging.getLogger(__name__)
 
@@ -66,13 +66,19 @@ class DestroyDomain(_TeardownTask):
 
 
 class DetachVolumes(_TeardownTask):
-    """Detaches every volume of the instance (they become available)."""
+    """Detaches every volume of the instance (they become available), then deletes
+    those its block device mappings mark delete_on_termination (boot from volume)."""
 
     def __init__(self, resources: resource_cleanup.InstanceResources, **kwargs: Any) -> None:
         super().__init__(keys.DETACH_VOLUMES, resources, **kwargs)
 
     def execute(self, instance: dict[str, Any]) -> None:
-        self._resources.detach_volumes(nl_context.get_admin_context(), instance['id'])
+        ctx = nl_context.get_admin_context()
+        self._resources.detach_volumes(ctx, instance['id'])
+        doomed = [m['volume_id'] for m in boot_volumes.recorded_mappings(instance)
+                  if m.get('delete_on_termination') and m.get('volume_id')]
+        if doomed:
+            self._resources.delete_volumes(ctx, doomed)
 
 
 class DeallocateNetwork(_TeardownTask):

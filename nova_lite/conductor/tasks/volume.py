@@ -15,6 +15,7 @@ from nova_lite.conductor.tasks import base
 LOG = logging.getLogger(__name__)
 
 _FIRST_DATA_DEVICE = ord('b')
+ROOT_DEVICE = '/dev/vda'
 
 
 def mountpoint(index: int) -> str:
@@ -45,20 +46,35 @@ class AttachVolumes(base.UserContextTask):
         self._cleanup = cleanup
 
     def execute(self, context: dict[str, Any], instance_id: str,
-                request_spec: dict[str, Any], host: str) -> list[dict[str, Any]]:
+                request_spec: dict[str, Any], host: str,
+                block_device_mapping: list[dict[str, Any]] | None = None,
+                ) -> list[dict[str, Any]]:
+        """``block_device_mapping`` (optional: create-volumes provides it; a boot saved
+        before it existed has the request's volume_ids only): the boot volume
+        (boot_index 0) is attached as vda, the others as vdb, vdc, ..."""
         ctx = self.user_context(context)
-        volume_ids = request_spec.get('volume_ids', [])
-        if not volume_ids:
+        volumes = ([(m['volume_id'], m.get('boot_index')) for m in block_device_mapping]
+                   if block_device_mapping is not None else
+                   [(volume_id, None) for volume_id in request_spec.get('volume_ids', [])])
+        if not volumes:
             return []
         self._instances.update(instance_id, expected_vm_states=(VmState.BUILDING,),
                                task_state=TaskState.BLOCK_DEVICE_MAPPING)
         block_devices = []
-        for index, volume_id in enumerate(volume_ids):
+        data_index = 0
+        for volume_id, boot_index in volumes:
             attachment = self._volumes.reserve_volume(ctx, volume_id, instance_id)
-            device = mountpoint(index)
+            if boot_index == 0:
+                device = ROOT_DEVICE
+            else:
+                device = mountpoint(data_index)
+                data_index += 1
             connection_info = self._volumes.attach_volume(ctx, attachment['id'], host, device)
-            block_devices.append({'volume_id': volume_id, 'attachment_id': attachment['id'],
-                                  'mountpoint': device, 'connection_info': connection_info})
+            entry = {'volume_id': volume_id, 'attachment_id': attachment['id'],
+                     'mountpoint': device, 'connection_info': connection_info}
+            if boot_index == 0:
+                entry['boot_index'] = 0  # the boot volume: no local image disk
+            block_devices.append(entry)
         return block_devices
 
     def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,

@@ -54,6 +54,8 @@ class GuestDisk:
     bus: str = 'virtio'
     device: str = 'disk'
     serial: str | None = None
+    # The disk's place in the boot order (<boot order='1'/>: a boot volume); None: none.
+    boot_order: int | None = None
 
     def to_element(self) -> ET.Element:
         disk = ET.Element('disk', {'type': 'file', 'device': self.device})
@@ -62,6 +64,8 @@ class GuestDisk:
         _sub(disk, 'target', dev=self.target_dev, bus=self.bus)
         if self.serial:
             _sub(disk, 'serial', self.serial)
+        if self.boot_order is not None:
+            _sub(disk, 'boot', order=self.boot_order)
         return disk
 
 
@@ -153,7 +157,8 @@ class GuestConfig:
         _sub(domain, 'vcpu', self.vcpus)
         os_element = _sub(domain, 'os')
         _sub(os_element, 'type', self.os_type, arch=self.arch)
-        _sub(os_element, 'boot', dev='hd')
+        if not any(disk.boot_order is not None for disk in self.disks):
+            _sub(os_element, 'boot', dev='hd')  # libvirt refuses both kinds of boot order
         _sub(_sub(domain, 'features'), 'acpi')
         _sub(domain, 'clock', offset='utc')
         _sub(domain, 'on_poweroff', 'destroy')
@@ -250,10 +255,17 @@ def _next_free_device(used: set[str]) -> str:
     raise exception.InvalidInput(field='block_devices', reason='too many volumes')
 
 
+def has_root_volume(block_devices: Any) -> bool:
+    """Whether a volume is the root disk (boot_index 0): no local image disk then."""
+    return any(isinstance(bdm, dict) and bdm.get('boot_index') == 0
+               for bdm in _list(block_devices, 'block_devices'))
+
+
 def volume_disks_for(block_devices: Any) -> list[GuestDisk]:
-    """One file-backed ``<disk>`` per attached volume (vdb, vdc, ...)."""
+    """One file-backed ``<disk>`` per attached volume (vdb, vdc, ...; vda for a boot
+    volume, which is first in the boot order)."""
     disks = []
-    used = {ROOT_DEVICE}
+    used = set() if has_root_volume(block_devices) else {ROOT_DEVICE}
     for index, bdm in enumerate(_list(block_devices, 'block_devices')):
         field = f'block_devices[{index}]'
         bdm = _dict(bdm, field)
@@ -281,7 +293,8 @@ def volume_disks_for(block_devices: Any) -> list[GuestDisk]:
         used.add(device)
         volume_id = bdm.get('volume_id')
         disks.append(GuestDisk(source_path=path, target_dev=device, driver_type=volume_format,
-                               serial=str(volume_id) if volume_id else None))
+                               serial=str(volume_id) if volume_id else None,
+                               boot_order=1 if bdm.get('boot_index') == 0 else None))
     return disks
 
 
@@ -307,10 +320,13 @@ def guest_config_for(instance: dict[str, Any], flavor: dict[str, Any], image: di
     """The whole domain for a spawn request; raises InvalidInput on a bad field."""
     instance_id = _text(instance, 'id', 'instance.id')
     metadata = metadata_for(instance, flavor, image, network_info)
-    root = GuestDisk(source_path=disk_path, target_dev=ROOT_DEVICE, driver_type=disk_format)
+    # A volume-backed instance (a boot volume, no disk_path) has no local image disk.
+    local = ([] if has_root_volume(block_devices) or not disk_path else
+             [GuestDisk(source_path=disk_path, target_dev=ROOT_DEVICE, driver_type=disk_format)])
+    volumes = sorted(volume_disks_for(block_devices), key=lambda d: d.boot_order is None)
     return GuestConfig(name=domain_name(instance_id), uuid=instance_id,
                        memory_kib=metadata.flavor_memory_mb * KIB_PER_MIB,
                        vcpus=metadata.flavor_vcpus, arch=arch, domain_type=domain_type,
-                       disks=[root, *volume_disks_for(block_devices)],
+                       disks=[*local, *volumes],
                        interfaces=interfaces_for(network_info), metadata=metadata,
                        console_log=console_log)

@@ -69,6 +69,14 @@ class VolumeBackend(abc.ABC):
     def extend_volume(self, provider_location: str, new_size_gb: int) -> None:
         """Grow the volume to ``new_size_gb`` GiB (its bytes kept)."""
         raise VolumeBackendError(reason=f'{type(self).__name__} cannot extend volumes')
+    def copy_image_to_volume(self, provider_location: str, image_path: str,
+                             disk_format: str | None) -> None:
+        """Write the image file at ``image_path`` (in ``disk_format``, an image API
+        format) into the volume as the guest sees it (raw bytes from offset 0).
+
+        A backend that cannot raises VolumeBackendError (the volume goes to error).
+        """
+        raise VolumeBackendError(reason=f'{type(self).__name__} cannot copy images')
 
 
 def load_backend(conf: cfg.ConfigOpts) -> VolumeBackend:

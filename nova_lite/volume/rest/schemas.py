@@ -19,8 +19,8 @@ _METADATA = {
 
 # Field -> what a volume would be created from; any non-null value is a 400.
 UNSUPPORTED_SOURCES = {
-    'snapshot_id': 'a snapshot', 'source_volid': 'another volume', 'imageRef': 'an image',
-    'image_id': 'an image', 'backup_id': 'a backup',
+    'snapshot_id': 'a snapshot', 'source_volid': 'another volume',
+    'backup_id': 'a backup',
     'consistencygroup_id': 'a consistency group', 'group_id': 'a group',
 }
 
@@ -38,6 +38,8 @@ CREATE: dict[str, Any] = {
                 'metadata': _METADATA,
                 'volume_type': _TEXT, 'availability_zone': _TEXT,
                 'multiattach': {'type': ['boolean', 'null']},
+                # An image to write into the new volume (from_image); imageRef wins.
+                'imageRef': _REFERENCE, 'image_id': _REFERENCE,
                 **{field: _REFERENCE for field in UNSUPPORTED_SOURCES},
             },
             # size may be left out only for a copy (snapshot_id / source_volid).
@@ -88,4 +90,19 @@ LIST_QUERY: dict[str, Any] = {
         'sort_key': {'type': 'string', 'maxLength': 255},
         'sort_dir': {'enum': ['asc', 'desc']},
     },
+}
+
+# POST /volumes/{id}/action with os-set_bootable (rest/volume_actions.py).
+ACTION: dict[str, Any] = {
+    'type': 'object',
+    'properties': {
+        'os-set_bootable': {
+            'type': 'object',
+            'properties': {'bootable': {'type': ['boolean', 'string']}},
+            'required': ['bootable'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['os-set_bootable'],
+    'additionalProperties': False,
 }

@@ -1,7 +1,8 @@
 """``POST /v3/{project_id}/volumes/{volume_id}/action``: cinder's volume actions.
 
 The body names one action. ``os-extend`` grows an available volume (its
-snapshots stay as they are); an action nova_lite does not carry out is a 400
+snapshots stay as they are); ``os-set_bootable`` marks a volume bootable or
+not (the ``volume:update`` rule, as the owner's); an action nova_lite does not carry out is a 400
 naming it.
 """
 
@@ -14,7 +15,7 @@ import webob
 
 from nova_lite.api import routing, validation, wsgi
 from nova_lite.common import exception
-from nova_lite.volume.rest import policies, scope
+from nova_lite.volume.rest import policies, schemas, scope
 
 EXTEND: dict[str, Any] = {
     'type': 'object',
@@ -36,7 +37,7 @@ class VolumeActionsController(scope.VolumeController):
     """Dispatches a volume action body to the handler of the action it names."""
 
     def _actions(self) -> dict[str, Action]:
-        return {'os-extend': self.extend}
+        return {'os-extend': self.extend, 'os-set_bootable': self.set_bootable}
 
     def action(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         body = req.read_json()
@@ -60,6 +61,15 @@ class VolumeActionsController(scope.VolumeController):
         new_size = body['os-extend']['new_size']
         self._services.volumes.copies.extend(ctx, volume_id, int(new_size))
         return wsgi.json_response(202)
+
+    def set_bootable(self, req: wsgi.Request, project_id: str, volume_id: str,
+                     body: dict[str, Any]) -> webob.Response:
+        ctx = self._context(req, project_id, policies.UPDATE)
+        validation.validate(schemas.ACTION, body)
+        flag = body['os-set_bootable']['bootable']
+        bootable = flag in (True, 'true', 'True', '1', 't', 'yes', 'y', 'on')
+        self._services.volumes.set_bootable(ctx, volume_id, bootable)
+        return wsgi.json_response(200)
 
 
 def empty_id(req: wsgi.Request, project_id: str) -> webob.Response:

@@ -86,7 +86,8 @@ class VolumesController(scope.VolumeController):
                 ctx, int(spec['size']), name=_text_field(spec, 'name'),
                 description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
                 availability_zone=self._checked_zone(spec.get('availability_zone')),
-                volume_type=self._volume_type(spec.get('volume_type')))
+                volume_type=self._volume_type(spec.get('volume_type')),
+                image_id=spec.get('imageRef') or spec.get('image_id'))
         return wsgi.json_response(202, {'volume': self._plain(ctx, volume, project_id)})
 
     def _create_copy(self, ctx: nl_context.RequestContext,

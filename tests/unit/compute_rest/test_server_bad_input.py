@@ -36,12 +36,40 @@ def _cases(compute: ComputeEnv) -> list[tuple[str, Any, int]]:
         ('name', server(name=''), 400),
         ('name', server(name='x' * 256), 400),
         ('name', server(name=5), 400),
-        ('imageRef', server(imageRef=None), 400),
+        ('imageRef', server(imageRef=None, block_device_mapping_v2=[]), 400),
         ('imageRef', server(imageRef='not-a-uuid'), 400),
         ('imageRef', server(imageRef=MISSING), 400),
-        # openstack server create --volume: no image (boot from volume is not supported).
-        ('imageRef', server(imageRef='', block_device_mapping_v2=[
+        # No image and no boot volume (boot_index 0 to a volume).
+        ('imageRef', server(imageRef='', block_device_mapping_v2=[]), 400),
+        ('imageRef', server(imageRef='', block_device_mapping_v2=[volume_bdm]), 400),
+        # Boot from volume: sizes, sources and the boot sequence.
+        ('block_device_mapping_v2.0.volume_size', server(imageRef='', block_device_mapping_v2=[
+            {'source_type': 'image', 'uuid': env.image['id'], 'destination_type': 'volume',
+             'boot_index': 0}]), 400),
+        ('block_device_mapping_v2.0.volume_size', server(block_device_mapping_v2=[
+            {'source_type': 'blank', 'destination_type': 'volume'}]), 400),
+        ('block_device_mapping_v2.0.uuid', server(imageRef='', block_device_mapping_v2=[
+            {'source_type': 'image', 'uuid': MISSING, 'destination_type': 'volume',
+             'boot_index': 0, 'volume_size': 1}]), 400),
+        ('block_device_mapping_v2.0.uuid', server(block_device_mapping_v2=[
+            {'source_type': 'blank', 'uuid': MISSING, 'destination_type': 'volume',
+             'volume_size': 1}]), 400),
+        ('block_device_mapping_v2.0.destination_type', server(block_device_mapping_v2=[
+            {'source_type': 'blank', 'destination_type': 'local', 'volume_size': 1}]), 400),
+        ('block_device_mapping_v2', server(imageRef='', block_device_mapping_v2=[
+            dict(volume_bdm, boot_index=0),
+            {'source_type': 'blank', 'destination_type': 'volume', 'volume_size': 1,
+             'boot_index': 0}]), 400),
+        ('block_device_mapping_v2', server(imageRef='', block_device_mapping_v2=[
+            dict(volume_bdm, boot_index=1)]), 400),
+        ('block_device_mapping_v2.0', server(block_device_mapping_v2=[
+            dict(volume_bdm, tag='2.42 only')]), 400),
+        # A volume cinder does not mark bootable cannot be the boot volume.
+        ('block_device_mapping_v2.0.uuid', server(imageRef='', block_device_mapping_v2=[
             dict(volume_bdm, boot_index=0)]), 400),
+        ('block_device_mapping', server(block_device_mapping_v2=[volume_bdm],
+                                        block_device_mapping=[
+                                            {'volume_id': env.volumes[0]['id']}]), 400),
         ('flavorRef', server(flavorRef=None), 400),
         ('flavorRef', server(flavorRef='no-such-flavor'), 400),
         ('flavorRef', server(flavorRef=''), 400),

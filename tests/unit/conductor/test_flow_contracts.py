@@ -27,15 +27,15 @@ def test_boot_flow_provides():
     assert set(flow.provides) == {keys.CONTEXT, keys.FAILED_HOSTS, keys.HOST,
                                   keys.ALTERNATE_HOSTS, keys.FLAVOR, keys.IMAGE,
                                   keys.NETWORK_INFO, keys.BLOCK_DEVICES, keys.SPAWN_RESULT,
-                                  keys.INSTANCE}
+                                  keys.INSTANCE, keys.BLOCK_DEVICE_MAPPING}
 
 
 def test_boot_flow_shape():
     flow = drawing.describe_boot_flow()
     names = [item.name for item in flow]
     assert names == [keys.INSTANCE_TO_ERROR_ON_REVERT, keys.AUTHENTICATE,
-                     keys.RESCHEDULE_FLOW, keys.MARK_ACTIVE]
-    reschedule = list(flow)[2]
+                     keys.CREATE_VOLUMES, keys.RESCHEDULE_FLOW, keys.MARK_ACTIVE]
+    reschedule = list(flow)[3]
     assert reschedule.retry is not None and reschedule.retry.name == keys.HOST_RETRY
     assert [item.name for item in reschedule] == [keys.SCHEDULE, keys.GATHER_FLOW, keys.SPAWN]
     gather = list(reschedule)[1]
@@ -58,6 +58,8 @@ def test_task_contracts():
     atoms = {a.name: a for a in _atoms(drawing.describe_boot_flow())}
     expect = {
         keys.AUTHENTICATE: ({keys.INSTANCE_ID, keys.SEALED_TOKEN}, {keys.CONTEXT}),
+        keys.CREATE_VOLUMES: ({keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC},
+                              {keys.BLOCK_DEVICE_MAPPING}),
         keys.SCHEDULE: ({keys.CONTEXT, keys.INSTANCE_ID, keys.REQUEST_SPEC, keys.FAILED_HOSTS},
                         {keys.HOST, keys.ALTERNATE_HOSTS}),
         keys.GET_FLAVOR: ({keys.INSTANCE_ID}, {keys.FLAVOR}),
@@ -74,6 +76,9 @@ def test_task_contracts():
     for name, (requires, provides) in expect.items():
         assert set(atoms[name].requires) == requires, name
         assert set(atoms[name].provides) == provides, name
+    # The attach task takes create-volumes' mappings when the store has them (a boot
+    # saved before boot from volume has only the request's volume_ids).
+    assert set(atoms[keys.ATTACH_VOLUMES].optional) == {keys.BLOCK_DEVICE_MAPPING}
 
 
 def test_delete_flow_contract():

@@ -123,3 +123,36 @@ def test_bad_request_fields_are_named(make_request, mutate, field):
         _guest(request)
     assert raised.value.code == 400
     assert field in raised.value.message
+
+
+def _boot_volume_request(make_request) -> dict:
+    """A volume-backed spawn: the first volume is the boot volume (vda)."""
+    request = make_request(volumes=2, ports=1)
+    request['block_devices'][0].update(mountpoint='/dev/vda', boot_index=0)
+    request['image'] = {}
+    return request
+
+
+def test_a_boot_volume_is_vda_first_in_the_boot_order_with_no_local_disk(make_request):
+    request = _boot_volume_request(make_request)
+    guest = _guest(request, disk_path='', disk_format='raw')
+    assert [(d.target_dev, d.boot_order) for d in guest.disks] == [('vda', 1), ('vdc', None)]
+    boot_path = request['block_devices'][0]['connection_info']['data']['device_path']
+    assert guest.disks[0].source_path == boot_path
+    root = ET.fromstring(guest.to_xml())
+    assert root.find('os/boot') is None  # libvirt allows one kind of boot order
+    [boot] = root.findall('devices/disk/boot')
+    assert boot.get('order') == '1'
+    assert all('/instances/' not in d.find('source').get('file')
+               for d in root.findall('devices/disk'))
+
+
+def test_a_boot_volume_xml_passes_virt_xml_validate(make_request, tmp_path):
+    if not (shutil.which('virt-xml-validate') and shutil.which('xmllint')):
+        pytest.skip('virt-xml-validate (and its xmllint) are not installed')
+    path = tmp_path / 'libvirt.xml'
+    path.write_text(_guest(_boot_volume_request(make_request), disk_path='',
+                           disk_format='raw').to_xml())
+    result = subprocess.run(['virt-xml-validate', str(path), 'domain'], capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -281,3 +281,14 @@ def test_metadata_routes(app: Any, admin: Client, env: CloudEnv) -> None:
     other = make_user(env, app, ['member'])
     assert other.get(path, project_id=other.project_id).status_int == 404
     assert env.cloud.volumes.get_volume(env.ctx, volume['id'])['metadata'] == {'c': 'd'}
+
+
+def test_set_bootable_action(admin: Client, env: CloudEnv) -> None:
+    volume = _create(admin, _unique())
+    assert volume['bootable'] == 'false'
+    path = f'/volumes/{volume["id"]}/action'
+    assert admin.post(path, {'os-set_bootable': {'bootable': True}}).status_int == 200
+    assert admin.get(f'/volumes/{volume["id"]}').json['volume']['bootable'] == 'true'
+    assert admin.post(path, {'os-set_bootable': {'bootable': 'false'}}).status_int == 200
+    assert admin.get(f'/volumes/{volume["id"]}').json['volume']['bootable'] == 'false'
+    assert admin.post(path, {'os-extend': {'new_size': 2}}).status_int == 400

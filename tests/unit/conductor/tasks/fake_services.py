@@ -53,6 +53,17 @@ class FakeInstanceStore(instance_store.InstanceStore, Recorder):
                 'fault': dict(faults[-1]) if faults and record['vm_state'] == 'error'
                 else None}
 
+    def change_details(self, instance_id: str, *,
+                       build_request: dict[str, Any] | None = None,
+                       **kwargs: Any) -> dict[str, Any]:
+        """Only what boot from volume records: build request keys."""
+        assert not kwargs, kwargs
+        self._enter('change_details', instance_id=instance_id)
+        record = self.records[instance_id]
+        record['build_request'] = {**record['build_request'],
+                                   **copy.deepcopy(build_request or {})}
+        return self.get(instance_id)
+
     def update(self, instance_id: str, *, expected_vm_states: tuple[str, ...] | None = None,
                **values: Any) -> dict[str, Any]:
         self._enter('update', instance_id=instance_id, expected_vm_states=expected_vm_states,

@@ -269,7 +269,14 @@ class FakeVolumes(Recorder):
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> payloads.Volume:
         self._enter('get_volume', ctx, volume_id=volume_id)
-        return copy.deepcopy(self._volume(volume_id))
+        volume = self._volume(volume_id)
+        reads = self.__dict__.get('_pending_reads', {})
+        if volume_id in reads:
+            reads[volume_id] -= 1
+            if reads[volume_id] < 0:
+                volume['status'] = self.final_status
+                del reads[volume_id]
+        return copy.deepcopy(volume)
 
     def reserve_volume(self, ctx: nl_context.RequestContext, volume_id: str,
                        instance_id: str) -> payloads.Attachment:
@@ -332,6 +339,37 @@ class FakeVolumes(Recorder):
         self._enter('list_attachments', ctx, **filters)
         return [cast(payloads.Attachment, copy.deepcopy(a)) for a in self.attachments.values()
                 if all(a.get(key) == value for key, value in filters.items())]
+
+    def create_volume(self, ctx: nl_context.RequestContext, *, size: int,
+                      name: str | None = None, description: str | None = None,
+                      metadata: dict[str, str] | None = None,
+                      availability_zone: str | None = None,
+                      volume_type: str | None = None,
+                      image_id: str | None = None) -> payloads.Volume:
+        """A new volume, 'creating' until it is read ``creating_reads`` times."""
+        self._enter('create_volume', ctx, size=size, image_id=image_id)
+        self._created += 1
+        volume = self.add_volume(f'made-{self._created}')
+        volume.update(size=size, name=name or '', status='creating')
+        self._pending[volume['id']] = self.creating_reads
+        self._leave('create_volume')
+        return copy.deepcopy(volume)
+
+    creating_reads = 1
+    final_status = 'available'
+
+    @property
+    def _pending(self) -> dict[str, int]:
+        return self.__dict__.setdefault('_pending_reads', {})
+
+    def delete_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
+        self._enter('delete_volume', ctx, volume_id=volume_id)
+        volume = self._volume(volume_id)
+        if volume['status'] not in ('available', 'error'):
+            raise exception.InvalidState(resource='Volume', id=volume_id,
+                                         state=volume['status'], action='delete',
+                                         needed='available')
+        del self.volumes[volume_id]
 
 
 def revert_failures(records: list[logging.LogRecord]) -> list[tuple[str, BaseException | None]]:
