@@ -103,10 +103,12 @@ class PortMethods:
 
     def list_ports(self, ctx: nl_context.RequestContext, network_id: str | None = None,
                    device_id: str | None = None, device_owner: str | None = None,
-                   name: str | None = None) -> list[dict[str, Any]]:
+                   name: str | None = None,
+                   security_groups: str | None = None) -> list[dict[str, Any]]:
         filters: list[tuple[str, list[Any]]] = []
         for field, value in (('network_id', network_id), ('device_id', device_id),
-                             ('device_owner', device_owner), ('name', name)):
+                             ('device_owner', device_owner), ('name', name),
+                             ('security_groups', security_groups)):
             if validators.optional_string(field, value) is not None:
                 filters.append((field, [value]))
         return self.page_ports(ctx, filters).items

@@ -8,7 +8,7 @@ from typing import Any
 from nova_lite.clients import payloads, protocols
 from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
-from nova_lite.conductor import resource_cleanup, token_seal
+from nova_lite.conductor import port_rules, resource_cleanup, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
@@ -71,7 +71,8 @@ class AllocateNetwork(base.UserContextTask):
             network_info.append({'port_id': port['id'], 'mac_address': port['mac_address'],
                                  'fixed_ips': port['fixed_ips'],
                                  'network_id': port['network_id'],
-                                 'network_name': network['name']})
+                                 'network_name': network['name'],
+                                 **port_rules.port_security_info(self._networks, ctx, port)})
         return network_info
 
     def revert(self, context: dict[str, Any], instance_id: str,
