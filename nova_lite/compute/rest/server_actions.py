@@ -9,7 +9,13 @@ import webob
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute import schemas as body_schemas
-from nova_lite.compute.rest import action_policies, base, policies
+from nova_lite.compute.rest import (
+    action_policies,
+    base,
+    policies,
+    proxy_policies,
+    server_security_groups,
+)
 from nova_lite.compute.rest import version_changes as changes
 from nova_lite.compute.rest.api_version import api_version
 
@@ -20,7 +26,9 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'suspend': action_policies.SUSPEND, 'resume': action_policies.RESUME,
           'lock': action_policies.LOCK, 'unlock': action_policies.UNLOCK,
           'os-resetState': action_policies.RESET_STATE,
-          'createImage': action_policies.CREATE_IMAGE}
+          'createImage': action_policies.CREATE_IMAGE,
+          'addSecurityGroup': proxy_policies.SERVER_SECURITY_GROUPS_ADD,
+          'removeSecurityGroup': proxy_policies.SERVER_SECURITY_GROUPS_REMOVE}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
                  'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
@@ -52,6 +60,10 @@ class ServerActionsHandler(base.ComputeController):
             self._actions.reset_state(ctx, instance['id'], args['state'])
         elif name == 'createImage':
             return self._create_image(req, instance, args)
+        elif name in ('addSecurityGroup', 'removeSecurityGroup'):
+            server_security_groups.change(self._rest.services.network_proxy, ctx,
+                                          instance['id'], args['name'],
+                                          add=name == 'addSecurityGroup')
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))

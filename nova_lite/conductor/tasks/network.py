@@ -63,10 +63,12 @@ class AllocateNetwork(base.UserContextTask):
             else:
                 fixed_ips = ([{'ip_address': requested['fixed_ip']}]
                              if requested.get('fixed_ip') else None)
+                groups = ({'security_groups': request_spec['security_groups']}
+                          if request_spec.get('security_groups') else {})
                 port = self._networks.create_port(
                     ctx, network_id=requested['uuid'], fixed_ips=fixed_ips,
                     device_id=instance_id, device_owner=device_owner(request_spec),
-                    binding_host_id=host)
+                    binding_host_id=host, **groups)
             network = self._networks.get_network(ctx, port['network_id'])
             network_info.append({'port_id': port['id'], 'mac_address': port['mac_address'],
                                  'fixed_ips': port['fixed_ips'],
