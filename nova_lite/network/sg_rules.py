@@ -132,18 +132,19 @@ def port_value(value: Any) -> int | None:
 
 
 def remote_ip_prefix(value: Any, ethertype: str) -> str | None:
-    """The prefix as a network (a bare address becomes a /32 or /128) of ``ethertype``."""
+    """The prefix of ``ethertype`` as given, with its length (a bare address becomes a
+    /32 or /128); host bits are kept, as neutron keeps them."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise InvalidRemoteIpPrefix(value=value)
     try:
-        network = ipaddress.ip_network(value.strip(), strict=False)
+        interface = ipaddress.ip_interface(value.strip())
     except ValueError:
         raise InvalidRemoteIpPrefix(value=value) from None
-    if f'IPv{network.version}' != ethertype:
+    if f'IPv{interface.version}' != ethertype:
         raise SecurityGroupRuleParameterConflict(ethertype=ethertype, cidr=value)
-    return str(network)
+    return str(interface)
 
 
 def _check_ports(rule: dict[str, Any]) -> None:
@@ -210,9 +211,11 @@ def same_rule(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 
 def _any_prefix(prefix: str | None) -> str | None:
-    if prefix is None or ipaddress.ip_network(prefix).prefixlen == 0:
+    """The network a prefix matches; None for any address."""
+    if prefix is None:
         return None
-    return prefix
+    network = ipaddress.ip_network(prefix, strict=False)
+    return None if network.prefixlen == 0 else str(network)
 
 
 def default_rules(ethertypes: tuple[str, ...] = ETHERTYPES) -> list[dict[str, Any]]:

@@ -79,13 +79,14 @@ def group_view(group: Mapping[str, Any],
 
 
 def _text(fields: Mapping[str, Any], key: str) -> str:
-    """Nova's check of a group's name or description: a non-empty string, stripped."""
+    """Nova's check of a group's name or description: a string that is not blank once
+    stripped (the value itself is kept as given, as nova does)."""
     value = fields.get(key)
     if not isinstance(value, str):
         raise _bad(f'Security group {key} is not a string or unicode')
-    value = value.strip()
-    if not 1 <= len(value) <= 255:
-        raise _bad(f'{key} has a length of {len(value)}; it must be 1 to 255 characters.')
+    length = len(value.strip())
+    if not 1 <= length <= 255:
+        raise _bad(f'{key} has a length of {length}; it must be 1 to 255 characters.')
     return value
 
 
@@ -121,7 +122,7 @@ def neutron_rule(fields: Mapping[str, Any], parent_id: str) -> dict[str, Any]:
             network = ipaddress.ip_network(str(cidr or '0.0.0.0/0').strip(), strict=False)
         except ValueError:
             raise _bad(f'Invalid cidr {cidr}.') from None
-        rule['remote_ip_prefix'] = str(network)
+        rule['remote_ip_prefix'] = str(cidr).strip() if cidr else str(network)
         rule['ethertype'] = f'IPv{network.version}'
     if protocol and low is not None and high is not None:
         name = str(protocol).lower()
@@ -188,7 +189,7 @@ class SecurityGroupsProxyHandler(base.ComputeController):
                 ('GET', '/os-security-groups/{group_id}', self.show),
                 ('PUT', '/os-security-groups/{group_id}', self.update),
                 ('DELETE', '/os-security-groups/{group_id}', self.delete),
-                ('DELETE', '/os-security-groups/', base.empty_id),
+                ('DELETE', '/os-security-groups', base.empty_id),  # no id: 404
                 ('POST', '/os-security-group-rules', self.create_rule),
                 ('DELETE', '/os-security-group-rules/{rule_id}', self.delete_rule)]
 
@@ -219,6 +220,7 @@ class SecurityGroupsProxyHandler(base.ComputeController):
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = self._allowed(req, policies.SECURITY_GROUPS_GET)
+        base.reject_empty_id(req)
         all_projects = req.GET.get('all_tenants') and ctx.is_admin
         groups = self._networks.list_security_groups(
             ctx, project_id=None if all_projects else ctx.project_id)

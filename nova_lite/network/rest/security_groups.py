@@ -28,7 +28,7 @@ RULE_FILTERS = {
         'description')},
     'port_range_min': filters.Filter('port_range_min', filters.integer),
     'port_range_max': filters.Filter('port_range_max', filters.integer),
-    'remote_ip_prefix': filters.Filter('remote_ip_prefix', listing.cidr),
+    'remote_ip_prefix': filters.Filter('remote_ip_prefix'),
     'revision_number': filters.Filter('revision_number', filters.integer),
     **listing.PROJECT,
 }

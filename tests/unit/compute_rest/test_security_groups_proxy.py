@@ -68,7 +68,19 @@ def test_groups_and_rules_through_the_proxy(compute: ComputeEnv) -> None:
     assert compute.admin.delete(f"/os-security-groups/{web['id']}").status_int == 202
     assert compute.admin.get(f"/os-security-groups/{web['id']}").status_int == 404
     assert compute.admin.get('/os-security-groups/nope').status_int == 400
+    assert compute.admin.delete('/os-security-groups/').status_int == 404  # no id
+    spaced = _group(compute, ' spaced ')  # kept as given, as nova keeps it
+    assert spaced['name'] == ' spaced '
+    assert compute.admin.delete(f"/os-security-groups/{spaced['id']}").status_int == 202
+    host_bits = _rule(compute, 200, parent_group_id=default_id(compute), ip_protocol='udp',
+                      from_port=53, to_port=53, cidr='10.2.3.124/24')
+    assert host_bits['security_group_rule']['ip_range'] == {'cidr': '10.2.3.124/24'}
     assert compute.admin.get('/os-security-groups', headers=AT_2_36).status_int == 404
+
+
+def default_id(compute: ComputeEnv) -> str:
+    return next(g['id'] for g in compute.admin.get('/os-security-groups').json[
+        'security_groups'] if g['name'] == 'default')
 
 
 def test_a_member_may_not_delete_its_default_group(compute: ComputeEnv) -> None:

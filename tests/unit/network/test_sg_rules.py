@@ -23,7 +23,7 @@ def test_defaults_and_normal_forms() -> None:
     assert _rule(protocol='any')['protocol'] is None
     assert _rule(ethertype='ipv6', protocol='icmpv6')['ethertype'] == 'IPv6'
     assert _rule(remote_ip_prefix='10.0.0.5')['remote_ip_prefix'] == '10.0.0.5/32'
-    assert _rule(remote_ip_prefix='10.0.0.5/24')['remote_ip_prefix'] == '10.0.0.0/24'
+    assert _rule(remote_ip_prefix='10.0.0.5/24')['remote_ip_prefix'] == '10.0.0.5/24'
     icmp = _rule(protocol='icmp', port_range_min=8, port_range_max=0)
     assert (icmp['port_range_min'], icmp['port_range_max']) == (8, 0)
     assert _rule(protocol='icmp', port_range_min=8)['port_range_max'] is None
@@ -81,4 +81,6 @@ def test_same_rule_treats_names_numbers_and_any_prefix_alike() -> None:
     assert not sg_rules.same_rule(tcp, _rule(protocol='udp', port_range_min=22,
                                              port_range_max=22))
     assert sg_rules.same_rule(_rule(), _rule(remote_ip_prefix='0.0.0.0/0'))
+    assert sg_rules.same_rule(_rule(remote_ip_prefix='10.0.0.5/24'),
+                              _rule(remote_ip_prefix='10.0.0.0/24'))
     assert not sg_rules.same_rule(_rule(), _rule(direction='egress'))
