@@ -172,7 +172,7 @@ def server_groups(networks: protocols.NetworkClient, ctx: nl_context.RequestCont
     """The groups of the server's ports, each once, in the order first met."""
     seen: dict[str, dict[str, Any]] = {}
     for port in networks.list_ports(ctx, device_id=instance_id):
-        for group_id in dict(port).get('security_groups') or []:
+        for group_id in port.get('security_groups') or []:
             if group_id not in seen:
                 seen[group_id] = networks.get_security_group(ctx, group_id)
     return list(seen.values())

@@ -23,9 +23,9 @@ def change(networks: protocols.NetworkClient, ctx: nl_context.RequestContext,
                                        'security group cannot be applied to it.')
     found = False
     for port in ports:
-        current = list(dict(port).get('security_groups') or [])
+        current = list(port.get('security_groups') or [])
         if add:
-            if dict(port).get('port_security_enabled') is False:
+            if port.get('port_security_enabled') is False:
                 raise exception.Invalid(
                     reason=f'Cannot add security group {name} to port {port["id"]}: '
                            'its port security is disabled.')

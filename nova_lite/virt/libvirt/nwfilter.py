@@ -65,16 +65,16 @@ class PortFilter:
         if self.stateful:
             # libvirt matches connection state on IPv4 only (its schema has no state
             # for the IPv6 elements): IPv6 replies need a rule of their own.
-            rule = ET.SubElement(root, 'rule', {'action': 'accept', 'direction': 'inout',
-                                                'priority': str(STATE_PRIORITY)})
-            ET.SubElement(rule, 'all', {'state': 'ESTABLISHED,RELATED'})
+            state = ET.SubElement(root, 'rule', {'action': 'accept', 'direction': 'inout',
+                                                 'priority': str(STATE_PRIORITY)})
+            ET.SubElement(state, 'all', {'state': 'ESTABLISHED,RELATED'})
         for index, rule in enumerate(self.rules):
             for element in _rule_elements(rule, f'security_group_rules[{index}]'):
                 root.append(element)
-        for element in ('all', 'all-ipv6'):
-            rule = ET.SubElement(root, 'rule', {'action': 'drop', 'direction': 'inout',
+        for protocol in ('all', 'all-ipv6'):
+            drop = ET.SubElement(root, 'rule', {'action': 'drop', 'direction': 'inout',
                                                 'priority': str(DROP_PRIORITY)})
-            ET.SubElement(rule, element)
+            ET.SubElement(drop, protocol)
         return root
 
     def to_xml(self) -> str:
