@@ -83,6 +83,16 @@ def default_id(compute: ComputeEnv) -> str:
         'security_groups'] if g['name'] == 'default')
 
 
+def test_policy_readers_read_and_other_projects_see_nothing(compute: ComputeEnv) -> None:
+    assert compute.reader.get('/os-security-groups').status_int == 200
+    refused = compute.reader.post('/os-security-groups', {
+        'security_group': {'name': 'r', 'description': 'r'}})
+    assert refused.status_int == 403
+    assert compute.anonymous.get('/os-security-groups').status_int == 401
+    theirs = compute.member.get(f'/os-security-groups/{default_id(compute)}')
+    assert theirs.status_int == 404
+
+
 def test_a_member_may_not_delete_its_default_group(compute: ComputeEnv) -> None:
     [default] = [g for g in compute.member.get('/os-security-groups').json['security_groups']
                  if g['name'] == 'default']
