@@ -85,6 +85,12 @@ class SecurityGroupMethods:
         """The id of ``project_id``'s default group, made with its rules if missing."""
         if not project_id:
             return None
+        with self.db.reader() as session:  # the usual case: no write lock taken
+            found = session.scalar(sa.select(models.DefaultSecurityGroup.security_group_id)
+                                   .where(models.DefaultSecurityGroup.project_id
+                                          == project_id))
+        if found is not None:
+            return found
         with self.db.session() as session:
             return port_security.default_group_id(session, project_id)
 
