@@ -178,6 +178,36 @@ def server_groups(networks: protocols.NetworkClient, ctx: nl_context.RequestCont
     return list(seen.values())
 
 
+def group_names_by_server(networks: protocols.NetworkClient,
+                          ctx: nl_context.RequestContext,
+                          instance_ids: list[str]) -> dict[str, list[str]]:
+    """The names of each server's ports' groups (a server list's two reads: the ports
+    and the groups the caller sees)."""
+    wanted = set(instance_ids)
+    group_ids: dict[str, list[str]] = {instance_id: [] for instance_id in instance_ids}
+    for port in networks.list_ports(ctx) if wanted else []:
+        instance_id = port.get('device_id') or ''
+        if instance_id in wanted:
+            for group_id in port.get('security_groups') or []:
+                if group_id not in group_ids[instance_id]:
+                    group_ids[instance_id].append(group_id)
+    if not any(group_ids.values()):
+        return {instance_id: [] for instance_id in instance_ids}
+    names = {group['id']: group['name'] for group in networks.list_security_groups(ctx)}
+    return {instance_id: [names[group_id] for group_id in ids_ if group_id in names]
+            for instance_id, ids_ in group_ids.items()}
+
+
+def show_names(body: dict[str, Any], names: list[str]) -> None:
+    """A server body's ``security_groups`` as nova shows them: left out when none."""
+    if 'security_groups' not in body:
+        return
+    if names:
+        body['security_groups'] = [{'name': name} for name in names]
+    else:
+        del body['security_groups']
+
+
 class SecurityGroupsProxyHandler(base.ComputeController):
     def __init__(self, rest: base.ComputeRest) -> None:
         super().__init__(rest)

@@ -139,10 +139,13 @@ class ServersHandler(base.ComputeController):
     def detail(self, req: wsgi.Request) -> webob.Response:
         ctx, page, extra = self._listed(req, '/servers/detail')
         volume_ids = self._volume_ids(ctx) if page else {}
-        return wsgi.json_response(200, {
-            'servers': [self._detail(ctx, s, volume_ids.get(s['id'], []), api_version(req),
-                                     show=False) for s in page],
-            **extra})
+        bodies = [self._detail(ctx, s, volume_ids.get(s['id'], []), api_version(req),
+                               show=False) for s in page]
+        names = security_groups.group_names_by_server(self._rest.services.network_proxy,
+                                                      ctx, [s['id'] for s in page])
+        for server, body in zip(page, bodies, strict=True):
+            security_groups.show_names(body, names[server['id']])
+        return wsgi.json_response(200, {'servers': bodies, **extra})
 
     def show(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._owned(req, server_id, policies.SERVERS_SHOW)
@@ -152,9 +155,7 @@ class ServersHandler(base.ComputeController):
         if 'security_groups' in body:  # the groups of its ports, as nova shows them
             groups = security_groups.server_groups(self._rest.services.network_proxy,
                                                    req.context, instance['id'])
-            body['security_groups'] = [{'name': group['name']} for group in groups]
-            if not groups:  # nova leaves the key out for a server without groups
-                del body['security_groups']
+            security_groups.show_names(body, [group['name'] for group in groups])
         if api_version(req) >= version_changes.SERVER_GROUPS_IN_SHOW:
             body['server_groups'] = self._rest.services.server_groups.group_ids_of(
                 instance['id'])

@@ -132,6 +132,9 @@ def test_boot_with_groups_then_add_and_remove(compute: ComputeEnv) -> None:
     assert again.status_int == 400  # no longer on the server
     shown = compute.admin.get(f"/servers/{server['id']}").json['server']
     assert shown['security_groups'] == [{'name': 'default'}]
+    [listed_server] = [s for s in compute.admin.get('/servers/detail').json['servers']
+                       if s['id'] == server['id']]
+    assert listed_server['security_groups'] == [{'name': 'default'}]
     assert compute.admin.delete(f"/servers/{server['id']}").status_int == 204
     compute.wait_gone(server['id'])
     assert compute.admin.delete(f"/os-security-groups/{web['id']}").status_int == 202
