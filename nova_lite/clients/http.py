@@ -226,6 +226,42 @@ class NetworkClient(_RestClient):
     def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
         self._request(ctx, 'DELETE', f'/v2.0/ports/{port_id}')
 
+    def list_security_groups(self, ctx: nl_context.RequestContext,
+                             **filters: Any) -> list[dict[str, Any]]:
+        params = {key: value for key, value in filters.items() if value is not None}
+        return cast(list[dict[str, Any]], self._json(
+            ctx, 'GET', '/v2.0/security-groups', params=params)['security_groups'])
+
+    def get_security_group(self, ctx: nl_context.RequestContext,
+                           group_id: str) -> dict[str, Any]:
+        return cast(dict[str, Any], self._json(
+            ctx, 'GET', f'/v2.0/security-groups/{group_id}')['security_group'])
+
+    def create_security_group(self, ctx: nl_context.RequestContext,
+                              **fields: Any) -> dict[str, Any]:
+        return cast(dict[str, Any], self._json(
+            ctx, 'POST', '/v2.0/security-groups',
+            json={'security_group': fields})['security_group'])
+
+    def update_security_group(self, ctx: nl_context.RequestContext, group_id: str,
+                              **changes: Any) -> dict[str, Any]:
+        return cast(dict[str, Any], self._json(
+            ctx, 'PUT', f'/v2.0/security-groups/{group_id}',
+            json={'security_group': changes})['security_group'])
+
+    def delete_security_group(self, ctx: nl_context.RequestContext, group_id: str) -> None:
+        self._request(ctx, 'DELETE', f'/v2.0/security-groups/{group_id}')
+
+    def create_security_group_rule(self, ctx: nl_context.RequestContext,
+                                   **fields: Any) -> dict[str, Any]:
+        return cast(dict[str, Any], self._json(
+            ctx, 'POST', '/v2.0/security-group-rules',
+            json={'security_group_rule': fields})['security_group_rule'])
+
+    def delete_security_group_rule(self, ctx: nl_context.RequestContext,
+                                   rule_id: str) -> None:
+        self._request(ctx, 'DELETE', f'/v2.0/security-group-rules/{rule_id}')
+
 
 def _attachment(body: dict[str, Any]) -> payloads.Attachment:
     """A cinder attachment body in the shape the volume manager returns."""

@@ -155,6 +155,35 @@ class _NetworkCalls:
     def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
         self._networks.delete_port(self._authorise(ctx), port_id)
 
+    def list_security_groups(self, ctx: nl_context.RequestContext,
+                             **filters: Any) -> list[dict[str, Any]]:
+        wanted = [(key, [value]) for key, value in filters.items() if value is not None]
+        return self._networks.page_security_groups(self._authorise(ctx), wanted).items
+
+    def get_security_group(self, ctx: nl_context.RequestContext,
+                           group_id: str) -> dict[str, Any]:
+        return self._networks.get_security_group(self._authorise(ctx), group_id)
+
+    def create_security_group(self, ctx: nl_context.RequestContext,
+                              **fields: Any) -> dict[str, Any]:
+        return self._networks.create_security_group(self._authorise(ctx), **fields)
+
+    def update_security_group(self, ctx: nl_context.RequestContext, group_id: str,
+                              **changes: Any) -> dict[str, Any]:
+        return self._networks.update_security_group(self._authorise(ctx), group_id,
+                                                    **changes)
+
+    def delete_security_group(self, ctx: nl_context.RequestContext, group_id: str) -> None:
+        self._networks.delete_security_group(self._authorise(ctx), group_id)
+
+    def create_security_group_rule(self, ctx: nl_context.RequestContext,
+                                   **fields: Any) -> dict[str, Any]:
+        return self._networks.create_security_group_rule(self._authorise(ctx), **fields)
+
+    def delete_security_group_rule(self, ctx: nl_context.RequestContext,
+                                   rule_id: str) -> None:
+        self._networks.delete_security_group_rule(self._authorise(ctx), rule_id)
+
 
 class NetworkClient(_TokenCheckingClient, _NetworkCalls):
     service_name = 'network'

@@ -57,6 +57,8 @@ Port = TypedDict('Port', {
     'device_owner': str,
     'fixed_ips': list[FixedIP],
     'binding:host_id': str,
+    'security_groups': list[str],
+    'port_security_enabled': bool,
 }, total=False)
 
 

@@ -108,6 +108,36 @@ class NetworkClient(Protocol):
     def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
         ...
 
+    # Security groups (neutron's bodies): the compute API's os-security-groups proxy,
+    # server security groups, and the rules a host renders as a port's nwfilter.
+
+    def list_security_groups(self, ctx: nl_context.RequestContext,
+                             **filters: Any) -> list[dict[str, Any]]:
+        ...
+
+    def get_security_group(self, ctx: nl_context.RequestContext,
+                           group_id: str) -> dict[str, Any]:
+        ...
+
+    def create_security_group(self, ctx: nl_context.RequestContext,
+                              **fields: Any) -> dict[str, Any]:
+        ...
+
+    def update_security_group(self, ctx: nl_context.RequestContext, group_id: str,
+                              **changes: Any) -> dict[str, Any]:
+        ...
+
+    def delete_security_group(self, ctx: nl_context.RequestContext, group_id: str) -> None:
+        ...
+
+    def create_security_group_rule(self, ctx: nl_context.RequestContext,
+                                   **fields: Any) -> dict[str, Any]:
+        ...
+
+    def delete_security_group_rule(self, ctx: nl_context.RequestContext,
+                                   rule_id: str) -> None:
+        ...
+
 
 class VolumeClient(Protocol):
     """The block storage service (Cinder v3 attachments) as the boot flow uses it."""

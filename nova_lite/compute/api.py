@@ -227,7 +227,33 @@ class ComputeAPI:
             'block_device_mapping': mapping,
             'block_device_mapping_root': devices.volume_backed,
             'num_alternates': self._max_attempts - 1,
+            **self._requested_security_groups(ctx, server),
         }
+
+    def _requested_security_groups(self, ctx: nl_context.RequestContext,
+                                   server: Mapping[str, Any]) -> dict[str, list[str]]:
+        """``{'security_groups': [ids]}`` for the named groups of the caller's project
+        (a 400 naming one that does not exist); ``{}`` when none are named (the ports
+        then get the project's default group)."""
+        group_ids: list[str] = []
+        for index, group in enumerate(server.get('security_groups') or []):
+            name = str(group['name']).strip()
+            found = self._networks.list_security_groups(ctx, name=name,
+                                                        project_id=ctx.project_id)
+            if not found:
+                try:
+                    found = [self._networks.get_security_group(ctx, name)]
+                except (exception.NotFound, exception.Invalid):
+                    found = []
+            if len(found) != 1:
+                raise exception.InvalidInput(
+                    field=f'security_groups.{index}.name',
+                    reason=(f'Security group {name} not found for project '
+                            f'{ctx.project_id}.' if not found else
+                            f'more than one security group is named {name}'))
+            if found[0]['id'] not in group_ids:
+                group_ids.append(found[0]['id'])
+        return {'security_groups': group_ids} if group_ids else {}
 
     @staticmethod
     def _image_properties(image: Mapping[str, object]) -> dict[str, str]:

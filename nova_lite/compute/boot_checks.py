@@ -80,14 +80,13 @@ def _is_uuid(value: Any) -> bool:
 
 
 def check_security_groups(server: Mapping[str, Any]) -> None:
-    """A 400 naming the security group when it is not the project's ``default``."""
+    """A 400 naming a security group entry without a name (which groups exist is the
+    compute API's look-up in the network service)."""
     for index, group in enumerate(server.get('security_groups') or []):
         name = group.get('name') if isinstance(group, Mapping) else None
-        if name != DEFAULT_SECURITY_GROUP and not _is_uuid(name):
-            raise exception.InvalidInput(
-                field=f'security_groups.{index}.name',
-                reason=f'Security group {name} not found for project (only '
-                       f'{DEFAULT_SECURITY_GROUP!r} exists).')
+        if not isinstance(name, str) or not name.strip():
+            raise exception.InvalidInput(field=f'security_groups.{index}.name',
+                                         reason='must name a security group')
 
 
 def check_ports_for_count(server: Mapping[str, Any], max_count: int) -> None:

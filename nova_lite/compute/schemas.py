@@ -145,6 +145,13 @@ _console_length: dict[str, Any] = {'type': ['integer', 'string', 'null'],
 # One action per request: {"os-stop": null}, {"reboot": {"type": "HARD"}}, ...
 _no_arguments: dict[str, Any] = {'type': ['object', 'null'], 'additionalProperties': False}
 
+# {"name": ...} of addSecurityGroup and removeSecurityGroup: not empty, not blank.
+_security_group_name: dict[str, Any] = {
+    'type': 'object', 'properties': {'name': {'type': 'string', 'minLength': 1,
+                                              'maxLength': 255, 'pattern': r'\S'}},
+    'required': ['name'],
+}
+
 server_action: dict[str, Any] = {
     'type': 'object',
     'properties': {
@@ -201,6 +208,8 @@ server_action: dict[str, Any] = {
             'required': ['type'],
             'additionalProperties': False,
         },
+        'addSecurityGroup': _security_group_name,
+        'removeSecurityGroup': _security_group_name,
         'os-getConsoleOutput': {
             'type': 'object',
             'properties': {'length': _console_length},

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from nova_lite.api import sql_paging
 from nova_lite.common import exception
 from nova_lite.db.models import network as models
+from nova_lite.db.models import network_security as sg_models
 
 Condition = Callable[[list[Any]], sa.ColumnElement[bool]]
 Filters = Iterable[tuple[str, list[Any]]]
@@ -40,6 +41,12 @@ def _has_fixed_ip(values: list[Any]) -> sa.ColumnElement[bool]:
                     for key, wanted in values))
 
 
+def _in_security_group(values: list[Any]) -> sa.ColumnElement[bool]:
+    """``security_groups=<id>``: a port that has any of the groups."""
+    return sa.exists().where(sg_models.SecurityGroupPortBinding.port_id == models.Port.id,
+                             sg_models.SecurityGroupPortBinding.security_group_id.in_(values))
+
+
 _COMMON = ('id', 'name', 'project_id')
 
 
@@ -58,6 +65,7 @@ PORT_FILTERS: dict[str, Condition] = {
                              'mac_address', 'admin_state_up')),
     'binding:host_id': _any_of(models.Port.binding_host_id),
     'fixed_ips': _has_fixed_ip,
+    'security_groups': _in_security_group,
 }
 
 

@@ -22,7 +22,7 @@ from nova_lite.common import exception, timeutils
 from nova_lite.common.states import NetworkStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
-from nova_lite.network import access, ipam, listing, ports, validators, views
+from nova_lite.network import access, ipam, listing, ports, security_groups, validators, views
 
 INSTANCE_OWNER_PREFIX = 'compute:'
 MIN_MTU = 68
@@ -30,7 +30,7 @@ MAX_MTU = 65535
 MAX_DNS_NAMESERVERS = 5
 
 
-class NetworkManager(ports.PortMethods):
+class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods):
     """Networks and subnets here; ports and their addresses in :class:`ports.PortMethods`."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database, *,

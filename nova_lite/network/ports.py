@@ -16,12 +16,21 @@ from sqlalchemy import orm
 
 from nova_lite.api import paging, sql_paging
 from nova_lite.common import context as nl_context
-from nova_lite.common import exception
+from nova_lite.common import exception, timeutils
 from nova_lite.common.states import PortStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import base as models_base
 from nova_lite.db.models import network as models
-from nova_lite.network import access, compute_notifier, ipam, listing, macs, validators, views
+from nova_lite.network import (
+    access,
+    compute_notifier,
+    ipam,
+    listing,
+    macs,
+    port_security,
+    validators,
+    views,
+)
 
 PORT_STATUSES = PortStatus.ALL
 _FIXED_IP_KEYS = frozenset({'subnet_id', 'ip_address'})
@@ -50,7 +59,8 @@ class PortMethods:
                     mac_address: str | None = None, device_id: str = '',
                     device_owner: str = '', binding_host_id: str = '',
                     admin_state_up: bool = True, *,
-                    project_id: str | None = None) -> dict[str, Any]:
+                    project_id: str | None = None, security_groups: list[str] | None = None,
+                    port_security_enabled: bool | None = None) -> dict[str, Any]:
         """A port of the caller's project (or, for an admin, of ``project_id``) on a
         network it can see.
 
@@ -61,6 +71,8 @@ class PortMethods:
         subnets the port simply has no addresses, as neutron allows.
         Raises IpAddressExhausted (409) when no address is free, Conflict (409)
         when a requested IP or MAC is taken; nothing is written then.
+        ``security_groups`` None gives the port its project's default group (see
+        :mod:`port_security`).
         """
         for field, value in (('name', name), ('device_id', device_id),
                              ('device_owner', device_owner),
@@ -90,19 +102,24 @@ class PortMethods:
                 allocated = self._allocate_default(session, network.id, subnets, port_id)
             else:
                 allocated = [self._allocate(session, request, port_id) for request in requests]
-            return views.port_dict(session.get_one(models.Port, port_id), allocated)
+            port_security.bind_new_port(session, ctx, port_id, owner, device_owner,
+                                        security_groups, port_security_enabled)
+            return _secured(session, views.port_dict(session.get_one(models.Port, port_id),
+                                                     allocated))
 
     def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = access.get_port(session, ctx, port_id)
-            return views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
+            return _secured(session, views.port_dict(row, _fixed_ips(session, [row.id])[row.id]))
 
     def list_ports(self, ctx: nl_context.RequestContext, network_id: str | None = None,
                    device_id: str | None = None, device_owner: str | None = None,
-                   name: str | None = None) -> list[dict[str, Any]]:
+                   name: str | None = None,
+                   security_groups: str | None = None) -> list[dict[str, Any]]:
         filters: list[tuple[str, list[Any]]] = []
         for field, value in (('network_id', network_id), ('device_id', device_id),
-                             ('device_owner', device_owner), ('name', name)):
+                             ('device_owner', device_owner), ('name', name),
+                             ('security_groups', security_groups)):
             if validators.optional_string(field, value) is not None:
                 filters.append((field, [value]))
         return self.page_ports(ctx, filters).items
@@ -118,14 +135,16 @@ class PortMethods:
             page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Port),
                                         request, models.Port.id)
             fixed_ips = _fixed_ips(session, [row.id for row in page.items])
-            return paging.Page([views.port_dict(row, fixed_ips[row.id]) for row in page.items],
-                               page.next_marker)
+            return paging.Page(port_security.with_port_security(
+                session, [views.port_dict(row, fixed_ips[row.id]) for row in page.items]),
+                page.next_marker)
 
     def update_port(self, ctx: nl_context.RequestContext, port_id: str, *,
                     name: str | None = None, device_id: str | None = None,
                     device_owner: str | None = None, binding_host_id: str | None = None,
-                    status: str | None = None,
-                    admin_state_up: bool | None = None) -> dict[str, Any]:
+                    status: str | None = None, admin_state_up: bool | None = None,
+                    security_groups: list[str] | None = None,
+                    port_security_enabled: bool | None = None) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is)."""
         changes: dict[str, Any] = {}
         for field, value in (('name', name), ('device_id', device_id),
@@ -145,8 +164,11 @@ class PortMethods:
             before = views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
             for field, value in changes.items():
                 setattr(row, field, value)
+            if port_security.update_port(session, ctx, row.id, row.project_id,
+                                         security_groups, port_security_enabled):
+                row.updated_at = timeutils.utcnow()
             session.flush()
-            after = views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
+            after = _secured(session, views.port_dict(row, _fixed_ips(session, [row.id])[row.id]))
         compute_notifier.tell_compute(self.compute_events, before, after)
         return after
 
@@ -288,3 +310,7 @@ def _fixed_ips(session: orm.Session, port_ids: list[str]) -> dict[str, list[tupl
         for port_id, subnet_id, address in rows:
             result[port_id].append((subnet_id, address))
     return result
+
+
+def _secured(session: orm.Session, port: dict[str, Any]) -> dict[str, Any]:
+    return port_security.with_port_security(session, [port])[0]

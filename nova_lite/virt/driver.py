@@ -96,6 +96,11 @@ class ComputeDriver(abc.ABC):
         with open(partial, 'w', encoding='utf-8') as out:
             out.write(guest.to_xml())
         os.replace(partial, path)
+        for port_filter in guest.port_filters:  # each port's nwfilter, beside it
+            filter_path = os.path.join(os.path.dirname(path), f'{port_filter.name}.xml')
+            with open(f'{filter_path}.partial', 'w', encoding='utf-8') as out:
+                out.write(port_filter.to_xml())
+            os.replace(f'{filter_path}.partial', filter_path)
         return path
 
     @staticmethod

@@ -42,6 +42,15 @@ def test_boot_and_delete_on_libvirt(make_env):
     with open(xml_path) as f:
         xml = f.read()
     assert vif['mac_address'] in xml and server['id'] in xml
+    # The port's security groups (the project's default group): the interface names
+    # the port's nwfilter, written beside libvirt.xml as a valid filter document.
+    filter_name = f"nova-lite-port-{vif['port_id']}"
+    assert f'<filterref filter="{filter_name}"' in xml
+    filter_path = os.path.join(os.path.dirname(xml_path), f'{filter_name}.xml')
+    result = subprocess.run(['virt-xml-validate', filter_path, 'nwfilter'],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {rule['direction'] for rule in vif['security_group_rules']} == {'ingress', 'egress'}
     assert volume['id'] in xml or 'volume-' in xml
     driver = env.cloud.compute_hosts[0].manager.driver
     assert server['id'] in driver.list_instance_ids()

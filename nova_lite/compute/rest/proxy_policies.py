@@ -27,6 +27,16 @@ NETWORKS_VIEW = 'os_compute_api:os-networks:list'
 NETWORKS_MANAGE = 'os_compute_api:os-networks:manage'
 TENANT_NETWORKS_LIST = 'os_compute_api:os-tenant-networks:list'
 TENANT_NETWORKS_SHOW = 'os_compute_api:os-tenant-networks:show'
+SECURITY_GROUPS_GET = 'os_compute_api:os-security-groups:get'
+SECURITY_GROUPS_SHOW = 'os_compute_api:os-security-groups:show'
+SECURITY_GROUPS_CREATE = 'os_compute_api:os-security-groups:create'
+SECURITY_GROUPS_UPDATE = 'os_compute_api:os-security-groups:update'
+SECURITY_GROUPS_DELETE = 'os_compute_api:os-security-groups:delete'
+SECURITY_GROUP_RULES_CREATE = 'os_compute_api:os-security-groups:rule:create'
+SECURITY_GROUP_RULES_DELETE = 'os_compute_api:os-security-groups:rule:delete'
+SERVER_SECURITY_GROUPS_LIST = 'os_compute_api:os-security-groups:list'
+SERVER_SECURITY_GROUPS_ADD = 'os_compute_api:os-security-groups:add'
+SERVER_SECURITY_GROUPS_REMOVE = 'os_compute_api:os-security-groups:remove'
 
 
 def list_rules() -> list[policy.RuleDefault]:
@@ -62,4 +72,36 @@ def list_rules() -> list[policy.RuleDefault]:
                   '/os-tenant-networks/{network_id}'),
         base.rule(NETWORKS_MANAGE, base.ADMIN, 'Create or delete networks (nova-network: gone).',
                   'POST', '/os-networks'),
+        *_security_group_rules(),
+    ]
+
+
+def _security_group_rules() -> list[policy.RuleDefault]:
+    groups, rules = '/os-security-groups', '/os-security-group-rules'
+    return [
+        base.rule(SECURITY_GROUPS_GET, base.PROJECT_READER,
+                  "List the project's security groups (proxy).", 'GET', groups),
+        base.rule(SECURITY_GROUPS_SHOW, base.PROJECT_READER, 'Show a security group (proxy).',
+                  'GET', f'{groups}/{{security_group_id}}'),
+        base.rule(SECURITY_GROUPS_CREATE, base.PROJECT_MEMBER,
+                  'Create a security group (proxy).', 'POST', groups),
+        base.rule(SECURITY_GROUPS_UPDATE, base.PROJECT_MEMBER,
+                  'Update a security group (proxy).', 'PUT', f'{groups}/{{security_group_id}}'),
+        base.rule(SECURITY_GROUPS_DELETE, base.PROJECT_MEMBER,
+                  'Delete a security group (proxy).', 'DELETE',
+                  f'{groups}/{{security_group_id}}'),
+        base.rule(SECURITY_GROUP_RULES_CREATE, base.PROJECT_MEMBER,
+                  'Create a security group rule (proxy).', 'POST', rules),
+        base.rule(SECURITY_GROUP_RULES_DELETE, base.PROJECT_MEMBER,
+                  'Delete a security group rule (proxy).', 'DELETE',
+                  f'{rules}/{{security_group_rule_id}}'),
+        base.rule(SERVER_SECURITY_GROUPS_LIST, base.PROJECT_READER,
+                  "List a server's security groups.", 'GET',
+                  '/servers/{server_id}/os-security-groups'),
+        base.rule(SERVER_SECURITY_GROUPS_ADD, base.PROJECT_MEMBER,
+                  'Add a security group to a server (addSecurityGroup).', 'POST',
+                  '/servers/{server_id}/action'),
+        base.rule(SERVER_SECURITY_GROUPS_REMOVE, base.PROJECT_MEMBER,
+                  'Remove a security group from a server (removeSecurityGroup).', 'POST',
+                  '/servers/{server_id}/action'),
     ]

@@ -9,7 +9,14 @@ import webob
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute import schemas as body_schemas
-from nova_lite.compute.rest import action_policies, admin_server_actions, base, policies
+from nova_lite.compute.rest import (
+    action_policies,
+    admin_server_actions,
+    base,
+    policies,
+    proxy_policies,
+    server_security_groups,
+)
 from nova_lite.compute.rest import version_changes as changes
 from nova_lite.compute.rest.api_version import api_version
 
@@ -22,7 +29,10 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'os-resetState': action_policies.RESET_STATE,
           'createImage': action_policies.CREATE_IMAGE,
           'shelve': action_policies.SHELVE, 'shelveOffload': action_policies.SHELVE_OFFLOAD,
-          'unshelve': action_policies.UNSHELVE, **admin_server_actions.RULES}
+          'unshelve': action_policies.UNSHELVE,
+          'addSecurityGroup': proxy_policies.SERVER_SECURITY_GROUPS_ADD,
+          'removeSecurityGroup': proxy_policies.SERVER_SECURITY_GROUPS_REMOVE,
+          **admin_server_actions.RULES}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
                  'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
@@ -64,6 +74,10 @@ class ServerActionsHandler(base.ComputeController):
         elif name == 'unshelve':
             self._actions.unshelve_server(ctx, instance['id'],
                                           self._unshelve_body(req, instance, args))
+        elif name in ('addSecurityGroup', 'removeSecurityGroup'):
+            server_security_groups.change(self._rest.services.network_proxy, ctx,
+                                          instance['id'], args['name'],
+                                          add=name == 'addSecurityGroup')
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))

@@ -15,8 +15,10 @@ from nova_lite.compute import pinned_zone, server_create, server_filters, server
 from nova_lite.compute.rest import (
     base,
     policies,
+    proxy_policies,
     request_bodies,
     schemas,
+    security_groups,
     version_changes,
     versioned_views,
     views,
@@ -94,7 +96,8 @@ class ServersHandler(base.ComputeController):
             'id': instance['id'], 'links': links,
             'adminPass': server.get('adminPass') or secrets.token_urlsafe(9),
             'OS-DCF:diskConfig': server_create.user_fields(server)[server_create.DISK_CONFIG],
-            'security_groups': [{'name': 'default'}],
+            'security_groups': [{'name': group['name']} for group in
+                                server.get('security_groups') or [{'name': 'default'}]],
         }}, headers={'Location': links[0]['href']})
 
     def update(self, req: wsgi.Request, server_id: str) -> webob.Response:
@@ -139,16 +142,23 @@ class ServersHandler(base.ComputeController):
     def detail(self, req: wsgi.Request) -> webob.Response:
         ctx, page, extra = self._listed(req, '/servers/detail')
         volume_ids = self._volume_ids(ctx) if page else {}
-        return wsgi.json_response(200, {
-            'servers': [self._detail(ctx, s, volume_ids.get(s['id'], []), api_version(req),
-                                     show=False) for s in page],
-            **extra})
+        bodies = [self._detail(ctx, s, volume_ids.get(s['id'], []), api_version(req),
+                               show=False) for s in page]
+        names = security_groups.group_names_by_server(self._rest.services.network_proxy,
+                                                      ctx, [s['id'] for s in page])
+        for server, body in zip(page, bodies, strict=True):
+            security_groups.show_names(body, names[server['id']])
+        return wsgi.json_response(200, {'servers': bodies, **extra})
 
     def show(self, req: wsgi.Request, server_id: str) -> webob.Response:
         instance = self._owned(req, server_id, policies.SERVERS_SHOW)
         volume_ids = self._volume_ids(req.context, instance['id'])
         body = self._detail(req.context, instance, volume_ids.get(instance['id'], []),
                             api_version(req), show=True)
+        if 'security_groups' in body:  # the groups of its ports, as nova shows them
+            groups = security_groups.server_groups(self._rest.services.network_proxy,
+                                                   req.context, instance['id'])
+            security_groups.show_names(body, [group['name'] for group in groups])
         if api_version(req) >= version_changes.SERVER_GROUPS_IN_SHOW:
             body['server_groups'] = self._rest.services.server_groups.group_ids_of(
                 instance['id'])
@@ -160,8 +170,14 @@ class ServersHandler(base.ComputeController):
         return wsgi.json_response(204)
 
     def security_groups(self, req: wsgi.Request, server_id: str) -> webob.Response:
-        self._owned(req, server_id, policies.SERVERS_SHOW)
-        return wsgi.json_response(200, {'security_groups': []})
+        """GET /servers/{id}/os-security-groups: its ports' groups (until 2.35)."""
+        base.removed_at(req, version_changes.PROXY_APIS_REMOVED)
+        instance = self._owned(req, server_id, proxy_policies.SERVER_SECURITY_GROUPS_LIST)
+        networks = self._rest.services.network_proxy
+        groups = security_groups.server_groups(networks, req.context, instance['id'])
+        return wsgi.json_response(200, {'security_groups': [
+            security_groups.group_view(group, {g['id']: g for g in groups})
+            for group in groups]})
 
     def _attachments(self, req: wsgi.Request, server_id: str) -> list[dict[str, Any]]:
         instance = self._owned(req, server_id, policies.SERVERS_SHOW)

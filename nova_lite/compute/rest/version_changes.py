@@ -114,7 +114,9 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (KEYPAIR_PAGING, 'KEYPAIR_PAGING',
      'the keypair list pages with limit and marker (a keypair name)'),
     (PROXY_APIS_REMOVED, 'PROXY_APIS_REMOVED',
-     'proxies gone: /images, /os-volumes, /os-snapshots, /os-networks are 404; /limits '
+     'proxies gone: /images, /os-volumes, /os-snapshots, /os-networks, '
+     '/os-security-groups, /os-security-group-rules and /servers/{id}/os-security-groups '
+     'are 404; /limits '
      'drops security group and floating IP entries; quota sets drop (and refuse) '
      'fixed_ips, floating_ips, security_groups and security_group_rules'),
     (SERVER_LIST_INVALID_STATUS, 'SERVER_LIST_INVALID_STATUS',

@@ -8,7 +8,7 @@ from typing import Any
 from nova_lite.clients import payloads, protocols
 from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
-from nova_lite.conductor import resource_cleanup, token_seal
+from nova_lite.conductor import port_rules, resource_cleanup, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import base
 
@@ -63,15 +63,18 @@ class AllocateNetwork(base.UserContextTask):
             else:
                 fixed_ips = ([{'ip_address': requested['fixed_ip']}]
                              if requested.get('fixed_ip') else None)
+                groups = ({'security_groups': request_spec['security_groups']}
+                          if request_spec.get('security_groups') else {})
                 port = self._networks.create_port(
                     ctx, network_id=requested['uuid'], fixed_ips=fixed_ips,
                     device_id=instance_id, device_owner=device_owner(request_spec),
-                    binding_host_id=host)
+                    binding_host_id=host, **groups)
             network = self._networks.get_network(ctx, port['network_id'])
             network_info.append({'port_id': port['id'], 'mac_address': port['mac_address'],
                                  'fixed_ips': port['fixed_ips'],
                                  'network_id': port['network_id'],
-                                 'network_name': network['name']})
+                                 'network_name': network['name'],
+                                 **port_rules.port_security_info(self._networks, ctx, port)})
         return network_info
 
     def revert(self, context: dict[str, Any], instance_id: str,

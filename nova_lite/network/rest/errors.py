@@ -32,6 +32,10 @@ class SecurityGroupNotFound(exception.NotFound):
     pass
 
 
+class SecurityGroupRuleNotFound(exception.NotFound):
+    pass
+
+
 class RouterNotFound(exception.NotFound):
     pass
 
@@ -63,6 +67,7 @@ class PolicyNotAuthorized(exception.Forbidden):
 _NOT_FOUND: dict[str, type[exception.NotFound]] = {
     'Network': NetworkNotFound, 'Subnet': SubnetNotFound, 'Port': PortNotFound,
     'SecurityGroup': SecurityGroupNotFound,
+    'SecurityGroupRule': SecurityGroupRuleNotFound,
 }
 
 

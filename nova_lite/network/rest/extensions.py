@@ -19,6 +19,9 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     'project-id': ('project_id field enabled', 'Resources show project_id beside tenant_id.'),
     'standard-attr-timestamp': ('Resource timestamps', 'Networks, subnets and ports show '
                                                        'created_at and updated_at.'),
+    'security-group': ('security-group', 'Security groups and rules, filtered on ports by '
+                                         'the host (libvirt nwfilter).'),
+    'port-security': ('Port Security', 'Ports show and set port_security_enabled.'),
     'pagination': ('Pagination support', 'Lists accept limit and marker and then answer '
                                          'with next links.'),
 }

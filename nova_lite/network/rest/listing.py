@@ -63,6 +63,7 @@ PORTS = {
     'admin_state_up': filters.Filter('admin_state_up', _BOOLEAN),
     'binding:host_id': filters.Filter('binding:host_id'),
     'fixed_ips': filters.Filter('fixed_ips', fixed_ip),
+    'security_groups': filters.Filter('security_groups'),
 }
 
 SECURITY_GROUPS = _IDENTIFIED

@@ -39,11 +39,10 @@ def list_rules() -> list[policy.RuleDefault]:
              'POST', '/v2.0/ports'),
         rule('update_port:binding:host_id', PROJECT_MEMBER, "Change a port's host binding.",
              'PUT', '/v2.0/ports/{id}'),
-        rule('get_security_group', READER, "Show or list the project's default group.",
-             'GET', '/v2.0/security-groups/{id}'),
-        # Only an admin's delete succeeds: a member's is neutron's 409.
-        rule('delete_security_group', PROJECT_MEMBER, "Delete a project's default group.",
-             'DELETE', '/v2.0/security-groups/{id}'),
+        # A member's delete of its project's default group is neutron's 409.
+        *_crud('security_group', 'security-groups'),
+        *(rule_ for rule_ in _crud('security_group_rule', 'security-group-rules')
+          if not rule_.name.startswith('update_')),  # rules are never updated
         rule('get_router', READER, 'List routers (there are none).', 'GET',
              '/v2.0/routers'),
         rule('get_floatingip', READER, 'List floating IPs (there are none).', 'GET',

@@ -8,7 +8,9 @@ from nova_lite.api import routing, wsgi
 from nova_lite.network.rest import common, listing, schemas, views
 
 _UPDATABLE = {'name': 'name', 'admin_state_up': 'admin_state_up', 'device_id': 'device_id',
-              'device_owner': 'device_owner', 'binding:host_id': 'binding_host_id'}
+              'device_owner': 'device_owner', 'binding:host_id': 'binding_host_id',
+              'security_groups': 'security_groups',
+              'port_security_enabled': 'port_security_enabled'}
 _CREATABLE = {**_UPDATABLE, 'fixed_ips': 'fixed_ips', 'mac_address': 'mac_address'}
 
 

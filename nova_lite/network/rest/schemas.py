@@ -83,7 +83,8 @@ _PORT_COMMON: dict[str, Any] = {
     'name': NAME, 'admin_state_up': BOOLEAN, 'device_id': NAME, 'device_owner': NAME,
     'binding:host_id': NAME, 'binding:vnic_type': {'const': 'normal'},
     'binding:profile': EMPTY_OBJECT, 'description': NO_DESCRIPTION,
-    'security_groups': EMPTY_LIST, 'port_security_enabled': {'const': True},
+    'security_groups': {'type': 'array', 'maxItems': 64, 'items': UUID},
+    'port_security_enabled': BOOLEAN,
     'allowed_address_pairs': EMPTY_LIST, 'extra_dhcp_opts': EMPTY_LIST,
 }
 

@@ -36,4 +36,4 @@ def port(item: dict[str, Any]) -> dict[str, Any]:
             'binding:vif_type': VIF_TYPE_BOUND if bound else VIF_TYPE_UNBOUND,
             'binding:vnic_type': VNIC_TYPE, 'binding:profile': {}, 'binding:vif_details': {},
             'allowed_address_pairs': [], 'extra_dhcp_opts': [],
-            'port_security_enabled': True}
+            'port_security_enabled': item.get('port_security_enabled', True)}

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from nova_lite.common import exception
+from nova_lite.virt.libvirt import nwfilter
 
 NOVA_LITE_NS = 'http://nova-lite.dev/xmlns/libvirt/1.0'
 NS_PREFIX = 'nova_lite'
@@ -76,12 +77,15 @@ class GuestInterface:
     mac: str
     target_dev: str
     model: str = 'virtio'
+    filter_name: str | None = None  # the port's nwfilter (security groups)
 
     def to_element(self) -> ET.Element:
         interface = ET.Element('interface', {'type': 'ethernet'})
         _sub(interface, 'mac', address=self.mac)
         _sub(interface, 'target', dev=self.target_dev)
         _sub(interface, 'model', type=self.model)
+        if self.filter_name:
+            _sub(interface, 'filterref', filter=self.filter_name)
         return interface
 
 
@@ -145,6 +149,7 @@ class GuestConfig:
     interfaces: list[GuestInterface] = dataclasses.field(default_factory=list)
     metadata: GuestMetadata | None = None
     console_log: str | None = None
+    port_filters: list[nwfilter.PortFilter] = dataclasses.field(default_factory=list)
 
     def to_element(self) -> ET.Element:
         domain = ET.Element('domain', {'type': self.domain_type})
@@ -229,8 +234,10 @@ def interfaces_for(network_info: Any) -> list[GuestInterface]:
             raise exception.InvalidInput(field=f'{field}.mac_address',
                                          reason=f'{mac!r} is not a MAC address')
         port_id = _text(vif, 'port_id', f'{field}.port_id')
-        interfaces.append(GuestInterface(mac=mac,
-                                         target_dev=_TAP_PREFIX + port_id[:_TAP_ID_LENGTH]))
+        port_filter = nwfilter.port_filter_for(vif, field)
+        interfaces.append(GuestInterface(
+            mac=mac, target_dev=_TAP_PREFIX + port_id[:_TAP_ID_LENGTH],
+            filter_name=port_filter.name if port_filter is not None else None))
     return interfaces
 
 
@@ -329,4 +336,5 @@ def guest_config_for(instance: dict[str, Any], flavor: dict[str, Any], image: di
                        vcpus=metadata.flavor_vcpus, arch=arch, domain_type=domain_type,
                        disks=[*local, *volumes],
                        interfaces=interfaces_for(network_info), metadata=metadata,
-                       console_log=console_log)
+                       console_log=console_log,
+                       port_filters=nwfilter.port_filters_for(network_info))

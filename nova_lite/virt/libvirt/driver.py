@@ -20,6 +20,7 @@ from nova_lite.common import exception, notifications
 from nova_lite.virt import driver as base
 from nova_lite.virt import interface_xml, power_state, volume_xml
 from nova_lite.virt.libvirt import config as guest_config
+from nova_lite.virt.libvirt import nwfilter
 
 LOG = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ class LibvirtDriver(base.ComputeDriver):
             instance_id=instance_id, path=xml_path, vcpus=guest.vcpus,
             memory_kib=guest.memory_kib, disks=len(guest.disks), nics=len(guest.interfaces)))
         existed = self._lookup(instance_id) is not None
+        self._define_port_filters(guest)
         try:
             domain = self.connection.defineXML(guest.to_xml())
         except libvirt.libvirtError as exc:
@@ -169,6 +171,38 @@ class LibvirtDriver(base.ComputeDriver):
             instance_id=instance_id, domain_name=guest.name, hypervisor=self.uri,
             power_state=power_state.name(state)))
         return {'domain_name': guest.name, 'xml_path': xml_path, 'power_state': state}
+
+    def _define_port_filters(self, guest: guest_config.GuestConfig) -> None:
+        """Define each port's nwfilter (security groups) before the domain names it.
+
+        A hypervisor without network filters (``test:///``) has the documents
+        only in the instance directory, beside libvirt.xml.
+        """
+        for port_filter in guest.port_filters:
+            try:
+                self.connection.nwfilterDefineXML(port_filter.to_xml())
+            except libvirt.libvirtError as exc:
+                if exc.get_error_code() != libvirt.VIR_ERR_NO_SUPPORT:
+                    raise self._error(f'defining {port_filter.name}', exc) from exc
+                LOG.debug('%s: no network filters on %s; %s is written only',
+                          guest.name, self.uri, port_filter.name)
+
+    @staticmethod
+    def _port_filter_names(domain: libvirt.virDomain) -> list[str]:
+        try:
+            root = ET.fromstring(domain.XMLDesc(0))
+        except (libvirt.libvirtError, ET.ParseError):
+            return []
+        return [name for element in root.iter('filterref')
+                if (name := element.get('filter') or '').startswith(nwfilter.FILTER_PREFIX)]
+
+    def _undefine_port_filters(self, names: list[str]) -> None:
+        """Best effort: a filter already gone, or no filters at all, is fine."""
+        for name in names:
+            try:
+                self.connection.nwfilterLookupByName(name).undefine()
+            except libvirt.libvirtError as exc:
+                LOG.debug('nwfilter %s not undefined: %s', name, exc)
 
     def _undefine(self, domain: libvirt.virDomain) -> None:
         try:
@@ -196,8 +230,10 @@ class LibvirtDriver(base.ComputeDriver):
         if domain is None:
             LOG.debug('No domain for instance %s to destroy', instance_id)
             return
+        filters = self._port_filter_names(domain)
         self._stop(domain)
         self._undefine(domain)
+        self._undefine_port_filters(filters)
         LOG.info('Destroyed and undefined domain %s', domain.name())
 
     def list_instance_ids(self) -> list[str]:

@@ -59,8 +59,13 @@ def test_boot_through_rest_and_show_every_key(compute: ComputeEnv) -> None:
 
     attachments = compute.admin.get(f'/servers/{created["id"]}/os-volume_attachments')
     assert attachments.json['volumeAttachments'][0]['volumeId'] == env.volumes[0]['id']
-    assert compute.admin.get(f'/servers/{created["id"]}/os-security-groups').json == {
-        'security_groups': []}
+    # Its port has the project's default group (made on first use, with its rules).
+    [group] = compute.admin.get(f'/servers/{created["id"]}/os-security-groups').json[
+        'security_groups']
+    assert (group['name'], group['tenant_id']) == ('default', env.ctx.project_id)
+    assert {(rule['ip_protocol'], rule['group']['name']) for rule in group['rules']} == {
+        (None, 'default')}  # the ingress rules from the group itself, IPv4 and IPv6
+    assert port['security_groups'] == [group['id']]
 
     # The legacy path form with the project id works too; another project's id does not.
     legacy = compute.admin.get(f'/{env.ctx.project_id}/servers/{created["id"]}')

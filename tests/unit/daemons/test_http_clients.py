@@ -76,6 +76,23 @@ class _StubNetworkAndVolumeAPI:
                                        'detail': ''}})
         if method == 'GET' and path.startswith('/v2.0/networks/'):
             return 200, {'network': {'id': path.rsplit('/', 1)[1], 'name': 'net'}}
+        group = {'id': 'sg-1', 'name': 'web', 'security_group_rules': []}
+        if path == '/v2.0/security-groups':
+            return ((200, {'security_groups': [group]}) if method == 'GET' else
+                    (201, {'security_group': {**group, **body['security_group']}}))
+        if path == '/v2.0/security-groups/sg-1':
+            return {'GET': (200, {'security_group': group}),
+                    'PUT': (200, {'security_group': {**group, **(body or {}).get(
+                        'security_group', {})}}),
+                    'DELETE': (204, None)}[method]
+        if path == '/v2.0/security-groups/in-use' and method == 'DELETE':
+            return 409, {'NeutronError': {'type': 'SecurityGroupInUse',
+                                          'message': 'Security Group in-use in use.',
+                                          'detail': ''}}
+        if path == '/v2.0/security-group-rules' and method == 'POST':
+            return 201, {'security_group_rule': {'id': 'r-1', **body['security_group_rule']}}
+        if path == '/v2.0/security-group-rules/r-1' and method == 'DELETE':
+            return 204, None
         if re.fullmatch(r'/v3/\w+/attachments', path) and method == 'POST':
             attachment = body['attachment']
             return 200, {'attachment': {'id': 'att-1', 'status': 'reserved',
@@ -194,6 +211,29 @@ def test_network_client_paths_bodies_and_errors(
         client.delete_port(env.ctx, 'other')
     with pytest.raises(exception.IpAddressExhausted):
         client.create_port(env.ctx, network_id='full')
+
+
+def test_network_client_security_groups(
+        served: tuple[CloudEnv, _StubNetworkAndVolumeAPI]) -> None:
+    env, stub = served
+    client = http.NetworkClient(env.cloud.identity.validate_token)
+    assert client.list_security_groups(env.ctx, name='web', project_id=None)[0]['id'] == 'sg-1'
+    assert stub.requests[-1][:2] == ('GET', '/v2.0/security-groups?name=web')
+    assert client.get_security_group(env.ctx, 'sg-1')['name'] == 'web'
+    made = client.create_security_group(env.ctx, name='db', description='d')
+    assert stub.requests[-1][2] == {'security_group': {'name': 'db', 'description': 'd'}}
+    assert made['name'] == 'db'
+    assert client.update_security_group(env.ctx, 'sg-1', name='web2')['name'] == 'web2'
+    assert stub.requests[-1][:3] == ('PUT', '/v2.0/security-groups/sg-1',
+                                     {'security_group': {'name': 'web2'}})
+    rule = client.create_security_group_rule(env.ctx, security_group_id='sg-1',
+                                             direction='ingress', protocol='tcp')
+    assert rule['id'] == 'r-1' and stub.requests[-1][1] == '/v2.0/security-group-rules'
+    client.delete_security_group_rule(env.ctx, 'r-1')
+    client.delete_security_group(env.ctx, 'sg-1')
+    assert stub.requests[-1][:2] == ('DELETE', '/v2.0/security-groups/sg-1')
+    with pytest.raises(exception.Conflict):
+        client.delete_security_group(env.ctx, 'in-use')
 
 
 def test_volume_client_attachments(served: tuple[CloudEnv, _StubNetworkAndVolumeAPI]) -> None:

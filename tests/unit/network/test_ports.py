@@ -26,7 +26,8 @@ def test_port_lifecycle_frees_its_ip(networks: Manager, member_ctx: Any,
     port = networks.create_port(member_ctx, net['id'], name='p1')
     assert re.fullmatch(r'fa:16:3e(:[0-9a-f]{2}){3}', port['mac_address'])
     assert port['status'] == 'DOWN' and port['admin_state_up'] is True
-    assert port['security_groups'] == [] and port['tags'] == []
+    assert len(port['security_groups']) == 1 and port['tags'] == []  # the default group
+    assert port['port_security_enabled'] is True
     assert port['binding:host_id'] == '' and port['device_id'] == ''
     [fixed] = port['fixed_ips']
     assert fixed['subnet_id'] == subnet['id']

@@ -180,7 +180,7 @@ def test_port_bodies(api: NetworkApi, counts: Callable[[], dict[str, int]]) -> N
         (port(device_id='d' * 256), 400, "'port.device_id'"),
         (port(name=None), 400, "'port.name'"),
         (port(admin_state_up='no'), 400, "'port.admin_state_up'"),
-        (port(security_groups=['web']), 400, "'port.security_groups'"),
+        (port(security_groups=['web']), 400, "'port.security_groups.0'"),
         (port(**{'binding:vnic_type': 'direct'}), 400, "'port.binding:vnic_type'"),
         (port(allowed_address_pairs=[{'ip_address': '10.0.0.9'}]), 400,
          "'port.allowed_address_pairs'"),

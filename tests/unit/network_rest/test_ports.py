@@ -30,7 +30,9 @@ def test_create_list_and_filter_ports(api: NetworkApi) -> None:
     assert ipaddress.ip_address(fixed['ip_address']) in ipaddress.ip_network('10.0.0.0/24')
     assert fixed['ip_address'] != '10.0.0.1'  # the gateway
     assert port['binding:vif_type'] == 'unbound' and port['binding:vnic_type'] == 'normal'
-    assert port['security_groups'] == [] and port['allowed_address_pairs'] == []
+    (default,) = api.get('/v2.0/security-groups?name=default').json['security_groups']
+    assert port['security_groups'] == [default['id']]  # the project's default group
+    assert port['allowed_address_pairs'] == []
     assert port['port_security_enabled'] is True and port['status'] == 'DOWN'
     chosen = _port(api, name='p2', fixed_ips=[{'ip_address': '10.0.0.77'}],
                    mac_address='FA:16:3E:00:00:77')
@@ -101,7 +103,7 @@ def test_extensions_security_groups_and_l3(api: NetworkApi) -> None:
     extensions = api.get('/v2.0/extensions').json['extensions']
     aliases = {ext['alias'] for ext in extensions}
     assert {'binding', 'project-id', 'standard-attr-timestamp', 'pagination'} <= aliases
-    assert 'security-group' not in aliases and 'router' not in aliases
+    assert {'security-group', 'port-security'} <= aliases and 'router' not in aliases
     assert all(set(ext) == {'alias', 'name', 'description', 'links', 'updated'}
                for ext in extensions)
     assert api.get('/v2.0/extensions/binding').json['extension']['alias'] == 'binding'
@@ -110,14 +112,14 @@ def test_extensions_security_groups_and_l3(api: NetworkApi) -> None:
 
     (group,) = api.get(f'/v2.0/security-groups?project_id={api.env.ctx.project_id}'
                        ).json['security_groups']
-    assert group['name'] == 'default' and group['security_group_rules'] == []
+    assert group['name'] == 'default' and len(group['security_group_rules']) == 4
     assert api.get('/v2.0/security-groups?name=default').json['security_groups'] == [group]
     assert api.get(f"/v2.0/security-groups/{group['id']}").json['security_group'] == group
     member = api.user_token('proj-b', 'user-b', ('member',))
     (theirs,) = api.get('/v2.0/security-groups', token=member).json['security_groups']
     assert theirs['id'] != group['id']
     assert api.get(f"/v2.0/security-groups/{group['id']}", token=member).status_int == 404
-    # The admin sees every project's default group.
+    # The admin sees every project's groups (made on each project's first use).
     every = api.get('/v2.0/security-groups').json['security_groups']
     assert {group['id'], theirs['id']} <= {g['id'] for g in every}
 

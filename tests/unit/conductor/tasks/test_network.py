@@ -44,13 +44,15 @@ def test_execute_creates_a_port_per_network_bound_to_the_host(
     network_info = _task(networks, instances, sealer).execute(
         context, instance_id, REQUEST_SPEC, 'host1')
 
+    # The fake's ports have no security groups: nothing for the host to filter.
+    no_groups = {'port_security_enabled': True, 'stateful': True, 'security_group_rules': []}
     assert network_info == [
         {'port_id': 'port-1', 'mac_address': 'fa:16:3e:00:00:01',
          'fixed_ips': [{'subnet_id': 'net-1-subnet', 'ip_address': '10.0.0.2'}],
-         'network_id': 'net-1', 'network_name': 'private'},
+         'network_id': 'net-1', 'network_name': 'private', **no_groups},
         {'port_id': 'port-2', 'mac_address': 'fa:16:3e:00:00:02',
          'fixed_ips': [{'subnet_id': 'net-2-subnet', 'ip_address': '10.0.1.9'}],
-         'network_id': 'net-2', 'network_name': 'storage'}]
+         'network_id': 'net-2', 'network_name': 'storage', **no_groups}]
     for port in networks.ports_of(instance_id):
         assert (port['device_owner'], port['binding:host_id']) == ('compute:az1', 'host1')
     assert _port_ids(networks, instance_id) == ['port-1', 'port-2']
