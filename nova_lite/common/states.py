@@ -21,6 +21,8 @@ class VmState:
     SUSPENDED: Final = 'suspended'
     ERROR: Final = 'error'
     DELETED: Final = 'deleted'
+    # Resized (same host) and waiting for the user's confirm or revert (VERIFY_RESIZE).
+    RESIZED: Final = 'resized'
 
 
 class TaskState:
@@ -40,6 +42,13 @@ class TaskState:
     SUSPENDING: Final = 'suspending'
     RESUMING: Final = 'resuming'
     IMAGE_SNAPSHOT: Final = 'image_snapshot'
+    # Resize (and its confirm and revert) and rebuild, as Nova names them.
+    RESIZE_PREP: Final = 'resize_prep'
+    RESIZE_MIGRATING: Final = 'resize_migrating'
+    RESIZE_FINISH: Final = 'resize_finish'
+    RESIZE_REVERTING: Final = 'resize_reverting'
+    RESIZE_CONFIRMING: Final = 'resize_confirming'
+    REBUILDING: Final = 'rebuilding'
 
 
 class ServerStatus:
@@ -54,6 +63,10 @@ class ServerStatus:
     DELETED: Final = 'DELETED'
     REBOOT: Final = 'REBOOT'
     HARD_REBOOT: Final = 'HARD_REBOOT'
+    RESIZE: Final = 'RESIZE'
+    VERIFY_RESIZE: Final = 'VERIFY_RESIZE'
+    REVERT_RESIZE: Final = 'REVERT_RESIZE'
+    REBUILD: Final = 'REBUILD'
 
 
 class NetworkStatus:

@@ -65,6 +65,20 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     ActionSpec('detach-volume', 'detach_volume', None,
                (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
                host_method='detach_volume'),
+    # Resize on one host (its own tasks): it waits in VERIFY_RESIZE for the
+    # user's confirm (the new flavor stays) or revert (the old one is back);
+    # both end in the state the power state shows (ACTIVE or SHUTOFF).
+    ActionSpec('resize', 'resize', TaskState.RESIZE_PREP, (VmState.ACTIVE, VmState.STOPPED),
+               VmState.RESIZED, host_method='resize_instance', undo_method='revert_resize'),
+    ActionSpec('confirm-resize', 'confirmResize', TaskState.RESIZE_CONFIRMING,
+               (VmState.RESIZED,), None, host_method='confirm_resize'),
+    ActionSpec('revert-resize', 'revertResize', TaskState.RESIZE_REVERTING,
+               (VmState.RESIZED,), None, host_method='revert_resize',
+               undo_method='resize_instance'),
+    # Rebuild (own tasks): the disk made again from the new image.
+    ActionSpec('rebuild', 'rebuild', TaskState.REBUILDING,
+               (VmState.ACTIVE, VmState.STOPPED, VmState.ERROR), None,
+               host_method='rebuild_instance'),
     ActionSpec('lock', 'lock', None, _ANY, None),
     ActionSpec('unlock', 'unlock', None, _ANY, None),
     ActionSpec('reset-state', 'resetState', None, _ANY, None),

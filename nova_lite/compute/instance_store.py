@@ -28,6 +28,7 @@ VM_STATE_TO_STATUS = {
     VmState.SUSPENDED: ServerStatus.SUSPENDED,
     VmState.ERROR: ServerStatus.ERROR,
     VmState.DELETED: ServerStatus.DELETED,
+    VmState.RESIZED: ServerStatus.VERIFY_RESIZE,
 }
 # GET /servers' order: newest first (then by id), as nova lists.
 _NEWEST_FIRST = (sql_paging.SortKey(models.Instance.created_at, descending=True),
@@ -43,7 +44,8 @@ _LATEST_FAULT = (sa.select(_FAULTS).where(_FAULTS.c.instance_id == sa.bindparam(
                  .order_by(_FAULTS.c.created_at.desc()).limit(1))
 _UPDATABLE = frozenset({'vm_state', 'task_state', 'power_state', 'host', 'network_info',
                         'launched_at', 'terminated_at', 'availability_zone', 'locked_by',
-                        'locked_reason'})
+                        'locked_reason', 'flavor_id', 'image_id', 'key_name',
+                        'key_data'})
 
 
 def status_of(vm_state: str, task_state: str | None = None) -> str:

@@ -153,6 +153,12 @@ server_action: dict[str, Any] = {
             'properties': {'length': _console_length},
             'additionalProperties': False,
         },
+        # Checked again with their own (microversion) schemas in
+        # compute/rest/resize_bodies.py.
+        'resize': {'type': 'object'},
+        'confirmResize': {'type': ['object', 'null']},
+        'revertResize': {'type': ['object', 'null']},
+        'rebuild': {'type': 'object'},
         'createImage': {
             'type': 'object',
             'properties': {

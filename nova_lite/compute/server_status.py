@@ -17,9 +17,14 @@ from nova_lite.db.models import compute as models
 
 # Task states nova shows in the status (the rest show their vm_state's status)...
 TASK_STATUS = {TaskState.REBOOTING: ServerStatus.REBOOT,
-               TaskState.REBOOTING_HARD: ServerStatus.HARD_REBOOT}
+               TaskState.REBOOTING_HARD: ServerStatus.HARD_REBOOT,
+               TaskState.RESIZE_PREP: ServerStatus.RESIZE,
+               TaskState.RESIZE_MIGRATING: ServerStatus.RESIZE,
+               TaskState.RESIZE_FINISH: ServerStatus.RESIZE,
+               TaskState.RESIZE_REVERTING: ServerStatus.REVERT_RESIZE,
+               TaskState.REBUILDING: ServerStatus.REBUILD}
 # ...while the server is in one of these vm states.
-_TASK_SHOWN_IN = (VmState.ACTIVE, VmState.STOPPED)
+_TASK_SHOWN_IN = (VmState.ACTIVE, VmState.STOPPED, VmState.RESIZED)
 STATUSES = frozenset(instance_store.VM_STATE_TO_STATUS.values()) | set(TASK_STATUS.values())
 
 

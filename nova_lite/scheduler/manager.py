@@ -261,6 +261,19 @@ class SchedulerManager:
         if released is not None:
             LOG.info('Released claim of instance %s: %s', instance_id, released)
 
+    def adjust_claim(self, ctx: nl_context.RequestContext, instance_id: str,
+                     expected: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+        """Move the instance's claim from the ``expected`` resources to ``target``
+        ({vcpus, memory_mb, disk_gb}) on its node (a resize); the claim after."""
+        _name(instance_id, 'instance_id')
+        wanted = {name: claims.Resources(**{key: value[key] for key in
+                                             ('vcpus', 'memory_mb', 'disk_gb')})
+                  for name, value in (('expected', expected), ('target', target))}
+        with self._db.session() as session:
+            claim = claims.adjust(session, instance_id, wanted['expected'], wanted['target'])
+        LOG.info('Claim of instance %s is now %s', instance_id, claim)
+        return claim
+
     def list_claims(self, ctx: nl_context.RequestContext,
                     instance_id: str | None = None) -> list[dict[str, Any]]:
         """The claims held (all, or one instance's), each with its host's name.

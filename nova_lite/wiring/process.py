@@ -116,7 +116,8 @@ def _action_runner(conf: cfg.ConfigOpts, db: db_api.Database,
     deps = server_action.ActionDependencies(
         instances=services.instances, events=services.instance_actions,
         compute=services.compute_rpcapi, fault_injector=fault_injector,
-        images=images, volumes=volumes, sealer=sealer)
+        images=images, volumes=volumes, sealer=sealer,
+        scheduler=services.scheduler_rpcapi, migrations=services.migrations)
     return action_runner.ActionRunner(deps, jobs, persistence,
                                       workers=conf.conductor.boot_workers)
 

@@ -9,7 +9,7 @@ import webob
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute import schemas as body_schemas
-from nova_lite.compute.rest import action_policies, base, policies
+from nova_lite.compute.rest import action_policies, base, policies, resize_actions
 from nova_lite.compute.rest import version_changes as changes
 from nova_lite.compute.rest.api_version import api_version
 
@@ -20,7 +20,9 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'suspend': action_policies.SUSPEND, 'resume': action_policies.RESUME,
           'lock': action_policies.LOCK, 'unlock': action_policies.UNLOCK,
           'os-resetState': action_policies.RESET_STATE,
-          'createImage': action_policies.CREATE_IMAGE}
+          'createImage': action_policies.CREATE_IMAGE,
+          'resize': action_policies.RESIZE, 'confirmResize': action_policies.CONFIRM_RESIZE,
+          'revertResize': action_policies.REVERT_RESIZE, 'rebuild': action_policies.REBUILD}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
                  'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
@@ -52,6 +54,8 @@ class ServerActionsHandler(base.ComputeController):
             self._actions.reset_state(ctx, instance['id'], args['state'])
         elif name == 'createImage':
             return self._create_image(req, instance, args)
+        elif name in resize_actions.ACTIONS:
+            return resize_actions.act(self._rest, req, name, instance, body)
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))

@@ -22,21 +22,30 @@ import typing
 from taskflow.patterns import linear_flow
 
 from nova_lite.clients import protocols
-from nova_lite.compute import instance_actions, instance_store
+from nova_lite.compute import instance_actions, instance_store, migrations
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.action_specs import ACTIONS
 from nova_lite.conductor import faults, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
+from nova_lite.conductor.tasks import rebuild as rebuild_tasks
+from nova_lite.conductor.tasks import resize as resize_tasks
 from nova_lite.conductor.tasks import snapshot as snapshot_tasks
 from nova_lite.conductor.tasks import volume_actions as volume_tasks
+from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
 # The action whose flow has its own tasks in place of host-call.
 SNAPSHOT = 'snapshot'
 ATTACH_VOLUME = 'attach-volume'
 DETACH_VOLUME = 'detach-volume'
+RESIZE = 'resize'
+CONFIRM_RESIZE = 'confirm-resize'
+REVERT_RESIZE = 'revert-resize'
+REBUILD = 'rebuild'
+RESIZE_ACTIONS = frozenset({RESIZE, CONFIRM_RESIZE, REVERT_RESIZE})
 # The host actions whose flows are not the common three tasks.
-OWN_TASK_ACTIONS = frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME})
+OWN_TASK_ACTIONS = frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME, REBUILD}
+                             | RESIZE_ACTIONS)
 
 
 def action_flow_name(action: str) -> str:
@@ -57,6 +66,9 @@ class ActionDependencies:
     # The volume attach/detach actions' block storage service (the user's token).
     volumes: protocols.VolumeClient | None = None
     sealer: token_seal.TokenSealer | None = None
+    # The resize flows' claims and migration records (None: a drawing).
+    scheduler: scheduler_rpcapi.SchedulerAPI | None = None
+    migrations: migrations.MigrationStore | None = None
 
 
 def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
@@ -79,6 +91,14 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
                      spec, deps.instances, deps.events, images=images, sealer=sealer)),
                  faulty(snapshot_tasks.UploadSnapshot(images, deps.compute, sealer)))
         return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
+    if action in RESIZE_ACTIONS:
+        return _resize_flow(flow, action, deps, faulty)
+    if action == REBUILD:
+        sealer = typing.cast(token_seal.TokenSealer, deps.sealer)
+        return flow.add(
+            faulty(rebuild_tasks.RebuildToErrorOnRevert(spec, deps.instances, deps.events)),
+            faulty(rebuild_tasks.RebuildOnHost(deps.instances, deps.compute, sealer)),
+            faulty(rebuild_tasks.RecordRebuilt(spec, deps.instances, deps.events)))
     flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
     if action in (ATTACH_VOLUME, DETACH_VOLUME):
         volumes = typing.cast(protocols.VolumeClient, deps.volumes)
@@ -91,3 +111,30 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
     elif spec.host_method is not None:
         flow.add(faulty(action_tasks.HostCall(spec, deps.compute)))
     return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
+
+
+def _resize_flow(flow: linear_flow.Flow, action: str, deps: ActionDependencies,
+                 faulty: typing.Callable[[typing.Any], typing.Any]) -> linear_flow.Flow:
+    """The tasks of a resize, its confirm or its revert (conductor/tasks/resize.py)."""
+    spec = ACTIONS[action]
+    scheduler = typing.cast(scheduler_rpcapi.SchedulerAPI, deps.scheduler)
+    store = typing.cast(migrations.MigrationStore, deps.migrations)
+    host_task = {RESIZE: keys.RESIZE_ON_HOST, CONFIRM_RESIZE: keys.CONFIRM_ON_HOST,
+                 REVERT_RESIZE: keys.REVERT_ON_HOST}[action]
+    flow.add(faulty(resize_tasks.ResizeToErrorOnRevert(
+        spec, deps.instances, deps.events, migration_store=store, host_task=host_task)))
+    if action == RESIZE:
+        steps = [resize_tasks.ResizeClaim(scheduler),
+                 resize_tasks.ResizeOnHost(deps.instances, deps.compute),
+                 resize_tasks.RecordResized(spec, deps.instances, deps.events, store)]
+    elif action == CONFIRM_RESIZE:
+        steps = [resize_tasks.ReleaseOldFlavor(scheduler),
+                 resize_tasks.ConfirmOnHost(deps.compute),
+                 resize_tasks.RecordConfirmed(spec, deps.instances, deps.events, store)]
+    else:
+        steps = [resize_tasks.RevertOnHost(deps.instances, deps.compute),
+                 resize_tasks.ReleaseNewFlavor(scheduler),
+                 resize_tasks.RecordReverted(spec, deps.instances, deps.events, store)]
+    for step in steps:
+        flow.add(faulty(step))
+    return flow
