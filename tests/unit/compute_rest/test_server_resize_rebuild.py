@@ -192,3 +192,68 @@ def test_os_migrations_is_for_admins(compute: ComputeEnv) -> None:
     listed = compute.admin.get(f'/servers/{server_id}/migrations',
                                headers=_header(changes.MIGRATION_TYPE))
     assert listed.status_int == 200 and listed.json == {'migrations': []}
+
+
+# One test per version_changes row of resize, rebuild and os-migrations: the shape
+# just below its version and at it.
+
+def _below(version: Version) -> Version:
+    return version[0], version[1] - 1
+
+
+@pytest.fixture(scope='module')
+def resized_once(compute: ComputeEnv, flavors: dict[str, str]) -> str:
+    server_id = _boot(compute, flavors, 'versioned-resize')
+    assert compute.admin.action(server_id, {'resize': {'flavorRef': flavors['big']}}
+                                ).status_int == 202
+    compute.wait(server_id, status='VERIFY_RESIZE')
+    return server_id
+
+
+@pytest.mark.parametrize('version,keys', [
+    (changes.MIGRATION_TYPE, {'migration_type'}),
+    (changes.MIGRATION_UUID, {'uuid'}),
+    (changes.MIGRATION_USER_PROJECT, {'user_id', 'project_id'}),
+])
+def test_version_migration_fields(compute: ComputeEnv, resized_once: str, version: Version,
+                                  keys: set[str]) -> None:
+    [below] = _migrations(compute, resized_once, headers=_header(_below(version)))
+    [at] = _migrations(compute, resized_once, headers=_header(version))
+    assert not keys & set(below) and keys <= set(at)
+
+
+def test_version_server_migrations_route(compute: ComputeEnv, resized_once: str) -> None:
+    path = f'/servers/{resized_once}/migrations'
+    assert compute.admin.get(path, headers=_header(_below(changes.MIGRATION_TYPE))
+                             ).status_int == 404
+    assert compute.admin.get(path, headers=_header(changes.MIGRATION_TYPE)).status_int == 200
+
+
+@pytest.mark.parametrize('version,field,value', [
+    (changes.REBUILD_KEY_NAME, 'key_name', None),
+    (changes.REBUILD_USER_DATA, 'user_data', 'aGk='),
+])
+def test_version_rebuild_fields(compute: ComputeEnv, flavors: dict[str, str],
+                                version: Version, field: str, value: Any) -> None:
+    server_id = _boot(compute, flavors, f'versioned-{field}')
+    body = {'rebuild': {'imageRef': compute.env.image['id'], field: value}}
+    path = f'/servers/{server_id}/action'
+    below = compute.admin.request('POST', path, body, headers=_header(_below(version)))
+    assert below.status_int == 400 and field in below.text
+    at = compute.admin.request('POST', path, body, headers=_header(version))
+    assert at.status_int == 202, at.text
+    compute.wait(server_id, status='ACTIVE')
+
+
+def test_version_rebuild_full_body(compute: ComputeEnv, flavors: dict[str, str]) -> None:
+    server_id = _boot(compute, flavors, 'versioned-rebuild-body')
+    path = f'/servers/{server_id}/action'
+    body = {'rebuild': {'imageRef': compute.env.image['id']}}
+    below = compute.admin.request('POST', path, body,
+                                  headers=_header(_below(changes.REBUILD_FULL_BODY)))
+    assert below.status_int == 202 and 'key_name' not in below.json['server']
+    compute.wait(server_id, status='ACTIVE')
+    at = compute.admin.request('POST', path, body,
+                               headers=_header(changes.REBUILD_FULL_BODY))
+    assert at.status_int == 202 and 'key_name' in at.json['server']
+    compute.wait(server_id, status='ACTIVE')
