@@ -32,7 +32,8 @@ resize: dict[str, Any] = {
     'additionalProperties': False,
 }
 
-_no_arguments: dict[str, Any] = {'type': 'null'}
+# null or {}, as Nova takes them (Tempest sends {}, openstacksdk null).
+_no_arguments: dict[str, Any] = {'type': ['object', 'null'], 'additionalProperties': False}
 confirm_resize: dict[str, Any] = {
     'type': 'object', 'properties': {'confirmResize': _no_arguments},
     'required': ['confirmResize'], 'additionalProperties': False}

@@ -69,6 +69,9 @@ class ActionDependencies:
     # The resize flows' claims and migration records (None: a drawing).
     scheduler: scheduler_rpcapi.SchedulerAPI | None = None
     migrations: migrations.MigrationStore | None = None
+    # The volume service with the conductor's own credentials: the volumes a domain
+    # defined again (resize, rebuild) keeps (None: it keeps none).
+    service_volumes: protocols.VolumeClient | None = None
 
 
 def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
@@ -97,7 +100,8 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
         sealer = typing.cast(token_seal.TokenSealer, deps.sealer)
         return flow.add(
             faulty(rebuild_tasks.RebuildToErrorOnRevert(spec, deps.instances, deps.events)),
-            faulty(rebuild_tasks.RebuildOnHost(deps.instances, deps.compute, sealer)),
+            faulty(rebuild_tasks.RebuildOnHost(deps.instances, deps.compute, sealer,
+                                               deps.service_volumes)),
             faulty(rebuild_tasks.RecordRebuilt(spec, deps.instances, deps.events)))
     flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
     if action in (ATTACH_VOLUME, DETACH_VOLUME):
@@ -125,14 +129,16 @@ def _resize_flow(flow: linear_flow.Flow, action: str, deps: ActionDependencies,
         spec, deps.instances, deps.events, migration_store=store, host_task=host_task)))
     if action == RESIZE:
         steps = [resize_tasks.ResizeClaim(scheduler),
-                 resize_tasks.ResizeOnHost(deps.instances, deps.compute),
+                 resize_tasks.ResizeOnHost(deps.instances, deps.compute,
+                                           deps.service_volumes),
                  resize_tasks.RecordResized(spec, deps.instances, deps.events, store)]
     elif action == CONFIRM_RESIZE:
         steps = [resize_tasks.ReleaseOldFlavor(scheduler),
                  resize_tasks.ConfirmOnHost(deps.compute),
                  resize_tasks.RecordConfirmed(spec, deps.instances, deps.events, store)]
     else:
-        steps = [resize_tasks.RevertOnHost(deps.instances, deps.compute),
+        steps = [resize_tasks.RevertOnHost(deps.instances, deps.compute,
+                                           deps.service_volumes),
                  resize_tasks.ReleaseNewFlavor(scheduler),
                  resize_tasks.RecordReverted(spec, deps.instances, deps.events, store)]
     for step in steps:

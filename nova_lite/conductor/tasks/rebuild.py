@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nova_lite.clients import protocols
 from nova_lite.common import exception, timeutils
 from nova_lite.common.states import VmState
 from nova_lite.compute import instance_actions, instance_store
@@ -26,7 +27,7 @@ from nova_lite.conductor import token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
 from nova_lite.conductor.tasks import base
-from nova_lite.conductor.tasks.resize import vm_state_for
+from nova_lite.conductor.tasks.resize import attached_volumes, vm_state_for
 from nova_lite.conductor.tasks.snapshot import user_context
 
 
@@ -53,7 +54,7 @@ class RebuildOnHost(base.FlowTask):
 
     def __init__(self, instances: instance_store.InstanceStore,
                  compute: compute_rpcapi.ComputeAPI, sealer: token_seal.TokenSealer,
-                 **kwargs: Any) -> None:
+                 volumes: protocols.VolumeClient | None = None, **kwargs: Any) -> None:
         super().__init__(keys.REBUILD_ON_HOST,
                          requires=[keys.INSTANCE_ID, keys.HOST, keys.ACTION_REQUEST,
                                    keys.SEALED_TOKEN],
@@ -61,6 +62,7 @@ class RebuildOnHost(base.FlowTask):
         self._instances = instances
         self._compute = compute
         self._sealer = sealer
+        self._volumes = volumes
 
     def execute(self, instance_id: str, host: str, action_request: dict[str, Any],
                 sealed_token: str) -> int:
@@ -71,7 +73,8 @@ class RebuildOnHost(base.FlowTask):
                           ('id', 'name', 'project_id', 'user_id', 'metadata', 'image_id')}
         info = self._compute.rebuild_instance(
             ctx, host, instance=spawn_instance, flavor=args['flavor'], image=args['image'],
-            network_info=instance['network_info'], block_devices=[])
+            network_info=instance['network_info'],
+            block_devices=attached_volumes(self._volumes, ctx, instance_id))
         if action_request.get('prior_vm_state') == VmState.STOPPED:  # it stays off
             return int(self._compute.power_off(ctx, host, instance_id=instance_id))
         return int(info.get('power_state') or 0)

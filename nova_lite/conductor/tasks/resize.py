@@ -23,6 +23,8 @@ from typing import Any
 
 from taskflow.types import failure as tf_failure
 
+from nova_lite.clients import protocols
+from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import VmState
 from nova_lite.compute import instance_actions, instance_store, migrations
@@ -66,6 +68,18 @@ def set_flavor(instances: instance_store.InstanceStore, instance_id: str,
     instances.change_details(instance_id, build_request_change=lambda current: {
         'request_spec': {**(current.get('request_spec') or {}), 'flavor': dict(flavor)}})
     instances.update(instance_id, flavor_id=str(flavor['id']))
+
+
+def attached_volumes(volumes: protocols.VolumeClient | None, ctx: nl_context.RequestContext,
+                     instance_id: str) -> list[dict[str, Any]]:
+    """The block devices of the volumes attached to the instance (so the domain,
+    defined again, keeps them); none without a volume service."""
+    if volumes is None:
+        return []
+    return [{'volume_id': a['volume_id'], 'attachment_id': a['id'],
+             'mountpoint': a.get('mountpoint'), 'connection_info': dict(a['connection_info'])}
+            for a in volumes.list_attachments(ctx, instance_id=instance_id)
+            if a.get('connection_info')]
 
 
 def _spawn_instance(instance: dict[str, Any]) -> dict[str, Any]:
@@ -142,20 +156,23 @@ class ResizeClaim(_ClaimTask):
 
 class _HostTask(base.FlowTask):
     def __init__(self, name: str, instances: instance_store.InstanceStore,
-                 compute: compute_rpcapi.ComputeAPI, **kwargs: Any) -> None:
+                 compute: compute_rpcapi.ComputeAPI,
+                 volumes: protocols.VolumeClient | None = None, **kwargs: Any) -> None:
         super().__init__(name, requires=_HOST_REQUIRES, provides=keys.POWER_STATE, **kwargs)
         self._instances = instances
         self._compute = compute
+        self._volumes = volumes
 
     def _define(self, method: str, instance_id: str, host: str,
                 action_request: dict[str, Any], flavor: dict[str, Any]) -> int:
         """Ask the host to define the instance with ``flavor``; the power state after."""
         instance = self._instances.get(instance_id)
         call = getattr(self._compute, method)
-        info = call(action_tasks._admin_context(action_request), host,
-                    instance=_spawn_instance(instance), flavor=flavor,
+        ctx = action_tasks._admin_context(action_request)
+        info = call(ctx, host, instance=_spawn_instance(instance), flavor=flavor,
                     image=_args(action_request).get('image') or {},
-                    network_info=instance['network_info'], block_devices=[])
+                    network_info=instance['network_info'],
+                    block_devices=attached_volumes(self._volumes, ctx, instance_id))
         return int(info.get('power_state') or 0)
 
 
@@ -169,8 +186,9 @@ class ResizeOnHost(_HostTask):
     """
 
     def __init__(self, instances: instance_store.InstanceStore,
-                 compute: compute_rpcapi.ComputeAPI, **kwargs: Any) -> None:
-        super().__init__(keys.RESIZE_ON_HOST, instances, compute, **kwargs)
+                 compute: compute_rpcapi.ComputeAPI,
+                 volumes: protocols.VolumeClient | None = None, **kwargs: Any) -> None:
+        super().__init__(keys.RESIZE_ON_HOST, instances, compute, volumes, **kwargs)
 
     def execute(self, instance_id: str, host: str, action_request: dict[str, Any]) -> int:
         return self._define('resize_instance', instance_id, host, action_request,
@@ -194,8 +212,9 @@ class RevertOnHost(_HostTask):
     """
 
     def __init__(self, instances: instance_store.InstanceStore,
-                 compute: compute_rpcapi.ComputeAPI, **kwargs: Any) -> None:
-        super().__init__(keys.REVERT_ON_HOST, instances, compute, **kwargs)
+                 compute: compute_rpcapi.ComputeAPI,
+                 volumes: protocols.VolumeClient | None = None, **kwargs: Any) -> None:
+        super().__init__(keys.REVERT_ON_HOST, instances, compute, volumes, **kwargs)
 
     def execute(self, instance_id: str, host: str, action_request: dict[str, Any]) -> int:
         return self._define('revert_resize', instance_id, host, action_request,

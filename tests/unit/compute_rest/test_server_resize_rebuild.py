@@ -66,7 +66,8 @@ def test_resize_and_confirm(compute: ComputeEnv, flavors: dict[str, str]) -> Non
     assert migration['status'] == 'finished' and 'migration_type' not in migration
     assert migration['source_compute'] == migration['dest_compute'] == 'host1'
     assert migration['new_instance_type_id'] is None  # a uuid flavor id: no integer
-    response = compute.admin.action(server_id, {'confirmResize': None})
+    assert compute.admin.action(server_id, {'confirmResize': {'x': 1}}).status_int == 400
+    response = compute.admin.action(server_id, {'confirmResize': {}})
     assert response.status_int == 204
     server = compute.wait(server_id, status='ACTIVE')
     assert server['flavor']['id'] == flavors['big']
@@ -257,3 +258,25 @@ def test_version_rebuild_full_body(compute: ComputeEnv, flavors: dict[str, str])
                                headers=_header(changes.REBUILD_FULL_BODY))
     assert at.status_int == 202 and 'key_name' in at.json['server']
     compute.wait(server_id, status='ACTIVE')
+
+
+def test_a_resized_domain_keeps_its_volumes(compute: ComputeEnv,
+                                            flavors: dict[str, str]) -> None:
+    server_id = str(compute.boot('resize-volume', flavorRef=flavors['small'])['id'])
+    [volume] = [v['id'] for v in compute.admin.get(f'/servers/{server_id}').json['server'][
+        'os-extended-volumes:volumes_attached']]
+    [host] = compute.cloud.compute_hosts
+    assert volume in host.manager.driver._domains[server_id].xml
+    assert compute.admin.action(server_id, {'resize': {'flavorRef': flavors['big']}}
+                                ).status_int == 202
+    compute.wait(server_id, status='VERIFY_RESIZE')
+    assert volume in host.manager.driver._domains[server_id].xml
+    assert compute.admin.action(server_id, {'revertResize': {}}).status_int == 202
+    compute.wait(server_id, status='ACTIVE')
+    assert volume in host.manager.driver._domains[server_id].xml
+    assert compute.admin.action(server_id, {'rebuild': {
+        'imageRef': compute.env.image['id']}}).status_int == 202
+    compute.wait(server_id, status='ACTIVE')
+    assert volume in host.manager.driver._domains[server_id].xml
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
+    compute.wait_gone(server_id)
