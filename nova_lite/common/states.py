@@ -44,8 +44,6 @@ class TaskState:
     IMAGE_SNAPSHOT: Final = 'image_snapshot'
     # Resize (and its confirm and revert) and rebuild, as Nova names them.
     RESIZE_PREP: Final = 'resize_prep'
-    RESIZE_MIGRATING: Final = 'resize_migrating'
-    RESIZE_FINISH: Final = 'resize_finish'
     RESIZE_REVERTING: Final = 'resize_reverting'
     RESIZE_CONFIRMING: Final = 'resize_confirming'
     REBUILDING: Final = 'rebuilding'

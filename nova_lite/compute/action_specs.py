@@ -67,14 +67,14 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
                host_method='detach_volume'),
     # Resize on one host (its own tasks): it waits in VERIFY_RESIZE for the
     # user's confirm (the new flavor stays) or revert (the old one is back);
-    # both end in the state the power state shows (ACTIVE or SHUTOFF).
+    # both end in the state the power state shows (ACTIVE or SHUTOFF). Their
+    # host tasks undo themselves (conductor/tasks/resize.py): no undo_method.
     ActionSpec('resize', 'resize', TaskState.RESIZE_PREP, (VmState.ACTIVE, VmState.STOPPED),
-               VmState.RESIZED, host_method='resize_instance', undo_method='revert_resize'),
+               VmState.RESIZED, host_method='resize_instance'),
     ActionSpec('confirm-resize', 'confirmResize', TaskState.RESIZE_CONFIRMING,
                (VmState.RESIZED,), None, host_method='confirm_resize'),
     ActionSpec('revert-resize', 'revertResize', TaskState.RESIZE_REVERTING,
-               (VmState.RESIZED,), None, host_method='revert_resize',
-               undo_method='resize_instance'),
+               (VmState.RESIZED,), None, host_method='revert_resize'),
     # Rebuild (own tasks): the disk made again from the new image.
     ActionSpec('rebuild', 'rebuild', TaskState.REBUILDING,
                (VmState.ACTIVE, VmState.STOPPED, VmState.ERROR), None,

@@ -19,8 +19,6 @@ from nova_lite.db.models import compute as models
 TASK_STATUS = {TaskState.REBOOTING: ServerStatus.REBOOT,
                TaskState.REBOOTING_HARD: ServerStatus.HARD_REBOOT,
                TaskState.RESIZE_PREP: ServerStatus.RESIZE,
-               TaskState.RESIZE_MIGRATING: ServerStatus.RESIZE,
-               TaskState.RESIZE_FINISH: ServerStatus.RESIZE,
                TaskState.RESIZE_REVERTING: ServerStatus.REVERT_RESIZE,
                TaskState.REBUILDING: ServerStatus.REBUILD}
 # ...while the server is in one of these vm states.

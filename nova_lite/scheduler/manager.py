@@ -262,15 +262,20 @@ class SchedulerManager:
             LOG.info('Released claim of instance %s: %s', instance_id, released)
 
     def adjust_claim(self, ctx: nl_context.RequestContext, instance_id: str,
-                     expected: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
-        """Move the instance's claim from the ``expected`` resources to ``target``
-        ({vcpus, memory_mb, disk_gb}) on its node (a resize); the claim after."""
+                     expected_flavors: list[dict[str, Any]],
+                     target_flavors: list[dict[str, Any]]) -> dict[str, Any]:
+        """Move the instance's claim on its node from what ``expected_flavors`` take
+        together to what ``target_flavors`` take (a resize: [old] to [old, new] to
+        [new] or back to [old]); the claim after."""
         _name(instance_id, 'instance_id')
-        wanted = {name: claims.Resources(**{key: value[key] for key in
-                                             ('vcpus', 'memory_mb', 'disk_gb')})
-                  for name, value in (('expected', expected), ('target', target))}
+        wanted = []
+        for flavors in (expected_flavors, target_flavors):
+            total = claims.Resources(0, 0, 0)
+            for flavor in flavors:
+                total = claims.combined(total, claims.Resources.from_flavor(flavor))
+            wanted.append(total)
         with self._db.session() as session:
-            claim = claims.adjust(session, instance_id, wanted['expected'], wanted['target'])
+            claim = claims.adjust(session, instance_id, wanted[0], wanted[1])
         LOG.info('Claim of instance %s is now %s', instance_id, claim)
         return claim
 

@@ -65,8 +65,10 @@ class SchedulerAPI:
         self._client.prepare(version='1.2').call(ctx, 'delete_compute_node', host=host)
 
     def adjust_claim(self, ctx: nl_context.RequestContext, instance_id: str, *,
-                     expected: dict[str, int], target: dict[str, int]) -> dict[str, Any]:
-        """Move the instance's claim from ``expected`` to ``target`` (a resize)."""
-        return self._client.prepare(version='1.3').call(ctx, 'adjust_claim',
-                                                        instance_id=instance_id,
-                                                        expected=expected, target=target)
+                     expected_flavors: list[dict[str, Any]],
+                     target_flavors: list[dict[str, Any]]) -> dict[str, Any]:
+        """Move the instance's claim from what ``expected_flavors`` take together to
+        what ``target_flavors`` take (a resize)."""
+        return self._client.prepare(version='1.3').call(
+            ctx, 'adjust_claim', instance_id=instance_id, expected_flavors=expected_flavors,
+            target_flavors=target_flavors)

@@ -25,14 +25,17 @@ def test_stored_values_do_not_change() -> None:
     """Rows written before these constants existed hold these strings."""
     assert _constants(states.VmState) == {
         'BUILDING': 'building', 'ACTIVE': 'active', 'STOPPED': 'stopped', 'ERROR': 'error',
-        'DELETED': 'deleted', 'PAUSED': 'paused', 'SUSPENDED': 'suspended'}
+        'DELETED': 'deleted', 'PAUSED': 'paused', 'SUSPENDED': 'suspended',
+        'RESIZED': 'resized'}
     assert _constants(states.TaskState) == {
         'SCHEDULING': 'scheduling', 'NETWORKING': 'networking',
         'BLOCK_DEVICE_MAPPING': 'block_device_mapping', 'SPAWNING': 'spawning',
         'DELETING': 'deleting', 'REBOOTING': 'rebooting', 'REBOOTING_HARD': 'rebooting_hard',
         'POWERING_OFF': 'powering-off', 'POWERING_ON': 'powering-on',
         'PAUSING': 'pausing', 'UNPAUSING': 'unpausing', 'SUSPENDING': 'suspending',
-        'RESUMING': 'resuming', 'IMAGE_SNAPSHOT': 'image_snapshot'}
+        'RESUMING': 'resuming', 'IMAGE_SNAPSHOT': 'image_snapshot',
+        'RESIZE_PREP': 'resize_prep', 'RESIZE_REVERTING': 'resize_reverting',
+        'RESIZE_CONFIRMING': 'resize_confirming', 'REBUILDING': 'rebuilding'}
     assert states.PortStatus.ALL == ('ACTIVE', 'DOWN', 'BUILD')
     assert states.VolumeStatus.ALL == ('creating', 'available', 'reserved', 'attaching',
                                        'in-use', 'deleting', 'error', 'error_deleting')

@@ -33,7 +33,6 @@ from nova_lite.compute.action_specs import ActionSpec
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
 from nova_lite.conductor.tasks import base
-from nova_lite.scheduler import claims
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.virt import power_state as power_states
 
@@ -47,13 +46,16 @@ def _args(action_request: dict[str, Any]) -> dict[str, Any]:
     return dict(action_request.get('args') or {})
 
 
-def _resources(flavor: dict[str, Any]) -> dict[str, int]:
-    return claims.Resources.from_flavor(flavor).as_dict()
+def _old(args: dict[str, Any]) -> list[dict[str, Any]]:
+    return [args['old_flavor']]
 
 
-def _both(args: dict[str, Any]) -> dict[str, int]:
-    return claims.combined(claims.Resources.from_flavor(args['old_flavor']),
-                           claims.Resources.from_flavor(args['new_flavor'])).as_dict()
+def _new(args: dict[str, Any]) -> list[dict[str, Any]]:
+    return [args['new_flavor']]
+
+
+def _both(args: dict[str, Any]) -> list[dict[str, Any]]:
+    return [args['old_flavor'], args['new_flavor']]
 
 
 def vm_state_for(power_state: int | None) -> str:
@@ -125,9 +127,9 @@ class _ClaimTask(base.FlowTask):
         self._scheduler = scheduler
 
     def _adjust(self, instance_id: str, action_request: dict[str, Any],
-                expected: dict[str, int], target: dict[str, int]) -> None:
+                expected: list[dict[str, Any]], target: list[dict[str, Any]]) -> None:
         self._scheduler.adjust_claim(action_tasks._admin_context(action_request), instance_id,
-                                     expected=expected, target=target)
+                                     expected_flavors=expected, target_flavors=target)
 
 
 class ResizeClaim(_ClaimTask):
@@ -144,14 +146,14 @@ class ResizeClaim(_ClaimTask):
 
     def execute(self, instance_id: str, action_request: dict[str, Any]) -> None:
         args = _args(action_request)
-        self._adjust(instance_id, action_request, _resources(args['old_flavor']),
+        self._adjust(instance_id, action_request, _old(args),
                      _both(args))
 
     def revert(self, instance_id: str, action_request: dict[str, Any],
                **kwargs: Any) -> None:
         args = _args(action_request)
         self.best_effort_revert(instance_id, lambda: self._adjust(
-            instance_id, action_request, _both(args), _resources(args['old_flavor'])))
+            instance_id, action_request, _both(args), _old(args)))
 
 
 class _HostTask(base.FlowTask):
@@ -240,7 +242,7 @@ class ReleaseOldFlavor(_ClaimTask):
 
     def execute(self, instance_id: str, action_request: dict[str, Any]) -> None:
         args = _args(action_request)
-        self._adjust(instance_id, action_request, _both(args), _resources(args['new_flavor']))
+        self._adjust(instance_id, action_request, _both(args), _new(args))
 
     def revert(self, instance_id: str, action_request: dict[str, Any],
                result: Any = None, **kwargs: Any) -> None:
@@ -248,7 +250,7 @@ class ReleaseOldFlavor(_ClaimTask):
             return
         args = _args(action_request)
         self.best_effort_revert(instance_id, lambda: self._adjust(
-            instance_id, action_request, _resources(args['new_flavor']), _both(args)))
+            instance_id, action_request, _new(args), _both(args)))
 
 
 class ReleaseNewFlavor(_ClaimTask):
@@ -262,7 +264,7 @@ class ReleaseNewFlavor(_ClaimTask):
 
     def execute(self, instance_id: str, action_request: dict[str, Any]) -> None:
         args = _args(action_request)
-        self._adjust(instance_id, action_request, _both(args), _resources(args['old_flavor']))
+        self._adjust(instance_id, action_request, _both(args), _old(args))
 
     def revert(self, instance_id: str, action_request: dict[str, Any],
                result: Any = None, **kwargs: Any) -> None:
@@ -270,7 +272,7 @@ class ReleaseNewFlavor(_ClaimTask):
             return
         args = _args(action_request)
         self.best_effort_revert(instance_id, lambda: self._adjust(
-            instance_id, action_request, _resources(args['old_flavor']), _both(args)))
+            instance_id, action_request, _old(args), _both(args)))
 
 
 class ConfirmOnHost(base.FlowTask):

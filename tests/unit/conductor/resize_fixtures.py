@@ -68,9 +68,10 @@ class Scheduler:
         self.manager = scheduler_manager.SchedulerManager(conf, db)
         self.db = db
 
-    def adjust_claim(self, ctx: Any, instance_id: str, *, expected: dict[str, int],
-                     target: dict[str, int]) -> dict[str, Any]:
-        return self.manager.adjust_claim(ctx, instance_id, expected, target)
+    def adjust_claim(self, ctx: Any, instance_id: str, *,
+                     expected_flavors: list[dict[str, Any]],
+                     target_flavors: list[dict[str, Any]]) -> dict[str, Any]:
+        return self.manager.adjust_claim(ctx, instance_id, expected_flavors, target_flavors)
 
     def claim_of(self, instance_id: str) -> dict[str, int] | None:
         with self.db.reader() as session:
