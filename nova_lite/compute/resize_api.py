@@ -90,7 +90,7 @@ class ResizeActions:
                                          reason='unable to resize a disk to 0 GiB')
         if self._quotas is not None:
             self._quotas.resize_check(
-                ctx.project_id, ctx.user_id,
+                str(ctx.project_id), str(ctx.user_id),
                 vcpus=new['vcpus'] - int(old.get('vcpus') or 0),
                 memory_mb=new['memory_mb'] - int(old.get('memory_mb') or 0))
         made: list[dict[str, Any]] = []
@@ -102,7 +102,7 @@ class ResizeActions:
                 new_flavor_id=str(new['id']))
             made.append(migration)
             resize = {'old_flavor': old, 'new_flavor': new, 'migration_id': migration['id']}
-            fields = {'resize': resize}
+            fields: dict[str, Any] = {'resize': resize}
             if disk_config:
                 fields[server_create.DISK_CONFIG] = disk_config
             self._instances.change_details(marked['id'], build_request=fields)
@@ -127,8 +127,11 @@ class ResizeActions:
             status = (migration_store.CONFIRMING if action == 'confirm-resize'
                       else migration_store.REVERTING)
             self._migrations.set_status(migration['id'], status)
-            return (dict(resize), lambda: self._migrations.set_status(
-                migration['id'], migration_store.FINISHED))
+
+            def undo() -> None:
+                self._migrations.set_status(migration['id'], migration_store.FINISHED)
+
+            return dict(resize), undo
 
         label = 'confirmResize' if action == 'confirm-resize' else 'revertResize'
         self._actions.run_host_action(ctx, instance['id'], action, label, prepare)
@@ -179,7 +182,8 @@ class ResizeActions:
         if 'metadata' in body:
             self._api.check_metadata(body['metadata'] or {})
             if self._quotas is not None:
-                self._quotas.check_metadata_items(ctx.project_id, body['metadata'] or {})
+                self._quotas.check_metadata_items(str(ctx.project_id),
+                                                  body['metadata'] or {})
         if 'user_data' in body and body['user_data'] is not None:
             try:
                 base64.b64decode(body['user_data'], validate=True)
@@ -190,7 +194,7 @@ class ResizeActions:
         if 'key_name' in body:
             key_name = body['key_name']
             changes['key_name'] = key_name
-            changes['key_data'] = self._api._key_data(ctx.user_id, key_name)
+            changes['key_data'] = self._api._key_data(str(ctx.user_id), key_name)
         fields = server_create.normalized(
             {field: body[key] for key, field in _REBUILD_FIELDS if key in body})
         if 'user_data' in body:

@@ -79,7 +79,8 @@ def attached_volumes(volumes: protocols.VolumeClient | None, ctx: nl_context.Req
     if volumes is None:
         return []
     return [{'volume_id': a['volume_id'], 'attachment_id': a['id'],
-             'mountpoint': a.get('mountpoint'), 'connection_info': dict(a['connection_info'])}
+             'mountpoint': a.get('mountpoint'),
+             'connection_info': dict(a.get('connection_info') or {})}
             for a in volumes.list_attachments(ctx, instance_id=instance_id)
             if a.get('connection_info')]
 
@@ -116,8 +117,10 @@ class ResizeToErrorOnRevert(action_tasks.ActionToErrorOnRevert):
         status = (migrations.ERROR if self._spec.name == 'resize' else migrations.FINISHED)
         migration_id = _args(action_request).get('migration_id')
         if migration_id is not None:
-            self.best_effort_revert(instance_id, lambda: self._migrations.set_status(
-                int(migration_id), status))
+            def undo() -> None:
+                self._migrations.set_status(int(migration_id), status)
+
+            self.best_effort_revert(instance_id, undo)
 
 
 class _ClaimTask(base.FlowTask):
@@ -200,9 +203,11 @@ class ResizeOnHost(_HostTask):
                result: Any = None, **kwargs: Any) -> None:
         if isinstance(result, tf_failure.Failure):
             return
-        self.best_effort_revert(instance_id, lambda: self._define(
-            'revert_resize', instance_id, host, action_request,
-            _args(action_request)['old_flavor']))
+        def undo() -> None:
+            self._define('revert_resize', instance_id, host, action_request,
+                         _args(action_request)['old_flavor'])
+
+        self.best_effort_revert(instance_id, undo)
 
 
 class RevertOnHost(_HostTask):
@@ -226,9 +231,11 @@ class RevertOnHost(_HostTask):
                result: Any = None, **kwargs: Any) -> None:
         if isinstance(result, tf_failure.Failure):
             return
-        self.best_effort_revert(instance_id, lambda: self._define(
-            'resize_instance', instance_id, host, action_request,
-            _args(action_request)['new_flavor']))
+        def undo() -> None:
+            self._define('resize_instance', instance_id, host, action_request,
+                         _args(action_request)['new_flavor'])
+
+        self.best_effort_revert(instance_id, undo)
 
 
 class ReleaseOldFlavor(_ClaimTask):
