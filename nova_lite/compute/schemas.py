@@ -159,6 +159,10 @@ server_action: dict[str, Any] = {
         'confirmResize': {'type': ['object', 'null']},
         'revertResize': {'type': ['object', 'null']},
         'rebuild': {'type': 'object'},
+        # Deferred delete: no server is ever soft-deleted here ([DEFAULT]
+        # reclaim_instance_interval is 0), so restore is a 409 and forceDelete a delete.
+        'forceDelete': _no_arguments,
+        'restore': _no_arguments,
         'createImage': {
             'type': 'object',
             'properties': {

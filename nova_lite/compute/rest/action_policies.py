@@ -20,6 +20,8 @@ RESIZE = 'os_compute_api:servers:resize'
 CONFIRM_RESIZE = 'os_compute_api:servers:confirm_resize'
 REVERT_RESIZE = 'os_compute_api:servers:revert_resize'
 REBUILD = 'os_compute_api:servers:rebuild'
+FORCE_DELETE = 'os_compute_api:os-deferred-delete:force'
+RESTORE = 'os_compute_api:os-deferred-delete:restore'
 MIGRATIONS_INDEX = 'os_compute_api:os-migrations:index'
 SERVER_MIGRATIONS_INDEX = 'os_compute_api:servers:migrations:index'
 INSTANCE_ACTIONS_LIST = 'os_compute_api:os-instance-actions:list'
@@ -52,6 +54,10 @@ def list_rules() -> list[policy.RuleDefault]:
         base.rule(REVERT_RESIZE, base.PROJECT_MEMBER, 'Revert the resize of a server.',
                   'POST', _ACTION_PATH),
         base.rule(REBUILD, base.PROJECT_MEMBER, 'Rebuild a server.', 'POST', _ACTION_PATH),
+        base.rule(FORCE_DELETE, base.PROJECT_MEMBER, 'Force-delete a server (forceDelete).',
+                  'POST', _ACTION_PATH),
+        base.rule(RESTORE, base.PROJECT_MEMBER, 'Restore a soft-deleted server.', 'POST',
+                  _ACTION_PATH),
         base.rule(MIGRATIONS_INDEX, base.ADMIN, 'List migrations.', 'GET', '/os-migrations'),
         base.rule(SERVER_MIGRATIONS_INDEX, base.ADMIN, "List a server's migrations.", 'GET',
                   '/servers/{server_id}/migrations'),

@@ -22,7 +22,8 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'os-resetState': action_policies.RESET_STATE,
           'createImage': action_policies.CREATE_IMAGE,
           'resize': action_policies.RESIZE, 'confirmResize': action_policies.CONFIRM_RESIZE,
-          'revertResize': action_policies.REVERT_RESIZE, 'rebuild': action_policies.REBUILD}
+          'revertResize': action_policies.REVERT_RESIZE, 'rebuild': action_policies.REBUILD,
+          'forceDelete': action_policies.FORCE_DELETE, 'restore': action_policies.RESTORE}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
                  'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
@@ -56,6 +57,12 @@ class ServerActionsHandler(base.ComputeController):
             return self._create_image(req, instance, args)
         elif name in resize_actions.ACTIONS:
             return resize_actions.act(self._rest, req, name, instance, body)
+        elif name == 'forceDelete':  # nothing is soft-deleted: a plain delete
+            self._rest.services.compute_api.delete_server(ctx, instance['id'])
+        elif name == 'restore':
+            raise exception.InvalidState(resource='Instance', id=instance['id'],
+                                         state=instance['vm_state'], action='restore',
+                                         needed='soft-deleted')
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))

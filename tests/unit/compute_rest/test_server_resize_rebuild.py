@@ -280,3 +280,13 @@ def test_a_resized_domain_keeps_its_volumes(compute: ComputeEnv,
     assert volume in host.manager.driver._domains[server_id].xml
     assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
     compute.wait_gone(server_id)
+
+
+def test_force_delete_and_restore(compute: ComputeEnv, flavors: dict[str, str]) -> None:
+    missing = str(uuid.uuid4())
+    assert compute.admin.action(missing, {'forceDelete': {}}).status_int == 404
+    assert compute.admin.action(missing, {'restore': {}}).status_int == 404
+    server_id = _boot(compute, flavors, 'force-deleted')
+    assert compute.admin.action(server_id, {'restore': None}).status_int == 409
+    assert compute.admin.action(server_id, {'forceDelete': None}).status_int == 202
+    compute.wait_gone(server_id)
