@@ -168,6 +168,21 @@ class _HostTask(base.FlowTask):
         self._compute = compute
         self._volumes = volumes
 
+    def _undo(self, instance_id: str, host: str, action_request: dict[str, Any],
+              method: str, flavor_key: str) -> None:
+        """Define the domain back, unless a delete took the instance over meanwhile
+        (its domain is the delete's to destroy: defining it again would orphan it)."""
+        def undo() -> None:
+            if self._instances.get(instance_id)['task_state'] != action_request.get(
+                    'task_state'):
+                LOG.info('Instance %s changed during %s: its domain is left to the delete',
+                         instance_id, action_request.get('action'))
+                return
+            self._define(method, instance_id, host, action_request,
+                         _args(action_request)[flavor_key])
+
+        self.best_effort_revert(instance_id, undo)
+
     def _define(self, method: str, instance_id: str, host: str,
                 action_request: dict[str, Any], flavor: dict[str, Any]) -> int:
         """Ask the host to define the instance with ``flavor``; the power state after."""
@@ -187,7 +202,8 @@ class ResizeOnHost(_HostTask):
 
     Reversion strategy: the host puts the copy of the disk back and defines
     the domain with the old flavor again (only reverted when a later task
-    failed, i.e. when the host resized).
+    failed, i.e. when the host resized), unless a delete took the instance
+    over meanwhile.
     """
 
     def __init__(self, instances: instance_store.InstanceStore,
@@ -203,11 +219,7 @@ class ResizeOnHost(_HostTask):
                result: Any = None, **kwargs: Any) -> None:
         if isinstance(result, tf_failure.Failure):
             return
-        def undo() -> None:
-            self._define('revert_resize', instance_id, host, action_request,
-                         _args(action_request)['old_flavor'])
-
-        self.best_effort_revert(instance_id, undo)
+        self._undo(instance_id, host, action_request, 'revert_resize', 'old_flavor')
 
 
 class RevertOnHost(_HostTask):
@@ -215,7 +227,8 @@ class RevertOnHost(_HostTask):
     with the old flavor; provides the power state.
 
     Reversion strategy: the host resizes it again to the new flavor, so the
-    resize still waits for its confirm or revert as it did.
+    resize still waits for its confirm or revert as it did (unless a delete
+    took the instance over meanwhile).
     """
 
     def __init__(self, instances: instance_store.InstanceStore,
@@ -231,11 +244,7 @@ class RevertOnHost(_HostTask):
                result: Any = None, **kwargs: Any) -> None:
         if isinstance(result, tf_failure.Failure):
             return
-        def undo() -> None:
-            self._define('resize_instance', instance_id, host, action_request,
-                         _args(action_request)['new_flavor'])
-
-        self.best_effort_revert(instance_id, undo)
+        self._undo(instance_id, host, action_request, 'resize_instance', 'new_flavor')
 
 
 class ReleaseOldFlavor(_ClaimTask):

@@ -250,3 +250,25 @@ def test_a_rebuild_is_posted_with_the_users_token_sealed(cloud: Cloud,
     assert world.instances.get(instance_id)['vm_state'] == 'active'
     assert server_action.REBUILD in action_runner.USER_TOKEN_ACTIONS
     runner.stop()
+
+
+def test_a_resize_overtaken_by_a_delete_defines_no_domain_again(world: ResizeWorld) -> None:
+    instance_id = world.booted()
+    store = world.resize_store(instance_id)
+
+    injector = faults.FaultInjector(fail_at=frozenset({keys.RECORD_RESIZED}),
+                                    subject=instance_id)
+    flow = world.flow('resize', injector)
+    engine = engines.load(flow, store=store)
+    steps = engine.run_iter()
+    for _state in steps:
+        if engine.storage.get_atom_state(keys.RESIZE_ON_HOST) == states.SUCCESS:
+            # The user deletes the server now: the delete flow marks it, destroys it.
+            world.instances.update(instance_id, task_state='deleting')
+            world.host.manager.destroy_instance(None, instance_id)  # type: ignore[arg-type]
+            break
+    with pytest.raises(faults.InjectedFault):
+        for _state in steps:
+            pass
+    assert not world.host.driver.instance_exists(instance_id)
+    assert world.host.calls == ['resize_instance']
