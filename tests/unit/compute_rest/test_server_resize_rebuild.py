@@ -290,3 +290,31 @@ def test_force_delete_and_restore(compute: ComputeEnv, flavors: dict[str, str]) 
     assert compute.admin.action(server_id, {'restore': None}).status_int == 409
     assert compute.admin.action(server_id, {'forceDelete': None}).status_int == 202
     compute.wait_gone(server_id)
+
+
+@pytest.mark.parametrize('vm_state,task_state,status', [
+    ('active', 'resize_prep', 'RESIZE'), ('stopped', 'resize_prep', 'RESIZE'),
+    ('resized', None, 'VERIFY_RESIZE'), ('resized', 'resize_confirming', 'VERIFY_RESIZE'),
+    ('resized', 'resize_reverting', 'REVERT_RESIZE'), ('active', 'rebuilding', 'REBUILD'),
+    ('error', 'rebuilding', 'REBUILD'), ('error', 'rebooting_hard', 'ERROR'),
+])
+def test_the_statuses_of_resize_and_rebuild(compute: ComputeEnv, vm_state: str,
+                                            task_state: str | None, status: str) -> None:
+    from nova_lite.compute import server_status
+
+    instances = compute.cloud.services.instances
+    instance = instances.create(name=f'status-{vm_state}-{task_state}', project_id='p-status',
+                                user_id='u', flavor_id='f', image_id=None,
+                                availability_zone=None, metadata={}, build_request={})
+    instances.update(instance['id'], vm_state=vm_state, task_state=task_state)
+    assert server_status.status_of_instance(instances.get(instance['id'])) == status
+    with compute.cloud.services.db.reader() as session:
+        import sqlalchemy as sa
+
+        from nova_lite.db.models import compute as models
+
+        found = session.scalars(sa.select(models.Instance.id).where(
+            models.Instance.project_id == 'p-status',
+            server_status.status_condition(status))).all()
+    assert instance['id'] in found
+    instances.mark_deleted(instance['id'])
