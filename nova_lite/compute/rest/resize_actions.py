@@ -56,5 +56,7 @@ def act(rest: base.ComputeRest, req: wsgi.Request, name: str, instance: dict[str
         rebuilt, version, show_host=show_host, show=True)
     server = (detail if version >= changes.REBUILD_FULL_BODY
               else versioned_views.server_update(detail, version))
+    if version >= changes.REBUILD_USER_DATA:
+        server['user_data'] = (rebuilt.get('build_request') or {}).get('user_data')
     server['adminPass'] = args.get('adminPass') or secrets.token_urlsafe(9)
     return wsgi.json_response(202, {'server': server})

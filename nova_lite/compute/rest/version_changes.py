@@ -146,7 +146,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
      '/limits drops maxPersonality and maxPersonalitySize; quota sets and quota class '
      'sets drop (and refuse) the injected file resources'),
-    (REBUILD_USER_DATA, 'REBUILD_USER_DATA', 'rebuild takes "user_data"'),
+    (REBUILD_USER_DATA, 'REBUILD_USER_DATA',
+     'rebuild takes "user_data" and answers it'),
     (ACTIONS_PAGING, 'ACTIONS_PAGING',
      'os-instance-actions takes limit, marker, changes-since; actions carry updated_at'),
     (MIGRATION_UUID, 'MIGRATION_UUID', 'os-migrations entries carry "uuid"'),

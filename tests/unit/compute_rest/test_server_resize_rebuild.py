@@ -243,6 +243,8 @@ def test_version_rebuild_fields(compute: ComputeEnv, flavors: dict[str, str],
     assert below.status_int == 400 and field in below.text
     at = compute.admin.request('POST', path, body, headers=_header(version))
     assert at.status_int == 202, at.text
+    if field == 'user_data':
+        assert at.json['server']['user_data'] == value
     compute.wait(server_id, status='ACTIVE')
 
 
