@@ -163,6 +163,13 @@ server_action: dict[str, Any] = {
         # reclaim_instance_interval is 0), so restore is a 409 and forceDelete a delete.
         'forceDelete': _no_arguments,
         'restore': _no_arguments,
+        # Admin: a no-op on nova_lite's drivers (as on Nova's libvirt); a cold
+        # migration is refused (no second host to move to; cold_migration is off).
+        'injectNetworkInfo': _no_arguments,
+        'migrate': {'type': ['object', 'null'],
+                    'properties': {'host': {'type': ['string', 'null'], 'minLength': 1,
+                                            'maxLength': 255}},
+                    'additionalProperties': False},
         'createImage': {
             'type': 'object',
             'properties': {

@@ -23,6 +23,8 @@ REBUILD = 'os_compute_api:servers:rebuild'
 FORCE_DELETE = 'os_compute_api:os-deferred-delete:force'
 RESTORE = 'os_compute_api:os-deferred-delete:restore'
 MIGRATIONS_INDEX = 'os_compute_api:os-migrations:index'
+INJECT_NETWORK_INFO = 'os_compute_api:os-admin-actions:inject_network_info'
+MIGRATE = 'os_compute_api:os-migrate-server:migrate'
 SERVER_MIGRATIONS_INDEX = 'os_compute_api:servers:migrations:index'
 INSTANCE_ACTIONS_LIST = 'os_compute_api:os-instance-actions:list'
 INSTANCE_ACTIONS_SHOW = 'os_compute_api:os-instance-actions:show'
@@ -58,6 +60,9 @@ def list_rules() -> list[policy.RuleDefault]:
                   'POST', _ACTION_PATH),
         base.rule(RESTORE, base.PROJECT_MEMBER, 'Restore a soft-deleted server.', 'POST',
                   _ACTION_PATH),
+        base.rule(INJECT_NETWORK_INFO, base.ADMIN, "Inject a server's network info.", 'POST',
+                  _ACTION_PATH),
+        base.rule(MIGRATE, base.ADMIN, 'Cold-migrate a server.', 'POST', _ACTION_PATH),
         base.rule(MIGRATIONS_INDEX, base.ADMIN, 'List migrations.', 'GET', '/os-migrations'),
         base.rule(SERVER_MIGRATIONS_INDEX, base.ADMIN, "List a server's migrations.", 'GET',
                   '/servers/{server_id}/migrations'),

@@ -23,7 +23,9 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'createImage': action_policies.CREATE_IMAGE,
           'resize': action_policies.RESIZE, 'confirmResize': action_policies.CONFIRM_RESIZE,
           'revertResize': action_policies.REVERT_RESIZE, 'rebuild': action_policies.REBUILD,
-          'forceDelete': action_policies.FORCE_DELETE, 'restore': action_policies.RESTORE}
+          'forceDelete': action_policies.FORCE_DELETE, 'restore': action_policies.RESTORE,
+          'injectNetworkInfo': action_policies.INJECT_NETWORK_INFO,
+          'migrate': action_policies.MIGRATE}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
                  'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
@@ -63,6 +65,12 @@ class ServerActionsHandler(base.ComputeController):
             raise exception.InvalidState(resource='Instance', id=instance['id'],
                                          state=instance['vm_state'], action='restore',
                                          needed='soft-deleted')
+        elif name == 'injectNetworkInfo':
+            pass  # nothing to inject: the guest takes its network from DHCP
+        elif name == 'migrate':
+            raise exception.InvalidInput(field='migrate', reason=(
+                'no valid host was found: nova_lite does not migrate servers '
+                '(a resize stays on its host)'))
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))

@@ -320,3 +320,15 @@ def test_the_statuses_of_resize_and_rebuild(compute: ComputeEnv, vm_state: str,
             server_status.status_condition(status))).all()
     assert instance['id'] in found
     instances.mark_deleted(instance['id'])
+
+
+def test_inject_network_info_and_migrate(compute: ComputeEnv,
+                                         flavors: dict[str, str]) -> None:
+    missing = str(uuid.uuid4())
+    assert compute.admin.action(missing, {'migrate': None}).status_int == 404
+    server_id = _boot(compute, flavors, 'not-migrated')
+    assert compute.admin.action(server_id, {'injectNetworkInfo': None}).status_int == 202
+    refused = compute.admin.action(server_id, {'migrate': None})
+    assert refused.status_int == 400 and 'migrate' in refused.text
+    assert compute.member.action(server_id, {'migrate': None}).status_int in (403, 404)
+    assert compute.wait(server_id)['status'] == 'ACTIVE'
