@@ -16,7 +16,7 @@ from sqlalchemy import orm
 from nova_lite.api import paging, sql_paging
 from nova_lite.common import exception, timeutils
 from nova_lite.common.states import ServerStatus, TaskState, VmState
-from nova_lite.compute import server_groups
+from nova_lite.compute import migrations, server_groups
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as models
 
@@ -271,3 +271,4 @@ class InstanceStore:
             row.terminated_at = now
             row.updated_at = now
             server_groups.remove_member(session, instance_id)  # it leaves its group
+            migrations.confirm_on_delete(session, instance_id)  # a waiting resize ends

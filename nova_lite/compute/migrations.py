@@ -12,6 +12,7 @@ import uuid as uuid_lib
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
@@ -38,6 +39,16 @@ def _migration_dict(row: models.Migration) -> dict[str, Any]:
             'old_flavor_id': row.old_flavor_id, 'new_flavor_id': row.new_flavor_id,
             'created_at': timeutils.isotime(row.created_at),
             'updated_at': timeutils.isotime(row.updated_at)}
+
+
+def confirm_on_delete(session: orm.Session, instance_id: str) -> None:
+    """A server deleted while its resize waits confirms it, as Nova's delete does
+    (called in the transaction that marks the instance deleted)."""
+    session.execute(sa.update(models.Migration)
+                    .where(models.Migration.instance_uuid == instance_id,
+                           models.Migration.status == FINISHED)
+                    .values(status=CONFIRMED, updated_at=timeutils.utcnow())
+                    .execution_options(synchronize_session=False))
 
 
 class MigrationStore:

@@ -284,6 +284,20 @@ def test_a_resized_domain_keeps_its_volumes(compute: ComputeEnv,
     compute.wait_gone(server_id)
 
 
+def test_deleting_a_resized_server_confirms_its_resize(compute: ComputeEnv,
+                                                       flavors: dict[str, str]) -> None:
+    server_id = _boot(compute, flavors, 'deleted-resized')
+    assert compute.admin.action(server_id, {'resize': {'flavorRef': flavors['big']}}
+                                ).status_int == 202
+    compute.wait(server_id, status='VERIFY_RESIZE')
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
+    compute.wait_gone(server_id)
+    [migration] = _migrations(compute, server_id)
+    assert migration['status'] == 'confirmed'
+    assert compute.cloud.services.scheduler_rpcapi.list_claims(
+        _admin_ctx(), instance_id=server_id) == []
+
+
 def test_force_delete_and_restore(compute: ComputeEnv, flavors: dict[str, str]) -> None:
     missing = str(uuid.uuid4())
     assert compute.admin.action(missing, {'forceDelete': {}}).status_int == 404
