@@ -54,8 +54,13 @@ def act(rest: base.ComputeRest, req: wsgi.Request, name: str, instance: dict[str
     detail = versioned_views.server(
         views.server_detail(rebuilt, rest.links, volume_ids=volume_ids, show_host=show_host),
         rebuilt, version, show_host=show_host, show=True)
-    server = (detail if version >= changes.REBUILD_FULL_BODY
-              else versioned_views.server_update(detail, version))
+    if version >= changes.REBUILD_FULL_BODY:
+        # As GET shows it, but its user_data is the top-level one (2.57).
+        server = {key: value for key, value in detail.items()
+                  if key != 'OS-EXT-SRV-ATTR:user_data'}
+        server['server_groups'] = rest.services.server_groups.group_ids_of(rebuilt['id'])
+    else:
+        server = versioned_views.server_update(detail, version)
     if version >= changes.REBUILD_USER_DATA:
         server['user_data'] = (rebuilt.get('build_request') or {}).get('user_data')
     server['adminPass'] = args.get('adminPass') or secrets.token_urlsafe(9)

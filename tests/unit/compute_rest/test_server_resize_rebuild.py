@@ -259,6 +259,9 @@ def test_version_rebuild_full_body(compute: ComputeEnv, flavors: dict[str, str])
     at = compute.admin.request('POST', path, body,
                                headers=_header(changes.REBUILD_FULL_BODY))
     assert at.status_int == 202 and 'key_name' in at.json['server']
+    assert 'OS-EXT-SRV-ATTR:user_data' not in at.json['server']
+    assert at.json['server']['user_data'] is None
+    assert at.json['server']['server_groups'] == []
     compute.wait(server_id, status='ACTIVE')
 
 
