@@ -36,7 +36,7 @@ _REBUILD_FIELDS = (('accessIPv4', server_create.ACCESS_IP_V4),
                    ('description', 'description'), ('hostname', server_create.HOSTNAME))
 
 
-def _flavor_of(instance: dict[str, Any]) -> dict[str, Any]:
+def _recorded_flavor(instance: dict[str, Any]) -> dict[str, Any]:
     spec = (instance.get('build_request') or {}).get('request_spec') or {}
     return dict(spec.get('flavor') or {})
 
@@ -55,6 +55,21 @@ class ResizeActions:
         self._images = images
         self._migrations = migrations
         self._quotas = quotas
+
+    def _flavor_of(self, ctx: nl_context.RequestContext,
+                   instance: dict[str, Any]) -> dict[str, Any]:
+        """The flavor the instance has: as recorded with it, else its flavor row
+        (409 when neither is left)."""
+        recorded = _recorded_flavor(instance)
+        if recorded.get('id') is not None:
+            return recorded
+        try:
+            flavor = self._api.get_flavor(nl_context.get_admin_context(),
+                                          str(instance['flavor_id']))
+        except exception.NotFound:
+            raise exception.Conflict(reason=f'the flavor of instance {instance["id"]} '
+                                     'is gone') from None
+        return {key: flavor[key] for key in _FLAVOR_KEYS}
 
     # Resize -------------------------------------------------------------------------
 
@@ -75,7 +90,7 @@ class ResizeActions:
         """Resize the server to ``flavor_ref`` on its host (202 semantics); the
         migration it recorded."""
         instance = self._api.get_server(ctx, server_id)
-        old = _flavor_of(instance)
+        old = self._flavor_of(ctx, instance)
         new = self._new_flavor(ctx, flavor_ref)
         if str(new['id']) == str(instance['flavor_id']):
             raise exception.InvalidInput(field='resize.flavorRef',
@@ -177,7 +192,7 @@ class ResizeActions:
         """Rebuild the server from ``body['imageRef']`` (202 semantics); the instance
         as marked (task state rebuilding, the changes recorded)."""
         instance = self._api.get_server(ctx, server_id)
-        flavor = _flavor_of(instance)
+        flavor = self._flavor_of(ctx, instance)
         image = self._rebuild_image(ctx, str(body['imageRef']), flavor)
         if 'metadata' in body:
             self._api.check_metadata(body['metadata'] or {})

@@ -349,3 +349,21 @@ def test_inject_network_info_and_migrate(compute: ComputeEnv,
     assert refused.status_int == 400 and 'migrate' in refused.text
     assert compute.member.action(server_id, {'migrate': None}).status_int in (403, 404)
     assert compute.wait(server_id)['status'] == 'ACTIVE'
+
+
+def test_an_instance_without_a_recorded_flavor_resizes_from_its_flavor_row(
+        compute: ComputeEnv, flavors: dict[str, str]) -> None:
+    from nova_lite.common import exception
+    from nova_lite.compute import resize_api
+
+    services = compute.cloud.services
+    resizes = resize_api.ResizeActions(
+        actions=None, api=services.compute_api,  # type: ignore[arg-type]
+        instances=services.instances, images=resize_api.image_client(services.image_proxy),
+        migrations=services.migrations)  # type: ignore[arg-type]
+    ctx = _admin_ctx()
+    flavor = resizes._flavor_of(ctx, {'id': 'x', 'flavor_id': flavors['big'],
+                                      'build_request': {}})
+    assert (flavor['id'], flavor['vcpus'], flavor['root_gb']) == (flavors['big'], 2, 2)
+    with pytest.raises(exception.Conflict):
+        resizes._flavor_of(ctx, {'id': 'x', 'flavor_id': 'gone', 'build_request': {}})
