@@ -239,6 +239,76 @@ def test_a_resize_killed_after_its_claim_is_resumed_by_another_conductor(
     first.stop()
 
 
+@pytest.mark.parametrize('action,boundary,calls,end', [
+    ('confirm-resize', keys.RELEASE_OLD_FLAVOR, ['confirm_resize'], 'active'),
+    ('revert-resize', keys.REVERT_ON_HOST, ['revert_resize'], 'active'),
+])
+def test_a_confirm_or_revert_killed_between_tasks_is_resumed(
+        cloud: Cloud, world: ResizeWorld, action: str, boundary: str, calls: list[str],
+        end: str) -> None:
+    instance_id, migration_id = world.resized()
+    first = action_runner.ActionRunner(world.deps(), _jobs(cloud, 'conductor-a'),
+                                       cloud.persistence, workers=1)
+    store = world.waiting_store(instance_id, action)
+    job = first.post(instance_id, action, HOST, store[keys.ACTION_REQUEST])
+    claimed = first.jobs.claim(job)
+    assert claimed is not None
+    book, flow_detail = flow_persistence.load_run(cloud.persistence, claimed.flow_uuid)
+    engine = flow_persistence.load_engine(world.flow(action), cloud.persistence,
+                                          flow_detail, book=book)
+    steps = engine.run_iter()
+    for _state in steps:
+        if engine.storage.get_atom_state(boundary) == states.SUCCESS:
+            break
+    steps.close()
+
+    cloud.clock.advance(EXPIRY + 1)
+    second = action_runner.ActionRunner(world.deps(), _jobs(cloud, 'conductor-b'),
+                                        cloud.persistence, workers=1)
+    [unclaimed] = second.jobs.unclaimed_jobs()
+    assert second.claim_and_run(unclaimed) is True
+    audit = world.audit_resize(instance_id, migration_id)
+    assert (audit['vm_state'], audit['task_state']) == (end, None)
+    expected = resources(BIG) if action == 'confirm-resize' else resources(SMALL)
+    assert audit['claim'] == expected  # shrunk once
+    assert world.host.calls == calls  # the host asked once
+    assert not audit['backup']
+    second.stop()
+    first.stop()
+
+
+def test_a_rebuild_killed_after_its_host_call_is_resumed(cloud: Cloud,
+                                                         world: ResizeWorld) -> None:
+    instance_id = world.booted()
+    first = action_runner.ActionRunner(world.deps(), _jobs(cloud, 'conductor-a'),
+                                       cloud.persistence, workers=1)
+    request = world.rebuild_store(instance_id, 'image-2')[keys.ACTION_REQUEST]
+    job = first.post(instance_id, 'rebuild', HOST, request, auth_token=TOKEN)
+    claimed = first.jobs.claim(job)
+    assert claimed is not None
+    book, flow_detail = flow_persistence.load_run(cloud.persistence, claimed.flow_uuid)
+    engine = flow_persistence.load_engine(world.flow('rebuild'), cloud.persistence,
+                                          flow_detail, book=book)
+    steps = engine.run_iter()
+    for _state in steps:
+        if engine.storage.get_atom_state(keys.REBUILD_ON_HOST) == states.SUCCESS:
+            break
+    steps.close()
+    assert world.instances.get(instance_id)['task_state'] == 'rebuilding'
+
+    cloud.clock.advance(EXPIRY + 1)
+    second = action_runner.ActionRunner(world.deps(), _jobs(cloud, 'conductor-b'),
+                                        cloud.persistence, workers=1)
+    [unclaimed] = second.jobs.unclaimed_jobs()
+    assert second.claim_and_run(unclaimed) is True
+    audit = world.audit(instance_id)
+    assert (audit['vm_state'], audit['task_state']) == ('active', None)
+    assert world.host.calls == ['rebuild_instance']  # not rebuilt twice
+    assert audit['events'] == [('compute_rebuild', 'Success')]
+    second.stop()
+    first.stop()
+
+
 def test_a_rebuild_is_posted_with_the_users_token_sealed(cloud: Cloud,
                                                          world: ResizeWorld) -> None:
     runner = action_runner.ActionRunner(world.deps(), _jobs(cloud, 'conductor-a'),
