@@ -43,7 +43,7 @@ from nova_lite.virt import driver as virt_driver
 LOG = logging.getLogger(__name__)
 
 _LIVE_STATES = (VmState.BUILDING, VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED,
-                VmState.SUSPENDED)
+                VmState.SUSPENDED, VmState.RESIZED)
 Orphan = audit_flows.Orphan
 
 

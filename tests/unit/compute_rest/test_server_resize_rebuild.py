@@ -367,3 +367,19 @@ def test_an_instance_without_a_recorded_flavor_resizes_from_its_flavor_row(
     assert (flavor['id'], flavor['vcpus'], flavor['root_gb']) == (flavors['big'], 2, 2)
     with pytest.raises(exception.Conflict):
         resizes._flavor_of(ctx, {'id': 'x', 'flavor_id': 'gone', 'build_request': {}})
+
+
+def test_a_server_waiting_in_verify_resize_holds_no_orphan(compute: ComputeEnv,
+                                                           flavors: dict[str, str]) -> None:
+    from nova_lite import audit
+
+    server_id = _boot(compute, flavors, 'audited-resize')
+    assert compute.admin.action(server_id, {'resize': {'flavorRef': flavors['big']}}
+                                ).status_int == 202
+    compute.wait(server_id, status='VERIFY_RESIZE')
+    cloud = compute.cloud
+    orphans, _ = audit.Auditor(cloud.db, cloud.instances, cloud.compute_rpcapi,
+                               cloud.resources, build_timeout=900,
+                               instances_path=cloud.conf.compute.instances_path,
+                               image_cache_dir=cloud.conf.compute.image_cache_dir).find()
+    assert [o for o in orphans if o.instance_id == server_id] == []
