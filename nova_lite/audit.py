@@ -43,7 +43,7 @@ from nova_lite.virt import driver as virt_driver
 LOG = logging.getLogger(__name__)
 
 _LIVE_STATES = (VmState.BUILDING, VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED,
-                VmState.SUSPENDED,
+                VmState.SUSPENDED, VmState.RESIZED,
                 # A shelved server keeps its ports (and, until offloaded, its domain).
                 VmState.SHELVED, VmState.SHELVED_OFFLOADED)
 Orphan = audit_flows.Orphan

@@ -189,7 +189,7 @@ class FlowAudit:
             if run is not None:
                 holds.append(f'its logbook\'s boot is still {run.state or "unfinished"}')
             if state not in (BUILDING, VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED,
-                             VmState.SUSPENDED):
+                             VmState.SUSPENDED, VmState.RESIZED):
                 held = self._held_resources(instance_id)
                 if held:
                     holds.append(f'{describe_state(states, instance_id)} and holds {held}')

@@ -60,9 +60,9 @@ PUBLISHED: Mapping[str, frozenset[str]] = {
     'conductor': frozenset({'rpcapi'}),
     # The conductor records instances, reads flavors and places server group members;
     # its action flows are built from the compute API's action specs and record
-    # instance actions.
+    # instance actions and (resize) migrations.
     'compute': frozenset({'rpcapi', 'instance_store', 'flavors', 'server_groups',
-                          'action_specs', 'instance_actions'}),
+                          'action_specs', 'instance_actions', 'migrations'}),
 }
 
 MODELS_PACKAGE = 'nova_lite.db.models'
@@ -75,7 +75,8 @@ TABLES: Mapping[str, frozenset[str]] = {
     'volume': frozenset({'volume', 'volume_snapshot'}),
     'scheduler': frozenset({'scheduler'}),
     'compute': frozenset({'compute', 'compute_keypairs', 'compute_server_groups',
-                          'compute_instance_actions', 'compute_admin', 'compute_quotas'}),
+                          'compute_instance_actions', 'compute_admin', 'compute_quotas',
+                          'compute_migrations'}),
     'conductor': frozenset({'flow', 'flow_history', 'jobboard'}),
 }
 SHARED_MODELS = frozenset({'base'})

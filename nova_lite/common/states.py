@@ -23,6 +23,8 @@ class VmState:
     DELETED: Final = 'deleted'
     SHELVED: Final = 'shelved'
     SHELVED_OFFLOADED: Final = 'shelved_offloaded'
+    # Resized (same host) and waiting for the user's confirm or revert (VERIFY_RESIZE).
+    RESIZED: Final = 'resized'
 
 
 class TaskState:
@@ -47,6 +49,11 @@ class TaskState:
     SHELVING_IMAGE_UPLOADING: Final = 'shelving_image_uploading'
     SHELVING_OFFLOADING: Final = 'shelving_offloading'
     UNSHELVING: Final = 'unshelving'
+    # Resize (and its confirm and revert) and rebuild, as Nova names them.
+    RESIZE_PREP: Final = 'resize_prep'
+    RESIZE_REVERTING: Final = 'resize_reverting'
+    RESIZE_CONFIRMING: Final = 'resize_confirming'
+    REBUILDING: Final = 'rebuilding'
 
 
 class ServerStatus:
@@ -61,6 +68,10 @@ class ServerStatus:
     DELETED: Final = 'DELETED'
     REBOOT: Final = 'REBOOT'
     HARD_REBOOT: Final = 'HARD_REBOOT'
+    RESIZE: Final = 'RESIZE'
+    VERIFY_RESIZE: Final = 'VERIFY_RESIZE'
+    REVERT_RESIZE: Final = 'REVERT_RESIZE'
+    REBUILD: Final = 'REBUILD'
 
 
 class NetworkStatus:

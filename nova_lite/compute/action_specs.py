@@ -85,6 +85,20 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     ActionSpec('unshelve', 'unshelve', TaskState.UNSHELVING,
                (VmState.SHELVED, VmState.SHELVED_OFFLOADED), VmState.ACTIVE,
                host_method='spawn_instance'),
+    # Resize on one host (its own tasks): it waits in VERIFY_RESIZE for the
+    # user's confirm (the new flavor stays) or revert (the old one is back);
+    # both end in the state the power state shows (ACTIVE or SHUTOFF). Their
+    # host tasks undo themselves (conductor/tasks/resize.py): no undo_method.
+    ActionSpec('resize', 'resize', TaskState.RESIZE_PREP, (VmState.ACTIVE, VmState.STOPPED),
+               VmState.RESIZED, host_method='resize_instance'),
+    ActionSpec('confirm-resize', 'confirmResize', TaskState.RESIZE_CONFIRMING,
+               (VmState.RESIZED,), None, host_method='confirm_resize'),
+    ActionSpec('revert-resize', 'revertResize', TaskState.RESIZE_REVERTING,
+               (VmState.RESIZED,), None, host_method='revert_resize'),
+    # Rebuild (own tasks): the disk made again from the new image.
+    ActionSpec('rebuild', 'rebuild', TaskState.REBUILDING,
+               (VmState.ACTIVE, VmState.STOPPED, VmState.ERROR), None,
+               host_method='rebuild_instance'),
     ActionSpec('lock', 'lock', None, _ANY, None),
     ActionSpec('unlock', 'unlock', None, _ANY, None),
     ActionSpec('reset-state', 'resetState', None, _ANY, None),

@@ -16,7 +16,7 @@ from sqlalchemy import orm
 from nova_lite.api import paging, sql_paging
 from nova_lite.common import exception, timeutils
 from nova_lite.common.states import ServerStatus, TaskState, VmState
-from nova_lite.compute import server_groups
+from nova_lite.compute import migrations, server_groups
 from nova_lite.db import api as db_api
 from nova_lite.db.models import compute as models
 
@@ -30,6 +30,7 @@ VM_STATE_TO_STATUS = {
     VmState.DELETED: ServerStatus.DELETED,
     VmState.SHELVED: 'SHELVED',
     VmState.SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
+    VmState.RESIZED: ServerStatus.VERIFY_RESIZE,
 }
 # GET /servers' order: newest first (then by id), as nova lists.
 _NEWEST_FIRST = (sql_paging.SortKey(models.Instance.created_at, descending=True),
@@ -45,7 +46,8 @@ _LATEST_FAULT = (sa.select(_FAULTS).where(_FAULTS.c.instance_id == sa.bindparam(
                  .order_by(_FAULTS.c.created_at.desc()).limit(1))
 _UPDATABLE = frozenset({'vm_state', 'task_state', 'power_state', 'host', 'network_info',
                         'launched_at', 'terminated_at', 'availability_zone', 'locked_by',
-                        'locked_reason'})
+                        'locked_reason', 'flavor_id', 'image_id', 'key_name',
+                        'key_data'})
 
 
 def status_of(vm_state: str, task_state: str | None = None) -> str:
@@ -271,3 +273,4 @@ class InstanceStore:
             row.terminated_at = now
             row.updated_at = now
             server_groups.remove_member(session, instance_id)  # it leaves its group
+            migrations.confirm_on_delete(session, instance_id)  # a waiting resize ends

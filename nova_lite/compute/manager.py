@@ -19,6 +19,7 @@ from oslo_config import cfg
 from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, notifications
+from nova_lite.compute import resize_host
 from nova_lite.compute.rpcapi import RPC_API_VERSION
 from nova_lite.virt import disk, imagecache, power_state
 from nova_lite.virt import driver as virt_driver
@@ -277,3 +278,38 @@ class ComputeManager:
         virt_driver.check_instance_id(instance_id)
         with self._instance_lock(instance_id):
             self.driver.detach_interface(instance_id, mac_address)
+    # Resize (on this host) and rebuild (compute/resize_host.py).
+
+    def resize_instance(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
+                        flavor: dict[str, Any], image: dict[str, Any],
+                        network_info: list[dict[str, Any]],
+                        block_devices: list[dict[str, Any]]) -> dict[str, Any]:
+        """Give the instance ``flavor``'s size, keeping its disk; the domain's info."""
+        with self._instance_lock(virt_driver.check_instance_id(instance.get('id'))):
+            return resize_host.resize(self.driver, instance, flavor, image, network_info,
+                                      block_devices)
+
+    def revert_resize(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
+                      flavor: dict[str, Any], image: dict[str, Any],
+                      network_info: list[dict[str, Any]],
+                      block_devices: list[dict[str, Any]]) -> dict[str, Any]:
+        """Put back the disk and the (old) ``flavor`` of before the resize."""
+        with self._instance_lock(virt_driver.check_instance_id(instance.get('id'))):
+            return resize_host.revert(self.driver, instance, flavor, image, network_info,
+                                      block_devices)
+
+    def confirm_resize(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
+        """Forget the disk of before the resize."""
+        with self._instance_lock(virt_driver.check_instance_id(instance_id)):
+            resize_host.confirm(self.driver, instance_id)
+
+    def rebuild_instance(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
+                         flavor: dict[str, Any], image: dict[str, Any],
+                         network_info: list[dict[str, Any]],
+                         block_devices: list[dict[str, Any]]) -> dict[str, Any]:
+        """Destroy the domain and its disk, then spawn it again from ``image``.
+
+        ``ctx`` carries the user's token (the image is downloaded as the user).
+        """
+        self.destroy_instance(ctx, virt_driver.check_instance_id(instance.get('id')))
+        return self.spawn_instance(ctx, instance, flavor, image, network_info, block_devices)

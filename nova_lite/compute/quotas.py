@@ -270,6 +270,14 @@ class QuotaEngine:
 
         return check
 
+    def resize_check(self, project_id: str, user_id: str, *, vcpus: int,
+                     memory_mb: int) -> None:
+        """QuotaExceeded (403) when growing a server by ``vcpus`` and ``memory_mb``
+        (a resize up; negative amounts are never refused) goes over a limit."""
+        with self.db.session() as session:
+            self._check_counted(session, project_id, user_id,
+                                {res.CORES: vcpus, res.RAM: memory_mb})
+
     def keypair_check(self, project_id: str | None, user_id: str) -> SessionCheck:
         """The check of one more key pair of ``user_id``, for KeypairStore.create."""
 

@@ -11,6 +11,7 @@ API version history:
     1.1 - pause, unpause, suspend, resume
     1.2 - snapshot_instance, attach_volume, detach_volume
     1.3 - attach_interface, detach_interface
+    1.4 - resize_instance, revert_resize, confirm_resize, rebuild_instance
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import oslo_messaging
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception, rpc
 
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 TOPIC = 'nova_lite-compute'
 
 
@@ -131,3 +132,36 @@ class ComputeAPI:
     def get_console_output(self, ctx: nl_context.RequestContext, host: str, *,
                            instance_id: str) -> str:
         return self._call(ctx, host, 'get_console_output', instance_id=instance_id)
+
+    # Resize on one host, and rebuild (1.3).
+
+    def resize_instance(self, ctx: nl_context.RequestContext, host: str, *,
+                        instance: dict[str, Any], flavor: dict[str, Any],
+                        image: dict[str, Any], network_info: list[dict[str, Any]],
+                        block_devices: list[dict[str, Any]]) -> dict[str, Any]:
+        """Give the instance the new ``flavor`` on ``host``, keeping its disk."""
+        return self._call(ctx, host, 'resize_instance', version='1.4', instance=instance,
+                          flavor=flavor, image=image, network_info=network_info,
+                          block_devices=block_devices)
+
+    def revert_resize(self, ctx: nl_context.RequestContext, host: str, *,
+                      instance: dict[str, Any], flavor: dict[str, Any],
+                      image: dict[str, Any], network_info: list[dict[str, Any]],
+                      block_devices: list[dict[str, Any]]) -> dict[str, Any]:
+        """Put back the disk and the old ``flavor`` of before the resize."""
+        return self._call(ctx, host, 'revert_resize', version='1.4', instance=instance,
+                          flavor=flavor, image=image, network_info=network_info,
+                          block_devices=block_devices)
+
+    def confirm_resize(self, ctx: nl_context.RequestContext, host: str, *,
+                       instance_id: str) -> None:
+        self._call(ctx, host, 'confirm_resize', version='1.4', instance_id=instance_id)
+
+    def rebuild_instance(self, ctx: nl_context.RequestContext, host: str, *,
+                         instance: dict[str, Any], flavor: dict[str, Any],
+                         image: dict[str, Any], network_info: list[dict[str, Any]],
+                         block_devices: list[dict[str, Any]]) -> dict[str, Any]:
+        """Destroy the instance's domain and disk and spawn it from ``image``."""
+        return self._call(ctx, host, 'rebuild_instance', version='1.4', instance=instance,
+                          flavor=flavor, image=image, network_info=network_info,
+                          block_devices=block_devices)

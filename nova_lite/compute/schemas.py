@@ -215,6 +215,13 @@ server_action: dict[str, Any] = {
             'properties': {'length': _console_length},
             'additionalProperties': False,
         },
+        # Checked again with their own (microversion) schemas in
+        # compute/rest/resize_bodies.py.
+        'resize': {'type': 'object'},
+        'confirmResize': {'type': ['object', 'null']},
+        'revertResize': {'type': ['object', 'null']},
+        'rebuild': {'type': 'object'},
+        # forceDelete, restore, injectNetworkInfo, migrate: above (admin_server_actions).
         'createImage': {
             'type': 'object',
             'properties': {

@@ -17,15 +17,22 @@ from nova_lite.db.models import compute as models
 
 # Task states nova shows in the status (the rest show their vm_state's status)...
 TASK_STATUS = {TaskState.REBOOTING: ServerStatus.REBOOT,
-               TaskState.REBOOTING_HARD: ServerStatus.HARD_REBOOT}
+               TaskState.REBOOTING_HARD: ServerStatus.HARD_REBOOT,
+               TaskState.RESIZE_PREP: ServerStatus.RESIZE,
+               TaskState.RESIZE_REVERTING: ServerStatus.REVERT_RESIZE,
+               TaskState.REBUILDING: ServerStatus.REBUILD}
 # ...while the server is in one of these vm states.
-_TASK_SHOWN_IN = (VmState.ACTIVE, VmState.STOPPED)
+_TASK_SHOWN_IN = (VmState.ACTIVE, VmState.STOPPED, VmState.RESIZED)
+# A failed server shows only a rebuild (as Nova: ERROR while anything else runs).
+ERROR_TASK_STATUS = {TaskState.REBUILDING: ServerStatus.REBUILD}
 STATUSES = frozenset(instance_store.VM_STATE_TO_STATUS.values()) | set(TASK_STATUS.values())
 
 
 def status_of_instance(instance: dict[str, Any]) -> str:
     if instance['vm_state'] in _TASK_SHOWN_IN and instance['task_state'] in TASK_STATUS:
         return TASK_STATUS[instance['task_state']]
+    if instance['vm_state'] == VmState.ERROR and instance['task_state'] in ERROR_TASK_STATUS:
+        return ERROR_TASK_STATUS[instance['task_state']]
     return instance_store.status_of(instance['vm_state'], instance['task_state'])
 
 
@@ -33,12 +40,16 @@ def status_condition(status: str) -> sa.ColumnElement[bool]:
     """Instances whose :func:`status_of_instance` is ``status`` (upper case)."""
     vm_state = models.Instance.vm_state
     task_state = sa.func.coalesce(models.Instance.task_state, '')
-    shows_task = sa.and_(vm_state.in_(_TASK_SHOWN_IN), task_state.in_(list(TASK_STATUS)))
+    shows_task = sa.or_(
+        sa.and_(vm_state.in_(_TASK_SHOWN_IN), task_state.in_(list(TASK_STATUS))),
+        sa.and_(vm_state == VmState.ERROR, task_state.in_(list(ERROR_TASK_STATUS))))
     by_task = [task for task, shown in TASK_STATUS.items() if shown == status]
+    by_error_task = [task for task, shown in ERROR_TASK_STATUS.items() if shown == status]
     by_vm_state = [state for state, shown in instance_store.VM_STATE_TO_STATUS.items()
                    if shown == status]
     other_vm_state = sa.and_(vm_state.not_in(list(instance_store.VM_STATE_TO_STATUS)),
                              sa.func.upper(vm_state) == status)
     return sa.or_(
         sa.and_(vm_state.in_(_TASK_SHOWN_IN), task_state.in_(by_task)),
+        sa.and_(vm_state == VmState.ERROR, task_state.in_(by_error_task)),
         sa.and_(sa.or_(vm_state.in_(by_vm_state), other_vm_state), sa.not_(shows_task)))

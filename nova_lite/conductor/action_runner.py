@@ -34,8 +34,9 @@ LOG = logging.getLogger(__name__)
 JOB_NAME_PREFIX = 'action-'
 # The actions whose flows act as the user: their runs keep the user's token, sealed.
 USER_TOKEN_ACTIONS = frozenset({server_action.SNAPSHOT, server_action.ATTACH_VOLUME,
-                                server_action.DETACH_VOLUME}) | shelve_flows.SHELVE_ACTIONS
-# The actions that need the image service (the rest of USER_TOKEN_ACTIONS: volumes).
+                                server_action.DETACH_VOLUME, server_action.REBUILD}
+                               ) | shelve_flows.SHELVE_ACTIONS
+# The actions that need the image service (rebuild downloads on the host).
 _IMAGE_ACTIONS = frozenset({server_action.SNAPSHOT}) | shelve_flows.SHELVE_ACTIONS
 
 
@@ -114,9 +115,7 @@ class ActionRunner:
         if host is not None:
             store[keys.HOST] = host
         if action in USER_TOKEN_ACTIONS:
-            if not auth_token or self._deps.sealer is None or (
-                    self._deps.images is None if action in _IMAGE_ACTIONS
-                    else self._deps.volumes is None):
+            if not auth_token or self._deps.sealer is None or self._lacks_service(action):
                 raise exception.Conflict(reason=f'{action} needs the caller\'s token and '
                                          'its service')
             store[keys.SEALED_TOKEN] = self._deps.sealer.seal(auth_token)
@@ -131,6 +130,14 @@ class ActionRunner:
             f'{JOB_NAME_PREFIX}{instance_id}-{flow_detail.uuid}', book=book,
             details={'instance_id': instance_id, 'flow_uuid': flow_detail.uuid,
                      'action': action})
+
+    def _lacks_service(self, action: str) -> bool:
+        """Whether this runner lacks the service a user-token action calls."""
+        if action in _IMAGE_ACTIONS:
+            return self._deps.images is None
+        if action in (server_action.ATTACH_VOLUME, server_action.DETACH_VOLUME):
+            return self._deps.volumes is None
+        return False
 
     def claim_and_run(self, job: jobs_base.Job) -> bool | None:
         """Claim an action job and run (or resume) it; None if not claimed here,

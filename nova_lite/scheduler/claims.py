@@ -163,3 +163,49 @@ def release(session: orm.Session, instance_id: str) -> dict[str, Any] | None:
                -deleted.disk_gb)
     return {'instance_id': deleted.instance_id, 'compute_node_id': deleted.compute_node_id,
             'vcpus': deleted.vcpus, 'memory_mb': deleted.memory_mb, 'disk_gb': deleted.disk_gb}
+
+
+def adjust(session: orm.Session, instance_id: str, expected: Resources,
+           target: Resources) -> dict[str, Any]:
+    """Change the instance's claim from ``expected`` to ``target`` on its node.
+
+    What a resize does on one host: the claim grows to hold the old and the
+    new flavor while the resize waits for its confirm, then shrinks to the
+    one that stays. Idempotent: a claim already at ``target`` is returned as
+    it is. Growing re-checks the room left in the same conditional UPDATE as
+    a claim (ClaimFailed, nothing changed, when there is none); NotFound when
+    the instance holds no claim, Conflict when it holds neither amount.
+    """
+    row = session.get(models.ResourceClaim, instance_id, with_for_update=True)
+    if row is None:
+        raise exception.NotFound(resource='Resource claim of instance', id=instance_id)
+    held = Resources(vcpus=row.vcpus, memory_mb=row.memory_mb, disk_gb=row.disk_gb)
+    if held == target:
+        return claim_to_dict(row)
+    if held != expected:
+        raise exception.Conflict(reason=f'the claim of instance {instance_id} holds '
+                                 f'{held.as_dict()}, not {expected.as_dict()}')
+    delta = Resources(vcpus=target.vcpus - held.vcpus,
+                      memory_mb=target.memory_mb - held.memory_mb,
+                      disk_gb=target.disk_gb - held.disk_gb)
+    growth = Resources(vcpus=max(delta.vcpus, 0), memory_mb=max(delta.memory_mb, 0),
+                       disk_gb=max(delta.disk_gb, 0))
+    condition = _room_condition(growth) if growth != Resources(0, 0, 0) else None
+    if not _add_usage(session, row.compute_node_id, delta.vcpus, delta.memory_mb,
+                      delta.disk_gb, condition):
+        host = session.scalar(sa.select(models.ComputeNode.host).where(
+            models.ComputeNode.id == row.compute_node_id))
+        raise exception.ClaimFailed(
+            host=host or row.compute_node_id,
+            reason=f'not enough room left for {growth.vcpus} more vCPU, '
+                   f'{growth.memory_mb} MiB RAM, {growth.disk_gb} GiB disk')
+    row.vcpus, row.memory_mb, row.disk_gb = target.vcpus, target.memory_mb, target.disk_gb
+    session.flush()
+    return claim_to_dict(row)
+
+
+def combined(first: Resources, second: Resources) -> Resources:
+    """What two flavors take together (an instance between resize and confirm)."""
+    return Resources(vcpus=first.vcpus + second.vcpus,
+                     memory_mb=first.memory_mb + second.memory_mb,
+                     disk_gb=first.disk_gb + second.disk_gb)

@@ -261,6 +261,24 @@ class SchedulerManager:
         if released is not None:
             LOG.info('Released claim of instance %s: %s', instance_id, released)
 
+    def adjust_claim(self, ctx: nl_context.RequestContext, instance_id: str,
+                     expected_flavors: list[dict[str, Any]],
+                     target_flavors: list[dict[str, Any]]) -> dict[str, Any]:
+        """Move the instance's claim on its node from what ``expected_flavors`` take
+        together to what ``target_flavors`` take (a resize: [old] to [old, new] to
+        [new] or back to [old]); the claim after."""
+        _name(instance_id, 'instance_id')
+        wanted = []
+        for flavors in (expected_flavors, target_flavors):
+            total = claims.Resources(0, 0, 0)
+            for flavor in flavors:
+                total = claims.combined(total, claims.Resources.from_flavor(flavor))
+            wanted.append(total)
+        with self._db.session() as session:
+            claim = claims.adjust(session, instance_id, wanted[0], wanted[1])
+        LOG.info('Claim of instance %s is now %s', instance_id, claim)
+        return claim
+
     def list_claims(self, ctx: nl_context.RequestContext,
                     instance_id: str | None = None) -> list[dict[str, Any]]:
         """The claims held (all, or one instance's), each with its host's name.

@@ -4,6 +4,7 @@ API version history:
     1.0 - select_destinations, release_claim, update_compute_node, get_host_usage
     1.1 - list_claims
     1.2 - set_host_admin_state, delete_compute_node
+    1.3 - adjust_claim
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import oslo_messaging
 from nova_lite.common import context as nl_context
 from nova_lite.common import rpc
 
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 TOPIC = 'nova_lite-scheduler'
 
 
@@ -62,3 +63,12 @@ class SchedulerAPI:
     def delete_compute_node(self, ctx: nl_context.RequestContext, host: str) -> None:
         """Forget a compute host (it comes back when its service reports again)."""
         self._client.prepare(version='1.2').call(ctx, 'delete_compute_node', host=host)
+
+    def adjust_claim(self, ctx: nl_context.RequestContext, instance_id: str, *,
+                     expected_flavors: list[dict[str, Any]],
+                     target_flavors: list[dict[str, Any]]) -> dict[str, Any]:
+        """Move the instance's claim from what ``expected_flavors`` take together to
+        what ``target_flavors`` take (a resize)."""
+        return self._client.prepare(version='1.3').call(
+            ctx, 'adjust_claim', instance_id=instance_id, expected_flavors=expected_flavors,
+            target_flavors=target_flavors)

@@ -126,6 +126,11 @@ def _grow(path: str, fmt: str, wanted: int, binary: str | None) -> None:
         _run([binary, 'resize', '-f', fmt, path, str(wanted)], f'qemu-img resize {path}')
 
 
+def grow(path: str, fmt: str, wanted: int) -> None:
+    """Grow an instance disk to ``wanted`` bytes (a resize; never shrinks it)."""
+    _grow(path, fmt, wanted, qemu_img())
+
+
 def export_disk(disk_path: str, dest_path: str, disk_format: str) -> None:
     """Write the instance disk at ``disk_path`` to ``dest_path`` as one standalone
     image in ``disk_format`` (an image API format): what a snapshot uploads.

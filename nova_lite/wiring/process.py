@@ -118,7 +118,8 @@ def _action_runner(conf: cfg.ConfigOpts, db: db_api.Database,
         compute=services.compute_rpcapi, fault_injector=fault_injector,
         images=images, volumes=volumes, sealer=sealer,
         networks=local_clients.ServiceNetworkClient(services.networks),
-        scheduler=services.scheduler_rpcapi)
+        scheduler=services.scheduler_rpcapi, migrations=services.migrations,
+        service_volumes=local_clients.ServiceVolumeClient(services.volumes))
     return action_runner.ActionRunner(deps, jobs, persistence,
                                       workers=conf.conductor.boot_workers)
 

@@ -18,6 +18,7 @@ from nova_lite.compute import api as compute_api
 from nova_lite.compute import flavors as flavor_store
 from nova_lite.compute import instance_actions, instance_store
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import migrations as migration_store
 from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
@@ -56,6 +57,8 @@ class ApiServices:
     instance_actions: instance_actions.InstanceActionStore
     admin_stores: compute_admin_stores.AdminStores
     quotas: quota_engine.QuotaEngine
+    # Resizes' records (os-migrations); None only where nothing resizes.
+    migrations: migration_store.MigrationStore | None = None
 
 
 def build(conf: cfg.ConfigOpts, db: db_api.Database,
@@ -98,4 +101,5 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
             transport, timeout=conf.conductor.spawn_rpc_timeout),
         conductor_rpcapi=conductor, compute_api=api, keypairs=keypairs, quotas=quotas,
         image_proxy=image_client, volume_proxy=volume_client, network_proxy=network_client,
-        server_groups=server_groups, instance_actions=actions, admin_stores=admin_stores)
+        server_groups=server_groups, instance_actions=actions, admin_stores=admin_stores,
+        migrations=migration_store.MigrationStore(db))

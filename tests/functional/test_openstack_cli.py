@@ -9,8 +9,9 @@ booted with), a server group booted into, the compute admin commands
 (services, hypervisors, aggregates and zones, flavor properties and access),
 and quotas (a second boot refused at instances=1, the limits), a server
 snapshot (server image create --wait), a shelve (offloaded at once) and
-unshelve, a volume added to a booted server and removed, and boots from
-volume (--boot-from-volume, and a mapping with delete_on_termination).
+unshelve, a volume added to a booted server and removed, boots from volume
+(--boot-from-volume, and a mapping with delete_on_termination), and a resize
+confirmed, one reverted (of a stopped server) and a rebuild.
 """
 
 from __future__ import annotations
@@ -348,3 +349,49 @@ def test_compute_admin_commands(cloud, resources):
     access = cloud.openstack_json('flavor', 'show', 'private-tiny')['access_project_ids']
     assert access == [project]
     cloud.openstack('flavor', 'delete', 'private-tiny')
+
+
+def _flavor_name(cloud, server: str) -> str:
+    flavor = cloud.openstack_json('server', 'show', server)['flavor']
+    if isinstance(flavor, dict):  # 2.47 and later: the flavor embedded
+        return str(flavor.get('original_name') or flavor.get('name'))
+    return str(flavor).split(' ')[0]
+
+
+def test_server_resize_confirm_revert_and_rebuild(cloud, resources):
+    cloud.openstack_json('flavor', 'create', '--ram', '512', '--disk', '2', '--vcpus', '2',
+                         'small2')
+    cloud.openstack_json('server', 'create', '--flavor', 'tiny', '--image', 'cirros',
+                         '--network', 'net1', '--wait', 'resizevm')
+    cloud.openstack('server', 'resize', '--flavor', 'small2', '--wait', 'resizevm')
+    _wait_status(cloud, 'resizevm', 'VERIFY_RESIZE')
+    assert _flavor_name(cloud, 'resizevm') == 'small2'
+    migrations = cloud.openstack_json('server', 'migration', 'list', '--server', 'resizevm')
+    assert [m['Status'] for m in migrations] == ['finished']
+    cloud.openstack('server', 'resize', 'confirm', 'resizevm')
+    _wait_status(cloud, 'resizevm', 'ACTIVE')
+    assert _flavor_name(cloud, 'resizevm') == 'small2'
+
+    refused = cloud.openstack('server', 'resize', '--flavor', 'tiny', 'resizevm',
+                              check=False)
+    assert refused.returncode != 0 and 'disk' in refused.stderr  # a smaller disk
+    assert cloud.openstack_json('server', 'show', 'resizevm')['status'] == 'ACTIVE'
+    cloud.openstack('server', 'stop', 'resizevm')
+    _wait_status(cloud, 'resizevm', 'SHUTOFF')
+    cloud.openstack('flavor', 'create', '--ram', '1024', '--disk', '3', '--vcpus', '2',
+                    'medium3')
+    cloud.openstack('server', 'resize', '--flavor', 'medium3', 'resizevm')
+    _wait_status(cloud, 'resizevm', 'VERIFY_RESIZE')
+    cloud.openstack('server', 'resize', 'revert', 'resizevm')
+    _wait_status(cloud, 'resizevm', 'SHUTOFF')
+    assert _flavor_name(cloud, 'resizevm') == 'small2'
+
+    cloud.openstack('server', 'start', 'resizevm')
+    _wait_status(cloud, 'resizevm', 'ACTIVE')
+    cloud.openstack('server', 'rebuild', '--image', 'cirros', '--wait', 'resizevm')
+    assert cloud.openstack_json('server', 'show', 'resizevm')['status'] == 'ACTIVE'
+    actions = cloud.openstack_json('server', 'event', 'list', 'resizevm')
+    assert {'resize', 'confirmResize', 'revertResize', 'rebuild'} <= {
+        a['Action'] for a in actions}
+    cloud.openstack('server', 'delete', '--wait', 'resizevm')
+    cloud.openstack('flavor', 'delete', 'small2', 'medium3')

@@ -125,8 +125,8 @@ def test_the_layer_diagram_is_dot() -> None:
     labels = {sub.get_label().strip('"') for sub in graph.get_subgraphs()}
     assert labels == {f'L{i} {name}' for i, (name, _) in enumerate(contract.LAYERS)}
     assert 'publishes: instance_store, flavors, rpcapi' not in text  # sorted, as data
-    assert ('publishes: action_specs, flavors, instance_actions, instance_store, rpcapi'
-            in text)
+    assert ('publishes: action_specs, flavors, instance_actions, instance_store, '
+            'migrations, rpcapi' in text)
 
 
 def test_the_command_line_prints_dot(capsys: pytest.CaptureFixture[str]) -> None:

@@ -26,7 +26,8 @@ def test_stored_values_do_not_change() -> None:
     assert _constants(states.VmState) == {
         'BUILDING': 'building', 'ACTIVE': 'active', 'STOPPED': 'stopped', 'ERROR': 'error',
         'DELETED': 'deleted', 'PAUSED': 'paused', 'SUSPENDED': 'suspended',
-        'SHELVED': 'shelved', 'SHELVED_OFFLOADED': 'shelved_offloaded'}
+        'SHELVED': 'shelved', 'SHELVED_OFFLOADED': 'shelved_offloaded',
+        'RESIZED': 'resized'}
     assert _constants(states.TaskState) == {
         'SCHEDULING': 'scheduling', 'NETWORKING': 'networking',
         'BLOCK_DEVICE_MAPPING': 'block_device_mapping', 'SPAWNING': 'spawning',
@@ -37,7 +38,9 @@ def test_stored_values_do_not_change() -> None:
         'SHELVING': 'shelving',
         'SHELVING_IMAGE_PENDING_UPLOAD': 'shelving_image_pending_upload',
         'SHELVING_IMAGE_UPLOADING': 'shelving_image_uploading',
-        'SHELVING_OFFLOADING': 'shelving_offloading', 'UNSHELVING': 'unshelving'}
+        'SHELVING_OFFLOADING': 'shelving_offloading', 'UNSHELVING': 'unshelving',
+        'RESIZE_PREP': 'resize_prep', 'RESIZE_REVERTING': 'resize_reverting',
+        'RESIZE_CONFIRMING': 'resize_confirming', 'REBUILDING': 'rebuilding'}
     assert states.PortStatus.ALL == ('ACTIVE', 'DOWN', 'BUILD')
     assert states.VolumeStatus.ALL == ('creating', 'available', 'reserved', 'attaching',
                                        'in-use', 'deleting', 'error', 'error_deleting')

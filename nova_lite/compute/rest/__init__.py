@@ -14,7 +14,13 @@ from oslo_config import cfg
 
 from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
-from nova_lite.compute import server_actions_api, snapshot_api, tenant_usage, volume_attach_api
+from nova_lite.compute import (
+    resize_api,
+    server_actions_api,
+    snapshot_api,
+    tenant_usage,
+    volume_attach_api,
+)
 from nova_lite.compute.rest import (
     aggregates,
     availability_zones,
@@ -32,6 +38,7 @@ from nova_lite.compute.rest import (
     keypairs,
     limits,
     microversion,
+    migrations,
     network_proxy,
     policies,
     quota_sets,
@@ -93,6 +100,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *compute_extensions.ExtensionsHandler(rest).routes(),
         *server_password.ServerPasswordHandler(rest).routes(),
         *interfaces.InterfacesHandler(rest).routes(),
+        *migrations.MigrationsHandler(rest).routes(),
     ]
 
 
@@ -108,9 +116,15 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
                                               services.compute_api.get_flavor),
         volume_attachments=volume_attach_api.VolumeAttachments(services.volumes),
         shelved_offload_time=conf.shelved_offload_time)
+    resizes = None
+    if services.migrations is not None:
+        resizes = resize_api.ResizeActions(
+            actions=actions, api=services.compute_api, instances=services.instances,
+            images=resize_api.image_client(services.image_proxy),
+            migrations=services.migrations, quotas=services.quotas)
     rest = base.ComputeRest(services=services,
                             authorizer=policy.Authorizer(conf, policies.list_rules()),
-                            actions=actions, links=links)
+                            actions=actions, links=links, resizes=resizes)
     router = wsgi.Router(faults.compute_fault, max_body=conf.api.max_request_body_size,
                          www_authenticate_uri=endpoints.www_authenticate_uri(conf))
     version_docs = versions.VersionsHandler(links.public_url)

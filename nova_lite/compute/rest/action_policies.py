@@ -26,6 +26,12 @@ SHELVE = 'os_compute_api:os-shelve:shelve'
 SHELVE_OFFLOAD = 'os_compute_api:os-shelve:shelve_offload'
 UNSHELVE = 'os_compute_api:os-shelve:unshelve'
 UNSHELVE_TO_HOST = 'os_compute_api:os-shelve:unshelve_to_host'
+RESIZE = 'os_compute_api:servers:resize'
+CONFIRM_RESIZE = 'os_compute_api:servers:confirm_resize'
+REVERT_RESIZE = 'os_compute_api:servers:revert_resize'
+REBUILD = 'os_compute_api:servers:rebuild'
+MIGRATIONS_INDEX = 'os_compute_api:os-migrations:index'
+SERVER_MIGRATIONS_INDEX = 'os_compute_api:servers:migrations:index'
 INSTANCE_ACTIONS_LIST = 'os_compute_api:os-instance-actions:list'
 INSTANCE_ACTIONS_SHOW = 'os_compute_api:os-instance-actions:show'
 INSTANCE_ACTIONS_EVENTS = 'os_compute_api:os-instance-actions:events'
@@ -70,6 +76,15 @@ def list_rules() -> list[policy.RuleDefault]:
                   _ACTION_PATH),
         base.rule(MIGRATE_LIVE, base.ADMIN, 'Move a running server to another host.',
                   'POST', _ACTION_PATH),
+        base.rule(RESIZE, base.PROJECT_MEMBER, 'Resize a server.', 'POST', _ACTION_PATH),
+        base.rule(CONFIRM_RESIZE, base.PROJECT_MEMBER, 'Confirm the resize of a server.',
+                  'POST', _ACTION_PATH),
+        base.rule(REVERT_RESIZE, base.PROJECT_MEMBER, 'Revert the resize of a server.',
+                  'POST', _ACTION_PATH),
+        base.rule(REBUILD, base.PROJECT_MEMBER, 'Rebuild a server.', 'POST', _ACTION_PATH),
+        base.rule(MIGRATIONS_INDEX, base.ADMIN, 'List migrations.', 'GET', '/os-migrations'),
+        base.rule(SERVER_MIGRATIONS_INDEX, base.ADMIN, "List a server's migrations.", 'GET',
+                  '/servers/{server_id}/migrations'),
         base.rule(INSTANCE_ACTIONS_LIST, base.PROJECT_READER, "List a server's actions.",
                   'GET', '/servers/{server_id}/os-instance-actions'),
         base.rule(INSTANCE_ACTIONS_SHOW, base.PROJECT_READER, 'Show a server action.', 'GET',

@@ -13,8 +13,9 @@ from nova_lite.clients import protocols
 from nova_lite.common import exception
 from nova_lite.compute import admin_stores as compute_admin_stores
 from nova_lite.compute import api as compute_api
-from nova_lite.compute import instance_actions, instance_store, server_actions_api
+from nova_lite.compute import instance_actions, instance_store, resize_api, server_actions_api
 from nova_lite.compute import keypairs as keypair_store
+from nova_lite.compute import migrations as migration_store
 from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
@@ -69,6 +70,9 @@ class ComputeServices(Protocol):
     @property
     def quotas(self) -> quota_engine.QuotaEngine: ...
 
+    @property
+    def migrations(self) -> migration_store.MigrationStore | None: ...
+
 
 @dataclasses.dataclass
 class ComputeRest:
@@ -78,6 +82,8 @@ class ComputeRest:
     authorizer: policy.Authorizer
     actions: server_actions_api.ServerActionsAPI
     links: views.Links
+    # Resize (confirm, revert) and rebuild (None: this API does neither).
+    resizes: resize_api.ResizeActions | None = None
 
 
 class ComputeController(controller.Controller):

@@ -15,6 +15,7 @@ from nova_lite.compute.rest import (
     base,
     policies,
     proxy_policies,
+    resize_actions,
     server_security_groups,
 )
 from nova_lite.compute.rest import version_changes as changes
@@ -32,6 +33,8 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'unshelve': action_policies.UNSHELVE,
           'addSecurityGroup': proxy_policies.SERVER_SECURITY_GROUPS_ADD,
           'removeSecurityGroup': proxy_policies.SERVER_SECURITY_GROUPS_REMOVE,
+          'resize': action_policies.RESIZE, 'confirmResize': action_policies.CONFIRM_RESIZE,
+          'revertResize': action_policies.REVERT_RESIZE, 'rebuild': action_policies.REBUILD,
           **admin_server_actions.RULES}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
@@ -78,6 +81,8 @@ class ServerActionsHandler(base.ComputeController):
             server_security_groups.change(self._rest.services.network_proxy, ctx,
                                           instance['id'], args['name'],
                                           add=name == 'addSecurityGroup')
+        elif name in resize_actions.ACTIONS:
+            return resize_actions.act(self._rest, req, name, instance, body)
         else:
             output = self._actions.get_console_output(ctx, instance['id'],
                                                       args.get('length'))

@@ -20,6 +20,7 @@ SERVER_GROUP_OWNER: Version = (2, 13)
 SERVER_GROUP_SOFT_POLICIES: Version = (2, 15)
 SERVER_DESCRIPTION: Version = (2, 19)
 ACTIONS_OF_DELETED: Version = (2, 21)
+MIGRATION_TYPE: Version = (2, 23)
 SERVER_TAGS: Version = (2, 26)
 SERVER_LIST_TAG_FILTERS: Version = (2, 26)
 HYPERVISOR_CPU_INFO_OBJECT: Version = (2, 28)
@@ -42,9 +43,12 @@ QUOTA_CLASS_SERVER_GROUPS: Version = (2, 50)
 ACTION_EVENTS_FOR_ALL: Version = (2, 51)
 SERVER_CREATE_TAGS: Version = (2, 52)
 SERVICE_UUIDS: Version = (2, 53)
+REBUILD_KEY_NAME: Version = (2, 54)
 FLAVOR_DESCRIPTION: Version = (2, 55)
 LIMITS_NO_PERSONALITY: Version = (2, 57)
+REBUILD_USER_DATA: Version = (2, 57)
 ACTIONS_PAGING: Version = (2, 58)
+MIGRATION_UUID: Version = (2, 59)
 FLAVOR_EXTRA_SPECS: Version = (2, 61)
 ACTION_EVENT_HOST: Version = (2, 62)
 SERVER_TRUSTED_CERTS: Version = (2, 63)
@@ -59,10 +63,12 @@ SERVER_LIST_LOCKED_FILTER: Version = (2, 73)
 FLAVOR_SWAP_ZERO: Version = (2, 75)
 SERVICES_STRICT_QUERY: Version = (2, 75)
 SERVER_UPDATE_FULL_BODY: Version = (2, 75)
+REBUILD_FULL_BODY: Version = (2, 75)
 SERVER_LIST_STRICT_QUERY: Version = (2, 75)
 EVENT_POWER_UPDATE: Version = (2, 76)
 UNSHELVE_AVAILABILITY_ZONE: Version = (2, 77)
 ATTACH_DELETE_ON_TERM: Version = (2, 79)
+MIGRATION_USER_PROJECT: Version = (2, 80)
 EVENT_ACCELERATOR_BOUND: Version = (2, 82)
 SERVER_LIST_USER_FILTERS: Version = (2, 83)
 ACTION_EVENT_DETAILS: Version = (2, 84)
@@ -104,6 +110,9 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'POST /servers takes "description"; server bodies carry it (null when unset)'),
     (ACTIONS_OF_DELETED, 'ACTIONS_OF_DELETED',
      "os-instance-actions also lists a deleted server's actions"),
+    (MIGRATION_TYPE, 'MIGRATION_TYPE',
+     'os-migrations entries carry "migration_type" (resize) and take a migration_type '
+     'filter'),
     (SERVER_TAGS, 'SERVER_TAGS', 'server bodies carry "tags"; /servers/{id}/tags serves them'),
     (SERVER_LIST_TAG_FILTERS, 'SERVER_LIST_TAG_FILTERS',
      'the server list filters by tags, tags-any, not-tags and not-tags-any'),
@@ -146,13 +155,18 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVICE_UUIDS, 'SERVICE_UUIDS',
      'uuid ids for services and hypervisors; PUT /os-services/{id}; hypervisor_hostname_pattern '
      'and with_servers replace /search and /servers'),
+    (REBUILD_KEY_NAME, 'REBUILD_KEY_NAME',
+     'rebuild takes "key_name" (null removes the key pair)'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
      '/limits drops maxPersonality and maxPersonalitySize; quota sets and quota class '
      'sets drop (and refuse) the injected file resources'),
+    (REBUILD_USER_DATA, 'REBUILD_USER_DATA',
+     'rebuild takes "user_data" and answers it'),
     (ACTIONS_PAGING, 'ACTIONS_PAGING',
      'os-instance-actions takes limit, marker, changes-since; actions carry updated_at'),
+    (MIGRATION_UUID, 'MIGRATION_UUID', 'os-migrations entries carry "uuid"'),
     (FLAVOR_EXTRA_SPECS, 'FLAVOR_EXTRA_SPECS', 'flavor detail bodies carry "extra_specs"'),
     (ACTION_EVENT_HOST, 'ACTION_EVENT_HOST',
      "an action's events carry hostId (and host for admins)"),
@@ -181,6 +195,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (SERVER_UPDATE_FULL_BODY, 'SERVER_UPDATE_FULL_BODY',
      'PUT /servers/{id} answers the whole server, as GET does (below: no OS-EXT attributes, '
      'OS-SRV-USG, key_name, security_groups, volumes or config_drive; plain addresses)'),
+    (REBUILD_FULL_BODY, 'REBUILD_FULL_BODY',
+     'rebuild answers the whole server, as GET does (below: the shape PUT answers)'),
     (SERVER_LIST_STRICT_QUERY, 'SERVER_LIST_STRICT_QUERY',
      'an unknown query parameter of the server list is a 400 (below: ignored)'),
     (EVENT_POWER_UPDATE, 'EVENT_POWER_UPDATE',
@@ -189,6 +205,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'unshelve takes {"availability_zone": ...} for an offloaded server'),
     (ATTACH_DELETE_ON_TERM, 'ATTACH_DELETE_ON_TERM',
      'POST os-volume_attachments takes and answers "delete_on_termination"'),
+    (MIGRATION_USER_PROJECT, 'MIGRATION_USER_PROJECT',
+     'os-migrations entries carry "user_id" and "project_id" and take them as filters'),
     (EVENT_ACCELERATOR_BOUND, 'EVENT_ACCELERATOR_BOUND',
      'os-server-external-events takes accelerator-request-bound'),
     (SERVER_LIST_USER_FILTERS, 'SERVER_LIST_USER_FILTERS',

@@ -116,3 +116,23 @@ SHELVE_TASKS = (ACTION_TO_ERROR_ON_REVERT, SHELVE_POWER_OFF, SHELVE_UPLOAD, RECO
 SHELVE_OFFLOAD_TASKS = (ACTION_TO_ERROR_ON_REVERT, OFFLOAD_DESTROY, OFFLOAD_RELEASE)
 UNSHELVE_TASKS = (ACTION_TO_ERROR_ON_REVERT, UNSHELVE_SCHEDULE, UNSHELVE_SPAWN,
                   RECORD_STATE, DELETE_SHELVED_IMAGE)
+# Resize on one host, its confirm and revert, and rebuild (their own tasks).
+# Store: as every action's; the flavors (old and new), the image and the
+# migration are in the request's args.
+RESIZE_CLAIM = 'resize-claim'
+RESIZE_ON_HOST = 'resize-on-host'
+RECORD_RESIZED = 'record-resized'
+RELEASE_OLD_FLAVOR = 'release-old-flavor'
+CONFIRM_ON_HOST = 'confirm-on-host'
+RECORD_CONFIRMED = 'record-confirmed'
+REVERT_ON_HOST = 'revert-on-host'
+RELEASE_NEW_FLAVOR = 'release-new-flavor'
+RECORD_REVERTED = 'record-reverted'
+REBUILD_ON_HOST = 'rebuild-on-host'
+RECORD_REBUILT = 'record-rebuilt'
+RESIZE_TASKS = (ACTION_TO_ERROR_ON_REVERT, RESIZE_CLAIM, RESIZE_ON_HOST, RECORD_RESIZED)
+CONFIRM_RESIZE_TASKS = (ACTION_TO_ERROR_ON_REVERT, RELEASE_OLD_FLAVOR, CONFIRM_ON_HOST,
+                        RECORD_CONFIRMED)
+REVERT_RESIZE_TASKS = (ACTION_TO_ERROR_ON_REVERT, REVERT_ON_HOST, RELEASE_NEW_FLAVOR,
+                       RECORD_REVERTED)
+REBUILD_TASKS = (ACTION_TO_ERROR_ON_REVERT, REBUILD_ON_HOST, RECORD_REBUILT)

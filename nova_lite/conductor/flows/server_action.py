@@ -22,7 +22,7 @@ import typing
 from taskflow.patterns import linear_flow
 
 from nova_lite.clients import protocols
-from nova_lite.compute import instance_actions, instance_store
+from nova_lite.compute import instance_actions, instance_store, migrations
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute.action_specs import ACTIONS
 from nova_lite.conductor import faults, token_seal
@@ -30,6 +30,8 @@ from nova_lite.conductor.flows import keys
 from nova_lite.conductor.flows import shelve as shelve_flows
 from nova_lite.conductor.tasks import actions as action_tasks
 from nova_lite.conductor.tasks import interface_actions as interface_tasks
+from nova_lite.conductor.tasks import rebuild as rebuild_tasks
+from nova_lite.conductor.tasks import resize as resize_tasks
 from nova_lite.conductor.tasks import snapshot as snapshot_tasks
 from nova_lite.conductor.tasks import volume_actions as volume_tasks
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
@@ -40,10 +42,15 @@ ATTACH_VOLUME = 'attach-volume'
 DETACH_VOLUME = 'detach-volume'
 ATTACH_INTERFACE = 'attach-interface'
 DETACH_INTERFACE = 'detach-interface'
+RESIZE = 'resize'
+CONFIRM_RESIZE = 'confirm-resize'
+REVERT_RESIZE = 'revert-resize'
+REBUILD = 'rebuild'
+RESIZE_ACTIONS = frozenset({RESIZE, CONFIRM_RESIZE, REVERT_RESIZE})
 # The host actions whose flows are not the common three tasks.
 OWN_TASK_ACTIONS = (frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME, ATTACH_INTERFACE,
-                               DETACH_INTERFACE})
-                    | shelve_flows.SHELVE_ACTIONS)
+                               DETACH_INTERFACE, REBUILD})
+                    | RESIZE_ACTIONS | shelve_flows.SHELVE_ACTIONS)
 
 
 def action_flow_name(action: str) -> str:
@@ -67,8 +74,14 @@ class ActionDependencies:
     # The interface attach/detach actions' network service, as the conductor
     # itself (binding a port to a host is a service's act).
     networks: protocols.NetworkClient | None = None
-    # Unshelve's scheduling and shelve-offload's claim release (None: neither).
+    # Unshelve's scheduling, shelve-offload's claim release and the resize flows'
+    # claims (None: none of them; a drawing).
     scheduler: scheduler_rpcapi.SchedulerAPI | None = None
+    # The resize flows' migration records (None: a drawing).
+    migrations: migrations.MigrationStore | None = None
+    # The volume service with the conductor's own credentials: the volumes a domain
+    # defined again (resize, rebuild) keeps (None: it keeps none).
+    service_volumes: protocols.VolumeClient | None = None
 
 
 def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
@@ -95,6 +108,15 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
         return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
     if action in (ATTACH_INTERFACE, DETACH_INTERFACE):
         return _interface_flow(action, deps, flow, faulty)
+    if action in RESIZE_ACTIONS:
+        return _resize_flow(flow, action, deps, faulty)
+    if action == REBUILD:
+        sealer = typing.cast(token_seal.TokenSealer, deps.sealer)
+        return flow.add(
+            faulty(rebuild_tasks.RebuildToErrorOnRevert(spec, deps.instances, deps.events)),
+            faulty(rebuild_tasks.RebuildOnHost(deps.instances, deps.compute, sealer,
+                                               deps.service_volumes)),
+            faulty(rebuild_tasks.RecordRebuilt(spec, deps.instances, deps.events)))
     flow.add(faulty(action_tasks.ActionToErrorOnRevert(spec, deps.instances, deps.events)))
     if action in (ATTACH_VOLUME, DETACH_VOLUME):
         volumes = typing.cast(protocols.VolumeClient, deps.volumes)
@@ -127,3 +149,30 @@ def _interface_flow(action: str, deps: ActionDependencies, flow: linear_flow.Flo
     for step in steps:
         flow.add(faulty(step(networks, deps.compute, deps.instances)))
     return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
+def _resize_flow(flow: linear_flow.Flow, action: str, deps: ActionDependencies,
+                 faulty: typing.Callable[[typing.Any], typing.Any]) -> linear_flow.Flow:
+    """The tasks of a resize, its confirm or its revert (conductor/tasks/resize.py)."""
+    spec = ACTIONS[action]
+    scheduler = typing.cast(scheduler_rpcapi.SchedulerAPI, deps.scheduler)
+    store = typing.cast(migrations.MigrationStore, deps.migrations)
+    host_task = {RESIZE: keys.RESIZE_ON_HOST, CONFIRM_RESIZE: keys.CONFIRM_ON_HOST,
+                 REVERT_RESIZE: keys.REVERT_ON_HOST}[action]
+    flow.add(faulty(resize_tasks.ResizeToErrorOnRevert(
+        spec, deps.instances, deps.events, migration_store=store, host_task=host_task)))
+    if action == RESIZE:
+        steps = [resize_tasks.ResizeClaim(scheduler),
+                 resize_tasks.ResizeOnHost(deps.instances, deps.compute,
+                                           deps.service_volumes),
+                 resize_tasks.RecordResized(spec, deps.instances, deps.events, store)]
+    elif action == CONFIRM_RESIZE:
+        steps = [resize_tasks.ReleaseOldFlavor(scheduler),
+                 resize_tasks.ConfirmOnHost(deps.compute),
+                 resize_tasks.RecordConfirmed(spec, deps.instances, deps.events, store)]
+    else:
+        steps = [resize_tasks.RevertOnHost(deps.instances, deps.compute,
+                                           deps.service_volumes),
+                 resize_tasks.ReleaseNewFlavor(scheduler),
+                 resize_tasks.RecordReverted(spec, deps.instances, deps.events, store)]
+    for step in steps:
+        flow.add(faulty(step))
+    return flow

@@ -31,13 +31,14 @@ def _admin_context(request: dict[str, Any]) -> nl_context.RequestContext:
     return ctx
 
 
-def _host_state_unknown(flow_failures: dict[str, tf_failure.Failure]) -> bool:
+def _host_state_unknown(flow_failures: dict[str, tf_failure.Failure],
+                        host_task: str = keys.HOST_CALL) -> bool:
     """Whether the host call failed in a way that leaves the domain's state unknown.
 
     A refusal (a 4xx NovaLiteError: wrong state, no domain) changed nothing;
     a timeout, a hypervisor error or anything unexpected may have.
     """
-    failure = flow_failures.get(keys.HOST_CALL)
+    failure = flow_failures.get(host_task)
     if failure is None:
         return False
     exc = failure.exception
@@ -59,6 +60,9 @@ class ActionToErrorOnRevert(base.FlowTask):
     longer this action's (a delete took it over) is left alone. The action's
     event is finished as Error, with the failure's traceback.
     """
+
+    # The task whose failure may leave the domain's state unknown.
+    host_task: str = keys.HOST_CALL
 
     def __init__(self, spec: ActionSpec, instances: instance_store.InstanceStore,
                  events: instance_actions.InstanceActionStore, **kwargs: Any) -> None:
@@ -93,7 +97,7 @@ class ActionToErrorOnRevert(base.FlowTask):
             if (self._spec.task_state is not None
                     and instance['task_state'] != action_request.get('task_state')):
                 return
-            if _host_state_unknown(failures):
+            if _host_state_unknown(failures, self.host_task):
                 self._instances.set_error(instance_id, code=500, host=instance.get('host'),
                                           message=f'{self._spec.name} failed: {message}',
                                           details=traceback)

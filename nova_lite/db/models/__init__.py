@@ -8,6 +8,7 @@ from nova_lite.db.models import (  # noqa: F401
     compute_admin,
     compute_instance_actions,
     compute_keypairs,
+    compute_migrations,
     compute_quotas,
     compute_server_groups,
     flow,

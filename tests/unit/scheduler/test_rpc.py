@@ -34,7 +34,7 @@ def scheduler_api(conf: cfg.ConfigOpts, db: db_api.Database) -> Iterator[rpcapi.
 
 
 def test_manager_and_client_share_the_version() -> None:
-    assert manager.SchedulerManager.target.version == rpcapi.RPC_API_VERSION == '1.2'
+    assert manager.SchedulerManager.target.version == rpcapi.RPC_API_VERSION == '1.3'
     assert rpcapi.TOPIC == 'nova_lite-scheduler'
 
 
