@@ -21,7 +21,7 @@ from nova_lite.common.states import PortStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import base as models_base
 from nova_lite.db.models import network as models
-from nova_lite.network import access, ipam, listing, macs, validators, views
+from nova_lite.network import access, external, ipam, listing, macs, validators, views
 
 PORT_STATUSES = PortStatus.ALL
 _FIXED_IP_KEYS = frozenset({'subnet_id', 'ip_address'})
@@ -156,6 +156,7 @@ class PortMethods:
                 if ignore_missing:
                     return
                 raise
+            external.before_port_delete(session, row)
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.port_id == row.id))
             session.delete(row)

@@ -21,6 +21,7 @@ from nova_lite.db.models import (  # noqa: F401
     image_task,
     jobboard,
     network,
+    network_l3,
     scheduler,
     volume,
 )

@@ -43,14 +43,10 @@ class NetworkServices(Protocol):
 def _read_only_routes(deps: common.Dependencies) -> list[routing.Route]:
     ext = extensions.ExtensionsController()
     groups = security_groups.SecurityGroupsController(deps)
-    layer3 = l3.L3Controller(deps)
     return [('GET', path, handler) for path, handler in (
         ('/extensions', ext.index), ('/extensions/{alias}', ext.show),
         ('/security-groups', groups.index),
-        ('/security-groups/{security_group_id}', groups.show),
-        ('/routers', layer3.routers), ('/routers/{router_id}', layer3.router),
-        ('/floatingips', layer3.floating_ips),
-        ('/floatingips/{floatingip_id}', layer3.floating_ip))]
+        ('/security-groups/{security_group_id}', groups.show))]
 
 
 def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
@@ -67,7 +63,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
     router.add('GET', '/', version_list.versions)
     router.add('GET', common.API_PATH, version_list.resources)
     for resource in (networks.NetworksController(deps), subnets.SubnetsController(deps),
-                     ports.PortsController(deps)):
+                     ports.PortsController(deps), l3.RoutersController(deps),
+                     l3.FloatingIPsController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

@@ -63,6 +63,7 @@ class PolicyNotAuthorized(exception.Forbidden):
 _NOT_FOUND: dict[str, type[exception.NotFound]] = {
     'Network': NetworkNotFound, 'Subnet': SubnetNotFound, 'Port': PortNotFound,
     'SecurityGroup': SecurityGroupNotFound,
+    'Router': RouterNotFound, 'FloatingIP': FloatingIPNotFound,
 }
 
 

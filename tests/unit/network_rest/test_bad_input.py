@@ -57,7 +57,7 @@ def test_network_bodies(api: NetworkApi, counts: Callable[[], dict[str, int]]) -
         (net(mtu=1500.5), 400, "'network.mtu'"),
         (net(description='words'), 400, "'network.description'"),
         (net(port_security_enabled=False), 400, "'network.port_security_enabled'"),
-        (net(**{'router:external': True}), 400, "'network.router:external'"),
+        (net(**{'router:external': 'yes'}), 400, "'network.router:external'"),
         (net(project_id=''), 400, "'network.project_id'"),
         (net(project_id='a', tenant_id='b'), 400, "'tenant_id'"),
     ]
