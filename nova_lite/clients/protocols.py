@@ -108,6 +108,26 @@ class NetworkClient(Protocol):
     def delete_port(self, ctx: nl_context.RequestContext, port_id: str) -> None:
         ...
 
+    def list_floatingips(self, ctx: nl_context.RequestContext,
+                         **filters: Any) -> list[payloads.FloatingIP]:
+        ...
+
+    def get_floatingip(self, ctx: nl_context.RequestContext,
+                       floatingip_id: str) -> payloads.FloatingIP:
+        ...
+
+    def create_floatingip(self, ctx: nl_context.RequestContext,
+                          **fields: Any) -> payloads.FloatingIP:
+        ...
+
+    def update_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str,
+                          **changes: Any) -> payloads.FloatingIP:
+        """``port_id=None`` disassociates."""
+        ...
+
+    def delete_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str) -> None:
+        ...
+
 
 class VolumeClient(Protocol):
     """The block storage service (Cinder v3 attachments) as the boot flow uses it."""

@@ -24,6 +24,9 @@ USAGE_AUDIT_LOG = 'os_compute_api:os-instance-usage-audit-log:list'
 DIAGNOSTICS = 'os_compute_api:os-server-diagnostics'
 NETWORKS_VIEW = 'os_compute_api:os-networks:list'
 NETWORKS_MANAGE = 'os_compute_api:os-networks:manage'
+FLOATING_IPS_VIEW = 'os_compute_api:os-floating-ips:list'
+FLOATING_IPS_MANAGE = 'os_compute_api:os-floating-ips:create'
+FLOATING_IP_POOLS = 'os_compute_api:os-floating-ip-pools'
 
 
 def list_rules() -> list[policy.RuleDefault]:
@@ -51,4 +54,10 @@ def list_rules() -> list[policy.RuleDefault]:
                   '/os-networks'),
         base.rule(NETWORKS_MANAGE, base.ADMIN, 'Create or delete networks (nova-network: gone).',
                   'POST', '/os-networks'),
+        base.rule(FLOATING_IPS_VIEW, base.PROJECT_READER, "List and show the project's "
+                  'floating IPs (proxy).', 'GET', '/os-floating-ips'),
+        base.rule(FLOATING_IPS_MANAGE, base.PROJECT_MEMBER, 'Allocate or release a floating IP '
+                  '(proxy), or add or remove one on a server.', 'POST', '/os-floating-ips'),
+        base.rule(FLOATING_IP_POOLS, base.PROJECT_READER, 'List floating IP pools (proxy).',
+                  'GET', '/os-floating-ip-pools'),
     ]

@@ -9,7 +9,7 @@ import webob
 from nova_lite.api import controller, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.compute import schemas as body_schemas
-from nova_lite.compute.rest import action_policies, base, policies
+from nova_lite.compute.rest import action_policies, base, floating_ips, policies, proxy_policies
 from nova_lite.compute.rest import version_changes as changes
 from nova_lite.compute.rest.api_version import api_version
 
@@ -20,7 +20,9 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'suspend': action_policies.SUSPEND, 'resume': action_policies.RESUME,
           'lock': action_policies.LOCK, 'unlock': action_policies.UNLOCK,
           'os-resetState': action_policies.RESET_STATE,
-          'createImage': action_policies.CREATE_IMAGE}
+          'createImage': action_policies.CREATE_IMAGE,
+          'addFloatingIp': proxy_policies.FLOATING_IPS_MANAGE,
+          'removeFloatingIp': proxy_policies.FLOATING_IPS_MANAGE}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
                  'unpause': 'unpause', 'suspend': 'suspend', 'resume': 'resume'}
@@ -30,6 +32,7 @@ class ServerActionsHandler(base.ComputeController):
     def __init__(self, rest: base.ComputeRest) -> None:
         super().__init__(rest)
         self._actions = rest.actions
+        self._floating_ips = floating_ips.FloatingIPActions(rest)
 
     def routes(self) -> list[routing.Route]:
         return [('POST', '/servers/{server_id}/action', self.action)]
@@ -40,6 +43,8 @@ class ServerActionsHandler(base.ComputeController):
         [(name, args)] = body.items()
         instance = self._rest.services.compute_api.get_server(ctx, server_id)
         self.authorizer.authorize(ctx, _RULES[name], project_id=instance['project_id'])
+        if name in floating_ips.ACTIONS:
+            return self._floating_ips.run(req, instance, name, args)
         if name in _HOST_ACTIONS:
             self._actions.run_host_action(ctx, instance['id'], _HOST_ACTIONS[name])
         elif name == 'reboot':
