@@ -61,3 +61,13 @@ def before_port_delete(session: orm.Session, port: models.Port, *,
                     .where(l3_models.FloatingIP.fixed_port_id == port.id)
                     .values(fixed_port_id=None, fixed_ip_address=None, router_id=None,
                             status='DOWN'))
+
+
+def disassociate_addresses(session: orm.Session, port_id: str, addresses: list[str]) -> None:
+    """Floating IPs on fixed IPs that a port gives up are disassociated."""
+    if addresses:
+        session.execute(sa.update(l3_models.FloatingIP)
+                        .where(l3_models.FloatingIP.fixed_port_id == port_id,
+                               l3_models.FloatingIP.fixed_ip_address.in_(addresses))
+                        .values(fixed_port_id=None, fixed_ip_address=None, router_id=None,
+                                status='DOWN'))

@@ -85,7 +85,8 @@ class RoutersController(common.NetworkController):
         gateway = _gateway(fields)
         self._authorize_gateway(req, 'update_router', gateway, current['project_id'])
         updated = self._networks.update_router(
-            ctx, router_id, external_gateway_info=gateway, routes=fields.get('routes'),
+            ctx, router_id, external_gateway_info=gateway,
+            routes=(fields['routes'] or []) if 'routes' in fields else None,
             **common.only(fields, _ROUTER_FIELDS))
         return wsgi.json_response(200, {'router': views.router(updated)})
 

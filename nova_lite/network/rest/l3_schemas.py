@@ -16,7 +16,7 @@ GATEWAY_INFO: dict[str, Any] = {
     'properties': {'network_id': {'type': ['string', 'null'], 'maxLength': 36},
                    'enable_snat': BOOLEAN, 'external_fixed_ips': EXTERNAL_FIXED_IPS}}
 # Routes are checked by the manager (InvalidRoutes names the bad one).
-ROUTES: dict[str, Any] = {'type': 'array'}
+ROUTES: dict[str, Any] = {'type': ['array', 'null']}
 
 _ROUTER_COMMON: dict[str, Any] = {
     'name': NAME, 'admin_state_up': BOOLEAN, 'description': DESCRIPTION,

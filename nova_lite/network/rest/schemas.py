@@ -92,4 +92,4 @@ PORT_CREATE = envelope('port', {
     'fixed_ips': FIXED_IPS, 'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID,
 }, required=('network_id',))
 
-PORT_UPDATE = envelope('port', _PORT_COMMON)
+PORT_UPDATE = envelope('port', {**_PORT_COMMON, 'fixed_ips': FIXED_IPS})

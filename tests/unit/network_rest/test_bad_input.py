@@ -191,7 +191,8 @@ def test_port_bodies(api: NetworkApi, counts: Callable[[], dict[str, int]]) -> N
     path = f"/v2.0/ports/{taken['id']}"
     shown = lambda: api.get(path).json  # noqa: E731
     _check(api, counts, 'PUT', path, [
-        ({'port': {'fixed_ips': []}}, 400, "'port.fixed_ips'"),
+        ({'port': {'fixed_ips': {'ip_address': '10.0.0.5'}}}, 400, "'port.fixed_ips'"),
+        ({'port': {'fixed_ips': [{'ip_address': 'ten'}]}}, 400, "'fixed_ips.0.ip_address'"),
         ({'port': {'mac_address': 'fa:16:3e:00:00:01'}}, 400, "'port.mac_address'"),
         ({'port': {'network_id': network_id}}, 400, "'port.network_id'"),
         ({'port': {'name': 'n' * 300}}, 400, "'port.name'"),

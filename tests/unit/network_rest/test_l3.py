@@ -222,3 +222,28 @@ def test_floating_ip_address_choice_and_other_projects(api: NetworkApi,
     paged = api.get('/v2.0/floatingips?limit=1')
     assert paged.status_int == 200 and len(paged.json['floatingips']) == 1
     assert 'floatingips_links' in paged.json
+
+
+def test_port_update_replaces_fixed_ips(api: NetworkApi, layout: Layout) -> None:
+    port = layout.port('moving')
+    [held] = port['fixed_ips']
+    path = f"/v2.0/ports/{port['id']}"
+    # Naming only the subnet of the held address keeps it.
+    same = api.put(path, {'port': {'fixed_ips': [{'subnet_id': held['subnet_id']}]}},
+                   token=layout.member)
+    assert same.status_int == 200, same.body
+    assert same.json['port']['fixed_ips'] == [held]
+    moved = api.put(path, {'port': {'fixed_ips': [{'ip_address': '10.1.0.200'}]}},
+                    token=layout.member).json['port']
+    assert moved['fixed_ips'] == [{'subnet_id': held['subnet_id'], 'ip_address': '10.1.0.200'}]
+    # The old address is free again: another port may take it.
+    other = _post(api, 'ports', 'port', {'network_id': layout.private['id'],
+                                         'fixed_ips': [{'ip_address': held['ip_address']}]},
+                  token=layout.member)
+    assert other['fixed_ips'][0]['ip_address'] == held['ip_address']
+    taken = api.put(path, {'port': {'fixed_ips': [{'ip_address': held['ip_address']}]}},
+                    token=layout.member)
+    assert taken.status_int == 409
+    assert api.get(path, token=layout.member).json['port']['fixed_ips'] == moved['fixed_ips']
+    cleared = api.put(path, {'port': {'fixed_ips': []}}, token=layout.member).json['port']
+    assert cleared['fixed_ips'] == []
