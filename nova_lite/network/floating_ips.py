@@ -107,8 +107,8 @@ class FloatingIPMethods:
             row = _FIP(id=models_base.new_uuid(), project_id=owner, description=description,
                        floating_network_id=network.id, status=DOWN)
             port = l3_ports.create_port_row(
-                self, session, network, [entry] if entry else None, project_id='',
-                device_id=row.id, device_owner=external.FLOATING_IP)
+                l3_ports.port_methods(self), session, network, [entry] if entry else None,
+                project_id='', device_id=row.id, device_owner=external.FLOATING_IP)
             addresses = l3_ports.fixed_ips(session, [port.id])[port.id]
             if not addresses:
                 raise exception.InvalidInput(

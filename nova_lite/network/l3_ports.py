@@ -15,6 +15,13 @@ from nova_lite.network import external, ports
 fixed_ips = ports._fixed_ips  # noqa: SLF001 - one module's helper shared with its sibling
 
 
+def port_methods(manager: object) -> ports.PortMethods:
+    """The network manager that mixes layer 3 in, as the port methods it also has."""
+    if not isinstance(manager, ports.PortMethods):
+        raise TypeError(f'{type(manager).__name__} has no port methods')
+    return manager
+
+
 def owner_project(ctx: nl_context.RequestContext, project_id: Any) -> str | None:
     return ports.owner_project(ctx, project_id)
 

@@ -278,8 +278,8 @@ class RouterMethods:
             'external_gateway_info.external_fixed_ips', fixed,
             frozenset({'subnet_id', 'ip_address'}))
         port = l3_ports.create_port_row(
-            self, session, network, entries, project_id='', device_id=router.id,
-            device_owner=external.ROUTER_GATEWAY)
+            l3_ports.port_methods(self), session, network, entries, project_id='',
+            device_id=router.id, device_owner=external.ROUTER_GATEWAY)
         port.status = 'ACTIVE'
         router.gw_port_id = port.id
         router.enable_snat = snat
@@ -315,7 +315,8 @@ class RouterMethods:
         self._check_no_overlap(session, router, [subnet], attached)
         network = session.get_one(models.Network, subnet.network_id)
         port = l3_ports.create_port_row(
-            self, session, network, [{'subnet_id': subnet.id, 'ip_address': subnet.gateway_ip}],
+            l3_ports.port_methods(self), session, network,
+            [{'subnet_id': subnet.id, 'ip_address': subnet.gateway_ip}],
             project_id=router.project_id, device_id=router.id,
             device_owner=external.ROUTER_INTERFACE, gateway_allowed=True)
         port.status = 'ACTIVE'
