@@ -16,6 +16,7 @@ ROUTER_INTERFACE = 'network:router_interface'
 ROUTER_GATEWAY = 'network:router_gateway'
 FLOATING_IP = 'network:floatingip'
 L3_OWNERS = (ROUTER_INTERFACE, ROUTER_GATEWAY, FLOATING_IP)
+ROUTER_OWNERS = (ROUTER_INTERFACE, ROUTER_GATEWAY)
 
 
 def external_ids(session: orm.Session, network_ids: Iterable[str]) -> set[str]:
@@ -71,3 +72,10 @@ def disassociate_addresses(session: orm.Session, port_id: str, addresses: list[s
                                l3_models.FloatingIP.fixed_ip_address.in_(addresses))
                         .values(fixed_port_id=None, fixed_ip_address=None, router_id=None,
                                 status='DOWN'))
+
+
+def delete_floating_ips_of(session: orm.Session, network_id: str) -> None:
+    """Deleting an external network releases its floating IPs (neutron does the same);
+    their ports go with the network's other ports."""
+    session.execute(sa.delete(l3_models.FloatingIP)
+                    .where(l3_models.FloatingIP.floating_network_id == network_id))

@@ -162,11 +162,12 @@ class NetworkManager(ports.PortMethods, routers.RouterMethods,
                 models.Port.network_id == network.id,
                 sa.or_(models.Port.device_owner.startswith(INSTANCE_OWNER_PREFIX,
                                                            autoescape=True),
-                       models.Port.device_owner.in_(external.L3_OWNERS)))).all()
+                       models.Port.device_owner.in_(external.ROUTER_OWNERS)))).all()
             if in_use:
                 raise exception.Conflict(
                     reason=f'network {network.id} has {len(in_use)} port(s) in use by '
                            f'instances ({", ".join(sorted(in_use))})')
+            external.delete_floating_ips_of(session, network.id)
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.network_id == network.id))
             session.execute(sa.delete(models.Port).where(models.Port.network_id == network.id))

@@ -222,6 +222,12 @@ def test_floating_ip_address_choice_and_other_projects(api: NetworkApi,
     paged = api.get('/v2.0/floatingips?limit=1')
     assert paged.status_int == 200 and len(paged.json['floatingips']) == 1
     assert 'floatingips_links' in paged.json
+    # Deleting the external network (its router gone) releases its floating IPs.
+    router_path = f"/v2.0/routers/{layout.router['id']}"
+    assert api.delete(f"/v2.0/networks/{layout.public['id']}").status_int == 409
+    assert api.delete(router_path, token=layout.member).status_int == 204
+    assert api.delete(f"/v2.0/networks/{layout.public['id']}").status_int == 204
+    assert api.get(f"/v2.0/floatingips/{fip['id']}").status_int == 404
 
 
 def test_port_update_replaces_fixed_ips(api: NetworkApi, layout: Layout) -> None:
