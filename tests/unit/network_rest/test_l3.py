@@ -74,7 +74,8 @@ def test_external_network_is_admin_only_shown_and_filtered(api: NetworkApi,
                       {'network': {'router:external': True}})
     assert updated.status_int == 200 and updated.json['network']['router:external'] is True
     aliases = {e['alias'] for e in api.get('/v2.0/extensions').json['extensions']}
-    assert {'router', 'extraroute', 'external-net', 'ext-gw-mode'} <= aliases
+    assert {'router', 'extraroute', 'external-net', 'ext-gw-mode',
+            'subnet-external-network'} <= aliases
 
 
 def test_router_gateway_interfaces_and_delete_rules(api: NetworkApi, layout: Layout) -> None:
