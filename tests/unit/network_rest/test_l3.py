@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from nova_lite.db.models import network as models
+from nova_lite.db.models import network_l3 as l3_models
+from nova_lite.network.rest import policies
 from tests.unit.network_rest.conftest import NetworkApi, neutron_error
 
 
@@ -254,3 +258,51 @@ def test_port_update_replaces_fixed_ips(api: NetworkApi, layout: Layout) -> None
     assert api.get(path, token=layout.member).json['port']['fixed_ips'] == moved['fixed_ips']
     cleared = api.put(path, {'port': {'fixed_ips': []}}, token=layout.member).json['port']
     assert cleared['fixed_ips'] == []
+
+
+def _l3_rows(api: NetworkApi) -> dict[str, int]:
+    with api.env.cloud.db.reader() as session:
+        return {model.__tablename__: session.scalar(sa.select(sa.func.count())
+                                                    .select_from(model))
+                for model in (models.Port, models.IPAllocation, l3_models.Router,
+                              l3_models.FloatingIP, l3_models.ExternalNetwork)}
+
+
+def test_refused_l3_calls_leave_nothing_behind(api: NetworkApi, layout: Layout) -> None:
+    port = layout.port()
+    before = _l3_rows(api)
+    refused = [
+        # The port's subnet has no router to public: the allocation is rolled back.
+        api.post('/v2.0/floatingips', {'floatingip': {
+            'floating_network_id': layout.public['id'], 'port_id': port['id']}},
+            token=layout.member),
+        api.post('/v2.0/floatingips', {'floatingip': {
+            'floating_network_id': layout.public['id'], 'fixed_ip_address': '10.1.0.9'}},
+            token=layout.member),
+        # A gateway on a network that is not external: the router is not made.
+        api.post('/v2.0/routers', {'router': {'name': 'r2', 'external_gateway_info': {
+            'network_id': layout.private['id']}}}, token=layout.member),
+        api.post('/v2.0/routers', {'router': {'name': 'r3', 'external_gateway_info': {
+            'network_id': layout.public['id'],
+            'external_fixed_ips': [{'ip_address': '172.24.4.99'}]}}}, token=layout.member),
+        api.put(f"/v2.0/routers/{layout.router['id']}", {'router': {'routes': [
+            {'destination': '10.0.0.0/8', 'nexthop': 'not-an-ip'}]}}, token=layout.member),
+        api.put(f"/v2.0/routers/{layout.router['id']}/add_router_interface",
+                {'subnet_id': layout.private_subnet['id'], 'port_id': port['id']},
+                token=layout.member),
+        api.put(f"/v2.0/routers/{layout.router['id']}/add_router_interface", {},
+                token=layout.member),
+    ]
+    assert [r.status_int for r in refused] == [404, 400, 400, 403, 400, 400, 400]
+    assert _l3_rows(api) == before
+
+
+def test_l3_policy_defaults() -> None:
+    rules = {rule.name: rule.check_str for rule in policies.list_rules()}
+    for admin_only in ('create_network:router:external', 'update_network:router:external',
+                       'create_router:external_gateway_info:enable_snat',
+                       'update_router:external_gateway_info:external_fixed_ips'):
+        assert rules[admin_only] == 'role:admin'
+    for member in ('create_router', 'add_router_interface', 'remove_router_interface',
+                   'create_floatingip', 'update_floatingip', 'delete_floatingip'):
+        assert 'project_id:%(project_id)s' in rules[member]
