@@ -165,13 +165,12 @@ class FloatingIPActions:
                 reason=f"server {instance['id']} has no port with "
                        f"{fixed_address or 'a fixed IP'}")
         try:
-            updated = self._networks.update_floatingip(
+            self._networks.update_floatingip(
                 ctx, fip['id'], port_id=chosen['id'],
                 **({'fixed_ip_address': fixed_address} if fixed_address else {}))
         except (exception.Conflict, exception.NotFound) as exc:
             # Nova answers 400 when the network service cannot associate the address.
             raise exception.Invalid(reason=exc.message) from exc
-        del updated
         self._show_floating(ctx, instance['id'])
 
     def _remove(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
