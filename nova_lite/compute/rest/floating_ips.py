@@ -172,6 +172,19 @@ class FloatingIPActions:
             # Nova answers 400 when the network service cannot associate the address.
             raise exception.Invalid(reason=exc.message) from exc
         self._show_floating(ctx, instance['id'])
+        previous = self._previous_server(ctx, fip)
+        if previous not in (None, instance['id']):
+            self._show_floating(ctx, str(previous))
+
+    def _previous_server(self, ctx: nl_context.RequestContext,
+                         fip: Mapping[str, Any]) -> str | None:
+        """The server whose port the address was on before (it moves on association)."""
+        if not fip.get('port_id'):
+            return None
+        try:
+            return self._networks.get_port(ctx, fip['port_id']).get('device_id') or None
+        except exception.NotFound:
+            return None
 
     def _remove(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
                 fip: Mapping[str, Any]) -> None:
@@ -185,7 +198,10 @@ class FloatingIPActions:
 
     def _show_floating(self, ctx: nl_context.RequestContext, instance_id: str) -> None:
         """Write the server's floating addresses (per port) into its network_info."""
-        instance = self._instances.get(instance_id)
+        try:
+            instance = self._instances.get(instance_id)
+        except exception.NotFound:
+            return  # not a server (or gone): nothing shows its addresses
         by_port: dict[str, list[str]] = {}
         for vif in instance['network_info']:
             if vif.get('port_id'):

@@ -112,3 +112,27 @@ def test_proxy_gone_at_2_36_and_actions_at_2_44(compute: ComputeEnv,
     compute.admin.delete(f"/servers/{server['id']}")
     compute.wait_gone(server['id'])
     assert compute.admin.delete(f"/os-floating-ips/{fip['id']}").status_int == 202
+
+
+def _types(compute: ComputeEnv, server_id: str) -> dict[str, str]:
+    addresses = compute.admin.get(f'/servers/{server_id}').json['server']['addresses']
+    return {e['addr']: e['OS-EXT-IPS:type'] for n in addresses.values() for e in n}
+
+
+def test_an_address_moved_to_another_server_leaves_the_first(compute: ComputeEnv,
+                                                             public: dict[str, Any]) -> None:
+    first = compute.boot('fip-first', with_volume=False)
+    second = compute.boot('fip-second', with_volume=False)
+    fip = compute.admin.post('/os-floating-ips', {'pool': 'public'}).json['floating_ip']
+    for server in (first, second):
+        assert compute.admin.action(server['id'], {'addFloatingIp': {
+            'address': fip['ip']}}).status_int == 202
+    assert fip['ip'] not in _types(compute, first['id'])
+    assert _types(compute, second['id'])[fip['ip']] == 'floating'
+    # Not on the first server any more: removing it there is a 409.
+    assert compute.admin.action(first['id'], {'removeFloatingIp': {
+        'address': fip['ip']}}).status_int == 409
+    for server in (first, second):
+        compute.admin.delete(f"/servers/{server['id']}")
+        compute.wait_gone(server['id'])
+    assert compute.admin.delete(f"/os-floating-ips/{fip['id']}").status_int == 202
