@@ -139,3 +139,4 @@ def test_the_network_flags_name_the_seeded_public_network(tmp_path) -> None:
     assert conf['network-feature-enabled']['floating_ips'] == 'true'
     extensions = conf['network-feature-enabled']['api_extensions'].split(',')
     assert {'router', 'extraroute', 'external-net'} <= set(extensions)
+    assert conf['auth']['create_isolated_networks'] == 'true'
