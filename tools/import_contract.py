@@ -71,7 +71,7 @@ TABLES: Mapping[str, frozenset[str]] = {
     'identity': frozenset({'identity', 'identity_auth', 'identity_extensions',
                            'identity_groups'}),
     'image': frozenset({'image', 'image_task', 'image_metadefs'}),
-    'network': frozenset({'network', 'network_security'}),
+    'network': frozenset({'network', 'network_security', 'network_l3'}),
     'volume': frozenset({'volume', 'volume_snapshot'}),
     'scheduler': frozenset({'scheduler'}),
     'compute': frozenset({'compute', 'compute_keypairs', 'compute_server_groups',

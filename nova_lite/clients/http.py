@@ -261,6 +261,30 @@ class NetworkClient(_RestClient):
     def delete_security_group_rule(self, ctx: nl_context.RequestContext,
                                    rule_id: str) -> None:
         self._request(ctx, 'DELETE', f'/v2.0/security-group-rules/{rule_id}')
+    def list_floatingips(self, ctx: nl_context.RequestContext,
+                         **filters: Any) -> list[payloads.FloatingIP]:
+        params = {key: value for key, value in filters.items() if value is not None}
+        return cast(list[payloads.FloatingIP], self._json(
+            ctx, 'GET', '/v2.0/floatingips', params=params)['floatingips'])
+
+    def get_floatingip(self, ctx: nl_context.RequestContext,
+                       floatingip_id: str) -> payloads.FloatingIP:
+        return cast(payloads.FloatingIP, self._json(
+            ctx, 'GET', f'/v2.0/floatingips/{floatingip_id}')['floatingip'])
+
+    def create_floatingip(self, ctx: nl_context.RequestContext,
+                          **fields: Any) -> payloads.FloatingIP:
+        return cast(payloads.FloatingIP, self._json(
+            ctx, 'POST', '/v2.0/floatingips', json={'floatingip': fields})['floatingip'])
+
+    def update_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str,
+                          **changes: Any) -> payloads.FloatingIP:
+        return cast(payloads.FloatingIP, self._json(
+            ctx, 'PUT', f'/v2.0/floatingips/{floatingip_id}',
+            json={'floatingip': changes})['floatingip'])
+
+    def delete_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str) -> None:
+        self._request(ctx, 'DELETE', f'/v2.0/floatingips/{floatingip_id}')
 
 
 def _attachment(body: dict[str, Any]) -> payloads.Attachment:

@@ -183,6 +183,29 @@ class _NetworkCalls:
     def delete_security_group_rule(self, ctx: nl_context.RequestContext,
                                    rule_id: str) -> None:
         self._networks.delete_security_group_rule(self._authorise(ctx), rule_id)
+    def list_floatingips(self, ctx: nl_context.RequestContext,
+                         **filters: Any) -> list[payloads.FloatingIP]:
+        wanted = [(key, [value]) for key, value in filters.items() if value is not None]
+        return cast(list[payloads.FloatingIP],
+                    self._networks.page_floatingips(self._authorise(ctx), wanted).items)
+
+    def get_floatingip(self, ctx: nl_context.RequestContext,
+                       floatingip_id: str) -> payloads.FloatingIP:
+        return cast(payloads.FloatingIP,
+                    self._networks.get_floatingip(self._authorise(ctx), floatingip_id))
+
+    def create_floatingip(self, ctx: nl_context.RequestContext,
+                          **fields: Any) -> payloads.FloatingIP:
+        return cast(payloads.FloatingIP,
+                    self._networks.create_floatingip(self._authorise(ctx), **fields))
+
+    def update_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str,
+                          **changes: Any) -> payloads.FloatingIP:
+        return cast(payloads.FloatingIP, self._networks.update_floatingip(
+            self._authorise(ctx), floatingip_id, **changes))
+
+    def delete_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str) -> None:
+        self._networks.delete_floatingip(self._authorise(ctx), floatingip_id)
 
 
 class NetworkClient(_TokenCheckingClient, _NetworkCalls):

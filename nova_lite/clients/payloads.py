@@ -39,6 +39,17 @@ class Network(TypedDict, total=False):
     subnets: list[str]
 
 
+class FloatingIP(TypedDict, total=False):
+    id: str
+    project_id: str
+    floating_network_id: str
+    floating_ip_address: str
+    port_id: str | None
+    fixed_ip_address: str | None
+    router_id: str | None
+    status: str
+
+
 class FixedIP(TypedDict):
     subnet_id: str
     ip_address: str

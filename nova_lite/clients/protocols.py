@@ -138,6 +138,29 @@ class NetworkClient(Protocol):
                                    rule_id: str) -> None:
         ...
 
+    # Floating IPs (neutron's bodies): the compute API's os-floating-ips proxy and
+    # the addFloatingIp/removeFloatingIp actions.
+
+    def list_floatingips(self, ctx: nl_context.RequestContext,
+                         **filters: Any) -> list[payloads.FloatingIP]:
+        ...
+
+    def get_floatingip(self, ctx: nl_context.RequestContext,
+                       floatingip_id: str) -> payloads.FloatingIP:
+        ...
+
+    def create_floatingip(self, ctx: nl_context.RequestContext,
+                          **fields: Any) -> payloads.FloatingIP:
+        ...
+
+    def update_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str,
+                          **changes: Any) -> payloads.FloatingIP:
+        """``port_id=None`` disassociates."""
+        ...
+
+    def delete_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str) -> None:
+        ...
+
 
 class VolumeClient(Protocol):
     """The block storage service (Cinder v3 attachments) as the boot flow uses it."""

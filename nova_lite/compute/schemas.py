@@ -210,6 +210,9 @@ server_action: dict[str, Any] = {
         },
         'addSecurityGroup': _security_group_name,
         'removeSecurityGroup': _security_group_name,
+        # Checked in full by the floating IP actions (a 404 from 2.44 comes first).
+        'addFloatingIp': {'type': 'object'},
+        'removeFloatingIp': {'type': 'object'},
         'os-getConsoleOutput': {
             'type': 'object',
             'properties': {'length': _console_length},

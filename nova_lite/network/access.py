@@ -15,6 +15,7 @@ from sqlalchemy import orm
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.db.models import network as models
+from nova_lite.db.models import network_l3 as l3_models
 from nova_lite.network import validators
 
 Lock = Literal['share', 'update'] | None
@@ -27,8 +28,10 @@ def is_admin(ctx: nl_context.RequestContext) -> bool:
 def visible_networks(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
     if is_admin(ctx):
         return sa.true()
+    # External networks are visible to every project, as neutron shows them.
     return sa.or_(models.Network.project_id == ctx.project_id,
-                  models.Network.shared.is_(True))
+                  models.Network.shared.is_(True),
+                  models.Network.id.in_(sa.select(l3_models.ExternalNetwork.network_id)))
 
 
 def visible_ports(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:

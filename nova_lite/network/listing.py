@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from nova_lite.api import sql_paging
 from nova_lite.common import exception
 from nova_lite.db.models import network as models
+from nova_lite.db.models import network_l3 as l3_models
 from nova_lite.db.models import network_security as sg_models
 
 Condition = Callable[[list[Any]], sa.ColumnElement[bool]]
@@ -27,9 +28,12 @@ def _any_of(column: Any) -> Condition:
     return lambda values: column.in_(values)
 
 
-def _never_external(values: list[Any]) -> sa.ColumnElement[bool]:
-    """``router:external``: nova_lite has no external networks."""
-    return sa.true() if False in values else sa.false()
+def _external(values: list[Any]) -> sa.ColumnElement[bool]:
+    """``router:external``: the network is (True) or is not (False) external."""
+    external = models.Network.id.in_(sa.select(l3_models.ExternalNetwork.network_id))
+    if True in values and False in values:
+        return sa.true()
+    return external if True in values else sa.not_(external)
 
 
 def _has_fixed_ip(values: list[Any]) -> sa.ColumnElement[bool]:
@@ -56,7 +60,7 @@ def _columns(model: Any, names: Sequence[str]) -> dict[str, Condition]:
 
 NETWORK_FILTERS: dict[str, Condition] = {
     **_columns(models.Network, (*_COMMON, 'status', 'admin_state_up', 'shared', 'mtu')),
-    'router:external': _never_external,
+    'router:external': _external,
 }
 SUBNET_FILTERS: dict[str, Condition] = _columns(
     models.Subnet, (*_COMMON, 'network_id', 'ip_version', 'cidr', 'gateway_ip', 'enable_dhcp'))

@@ -22,7 +22,18 @@ from nova_lite.common import exception, timeutils
 from nova_lite.common.states import NetworkStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
-from nova_lite.network import access, ipam, listing, ports, security_groups, validators, views
+from nova_lite.network import (
+    access,
+    external,
+    floating_ips,
+    ipam,
+    listing,
+    ports,
+    routers,
+    security_groups,
+    validators,
+    views,
+)
 
 INSTANCE_OWNER_PREFIX = 'compute:'
 MIN_MTU = 68
@@ -30,8 +41,10 @@ MAX_MTU = 65535
 MAX_DNS_NAMESERVERS = 5
 
 
-class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods):
-    """Networks and subnets here; ports and their addresses in :class:`ports.PortMethods`."""
+class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
+                     routers.RouterMethods, floating_ips.FloatingIPMethods):
+    """Networks and subnets here; ports and their addresses in :class:`ports.PortMethods`;
+    security groups, routers and floating IPs in their own mixins."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database, *,
                  rng: random.Random | None = None) -> None:
@@ -43,14 +56,17 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods):
 
     def create_network(self, ctx: nl_context.RequestContext, name: str = '',
                        admin_state_up: bool = True, shared: bool = False,
-                       mtu: int = 1500, *, project_id: str | None = None) -> dict[str, Any]:
+                       mtu: int = 1500, *, project_id: str | None = None,
+                       router_external: bool = False) -> dict[str, Any]:
         """A network of the caller's project (or, for an admin, of ``project_id``).
 
-        Who may make it shared is the API's policy (``create_network:shared``).
+        Who may make it shared or external is the API's policy
+        (``create_network:shared``, ``create_network:router:external``).
         """
         validators.string('name', name)
         validators.boolean('admin_state_up', admin_state_up)
         validators.boolean('shared', shared)
+        validators.boolean('router:external', router_external)
         validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
         owner = ports.owner_project(ctx, project_id)
         with self.db.session() as session:
@@ -59,12 +75,15 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods):
                                  status=NetworkStatus.ACTIVE)
             session.add(row)
             session.flush()
-            return views.network_dict(row, [])
+            if router_external:
+                external.set_external(session, row.id, True)
+            return views.network_dict(row, [], router_external)
 
     def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = access.get_network(session, ctx, network_id)
-            return views.network_dict(row, _subnet_ids(session, [row.id])[row.id])
+            return views.network_dict(row, _subnet_ids(session, [row.id])[row.id],
+                                      row.id in external.external_ids(session, [row.id]))
 
     def list_networks(self, ctx: nl_context.RequestContext, name: str | None = None,
                       ids: list[str] | None = None) -> list[dict[str, Any]]:
@@ -89,12 +108,14 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods):
             page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Network),
                                         request, models.Network.id)
             subnet_ids = _subnet_ids(session, [row.id for row in page.items])
-            return paging.Page([views.network_dict(row, subnet_ids[row.id])
+            externals = external.external_ids(session, [row.id for row in page.items])
+            return paging.Page([views.network_dict(row, subnet_ids[row.id], row.id in externals)
                                 for row in page.items], page.next_marker)
 
     def update_network(self, ctx: nl_context.RequestContext, network_id: str, *,
                        name: str | None = None, admin_state_up: bool | None = None,
-                       mtu: int | None = None, shared: bool | None = None) -> dict[str, Any]:
+                       mtu: int | None = None, shared: bool | None = None,
+                       router_external: bool | None = None) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is); for the owner.
 
         Who may change ``shared`` is the API's policy (``update_network:shared``);
@@ -122,8 +143,13 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods):
                                'projects; it must stay shared')
             for field, value in changes.items():
                 setattr(network, field, value)
+            if router_external is not None:
+                external.set_external(session, network.id,
+                                      validators.boolean('router:external', router_external))
             session.flush()
-            return views.network_dict(network, _subnet_ids(session, [network.id])[network.id])
+            return views.network_dict(network, _subnet_ids(session, [network.id])[network.id],
+                                      network.id in external.external_ids(session,
+                                                                          [network.id]))
 
     def delete_network(self, ctx: nl_context.RequestContext, network_id: str) -> None:
         """Delete a network with its subnets and every port not owned by an instance.
@@ -135,12 +161,14 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods):
             access.require_network_owner(ctx, network, 'delete it')
             in_use = session.scalars(sa.select(models.Port.id).where(
                 models.Port.network_id == network.id,
-                models.Port.device_owner.startswith(INSTANCE_OWNER_PREFIX,
-                                                    autoescape=True))).all()
+                sa.or_(models.Port.device_owner.startswith(INSTANCE_OWNER_PREFIX,
+                                                           autoescape=True),
+                       models.Port.device_owner.in_(external.ROUTER_OWNERS)))).all()
             if in_use:
                 raise exception.Conflict(
                     reason=f'network {network.id} has {len(in_use)} port(s) in use by '
                            f'instances ({", ".join(sorted(in_use))})')
+            external.delete_floating_ips_of(session, network.id)
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.network_id == network.id))
             session.execute(sa.delete(models.Port).where(models.Port.network_id == network.id))
@@ -150,6 +178,7 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods):
                 models.AllocationPool.subnet_id.in_(subnet_ids)))
             session.execute(sa.delete(models.Subnet).where(
                 models.Subnet.network_id == network.id))
+            external.set_external(session, network.id, False)
             session.delete(network)
 
     # -- subnets ------------------------------------------------------------------

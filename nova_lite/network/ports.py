@@ -24,6 +24,7 @@ from nova_lite.db.models import network as models
 from nova_lite.network import (
     access,
     compute_notifier,
+    external,
     ipam,
     listing,
     macs,
@@ -142,10 +143,19 @@ class PortMethods:
     def update_port(self, ctx: nl_context.RequestContext, port_id: str, *,
                     name: str | None = None, device_id: str | None = None,
                     device_owner: str | None = None, binding_host_id: str | None = None,
-                    status: str | None = None, admin_state_up: bool | None = None,
+                    status: str | None = None,
+                    admin_state_up: bool | None = None,
                     security_groups: list[str] | None = None,
-                    port_security_enabled: bool | None = None) -> dict[str, Any]:
-        """Change the given attributes (None leaves one as it is)."""
+                    port_security_enabled: bool | None = None,
+                    fixed_ips: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        """Change the given attributes (None leaves one as it is).
+
+        New ``fixed_ips`` replace the port's addresses: an entry naming an address
+        the port holds (or only the subnet of one) keeps it, the others are
+        allocated, and addresses no entry names are freed (as neutron does).
+        """
+        entries = (None if fixed_ips is None else
+                   validators.list_of_dicts('fixed_ips', fixed_ips, _FIXED_IP_KEYS))
         changes: dict[str, Any] = {}
         for field, value in (('name', name), ('device_id', device_id),
                              ('device_owner', device_owner),
@@ -167,6 +177,8 @@ class PortMethods:
             if port_security.update_port(session, ctx, row.id, row.project_id,
                                          security_groups, port_security_enabled):
                 row.updated_at = timeutils.utcnow()
+            if entries is not None:
+                self._replace_fixed_ips(session, row, entries)
             session.flush()
             after = _secured(session, views.port_dict(row, _fixed_ips(session, [row.id])[row.id]))
         compute_notifier.tell_compute(self.compute_events, before, after)
@@ -184,12 +196,40 @@ class PortMethods:
                     return
                 raise
             before = views.port_dict(row, [])
+            external.before_port_delete(session, row)
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.port_id == row.id))
             session.delete(row)
         compute_notifier.tell_compute(self.compute_events, before, None)
 
     # -- helpers ------------------------------------------------------------------
+
+    def _replace_fixed_ips(self, session: orm.Session, row: models.Port,
+                           entries: list[dict[str, Any]]) -> None:
+        remaining = list(_fixed_ips(session, [row.id])[row.id])
+        wanted: list[dict[str, Any]] = []
+        for entry in entries:
+            held = next((current for current in remaining
+                         if _names_held(entry, current)), None)
+            if held is None:
+                wanted.append(entry)
+            else:
+                remaining.remove(held)
+        subnets = session.scalars(
+            sa.select(models.Subnet).where(models.Subnet.network_id == row.network_id)
+            .order_by(models.Subnet.created_at, models.Subnet.id)
+            .with_for_update(read=True)).all()
+        requests = _resolve(wanted, subnets)
+        external.disassociate_addresses(session, row.id, [address for _, address in remaining])
+        for subnet_id, address in remaining:
+            session.execute(sa.delete(models.IPAllocation).where(
+                models.IPAllocation.port_id == row.id,
+                models.IPAllocation.subnet_id == subnet_id,
+                models.IPAllocation.ip_address == address))
+        session.flush()
+        for request in requests:
+            self._allocate(session, request, row.id)
+        row.updated_at = timeutils.utcnow()
 
     def _insert_port(self, session: orm.Session, project_id: str | None,
                      network_id: str, mac: str | None, **fields: Any) -> str:
@@ -285,6 +325,20 @@ def _resolve(entries: list[dict[str, Any]],
         seen.add(str(address))
         requests.append(_AddressRequest(ip_field, subnet, str(address)))
     return requests
+
+
+def _names_held(entry: dict[str, Any], held: tuple[str, str]) -> bool:
+    """Whether a ``fixed_ips`` entry names the held (subnet, address)."""
+    subnet_id, address = held
+    if entry.get('subnet_id') not in (None, subnet_id):
+        return False
+    wanted = entry.get('ip_address')
+    if wanted is None:
+        return entry.get('subnet_id') == subnet_id
+    try:
+        return str(ipaddress.ip_address(str(wanted).strip())) == address
+    except ValueError:
+        return False
 
 
 def _named_subnet(field: str, subnet_id: Any,

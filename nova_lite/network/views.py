@@ -16,11 +16,13 @@ def _times(row: models.Network | models.Subnet | models.Port) -> dict[str, str |
             'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created}
 
 
-def network_dict(row: models.Network, subnet_ids: list[str]) -> dict[str, Any]:
+def network_dict(row: models.Network, subnet_ids: list[str],
+                 external: bool = False) -> dict[str, Any]:
     return {'id': row.id, 'name': row.name, 'project_id': row.project_id,
             'tenant_id': row.project_id, 'admin_state_up': row.admin_state_up,
             'status': row.status, 'shared': row.shared, 'mtu': row.mtu,
-            'subnets': list(subnet_ids), 'tags': [], **_times(row)}
+            'subnets': list(subnet_ids), 'tags': [], 'router:external': external,
+            **_times(row)}
 
 
 def subnet_dict(row: models.Subnet, pools: Iterable[tuple[str, str]]) -> dict[str, Any]:

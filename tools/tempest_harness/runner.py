@@ -45,6 +45,7 @@ def render_config(identity_port: int, admin_password: str, seeded: seed.Seeded,
         image_ref=seeded.image_ref, image_ref_alt=seeded.image_ref_alt,
         flavor_ref=seeded.flavor_ref, flavor_ref_alt=seeded.flavor_ref_alt,
         network_name=seeded.network_name, http_image=http_image,
+        public_network_id=seeded.public_network_id,
         log_file=os.path.join(workspace, 'tempest.log'),
         lock_path=os.path.join(workspace, 'locks'))
 

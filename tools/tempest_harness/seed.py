@@ -1,5 +1,6 @@
-"""What Tempest expects a cloud to hold before it starts: flavors, two images
-and a shared network, made through the public APIs with openstacksdk."""
+"""What Tempest expects a cloud to hold before it starts: flavors, two images,
+a shared network and an external network ``public`` (for routers' gateways and
+floating IPs), made through the public APIs with openstacksdk."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import openstack
 # test:///default domains, which never read their disk.
 IMAGE_BYTES = b'nova_lite tempest image\n' * 64
 NETWORK_NAME = 'tempest-shared'
+PUBLIC_NETWORK_NAME = 'public'
+ROUTER_NAME = 'tempest-router'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Seeded:
     flavor_ref: str
     flavor_ref_alt: str
     network_name: str
+    public_network_id: str = ''
 
 
 def connect(identity_port: int, password: str) -> openstack.connection.Connection:
@@ -43,7 +47,16 @@ def seed(conn: openstack.connection.Connection) -> Seeded:
                                         data=IMAGE_BYTES)
         images.append(str(image.id))
     network = conn.network.create_network(name=NETWORK_NAME, shared=True)
-    conn.network.create_subnet(network_id=network.id, name=f'{NETWORK_NAME}-subnet',
-                               cidr='192.168.222.0/24', ip_version=4)
+    subnet = conn.network.create_subnet(network_id=network.id, name=f'{NETWORK_NAME}-subnet',
+                                        cidr='192.168.222.0/24', ip_version=4)
+    public = conn.network.create_network(name=PUBLIC_NETWORK_NAME, is_router_external=True)
+    conn.network.create_subnet(network_id=public.id, name=f'{PUBLIC_NETWORK_NAME}-subnet',
+                               cidr='172.24.4.0/22', ip_version=4)
+    # The shared network reaches ``public`` through a router, so that a server on
+    # it can have a floating IP (the compute floating IP tests associate one).
+    router = conn.network.create_router(name=ROUTER_NAME,
+                                        external_gateway_info={'network_id': public.id})
+    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
     return Seeded(image_ref=images[0], image_ref_alt=images[1], flavor_ref=str(flavor.id),
-                  flavor_ref_alt=str(flavor_alt.id), network_name=NETWORK_NAME)
+                  flavor_ref_alt=str(flavor_alt.id), network_name=NETWORK_NAME,
+                  public_network_id=str(public.id))

@@ -37,6 +37,9 @@ SECURITY_GROUP_RULES_DELETE = 'os_compute_api:os-security-groups:rule:delete'
 SERVER_SECURITY_GROUPS_LIST = 'os_compute_api:os-security-groups:list'
 SERVER_SECURITY_GROUPS_ADD = 'os_compute_api:os-security-groups:add'
 SERVER_SECURITY_GROUPS_REMOVE = 'os_compute_api:os-security-groups:remove'
+FLOATING_IPS_VIEW = 'os_compute_api:os-floating-ips:list'
+FLOATING_IPS_MANAGE = 'os_compute_api:os-floating-ips:create'
+FLOATING_IP_POOLS = 'os_compute_api:os-floating-ip-pools'
 
 
 def list_rules() -> list[policy.RuleDefault]:
@@ -72,11 +75,11 @@ def list_rules() -> list[policy.RuleDefault]:
                   '/os-tenant-networks/{network_id}'),
         base.rule(NETWORKS_MANAGE, base.ADMIN, 'Create or delete networks (nova-network: gone).',
                   'POST', '/os-networks'),
-        *_security_group_rules(),
+        *_network_proxy_rules(),
     ]
 
 
-def _security_group_rules() -> list[policy.RuleDefault]:
+def _network_proxy_rules() -> list[policy.RuleDefault]:
     groups, rules = '/os-security-groups', '/os-security-group-rules'
     return [
         base.rule(SECURITY_GROUPS_GET, base.PROJECT_READER,
@@ -104,4 +107,10 @@ def _security_group_rules() -> list[policy.RuleDefault]:
         base.rule(SERVER_SECURITY_GROUPS_REMOVE, base.PROJECT_MEMBER,
                   'Remove a security group from a server (removeSecurityGroup).', 'POST',
                   '/servers/{server_id}/action'),
+        base.rule(FLOATING_IPS_VIEW, base.PROJECT_READER, "List and show the project's "
+                  'floating IPs (proxy).', 'GET', '/os-floating-ips'),
+        base.rule(FLOATING_IPS_MANAGE, base.PROJECT_MEMBER, 'Allocate or release a floating IP '
+                  '(proxy), or add or remove one on a server.', 'POST', '/os-floating-ips'),
+        base.rule(FLOATING_IP_POOLS, base.PROJECT_READER, 'List floating IP pools (proxy).',
+                  'GET', '/os-floating-ip-pools'),
     ]

@@ -13,6 +13,7 @@ from nova_lite.compute.rest import (
     action_policies,
     admin_server_actions,
     base,
+    floating_ips,
     policies,
     proxy_policies,
     resize_actions,
@@ -35,6 +36,8 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'removeSecurityGroup': proxy_policies.SERVER_SECURITY_GROUPS_REMOVE,
           'resize': action_policies.RESIZE, 'confirmResize': action_policies.CONFIRM_RESIZE,
           'revertResize': action_policies.REVERT_RESIZE, 'rebuild': action_policies.REBUILD,
+          'addFloatingIp': proxy_policies.FLOATING_IPS_MANAGE,
+          'removeFloatingIp': proxy_policies.FLOATING_IPS_MANAGE,
           **admin_server_actions.RULES}
 # Body key -> the host action flow it starts.
 _HOST_ACTIONS = {'os-stop': 'stop', 'os-start': 'start', 'pause': 'pause',
@@ -46,6 +49,7 @@ class ServerActionsHandler(base.ComputeController):
         super().__init__(rest)
         self._actions = rest.actions
         self._admin_actions = admin_server_actions.AdminServerActions(rest)
+        self._floating_ips = floating_ips.FloatingIPActions(rest)
 
     def routes(self) -> list[routing.Route]:
         return [('POST', '/servers/{server_id}/action', self.action)]
@@ -58,6 +62,8 @@ class ServerActionsHandler(base.ComputeController):
         self.authorizer.authorize(ctx, _RULES[name], project_id=instance['project_id'])
         if name in admin_server_actions.RULES:
             return self._admin_actions.run(req, instance, name, args)
+        if name in floating_ips.ACTIONS:
+            return self._floating_ips.run(req, instance, name, args)
         if name in _HOST_ACTIONS:
             self._actions.run_host_action(ctx, instance['id'], _HOST_ACTIONS[name])
         elif name == 'reboot':

@@ -34,6 +34,7 @@ TENANT_USAGE_PAGING: Version = (2, 40)
 AGGREGATE_UUID: Version = (2, 41)
 BDM_TAG: Version = (2, 42)
 HOSTS_REMOVED: Version = (2, 43)
+FLOATING_IP_ACTIONS_GONE: Version = (2, 44)
 SERVER_CREATE_IMAGE_BODY: Version = (2, 45)
 SERVER_FLAVOR_EMBEDDED: Version = (2, 47)
 DIAGNOSTICS_STANDARD: Version = (2, 48)
@@ -138,6 +139,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (AGGREGATE_UUID, 'AGGREGATE_UUID', 'aggregate bodies carry "uuid"'),
     (BDM_TAG, 'BDM_TAG', 'POST /servers takes a "tag" in each block_device_mapping_v2 entry'),
     (HOSTS_REMOVED, 'HOSTS_REMOVED', '/os-hosts answers 404'),
+    (FLOATING_IP_ACTIONS_GONE, 'FLOATING_IP_ACTIONS_GONE',
+     'the server actions addFloatingIp and removeFloatingIp answer 404'),
     (SERVER_CREATE_IMAGE_BODY, 'SERVER_CREATE_IMAGE_BODY',
      'createImage answers {"image_id": ...} and no Location header'),
     (SERVER_FLAVOR_EMBEDDED, 'SERVER_FLAVOR_EMBEDDED',

@@ -49,6 +49,10 @@ def addresses(network_info: list[dict[str, Any]]) -> dict[str, list[dict[str, An
             entries.append({'version': ipaddress.ip_address(address).version,
                             'addr': address, 'OS-EXT-IPS:type': 'fixed',
                             'OS-EXT-IPS-MAC:mac_addr': vif.get('mac_address')})
+        for address in vif.get('floating_ips') or []:
+            entries.append({'version': ipaddress.ip_address(address).version,
+                            'addr': address, 'OS-EXT-IPS:type': 'floating',
+                            'OS-EXT-IPS-MAC:mac_addr': vif.get('mac_address')})
     return result
 
 

@@ -42,12 +42,8 @@ class NetworkServices(Protocol):
 
 def _read_only_routes(deps: common.Dependencies) -> list[routing.Route]:
     ext = extensions.ExtensionsController()
-    layer3 = l3.L3Controller(deps)
     return [('GET', path, handler) for path, handler in (
-        ('/extensions', ext.index), ('/extensions/{alias}', ext.show),
-        ('/routers', layer3.routers), ('/routers/{router_id}', layer3.router),
-        ('/floatingips', layer3.floating_ips),
-        ('/floatingips/{floatingip_id}', layer3.floating_ip))]
+        ('/extensions', ext.index), ('/extensions/{alias}', ext.show))]
 
 
 def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
@@ -66,7 +62,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
     for resource in (networks.NetworksController(deps), subnets.SubnetsController(deps),
                      ports.PortsController(deps),
                      security_groups.SecurityGroupsController(deps),
-                     security_groups.SecurityGroupRulesController(deps)):
+                     security_groups.SecurityGroupRulesController(deps),
+                     l3.RoutersController(deps), l3.FloatingIPsController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

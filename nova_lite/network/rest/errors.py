@@ -68,6 +68,7 @@ _NOT_FOUND: dict[str, type[exception.NotFound]] = {
     'Network': NetworkNotFound, 'Subnet': SubnetNotFound, 'Port': PortNotFound,
     'SecurityGroup': SecurityGroupNotFound,
     'SecurityGroupRule': SecurityGroupRuleNotFound,
+    'Router': RouterNotFound, 'FloatingIP': FloatingIPNotFound,
 }
 
 

@@ -24,6 +24,16 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     'port-security': ('Port Security', 'Ports show and set port_security_enabled.'),
     'pagination': ('Pagination support', 'Lists accept limit and marker and then answer '
                                          'with next links.'),
+    'external-net': ('Neutron external network', 'Networks show router:external; an '
+                                                 'admin makes a network external.'),
+    'router': ('Neutron L3 Router', 'Routers with interfaces and an external gateway, and '
+                                    'floating IPs from external networks.'),
+    'subnet-external-network': ('Subnet external network', 'Every project sees the '
+                                'subnets of external networks.'),
+    'ext-gw-mode': ('Neutron L3 Configurable external gateway mode', 'A router gateway '
+                    'shows enable_snat; an admin sets it.'),
+    'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '
+                                          'one of their subnets.'),
 }
 
 

@@ -12,6 +12,7 @@ from nova_lite.network.rest import common, errors, listing, schemas, views
 
 _UPDATABLE = {'name': 'name', 'admin_state_up': 'admin_state_up', 'mtu': 'mtu',
               'shared': 'shared'}
+_EXTERNAL = {'router:external': 'router_external'}
 
 
 def _manager_fields(fields: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -33,9 +34,12 @@ class NetworksController(common.NetworkController):
         self.authorizer.authorize(ctx, 'create_network', project_id=project_id)
         if fields.get('shared'):
             self.authorizer.authorize(ctx, 'create_network:shared', project_id=project_id)
+        if fields.get('router:external'):
+            self.authorizer.authorize(ctx, 'create_network:router:external',
+                                      project_id=project_id)
         created = self._networks.create_network(
             ctx, project_id=project_id,
-            **_manager_fields(fields, _UPDATABLE))
+            **_manager_fields(fields, _UPDATABLE | _EXTERNAL))
         return wsgi.json_response(201, {'network': views.network(created)})
 
     def index(self, req: wsgi.Request) -> webob.Response:
@@ -60,8 +64,11 @@ class NetworksController(common.NetworkController):
         if 'shared' in fields:
             self.authorizer.authorize(ctx, 'update_network:shared',
                                       project_id=current['project_id'])
-        updated = self._networks.update_network(ctx, network_id,
-                                                **_manager_fields(fields, _UPDATABLE))
+        if 'router:external' in fields:
+            self.authorizer.authorize(ctx, 'update_network:router:external',
+                                      project_id=current['project_id'])
+        updated = self._networks.update_network(
+            ctx, network_id, **_manager_fields(fields, _UPDATABLE | _EXTERNAL))
         return wsgi.json_response(200, {'network': views.network(updated)})
 
     def delete(self, req: wsgi.Request, network_id: str) -> webob.Response:

@@ -43,8 +43,22 @@ def list_rules() -> list[policy.RuleDefault]:
         *_crud('security_group', 'security-groups'),
         *(rule_ for rule_ in _crud('security_group_rule', 'security-group-rules')
           if not rule_.name.startswith('update_')),  # rules are never updated
-        rule('get_router', READER, 'List routers (there are none).', 'GET',
-             '/v2.0/routers'),
-        rule('get_floatingip', READER, 'List floating IPs (there are none).', 'GET',
-             '/v2.0/floatingips'),
+        rule('create_network:router:external', ADMIN, 'Create an external network.',
+             'POST', '/v2.0/networks'),
+        rule('update_network:router:external', ADMIN, "Change a network's "
+             "'router:external'.", 'PUT', '/v2.0/networks/{id}'),
+        *_crud('router', 'routers'),
+        rule('create_router:external_gateway_info:enable_snat', ADMIN,
+             "Set a new router's SNAT flag.", 'POST', '/v2.0/routers'),
+        rule('create_router:external_gateway_info:external_fixed_ips', ADMIN,
+             "Choose a new router's gateway addresses.", 'POST', '/v2.0/routers'),
+        rule('update_router:external_gateway_info:enable_snat', ADMIN,
+             "Change a router's SNAT flag.", 'PUT', '/v2.0/routers/{id}'),
+        rule('update_router:external_gateway_info:external_fixed_ips', ADMIN,
+             "Choose a router's gateway addresses.", 'PUT', '/v2.0/routers/{id}'),
+        rule('add_router_interface', PROJECT_MEMBER, 'Attach a subnet or port to a router.',
+             'PUT', '/v2.0/routers/{id}/add_router_interface'),
+        rule('remove_router_interface', PROJECT_MEMBER, 'Detach an interface from a router.',
+             'PUT', '/v2.0/routers/{id}/remove_router_interface'),
+        *_crud('floatingip', 'floatingips'),
     ]

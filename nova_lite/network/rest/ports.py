@@ -52,7 +52,8 @@ class PortsController(common.NetworkController):
         if 'binding:host_id' in fields:
             self.authorizer.authorize(ctx, 'update_port:binding:host_id',
                                       project_id=current['project_id'])
-        updated = self._networks.update_port(ctx, port_id, **common.only(fields, _UPDATABLE))
+        updated = self._networks.update_port(
+            ctx, port_id, **common.only(fields, {**_UPDATABLE, 'fixed_ips': 'fixed_ips'}))
         return wsgi.json_response(200, {'port': views.port(updated)})
 
     def delete(self, req: wsgi.Request, port_id: str) -> webob.Response:

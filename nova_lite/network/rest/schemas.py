@@ -53,7 +53,7 @@ def envelope(key: str, properties: dict[str, Any],
 _NETWORK_COMMON: dict[str, Any] = {
     'name': NAME, 'admin_state_up': BOOLEAN, 'shared': BOOLEAN, 'mtu': MTU,
     'description': NO_DESCRIPTION, 'port_security_enabled': {'const': True},
-    'router:external': {'const': False},
+    'router:external': BOOLEAN,
 }
 
 NETWORK_CREATE = envelope('network', {
@@ -93,4 +93,4 @@ PORT_CREATE = envelope('port', {
     'fixed_ips': FIXED_IPS, 'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID,
 }, required=('network_id',))
 
-PORT_UPDATE = envelope('port', _PORT_COMMON)
+PORT_UPDATE = envelope('port', {**_PORT_COMMON, 'fixed_ips': FIXED_IPS})

@@ -4,7 +4,7 @@ neutron's API always shows.
 nova_lite stores no descriptions and does not count revisions, so
 ``description`` is always ``''`` and ``revision_number`` always 1 (the
 ``standard-attr-revisions`` extension is not advertised). It has no security
-groups, external networks, address scopes or availability zones: those
+groups, address scopes or availability zones: those
 attributes show their empty or false value.
 """
 
@@ -20,7 +20,8 @@ _STANDARD = {'description': '', 'revision_number': 1}
 
 
 def network(item: dict[str, Any]) -> dict[str, Any]:
-    return {**item, **_STANDARD, 'router:external': False, 'port_security_enabled': True,
+    return {**item, **_STANDARD, 'router:external': item.get('router:external', False),
+            'port_security_enabled': True,
             'availability_zones': [], 'availability_zone_hints': [],
             'ipv4_address_scope': None, 'ipv6_address_scope': None}
 
@@ -37,3 +38,13 @@ def port(item: dict[str, Any]) -> dict[str, Any]:
             'binding:vnic_type': VNIC_TYPE, 'binding:profile': {}, 'binding:vif_details': {},
             'allowed_address_pairs': [], 'extra_dhcp_opts': [],
             'port_security_enabled': item.get('port_security_enabled', True)}
+
+
+def router(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, 'revision_number': 1, 'tags': [], 'availability_zones': [],
+            'availability_zone_hints': []}
+
+
+def floating_ip(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, 'revision_number': 1, 'tags': [], 'port_details': None,
+            'dns_domain': '', 'dns_name': '', 'qos_policy_id': None}

@@ -57,7 +57,7 @@ def test_network_bodies(api: NetworkApi, counts: Callable[[], dict[str, int]]) -
         (net(mtu=1500.5), 400, "'network.mtu'"),
         (net(description='words'), 400, "'network.description'"),
         (net(port_security_enabled=False), 400, "'network.port_security_enabled'"),
-        (net(**{'router:external': True}), 400, "'network.router:external'"),
+        (net(**{'router:external': 'yes'}), 400, "'network.router:external'"),
         (net(project_id=''), 400, "'network.project_id'"),
         (net(project_id='a', tenant_id='b'), 400, "'tenant_id'"),
     ]
@@ -191,7 +191,8 @@ def test_port_bodies(api: NetworkApi, counts: Callable[[], dict[str, int]]) -> N
     path = f"/v2.0/ports/{taken['id']}"
     shown = lambda: api.get(path).json  # noqa: E731
     _check(api, counts, 'PUT', path, [
-        ({'port': {'fixed_ips': []}}, 400, "'port.fixed_ips'"),
+        ({'port': {'fixed_ips': {'ip_address': '10.0.0.5'}}}, 400, "'port.fixed_ips'"),
+        ({'port': {'fixed_ips': [{'ip_address': 'ten'}]}}, 400, "'fixed_ips.0.ip_address'"),
         ({'port': {'mac_address': 'fa:16:3e:00:00:01'}}, 400, "'port.mac_address'"),
         ({'port': {'network_id': network_id}}, 400, "'port.network_id'"),
         ({'port': {'name': 'n' * 300}}, 400, "'port.name'"),

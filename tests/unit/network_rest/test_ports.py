@@ -103,7 +103,7 @@ def test_extensions_security_groups_and_l3(api: NetworkApi) -> None:
     extensions = api.get('/v2.0/extensions').json['extensions']
     aliases = {ext['alias'] for ext in extensions}
     assert {'binding', 'project-id', 'standard-attr-timestamp', 'pagination'} <= aliases
-    assert {'security-group', 'port-security'} <= aliases and 'router' not in aliases
+    assert {'security-group', 'port-security', 'router', 'external-net'} <= aliases
     assert all(set(ext) == {'alias', 'name', 'description', 'links', 'updated'}
                for ext in extensions)
     assert api.get('/v2.0/extensions/binding').json['extension']['alias'] == 'binding'
@@ -126,6 +126,7 @@ def test_extensions_security_groups_and_l3(api: NetworkApi) -> None:
     assert api.get('/v2.0/floatingips').json == {'floatingips': []}
     assert api.get('/v2.0/routers').json == {'routers': []}
     assert api.get(f"/v2.0/routers/{group['id']}").status_int == 404
+    assert 'router' in aliases  # routers: tests/unit/network_rest/test_l3.py
     assert api.get('/v2.0/floatingips', token='').status_int == 401
     missing = api.get('/v2.0/qos/policies')
     assert missing.status_int == 404 and neutron_error(missing)['type'] == 'HTTPNotFound'

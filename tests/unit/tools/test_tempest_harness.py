@@ -125,3 +125,18 @@ def test_the_compute_flags_are_the_issue_s(tmp_path) -> None:
                 'unified_limits')
     assert {flag: flags[flag] for flag in enabled} == dict.fromkeys(enabled, 'true')
     assert {flag: flags[flag] for flag in disabled} == dict.fromkeys(disabled, 'false')
+
+
+def test_the_network_flags_name_the_seeded_public_network(tmp_path) -> None:
+    runner = _harness('runner')
+    seeded = _harness('seed').Seeded(image_ref='i', image_ref_alt='j', flavor_ref='1',
+                                     flavor_ref_alt='2', network_name='n',
+                                     public_network_id='pub-id')
+    conf = configparser.ConfigParser(interpolation=None)
+    conf.read_string(runner.render_config(5000, 'pw', seeded, str(tmp_path), 'http://x/'))
+    assert conf['network']['public_network_id'] == 'pub-id'
+    assert conf['network']['floating_network_name'] == 'public'
+    assert conf['network-feature-enabled']['floating_ips'] == 'true'
+    extensions = conf['network-feature-enabled']['api_extensions'].split(',')
+    assert {'router', 'extraroute', 'external-net'} <= set(extensions)
+    assert conf['auth']['create_isolated_networks'] == 'true'

@@ -1,6 +1,6 @@
 """block storage: volume snapshots; a volume's snapshot_id and source_volid
 
-Revision ID: 0024
+Revision ID: 0022
 Revises: 0018
 Create Date: 2026-12-06 22:45:00.000000
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-06 22:45:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0024'
+revision = '0022'
 down_revision = '0021'
 branch_labels = None
 depends_on = None
