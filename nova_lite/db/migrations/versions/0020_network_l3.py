@@ -1,7 +1,7 @@
 """network layer 3: external networks, routers and floating IPs
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-06 22:30:00.000000
 """
 

@@ -1,7 +1,7 @@
 """migrations (os-migrations): one row per resize
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-06 22:40:00.000000
 """
 

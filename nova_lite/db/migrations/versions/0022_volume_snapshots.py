@@ -1,7 +1,7 @@
 """block storage: volume snapshots; a volume's snapshot_id and source_volid
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0021
 Create Date: 2026-12-06 22:45:00.000000
 """
 
