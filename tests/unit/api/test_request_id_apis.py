@@ -128,7 +128,7 @@ def test_version_documents_and_unknown_paths_carry_one_too(apis: Apis, api: str)
 
 def test_compute_microversion_refusal_carries_a_request_id(apis: Apis) -> None:
     req = webob.Request.blank('/v2.1/flavors', headers={
-        'X-Auth-Token': apis.token, 'OpenStack-API-Version': 'compute 2.101'})
+        'X-Auth-Token': apis.token, 'OpenStack-API-Version': 'compute 2.105'})
     response = req.get_response(apis.apps['compute'])
     assert response.status_int == 406
     _request_id('compute', response)
