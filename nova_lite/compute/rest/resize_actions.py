@@ -61,6 +61,8 @@ def act(rest: base.ComputeRest, req: wsgi.Request, name: str, instance: dict[str
         server['server_groups'] = rest.services.server_groups.group_ids_of(rebuilt['id'])
     else:
         server = versioned_views.server_update(detail, version)
+    if version >= changes.REBUILD_KEY_NAME:
+        server['key_name'] = rebuilt['key_name']
     if version >= changes.REBUILD_USER_DATA:
         server['user_data'] = (rebuilt.get('build_request') or {}).get('user_data')
     server['adminPass'] = args.get('adminPass') or secrets.token_urlsafe(9)

@@ -159,7 +159,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'uuid ids for services and hypervisors; PUT /os-services/{id}; hypervisor_hostname_pattern '
      'and with_servers replace /search and /servers'),
     (REBUILD_KEY_NAME, 'REBUILD_KEY_NAME',
-     'rebuild takes "key_name" (null removes the key pair)'),
+     'rebuild takes "key_name" (null removes the key pair) and answers it'),
     (FLAVOR_DESCRIPTION, 'FLAVOR_DESCRIPTION',
      'flavor bodies carry "description"; POST /flavors takes it; PUT /flavors/{id} sets it'),
     (LIMITS_NO_PERSONALITY, 'LIMITS_NO_PERSONALITY',
