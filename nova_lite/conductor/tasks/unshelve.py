@@ -44,7 +44,7 @@ def connected_volumes(volumes: protocols.VolumeClient | None, ctx: Any, instance
         return []
     devices = []
     for attachment in volumes.list_attachments(ctx, instance_id=instance_id):
-        info = attachment.get('connection_info')
+        info: Any = attachment.get('connection_info')
         mountpoint = attachment.get('mountpoint')
         if not info and attachment.get('attached_host') is None and mountpoint:
             info = volumes.attach_volume(ctx, attachment['id'], host, str(mountpoint))
