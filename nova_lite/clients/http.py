@@ -322,6 +322,12 @@ class VolumeClient(_RestClient):
                 f'attachment {attachment_id} came back without connection info')
         return cast(payloads.ConnectionInfo, info)
 
+    def mark_attached(self, ctx: nl_context.RequestContext, attachment_id: str,
+                      mountpoint: str) -> None:
+        """A connector without a host: attached, no export (a shelved server's volume)."""
+        body = {'attachment': {'connector': {'mountpoint': mountpoint}}}
+        self._json(ctx, 'PUT', f'/attachments/{attachment_id}', json=body)
+
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
         try:
             self._request(ctx, 'DELETE', f'/attachments/{attachment_id}')

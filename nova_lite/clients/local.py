@@ -244,6 +244,10 @@ class _VolumeCalls:
         return cast(payloads.ConnectionInfo, self._volumes.attach_volume(
             self._authorise(ctx), attachment_id, host, mountpoint))
 
+    def mark_attached(self, ctx: nl_context.RequestContext, attachment_id: str,
+                      mountpoint: str) -> None:
+        self._volumes.mark_attached(self._authorise(ctx), attachment_id, mountpoint)
+
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
         self._volumes.detach_volume(self._authorise(ctx), attachment_id, ignore_missing=True)
 

@@ -177,6 +177,11 @@ class VolumeClient(Protocol):
         """Export the reserved volume to ``host``; how the host connects to it."""
         ...
 
+    def mark_attached(self, ctx: nl_context.RequestContext, attachment_id: str,
+                      mountpoint: str) -> None:
+        """Mark the reserved volume attached at ``mountpoint`` with no host (in-use)."""
+        ...
+
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str) -> None:
         """Delete the attachment; an attachment already gone is not an error."""
         ...

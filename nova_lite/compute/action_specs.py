@@ -58,12 +58,16 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     ActionSpec('snapshot', 'createImage', TaskState.IMAGE_SNAPSHOT,
                (VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED, VmState.SUSPENDED), None,
                host_method='snapshot_instance'),
-    # Volumes after boot (own tasks too); no task state, as in Nova.
+    # Volumes after boot (own tasks too); no task state, as in Nova. A shelved
+    # server's too: with no host (offloaded) only the volume service's record
+    # changes, and unshelve connects the volumes on the new host.
     ActionSpec('attach-volume', 'attach_volume', None,
-               (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
+               (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED, VmState.SHELVED,
+                VmState.SHELVED_OFFLOADED), None,
                host_method='attach_volume'),
     ActionSpec('detach-volume', 'detach_volume', None,
-               (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED), None,
+               (VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED, VmState.SHELVED,
+                VmState.SHELVED_OFFLOADED), None,
                host_method='detach_volume'),
     # Interfaces after boot (own tasks too); no task state, as in Nova.
     ActionSpec('attach-interface', 'attach_interface', None,

@@ -198,7 +198,7 @@ class ServerActionsAPI:
             return args, undo
 
         self.run_host_action(ctx, server_id, 'attach-volume', 'attaching a volume',
-                             remembered)
+                             remembered, needs_host=False)  # offloaded: no host
         return made[0]
 
     def detach_volume(self, ctx: nl_context.RequestContext, server_id: str,
@@ -214,7 +214,8 @@ class ServerActionsAPI:
         if volume_id == block_devices.boot_volume_id(server):
             raise exception.Invalid(message='Cannot detach a root device volume')
         self.run_host_action(ctx, server_id, 'detach-volume', 'detaching a volume',
-                             attachments.detach_preparer(ctx, volume_id))
+                             attachments.detach_preparer(ctx, volume_id),
+                             needs_host=False)  # offloaded: no host
 
     def stop_server(self, ctx: nl_context.RequestContext, server_id: str) -> dict[str, Any]:
         """Power off an ACTIVE server; it becomes SHUTOFF."""

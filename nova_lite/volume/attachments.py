@@ -98,9 +98,34 @@ class VolumeAttachments:
                     reason=f'volume {volume.id} is already attached to {instance_id}') from exc
             return views.format_attachment(attachment)
 
+    def mark_attached(self, ctx: nl_context.RequestContext, attachment_id: str,
+                      mountpoint: str) -> None:
+        """Mark a reserved volume attached at ``mountpoint`` with no host connection
+        (a shelved-offloaded server's volume); the volume becomes 'in-use'."""
+        mountpoint = rows.required_str('mountpoint', mountpoint)
+        if not mountpoint.startswith('/dev/'):
+            raise exception.InvalidInput(field='mountpoint', reason='must start with /dev/')
+        with self._db.session() as session:
+            attachment, volume = rows.load_attachment(session, ctx, attachment_id)
+            if (attachment.attach_status == AttachStatus.ATTACHED
+                    and attachment.attached_host is None
+                    and attachment.mountpoint == mountpoint):
+                return
+            if attachment.attach_status != AttachStatus.RESERVED:
+                raise exception.InvalidState(
+                    resource='Volume attachment', id=attachment.id, action='mark attached',
+                    state=attachment.attach_status, needed=AttachStatus.RESERVED)
+            rows.write(session, sa.update(Attachment).where(
+                Attachment.id == attachment.id).values(attach_status=AttachStatus.ATTACHED,
+                                                       attached_host=None,
+                                                       mountpoint=mountpoint))
+            rows.write(session, sa.update(Volume).where(Volume.id == volume.id).values(
+                status=VolumeStatus.IN_USE))
+
     def attach(self, ctx: nl_context.RequestContext, attachment_id: str, host: str,
                mountpoint: str) -> dict[str, Any]:
-        """Export a reserved volume to ``host``; the volume becomes 'in-use'."""
+        """Export a reserved volume (or one marked attached without a host) to
+        ``host``; the volume becomes 'in-use'."""
         host = rows.required_str('host', host)
         mountpoint = rows.required_str('mountpoint', mountpoint)
         if not mountpoint.startswith('/dev/'):
@@ -110,7 +135,10 @@ class VolumeAttachments:
             if (attachment.attach_status == AttachStatus.ATTACHED and attachment.connection_info
                     and (attachment.attached_host, attachment.mountpoint) == (host, mountpoint)):
                 return dict(attachment.connection_info)
-            if attachment.attach_status not in (AttachStatus.RESERVED, AttachStatus.ATTACHING):
+            hostless = (attachment.attach_status == AttachStatus.ATTACHED
+                        and attachment.attached_host is None)
+            if (attachment.attach_status not in (AttachStatus.RESERVED, AttachStatus.ATTACHING)
+                    and not hostless):
                 raise exception.InvalidState(
                     resource='Volume attachment', id=attachment.id, action='attach',
                     state=f'{attachment.attach_status} on {attachment.attached_host}',

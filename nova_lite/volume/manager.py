@@ -241,6 +241,11 @@ class VolumeManager:
         """Export a reserved volume to ``host``; the volume becomes 'in-use'."""
         return self._attachments.attach(ctx, attachment_id, host, mountpoint)
 
+    def mark_attached(self, ctx: nl_context.RequestContext, attachment_id: str,
+                      mountpoint: str) -> None:
+        """Mark a reserved volume attached without a host connection; 'in-use'."""
+        self._attachments.mark_attached(ctx, attachment_id, mountpoint)
+
     def detach_volume(self, ctx: nl_context.RequestContext, attachment_id: str,
                       ignore_missing: bool = False) -> None:
         """Withdraw the export and delete the attachment; the volume becomes available."""

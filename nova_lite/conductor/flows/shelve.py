@@ -76,6 +76,7 @@ def add_tasks(flow: linear_flow.Flow, spec: ActionSpec, deps: Any,
     return flow.add(
         faulty(action_tasks.ActionToErrorOnRevert(spec, instances, events)),
         faulty(unshelve_tasks.UnshelveSchedule(instances, scheduler)),
-        faulty(unshelve_tasks.UnshelveSpawn(instances, compute, reader, sealer)),
+        faulty(unshelve_tasks.UnshelveSpawn(instances, compute, reader, sealer,
+                                            volumes=deps.volumes)),
         faulty(unshelve_tasks.RecordUnshelved(spec, instances, events)),
         faulty(unshelve_tasks.DeleteShelvedImage(instances, images, sealer)))

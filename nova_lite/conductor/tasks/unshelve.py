@@ -4,7 +4,9 @@ A SHELVED instance still has its domain: it is powered on. A
 SHELVED_OFFLOADED one is scheduled again as a boot is (the scheduler picks a
 host and claims on it; ``availability_zone`` and ``host`` in the request's
 args narrow the choice), spawned there from its shelved image, and that image
-deleted once the instance is ACTIVE.
+deleted once the instance is ACTIVE. The volumes attached to it (also those
+attached while it was offloaded, with no host) are connected on the new host
+and handed to the spawn as its block devices.
 """
 
 from __future__ import annotations
@@ -32,6 +34,25 @@ LOG = logging.getLogger(__name__)
 
 def _offloaded(action_request: dict[str, Any]) -> bool:
     return bool(action_request['prior_vm_state'] == VmState.SHELVED_OFFLOADED)
+
+
+def connected_volumes(volumes: protocols.VolumeClient | None, ctx: Any, instance_id: str,
+                      host: str) -> list[dict[str, Any]]:
+    """The block devices of the instance's volumes for a spawn on ``host``: those
+    attached with no host (while offloaded) are connected to ``host`` first."""
+    if volumes is None:
+        return []
+    devices = []
+    for attachment in volumes.list_attachments(ctx, instance_id=instance_id):
+        info: Any = attachment.get('connection_info')
+        mountpoint = attachment.get('mountpoint')
+        if not info and attachment.get('attached_host') is None and mountpoint:
+            info = volumes.attach_volume(ctx, attachment['id'], host, str(mountpoint))
+        if info:
+            devices.append({'volume_id': attachment['volume_id'],
+                            'attachment_id': attachment['id'], 'mountpoint': mountpoint,
+                            'connection_info': dict(info)})
+    return devices
 
 
 class UnshelveSchedule(base.FlowTask):
@@ -92,13 +113,19 @@ class UnshelveSpawn(base.FlowTask):
     """Spawns the offloaded guest on its new host from the shelved image (the user's
     token), or powers a shelved one on. Provides the power state.
 
+    The offloaded guest's volumes are connected on its new host and spawned
+    with it (:func:`connected_volumes`).
+
     Reversion strategy: destroys the spawned domain and its files on that host
-    (idempotent), or powers the shelved guest off again.
+    (idempotent), or powers the shelved guest off again. The volumes it
+    connected stay attached, connected to that host (a later unshelve on
+    another host does not move them; not yet done).
     """
 
     def __init__(self, instances: instance_store.InstanceStore,
                  compute: compute_rpcapi.ComputeAPI, images: protocols.ImageClient,
-                 sealer: token_seal.TokenSealer, **kwargs: Any) -> None:
+                 sealer: token_seal.TokenSealer,
+                 volumes: protocols.VolumeClient | None = None, **kwargs: Any) -> None:
         super().__init__(keys.UNSHELVE_SPAWN,
                          requires=[keys.INSTANCE_ID, keys.UNSHELVE_HOST, keys.ACTION_REQUEST,
                                    keys.SEALED_TOKEN],
@@ -107,6 +134,7 @@ class UnshelveSpawn(base.FlowTask):
         self._compute = compute
         self._images = images
         self._sealer = sealer
+        self._volumes = volumes
 
     def execute(self, instance_id: str, unshelve_host: str, action_request: dict[str, Any],
                 sealed_token: str) -> int:
@@ -122,8 +150,10 @@ class UnshelveSpawn(base.FlowTask):
         spec = (instance['build_request'] or {}).get('request_spec') or {}
         image = shelve_tasks.image_for_spawn(self._images, ctx, image_id,
                                              (spec.get('image') or {}).get('properties') or {})
-        result = self._compute.spawn_instance(ctx, unshelve_host, image=image,
-                                              **shelve_tasks.spawn_args(instance))
+        args = shelve_tasks.spawn_args(instance)
+        args['block_devices'] = connected_volumes(self._volumes, ctx, instance_id,
+                                                  unshelve_host)
+        result = self._compute.spawn_instance(ctx, unshelve_host, image=image, **args)
         return int(result.get('power_state', power_state.RUNNING))
 
     def revert(self, instance_id: str, unshelve_host: str, action_request: dict[str, Any],

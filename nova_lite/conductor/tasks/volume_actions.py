@@ -9,7 +9,10 @@
       record-state                         record-state
 
 The volume service is called with the user's token (sealed in the run, as
-for a snapshot); the host through compute RPC.
+for a snapshot); the host through compute RPC. A shelved-offloaded server has
+no host (the run's store has none): attach-on-host then only marks the volume
+attached at its device, and detach-on-host only finds the attachment; unshelve
+connects the volumes on its new host (conductor/tasks/unshelve.py).
 """
 
 from __future__ import annotations
@@ -87,24 +90,29 @@ class ReserveVolume(_VolumeTask):
 
 
 class AttachOnHost(_VolumeTask):
-    """Exports the volume to the host and adds its disk to the guest.
+    """Exports the volume to the host and adds its disk to the guest; without a
+    host (offloaded) marks the volume attached at its device, with no export.
 
     Provides the power state (None: unchanged).
 
     Reversion strategy: the volume's disk is removed from the guest on the
-    host; the export goes with the attachment (reserve-volume's revert).
+    host (nothing without a host); the export or mark goes with the
+    attachment (reserve-volume's revert).
     """
 
     def __init__(self, volumes: protocols.VolumeClient, compute: compute_rpcapi.ComputeAPI,
                  sealer: token_seal.TokenSealer, **kwargs: Any) -> None:
         super().__init__(keys.ATTACH_ON_HOST, volumes, compute, sealer,
-                         requires=[*_REQUIRES, keys.HOST, keys.ATTACHMENT],
+                         requires=[*_REQUIRES, keys.ATTACHMENT],
                          provides=keys.POWER_STATE, **kwargs)
 
     def execute(self, instance_id: str, action_request: dict[str, Any], sealed_token: str,
-                host: str, attachment: dict[str, Any]) -> None:
+                attachment: dict[str, Any], host: str | None = None) -> None:
         ctx = user_context(action_request, sealed_token, self._sealer)
         mountpoint = str(action_request['args']['mountpoint'])
+        if host is None:  # shelved offloaded: unshelve connects it
+            self._volumes.mark_attached(ctx, attachment['id'], mountpoint)
+            return None
         connection_info = self._volumes.attach_volume(ctx, attachment['id'], host,
                                                       mountpoint)
         self._compute.attach_volume(
@@ -114,15 +122,18 @@ class AttachOnHost(_VolumeTask):
                           'connection_info': dict(connection_info)})
         return None
 
-    def revert(self, instance_id: str, action_request: dict[str, Any], host: str,
-               **kwargs: Any) -> None:
+    def revert(self, instance_id: str, action_request: dict[str, Any],
+               host: str | None = None, **kwargs: Any) -> None:
+        if host is None:
+            return
         self.best_effort_revert(instance_id, lambda: self._compute.detach_volume(
             _admin_context(action_request), host, instance_id=instance_id,
             volume_id=_volume_id(action_request)))
 
 
 class DetachOnHost(_VolumeTask):
-    """Removes the volume's disk from the guest; provides the attachment it had.
+    """Removes the volume's disk from the guest (no host call without a host:
+    offloaded); provides the attachment it had.
 
     NotFound when the volume is not attached to the instance.
 
@@ -134,22 +145,24 @@ class DetachOnHost(_VolumeTask):
     def __init__(self, volumes: protocols.VolumeClient, compute: compute_rpcapi.ComputeAPI,
                  sealer: token_seal.TokenSealer, **kwargs: Any) -> None:
         super().__init__(keys.DETACH_ON_HOST, volumes, compute, sealer,
-                         requires=[*_REQUIRES, keys.HOST], provides=keys.ATTACHMENT, **kwargs)
+                         requires=_REQUIRES, provides=keys.ATTACHMENT, **kwargs)
 
     def execute(self, instance_id: str, action_request: dict[str, Any], sealed_token: str,
-                host: str) -> dict[str, Any]:
+                host: str | None = None) -> dict[str, Any]:
         attachment = self._attachment_of(action_request, sealed_token, instance_id)
         if attachment is None:
             raise exception.NotFound(resource='Volume attachment of instance',
                                      id=f'{instance_id}/{_volume_id(action_request)}')
+        if host is None:  # shelved offloaded: no guest to take it from
+            return attachment
         self._compute.detach_volume(_admin_context(action_request), host,
                                     instance_id=instance_id,
                                     volume_id=_volume_id(action_request))
         return attachment
 
-    def revert(self, instance_id: str, action_request: dict[str, Any], host: str,
-               result: Any = None, **kwargs: Any) -> None:
-        if not isinstance(result, dict) or not result.get('connection_info'):
+    def revert(self, instance_id: str, action_request: dict[str, Any],
+               host: str | None = None, result: Any = None, **kwargs: Any) -> None:
+        if host is None or not isinstance(result, dict) or not result.get('connection_info'):
             return
         block_device = {'volume_id': _volume_id(action_request),
                         'attachment_id': result['id'], 'mountpoint': result.get('mountpoint'),

@@ -40,7 +40,7 @@ UPDATE_SCHEMA: dict[str, Any] = {
             'properties': {'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
                            'mountpoint': {'type': 'string', 'minLength': 1,
                                           'maxLength': 255}},
-            'required': ['host', 'mountpoint'],
+            'required': ['mountpoint'],
         }},
         'required': ['connector'],
         'additionalProperties': False,
@@ -75,8 +75,12 @@ class AttachmentsController(scope.VolumeController):
         ctx = self._context(req, project_id, policies.ATTACHMENT_UPDATE)
         body = controller.read_body(req, UPDATE_SCHEMA)
         connector = body['attachment']['connector']
-        info = self._services.volumes.attach_volume(ctx, attachment_id, connector['host'],
-                                                    connector['mountpoint'])
+        info: dict[str, Any] | None = None
+        if connector.get('host') is None:  # attached with no host (a shelved server)
+            self._services.volumes.mark_attached(ctx, attachment_id, connector['mountpoint'])
+        else:
+            info = self._services.volumes.attach_volume(ctx, attachment_id, connector['host'],
+                                                        connector['mountpoint'])
         [attachment] = [a for a in self._services.volumes.list_attachments(ctx)
                         if a['id'] == attachment_id]
         return wsgi.json_response(200, {'attachment': _view(attachment, info)})

@@ -61,6 +61,11 @@ class MemoryVolumes:
         self.status[attachment['volume_id']] = 'in-use'
         return info
 
+    def mark_attached(self, ctx: Any, attachment_id: str, mountpoint: str) -> None:
+        self._check(ctx)
+        self.attachments[attachment_id]['mountpoint'] = mountpoint
+        self.status[self.attachments[attachment_id]['volume_id']] = 'in-use'
+
     def detach_volume(self, ctx: Any, attachment_id: str) -> None:
         self._check(ctx)
         if attachment_id not in self.attachments:
@@ -138,8 +143,10 @@ def test_volume_flow_contracts(world: VolumeWorld, action: str,
                                tasks: tuple[str, ...]) -> None:
     flow = world.flow(action)
     assert [t.name for t in flow] == list(tasks)
-    assert set(flow.requires) == {keys.INSTANCE_ID, keys.HOST, keys.ACTION_REQUEST,
-                                  keys.SEALED_TOKEN}
+    assert set(flow.requires) == {keys.INSTANCE_ID, keys.ACTION_REQUEST, keys.SEALED_TOKEN}
+    # The host is optional: a shelved-offloaded server has none.
+    [host_task] = [t for t in flow if t.name in (keys.ATTACH_ON_HOST, keys.DETACH_ON_HOST)]
+    assert keys.HOST in host_task.optional
     provided = {t.name: set(t.provides) for t in flow}
     assert provided[tasks[1]] == {keys.ATTACHMENT} or tasks[1] == keys.RESERVE_VOLUME
     for cls in (volume_actions.ReserveVolume, volume_actions.AttachOnHost,
@@ -230,3 +237,63 @@ def test_an_attach_killed_between_tasks_is_resumed_by_another_conductor(
     assert world.audit(instance_id)['events'] == [('compute_attach_volume', 'Success')]
     second.stop()
     first.stop()
+
+
+def _offloaded_store(world: VolumeWorld, instance_id: str, action: str,
+                     volume_id: str) -> dict[str, Any]:
+    store = world.store(instance_id, action, volume_id)
+    del store[keys.HOST]  # an offloaded server has no host
+    return store
+
+
+def test_attach_and_detach_on_a_shelved_offloaded_server(world: VolumeWorld) -> None:
+    instance_id = world.instance_in('shelved_offloaded')
+    engines.load(world.flow('attach-volume'),
+                 store=_offloaded_store(world, instance_id, 'attach-volume', 'vol-5')).run()
+    [attachment] = world.volumes.attachments.values()
+    assert world.volumes.status['vol-5'] == 'in-use'
+    assert (attachment['mountpoint'], attachment['connection_info']) == ('/dev/vdb', None)
+    assert world.host.calls == []  # no host to call
+    audit = world.audit(instance_id)
+    assert (audit['vm_state'], audit['task_state']) == ('shelved_offloaded', None)
+    engines.load(world.flow('detach-volume'),
+                 store=_offloaded_store(world, instance_id, 'detach-volume', 'vol-5')).run()
+    assert world.volumes.attachments == {}
+    assert world.volumes.status['vol-5'] == 'available'
+    assert world.host.calls == []
+    assert world.audit(instance_id)['events'][-1] == ('compute_detach_volume', 'Success')
+
+
+@pytest.mark.parametrize('atom', keys.ATTACH_VOLUME_TASKS)
+def test_a_failed_offloaded_attach_leaves_no_attachment(world: VolumeWorld,
+                                                        atom: str) -> None:
+    instance_id = world.instance_in('shelved_offloaded')
+    injector = faults.FaultInjector(fail_at=frozenset({atom}), subject=instance_id)
+    with pytest.raises(faults.InjectedFault):
+        engines.load(world.flow('attach-volume', injector),
+                     store=_offloaded_store(world, instance_id, 'attach-volume',
+                                            'vol-6')).run()
+    assert world.volumes.attachments == {}
+    assert world.volumes.status.get('vol-6', 'available') == 'available'
+    audit = world.audit(instance_id)
+    assert (audit['vm_state'], audit['task_state']) == ('shelved_offloaded', None)
+    assert audit['events'] == [('compute_attach_volume', 'Error')]
+
+
+@pytest.mark.parametrize('atom', keys.DETACH_VOLUME_TASKS)
+def test_a_failed_offloaded_detach_keeps_or_frees_the_volume(world: VolumeWorld,
+                                                             atom: str) -> None:
+    instance_id = world.instance_in('shelved_offloaded')
+    engines.load(world.flow('attach-volume'),
+                 store=_offloaded_store(world, instance_id, 'attach-volume', 'vol-7')).run()
+    injector = faults.FaultInjector(fail_at=frozenset({atom}), subject=instance_id)
+    with pytest.raises(faults.InjectedFault):
+        engines.load(world.flow('detach-volume', injector),
+                     store=_offloaded_store(world, instance_id, 'detach-volume',
+                                            'vol-7')).run()
+    audit = world.audit(instance_id)
+    assert (audit['vm_state'], audit['task_state']) == ('shelved_offloaded', None)
+    assert world.host.calls == []
+    released = atom == keys.RECORD_STATE
+    assert world.volumes.status['vol-7'] == ('available' if released else 'in-use')
+    assert len(world.volumes.attachments) == (0 if released else 1)

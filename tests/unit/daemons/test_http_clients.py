@@ -247,6 +247,9 @@ def test_volume_client_attachments(served: tuple[CloudEnv, _StubNetworkAndVolume
     assert info['driver_volume_type'] == 'file'
     assert stub.requests[-1][2] == {'attachment': {'connector': {'host': 'h1',
                                                                  'mountpoint': '/dev/vdb'}}}
+    client.mark_attached(env.ctx, 'att-1', '/dev/vdc')  # a connector without a host
+    assert stub.requests[-1][:3] == ('PUT', f'/v3/{env.ctx.project_id}/attachments/att-1',
+                                     {'attachment': {'connector': {'mountpoint': '/dev/vdc'}}})
     client.detach_volume(env.ctx, 'gone')  # a missing attachment is already detached
     with pytest.raises(exception.InvalidInput):
         client.get_volume(env.ctx, 'bad')

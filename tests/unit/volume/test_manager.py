@@ -147,6 +147,29 @@ def test_unreserve_refuses_an_attached_volume(manager, member_ctx) -> None:
     assert manager.get_volume(member_ctx, volume['id'])['status'] == 'in-use'
 
 
+def test_mark_attached_without_a_host_then_connect(manager, member_ctx) -> None:
+    """A shelved-offloaded server's volume: in-use at its device with no export;
+    the unshelve connects it to the new host later; detach frees it."""
+    volume = manager.create_volume(member_ctx, 1)
+    attachment = manager.reserve_volume(member_ctx, volume['id'], str(uuid.uuid4()))
+    with pytest.raises(exception.InvalidInput, match='mountpoint'):
+        manager.mark_attached(member_ctx, attachment['id'], 'vdb')
+    manager.mark_attached(member_ctx, attachment['id'], '/dev/vdc')
+    manager.mark_attached(member_ctx, attachment['id'], '/dev/vdc')  # idempotent
+    [marked] = manager.list_attachments(member_ctx, volume_id=volume['id'])
+    assert (marked['attach_status'], marked['attached_host'], marked['mountpoint'],
+            marked['connection_info']) == ('attached', None, '/dev/vdc', None)
+    assert manager.get_volume(member_ctx, volume['id'])['status'] == 'in-use'
+    info = manager.attach_volume(member_ctx, attachment['id'], 'host-2', '/dev/vdc')
+    assert info
+    [connected] = manager.list_attachments(member_ctx, volume_id=volume['id'])
+    assert connected['attached_host'] == 'host-2' and connected['connection_info'] == info
+    with pytest.raises(exception.InvalidState):  # attached to a host: no longer hostless
+        manager.mark_attached(member_ctx, attachment['id'], '/dev/vdd')
+    manager.detach_volume(member_ctx, attachment['id'])
+    assert manager.get_volume(member_ctx, volume['id'])['status'] == 'available'
+
+
 @pytest.mark.parametrize('size', [0, -1, 'ten', True, 1025, 10 ** 12, None, 1.5])
 def test_bad_sizes_are_rejected_and_create_nothing(manager, member_ctx, conf, db,
                                                    size: object) -> None:
