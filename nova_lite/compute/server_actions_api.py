@@ -188,7 +188,8 @@ class ServerActionsAPI:
         createImage's path with image_type 'backup' and the backup_type
         property; after the upload the flow keeps the server's ``rotation``
         newest backups of that type and deletes the others (rotation 0: all,
-        the new one included). The same states and 409s as createImage.
+        the new one included). The same states and 409s as createImage; 400
+        for a volume-backed server (as Nova).
         """
         snapshots = self._snapshots
         if snapshots is None:
@@ -196,6 +197,10 @@ class ServerActionsAPI:
         made: list[str] = []
 
         def prepare(instance: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], None]]:
+            if block_devices.boot_volume_id(instance) is not None:
+                # As Nova: a volume-backed server has no disk of its own to back up.
+                raise exception.InvalidInput(
+                    field='createBackup', reason='a volume-backed server cannot be backed up')
             image = snapshots.create_record(ctx, instance, name, dict(metadata or {}),
                                             image_type='backup',
                                             extra={'backup_type': backup_type})

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.unit.compute_rest.conftest import ComputeEnv
+from tests.unit.compute_rest.test_boot_from_volume import _post
 from tests.unit.compute_rest.test_server_snapshot import V245, _wait_image
 
 
@@ -92,3 +93,15 @@ def test_another_projects_member_cannot_back_up(compute: ComputeEnv) -> None:
     response = compute.member.action(server_id, {'createBackup': {
         'name': 'mine', 'backup_type': 'daily', 'rotation': 1}})
     assert response.status_int == 404
+
+
+def test_a_volume_backed_server_cannot_be_backed_up(compute: ComputeEnv) -> None:
+    env = compute.env
+    server_id = _post(compute, 'backup-volume-backed', [
+        {'source_type': 'image', 'uuid': env.image['id'], 'destination_type': 'volume',
+         'boot_index': 0, 'volume_size': 1, 'delete_on_termination': True}])
+    compute.wait(server_id)
+    response = _backup(compute, server_id, 'no', 1)
+    assert response.status_int == 400, response.text
+    assert 'createBackup' in response.text
+    assert compute.cloud.instances.get(server_id)['task_state'] is None
