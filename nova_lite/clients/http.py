@@ -133,10 +133,12 @@ class ImageClient(_RestClient):
                       headers={'Content-Type': 'application/octet-stream'})
 
     def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
-                    status: str | None = None) -> list[payloads.Image]:
-        """Every visible image, following glance's ``next`` links."""
+                    status: str | None = None,
+                    properties: dict[str, str] | None = None) -> list[payloads.Image]:
+        """Every visible image (with these extra properties), following ``next`` links."""
         params = {key: value for key, value in (('name', name), ('status', status))
                   if value is not None}
+        params.update(properties or {})
         images: list[payloads.Image] = []
         path: str | None = '/v2/images'
         while path:

@@ -108,9 +108,10 @@ class ImageClient(_TokenCheckingClient):
         self._images.upload_image(self._authorise(ctx), image_id, chunks)
 
     def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
-                    status: str | None = None) -> list[payloads.Image]:
+                    status: str | None = None,
+                    properties: dict[str, str] | None = None) -> list[payloads.Image]:
         return cast(list[payloads.Image], self._images.list_images(
-            self._authorise(ctx), name=name, status=status))
+            self._authorise(ctx), name=name, status=status, properties=properties))
 
     def update_image(self, ctx: nl_context.RequestContext, image_id: str,
                      **changes: Any) -> payloads.Image:

@@ -80,6 +80,12 @@ class ImageWriter(Protocol):
     def delete_image(self, ctx: nl_context.RequestContext, image_id: str) -> None:
         ...
 
+    def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
+                    status: str | None = None,
+                    properties: dict[str, str] | None = None) -> list[payloads.Image]:
+        """The visible images with these extra properties (createBackup's rotation)."""
+        ...
+
 
 class NetworkClient(Protocol):
     """The network service (Neutron v2.0 ports and networks) as the boot flow uses it."""
@@ -211,7 +217,8 @@ class ImageProxyClient(Protocol):
         ...
 
     def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
-                    status: str | None = None) -> list[payloads.Image]:
+                    status: str | None = None,
+                    properties: dict[str, str] | None = None) -> list[payloads.Image]:
         """Every image the caller sees (glance's flat v2 view), newest first."""
         ...
 

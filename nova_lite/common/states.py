@@ -44,6 +44,7 @@ class TaskState:
     SUSPENDING: Final = 'suspending'
     RESUMING: Final = 'resuming'
     IMAGE_SNAPSHOT: Final = 'image_snapshot'
+    IMAGE_BACKUP: Final = 'image_backup'
     SHELVING: Final = 'shelving'
     SHELVING_IMAGE_PENDING_UPLOAD: Final = 'shelving_image_pending_upload'
     SHELVING_IMAGE_UPLOADING: Final = 'shelving_image_uploading'

@@ -58,6 +58,11 @@ ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in (
     ActionSpec('snapshot', 'createImage', TaskState.IMAGE_SNAPSHOT,
                (VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED, VmState.SUSPENDED), None,
                host_method='snapshot_instance'),
+    # createBackup: a snapshot (image_type 'backup') then the rotation of the
+    # server's older backups of that type (conductor/tasks/backup.py).
+    ActionSpec('backup', 'createBackup', TaskState.IMAGE_BACKUP,
+               (VmState.ACTIVE, VmState.STOPPED, VmState.PAUSED, VmState.SUSPENDED), None,
+               host_method='snapshot_instance'),
     # Volumes after boot (own tasks too); no task state, as in Nova. A shelved
     # server's too: with no host (offloaded) only the volume service's record
     # changes, and unshelve connects the volumes on the new host.

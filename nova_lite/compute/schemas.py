@@ -241,6 +241,25 @@ server_action: dict[str, Any] = {
             'required': ['name'],
             'additionalProperties': False,
         },
+        'createBackup': {
+            'type': 'object',
+            'properties': {
+                'name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                         'pattern': r'^\S(.*\S)?$'},
+                'backup_type': {'type': 'string'},
+                # Nova's non-negative integer: a number or a string of digits.
+                'rotation': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
+                             'minimum': 0},
+                'metadata': {
+                    'type': 'object',
+                    'patternProperties': {
+                        '^[a-zA-Z0-9-_:. ]{1,255}$': {'type': 'string', 'maxLength': 255}},
+                    'additionalProperties': False,
+                },
+            },
+            'required': ['name', 'backup_type', 'rotation'],
+            'additionalProperties': False,
+        },
     },
     'minProperties': 1,
     'maxProperties': 1,

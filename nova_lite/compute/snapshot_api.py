@@ -44,8 +44,10 @@ def _inherited(base_image: dict[str, Any]) -> dict[str, str]:
 
 def snapshot_fields(ctx: nl_context.RequestContext, instance: dict[str, Any],
                     name: str, metadata: dict[str, str], base_image: dict[str, Any] | None,
-                    flavor: dict[str, Any] | None) -> dict[str, Any]:
-    """The image record of a snapshot of ``instance`` (Glance v2 create fields)."""
+                    flavor: dict[str, Any] | None, image_type: str = 'snapshot',
+                    extra: dict[str, str] | None = None) -> dict[str, Any]:
+    """The image record of a snapshot of ``instance`` (Glance v2 create fields);
+    ``image_type`` 'backup' with ``extra`` {'backup_type': ...} for createBackup."""
     base = base_image or {}
     base_format = base.get('disk_format')
     disk_format = base_format if base_format in _KEPT_FORMATS else 'qcow2'
@@ -54,10 +56,10 @@ def snapshot_fields(ctx: nl_context.RequestContext, instance: dict[str, Any],
     # over the image's own fields (name, formats, visibility, sizes).
     fields: dict[str, Any] = {
         **_inherited(base),
-        'image_type': 'snapshot', 'instance_uuid': instance['id'],
+        'image_type': image_type, 'instance_uuid': instance['id'],
         'base_image_ref': instance.get('image_id') or '',
         'user_id': str(ctx.user_id), 'owner_id': str(instance['project_id']),
-        **metadata,
+        **metadata, **(extra or {}),
         'name': name, 'container_format': 'bare', 'disk_format': disk_format,
         'visibility': 'private',
         'min_disk': max(int((flavor or {}).get('root_gb') or 0), int(base.get('min_disk') or 0)),
@@ -81,13 +83,15 @@ class SnapshotImages:
             return None
 
     def create_record(self, ctx: nl_context.RequestContext, instance: dict[str, Any],
-                      name: str, metadata: dict[str, str]) -> dict[str, Any]:
+                      name: str, metadata: dict[str, str], image_type: str = 'snapshot',
+                      extra: dict[str, str] | None = None) -> dict[str, Any]:
         """A queued image for the snapshot, owned by the caller's project."""
         image_id = instance.get('image_id')
         base = (self._lookup('image', lambda: dict(self._images.get_image(ctx, image_id)))
                 if image_id else None)
         flavor = self._lookup('flavor', lambda: self._get_flavor(ctx, instance['flavor_id']))
-        fields = snapshot_fields(ctx, instance, name, metadata, base, flavor)
+        fields = snapshot_fields(ctx, instance, name, metadata, base, flavor,
+                                 image_type, extra)
         return dict(self._images.create_image(ctx, **fields))
 
     def delete_record(self, ctx: nl_context.RequestContext, image_id: str) -> None:

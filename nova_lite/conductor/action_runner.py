@@ -33,11 +33,13 @@ LOG = logging.getLogger(__name__)
 
 JOB_NAME_PREFIX = 'action-'
 # The actions whose flows act as the user: their runs keep the user's token, sealed.
-USER_TOKEN_ACTIONS = frozenset({server_action.SNAPSHOT, server_action.ATTACH_VOLUME,
+USER_TOKEN_ACTIONS = frozenset({server_action.SNAPSHOT, server_action.BACKUP,
+                                server_action.ATTACH_VOLUME,
                                 server_action.DETACH_VOLUME, server_action.REBUILD}
                                ) | shelve_flows.SHELVE_ACTIONS
 # The actions that need the image service (rebuild downloads on the host).
-_IMAGE_ACTIONS = frozenset({server_action.SNAPSHOT}) | shelve_flows.SHELVE_ACTIONS
+_IMAGE_ACTIONS = (frozenset({server_action.SNAPSHOT, server_action.BACKUP})
+                  | shelve_flows.SHELVE_ACTIONS)
 
 
 class ActionRunner:

@@ -71,6 +71,8 @@ class ImageQuery:
     times: tuple[TimeBound, ...] = ()
     sort: tuple[tuple[str, bool], ...] = DEFAULT_SORT
     """(sort key, descending) pairs."""
+    properties: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Extra properties that must have exactly these values (glance's other parameters)."""
 
 
 def _visible(ctx: nl_context.RequestContext, query: ImageQuery) -> sa.ColumnElement[bool]:
@@ -110,6 +112,8 @@ def conditions(db: db_api.Database, ctx: nl_context.RequestContext,
     where += [getattr(Image, field) == value for field, value in query.numbers.items()]
     where += [getattr(Image, field) == value for field, value in query.flags.items()]
     where += [_has_tag(db, tag) for tag in query.tags]
+    where += [Image.properties[key].as_string() == value
+              for key, value in query.properties.items()]
     if query.size_min is not None:
         where.append(Image.size >= query.size_min)
     if query.size_max is not None:

@@ -249,9 +249,13 @@ class ImageManager:
                     status: str | None = None, ids: list[str] | None = None,
                     limit: int | None = None, marker: str | None = None,
                     visibility: str | None = None,
-                    os_hidden: bool | None = None) -> list[dict[str, Any]]:
-        """Visible images, newest first; ``marker`` is the last id of the previous page."""
+                    os_hidden: bool | None = None,
+                    properties: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """Visible images, newest first; ``marker`` is the last id of the previous page;
+        ``properties``: extra properties that must have these values."""
         query = sa.select(models.Image).where(self._visible_to(ctx))
+        for key, value in (properties or {}).items():
+            query = query.where(models.Image.properties[key].as_string() == str(value))
         if name is not None:
             query = query.where(models.Image.name == _text_field('name', name, 255))
         if status is not None:

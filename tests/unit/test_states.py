@@ -35,6 +35,7 @@ def test_stored_values_do_not_change() -> None:
         'POWERING_OFF': 'powering-off', 'POWERING_ON': 'powering-on',
         'PAUSING': 'pausing', 'UNPAUSING': 'unpausing', 'SUSPENDING': 'suspending',
         'RESUMING': 'resuming', 'IMAGE_SNAPSHOT': 'image_snapshot',
+        'IMAGE_BACKUP': 'image_backup',
         'SHELVING': 'shelving',
         'SHELVING_IMAGE_PENDING_UPLOAD': 'shelving_image_pending_upload',
         'SHELVING_IMAGE_UPLOADING': 'shelving_image_uploading',

@@ -23,6 +23,7 @@ from nova_lite.compute import (
 )
 from nova_lite.compute.rest import (
     aggregates,
+    assisted_volume_snapshots,
     availability_zones,
     base,
     external_events,
@@ -90,6 +91,7 @@ def _routes(conf: cfg.ConfigOpts, rest: base.ComputeRest) -> list[routing.Route]
         *images.ImagesHandler(rest).routes(),
         *image_metadata.ImageMetadataHandler(rest).routes(),
         *volume_proxies.VolumeProxiesHandler(rest).routes(),
+        *assisted_volume_snapshots.AssistedVolumeSnapshotsHandler(rest).routes(),
         *network_proxy.NetworkProxyHandler(rest).routes(),
         *security_groups.SecurityGroupsProxyHandler(rest).routes(),
         *floating_ips.FloatingIPsHandler(rest).routes(),

@@ -14,6 +14,7 @@ LOCK = 'os_compute_api:os-lock-server:lock'
 UNLOCK = 'os_compute_api:os-lock-server:unlock'
 RESET_STATE = 'os_compute_api:os-admin-actions:reset_state'
 CREATE_IMAGE = 'os_compute_api:servers:create_image'
+CREATE_BACKUP = 'os_compute_api:os-create-backup'
 ATTACH_VOLUME = 'os_compute_api:os-volumes-attachments:create'
 DETACH_VOLUME = 'os_compute_api:os-volumes-attachments:delete'
 SWAP_VOLUME = 'os_compute_api:os-volumes-attachments:swap'
@@ -49,6 +50,8 @@ def list_rules() -> list[policy.RuleDefault]:
         base.rule(LOCK, base.PROJECT_MEMBER, 'Lock a server.', 'POST', _ACTION_PATH),
         base.rule(UNLOCK, base.PROJECT_MEMBER, 'Unlock a server.', 'POST', _ACTION_PATH),
         base.rule(CREATE_IMAGE, base.PROJECT_MEMBER, 'Snapshot a server (createImage).',
+                  'POST', _ACTION_PATH),
+        base.rule(CREATE_BACKUP, base.PROJECT_MEMBER, 'Back a server up (createBackup).',
                   'POST', _ACTION_PATH),
         base.rule(ATTACH_VOLUME, base.PROJECT_MEMBER, 'Attach a volume to a server.',
                   'POST', '/servers/{server_id}/os-volume_attachments'),

@@ -21,6 +21,9 @@ SNAPSHOTS_LIST = 'os_compute_api:os-volumes:snapshots:list'
 SNAPSHOTS_CREATE = 'os_compute_api:os-volumes:snapshots:create'
 SNAPSHOTS_DELETE = 'os_compute_api:os-volumes:snapshots:delete'
 EXTERNAL_EVENTS = 'os_compute_api:os-server-external-events:create'
+ASSISTED_SNAPSHOT_CREATE = 'os_compute_api:os-assisted-volume-snapshots:create'
+ASSISTED_SNAPSHOT_DELETE = 'os_compute_api:os-assisted-volume-snapshots:delete'
+_ADMIN_OR_SERVICE = 'role:admin or role:service'
 USAGE_AUDIT_LOG = 'os_compute_api:os-instance-usage-audit-log:list'
 DIAGNOSTICS = 'os_compute_api:os-server-diagnostics'
 NETWORKS_VIEW = 'os_compute_api:os-networks:list'
@@ -58,6 +61,12 @@ def list_rules() -> list[policy.RuleDefault]:
                   'POST', '/os-snapshots'),
         base.rule(SNAPSHOTS_DELETE, base.PROJECT_MEMBER, 'Delete a volume snapshot (proxy).',
                   'DELETE', '/os-snapshots/{snapshot_id}'),
+        base.rule(ASSISTED_SNAPSHOT_CREATE, _ADMIN_OR_SERVICE,
+                  "Ask for a volume's assisted snapshot (block storage service).", 'POST',
+                  '/os-assisted-volume-snapshots'),
+        base.rule(ASSISTED_SNAPSHOT_DELETE, _ADMIN_OR_SERVICE,
+                  "Delete a volume's assisted snapshot (block storage service).", 'DELETE',
+                  '/os-assisted-volume-snapshots/{snapshot_id}'),
         base.rule(EXTERNAL_EVENTS, base.ADMIN,
                   'Tell compute of a network or volume change of a server.', 'POST',
                   '/os-server-external-events'),

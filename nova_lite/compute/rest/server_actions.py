@@ -30,6 +30,7 @@ _RULES = {'os-stop': policies.SERVERS_STOP, 'os-start': policies.SERVERS_START,
           'lock': action_policies.LOCK, 'unlock': action_policies.UNLOCK,
           'os-resetState': action_policies.RESET_STATE,
           'createImage': action_policies.CREATE_IMAGE,
+          'createBackup': action_policies.CREATE_BACKUP,
           'shelve': action_policies.SHELVE, 'shelveOffload': action_policies.SHELVE_OFFLOAD,
           'unshelve': action_policies.UNSHELVE,
           'addSecurityGroup': proxy_policies.SERVER_SECURITY_GROUPS_ADD,
@@ -76,6 +77,8 @@ class ServerActionsHandler(base.ComputeController):
             self._actions.reset_state(ctx, instance['id'], args['state'])
         elif name == 'createImage':
             return self._create_image(req, instance, args)
+        elif name == 'createBackup':
+            return self._create_backup(req, instance, args)
         elif name == 'shelve':
             self._actions.shelve_server(ctx, instance['id'])
         elif name == 'shelveOffload':
@@ -101,6 +104,21 @@ class ServerActionsHandler(base.ComputeController):
                                               args.get('metadata'))
         if api_version(req) >= changes.SERVER_CREATE_IMAGE_BODY:
             return wsgi.json_response(202, {'image_id': image_id})
+        return self._image_location(req, image_id)
+
+    def _create_backup(self, req: wsgi.Request, instance: dict[str, Any],
+                       args: dict[str, Any]) -> webob.Response:
+        rotation = int(args['rotation'])
+        image_id = self._actions.create_backup(req.context, instance['id'], args['name'],
+                                               args['backup_type'], rotation,
+                                               args.get('metadata'))
+        if api_version(req) >= changes.SERVER_CREATE_IMAGE_BODY:
+            return wsgi.json_response(202, {'image_id': image_id})
+        # As in Nova: no Location when rotation 0 deleted the backup just made.
+        return self._image_location(req, image_id) if rotation > 0 else wsgi.json_response(202)
+
+    @staticmethod
+    def _image_location(req: wsgi.Request, image_id: str) -> webob.Response:
         response = wsgi.json_response(202)
         prefix = req.application_url.rstrip('/')
         project = req.context.project_id

@@ -72,6 +72,9 @@ ACTION_TASKS = (ACTION_TO_ERROR_ON_REVERT, HOST_CALL, RECORD_STATE)
 # (keys.SEALED_TOKEN); the image id and disk format are in the request's args.
 SNAPSHOT_UPLOAD = 'snapshot-upload'
 SNAPSHOT_TASKS = (ACTION_TO_ERROR_ON_REVERT, SNAPSHOT_UPLOAD, RECORD_STATE)
+# createBackup: the snapshot's tasks, then the rotation of the older backups.
+ROTATE_BACKUPS = 'rotate-backups'
+BACKUP_TASKS = (ACTION_TO_ERROR_ON_REVERT, SNAPSHOT_UPLOAD, ROTATE_BACKUPS, RECORD_STATE)
 
 # Volume attach and detach after boot (their own tasks in place of host-call).
 # Store: also the sealed user token; the volume id (and mountpoint) are in the

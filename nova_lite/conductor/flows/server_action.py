@@ -5,7 +5,8 @@
     server-action-<name> (linear)
       action-to-error-on-revert  (createImage: its revert also deletes the image)
       host-call            (only for actions the host does;
-                            createImage: snapshot-upload instead)
+                            createImage: snapshot-upload instead;
+                            createBackup: snapshot-upload, rotate-backups)
       record-state
 
 The actions with a host call (stop, start, reboot, pause, unpause, suspend,
@@ -29,6 +30,7 @@ from nova_lite.conductor import faults, token_seal
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.flows import shelve as shelve_flows
 from nova_lite.conductor.tasks import actions as action_tasks
+from nova_lite.conductor.tasks import backup as backup_tasks
 from nova_lite.conductor.tasks import interface_actions as interface_tasks
 from nova_lite.conductor.tasks import rebuild as rebuild_tasks
 from nova_lite.conductor.tasks import resize as resize_tasks
@@ -38,6 +40,7 @@ from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 
 # The action whose flow has its own tasks in place of host-call.
 SNAPSHOT = 'snapshot'
+BACKUP = 'backup'
 ATTACH_VOLUME = 'attach-volume'
 DETACH_VOLUME = 'detach-volume'
 ATTACH_INTERFACE = 'attach-interface'
@@ -48,8 +51,8 @@ REVERT_RESIZE = 'revert-resize'
 REBUILD = 'rebuild'
 RESIZE_ACTIONS = frozenset({RESIZE, CONFIRM_RESIZE, REVERT_RESIZE})
 # The host actions whose flows are not the common three tasks.
-OWN_TASK_ACTIONS = (frozenset({SNAPSHOT, ATTACH_VOLUME, DETACH_VOLUME, ATTACH_INTERFACE,
-                               DETACH_INTERFACE, REBUILD})
+OWN_TASK_ACTIONS = (frozenset({SNAPSHOT, BACKUP, ATTACH_VOLUME, DETACH_VOLUME,
+                               ATTACH_INTERFACE, DETACH_INTERFACE, REBUILD})
                     | RESIZE_ACTIONS | shelve_flows.SHELVE_ACTIONS)
 
 
@@ -96,15 +99,18 @@ def get_action_flow(action: str, deps: ActionDependencies) -> linear_flow.Flow:
     flow = linear_flow.Flow(action_flow_name(action))
     if action in shelve_flows.SHELVE_ACTIONS:
         return shelve_flows.add_tasks(flow, spec, deps, faulty)
-    if action == SNAPSHOT:
+    if action in (SNAPSHOT, BACKUP):
         # Its first task also guards (and on revert deletes) the image. Without
         # an image service or sealer (a drawing) the flow is built all the same;
-        # the runner refuses to save a snapshot it cannot run.
+        # the runner refuses to save a snapshot it cannot run. createBackup
+        # then rotates the server's older backups of its type.
         images = typing.cast(protocols.ImageWriter, deps.images)
         sealer = typing.cast(token_seal.TokenSealer, deps.sealer)
         flow.add(faulty(snapshot_tasks.SnapshotToErrorOnRevert(
                      spec, deps.instances, deps.events, images=images, sealer=sealer)),
                  faulty(snapshot_tasks.UploadSnapshot(images, deps.compute, sealer)))
+        if action == BACKUP:
+            flow.add(faulty(backup_tasks.RotateBackups(images, sealer)))
         return flow.add(faulty(action_tasks.RecordState(spec, deps.instances, deps.events)))
     if action in (ATTACH_INTERFACE, DETACH_INTERFACE):
         return _interface_flow(action, deps, flow, faulty)

@@ -3,7 +3,8 @@
 Glance's spellings: ``name``, ``status``, ``id``, ``owner``,
 ``container_format`` and ``disk_format`` take a value or ``in:a,b``;
 ``tag`` repeats (an image needs every tag); ``size_min``/``size_max`` bound
-the size; ``created_at``/``updated_at`` take ``<op>:<ISO 8601 time>`` with op
+the size; any other parameter is an extra property that must have that
+value; ``created_at``/``updated_at`` take ``<op>:<ISO 8601 time>`` with op
 one of gt, gte, lt, lte, eq, neq; ``protected`` and ``os_hidden`` are
 true/false (hidden images are left out unless asked for); ``visibility`` and
 ``member_status`` choose whose images; the order is ``sort=key:dir,...`` or
@@ -26,6 +27,11 @@ _ONE_OF = ('name', 'status', 'id', 'owner', 'container_format', 'disk_format')
 _NUMBERS = ('size', 'min_disk', 'min_ram')
 _FLAGS = ('protected',)
 _MAX_TEXT = 255
+# The parameters that are not extra-property filters (every other one is, as in glance).
+_NOT_PROPERTIES = frozenset({
+    *_ONE_OF, *_NUMBERS, *_FLAGS, 'os_hidden', 'visibility', 'member_status', 'tag',
+    'size_min', 'size_max', 'created_at', 'updated_at', 'sort', 'sort_key', 'sort_dir',
+    'limit', 'marker'})
 _DIRECTIONS = {'asc': False, 'desc': True}
 
 
@@ -122,4 +128,6 @@ def image_query(params: multidict.MultiDict) -> listing.ImageQuery:
         size_max=_size(params, 'size_max'),
         times=tuple(_time_bound(name, value) for name in ('created_at', 'updated_at')
                     for value in params.getall(name)),
-        sort=_sort(params))
+        sort=_sort(params),
+        properties={name: str(value) for name, value in last.items()
+                    if name not in _NOT_PROPERTIES})

@@ -34,6 +34,18 @@ class MemoryImages:
         self.data: dict[str, bytes] = {}
         self.tokens: set[str | None] = set()
         self.fail_upload: Exception | None = None
+        self.made = 0
+
+    def list_images(self, ctx: nl_context.RequestContext, *, name: str | None = None,
+                    status: str | None = None,
+                    properties: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """The images with these fields, newest first (as glance lists them)."""
+        self.tokens.add(ctx.auth_token)
+        wanted = {'name': name, 'status': status, **(properties or {})}
+        found = [dict(image) for image in self.images.values()
+                 if all(image.get(key) == value for key, value in wanted.items()
+                        if value is not None)]
+        return sorted(found, key=lambda image: image['created_at'], reverse=True)
 
     def _image(self, ctx: nl_context.RequestContext, image_id: str) -> dict[str, Any]:
         self.tokens.add(ctx.auth_token)
@@ -43,8 +55,9 @@ class MemoryImages:
 
     def create_image(self, ctx: nl_context.RequestContext, **fields: Any) -> dict[str, Any]:
         self.tokens.add(ctx.auth_token)
+        self.made += 1
         image = {**fields, 'id': str(uuid.uuid4()), 'status': 'queued', 'size': None,
-                 'checksum': None}
+                 'checksum': None, 'created_at': f'2026-01-01T00:00:{self.made:02d}Z'}
         self.images[image['id']] = image
         return dict(image)
 

@@ -102,3 +102,13 @@ def test_visibility_rules_of_the_list(api: ImageApi) -> None:
     assert _ids(api, 'os_hidden=true', token=user) == [hidden]
     everything = _ids(api, 'visibility=all')
     assert set(admin_images.values()) <= set(everything) and hidden not in everything
+
+
+def test_other_parameters_filter_on_extra_properties(api: ImageApi) -> None:
+    daily = api.create(name='daily', image_type='backup', backup_type='daily')
+    weekly = api.create(name='weekly', image_type='backup', backup_type='weekly')
+    plain = api.create(name='plain')
+    assert _ids(api, 'image_type=backup&backup_type=daily') == [daily['id']]
+    assert _ids(api, 'image_type=backup') == [weekly['id'], daily['id']]
+    assert plain['id'] not in _ids(api, 'image_type=backup')
+    assert _ids(api, 'backup_type=monthly') == []
