@@ -8,8 +8,9 @@ from typing import Any
 import webob
 
 from nova_lite.api import routing, wsgi
+from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.network.rest import common, errors, listing, schemas, views
+from nova_lite.network.rest import bulk, common, errors, listing, schemas, views
 
 _CREATABLE = {'name': 'name', 'enable_dhcp': 'enable_dhcp',
               'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools'}
@@ -31,7 +32,17 @@ class SubnetsController(common.NetworkController):
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        fields = common.read_body(req, schemas.SUBNET_CREATE, 'subnet')
+        body = req.read_json(required=True)
+        if bulk.is_bulk(body, 'subnets'):
+            items = bulk.read_items(body, schemas.SUBNET_CREATE, 'subnet', 'subnets')
+            return bulk.response('subnets', bulk.create_all(
+                items, lambda fields: self._create_one(ctx, fields),
+                lambda created: self._networks.delete_subnet(ctx, created['id'])))
+        fields = common.body_fields(body, schemas.SUBNET_CREATE, 'subnet')
+        return wsgi.json_response(201, {'subnet': self._create_one(ctx, fields)})
+
+    def _create_one(self, ctx: nl_context.RequestContext,
+                    fields: dict[str, Any]) -> dict[str, Any]:
         network = self._networks.get_network(ctx, fields['network_id'])
         requested = common.requested_project(fields, ctx)
         if (('project_id' in fields or 'tenant_id' in fields)
@@ -47,7 +58,7 @@ class SubnetsController(common.NetworkController):
         created = self._networks.create_subnet(
             ctx, network_id=network['id'], cidr=fields['cidr'], ip_version=_ip_version(fields),
             **gateway, **common.only(fields, _CREATABLE))
-        return wsgi.json_response(201, {'subnet': views.subnet(created)})
+        return views.subnet(created)
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
