@@ -13,7 +13,16 @@ from nova_lite.common import exception
 from nova_lite.network.rest import bulk, common, errors, listing, schemas, views
 
 _CREATABLE = {'name': 'name', 'enable_dhcp': 'enable_dhcp',
-              'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools'}
+              'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools',
+              'host_routes': 'host_routes'}
+
+
+def _gateway(fields: dict[str, Any]) -> dict[str, Any]:
+    """``gateway_ip`` as the manager's arguments: ``null`` means no gateway."""
+    if 'gateway_ip' not in fields:
+        return {}
+    return ({'no_gateway': True} if fields['gateway_ip'] is None
+            else {'gateway_ip': fields['gateway_ip']})
 
 
 def _ip_version(fields: dict[str, Any]) -> int:
@@ -51,13 +60,9 @@ class SubnetsController(common.NetworkController):
                 field='project_id', reason="a subnet belongs to its network's project "
                                            f"{network['project_id']}")
         self.authorizer.authorize(ctx, 'create_subnet', project_id=network['project_id'])
-        gateway: dict[str, Any] = {}
-        if 'gateway_ip' in fields:
-            gateway = ({'no_gateway': True} if fields['gateway_ip'] is None
-                       else {'gateway_ip': fields['gateway_ip']})
         created = self._networks.create_subnet(
             ctx, network_id=network['id'], cidr=fields['cidr'], ip_version=_ip_version(fields),
-            **gateway, **common.only(fields, _CREATABLE))
+            **_gateway(fields), **common.only(fields, _CREATABLE))
         return views.subnet(created)
 
     def index(self, req: wsgi.Request) -> webob.Response:
@@ -79,7 +84,7 @@ class SubnetsController(common.NetworkController):
         fields = common.read_body(req, schemas.SUBNET_UPDATE, 'subnet')
         current = self._networks.get_subnet(ctx, subnet_id)
         self.authorizer.authorize(ctx, 'update_subnet', project_id=current['project_id'])
-        updated = self._networks.update_subnet(ctx, subnet_id,
+        updated = self._networks.update_subnet(ctx, subnet_id, **_gateway(fields),
                                                **common.only(fields, _CREATABLE))
         return wsgi.json_response(200, {'subnet': views.subnet(updated)})
 
