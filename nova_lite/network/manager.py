@@ -34,6 +34,7 @@ from nova_lite.network import (
     validators,
     views,
 )
+from nova_lite.network import host_routes as host_routes_module
 
 INSTANCE_OWNER_PREFIX = 'compute:'
 MIN_MTU = 68
@@ -187,7 +188,8 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
                       ip_version: int = 4, name: str = '', gateway_ip: str | None = None,
                       allocation_pools: list[dict[str, str]] | None = None,
                       enable_dhcp: bool = True, dns_nameservers: list[str] | None = None,
-                      *, no_gateway: bool = False) -> dict[str, Any]:
+                      *, no_gateway: bool = False,
+                      host_routes: list[dict[str, str]] | None = None) -> dict[str, Any]:
         """A subnet of ``network_id``.
 
         ``gateway_ip`` None means the first host of ``cidr``; ``no_gateway=True``
@@ -211,6 +213,7 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
         else:
             pools = ipam.validate_pools(allocation_pools, network_cidr, gateway)
         nameservers = _nameservers(dns_nameservers)
+        routes = host_routes_module.validate(host_routes, network_cidr.version)
         with self.db.session() as session:
             # The row lock serialises subnet creation per network (on PostgreSQL),
             # so that the overlap check below cannot race.
@@ -221,7 +224,8 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
                                 project_id=network.project_id, ip_version=ip_version,
                                 cidr=str(network_cidr),
                                 gateway_ip=str(gateway) if gateway is not None else None,
-                                enable_dhcp=enable_dhcp, dns_nameservers=nameservers)
+                                enable_dhcp=enable_dhcp, dns_nameservers=nameservers,
+                                host_routes=routes)
             session.add(row)
             session.flush()
             session.add_all(models.AllocationPool(subnet_id=row.id, first_ip=str(first),
@@ -260,13 +264,20 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
     def update_subnet(self, ctx: nl_context.RequestContext, subnet_id: str, *,
                       name: str | None = None, enable_dhcp: bool | None = None,
                       dns_nameservers: list[str] | None = None,
-                      allocation_pools: list[dict[str, str]] | None = None
+                      allocation_pools: list[dict[str, str]] | None = None,
+                      host_routes: list[dict[str, str]] | None = None,
+                      gateway_ip: str | None = None, no_gateway: bool = False
                       ) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is); for the network's owner.
 
         New ``allocation_pools`` must fit the subnet and miss its gateway; addresses
-        already allocated outside them stay allocated (as in neutron).
+        already allocated outside them stay allocated (as in neutron). A new
+        ``gateway_ip`` (or ``no_gateway=True``) must be a host of the subnet outside
+        its pools (409 otherwise), and the old gateway must not be a port's address.
         """
+        if no_gateway and gateway_ip is not None:
+            raise exception.InvalidInput(field='gateway_ip',
+                                         reason='cannot be given with no_gateway')
         changes: dict[str, Any] = {}
         if name is not None:
             changes['name'] = validators.string('name', name)
@@ -278,12 +289,19 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
             network = session.get_one(models.Network, subnet.network_id)
             access.require_network_owner(ctx, network, 'change its subnets')
+            cidr = ipam.parse_network(subnet.cidr)
+            if host_routes is not None:
+                changes['host_routes'] = host_routes_module.validate(host_routes, cidr.version)
+            gateway = (ipaddress.ip_address(subnet.gateway_ip) if subnet.gateway_ip
+                       else None)
+            if gateway_ip is not None or no_gateway:
+                gateway = _new_gateway(session, subnet, cidr, gateway_ip)
+                changes['gateway_ip'] = str(gateway) if gateway is not None else None
             pools = None
             if allocation_pools is not None:
-                gateway = (ipaddress.ip_address(subnet.gateway_ip) if subnet.gateway_ip
-                           else None)
-                pools = ipam.validate_pools(allocation_pools, ipam.parse_network(subnet.cidr),
-                                            gateway)
+                pools = ipam.validate_pools(allocation_pools, cidr, gateway)
+            elif gateway is not None and 'gateway_ip' in changes:
+                _check_gateway_outside_pools(session, subnet.id, gateway)
             for field, value in changes.items():
                 setattr(subnet, field, value)
             if pools is not None:
@@ -311,6 +329,30 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             session.execute(sa.delete(models.AllocationPool).where(
                 models.AllocationPool.subnet_id == subnet.id))
             session.delete(subnet)
+
+
+def _new_gateway(session: orm.Session, subnet: models.Subnet, cidr: ipam.IPNetwork,
+                 gateway_ip: str | None) -> ipam.IPAddress | None:
+    """The validated new gateway (None: no gateway); 409 while the old one is a port's."""
+    gateway = ipam.validate_gateway(gateway_ip, cidr) if gateway_ip is not None else None
+    if subnet.gateway_ip and (gateway is None or str(gateway) != subnet.gateway_ip):
+        owner = session.scalar(sa.select(models.IPAllocation.port_id).where(
+            models.IPAllocation.subnet_id == subnet.id,
+            models.IPAllocation.ip_address == subnet.gateway_ip))
+        if owner is not None:
+            raise exception.Conflict(
+                reason=f'gateway {subnet.gateway_ip} of subnet {subnet.id} is in use by '
+                       f'port {owner}')
+    return gateway
+
+
+def _check_gateway_outside_pools(session: orm.Session, subnet_id: str,
+                                 gateway: ipam.IPAddress) -> None:
+    for first, last in _pools(session, [subnet_id])[subnet_id]:
+        if (int(ipaddress.ip_address(first)) <= int(gateway)
+                <= int(ipaddress.ip_address(last))):
+            raise exception.Conflict(
+                reason=f'gateway {gateway} is inside the allocation pool {first}-{last}')
 
 
 def _nameservers(value: Any) -> list[str]:

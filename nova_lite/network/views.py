@@ -32,7 +32,8 @@ def subnet_dict(row: models.Subnet, pools: Iterable[tuple[str, str]]) -> dict[st
             'enable_dhcp': row.enable_dhcp,
             'allocation_pools': [{'start': start, 'end': end} for start, end in
                                  sorted(pools, key=lambda p: ipaddress.ip_address(p[0]))],
-            'dns_nameservers': list(row.dns_nameservers or []), 'host_routes': [],
+            'dns_nameservers': list(row.dns_nameservers or []),
+            'host_routes': [dict(route) for route in row.host_routes or []],
             'service_types': [], 'tags': [], **_times(row)}
 
 

@@ -37,6 +37,8 @@ class Subnet(TimestampMixin, Base):
     gateway_ip: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
     enable_dhcp: orm.Mapped[bool] = orm.mapped_column(default=True)
     dns_nameservers: orm.Mapped[list] = orm.mapped_column(default=list)
+    # [{"destination": cidr, "nexthop": ip}, ...] in the order given.
+    host_routes: orm.Mapped[list] = orm.mapped_column(default=list)
 
 
 class AllocationPool(Base):

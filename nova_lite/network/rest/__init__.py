@@ -17,6 +17,7 @@ from nova_lite.api.auth import WSGIApp
 from nova_lite.clients import protocols
 from nova_lite.network import manager as network_manager
 from nova_lite.network.rest import (
+    agents,
     common,
     errors,
     extensions,
@@ -63,7 +64,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      ports.PortsController(deps),
                      security_groups.SecurityGroupsController(deps),
                      security_groups.SecurityGroupRulesController(deps),
-                     l3.RoutersController(deps), l3.FloatingIPsController(deps)):
+                     l3.RoutersController(deps), l3.FloatingIPsController(deps),
+                     agents.AgentsController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

@@ -50,7 +50,11 @@ def database_page(page_of: Callable[..., paging.Page[dict[str, Any]]]) -> PageOf
 
 def read_body(req: wsgi.Request, schema: dict[str, Any], key: str) -> dict[str, Any]:
     """The validated ``{"<key>": {...}}`` body's inner object."""
-    body = req.read_json(required=True)
+    return body_fields(req.read_json(required=True), schema, key)
+
+
+def body_fields(body: Any, schema: dict[str, Any], key: str) -> dict[str, Any]:
+    """The validated ``{"<key>": {...}}`` body's inner object, of an already read body."""
     if not isinstance(body, dict) or key not in body:
         raise exception.InvalidInput(field=key,
                                      reason=f'the body must be {{"{key}": {{...}}}}')

@@ -44,6 +44,10 @@ class FloatingIPNotFound(exception.NotFound):
     pass
 
 
+class AgentNotFound(exception.NotFound):
+    pass
+
+
 class ExtensionNotFound(exception.NotFound):
     msg_fmt = 'Extension with alias %(id)s does not exist.'
 

@@ -7,8 +7,9 @@ from typing import Any
 import webob
 
 from nova_lite.api import routing, wsgi
+from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.network.rest import common, errors, listing, schemas, views
+from nova_lite.network.rest import bulk, common, errors, listing, schemas, views
 
 _UPDATABLE = {'name': 'name', 'admin_state_up': 'admin_state_up', 'mtu': 'mtu',
               'shared': 'shared'}
@@ -29,7 +30,17 @@ class NetworksController(common.NetworkController):
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        fields = common.read_body(req, schemas.NETWORK_CREATE, 'network')
+        body = req.read_json(required=True)
+        if bulk.is_bulk(body, 'networks'):
+            items = bulk.read_items(body, schemas.NETWORK_CREATE, 'network', 'networks')
+            return bulk.response('networks', bulk.create_all(
+                items, lambda fields: self._create_one(ctx, fields),
+                lambda created: self._networks.delete_network(ctx, created['id'])))
+        fields = common.body_fields(body, schemas.NETWORK_CREATE, 'network')
+        return wsgi.json_response(201, {'network': self._create_one(ctx, fields)})
+
+    def _create_one(self, ctx: nl_context.RequestContext,
+                    fields: dict[str, Any]) -> dict[str, Any]:
         project_id = common.requested_project(fields, ctx)
         self.authorizer.authorize(ctx, 'create_network', project_id=project_id)
         if fields.get('shared'):
@@ -40,7 +51,7 @@ class NetworksController(common.NetworkController):
         created = self._networks.create_network(
             ctx, project_id=project_id,
             **_manager_fields(fields, _UPDATABLE | _EXTERNAL))
-        return wsgi.json_response(201, {'network': views.network(created)})
+        return views.network(created)
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context

@@ -61,4 +61,5 @@ def list_rules() -> list[policy.RuleDefault]:
         rule('remove_router_interface', PROJECT_MEMBER, 'Detach an interface from a router.',
              'PUT', '/v2.0/routers/{id}/remove_router_interface'),
         *_crud('floatingip', 'floatingips'),
+        rule('get_agent', ADMIN, 'Show or list the network agents.', 'GET', '/v2.0/agents'),
     ]

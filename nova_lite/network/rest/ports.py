@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import webob
 
 from nova_lite.api import routing, wsgi
-from nova_lite.network.rest import common, listing, schemas, views
+from nova_lite.common import context as nl_context
+from nova_lite.network.rest import bulk, common, listing, schemas, views
 
 _UPDATABLE = {'name': 'name', 'admin_state_up': 'admin_state_up', 'device_id': 'device_id',
               'device_owner': 'device_owner', 'binding:host_id': 'binding_host_id',
@@ -20,7 +23,17 @@ class PortsController(common.NetworkController):
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        fields = common.read_body(req, schemas.PORT_CREATE, 'port')
+        body = req.read_json(required=True)
+        if bulk.is_bulk(body, 'ports'):
+            items = bulk.read_items(body, schemas.PORT_CREATE, 'port', 'ports')
+            return bulk.response('ports', bulk.create_all(
+                items, lambda fields: self._create_one(ctx, fields),
+                lambda created: self._networks.delete_port(ctx, created['id'])))
+        fields = common.body_fields(body, schemas.PORT_CREATE, 'port')
+        return wsgi.json_response(201, {'port': self._create_one(ctx, fields)})
+
+    def _create_one(self, ctx: nl_context.RequestContext,
+                    fields: dict[str, Any]) -> dict[str, Any]:
         project_id = common.requested_project(fields, ctx)
         self.authorizer.authorize(ctx, 'create_port', project_id=project_id)
         if fields.get('binding:host_id'):
@@ -28,7 +41,7 @@ class PortsController(common.NetworkController):
         created = self._networks.create_port(ctx, network_id=fields['network_id'],
                                              project_id=project_id,
                                              **common.only(fields, _CREATABLE))
-        return wsgi.json_response(201, {'port': views.port(created)})
+        return views.port(created)
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context

@@ -1,7 +1,7 @@
 """JSON schemas of the network API's request bodies.
 
 Attributes that neutron has but nova_lite does not implement (descriptions,
-port security, address pairs, host routes, subnet pools...) are accepted only
+port security, address pairs, subnet pools...) are accepted only
 with the value nova_lite reports for them, so a client never believes that a
 setting took effect when it did not.
 """
@@ -35,6 +35,12 @@ ALLOCATION_POOLS: dict[str, Any] = {
 DNS_NAMESERVERS: dict[str, Any] = {'type': 'array',
                                    'maxItems': manager.MAX_DNS_NAMESERVERS,
                                    'items': ADDRESS}
+HOST_ROUTES: dict[str, Any] = {
+    'type': 'array', 'maxItems': 64,
+    'items': {'type': 'object', 'required': ['destination', 'nexthop'],
+              'additionalProperties': False,
+              'properties': {'destination': ADDRESS, 'nexthop': ADDRESS}}}
+GATEWAY_IP: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 64}
 FIXED_IPS: dict[str, Any] = {
     'type': 'array', 'maxItems': 16,
     'items': {'type': 'object', 'additionalProperties': False,
@@ -65,19 +71,18 @@ NETWORK_UPDATE = envelope('network', _NETWORK_COMMON)
 _SUBNET_COMMON: dict[str, Any] = {
     'name': NAME, 'enable_dhcp': BOOLEAN, 'dns_nameservers': DNS_NAMESERVERS,
     'allocation_pools': ALLOCATION_POOLS, 'description': NO_DESCRIPTION,
-    'host_routes': EMPTY_LIST, 'service_types': EMPTY_LIST,
+    'host_routes': HOST_ROUTES, 'service_types': EMPTY_LIST,
 }
 
 SUBNET_CREATE = envelope('subnet', {
     **_SUBNET_COMMON, 'network_id': UUID, 'cidr': {'type': 'string', 'maxLength': 64},
-    'ip_version': {'enum': [4, 6, '4', '6']}, 'gateway_ip': {'type': ['string', 'null'],
-                                                   'maxLength': 64},
+    'ip_version': {'enum': [4, 6, '4', '6']}, 'gateway_ip': GATEWAY_IP,
     'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID, 'ipv6_ra_mode': NULL,
     'ipv6_address_mode': NULL, 'subnetpool_id': NULL, 'segment_id': NULL,
     'use_default_subnet_pool': {'const': False},
 }, required=('network_id', 'cidr'))
 
-SUBNET_UPDATE = envelope('subnet', _SUBNET_COMMON)
+SUBNET_UPDATE = envelope('subnet', {**_SUBNET_COMMON, 'gateway_ip': GATEWAY_IP})
 
 _PORT_COMMON: dict[str, Any] = {
     'name': NAME, 'admin_state_up': BOOLEAN, 'device_id': NAME, 'device_owner': NAME,

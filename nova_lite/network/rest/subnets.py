@@ -8,11 +8,21 @@ from typing import Any
 import webob
 
 from nova_lite.api import routing, wsgi
+from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.network.rest import common, errors, listing, schemas, views
+from nova_lite.network.rest import bulk, common, errors, listing, schemas, views
 
 _CREATABLE = {'name': 'name', 'enable_dhcp': 'enable_dhcp',
-              'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools'}
+              'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools',
+              'host_routes': 'host_routes'}
+
+
+def _gateway(fields: dict[str, Any]) -> dict[str, Any]:
+    """``gateway_ip`` as the manager's arguments: ``null`` means no gateway."""
+    if 'gateway_ip' not in fields:
+        return {}
+    return ({'no_gateway': True} if fields['gateway_ip'] is None
+            else {'gateway_ip': fields['gateway_ip']})
 
 
 def _ip_version(fields: dict[str, Any]) -> int:
@@ -31,7 +41,17 @@ class SubnetsController(common.NetworkController):
 
     def create(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
-        fields = common.read_body(req, schemas.SUBNET_CREATE, 'subnet')
+        body = req.read_json(required=True)
+        if bulk.is_bulk(body, 'subnets'):
+            items = bulk.read_items(body, schemas.SUBNET_CREATE, 'subnet', 'subnets')
+            return bulk.response('subnets', bulk.create_all(
+                items, lambda fields: self._create_one(ctx, fields),
+                lambda created: self._networks.delete_subnet(ctx, created['id'])))
+        fields = common.body_fields(body, schemas.SUBNET_CREATE, 'subnet')
+        return wsgi.json_response(201, {'subnet': self._create_one(ctx, fields)})
+
+    def _create_one(self, ctx: nl_context.RequestContext,
+                    fields: dict[str, Any]) -> dict[str, Any]:
         network = self._networks.get_network(ctx, fields['network_id'])
         requested = common.requested_project(fields, ctx)
         if (('project_id' in fields or 'tenant_id' in fields)
@@ -40,14 +60,10 @@ class SubnetsController(common.NetworkController):
                 field='project_id', reason="a subnet belongs to its network's project "
                                            f"{network['project_id']}")
         self.authorizer.authorize(ctx, 'create_subnet', project_id=network['project_id'])
-        gateway: dict[str, Any] = {}
-        if 'gateway_ip' in fields:
-            gateway = ({'no_gateway': True} if fields['gateway_ip'] is None
-                       else {'gateway_ip': fields['gateway_ip']})
         created = self._networks.create_subnet(
             ctx, network_id=network['id'], cidr=fields['cidr'], ip_version=_ip_version(fields),
-            **gateway, **common.only(fields, _CREATABLE))
-        return wsgi.json_response(201, {'subnet': views.subnet(created)})
+            **_gateway(fields), **common.only(fields, _CREATABLE))
+        return views.subnet(created)
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
@@ -68,7 +84,7 @@ class SubnetsController(common.NetworkController):
         fields = common.read_body(req, schemas.SUBNET_UPDATE, 'subnet')
         current = self._networks.get_subnet(ctx, subnet_id)
         self.authorizer.authorize(ctx, 'update_subnet', project_id=current['project_id'])
-        updated = self._networks.update_subnet(ctx, subnet_id,
+        updated = self._networks.update_subnet(ctx, subnet_id, **_gateway(fields),
                                                **common.only(fields, _CREATABLE))
         return wsgi.json_response(200, {'subnet': views.subnet(updated)})
 
