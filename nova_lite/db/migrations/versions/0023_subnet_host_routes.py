@@ -1,6 +1,6 @@
 """networking: a subnet's host routes
 
-Revision ID: 0024
+Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-06 23:40:00.000000
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-06 23:40:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0024'
+revision = '0023'
 down_revision = '0022'
 branch_labels = None
 depends_on = None
