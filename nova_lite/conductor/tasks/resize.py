@@ -50,10 +50,6 @@ def _old(args: dict[str, Any]) -> list[dict[str, Any]]:
     return [args['old_flavor']]
 
 
-def _new(args: dict[str, Any]) -> list[dict[str, Any]]:
-    return [args['new_flavor']]
-
-
 def _both(args: dict[str, Any]) -> list[dict[str, Any]]:
     return [args['old_flavor'], args['new_flavor']]
 
@@ -247,48 +243,50 @@ class RevertOnHost(_HostTask):
         self._undo(instance_id, host, action_request, 'resize_instance', 'new_flavor')
 
 
-class ReleaseOldFlavor(_ClaimTask):
+class _ShrinkClaim(_ClaimTask):
+    """Shrinks the instance's claim from both flavors to the one it keeps.
+
+    Reversion strategy: the claim grows back to hold both flavors.
+    """
+
+    task_name: str
+    # The flavor the claim keeps: the new one (confirm) or the old one (revert).
+    kept_flavor: str
+
+    def __init__(self, scheduler: scheduler_rpcapi.SchedulerAPI, **kwargs: Any) -> None:
+        super().__init__(self.task_name, scheduler, **kwargs)
+
+    def execute(self, instance_id: str, action_request: dict[str, Any]) -> None:
+        args = _args(action_request)
+        self._adjust(instance_id, action_request, _both(args), [args[self.kept_flavor]])
+
+    def revert(self, instance_id: str, action_request: dict[str, Any],
+               result: Any = None, **kwargs: Any) -> None:
+        if isinstance(result, tf_failure.Failure):
+            return
+        args = _args(action_request)
+        self.best_effort_revert(instance_id, lambda: self._adjust(
+            instance_id, action_request, [args[self.kept_flavor]], _both(args)))
+
+
+class ReleaseOldFlavor(_ShrinkClaim):
     """Shrinks the instance's claim to the new flavor (the resize is confirmed).
 
     Reversion strategy: the claim grows back to hold both flavors.
     """
 
-    def __init__(self, scheduler: scheduler_rpcapi.SchedulerAPI, **kwargs: Any) -> None:
-        super().__init__(keys.RELEASE_OLD_FLAVOR, scheduler, **kwargs)
-
-    def execute(self, instance_id: str, action_request: dict[str, Any]) -> None:
-        args = _args(action_request)
-        self._adjust(instance_id, action_request, _both(args), _new(args))
-
-    def revert(self, instance_id: str, action_request: dict[str, Any],
-               result: Any = None, **kwargs: Any) -> None:
-        if isinstance(result, tf_failure.Failure):
-            return
-        args = _args(action_request)
-        self.best_effort_revert(instance_id, lambda: self._adjust(
-            instance_id, action_request, _new(args), _both(args)))
+    task_name = keys.RELEASE_OLD_FLAVOR
+    kept_flavor = 'new_flavor'
 
 
-class ReleaseNewFlavor(_ClaimTask):
+class ReleaseNewFlavor(_ShrinkClaim):
     """Shrinks the instance's claim to the old flavor (the resize is reverted).
 
     Reversion strategy: the claim grows back to hold both flavors.
     """
 
-    def __init__(self, scheduler: scheduler_rpcapi.SchedulerAPI, **kwargs: Any) -> None:
-        super().__init__(keys.RELEASE_NEW_FLAVOR, scheduler, **kwargs)
-
-    def execute(self, instance_id: str, action_request: dict[str, Any]) -> None:
-        args = _args(action_request)
-        self._adjust(instance_id, action_request, _both(args), _old(args))
-
-    def revert(self, instance_id: str, action_request: dict[str, Any],
-               result: Any = None, **kwargs: Any) -> None:
-        if isinstance(result, tf_failure.Failure):
-            return
-        args = _args(action_request)
-        self.best_effort_revert(instance_id, lambda: self._adjust(
-            instance_id, action_request, _old(args), _both(args)))
+    task_name = keys.RELEASE_NEW_FLAVOR
+    kept_flavor = 'old_flavor'
 
 
 class ConfirmOnHost(base.FlowTask):
