@@ -5,7 +5,9 @@ A resize keeps the guest's disk: a copy of it is kept beside it
 the domain is undefined and defined again with the new flavor's vCPUs and
 RAM (then started, or left off when it was off). Confirming removes the
 copy; reverting puts the copy back and defines the domain with the old
-flavor. A rebuild destroys the domain and its disk and spawns it again from
+flavor. A server that boots from a volume has no local disk: its resize only
+defines the domain again with the new flavor (the root volume is not grown,
+as in Nova). A rebuild destroys the domain and its disk and spawns it again from
 the new image, as a boot does. Each step is idempotent, so a resumed flow
 may ask again.
 """
@@ -20,6 +22,7 @@ from typing import Any
 from nova_lite.common import exception
 from nova_lite.virt import disk, power_state
 from nova_lite.virt import driver as virt_driver
+from nova_lite.virt.libvirt import config as guest_config
 
 LOG = logging.getLogger(__name__)
 
@@ -38,8 +41,12 @@ def _redefine(driver: virt_driver.ComputeDriver, instance: dict[str, Any], disk_
     """Undefine the domain and define (and start) it again on the same disk."""
     instance_id = instance['id']
     driver.destroy(instance_id)
-    info = driver.spawn(instance, disk_path, network_info, block_devices, flavor, image,
-                        disk_format=_format_of(disk_path))
+    if guest_config.has_root_volume(block_devices):
+        info = driver.spawn(instance, '', network_info, block_devices, flavor, image,
+                            disk_format='raw')
+    else:
+        info = driver.spawn(instance, disk_path, network_info, block_devices, flavor, image,
+                            disk_format=_format_of(disk_path))
     if not running:
         driver.power_off(instance_id)
     return {**info, 'power_state': driver.get_power_state(instance_id)}
@@ -57,10 +64,14 @@ def resize(driver: virt_driver.ComputeDriver, instance: dict[str, Any],
     """Grow the disk to ``flavor`` (keeping a copy) and define the domain with it."""
     instance_id = virt_driver.check_instance_id(instance.get('id'), 'instance.id')
     disk_path, backup = _disk_paths(driver, instance_id)
-    if not os.path.isfile(disk_path):
-        raise exception.NotFound(resource='Disk of instance', id=instance_id)
     running = (not driver.instance_exists(instance_id)
                or driver.get_power_state(instance_id) == power_state.RUNNING)
+    if guest_config.has_root_volume(block_devices):
+        LOG.info('Resizing volume-backed %s to flavor %s', instance_id, flavor.get('id'))
+        return _redefine(driver, instance, disk_path, flavor, image, network_info,
+                         block_devices, running)
+    if not os.path.isfile(disk_path):
+        raise exception.NotFound(resource='Disk of instance', id=instance_id)
     if not os.path.exists(backup):
         shutil.copy2(disk_path, backup)
     root_gb = int(flavor.get('root_gb') or 0)

@@ -33,6 +33,7 @@ from nova_lite.compute.action_specs import ActionSpec
 from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
 from nova_lite.conductor.tasks import base
+from nova_lite.conductor.tasks import volume as volume_tasks
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.virt import power_state as power_states
 
@@ -74,9 +75,8 @@ def attached_volumes(volumes: protocols.VolumeClient | None, ctx: nl_context.Req
     defined again, keeps them); none without a volume service."""
     if volumes is None:
         return []
-    return [{'volume_id': a['volume_id'], 'attachment_id': a['id'],
-             'mountpoint': a.get('mountpoint'),
-             'connection_info': dict(a.get('connection_info') or {})}
+    return [volume_tasks.block_device(a['volume_id'], a['id'], a.get('mountpoint'),
+                                      dict(a.get('connection_info') or {}))
             for a in volumes.list_attachments(ctx, instance_id=instance_id)
             if a.get('connection_info')]
 

@@ -26,6 +26,7 @@ from nova_lite.conductor.flows import keys
 from nova_lite.conductor.tasks import actions as action_tasks
 from nova_lite.conductor.tasks import base, snapshot
 from nova_lite.conductor.tasks import shelve as shelve_tasks
+from nova_lite.conductor.tasks import volume as volume_tasks
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.virt import power_state
 
@@ -49,9 +50,9 @@ def connected_volumes(volumes: protocols.VolumeClient | None, ctx: Any, instance
         if not info and attachment.get('attached_host') is None and mountpoint:
             info = volumes.attach_volume(ctx, attachment['id'], host, str(mountpoint))
         if info:
-            devices.append({'volume_id': attachment['volume_id'],
-                            'attachment_id': attachment['id'], 'mountpoint': mountpoint,
-                            'connection_info': dict(info)})
+            devices.append(volume_tasks.block_device(attachment['volume_id'],
+                                                     attachment['id'], mountpoint,
+                                                     dict(info)))
     return devices
 
 

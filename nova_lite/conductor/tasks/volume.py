@@ -23,6 +23,17 @@ def mountpoint(index: int) -> str:
     return f'/dev/vd{chr(_FIRST_DATA_DEVICE + index)}'
 
 
+
+def block_device(volume_id: str, attachment_id: str, mountpoint: str | None,
+                 connection_info: dict[str, Any]) -> dict[str, Any]:
+    """A spawn's block device for an attached volume; the one at the root device
+    (vda) is the boot volume (boot_index 0: the domain has no local image disk)."""
+    entry: dict[str, Any] = {'volume_id': volume_id, 'attachment_id': attachment_id,
+                             'mountpoint': mountpoint, 'connection_info': connection_info}
+    if mountpoint == ROOT_DEVICE:
+        entry['boot_index'] = 0
+    return entry
+
 class AttachVolumes(base.UserContextTask):
     """Reserves each requested volume and gets its connection info for the host.
 
@@ -70,11 +81,8 @@ class AttachVolumes(base.UserContextTask):
                 device = mountpoint(data_index)
                 data_index += 1
             connection_info = self._volumes.attach_volume(ctx, attachment['id'], host, device)
-            entry = {'volume_id': volume_id, 'attachment_id': attachment['id'],
-                     'mountpoint': device, 'connection_info': connection_info}
-            if boot_index == 0:
-                entry['boot_index'] = 0  # the boot volume: no local image disk
-            block_devices.append(entry)
+            block_devices.append(block_device(volume_id, attachment['id'], device,
+                                              dict(connection_info)))
         return block_devices
 
     def revert(self, context: dict[str, Any], instance_id: str, result: Any = None,

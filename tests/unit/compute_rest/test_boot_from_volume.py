@@ -129,3 +129,30 @@ def test_the_boot_volume_cannot_be_detached(compute: ComputeEnv) -> None:
     assert compute.wait(server_id)['status'] == 'ACTIVE'
     compute.admin.delete(f'/servers/{server_id}')
     compute.wait_gone(server_id)
+
+
+def test_a_volume_backed_server_resizes_and_confirms(compute: ComputeEnv) -> None:
+    """No local disk to grow: the domain is defined again with the new flavor (Tempest's
+    test_resize_volume_backed_server_confirm)."""
+    env = compute.env
+    bigger = compute.admin.post('/flavors', {'flavor': {
+        'name': 'bfv-bigger', 'ram': 128, 'vcpus': 2, 'disk': 1}})
+    assert bigger.status_int == 200, bigger.text
+    server_id = _post(compute, 'bfv-resized', [
+        {'source_type': 'image', 'uuid': env.image['id'], 'destination_type': 'volume',
+         'boot_index': 0, 'volume_size': 1, 'delete_on_termination': True}])
+    compute.wait(server_id)
+    resized = compute.admin.action(server_id, {'resize': {
+        'flavorRef': bigger.json['flavor']['id']}})
+    assert resized.status_int == 202, resized.text
+    server = compute.wait(server_id, status='VERIFY_RESIZE')
+    [host] = compute.cloud.compute_hosts
+    xml = str(host.manager.driver._domain(server_id).xml)
+    assert "<vcpu>2</vcpu>" in xml.replace(' ', '') or '>2</vcpu>' in xml
+    assert server['flavor']['id'] == bigger.json['flavor']['id']
+    assert compute.admin.action(server_id, {'confirmResize': None}).status_int == 204
+    compute.wait(server_id)
+    attachments = compute.admin.get(f'/servers/{server_id}/os-volume_attachments').json
+    assert [a['device'] for a in attachments['volumeAttachments']] == ['/dev/vda']
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
+    compute.wait_gone(server_id)
