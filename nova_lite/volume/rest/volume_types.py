@@ -95,6 +95,7 @@ class VolumeTypesController(scope.VolumeController):
             ctx, name, description=spec.get('description'),
             is_public=_flag(spec.get(PUBLIC, True)) is not False,
             extra_specs=spec.get('extra_specs'))
+        created.pop('qos_specs_id', None)  # cinder's create view has no qos_specs_id
         return wsgi.json_response(200, {'volume_type': created})
 
     def update(self, req: wsgi.Request, project_id: str, type_id: str) -> webob.Response:
