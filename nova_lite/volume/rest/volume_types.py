@@ -106,6 +106,9 @@ class VolumeTypesController(scope.VolumeController):
         if 'name' in spec:
             spec['name'] = spec['name'].strip()
         updated = self._services.volumes.types.update(ctx, type_id, spec)
+        # cinder's update view: no access flag, no qos_specs_id
+        for key in (PUBLIC, 'qos_specs_id'):
+            updated.pop(key, None)
         return wsgi.json_response(200, {'volume_type': updated})
 
     def delete(self, req: wsgi.Request, project_id: str, type_id: str) -> webob.Response:

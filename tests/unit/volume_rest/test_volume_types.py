@@ -36,6 +36,8 @@ def test_create_show_update_delete(admin: Client) -> None:
     assert updated.status_int == 200
     assert updated.json['volume_type']['name'] == new_name
     assert updated.json['volume_type']['description'] == 'd2'
+    assert set(updated.json['volume_type']) == {'id', 'name', 'description', 'is_public',
+                                                'extra_specs'}
     assert admin.delete(f'/types/{created["id"]}').status_int == 202
     assert admin.get(f'/types/{created["id"]}').status_int == 404
     assert admin.delete(f'/types/{created["id"]}').status_int == 404
