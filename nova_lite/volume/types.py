@@ -21,6 +21,7 @@ from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as volume_models
 from nova_lite.db.models import volume_type as models
+from nova_lite.volume import rows
 
 Type = models.VolumeType
 Volume = volume_models.Volume
@@ -154,6 +155,20 @@ class VolumeTypes:
             if used:
                 raise VolumeTypeInUse(id=row.id)
             session.delete(row)
+
+    def retype(self, ctx: nl_context.RequestContext, volume_id: str, new_type: str) -> None:
+        """Give an available or in-use volume another type. Every type lives on the
+        one backend, so no data moves (cinder's retype with migration_policy never)."""
+        name = self.resolve_name(ctx, new_type)
+        with self.db.session() as session:
+            volume = rows.load_volume(session, ctx, volume_id)
+            touched = rows.write(session, sa.update(Volume).where(
+                Volume.id == volume.id, Volume.status.in_(('available', 'in-use'))).values(
+                    volume_type=name, updated_at=timeutils.utcnow()))
+            if not touched:
+                raise exception.Invalid(
+                    reason=f'volume {volume.id} is {volume.status}; a retype needs it '
+                           'available or in-use')
 
     # -- extra specs -----------------------------------------------------
 

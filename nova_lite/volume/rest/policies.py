@@ -18,6 +18,7 @@ ALL_PROJECTS = 'volume:get_all_tenants'
 HOST_ATTRIBUTE = 'volume_extension:volume_host_attribute'
 TYPES = 'volume_extension:types_index'
 TYPES_MANAGE = 'volume_extension:types_manage'
+RETYPE = 'volume:retype'
 TYPE_EXTRA_SPECS = 'volume_extension:types_extra_specs'
 TYPE_ACCESS = 'volume_extension:volume_type_access'
 TYPE_ACCESS_MANAGE = 'volume_extension:volume_type_access:addProjectAccess'
@@ -93,6 +94,8 @@ RULES: list[policy.RuleDefault] = [
     base.rule(HOST_ATTRIBUTE, base.ADMIN, 'See os-vol-host-attr:host in volume bodies.', 'GET',
               '/volumes/{volume_id}'),
     base.rule(TYPES, base.PROJECT_READER, 'List volume types.', 'GET', '/types'),
+    base.rule(RETYPE, base.PROJECT_MEMBER, 'Give a volume another type.', 'POST',
+              '/volumes/{volume_id}/action (os-retype)'),
     base.rule(TYPES_MANAGE, base.ADMIN, 'Create, update or delete a volume type.', 'POST',
               '/types'),
     base.rule(TYPE_EXTRA_SPECS, base.ADMIN, 'Manage the extra specs of a volume type.',

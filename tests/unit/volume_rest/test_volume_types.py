@@ -121,3 +121,19 @@ def test_members_cannot_manage_types(admin: Client, app: Any, env: CloudEnv) -> 
     assert member.delete(f'/types/{type_id}').status_int == 403
     assert member.post(f'/types/{type_id}/extra_specs',
                        {'extra_specs': {'a': '1'}}).status_int == 403
+
+
+def test_retype(admin: Client) -> None:
+    first, second = _create_type(admin), _create_type(admin)
+    response = admin.post('/volumes', osc_create_body(name=_unique('vol'),
+                                                      volume_type=first['id']))
+    volume = response.json['volume']
+    action = f'/volumes/{volume["id"]}/action'
+    retype = {'os-retype': {'new_type': second['id'], 'migration_policy': 'never'}}
+    assert admin.post(action, retype).status_int == 202
+    assert admin.get(f'/volumes/{volume["id"]}').json['volume']['volume_type'] == \
+        second['name']
+    unknown = {'os-retype': {'new_type': 'no-such-type'}}
+    assert admin.post(action, unknown).status_int == 404
+    assert admin.post(action, {'os-retype': {}}).status_int == 400
+    assert admin.delete(f'/types/{first["id"]}').status_int == 202
