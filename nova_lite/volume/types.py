@@ -25,8 +25,8 @@ from nova_lite.volume import rows
 
 Type = models.VolumeType
 Volume = volume_models.Volume
-DEFAULT_TYPE_ID = '00000000-0000-0000-0000-000000000001'
 DEFAULT_TYPE_NAME = '__DEFAULT__'
+DEFAULT_TYPE_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, 'nova_lite:volume-type:__DEFAULT__'))
 
 
 class VolumeTypeNotFound(exception.NotFound):
