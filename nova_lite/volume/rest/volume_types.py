@@ -54,7 +54,7 @@ _PROJECT = {'type': 'object', 'properties': {'project': {'type': 'string', 'minL
 ACTION: dict[str, Any] = {
     'type': 'object',
     'properties': {'addProjectAccess': _PROJECT, 'removeProjectAccess': _PROJECT},
-    'minProperties': 1, 'maxProperties': 1,
+    'minProperties': 1, 'maxProperties': 1, 'additionalProperties': False,
 }
 LIST_QUERY: dict[str, Any] = {'type': 'object', 'properties': {
     'is_public': {'type': 'string', 'enum': ['true', 'false', 'True', 'False', 'None',
@@ -166,8 +166,9 @@ class VolumeTypesController(scope.VolumeController):
     def action(self, req: wsgi.Request, project_id: str, type_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.TYPE_ACCESS_MANAGE)
         body = controller.read_body(req, ACTION)
-        add = 'addProjectAccess' in body
-        project = (body.get('addProjectAccess') or body['removeProjectAccess'])['project']
+        ((name, spec),) = body.items()
+        add = name == 'addProjectAccess'
+        project = spec['project']
         self._services.volumes.types.set_access(ctx, type_id, project, add=add)
         return wsgi.json_response(202)
 

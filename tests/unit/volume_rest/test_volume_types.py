@@ -102,6 +102,7 @@ def test_private_type_access(admin: Client, app: Any, env: CloudEnv) -> None:
     add = {'addProjectAccess': {'project': member.project_id}}
     assert admin.post(action, add).status_int == 202
     assert admin.post(action, add).status_int == 409
+    assert admin.post(action, {'frobnicate': {'project': 'p'}}).status_int == 400
     access = admin.get(f'/types/{private["id"]}/os-volume-type-access').json
     assert access['volume_type_access'] == [
         {'volume_type_id': private['id'], 'project_id': member.project_id}]
