@@ -138,3 +138,16 @@ def test_retype(admin: Client) -> None:
     assert admin.post(action, unknown).status_int == 404
     assert admin.post(action, {'os-retype': {}}).status_int == 400
     assert admin.delete(f'/types/{first["id"]}').status_int == 202
+
+
+def test_members_cannot_manage_access(admin: Client, app: Any, env: CloudEnv) -> None:
+    member = make_user(env, app, ['member'])
+    private = _create_type(admin, **{'os-volume-type-access:is_public': False})
+    add = {'addProjectAccess': {'project': member.project_id}}
+    assert member.post(f'/types/{private["id"]}/action', add).status_int == 403
+    assert member.get(f'/types/{private["id"]}/os-volume-type-access').status_int == 403
+    public = _create_type(admin)
+    assert admin.get(f'/types/{public["id"]}/os-volume-type-access').status_int == 404
+    listed = admin.get('/types?is_public=false').json['volume_types']
+    assert [t['id'] for t in listed if t['id'] in (private['id'], public['id'])] == [
+        private['id']]
