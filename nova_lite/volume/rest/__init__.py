@@ -23,6 +23,7 @@ from nova_lite.volume.rest import (
     views,
     volume_actions,
     volume_metadata,
+    volume_types,
     volumes,
 )
 
@@ -41,8 +42,6 @@ def _routes(vols: volumes.VolumesController,
         ('PUT', '/volumes/{volume_id}/metadata', metadata.replace),
         ('GET', '/volumes/{volume_id}/metadata/{key}', metadata.show),
         ('DELETE', '/volumes/{volume_id}/metadata/{key}', metadata.delete),
-        ('GET', '/types', fixed.list_types),
-        ('GET', '/types/{type_id}', fixed.show_type),
         ('GET', '/os-availability-zone', fixed.availability_zones),
         ('GET', '/limits', fixed.limits),
         ('GET', '/backups', fixed.list_backups),
@@ -73,5 +72,6 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         *volume_actions.routes(volume_actions.VolumeActionsController(services, authorizer)),
         *snapshot_actions.routes(
             snapshot_actions.SnapshotActionsController(services, authorizer)),
+        *volume_types.routes(volume_types.VolumeTypesController(services, authorizer)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

@@ -1,6 +1,6 @@
 """Block storage resources with a fixed answer in nova_lite.
 
-One volume type (``__DEFAULT__``), one availability zone, no quotas (limits
+One availability zone, no quotas (limits
 are -1, usage is counted), and no backups: clients list these
 before and around volume commands, so they answer as an empty cinder would.
 """
@@ -13,30 +13,18 @@ import webob
 from oslo_config import cfg
 
 from nova_lite.api import policy, wsgi
-from nova_lite.common import exception
-from nova_lite.volume.rest import policies, scope, views
+from nova_lite.volume.rest import policies, scope
 
 UNLIMITED = -1
 
 
 class FixedResourcesController(scope.VolumeController):
-    """Volume types, availability zones, limits and backups."""
+    """Availability zones, limits and backups."""
 
     def __init__(self, conf: cfg.ConfigOpts, services: scope.VolumeServices,
                  authorizer: policy.Authorizer) -> None:
         super().__init__(services, authorizer)
         self._conf = conf
-
-    def list_types(self, req: wsgi.Request, project_id: str) -> webob.Response:
-        self._context(req, project_id, policies.TYPES)
-        return wsgi.json_response(200, {'volume_types': [views.default_volume_type()]})
-
-    def show_type(self, req: wsgi.Request, project_id: str, type_id: str) -> webob.Response:
-        self._context(req, project_id, policies.TYPES)
-        if type_id not in (views.DEFAULT_TYPE_ID, 'default'):
-            raise exception.NotFound(f'Volume type {type_id} could not be found.',
-                                     resource='Volume type', id=type_id)
-        return wsgi.json_response(200, {'volume_type': views.default_volume_type()})
 
     def availability_zones(self, req: wsgi.Request, project_id: str) -> webob.Response:
         self._context(req, project_id, policies.AVAILABILITY_ZONES)

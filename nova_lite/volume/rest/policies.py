@@ -17,6 +17,11 @@ DELETE_METADATA = 'volume:delete_volume_metadata'
 ALL_PROJECTS = 'volume:get_all_tenants'
 HOST_ATTRIBUTE = 'volume_extension:volume_host_attribute'
 TYPES = 'volume_extension:types_index'
+TYPES_MANAGE = 'volume_extension:types_manage'
+RETYPE = 'volume:retype'
+TYPE_EXTRA_SPECS = 'volume_extension:types_extra_specs'
+TYPE_ACCESS = 'volume_extension:volume_type_access'
+TYPE_ACCESS_MANAGE = 'volume_extension:volume_type_access:addProjectAccess'
 AVAILABILITY_ZONES = 'volume_extension:availability_zone_list'
 LIMITS = 'limits_extension:used_limits'
 SNAPSHOTS = 'volume:get_all_snapshots'
@@ -89,6 +94,17 @@ RULES: list[policy.RuleDefault] = [
     base.rule(HOST_ATTRIBUTE, base.ADMIN, 'See os-vol-host-attr:host in volume bodies.', 'GET',
               '/volumes/{volume_id}'),
     base.rule(TYPES, base.PROJECT_READER, 'List volume types.', 'GET', '/types'),
+    base.rule(RETYPE, base.PROJECT_MEMBER, 'Give a volume another type.', 'POST',
+              '/volumes/{volume_id}/action (os-retype)'),
+    base.rule(TYPES_MANAGE, base.ADMIN, 'Create, update or delete a volume type.', 'POST',
+              '/types'),
+    base.rule(TYPE_EXTRA_SPECS, base.ADMIN, 'Manage the extra specs of a volume type.',
+              'POST', '/types/{type_id}/extra_specs'),
+    base.rule(TYPE_ACCESS, base.ADMIN, 'List the projects given a private volume type.',
+              'GET', '/types/{type_id}/os-volume-type-access'),
+    base.rule(TYPE_ACCESS_MANAGE, base.ADMIN,
+              'Give or take a project access to a private volume type.', 'POST',
+              '/types/{type_id}/action'),
     base.rule(AVAILABILITY_ZONES, base.PROJECT_READER, 'List availability zones.', 'GET',
               '/os-availability-zone'),
     base.rule(LIMITS, base.PROJECT_READER, 'Show absolute limits and usage.', 'GET', '/limits'),

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-DEFAULT_TYPE_NAME = '__DEFAULT__'
-DEFAULT_TYPE_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, 'nova_lite:volume-type:__DEFAULT__'))
+from nova_lite.volume import types
 
-
-def default_volume_type() -> dict[str, Any]:
-    """The one volume type every nova_lite volume has."""
-    return {'id': DEFAULT_TYPE_ID, 'name': DEFAULT_TYPE_NAME,
-            'description': 'Default Volume Type', 'is_public': True,
-            'os-volume-type-access:is_public': True, 'extra_specs': {},
-            'qos_specs_id': None}
+DEFAULT_TYPE_NAME = types.DEFAULT_TYPE_NAME
+DEFAULT_TYPE_ID = types.DEFAULT_TYPE_ID
 
 
 class VolumeViews:

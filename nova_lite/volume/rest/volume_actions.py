@@ -2,8 +2,9 @@
 
 The body names one action. ``os-extend`` grows an available volume (its
 snapshots stay as they are); ``os-set_bootable`` marks a volume bootable or
-not (the ``volume:update`` rule, as the owner's); an action nova_lite does not carry out is a 400
-naming it.
+not (the ``volume:update`` rule, as the owner's); ``os-retype`` gives a volume
+another type (no data moves: every type is on the one backend); an action
+nova_lite does not carry out is a 400 naming it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,18 @@ EXTEND: dict[str, Any] = {
     'additionalProperties': False,
 }
 
+RETYPE: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'os-retype': {
+        'type': 'object',
+        'properties': {'new_type': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+                       'migration_policy': {'type': ['string', 'null'],
+                                            'enum': ['never', 'on-demand', None]}},
+        'required': ['new_type'],
+    }},
+    'required': ['os-retype'],
+}
+
 Action = Callable[[wsgi.Request, str, str, dict[str, Any]], webob.Response]
 
 
@@ -37,7 +50,8 @@ class VolumeActionsController(scope.VolumeController):
     """Dispatches a volume action body to the handler of the action it names."""
 
     def _actions(self) -> dict[str, Action]:
-        return {'os-extend': self.extend, 'os-set_bootable': self.set_bootable}
+        return {'os-extend': self.extend, 'os-set_bootable': self.set_bootable,
+                'os-retype': self.retype}
 
     def action(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         body = req.read_json()
@@ -60,6 +74,13 @@ class VolumeActionsController(scope.VolumeController):
         validation.validate(EXTEND, body)
         new_size = body['os-extend']['new_size']
         self._services.volumes.copies.extend(ctx, volume_id, int(new_size))
+        return wsgi.json_response(202)
+
+    def retype(self, req: wsgi.Request, project_id: str, volume_id: str,
+               body: dict[str, Any]) -> webob.Response:
+        ctx = self._context(req, project_id, policies.RETYPE)
+        validation.validate(RETYPE, body)
+        self._services.volumes.types.retype(ctx, volume_id, body['os-retype']['new_type'])
         return wsgi.json_response(202)
 
     def set_bootable(self, req: wsgi.Request, project_id: str, volume_id: str,

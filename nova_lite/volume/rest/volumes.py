@@ -48,14 +48,12 @@ class VolumesController(scope.VolumeController):
         return {key: value for key, value in self._detail(ctx, volume, project_id).items()
                 if not key.startswith('os-vol-')}
 
-    @staticmethod
-    def _volume_type(value: str | None) -> str | None:
+    def _volume_type(self, ctx: nl_context.RequestContext, value: str | None) -> str | None:
+        """The name of the type named or identified by ``value`` (404 if ``ctx`` cannot
+        see it, as cinder's VolumeTypeNotFound)."""
         if value is None:
             return None
-        if value in (views.DEFAULT_TYPE_NAME, views.DEFAULT_TYPE_ID):
-            return views.DEFAULT_TYPE_NAME
-        raise exception.NotFound(f'Volume type with name or id {value} could not be found.',
-                                 resource='Volume type', id=value)
+        return self._services.volumes.types.resolve_name(ctx, value)
 
     def _checked_zone(self, value: str | None) -> str | None:
         if value is not None and value != self._conf.default_availability_zone:
@@ -86,7 +84,7 @@ class VolumesController(scope.VolumeController):
                 ctx, int(spec['size']), name=_text_field(spec, 'name'),
                 description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
                 availability_zone=self._checked_zone(spec.get('availability_zone')),
-                volume_type=self._volume_type(spec.get('volume_type')),
+                volume_type=self._volume_type(ctx, spec.get('volume_type')),
                 image_id=spec.get('imageRef') or spec.get('image_id'))
         return wsgi.json_response(202, {'volume': self._plain(ctx, volume, project_id)})
 
@@ -101,7 +99,7 @@ class VolumesController(scope.VolumeController):
             name=_text_field(spec, 'name'), description=_text_field(spec, 'description'),
             metadata=spec.get('metadata'),
             availability_zone=self._checked_zone(spec.get('availability_zone')),
-            volume_type=self._volume_type(spec.get('volume_type')))
+            volume_type=self._volume_type(ctx, spec.get('volume_type')))
 
     def _listed(self, req: wsgi.Request, project_id: str,
                 path_suffix: str) -> tuple[nl_context.RequestContext, dict[str, Any]]:

@@ -291,4 +291,4 @@ def test_set_bootable_action(admin: Client, env: CloudEnv) -> None:
     assert admin.get(f'/volumes/{volume["id"]}').json['volume']['bootable'] == 'true'
     assert admin.post(path, {'os-set_bootable': {'bootable': 'false'}}).status_int == 200
     assert admin.get(f'/volumes/{volume["id"]}').json['volume']['bootable'] == 'false'
-    assert admin.post(path, {'os-retype': {'new_type': 'x'}}).status_int == 400
+    assert admin.post(path, {'os-migrate_volume': {'host': 'x'}}).status_int == 400
