@@ -31,7 +31,10 @@ _MAX_TEXT = 255
 _NOT_PROPERTIES = frozenset({
     *_ONE_OF, *_NUMBERS, *_FLAGS, 'os_hidden', 'visibility', 'member_status', 'tag',
     'size_min', 'size_max', 'created_at', 'updated_at', 'sort', 'sort_key', 'sort_dir',
-    'limit', 'marker'})
+    'limit', 'marker',
+    # What real clients send that is no filter (openstacksdk and OSC: deleted=False,
+    # is_public=None, repeated fields=): ignored, never read as properties.
+    'deleted', 'is_public', 'fields'})
 _DIRECTIONS = {'asc': False, 'desc': True}
 
 
