@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.common.states import VmState
+from nova_lite.common.states import TaskState, VmState
 from nova_lite.compute import instance_store
 from nova_lite.compute import rpcapi as compute_rpcapi
 
@@ -100,7 +100,9 @@ class ExternalEvents:
                 self._instances.update(instance['id'], network_info=kept)
                 gone = [vif for vif in instance['network_info']
                         if vif.get('port_id') == event.tag]
-                self._unplug(instance, gone[0])
+                # A delete frees the ports after destroying the domain: nothing to unplug.
+                if instance['task_state'] != TaskState.DELETING:
+                    self._unplug(instance, gone[0])
         elif event.name == 'power-update' and event.tag is not None:
             power_state, vm_state = _POWER[event.tag]
             idle = (instance['task_state'] is None

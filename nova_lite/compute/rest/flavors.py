@@ -114,8 +114,8 @@ class FlavorsHandler(base.ComputeController):
             min_disk=query.parse_int(params.get('minDisk', '0'), 'minDisk'),
             is_public=_is_public(params.get('is_public')))
         if 'name' in params:
-            flavors = [flavor for flavor in flavors
-                       if _name_pattern(params['name']).search(flavor['name'])]
+            pattern = _name_pattern(params['name'])
+            flavors = [flavor for flavor in flavors if pattern.search(flavor['name'])]
         if 'sort_key' in params or 'sort_dir' in params:
             flavors = _sorted(flavors, params.get('sort_key', 'flavorid'),
                               params.get('sort_dir', 'asc'))

@@ -60,6 +60,24 @@ def test_vif_deleted_drops_the_port(compute: ComputeEnv) -> None:
     assert compute.cloud.instances.get(server['id'])['network_info'] == []
 
 
+
+def test_vif_deleted_while_deleting_does_not_call_the_host(
+        compute: ComputeEnv, caplog: pytest.LogCaptureFixture) -> None:
+    # A delete destroys the domain before it frees the ports; the port events that
+    # follow have no NIC to unplug and must not ask the host for one.
+    server = compute.boot('vif-deleted-deleting', with_volume=False)
+    port_id = compute.cloud.instances.get(server['id'])['network_info'][0]['port_id']
+    [host] = compute.cloud.compute_hosts
+    host.manager.driver.destroy(server['id'])
+    compute.cloud.instances.update(server['id'], task_state='deleting')
+    with caplog.at_level('WARNING'):
+        response = _send(compute.admin, [
+            {'name': 'network-vif-deleted', 'server_uuid': server['id'], 'tag': port_id}])
+    assert [event['code'] for event in response.json['events']] == [200]
+    assert compute.cloud.instances.get(server['id'])['network_info'] == []
+    assert 'Could not unplug' not in caplog.text
+
+
 def test_unknown_server_is_404_inside_a_207(compute: ComputeEnv,
                                             server: dict[str, Any]) -> None:
     missing = str(uuid.uuid4())
