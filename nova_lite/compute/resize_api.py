@@ -24,7 +24,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import ImageStatus
 from nova_lite.compute import api as compute_api
-from nova_lite.compute import instance_store, server_actions_api, server_create
+from nova_lite.compute import boot_request, instance_store, server_actions_api, server_create
 from nova_lite.compute import migrations as migration_store
 from nova_lite.compute import quotas as quota_engine
 
@@ -185,7 +185,7 @@ class ResizeActions:
                 'os_hash_value': image['os_hash_value'], 'min_disk': image['min_disk'],
                 'min_ram': image['min_ram'],
                 'location': self._images.get_location(ctx, image['id']),
-                'properties': compute_api.ComputeAPI._image_properties(image)}
+                'properties': boot_request.image_properties(image)}
 
     def rebuild(self, ctx: nl_context.RequestContext, server_id: str,
                 body: dict[str, Any]) -> dict[str, Any]:

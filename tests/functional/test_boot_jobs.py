@@ -85,7 +85,7 @@ def board(env: CloudEnv) -> Iterator[Board]:
 
 def _building_instance(env: CloudEnv) -> dict[str, Any]:
     """An instance in BUILD whose boot request the conductor never got."""
-    spec = env.cloud.compute_api._build_request_spec(env.ctx, env.server_body())
+    spec = env.cloud.compute_api.build_request_spec(env.ctx, env.server_body())
     return env.cloud.instances.create(
         name='vm', project_id=env.ctx.project_id, user_id=env.ctx.user_id,
         flavor_id=spec['flavor']['id'], image_id=env.image['id'], availability_zone=None,
