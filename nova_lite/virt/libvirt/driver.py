@@ -20,7 +20,7 @@ from nova_lite.common import exception, notifications
 from nova_lite.virt import driver as base
 from nova_lite.virt import interface_xml, power_state, volume_xml
 from nova_lite.virt.libvirt import config as guest_config
-from nova_lite.virt.libvirt import nwfilter
+from nova_lite.virt.libvirt import devices, port_filters
 
 LOG = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ class LibvirtDriver(base.ComputeDriver):
             instance_id=instance_id, path=xml_path, vcpus=guest.vcpus,
             memory_kib=guest.memory_kib, disks=len(guest.disks), nics=len(guest.interfaces)))
         existed = self._lookup(instance_id) is not None
-        self._define_port_filters(guest)
+        port_filters.define(self.connection, guest, error=self._error)
         try:
             domain = self.connection.defineXML(guest.to_xml())
         except libvirt.libvirtError as exc:
@@ -171,38 +171,6 @@ class LibvirtDriver(base.ComputeDriver):
             instance_id=instance_id, domain_name=guest.name, hypervisor=self.uri,
             power_state=power_state.name(state)))
         return {'domain_name': guest.name, 'xml_path': xml_path, 'power_state': state}
-
-    def _define_port_filters(self, guest: guest_config.GuestConfig) -> None:
-        """Define each port's nwfilter (security groups) before the domain names it.
-
-        A hypervisor without network filters (``test:///``) has the documents
-        only in the instance directory, beside libvirt.xml.
-        """
-        for port_filter in guest.port_filters:
-            try:
-                self.connection.nwfilterDefineXML(port_filter.to_xml())
-            except libvirt.libvirtError as exc:
-                if exc.get_error_code() != libvirt.VIR_ERR_NO_SUPPORT:
-                    raise self._error(f'defining {port_filter.name}', exc) from exc
-                LOG.debug('%s: no network filters on %s; %s is written only',
-                          guest.name, self.uri, port_filter.name)
-
-    @staticmethod
-    def _port_filter_names(domain: libvirt.virDomain) -> list[str]:
-        try:
-            root = ET.fromstring(domain.XMLDesc(0))
-        except (libvirt.libvirtError, ET.ParseError):
-            return []
-        return [name for element in root.iter('filterref')
-                if (name := element.get('filter') or '').startswith(nwfilter.FILTER_PREFIX)]
-
-    def _undefine_port_filters(self, names: list[str]) -> None:
-        """Best effort: a filter already gone, or no filters at all, is fine."""
-        for name in names:
-            try:
-                self.connection.nwfilterLookupByName(name).undefine()
-            except libvirt.libvirtError as exc:
-                LOG.debug('nwfilter %s not undefined: %s', name, exc)
 
     def _undefine(self, domain: libvirt.virDomain) -> None:
         try:
@@ -230,10 +198,10 @@ class LibvirtDriver(base.ComputeDriver):
         if domain is None:
             LOG.debug('No domain for instance %s to destroy', instance_id)
             return
-        filters = self._port_filter_names(domain)
+        filters = port_filters.names_in(domain)
         self._stop(domain)
         self._undefine(domain)
-        self._undefine_port_filters(filters)
+        port_filters.undefine(self.connection, filters)
         LOG.info('Destroyed and undefined domain %s', domain.name())
 
     def list_instance_ids(self) -> list[str]:
@@ -299,33 +267,14 @@ class LibvirtDriver(base.ComputeDriver):
     # test driver), the persistent definition gains the disk (the guest sees
     # it from its next start), which is all that hypervisor can do.
 
-    def _change_disks(self, domain: libvirt.virDomain, device_xml: str, attach: bool,
-                      redefine: Any) -> None:
-        flags = libvirt.VIR_DOMAIN_AFFECT_CONFIG
-        if domain.isActive():
-            flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
-        try:
-            if attach:
-                domain.attachDeviceFlags(device_xml, flags)
-            else:
-                domain.detachDeviceFlags(device_xml, flags)
-            return
-        except libvirt.libvirtError as exc:
-            if exc.get_error_code() != libvirt.VIR_ERR_NO_SUPPORT:
-                raise self._error(f'changing the disks of {domain.name()}', exc) from exc
-        try:
-            current = domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-            self.connection.defineXML(redefine(current))
-        except libvirt.libvirtError as exc:
-            raise self._error(f'redefining {domain.name()}', exc) from exc
-
     def attach_volume(self, instance_id: str, block_device: dict[str, Any]) -> None:
         domain = self._domain(instance_id)
         volume_id = str(block_device.get('volume_id'))
         if volume_xml.has_volume(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), volume_id):
             return
-        self._change_disks(domain, volume_xml.disk_xml(block_device), True,
-                           lambda xml: volume_xml.with_volume(xml, block_device))
+        devices.change(self.connection, domain, volume_xml.disk_xml(block_device), True,
+                       error=self._error,
+                       redefine=lambda xml: volume_xml.with_volume(xml, block_device))
 
     def detach_volume(self, instance_id: str, volume_id: str) -> None:
         domain = self._domain(instance_id)
@@ -334,8 +283,9 @@ class LibvirtDriver(base.ComputeDriver):
             return
         root = ET.fromstring(current)
         [disk] = [d for d in root.iter('disk') if d.findtext('serial') == volume_id]
-        self._change_disks(domain, ET.tostring(disk, encoding='unicode'), False,
-                           lambda xml: volume_xml.without_volume(xml, volume_id))
+        devices.change(self.connection, domain, ET.tostring(disk, encoding='unicode'), False,
+                       error=self._error,
+                       redefine=lambda xml: volume_xml.without_volume(xml, volume_id))
 
     # Interfaces: plugged the same way as volumes (live where libvirt can, else
     # into the persistent definition), found again by their MAC.
@@ -346,8 +296,9 @@ class LibvirtDriver(base.ComputeDriver):
         if interface_xml.find_interface(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE),
                                         mac) is not None:
             return
-        self._change_disks(domain, interface_xml.interface_xml(vif), True,
-                           lambda xml: interface_xml.with_interface(xml, vif))
+        devices.change(self.connection, domain, interface_xml.interface_xml(vif), True,
+                       error=self._error,
+                       redefine=lambda xml: interface_xml.with_interface(xml, vif))
 
     def detach_interface(self, instance_id: str, mac_address: str) -> None:
         domain = self._domain(instance_id)
@@ -355,8 +306,8 @@ class LibvirtDriver(base.ComputeDriver):
         element = interface_xml.find_interface(current, mac_address)
         if element is None:
             return
-        self._change_disks(domain, element, False,
-                           lambda xml: interface_xml.without_interface(xml, mac_address))
+        devices.change(self.connection, domain, element, False, error=self._error,
+                       redefine=lambda xml: interface_xml.without_interface(xml, mac_address))
 
     def pause(self, instance_id: str) -> None:
         domain = self._domain(instance_id)
