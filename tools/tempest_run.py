@@ -69,6 +69,17 @@ def print_failures(failures: list[results.Outcome], max_lines: int) -> None:
             print(f'    {line}')
 
 
+def gate_failure_lines(failures: list[results.Outcome], areas: set[str]) -> list[str]:
+    """One line per failure (test or class fixture) in ``areas``: its id and last line."""
+    lines = []
+    for outcome in sorted(failures, key=lambda o: o.test_id):
+        if results.area_of(outcome.test_id) in areas:
+            last = ([line for line in outcome.details.splitlines() if line.strip()]
+                    or [''])[-1]
+            lines.append(f'{outcome.test_id}: {last[:300]}')
+    return lines
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     gated = {a for a in args.gate.split(',') if a}
@@ -119,6 +130,10 @@ def main(argv: list[str]) -> int:
                        'failures': [o.test_id for o in failures]}, out, indent=2)
     bad = [a for a in sorted(gated) if not areas[a].clean]
     if bad:
+        # Last, so that a log cut in the middle still shows what broke the gate.
+        print('\ntempest: failures in gated areas:')
+        for line in gate_failure_lines(failures, set(bad)):
+            print(f'  {line}')
         print(f'\ntempest: gated area(s) not clean: {", ".join(bad)}')
         return 1
     return 0

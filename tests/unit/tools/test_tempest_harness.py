@@ -140,3 +140,18 @@ def test_the_network_flags_name_the_seeded_public_network(tmp_path) -> None:
     extensions = conf['network-feature-enabled']['api_extensions'].split(',')
     assert {'router', 'extraroute', 'external-net'} <= set(extensions)
     assert conf['auth']['create_isolated_networks'] == 'true'
+
+
+def test_gate_failure_lines_name_each_failure_of_the_gated_areas() -> None:
+    results = _harness('results')
+    sys.path.insert(0, os.path.join(REPO, 'tools'))
+    try:
+        tempest_run = importlib.import_module('tempest_run')
+    finally:
+        sys.path.remove(os.path.join(REPO, 'tools'))
+    failures = [results.Outcome(f'tearDownClass ({ID})', 'fail',
+                                'Traceback\n  x\nTimeout: 60 s\n'),
+                results.Outcome(f'{IMG}.test_c[id-3]', 'fail', 'NotFound: 404')]
+    assert tempest_run.gate_failure_lines(failures, {'identity'}) == [
+        f'tearDownClass ({ID}): Timeout: 60 s']
+    assert tempest_run.gate_failure_lines(failures, {'compute'}) == []
