@@ -127,11 +127,10 @@ class QosSpecsStore:
                force: bool = False) -> None:
         with self.db.session() as session:
             row = self._load(session, specs_id)
-            linked = sa.delete(Association).where(Association.qos_specs_id == row.id)
             if not force and session.scalar(sa.select(sa.func.count()).select_from(
                     Association).where(Association.qos_specs_id == row.id)):
                 raise QosSpecsInUse(id=row.id)
-            session.execute(linked)
+            session.execute(sa.delete(Association).where(Association.qos_specs_id == row.id))
             session.delete(row)
 
     # -- associations -----------------------------------------------------
