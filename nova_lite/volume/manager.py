@@ -22,7 +22,17 @@ from nova_lite.common import exception
 from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
-from nova_lite.volume import attachments, copies, from_image, rows, snapshots, types, views
+from nova_lite.volume import (
+    attachments,
+    copies,
+    from_image,
+    qos_specs,
+    rows,
+    snapshots,
+    type_encryption,
+    types,
+    views,
+)
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -54,6 +64,8 @@ class VolumeManager:
         self._attachments = attachments.VolumeAttachments(db, backend)
         self.snapshots = snapshots.VolumeSnapshots(db, backend)
         self.types = types.VolumeTypes(db)
+        self.qos_specs = qos_specs.QosSpecsStore(db, self.types)
+        self.type_encryption = type_encryption.TypeEncryptions(db, self.types)
         self.copies = copies.VolumeCopies(conf, db, backend)
 
     # -- lookups ---------------------------------------------------------

@@ -20,6 +20,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as volume_models
+from nova_lite.db.models import volume_qos as qos_models
 from nova_lite.db.models import volume_type as models
 from nova_lite.volume import rows
 
@@ -49,18 +50,26 @@ def default_type() -> dict[str, Any]:
             'qos_specs_id': None}
 
 
-def format_type(row: Type) -> dict[str, Any]:
+def format_type(row: Type, qos_specs_id: str | None = None) -> dict[str, Any]:
     """A type shaped like cinder's v3 volume_type body."""
     return {'id': row.id, 'name': row.name, 'description': row.description,
             'is_public': row.is_public, 'os-volume-type-access:is_public': row.is_public,
-            'extra_specs': dict(row.extra_specs or {}), 'qos_specs_id': None}
+            'extra_specs': dict(row.extra_specs or {}), 'qos_specs_id': qos_specs_id}
+
+
+def _qos_of(session: orm.Session, type_ids: list[str]) -> dict[str, str]:
+    """Volume type id -> the id of its QoS specs, for those that have some."""
+    link = qos_models.VolumeTypeQos
+    found = session.execute(sa.select(link.volume_type_id, link.qos_specs_id).where(
+        link.volume_type_id.in_(type_ids))).all()
+    return {type_id: specs_id for type_id, specs_id in found}
 
 
 def _visible(ctx: nl_context.RequestContext, row: Type) -> bool:
     return ctx.is_admin or row.is_public or ctx.project_id in (row.projects or [])
 
 
-def _is_default(value: str) -> bool:
+def is_default(value: str) -> bool:
     return value in (DEFAULT_TYPE_ID, DEFAULT_TYPE_NAME, 'default')
 
 
@@ -82,30 +91,38 @@ class VolumeTypes:
 
     def _load_custom(self, session: orm.Session, ctx: nl_context.RequestContext,
                      type_id: str) -> Type:
-        if _is_default(type_id):
+        if is_default(type_id):
             raise exception.Invalid(reason='the default volume type cannot be changed')
         return self._load(session, ctx, type_id)
+
+    def load_custom(self, session: orm.Session, ctx: nl_context.RequestContext,
+                    type_id: str) -> Type:
+        """The admin-defined type ``type_id`` in ``session`` (404 unseen, 400 default)."""
+        return self._load_custom(session, ctx, type_id)
 
     def list_types(self, ctx: nl_context.RequestContext,
              is_public: bool | None = None) -> list[dict[str, Any]]:
         """Types ``ctx`` may see; an admin's ``is_public`` filter (None: all)."""
         with self.db.reader() as session:
-            rows = session.scalars(sa.select(Type).order_by(Type.created_at)).all()
-            found = [format_type(row) for row in rows if _visible(ctx, row)]
+            rows = [row for row in session.scalars(sa.select(Type).order_by(Type.created_at))
+                    if _visible(ctx, row)]
+            qos = _qos_of(session, [row.id for row in rows])
+            found = [format_type(row, qos.get(row.id)) for row in rows]
         types = [default_type(), *found]
         if is_public is None:
             return types
         return [t for t in types if t['is_public'] == is_public]
 
     def get(self, ctx: nl_context.RequestContext, type_id: str) -> dict[str, Any]:
-        if _is_default(type_id):
+        if is_default(type_id):
             return default_type()
         with self.db.reader() as session:
-            return format_type(self._load(session, ctx, type_id))
+            row = self._load(session, ctx, type_id)
+            return format_type(row, _qos_of(session, [row.id]).get(row.id))
 
     def resolve_name(self, ctx: nl_context.RequestContext, value: str) -> str:
         """The name of the type named or identified by ``value``; 404 if unseen."""
-        if _is_default(value):
+        if is_default(value):
             return DEFAULT_TYPE_NAME
         with self.db.reader() as session:
             return self._load(session, ctx, value, by_name=True).name
@@ -113,7 +130,7 @@ class VolumeTypes:
     def create(self, ctx: nl_context.RequestContext, name: str, *,
                description: str | None = None, is_public: bool = True,
                extra_specs: dict[str, str] | None = None) -> dict[str, Any]:
-        if _is_default(name):
+        if is_default(name):
             raise VolumeTypeExists(name=name)
         row = Type(id=str(uuid.uuid4()), name=name, description=description,
                    is_public=is_public, extra_specs=dict(extra_specs or {}), projects=[])
@@ -134,7 +151,7 @@ class VolumeTypes:
                 row = self._load_custom(session, ctx, type_id)
                 name = values.get('name')
                 if name is not None and name != row.name:
-                    if _is_default(name) or session.scalar(
+                    if is_default(name) or session.scalar(
                             sa.select(Type.id).where(Type.name == name)) is not None:
                         raise VolumeTypeExists(name=name)
                     row.name = name
@@ -154,6 +171,9 @@ class VolumeTypes:
                 Volume.volume_type.in_([row.name, row.id])))
             if used:
                 raise VolumeTypeInUse(id=row.id)
+            # No orphans: the type's QoS association and encryption go with it.
+            for owned in (qos_models.VolumeTypeQos, qos_models.VolumeTypeEncryption):
+                session.execute(sa.delete(owned).where(owned.volume_type_id == row.id))
             session.delete(row)
 
     def retype(self, ctx: nl_context.RequestContext, volume_id: str, new_type: str) -> None:

@@ -16,9 +16,11 @@ from nova_lite.volume.rest import (
     attachments,
     fixed_resources,
     policies,
+    qos_specs,
     scope,
     snapshot_actions,
     snapshots,
+    type_encryption,
     versions,
     views,
     volume_actions,
@@ -73,5 +75,8 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         *snapshot_actions.routes(
             snapshot_actions.SnapshotActionsController(services, authorizer)),
         *volume_types.routes(volume_types.VolumeTypesController(services, authorizer)),
+        *qos_specs.routes(qos_specs.QosSpecsController(services, authorizer, public_url)),
+        *type_encryption.routes(
+            type_encryption.TypeEncryptionController(services, authorizer)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

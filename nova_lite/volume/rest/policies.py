@@ -42,6 +42,16 @@ EXTEND = 'volume:extend'
 SNAPSHOT_RESET_STATUS = 'volume_extension:snapshot_admin_actions:reset_status'
 SNAPSHOT_FORCE_DELETE = 'volume_extension:snapshot_admin_actions:force_delete'
 SNAPSHOT_UPDATE_STATUS = 'snapshot_extension:snapshot_actions:update_snapshot_status'
+QOS_CREATE = 'volume_extension:qos_specs_manage:create'
+QOS_GET = 'volume_extension:qos_specs_manage:get'
+QOS_GET_ALL = 'volume_extension:qos_specs_manage:get_all'
+QOS_UPDATE = 'volume_extension:qos_specs_manage:update'
+QOS_DELETE = 'volume_extension:qos_specs_manage:delete'
+TYPE_QOS_ID = 'volume_extension:access_types_qos_specs_id'
+ENCRYPTION_CREATE = 'volume_extension:volume_type_encryption:create'
+ENCRYPTION_GET = 'volume_extension:volume_type_encryption:get'
+ENCRYPTION_UPDATE = 'volume_extension:volume_type_encryption:update'
+ENCRYPTION_DELETE = 'volume_extension:volume_type_encryption:delete'
 
 
 SNAPSHOT_RULES: list[policy.RuleDefault] = [
@@ -74,6 +84,27 @@ SNAPSHOT_RULES: list[policy.RuleDefault] = [
     base.rule(SNAPSHOT_UPDATE_STATUS, base.PROJECT_MEMBER,
               'Report a snapshot\'s status and progress (os-update_snapshot_status).', 'POST',
               '/snapshots/{snapshot_id}/action'),
+]
+
+QOS_RULES: list[policy.RuleDefault] = [
+    base.rule(QOS_CREATE, base.ADMIN, 'Create QoS specs.', 'POST', '/qos-specs'),
+    base.rule(QOS_GET, base.ADMIN, 'Show QoS specs or their associations.', 'GET',
+              '/qos-specs/{qos_id}'),
+    base.rule(QOS_GET_ALL, base.ADMIN, 'List QoS specs.', 'GET', '/qos-specs'),
+    base.rule(QOS_UPDATE, base.ADMIN,
+              'Set or unset QoS specs keys; (dis)associate them with volume types.', 'PUT',
+              '/qos-specs/{qos_id}'),
+    base.rule(QOS_DELETE, base.ADMIN, 'Delete QoS specs.', 'DELETE', '/qos-specs/{qos_id}'),
+    base.rule(TYPE_QOS_ID, base.ADMIN, 'See qos_specs_id in volume type bodies.', 'GET',
+              '/types/{type_id}'),
+    base.rule(ENCRYPTION_CREATE, base.ADMIN, 'Give a volume type an encryption.', 'POST',
+              '/types/{type_id}/encryption'),
+    base.rule(ENCRYPTION_GET, base.ADMIN, 'Show the encryption of a volume type.', 'GET',
+              '/types/{type_id}/encryption'),
+    base.rule(ENCRYPTION_UPDATE, base.ADMIN, 'Change the encryption of a volume type.', 'PUT',
+              '/types/{type_id}/encryption/{encryption_id}'),
+    base.rule(ENCRYPTION_DELETE, base.ADMIN, 'Remove the encryption of a volume type.',
+              'DELETE', '/types/{type_id}/encryption/{encryption_id}'),
 ]
 
 RULES: list[policy.RuleDefault] = [
@@ -120,6 +151,7 @@ RULES: list[policy.RuleDefault] = [
     base.rule(ATTACHMENT_GET_ALL, base.PROJECT_READER, 'List attachments.', 'GET',
               '/attachments'),
     *SNAPSHOT_RULES,
+    *QOS_RULES,
 ]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import webob
 
 from nova_lite.api import controller, routing, wsgi
+from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume.rest import policies, scope
 
@@ -80,12 +81,19 @@ class VolumeTypesController(scope.VolumeController):
         if not ctx.is_admin:
             is_public = None  # a project sees public types and those shared with it
         types = self._services.volumes.types.list_types(ctx, is_public)
-        return wsgi.json_response(200, {'volume_types': types})
+        return wsgi.json_response(200, {'volume_types': [self._trim(ctx, t) for t in types]})
 
     def show(self, req: wsgi.Request, project_id: str, type_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.TYPES)
-        return wsgi.json_response(
-            200, {'volume_type': self._services.volumes.types.get(ctx, type_id)})
+        volume_type = self._services.volumes.types.get(ctx, type_id)
+        return wsgi.json_response(200, {'volume_type': self._trim(ctx, volume_type)})
+
+    def _trim(self, ctx: nl_context.RequestContext,
+              volume_type: dict[str, Any]) -> dict[str, Any]:
+        """As cinder: qos_specs_id only for those its policy lets see it (admins)."""
+        if not self.authorizer.allowed(ctx, policies.TYPE_QOS_ID):
+            volume_type.pop('qos_specs_id', None)
+        return volume_type
 
     def create(self, req: wsgi.Request, project_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.TYPES_MANAGE)
