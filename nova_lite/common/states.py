@@ -105,6 +105,13 @@ class VolumeStatus:
 
     ALL: Final = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DELETING, ERROR,
                   ERROR_DELETING)
+    # Set by os-volume_upload_image while the volume is copied to an image.
+    UPLOADING: Final = 'uploading'
+    # What an admin's os-reset_status may set (cinder's volume statuses).
+    RESETTABLE: Final = (*ALL, UPLOADING, 'detaching', 'maintenance', 'error_managing',
+                         'managing', 'restoring-backup', 'error_restoring',
+                         'awaiting-transfer', 'backing-up', 'error_backing-up',
+                         'error_extending', 'downloading', 'retyping', 'extending')
 
 
 class AttachStatus:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from oslo_config import cfg
@@ -22,7 +22,18 @@ from nova_lite.common import exception
 from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
-from nova_lite.volume import attachments, copies, from_image, rows, snapshots, types, views
+from nova_lite.volume import (
+    attachments,
+    copies,
+    from_image,
+    image_metadata,
+    rows,
+    snapshots,
+    status_admin,
+    to_image,
+    types,
+    views,
+)
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -39,14 +50,18 @@ _checked_metadata = rows.checked_metadata
 _write = rows.write
 
 
+class ImageService(from_image.ImageSource, to_image.ImageTarget, Protocol):
+    """The image service: read for volumes from images, written for uploads."""
+
 
 class VolumeManager:
     """Volumes and attachments for one database and one storage backend."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
                  backend: backend_base.VolumeBackend,
-                 images: from_image.ImageSource | None = None) -> None:
-        """``images``: the image service, for volumes made from an image (None: none)."""
+                 images: ImageService | None = None) -> None:
+        """``images``: the image service, for volumes made from an image and volumes
+        uploaded to one (None: neither)."""
         self.conf = conf
         self.db = db
         self.backend = backend
@@ -55,6 +70,9 @@ class VolumeManager:
         self.snapshots = snapshots.VolumeSnapshots(db, backend)
         self.types = types.VolumeTypes(db)
         self.copies = copies.VolumeCopies(conf, db, backend)
+        self.admin = status_admin.VolumeStatusAdmin(db, backend)
+        self.image_metadata = image_metadata.VolumeImageMetadata(db)
+        self.uploads = to_image.VolumeUploads(conf, db, backend, images)
 
     # -- lookups ---------------------------------------------------------
 
@@ -111,6 +129,7 @@ class VolumeManager:
             availability_zone=(_optional_str('availability_zone', availability_zone)
                                or self.conf.default_availability_zone),
             volume_type=_optional_str('volume_type', volume_type),
+            image_metadata=image_metadata.from_image(image) if image is not None else None,
             project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
             bootable=False)
         with self.db.session() as session:
