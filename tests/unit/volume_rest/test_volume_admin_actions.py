@@ -74,6 +74,8 @@ def test_image_metadata_actions(app: Any, admin: Client, env: CloudEnv) -> None:
     assert response.json == {'metadata': {'image_name': 'i', 'ramdisk_id': 'r'}}
     shown = admin.get(f'/volumes/{volume["id"]}').json['volume']
     assert shown['volume_image_metadata'] == {'image_name': 'i', 'ramdisk_id': 'r'}
+    renamed = admin.put(f'/volumes/{volume["id"]}', {'volume': {'name': 'renamed'}})
+    assert 'volume_image_metadata' not in renamed.json['volume']  # as cinder's update
     listed = {v['id']: v for v in admin.get('/volumes/detail').json['volumes']}
     assert listed[volume['id']]['volume_image_metadata']['image_name'] == 'i'
     assert _action(admin, volume['id'],
