@@ -107,11 +107,6 @@ class VolumeStatus:
                   ERROR_DELETING)
     # Set by os-volume_upload_image while the volume is copied to an image.
     UPLOADING: Final = 'uploading'
-    # What an admin's os-reset_status may set (cinder's volume statuses).
-    RESETTABLE: Final = (*ALL, UPLOADING, 'detaching', 'maintenance', 'error_managing',
-                         'managing', 'restoring-backup', 'error_restoring',
-                         'awaiting-transfer', 'backing-up', 'error_backing-up',
-                         'error_extending', 'downloading', 'retyping', 'extending')
 
 
 class AttachStatus:

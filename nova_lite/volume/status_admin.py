@@ -23,6 +23,11 @@ from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
 
+# What os-reset_status may set: cinder's volume statuses, attach and migration statuses.
+STATUSES = (*VolumeStatus.ALL, VolumeStatus.UPLOADING, 'detaching', 'maintenance',
+            'error_managing', 'managing', 'restoring-backup', 'error_restoring',
+            'awaiting-transfer', 'backing-up', 'error_backing-up', 'error_extending',
+            'downloading', 'retyping', 'extending')
 ATTACH_STATUSES = ('attached', 'detached')
 MIGRATION_STATUSES = ('migrating', 'error', 'success', 'completing', 'none', 'starting')
 
@@ -47,7 +52,7 @@ class VolumeStatusAdmin:
                      status: str | None = None, attach_status: str | None = None,
                      migration_status: str | None = None) -> None:
         """Set any of the three statuses (at least one: else a 400 naming them)."""
-        status = _checked('status', status, VolumeStatus.RESETTABLE)
+        status = _checked('status', status, STATUSES)
         attach_status = _checked('attach_status', attach_status, ATTACH_STATUSES)
         migration_status = _checked('migration_status', migration_status,
                                     MIGRATION_STATUSES)
