@@ -128,3 +128,14 @@ def test_put_one_metadata_key(admin: Client) -> None:
     assert admin.put(f'{path}/c', {'meta': {'c': 'new'}}).json == {'meta': {'c': 'new'}}
     assert admin.put(f'/volumes/{uuid.uuid4()}/metadata/a',
                      {'meta': {'a': 'x'}}).status_int == 404
+
+
+def test_a_public_upload_is_the_admins(app: Any, admin: Client, env: CloudEnv) -> None:
+    member = make_user(env, app, ['member'], project_id=admin.project_id)
+    volume = _create(member)
+    response = _action(member, volume['id'], {'os-volume_upload_image': {
+        'image_name': 'public-copy', 'visibility': 'public'}})
+    assert response.status_int == 403
+    assert member.get(f'/volumes/{volume["id"]}').json['volume']['status'] == 'available'
+    names = [image['name'] for image in env.cloud.services.images.list_images(env.ctx)]
+    assert 'public-copy' not in names
