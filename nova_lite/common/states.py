@@ -105,6 +105,8 @@ class VolumeStatus:
 
     ALL: Final = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DELETING, ERROR,
                   ERROR_DELETING)
+    # Set by os-volume_upload_image while the volume is copied to an image.
+    UPLOADING: Final = 'uploading'
 
 
 class AttachStatus:

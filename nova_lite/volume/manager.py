@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from oslo_config import cfg
@@ -26,9 +26,12 @@ from nova_lite.volume import (
     attachments,
     copies,
     from_image,
+    image_metadata,
     qos_specs,
     rows,
     snapshots,
+    status_admin,
+    to_image,
     type_encryption,
     types,
     views,
@@ -49,14 +52,18 @@ _checked_metadata = rows.checked_metadata
 _write = rows.write
 
 
+class ImageService(from_image.ImageSource, to_image.ImageTarget, Protocol):
+    """The image service: read for volumes from images, written for uploads."""
+
 
 class VolumeManager:
     """Volumes and attachments for one database and one storage backend."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
                  backend: backend_base.VolumeBackend,
-                 images: from_image.ImageSource | None = None) -> None:
-        """``images``: the image service, for volumes made from an image (None: none)."""
+                 images: ImageService | None = None) -> None:
+        """``images``: the image service, for volumes made from an image and volumes
+        uploaded to one (None: neither)."""
         self.conf = conf
         self.db = db
         self.backend = backend
@@ -67,6 +74,9 @@ class VolumeManager:
         self.qos_specs = qos_specs.QosSpecsStore(db, self.types)
         self.type_encryption = type_encryption.TypeEncryptions(db, self.types)
         self.copies = copies.VolumeCopies(conf, db, backend)
+        self.admin = status_admin.VolumeStatusAdmin(db, backend)
+        self.image_metadata = image_metadata.VolumeImageMetadata(db)
+        self.uploads = to_image.VolumeUploads(conf, db, backend, images)
 
     # -- lookups ---------------------------------------------------------
 
@@ -123,6 +133,7 @@ class VolumeManager:
             availability_zone=(_optional_str('availability_zone', availability_zone)
                                or self.conf.default_availability_zone),
             volume_type=_optional_str('volume_type', volume_type),
+            image_metadata=image_metadata.from_image(image) if image is not None else None,
             project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
             bootable=False)
         with self.db.session() as session:

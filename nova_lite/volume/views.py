@@ -21,8 +21,9 @@ def format_attachment(row: models.VolumeAttachment) -> dict[str, Any]:
 
 def format_volume(row: models.Volume,
                   attachments: list[models.VolumeAttachment]) -> dict[str, Any]:
-    """A volume shaped like cinder's v3 volume body (booleans-as-strings included)."""
-    return {
+    """A volume shaped like cinder's v3 volume body (booleans-as-strings included);
+    ``volume_image_metadata`` only when it has image metadata, as in cinder."""
+    body = {
         'id': row.id, 'name': row.name, 'description': row.description,
         'status': row.status, 'size': row.size,
         'attachments': [
@@ -43,4 +44,8 @@ def format_volume(row: models.Volume,
         'snapshot_id': row.snapshot_id, 'source_volid': row.source_volid,
         'consistencygroup_id': None,
         'replication_status': None,
+        'migration_status': row.migration_status,
     }
+    if row.image_metadata:
+        body['volume_image_metadata'] = dict(row.image_metadata)
+    return body

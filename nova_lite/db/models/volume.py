@@ -24,6 +24,11 @@ class Volume(TimestampMixin, Base):
     # What the volume was made from (cinder's snapshot_id / source_volid), if anything.
     snapshot_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), default=None)
     source_volid: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), default=None)
+    # The image properties a volume carries (cinder's volume_image_metadata).
+    image_metadata: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON, default=None)
+    # An admin's os-reset_status migration_status (nothing migrates volumes here).
+    migration_status: orm.Mapped[str | None] = orm.mapped_column(sa.String(32),
+                                                                 default=None)
 
 
 class VolumeAttachment(TimestampMixin, Base):

@@ -78,6 +78,12 @@ class VolumeBackend(abc.ABC):
         """
         raise VolumeBackendError(reason=f'{type(self).__name__} cannot copy images')
 
+    def copy_volume_to_image(self, provider_location: str, image_path: str,
+                             disk_format: str) -> None:
+        """Write the volume's bytes to a new file at ``image_path`` in ``disk_format``
+        (an image API format), for an upload to the image service."""
+        raise VolumeBackendError(reason=f'{type(self).__name__} cannot make images')
+
 
 def load_backend(conf: cfg.ConfigOpts) -> VolumeBackend:
     """The backend named by ``[volume] backend``, constructed with ``conf``."""

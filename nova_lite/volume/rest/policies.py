@@ -52,7 +52,37 @@ ENCRYPTION_CREATE = 'volume_extension:volume_type_encryption:create'
 ENCRYPTION_GET = 'volume_extension:volume_type_encryption:get'
 ENCRYPTION_UPDATE = 'volume_extension:volume_type_encryption:update'
 ENCRYPTION_DELETE = 'volume_extension:volume_type_encryption:delete'
+RESET_STATUS = 'volume_extension:volume_admin_actions:reset_status'
+FORCE_DELETE = 'volume_extension:volume_admin_actions:force_delete'
+UPLOAD_IMAGE = 'volume_extension:volume_actions:upload_image'
+UPLOAD_PUBLIC = 'volume_extension:volume_actions:upload_public'
+IMAGE_METADATA_SHOW = 'volume_extension:volume_image_metadata:show'
+IMAGE_METADATA_SET = 'volume_extension:volume_image_metadata:set'
+IMAGE_METADATA_REMOVE = 'volume_extension:volume_image_metadata:remove'
 
+
+ADMIN_AND_IMAGE_RULES: list[policy.RuleDefault] = [
+    base.rule(RESET_STATUS, base.ADMIN, 'Set a volume\'s statuses (os-reset_status).',
+              'POST', '/volumes/{volume_id}/action'),
+    base.rule(FORCE_DELETE, base.ADMIN,
+              'Delete a volume whatever its status (os-force_delete).', 'POST',
+              '/volumes/{volume_id}/action'),
+    base.rule(UPLOAD_IMAGE, base.PROJECT_MEMBER,
+              'Copy a volume to a new image (os-volume_upload_image).', 'POST',
+              '/volumes/{volume_id}/action'),
+    base.rule(UPLOAD_PUBLIC, base.ADMIN,
+              'Copy a volume to a new public image (visibility=public).', 'POST',
+              '/volumes/{volume_id}/action'),
+    base.rule(IMAGE_METADATA_SHOW, base.PROJECT_READER,
+              'Show a volume\'s image metadata (os-show_image_metadata).', 'POST',
+              '/volumes/{volume_id}/action'),
+    base.rule(IMAGE_METADATA_SET, base.PROJECT_MEMBER,
+              'Set keys of a volume\'s image metadata (os-set_image_metadata).', 'POST',
+              '/volumes/{volume_id}/action'),
+    base.rule(IMAGE_METADATA_REMOVE, base.PROJECT_MEMBER,
+              'Remove a key of a volume\'s image metadata (os-unset_image_metadata).',
+              'POST', '/volumes/{volume_id}/action'),
+]
 
 SNAPSHOT_RULES: list[policy.RuleDefault] = [
     base.rule(SNAPSHOT_CREATE, base.PROJECT_MEMBER, 'Take a snapshot of a volume.', 'POST',
@@ -152,6 +182,7 @@ RULES: list[policy.RuleDefault] = [
               '/attachments'),
     *SNAPSHOT_RULES,
     *QOS_RULES,
+    *ADMIN_AND_IMAGE_RULES,
 ]
 
 

@@ -76,6 +76,14 @@ METADATA: dict[str, Any] = {
     'additionalProperties': False,
 }
 
+METADATA_ITEM: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'meta': {**_METADATA, 'type': 'object', 'minProperties': 1,
+                            'maxProperties': 1}},
+    'required': ['meta'],
+    'additionalProperties': False,
+}
+
 LIST_QUERY: dict[str, Any] = {
     'type': 'object',
     'properties': {

@@ -39,9 +39,10 @@ class VolumeViews:
         body['volume_type'] = volume.get('volume_type') or DEFAULT_TYPE_NAME
         body['attachments'] = list(volume.get('attachments') or [])
         body['metadata'] = dict(volume.get('metadata') or {})
+        migration_status = body.pop('migration_status', None)
         if show_admin_fields:
             body['os-vol-host-attr:host'] = self._backend_host
-            body['os-vol-mig-status-attr:migstat'] = None
+            body['os-vol-mig-status-attr:migstat'] = migration_status
             body['os-vol-mig-status-attr:name_id'] = None
-            body['migration_status'] = None
+            body['migration_status'] = migration_status
         return body

@@ -1,7 +1,8 @@
 """``/v3/{project_id}/volumes/{volume_id}/metadata``: a volume's key/value pairs.
 
-POST merges keys into the metadata, PUT replaces all of it, DELETE removes
-one key (what ``openstack volume set/unset --property`` send).
+POST merges keys into the metadata, PUT replaces all of it (a PUT of
+``.../metadata/{key}`` sets that one key), DELETE removes one key (what
+``openstack volume set/unset --property`` send).
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ class VolumeMetadataController(scope.VolumeController):
 
     def replace(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         return self._write(req, project_id, volume_id, merge=False)
+
+    def update_item(self, req: wsgi.Request, project_id: str, volume_id: str,
+                    key: str) -> webob.Response:
+        """PUT one key: the body's ``meta`` must hold exactly that key (400 else)."""
+        ctx = self._context(req, project_id, policies.UPDATE_METADATA)
+        body: dict[str, Any] = controller.read_body(req, schemas.METADATA_ITEM)
+        if list(body['meta']) != [key]:
+            raise exception.InvalidInput(field='meta',
+                                         reason='must hold exactly the key in the URL')
+        self._services.volumes.update_volume(ctx, volume_id, {'metadata': body['meta']},
+                                             merge_metadata=True)
+        return wsgi.json_response(200, {'meta': {key: body['meta'][key]}})
 
     def delete(self, req: wsgi.Request, project_id: str, volume_id: str,
                key: str) -> webob.Response:

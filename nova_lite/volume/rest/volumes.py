@@ -44,9 +44,9 @@ class VolumesController(scope.VolumeController):
     def _plain(self, ctx: nl_context.RequestContext, volume: dict[str, Any],
                project_id: str) -> dict[str, Any]:
         """Cinder's create and update answers: none of the show's os-vol-*-attr
-        extension fields, whoever asks."""
+        extension fields nor its volume_image_metadata, whoever asks."""
         return {key: value for key, value in self._detail(ctx, volume, project_id).items()
-                if not key.startswith('os-vol-')}
+                if not key.startswith('os-vol-') and key != 'volume_image_metadata'}
 
     def _volume_type(self, ctx: nl_context.RequestContext, value: str | None) -> str | None:
         """The name of the type named or identified by ``value`` (404 if ``ctx`` cannot
