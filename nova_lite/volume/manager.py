@@ -22,7 +22,17 @@ from nova_lite.common import exception
 from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
-from nova_lite.volume import attachments, copies, from_image, rows, snapshots, types, views
+from nova_lite.volume import (
+    attachments,
+    copies,
+    from_image,
+    rows,
+    services,
+    snapshots,
+    transfers,
+    types,
+    views,
+)
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -55,6 +65,8 @@ class VolumeManager:
         self.snapshots = snapshots.VolumeSnapshots(db, backend)
         self.types = types.VolumeTypes(db)
         self.copies = copies.VolumeCopies(conf, db, backend)
+        self.transfers = transfers.VolumeTransfers(db)
+        self.service_states = services.VolumeServiceStates(conf, db)
 
     # -- lookups ---------------------------------------------------------
 
@@ -115,6 +127,10 @@ class VolumeManager:
             bootable=False)
         with self.db.session() as session:
             session.add(row)
+        if not self.service_states.accepts_volumes():
+            LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
+            self._set_status(row.id, VolumeStatus.ERROR)
+            return self.get_volume(ctx, row.id)
         try:
             location = self.backend.create_volume(row.id, row.size)
         except Exception as exc:

@@ -27,6 +27,7 @@ from nova_lite.db.models import (  # noqa: F401
     scheduler,
     volume,
     volume_snapshot,
+    volume_transfers,
     volume_type,
 )
 from nova_lite.db.models.base import Base

@@ -14,15 +14,19 @@ from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.volume.rest import (
     attachments,
+    extensions,
     fixed_resources,
     policies,
+    scheduler_stats,
     scope,
     snapshot_actions,
     snapshots,
+    transfers,
     versions,
     views,
     volume_actions,
     volume_metadata,
+    volume_services,
     volume_types,
     volumes,
 )
@@ -73,5 +77,11 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         *snapshot_actions.routes(
             snapshot_actions.SnapshotActionsController(services, authorizer)),
         *volume_types.routes(volume_types.VolumeTypesController(services, authorizer)),
+        *volume_services.routes(
+            volume_services.VolumeServicesController(services, authorizer)),
+        *scheduler_stats.routes(
+            scheduler_stats.SchedulerStatsController(services, authorizer)),
+        ('GET', '/extensions', extensions.ExtensionsController(services, authorizer).index),
+        *transfers.routes(transfers.TransfersController(services, authorizer, public_url)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)
