@@ -64,9 +64,10 @@ class VolumeManager:
         self._attachments = attachments.VolumeAttachments(db, backend)
         self.snapshots = snapshots.VolumeSnapshots(db, backend)
         self.types = types.VolumeTypes(db)
-        self.copies = copies.VolumeCopies(conf, db, backend)
-        self.transfers = transfers.VolumeTransfers(db)
         self.service_states = services.VolumeServiceStates(conf, db)
+        self.copies = copies.VolumeCopies(conf, db, backend,
+                                          accepts_volumes=self.service_states.accepts_volumes)
+        self.transfers = transfers.VolumeTransfers(db)
 
     # -- lookups ---------------------------------------------------------
 

@@ -38,6 +38,7 @@ def test_services_are_admin_only(app: Any, env: CloudEnv) -> None:
 def test_disable_is_stored_and_sends_new_volumes_to_error(admin: Client,
                                                           env: CloudEnv) -> None:
     host = _volume_host(env)
+    source = admin.post('/volumes', osc_create_body(name='clone-source')).json['volume']['id']
     changed = admin.put('/os-services/disable-log-reason', {
         'host': host, 'binary': 'cinder-volume', 'disabled_reason': 'maintenance'})
     try:
@@ -50,7 +51,12 @@ def test_disable_is_stored_and_sends_new_volumes_to_error(admin: Client,
         assert created.status_int == 202
         volume_id = created.json['volume']['id']
         assert admin.get(f'/volumes/{volume_id}').json['volume']['status'] == 'error'
-        assert admin.delete(f'/volumes/{volume_id}').status_int == 202
+        clone = admin.post('/volumes', osc_create_body(name='clone', source_volid=source))
+        assert clone.status_int == 202, clone.text
+        clone_id = clone.json['volume']['id']
+        assert admin.get(f'/volumes/{clone_id}').json['volume']['status'] == 'error'
+        for done in (volume_id, clone_id):
+            assert admin.delete(f'/volumes/{done}').status_int == 202
         assert admin.get(f'/os-hosts/{host}').status_int == 404
     finally:
         enabled = admin.put('/os-services/enable', {'host': host, 'binary': 'cinder-volume'})
@@ -59,7 +65,8 @@ def test_disable_is_stored_and_sends_new_volumes_to_error(admin: Client,
     created = admin.post('/volumes', osc_create_body(name='after-enable'))
     volume_id = created.json['volume']['id']
     assert admin.get(f'/volumes/{volume_id}').json['volume']['status'] == 'available'
-    assert admin.delete(f'/volumes/{volume_id}').status_int == 202
+    for done in (volume_id, source):
+        assert admin.delete(f'/volumes/{done}').status_int == 202
 
 
 def test_service_update_errors(admin: Client, env: CloudEnv) -> None:
