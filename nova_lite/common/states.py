@@ -102,9 +102,10 @@ class VolumeStatus:
     DELETING: Final = 'deleting'
     ERROR: Final = 'error'
     ERROR_DELETING: Final = 'error_deleting'
+    AWAITING_TRANSFER: Final = 'awaiting-transfer'
 
     ALL: Final = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DELETING, ERROR,
-                  ERROR_DELETING)
+                  ERROR_DELETING, AWAITING_TRANSFER)
     # Set by os-volume_upload_image while the volume is copied to an image.
     UPLOADING: Final = 'uploading'
 

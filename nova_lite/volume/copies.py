@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,10 +37,13 @@ class VolumeCopies:
     """Volume-from-snapshot, volume clone and volume extend on one backend."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
-                 backend: backend_base.VolumeBackend) -> None:
+                 backend: backend_base.VolumeBackend,
+                 accepts_volumes: Callable[[], bool] = lambda: True) -> None:
+        """``accepts_volumes``: whether the volume service takes new volumes now."""
         self.conf = conf
         self.db = db
         self.backend = backend
+        self._accepts_volumes = accepts_volumes
 
     def _size(self, size: Any, source_size: int, source: str) -> int:
         if size is None:
@@ -99,6 +103,12 @@ class VolumeCopies:
             bootable=bootable, **recorded)  # a copy of a bootable volume boots too
         with self.db.session() as session:
             session.add(row)
+        if not self._accepts_volumes():
+            LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
+            with self.db.session() as session:
+                rows.write(session, sa.update(Volume).where(Volume.id == row.id).values(
+                    status=VolumeStatus.ERROR))
+            return self._get(ctx, row.id)
         try:
             if not location:
                 raise backend_base.VolumeBackendError(reason=f'the {what} has no storage')

@@ -29,9 +29,11 @@ from nova_lite.volume import (
     image_metadata,
     qos_specs,
     rows,
+    services,
     snapshots,
     status_admin,
     to_image,
+    transfers,
     type_encryption,
     types,
     views,
@@ -73,10 +75,13 @@ class VolumeManager:
         self.types = types.VolumeTypes(db)
         self.qos_specs = qos_specs.QosSpecsStore(db, self.types)
         self.type_encryption = type_encryption.TypeEncryptions(db, self.types)
-        self.copies = copies.VolumeCopies(conf, db, backend)
         self.admin = status_admin.VolumeStatusAdmin(db, backend)
         self.image_metadata = image_metadata.VolumeImageMetadata(db)
         self.uploads = to_image.VolumeUploads(conf, db, backend, images)
+        self.service_states = services.VolumeServiceStates(conf, db)
+        self.copies = copies.VolumeCopies(conf, db, backend,
+                                          accepts_volumes=self.service_states.accepts_volumes)
+        self.transfers = transfers.VolumeTransfers(db)
 
     # -- lookups ---------------------------------------------------------
 
@@ -138,6 +143,10 @@ class VolumeManager:
             bootable=False)
         with self.db.session() as session:
             session.add(row)
+        if not self.service_states.accepts_volumes():
+            LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
+            self._set_status(row.id, VolumeStatus.ERROR)
+            return self.get_volume(ctx, row.id)
         try:
             location = self.backend.create_volume(row.id, row.size)
         except Exception as exc:

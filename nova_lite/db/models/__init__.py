@@ -28,6 +28,7 @@ from nova_lite.db.models import (  # noqa: F401
     volume,
     volume_qos,
     volume_snapshot,
+    volume_transfers,
     volume_type,
 )
 from nova_lite.db.models.base import Base

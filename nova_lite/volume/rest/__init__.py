@@ -14,17 +14,21 @@ from nova_lite.api import endpoints, faults, policy, request_id, routing, wsgi
 from nova_lite.api.auth import WSGIApp
 from nova_lite.volume.rest import (
     attachments,
+    extensions,
     fixed_resources,
     policies,
     qos_specs,
+    scheduler_stats,
     scope,
     snapshot_actions,
     snapshots,
+    transfers,
     type_encryption,
     versions,
     views,
     volume_actions,
     volume_metadata,
+    volume_services,
     volume_types,
     volumes,
 )
@@ -79,5 +83,11 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         *qos_specs.routes(qos_specs.QosSpecsController(services, authorizer, public_url)),
         *type_encryption.routes(
             type_encryption.TypeEncryptionController(services, authorizer)),
+        *volume_services.routes(
+            volume_services.VolumeServicesController(services, authorizer)),
+        *scheduler_stats.routes(
+            scheduler_stats.SchedulerStatsController(services, authorizer)),
+        ('GET', '/extensions', extensions.ExtensionsController(services, authorizer).index),
+        *transfers.routes(transfers.TransfersController(services, authorizer, public_url)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

@@ -59,6 +59,50 @@ UPLOAD_PUBLIC = 'volume_extension:volume_actions:upload_public'
 IMAGE_METADATA_SHOW = 'volume_extension:volume_image_metadata:show'
 IMAGE_METADATA_SET = 'volume_extension:volume_image_metadata:set'
 IMAGE_METADATA_REMOVE = 'volume_extension:volume_image_metadata:remove'
+SERVICES = 'volume_extension:services:index'
+SERVICES_UPDATE = 'volume_extension:services:update'
+FREEZE_HOST = 'volume:freeze_host'
+THAW_HOST = 'volume:thaw_host'
+HOSTS = 'volume_extension:hosts'
+POOLS = 'scheduler_extension:scheduler_stats:get_pools'
+CAPABILITIES = 'volume_extension:capabilities'
+TRANSFER_CREATE = 'volume:create_transfer'
+TRANSFER_GET = 'volume:get_transfer'
+TRANSFER_GET_ALL = 'volume:get_all_transfers'
+TRANSFER_DELETE = 'volume:delete_transfer'
+TRANSFER_ACCEPT = 'volume:accept_transfer'
+
+
+ADMIN_RULES: list[policy.RuleDefault] = [
+    base.rule(SERVICES, base.ADMIN, 'List the block storage services.', 'GET',
+              '/os-services'),
+    base.rule(SERVICES_UPDATE, base.ADMIN, 'Enable or disable a block storage service.',
+              'PUT', '/os-services/{action}'),
+    base.rule(FREEZE_HOST, base.ADMIN, 'Freeze the cinder-volume service of a host.', 'PUT',
+              '/os-services/freeze'),
+    base.rule(THAW_HOST, base.ADMIN, 'Thaw the cinder-volume service of a host.', 'PUT',
+              '/os-services/thaw'),
+    base.rule(HOSTS, base.ADMIN, 'List the block storage hosts or show one\'s usage.', 'GET',
+              '/os-hosts'),
+    base.rule(POOLS, base.ADMIN, 'List the storage pools and their capacity.', 'GET',
+              '/scheduler-stats/get_pools'),
+    base.rule(CAPABILITIES, base.ADMIN, 'Show the capabilities of a storage backend.', 'GET',
+              '/capabilities/{host}'),
+]
+
+TRANSFER_RULES: list[policy.RuleDefault] = [
+    base.rule(TRANSFER_CREATE, base.PROJECT_MEMBER, 'Offer a volume to another project.',
+              'POST', '/os-volume-transfer'),
+    base.rule(TRANSFER_GET, base.PROJECT_READER, 'Show a volume transfer.', 'GET',
+              '/os-volume-transfer/{transfer_id}'),
+    base.rule(TRANSFER_GET_ALL, base.PROJECT_READER, 'List volume transfers.', 'GET',
+              '/os-volume-transfer'),
+    base.rule(TRANSFER_DELETE, base.PROJECT_MEMBER, 'Withdraw a volume transfer.', 'DELETE',
+              '/os-volume-transfer/{transfer_id}'),
+    base.rule(TRANSFER_ACCEPT, base.PROJECT_MEMBER,
+              'Accept a volume transfer with its auth key.', 'POST',
+              '/os-volume-transfer/{transfer_id}/accept'),
+]
 
 
 ADMIN_AND_IMAGE_RULES: list[policy.RuleDefault] = [
@@ -183,6 +227,8 @@ RULES: list[policy.RuleDefault] = [
     *SNAPSHOT_RULES,
     *QOS_RULES,
     *ADMIN_AND_IMAGE_RULES,
+    *ADMIN_RULES,
+    *TRANSFER_RULES,
 ]
 
 

@@ -1,0 +1,107 @@
+"""``/os-volume-transfer``: offer a volume to another project, and accept it.
+
+The auth key appears only in the create answer; the accepting project sends
+it back in ``POST /os-volume-transfer/{id}/accept`` (a wrong key is a 400).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import webob
+
+from nova_lite.api import controller, routing, wsgi
+from nova_lite.volume.rest import policies, scope
+
+_UUID = {'type': 'string', 'minLength': 1, 'maxLength': 36}
+CREATE: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'transfer': {
+        'type': 'object',
+        'properties': {'volume_id': _UUID,
+                       'name': {'type': ['string', 'null'], 'maxLength': 255}},
+        'required': ['volume_id'],
+    }},
+    'required': ['transfer'],
+}
+ACCEPT: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'accept': {
+        'type': 'object',
+        'properties': {'auth_key': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
+        'required': ['auth_key'],
+    }},
+    'required': ['accept'],
+}
+LIST_QUERY: dict[str, Any] = {'type': 'object', 'properties': {
+    'all_tenants': {'type': 'string'}}}
+COLLECTION = '/os-volume-transfer'
+
+
+class TransfersController(scope.VolumeController):
+    """Volume transfers through the volume manager's transfer store."""
+
+    def __init__(self, services: scope.VolumeServices, authorizer: Any,
+                 public_url: str) -> None:
+        super().__init__(services, authorizer)
+        self._base = f'{public_url.rstrip("/")}/v3'
+
+    def _view(self, project_id: str, transfer: dict[str, Any], *,
+              detail: bool) -> dict[str, Any]:
+        href = f'{self._base}/{project_id}{COLLECTION}/{transfer["id"]}'
+        body = {'id': transfer['id'], 'name': transfer['name'],
+                'volume_id': transfer['volume_id'],
+                'links': [{'rel': 'self', 'href': href},
+                          {'rel': 'bookmark', 'href': href.replace('/v3/', '/', 1)}]}
+        if detail:
+            body['created_at'] = transfer['created_at']
+        return body
+
+    def create(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.TRANSFER_CREATE)
+        spec = controller.read_body(req, CREATE)['transfer']
+        created = self._services.volumes.transfers.create(ctx, spec['volume_id'],
+                                                          spec.get('name'))
+        body = self._view(project_id, created, detail=True)
+        body['auth_key'] = created['auth_key']
+        return wsgi.json_response(202, {'transfer': body})
+
+    def _list(self, req: wsgi.Request, project_id: str, *, detail: bool) -> webob.Response:
+        ctx = self._context(req, project_id, policies.TRANSFER_GET_ALL)
+        everyone = controller.read_query(req, LIST_QUERY).get('all_tenants', '0')
+        found = self._services.volumes.transfers.list_transfers(
+            ctx, all_projects=everyone.lower() in ('1', 'true', 'yes'))
+        return wsgi.json_response(200, {'transfers': [
+            self._view(project_id, transfer, detail=detail) for transfer in found]})
+
+    def index(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        return self._list(req, project_id, detail=False)
+
+    def detail(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        return self._list(req, project_id, detail=True)
+
+    def show(self, req: wsgi.Request, project_id: str, transfer_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.TRANSFER_GET)
+        found = self._services.volumes.transfers.get(ctx, transfer_id)
+        return wsgi.json_response(200, {'transfer': self._view(project_id, found,
+                                                               detail=True)})
+
+    def delete(self, req: wsgi.Request, project_id: str, transfer_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.TRANSFER_DELETE)
+        self._services.volumes.transfers.delete(ctx, transfer_id)
+        return wsgi.json_response(202)
+
+    def accept(self, req: wsgi.Request, project_id: str, transfer_id: str) -> webob.Response:
+        ctx = self._context(req, project_id, policies.TRANSFER_ACCEPT)
+        auth_key = controller.read_body(req, ACCEPT)['accept']['auth_key']
+        accepted = self._services.volumes.transfers.accept(ctx, transfer_id, auth_key)
+        return wsgi.json_response(202, {'transfer': self._view(project_id, accepted,
+                                                               detail=False)})
+
+
+def routes(transfers: TransfersController) -> list[routing.Route]:
+    return [
+        ('GET', f'{COLLECTION}/detail', transfers.detail),  # before the member route
+        *routing.crud(COLLECTION, 'transfer_id', transfers),
+        ('POST', f'{COLLECTION}/{{transfer_id}}/accept', transfers.accept),
+    ]
