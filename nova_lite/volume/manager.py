@@ -22,7 +22,16 @@ from nova_lite.common import exception
 from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
-from nova_lite.volume import attachments, copies, from_image, rows, snapshots, types, views
+from nova_lite.volume import (
+    attachments,
+    copies,
+    from_image,
+    quotas,
+    rows,
+    snapshots,
+    types,
+    views,
+)
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -52,9 +61,10 @@ class VolumeManager:
         self.backend = backend
         self.images = images
         self._attachments = attachments.VolumeAttachments(db, backend)
-        self.snapshots = snapshots.VolumeSnapshots(db, backend)
+        self.quotas = quotas.VolumeQuotas(db, conf)
+        self.snapshots = snapshots.VolumeSnapshots(db, backend, self.quotas)
         self.types = types.VolumeTypes(db)
-        self.copies = copies.VolumeCopies(conf, db, backend)
+        self.copies = copies.VolumeCopies(conf, db, backend, self.quotas)
 
     # -- lookups ---------------------------------------------------------
 
@@ -114,6 +124,8 @@ class VolumeManager:
             project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
             bootable=False)
         with self.db.session() as session:
+            self.quotas.check(session, row.project_id or '', volume_type=row.volume_type,
+                              volumes=1, gigabytes=size, volume_size=size)
             session.add(row)
         try:
             location = self.backend.create_volume(row.id, row.size)

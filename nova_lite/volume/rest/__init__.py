@@ -16,6 +16,7 @@ from nova_lite.volume.rest import (
     attachments,
     fixed_resources,
     policies,
+    quota_sets,
     scope,
     snapshot_actions,
     snapshots,
@@ -73,5 +74,6 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         *snapshot_actions.routes(
             snapshot_actions.SnapshotActionsController(services, authorizer)),
         *volume_types.routes(volume_types.VolumeTypesController(services, authorizer)),
+        *quota_sets.routes(quota_sets.QuotaSetsController(services, authorizer)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

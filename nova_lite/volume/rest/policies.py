@@ -42,6 +42,11 @@ EXTEND = 'volume:extend'
 SNAPSHOT_RESET_STATUS = 'volume_extension:snapshot_admin_actions:reset_status'
 SNAPSHOT_FORCE_DELETE = 'volume_extension:snapshot_admin_actions:force_delete'
 SNAPSHOT_UPDATE_STATUS = 'snapshot_extension:snapshot_actions:update_snapshot_status'
+QUOTA_SHOW = 'volume_extension:quotas:show'
+QUOTA_UPDATE = 'volume_extension:quotas:update'
+QUOTA_DELETE = 'volume_extension:quotas:delete'
+QUOTA_CLASS_SHOW = 'volume_extension:quota_classes'
+QUOTA_CLASS_UPDATE = 'volume_extension:quota_classes:update'
 
 
 SNAPSHOT_RULES: list[policy.RuleDefault] = [
@@ -74,6 +79,21 @@ SNAPSHOT_RULES: list[policy.RuleDefault] = [
     base.rule(SNAPSHOT_UPDATE_STATUS, base.PROJECT_MEMBER,
               'Report a snapshot\'s status and progress (os-update_snapshot_status).', 'POST',
               '/snapshots/{snapshot_id}/action'),
+]
+
+QUOTA_RULES: list[policy.RuleDefault] = [
+    base.rule(QUOTA_SHOW, base.PROJECT_READER,
+              'Show a project\'s block storage quotas (another project\'s: admin).', 'GET',
+              '/os-quota-sets/{target_project_id}'),
+    base.rule(QUOTA_UPDATE, base.ADMIN, 'Set a project\'s block storage quotas.', 'PUT',
+              '/os-quota-sets/{target_project_id}'),
+    base.rule(QUOTA_DELETE, base.ADMIN,
+              'Reset a project\'s block storage quotas to the defaults.', 'DELETE',
+              '/os-quota-sets/{target_project_id}'),
+    base.rule(QUOTA_CLASS_SHOW, base.ADMIN, 'Show a block storage quota class.', 'GET',
+              '/os-quota-class-sets/{class_name}'),
+    base.rule(QUOTA_CLASS_UPDATE, base.ADMIN, 'Set a block storage quota class.', 'PUT',
+              '/os-quota-class-sets/{class_name}'),
 ]
 
 RULES: list[policy.RuleDefault] = [
@@ -120,6 +140,7 @@ RULES: list[policy.RuleDefault] = [
     base.rule(ATTACHMENT_GET_ALL, base.PROJECT_READER, 'List attachments.', 'GET',
               '/attachments'),
     *SNAPSHOT_RULES,
+    *QUOTA_RULES,
 ]
 
 
