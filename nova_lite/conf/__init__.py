@@ -22,12 +22,13 @@ from nova_lite.conf import (
     quota,
     scheduler,
     volume,
+    volume_quota,
 )
 
 CONF = cfg.CONF
 
 _MODULES = (default, database, identity, image, network, volume, scheduler, conductor,
-            compute, libvirt, api, fault_injection, jobboard, quota)
+            compute, libvirt, api, fault_injection, jobboard, quota, volume_quota)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

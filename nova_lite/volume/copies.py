@@ -23,7 +23,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import SnapshotStatus, VolumeStatus
 from nova_lite.db import api as db_api
-from nova_lite.volume import rows, snapshots, views
+from nova_lite.volume import quotas, rows, snapshots, views
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -38,12 +38,15 @@ class VolumeCopies:
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
                  backend: backend_base.VolumeBackend,
-                 accepts_volumes: Callable[[], bool] = lambda: True) -> None:
-        """``accepts_volumes``: whether the volume service takes new volumes now."""
+                 accepts_volumes: Callable[[], bool] = lambda: True,
+                 volume_quotas: quotas.VolumeQuotas | None = None) -> None:
+        """``accepts_volumes``: whether the volume service takes new volumes now;
+        ``volume_quotas``: checked where volumes are added or grown (None: none)."""
         self.conf = conf
         self.db = db
         self.backend = backend
         self._accepts_volumes = accepts_volumes
+        self.quotas = volume_quotas
 
     def _size(self, size: Any, source_size: int, source: str) -> int:
         if size is None:
@@ -102,6 +105,9 @@ class VolumeCopies:
             project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
             bootable=bootable, **recorded)  # a copy of a bootable volume boots too
         with self.db.session() as session:
+            if self.quotas is not None:
+                self.quotas.check(session, row.project_id or '', volume_type=row.volume_type,
+                                  volumes=1, gigabytes=row.size, volume_size=row.size)
             session.add(row)
         if not self._accepts_volumes():
             LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
@@ -143,6 +149,9 @@ class VolumeCopies:
                 raise exception.InvalidInput(
                     field='new_size', reason=f'must be larger than the current size '
                                              f'({row.size} GiB) and at most {limit} GiB')
+            if self.quotas is not None:  # the project lock first, then the volume row
+                self.quotas.check(session, row.project_id or '', volume_type=row.volume_type,
+                                  gigabytes=new_size - row.size, volume_size=new_size)
             marked = rows.write(session, sa.update(Volume).where(
                 Volume.id == row.id, Volume.status == VolumeStatus.AVAILABLE).values(
                     status=EXTENDING))

@@ -28,6 +28,7 @@ from nova_lite.volume import (
     from_image,
     image_metadata,
     qos_specs,
+    quotas,
     rows,
     services,
     snapshots,
@@ -71,7 +72,8 @@ class VolumeManager:
         self.backend = backend
         self.images = images
         self._attachments = attachments.VolumeAttachments(db, backend)
-        self.snapshots = snapshots.VolumeSnapshots(db, backend)
+        self.quotas = quotas.VolumeQuotas(db, conf)
+        self.snapshots = snapshots.VolumeSnapshots(db, backend, self.quotas)
         self.types = types.VolumeTypes(db)
         self.qos_specs = qos_specs.QosSpecsStore(db, self.types)
         self.type_encryption = type_encryption.TypeEncryptions(db, self.types)
@@ -142,6 +144,8 @@ class VolumeManager:
             project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
             bootable=False)
         with self.db.session() as session:
+            self.quotas.check(session, row.project_id or '', volume_type=row.volume_type,
+                              volumes=1, gigabytes=size, volume_size=size)
             session.add(row)
         if not self.service_states.accepts_volumes():
             LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)

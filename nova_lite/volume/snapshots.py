@@ -23,7 +23,7 @@ from nova_lite.common import exception, timeutils
 from nova_lite.common.states import SnapshotStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume_snapshot as models
-from nova_lite.volume import rows
+from nova_lite.volume import quotas, rows
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -88,9 +88,12 @@ def count_of_volume(session: orm.Session, volume_id: str) -> int:
 class VolumeSnapshots:
     """Snapshots of one database's volumes on one backend."""
 
-    def __init__(self, db: db_api.Database, backend: backend_base.VolumeBackend) -> None:
+    def __init__(self, db: db_api.Database, backend: backend_base.VolumeBackend,
+                 volume_quotas: quotas.VolumeQuotas | None = None) -> None:
+        """``volume_quotas``: checked in each create's transaction (None: no quotas)."""
         self.db = db
         self.backend = backend
+        self.quotas = volume_quotas
 
     def _set_status(self, snapshot_id: str, status: str, **values: Any) -> None:
         with self.db.session() as session:
@@ -110,6 +113,10 @@ class VolumeSnapshots:
                        status=SnapshotStatus.CREATING)
         with self.db.session() as session:
             volume = rows.load_volume(session, ctx, volume_id)
+            if self.quotas is not None:  # the project lock first, then the volume row
+                self.quotas.check(session, ctx.project_id or '',
+                                  volume_type=volume.volume_type, snapshots=1,
+                                  gigabytes=volume.size)
             touched = rows.write(session, sa.update(Volume).where(
                 Volume.id == volume.id, Volume.status.in_(allowed)).values(
                     updated_at=timeutils.utcnow()))

@@ -27,6 +27,7 @@ from nova_lite.db.models import (  # noqa: F401
     scheduler,
     volume,
     volume_qos,
+    volume_quotas,
     volume_snapshot,
     volume_transfers,
     volume_type,

@@ -18,6 +18,7 @@ from nova_lite.volume.rest import (
     fixed_resources,
     policies,
     qos_specs,
+    quota_sets,
     scheduler_stats,
     scope,
     snapshot_actions,
@@ -89,5 +90,6 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
             scheduler_stats.SchedulerStatsController(services, authorizer)),
         ('GET', '/extensions', extensions.ExtensionsController(services, authorizer).index),
         *transfers.routes(transfers.TransfersController(services, authorizer, public_url)),
+        *quota_sets.routes(quota_sets.QuotaSetsController(services, authorizer)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

@@ -71,6 +71,11 @@ TRANSFER_GET = 'volume:get_transfer'
 TRANSFER_GET_ALL = 'volume:get_all_transfers'
 TRANSFER_DELETE = 'volume:delete_transfer'
 TRANSFER_ACCEPT = 'volume:accept_transfer'
+QUOTA_SHOW = 'volume_extension:quotas:show'
+QUOTA_UPDATE = 'volume_extension:quotas:update'
+QUOTA_DELETE = 'volume_extension:quotas:delete'
+QUOTA_CLASS_SHOW = 'volume_extension:quota_classes'
+QUOTA_CLASS_UPDATE = 'volume_extension:quota_classes:update'
 
 
 ADMIN_RULES: list[policy.RuleDefault] = [
@@ -181,6 +186,21 @@ QOS_RULES: list[policy.RuleDefault] = [
               'DELETE', '/types/{type_id}/encryption/{encryption_id}'),
 ]
 
+QUOTA_RULES: list[policy.RuleDefault] = [
+    base.rule(QUOTA_SHOW, base.PROJECT_READER,
+              'Show a project\'s block storage quotas (another project\'s: admin).', 'GET',
+              '/os-quota-sets/{target_project_id}'),
+    base.rule(QUOTA_UPDATE, base.ADMIN, 'Set a project\'s block storage quotas.', 'PUT',
+              '/os-quota-sets/{target_project_id}'),
+    base.rule(QUOTA_DELETE, base.ADMIN,
+              'Reset a project\'s block storage quotas to the defaults.', 'DELETE',
+              '/os-quota-sets/{target_project_id}'),
+    base.rule(QUOTA_CLASS_SHOW, base.ADMIN, 'Show a block storage quota class.', 'GET',
+              '/os-quota-class-sets/{class_name}'),
+    base.rule(QUOTA_CLASS_UPDATE, base.ADMIN, 'Set a block storage quota class.', 'PUT',
+              '/os-quota-class-sets/{class_name}'),
+]
+
 RULES: list[policy.RuleDefault] = [
     base.rule(CREATE, base.PROJECT_MEMBER, 'Create a volume.', 'POST', '/volumes'),
     base.rule(GET, base.PROJECT_READER, 'Show a volume.', 'GET', '/volumes/{volume_id}'),
@@ -229,6 +249,7 @@ RULES: list[policy.RuleDefault] = [
     *ADMIN_AND_IMAGE_RULES,
     *ADMIN_RULES,
     *TRANSFER_RULES,
+    *QUOTA_RULES,
 ]
 
 

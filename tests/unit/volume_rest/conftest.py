@@ -26,6 +26,7 @@ from tests.functional.conftest import CloudEnv
 PUBLIC_URL = 'http://127.0.0.1:8776'
 PASSWORD = 'volume-rest-secret'
 _UNSET: Any = object()
+UNLIMITED_RESOURCES = ('volumes', 'snapshots', 'gigabytes')
 
 
 class Client:
@@ -81,7 +82,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CloudEnv]:
     cloud = embedded.EmbeddedCloud(config, hosts=['host1'])
     cloud.start()
     try:
-        yield CloudEnv(cloud)
+        env = CloudEnv(cloud)
+        # The module's tests share the admin project: its volumes must not run into
+        # the default block storage quotas (test_quota_sets sets its own).
+        cloud.volumes.quotas.update(env.ctx.project_id, dict.fromkeys(UNLIMITED_RESOURCES, -1))
+        yield env
     finally:
         cloud.stop()
         config.reset()

@@ -83,4 +83,5 @@ def test_fixed_resources(admin: Client, env: Any) -> None:
     absolute = admin.get('/limits').json['limits']['absolute']
     assert absolute['totalVolumesUsed'] == 1  # the env's volume
     assert absolute['totalGigabytesUsed'] == env.volumes[0]['size']
-    assert absolute['maxTotalVolumes'] == -1
+    assert absolute['maxTotalVolumes'] == -1  # conftest lifts the admin project's
+    assert absolute['maxTotalBackups'] == 10  # [volume_quota] backups
