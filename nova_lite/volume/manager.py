@@ -82,7 +82,8 @@ class VolumeManager:
         self.uploads = to_image.VolumeUploads(conf, db, backend, images)
         self.service_states = services.VolumeServiceStates(conf, db)
         self.copies = copies.VolumeCopies(conf, db, backend,
-                                          accepts_volumes=self.service_states.accepts_volumes)
+                                          accepts_volumes=self.service_states.accepts_volumes,
+                                          volume_quotas=self.quotas)
         self.transfers = transfers.VolumeTransfers(db)
 
     # -- lookups ---------------------------------------------------------
