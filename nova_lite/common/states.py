@@ -99,12 +99,13 @@ class VolumeStatus:
     RESERVED: Final = 'reserved'
     ATTACHING: Final = 'attaching'
     IN_USE: Final = 'in-use'
+    DETACHING: Final = 'detaching'
     DELETING: Final = 'deleting'
     ERROR: Final = 'error'
     ERROR_DELETING: Final = 'error_deleting'
 
-    ALL: Final = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DELETING, ERROR,
-                  ERROR_DELETING)
+    ALL: Final = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DETACHING, DELETING,
+                  ERROR, ERROR_DELETING)
 
 
 class AttachStatus:

@@ -22,7 +22,16 @@ from nova_lite.common import exception
 from nova_lite.common.states import AttachStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume as models
-from nova_lite.volume import attachments, copies, from_image, rows, snapshots, types, views
+from nova_lite.volume import (
+    attachments,
+    copies,
+    from_image,
+    rows,
+    snapshots,
+    types,
+    views,
+    volume_attach,
+)
 from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
@@ -55,6 +64,7 @@ class VolumeManager:
         self.snapshots = snapshots.VolumeSnapshots(db, backend)
         self.types = types.VolumeTypes(db)
         self.copies = copies.VolumeCopies(conf, db, backend)
+        self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
 
     # -- lookups ---------------------------------------------------------
 

@@ -24,6 +24,8 @@ class Volume(TimestampMixin, Base):
     # What the volume was made from (cinder's snapshot_id / source_volid), if anything.
     snapshot_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), default=None)
     source_volid: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), default=None)
+    # Cinder's admin metadata: 'readonly' ('True'/'False'), 'attached_mode' ('rw'/'ro').
+    admin_metadata: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON, default=dict)
 
 
 class VolumeAttachment(TimestampMixin, Base):

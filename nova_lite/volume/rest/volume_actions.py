@@ -16,7 +16,7 @@ import webob
 
 from nova_lite.api import routing, validation, wsgi
 from nova_lite.common import exception
-from nova_lite.volume.rest import policies, schemas, scope
+from nova_lite.volume.rest import attach_actions, policies, schemas, scope
 
 EXTEND: dict[str, Any] = {
     'type': 'object',
@@ -51,7 +51,8 @@ class VolumeActionsController(scope.VolumeController):
 
     def _actions(self) -> dict[str, Action]:
         return {'os-extend': self.extend, 'os-set_bootable': self.set_bootable,
-                'os-retype': self.retype}
+                'os-retype': self.retype,
+                **attach_actions.AttachActions(self._services, self.authorizer).handlers()}
 
     def action(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         body = req.read_json()
