@@ -40,7 +40,8 @@ NO_INSTANCE = ''
 class InvalidVolumeAttachMode(exception.Invalid):
     """Cinder's InvalidVolumeAttachMode: a read-only volume attached read-write (400)."""
 
-    msg_fmt = "Invalid attaching mode '%(mode)s' for volume %(volume_id)s."
+    msg_fmt = ("Invalid attaching mode '%(mode)s' for volume %(volume_id)s: it is read-only, "
+               "attach it with mode 'ro'.")
 
 
 class VolumeAttachActions:
@@ -113,6 +114,9 @@ class VolumeAttachActions:
             mine = [a for a in found if a.instance_id == instance_id]
             if mine and mine[0].attach_status == AttachStatus.ATTACHED:
                 return
+            if mine and mine[0].attach_status != AttachStatus.RESERVED:
+                raise InvalidVolume(reason=f'volume {volume.id} is being attached to '
+                                           f'{instance_id} already')
             self._take(session, volume, admin, mode, others=len(found) - len(mine))
             if mine:  # reserved through the attachments API: now attached
                 rows.write(session, sa.update(Attachment).where(

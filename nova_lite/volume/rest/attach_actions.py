@@ -16,6 +16,7 @@ import webob
 
 from nova_lite.api import validation, wsgi
 from nova_lite.api.validation import UUID_PATTERN
+from nova_lite.common import context as nl_context
 from nova_lite.volume import volume_attach
 from nova_lite.volume.rest import policies, scope
 
@@ -73,7 +74,8 @@ class AttachActions(scope.VolumeController):
                 'os-update_readonly_flag': self.update_readonly_flag}
 
     def _start(self, req: wsgi.Request, project_id: str, rule: str,
-               schema: dict[str, Any], body: dict[str, Any]) -> tuple[Any, Any]:
+               schema: dict[str, Any], body: dict[str, Any],
+               ) -> tuple[nl_context.RequestContext, volume_attach.VolumeAttachActions]:
         """The caller's context (after ``rule``) and the attach steps, ``body`` checked."""
         ctx = self._context(req, project_id, rule)
         validation.validate(schema, body)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from oslo_config import cfg
 
 from nova_lite.common import exception
 from nova_lite.db import api as db_api
+from nova_lite.db.models import volume as models
 from nova_lite.volume import manager as volume_manager
 from nova_lite.volume import snapshots
 from nova_lite.volume.backends import base
@@ -77,3 +79,17 @@ def test_attach_checks_its_fields_and_scope(manager, member_ctx, admin_ctx) -> N
     with pytest.raises(exception.NotFound):
         steps.reserve(other, volume['id'])
     assert _status(manager, member_ctx, volume['id']) == 'available'
+
+
+def test_os_attach_leaves_an_export_under_way_alone(manager, member_ctx, db) -> None:
+    volume = manager.create_volume(member_ctx, 1)
+    instance = str(uuid.uuid4())
+    reserved = manager.reserve_volume(member_ctx, volume['id'], instance)
+    with db.session() as session:  # the attachments API's PUT is exporting it
+        session.execute(sa.update(models.VolumeAttachment).where(
+            models.VolumeAttachment.id == reserved['id']).values(attach_status='attaching'))
+    with pytest.raises(snapshots.InvalidVolume, match='being attached'):
+        manager.attach_actions.attach(member_ctx, volume['id'], instance_uuid=instance,
+                                      host_name=None, mountpoint='/dev/vdc')
+    [listed] = manager.list_attachments(member_ctx, volume_id=volume['id'])
+    assert listed['attach_status'] == 'attaching' and listed['mountpoint'] is None
