@@ -99,13 +99,14 @@ class VolumeStatus:
     RESERVED: Final = 'reserved'
     ATTACHING: Final = 'attaching'
     IN_USE: Final = 'in-use'
+    DETACHING: Final = 'detaching'
     DELETING: Final = 'deleting'
     ERROR: Final = 'error'
     ERROR_DELETING: Final = 'error_deleting'
     AWAITING_TRANSFER: Final = 'awaiting-transfer'
 
-    ALL: Final = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DELETING, ERROR,
-                  ERROR_DELETING, AWAITING_TRANSFER)
+    ALL: Final = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DETACHING, DELETING,
+                  ERROR, ERROR_DELETING, AWAITING_TRANSFER)
     # Set by os-volume_upload_image while the volume is copied to an image.
     UPLOADING: Final = 'uploading'
 

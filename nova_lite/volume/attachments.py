@@ -27,7 +27,8 @@ from nova_lite.volume.backends import base as backend_base
 
 LOG = logging.getLogger(__name__)
 
-ATTACHED_STATUSES = (VolumeStatus.RESERVED, VolumeStatus.ATTACHING, VolumeStatus.IN_USE)
+ATTACHED_STATUSES = (VolumeStatus.RESERVED, VolumeStatus.ATTACHING, VolumeStatus.IN_USE,
+                     VolumeStatus.DETACHING)
 
 Volume = rows.Volume
 Attachment = rows.Attachment

@@ -38,6 +38,7 @@ from nova_lite.volume import (
     type_encryption,
     types,
     views,
+    volume_attach,
 )
 from nova_lite.volume.backends import base as backend_base
 
@@ -85,6 +86,7 @@ class VolumeManager:
                                           accepts_volumes=self.service_states.accepts_volumes,
                                           volume_quotas=self.quotas)
         self.transfers = transfers.VolumeTransfers(db)
+        self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
 
     # -- lookups ---------------------------------------------------------
 

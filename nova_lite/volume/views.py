@@ -8,6 +8,10 @@ from nova_lite.common import timeutils
 from nova_lite.common.states import AttachStatus
 from nova_lite.db.models import volume as models
 
+# Cinder's admin metadata keys a volume's owner sees in its 'metadata'.
+READONLY = 'readonly'
+ATTACHED_MODE = 'attached_mode'
+
 
 def format_attachment(row: models.VolumeAttachment) -> dict[str, Any]:
     """An attachment record as the boot flow and the attachments API use it."""
@@ -19,6 +23,16 @@ def format_attachment(row: models.VolumeAttachment) -> dict[str, Any]:
             'updated_at': timeutils.isotime(row.updated_at)}
 
 
+def visible_admin_metadata(volume: models.Volume, attached: bool) -> dict[str, str]:
+    """The admin metadata cinder shows in a volume's ``metadata``: ``readonly``
+    once set, ``attached_mode`` while the volume is attached."""
+    admin = dict(volume.admin_metadata or {})
+    shown = {READONLY: admin[READONLY]} if READONLY in admin else {}
+    if attached and ATTACHED_MODE in admin:
+        shown[ATTACHED_MODE] = admin[ATTACHED_MODE]
+    return shown
+
+
 def format_volume(row: models.Volume,
                   attachments: list[models.VolumeAttachment]) -> dict[str, Any]:
     """A volume shaped like cinder's v3 volume body (booleans-as-strings included);
@@ -28,11 +42,14 @@ def format_volume(row: models.Volume,
         'status': row.status, 'size': row.size,
         'attachments': [
             {'id': row.id, 'attachment_id': att.id, 'volume_id': row.id,
-             'server_id': att.instance_id, 'host_name': att.attached_host,
+             'server_id': att.instance_id or None, 'host_name': att.attached_host,
              'device': att.mountpoint,
              'attached_at': timeutils.isotime(att.updated_at or att.created_at)}
             for att in attachments if att.attach_status == AttachStatus.ATTACHED],
         'metadata': dict(row.volume_metadata or {}),
+        # Shown in the API's 'metadata' as cinder does (readonly, attached_mode).
+        'admin_metadata': visible_admin_metadata(
+            row, any(att.attach_status == AttachStatus.ATTACHED for att in attachments)),
         'volume_type': row.volume_type,
         'bootable': 'true' if row.bootable else 'false',
         'availability_zone': row.availability_zone,

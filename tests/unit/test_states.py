@@ -44,8 +44,8 @@ def test_stored_values_do_not_change() -> None:
         'RESIZE_CONFIRMING': 'resize_confirming', 'REBUILDING': 'rebuilding'}
     assert states.PortStatus.ALL == ('ACTIVE', 'DOWN', 'BUILD')
     assert states.VolumeStatus.ALL == ('creating', 'available', 'reserved', 'attaching',
-                                       'in-use', 'deleting', 'error', 'error_deleting',
-                                       'awaiting-transfer')
+                                       'in-use', 'detaching', 'deleting', 'error',
+                                       'error_deleting', 'awaiting-transfer')
     assert _constants(states.AttachStatus) == {
         'RESERVED': 'reserved', 'ATTACHING': 'attaching', 'ATTACHED': 'attached'}
 

@@ -29,6 +29,8 @@ class Volume(TimestampMixin, Base):
     # An admin's os-reset_status migration_status (nothing migrates volumes here).
     migration_status: orm.Mapped[str | None] = orm.mapped_column(sa.String(32),
                                                                  default=None)
+    # Cinder's admin metadata: 'readonly' ('True'/'False'), 'attached_mode' ('rw'/'ro').
+    admin_metadata: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON, default=dict)
 
 
 class VolumeAttachment(TimestampMixin, Base):

@@ -76,6 +76,16 @@ QUOTA_UPDATE = 'volume_extension:quotas:update'
 QUOTA_DELETE = 'volume_extension:quotas:delete'
 QUOTA_CLASS_SHOW = 'volume_extension:quota_classes'
 QUOTA_CLASS_UPDATE = 'volume_extension:quota_classes:update'
+RESERVE = 'volume_extension:volume_actions:reserve'
+UNRESERVE = 'volume_extension:volume_actions:unreserve'
+ATTACH = 'volume_extension:volume_actions:attach'
+DETACH = 'volume_extension:volume_actions:detach'
+BEGIN_DETACHING = 'volume_extension:volume_actions:begin_detaching'
+ROLL_DETACHING = 'volume_extension:volume_actions:roll_detaching'
+INITIALIZE_CONNECTION = 'volume_extension:volume_actions:initialize_connection'
+TERMINATE_CONNECTION = 'volume_extension:volume_actions:terminate_connection'
+UPDATE_READONLY = 'volume_extension:volume_actions:update_readonly'
+FORCE_DETACH = 'volume_extension:volume_admin_actions:force_detach'
 
 
 ADMIN_RULES: list[policy.RuleDefault] = [
@@ -201,6 +211,31 @@ QUOTA_RULES: list[policy.RuleDefault] = [
               '/os-quota-class-sets/{class_name}'),
 ]
 
+_ACTION = '/volumes/{volume_id}/action'
+
+ATTACH_ACTION_RULES: list[policy.RuleDefault] = [
+    base.rule(RESERVE, base.PROJECT_MEMBER, 'Reserve a volume for attaching (os-reserve).',
+              'POST', _ACTION),
+    base.rule(UNRESERVE, base.PROJECT_MEMBER, 'Drop a volume\'s reservation (os-unreserve).',
+              'POST', _ACTION),
+    base.rule(ATTACH, base.PROJECT_MEMBER, 'Record a volume attached (os-attach).', 'POST',
+              _ACTION),
+    base.rule(DETACH, base.PROJECT_MEMBER, 'Detach a volume (os-detach).', 'POST', _ACTION),
+    base.rule(BEGIN_DETACHING, base.PROJECT_MEMBER,
+              'Mark a volume detaching (os-begin_detaching).', 'POST', _ACTION),
+    base.rule(ROLL_DETACHING, base.PROJECT_MEMBER,
+              'Take a volume back from detaching to in-use (os-roll_detaching).', 'POST',
+              _ACTION),
+    base.rule(INITIALIZE_CONNECTION, base.PROJECT_MEMBER,
+              'Export a volume to a host (os-initialize_connection).', 'POST', _ACTION),
+    base.rule(TERMINATE_CONNECTION, base.PROJECT_MEMBER,
+              'Withdraw a volume\'s export (os-terminate_connection).', 'POST', _ACTION),
+    base.rule(UPDATE_READONLY, base.PROJECT_MEMBER,
+              'Set a volume\'s readonly flag (os-update_readonly_flag).', 'POST', _ACTION),
+    base.rule(FORCE_DETACH, base.ADMIN, 'Detach a volume whatever its state (os-force_detach).',
+              'POST', _ACTION),
+]
+
 RULES: list[policy.RuleDefault] = [
     base.rule(CREATE, base.PROJECT_MEMBER, 'Create a volume.', 'POST', '/volumes'),
     base.rule(GET, base.PROJECT_READER, 'Show a volume.', 'GET', '/volumes/{volume_id}'),
@@ -250,6 +285,7 @@ RULES: list[policy.RuleDefault] = [
     *ADMIN_RULES,
     *TRANSFER_RULES,
     *QUOTA_RULES,
+    *ATTACH_ACTION_RULES,
 ]
 
 

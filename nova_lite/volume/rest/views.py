@@ -38,7 +38,9 @@ class VolumeViews:
         body['links'] = self.links(project_id, volume['id'])
         body['volume_type'] = volume.get('volume_type') or DEFAULT_TYPE_NAME
         body['attachments'] = list(volume.get('attachments') or [])
-        body['metadata'] = dict(volume.get('metadata') or {})
+        # The visible admin metadata (readonly, attached_mode) joins the metadata.
+        body['metadata'] = {**(volume.get('metadata') or {}),
+                            **(body.pop('admin_metadata', None) or {})}
         migration_status = body.pop('migration_status', None)
         if show_admin_fields:
             body['os-vol-host-attr:host'] = self._backend_host

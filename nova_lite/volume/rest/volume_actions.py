@@ -16,7 +16,14 @@ import webob
 
 from nova_lite.api import routing, validation, wsgi
 from nova_lite.common import exception
-from nova_lite.volume.rest import admin_actions, image_actions, policies, schemas, scope
+from nova_lite.volume.rest import (
+    admin_actions,
+    attach_actions,
+    image_actions,
+    policies,
+    schemas,
+    scope,
+)
 
 EXTEND: dict[str, Any] = {
     'type': 'object',
@@ -53,7 +60,8 @@ class VolumeActionsController(scope.VolumeController):
         return {'os-extend': self.extend, 'os-set_bootable': self.set_bootable,
                 'os-retype': self.retype,
                 **admin_actions.handlers(self._services, self.authorizer),
-                **image_actions.handlers(self._services, self.authorizer)}
+                **image_actions.handlers(self._services, self.authorizer),
+                **attach_actions.AttachActions(self._services, self.authorizer).handlers()}
 
     def action(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         body = req.read_json()

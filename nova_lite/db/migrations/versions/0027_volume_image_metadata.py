@@ -1,7 +1,7 @@
 """block storage: volumes' image metadata and migration status
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-07 02:20:00.000000
 """
 

@@ -1,7 +1,7 @@
 """block storage quotas: project and class limits, and per-project lock rows
 
 Revision ID: 0028
-Revises: 0024 (the lead re-chains it at merge)
+Revises: 0027
 Create Date: 2026-12-07 02:20:00.000000
 """
 

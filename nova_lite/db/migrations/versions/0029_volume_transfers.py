@@ -1,7 +1,7 @@
 """block storage: volume transfers and volume service states
 
 Revision ID: 0029
-Revises: 0024
+Revises: 0028
 Create Date: 2026-12-07 02:20:00.000000
 """
 
