@@ -45,12 +45,16 @@ def _inherited(base_image: dict[str, Any]) -> dict[str, str]:
 def snapshot_fields(ctx: nl_context.RequestContext, instance: dict[str, Any],
                     name: str, metadata: dict[str, str], base_image: dict[str, Any] | None,
                     flavor: dict[str, Any] | None, image_type: str = 'snapshot',
-                    extra: dict[str, str] | None = None) -> dict[str, Any]:
+                    extra: dict[str, str] | None = None,
+                    snapshot_format: str | None = None) -> dict[str, Any]:
     """The image record of a snapshot of ``instance`` (Glance v2 create fields);
-    ``image_type`` 'backup' with ``extra`` {'backup_type': ...} for createBackup."""
+    ``image_type`` 'backup' with ``extra`` {'backup_type': ...} for createBackup;
+    ``snapshot_format`` ([libvirt] snapshot_image_format) the disk format, else
+    the base image's."""
     base = base_image or {}
     base_format = base.get('disk_format')
-    disk_format = base_format if base_format in _KEPT_FORMATS else 'qcow2'
+    disk_format = snapshot_format or (base_format if base_format in _KEPT_FORMATS
+                                      else 'qcow2')
     # As in Nova, the caller's metadata wins over the inherited properties and
     # over image_type, instance_uuid and the other snapshot properties, never
     # over the image's own fields (name, formats, visibility, sizes).
@@ -71,9 +75,12 @@ def snapshot_fields(ctx: nl_context.RequestContext, instance: dict[str, Any],
 class SnapshotImages:
     """Makes (and, when the flow cannot start, removes) a snapshot's image record."""
 
-    def __init__(self, images: protocols.ImageWriter, get_flavor: GetFlavor) -> None:
+    def __init__(self, images: protocols.ImageWriter, get_flavor: GetFlavor,
+                 snapshot_format: str | None = None) -> None:
+        """``snapshot_format``: [libvirt] snapshot_image_format (None: the base's)."""
         self._images = images
         self._get_flavor = get_flavor
+        self._snapshot_format = snapshot_format
 
     def _lookup(self, what: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
         try:
@@ -91,7 +98,7 @@ class SnapshotImages:
                 if image_id else None)
         flavor = self._lookup('flavor', lambda: self._get_flavor(ctx, instance['flavor_id']))
         fields = snapshot_fields(ctx, instance, name, metadata, base, flavor,
-                                 image_type, extra)
+                                 image_type, extra, self._snapshot_format)
         return dict(self._images.create_image(ctx, **fields))
 
     def delete_record(self, ctx: nl_context.RequestContext, image_id: str) -> None:

@@ -13,6 +13,11 @@ libvirt_opts: list[cfg.Opt] = [
                choices=['kvm', 'qemu', 'test'],
                help='Domain type written into libvirt.xml. With a test:// URI the '
                     'domain type is "test" whatever this says.'),
+    cfg.StrOpt('snapshot_image_format', default=None, choices=['raw', 'qcow2'],
+               help='Disk format of the images that createImage, createBackup and '
+                    'shelve make of an instance disk. Unset: the format of the image '
+                    'the instance was booted from (qcow2 when that is neither raw nor '
+                    'qcow2). qcow2 keeps a mostly empty disk small in the image store.'),
 ]
 
 

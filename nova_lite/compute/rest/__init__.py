@@ -117,7 +117,8 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
         get_server=services.compute_api.get_server, conductor=services.conductor_rpcapi,
         events=services.instance_actions,
         snapshots=snapshot_api.SnapshotImages(services.compute_api.images,
-                                              services.compute_api.get_flavor),
+                                              services.compute_api.get_flavor,
+                                              conf.libvirt.snapshot_image_format),
         volume_attachments=volume_attach_api.VolumeAttachments(services.volumes),
         shelved_offload_time=conf.shelved_offload_time)
     resizes = None
