@@ -50,14 +50,16 @@ class InvalidGroup(exception.Invalid):
     msg_fmt = 'Invalid group: %(reason)s'
 
 
-def format_group(row: Group, volume_type_ids: list[str]) -> dict[str, Any]:
-    """A group shaped like cinder's group body."""
+def format_group(row: Group, volume_type_ids: list[str],
+                 volume_ids: list[str]) -> dict[str, Any]:
+    """A group shaped like cinder's group body (``volumes``: its member ids)."""
     return {'id': row.id, 'name': row.name, 'description': row.description,
             'status': row.status, 'availability_zone': row.availability_zone,
             'created_at': timeutils.isotime(row.created_at),
             'group_type': row.group_type_id, 'volume_types': list(volume_type_ids),
             'group_snapshot_id': row.group_snapshot_id,
-            'source_group_id': row.source_group_id, 'project_id': row.project_id}
+            'source_group_id': row.source_group_id, 'project_id': row.project_id,
+            'volumes': list(volume_ids)}
 
 
 def scoped(ctx: nl_context.RequestContext, query: sa.Select[Any]) -> sa.Select[Any]:
@@ -81,6 +83,15 @@ def volume_type_ids(session: orm.Session, group_ids: list[str]) -> dict[str, lis
         for link in session.scalars(sa.select(GroupVolumeType).where(
                 GroupVolumeType.group_id.in_(group_ids)).order_by(GroupVolumeType.position)):
             found[link.group_id].append(link.volume_type_id)
+    return found
+
+
+def member_ids(session: orm.Session, group_ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {group_id: [] for group_id in group_ids}
+    if group_ids:
+        for volume_id, group_id in session.execute(sa.select(Volume.id, Volume.group_id).where(
+                Volume.group_id.in_(group_ids)).order_by(Volume.created_at, Volume.id)):
+            found[str(group_id)].append(volume_id)
     return found
 
 
@@ -145,7 +156,8 @@ class VolumeGroups:
     def get(self, ctx: nl_context.RequestContext, group_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = load_group(session, ctx, group_id)
-            return format_group(row, volume_type_ids(session, [row.id])[row.id])
+            return format_group(row, volume_type_ids(session, [row.id])[row.id],
+                                member_ids(session, [row.id])[row.id])
 
     def list_groups(self, ctx: nl_context.RequestContext, *,
              project_id: str | None = None) -> list[dict[str, Any]]:
@@ -155,8 +167,9 @@ class VolumeGroups:
             query = query.where(Group.project_id == project_id)
         with self.db.reader() as session:
             found = list(session.scalars(query.order_by(Group.created_at, Group.id)))
-            links = volume_type_ids(session, [row.id for row in found])
-            return [format_group(row, links[row.id]) for row in found]
+            ids = [row.id for row in found]
+            links, volumes = volume_type_ids(session, ids), member_ids(session, ids)
+            return [format_group(row, links[row.id], volumes[row.id]) for row in found]
 
     def create(self, ctx: nl_context.RequestContext, group_type: str,
                volume_types: list[str], *, name: str | None = None,

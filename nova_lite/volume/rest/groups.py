@@ -21,7 +21,10 @@ from nova_lite.common import exception
 from nova_lite.volume import groups
 from nova_lite.volume.rest import min_version, policies, scope
 
+LIST_VOLUME_VERSION = (3, 25)
+REPLICATION_VERSION = (3, 38)
 PROJECT_ID_VERSION = (3, 58)
+REPLICATION_DISABLED = 'disabled'
 _TEXT: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 255}
 _ID: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 255}
 _ID_LIST: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 65535}
@@ -84,6 +87,10 @@ LIST_QUERY: dict[str, Any] = {
     'properties': {'all_tenants': {'type': 'string', 'maxLength': 16},
                    'project_id': {'type': 'string', 'maxLength': 64}},
 }
+SHOW_QUERY: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'list_volume': {'type': 'string', 'maxLength': 16}},
+}
 
 
 def id_list(value: str | None) -> list[str]:
@@ -96,6 +103,20 @@ def visible_body(req: wsgi.Request, body: dict[str, Any]) -> dict[str, Any]:
     if min_version.at_least(req, PROJECT_ID_VERSION):
         return body
     return {key: value for key, value in body.items() if key != 'project_id'}
+
+
+def group_body(req: wsgi.Request, group: dict[str, Any]) -> dict[str, Any]:
+    """A group as the request's microversion shows it: member ``volumes`` only from
+    3.25 with ``list_volume=true``, ``replication_status`` from 3.38."""
+    body = visible_body(req, group)
+    wanted = controller.read_query(req, SHOW_QUERY)
+    listed = (min_version.at_least(req, LIST_VOLUME_VERSION)
+              and query.flag(wanted, 'list_volume', query.CINDER_BOOLEAN))
+    if not listed:
+        body = {key: value for key, value in body.items() if key != 'volumes'}
+    if min_version.at_least(req, REPLICATION_VERSION):
+        body['replication_status'] = REPLICATION_DISABLED
+    return body
 
 
 class GroupsController(scope.VolumeController):
@@ -137,11 +158,11 @@ class GroupsController(scope.VolumeController):
 
     def detail(self, req: wsgi.Request, project_id: str) -> webob.Response:
         return wsgi.json_response(200, {'groups': [
-            visible_body(req, group) for group in self._listed(req, project_id)]})
+            group_body(req, group) for group in self._listed(req, project_id)]})
 
     def show(self, req: wsgi.Request, project_id: str, group_id: str) -> webob.Response:
         ctx = self._ctx(req, project_id, policies.GROUP_GET)
-        return wsgi.json_response(200, {'group': visible_body(
+        return wsgi.json_response(200, {'group': group_body(
             req, self._groups.get(ctx, group_id))})
 
     def update(self, req: wsgi.Request, project_id: str, group_id: str) -> webob.Response:

@@ -134,6 +134,12 @@ def test_group_lifecycle_with_volumes(admin: Client, env: CloudEnv) -> None:
         == group['id']
     listed = admin.get('/groups/detail', headers=V).json['groups']
     assert group['id'] in [item['id'] for item in listed]
+    assert 'volumes' not in group and 'replication_status' not in group
+    later = admin.get(path + '?list_volume=true',
+                      headers={'OpenStack-API-Version': 'volume 3.38'}).json['group']
+    assert later['volumes'] == [volume['id']] and later['replication_status'] == 'disabled'
+    assert 'volumes' not in admin.get(path, headers={
+        'OpenStack-API-Version': 'volume 3.25'}).json['group']
     # Not empty: delete needs delete-volumes; with it the volume goes too.
     assert admin.post(path + '/action', {'delete': {'delete-volumes': False}},
                       headers=V).status_int == 400
@@ -177,6 +183,8 @@ def test_group_snapshot_and_create_from_source(admin: Client) -> None:
     members = [snap for snap in admin.get('/snapshots/detail').json['snapshots']
                if snap['volume_id'] == volume['id']]
     assert len(members) == 1
+    # A member snapshot goes only with its group snapshot.
+    assert admin.delete(f'/snapshots/{members[0]["id"]}').status_int == 400
     # A group with group snapshots cannot be deleted.
     assert admin.post(f'/groups/{group["id"]}/action', {'delete': {'delete-volumes': True}},
                       headers=V).status_int == 400
