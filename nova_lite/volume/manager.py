@@ -26,6 +26,9 @@ from nova_lite.volume import (
     attachments,
     copies,
     from_image,
+    group_snapshots,
+    group_types,
+    groups,
     image_metadata,
     qos_specs,
     quotas,
@@ -87,6 +90,12 @@ class VolumeManager:
                                           volume_quotas=self.quotas)
         self.transfers = transfers.VolumeTransfers(db)
         self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
+        self.group_types = group_types.GroupTypes(db)
+        self.groups = groups.VolumeGroups(
+            db, self.group_types, self.types, self.copies,
+            delete_volume=lambda ctx, volume_id: self.delete_volume(ctx, volume_id),
+            default_zone=lambda: self.conf.default_availability_zone)
+        self.group_snapshots = group_snapshots.GroupSnapshots(db, self.snapshots)
 
     # -- lookups ---------------------------------------------------------
 
@@ -129,9 +138,11 @@ class VolumeManager:
                       metadata: dict[str, str] | None = None,
                       availability_zone: str | None = None,
                       volume_type: str | None = None,
-                      image_id: str | None = None) -> dict[str, Any]:
+                      image_id: str | None = None,
+                      group_id: str | None = None) -> dict[str, Any]:
         """Create a volume: 'creating' while the backend allocates (and, with
-        ``image_id``, while the image is written into it), then 'available'."""
+        ``image_id``, while the image is written into it), then 'available'; with
+        ``group_id`` the volume joins that generic volume group."""
         size = self._checked_size(size)
         image = (from_image.checked_image(self.images, ctx, image_id, size)
                  if image_id is not None else None)
@@ -147,6 +158,8 @@ class VolumeManager:
             project_id=ctx.project_id, user_id=ctx.user_id, status=VolumeStatus.CREATING,
             bootable=False)
         with self.db.session() as session:
+            if group_id is not None:
+                row.group_id = groups.check_member(session, ctx, group_id, row.volume_type)
             self.quotas.check(session, row.project_id or '', volume_type=row.volume_type,
                               volumes=1, gigabytes=size, volume_size=size)
             session.add(row)

@@ -217,10 +217,14 @@ class VolumeSnapshots:
     def delete(self, ctx: nl_context.RequestContext, snapshot_id: str, *,
                force: bool = False) -> None:
         """Delete an available (or failed) snapshot and its backend copy; ``force``
-        (an admin's os-force_delete) deletes it whatever its status."""
+        (an admin's os-force_delete) deletes it whatever its status, and also a
+        member of a group snapshot (which otherwise goes only with its group snapshot)."""
         deletable = SnapshotStatus.ALL if force else DELETABLE
         with self.db.session() as session:
             row = load_snapshot(session, ctx, snapshot_id)
+            if row.group_snapshot_id is not None and not force:
+                raise InvalidSnapshot(reason=f'snapshot {row.id} is part of group snapshot '
+                                             f'{row.group_snapshot_id}; delete that instead')
             marked = rows.write(session, sa.update(Snapshot).where(
                 Snapshot.id == row.id, Snapshot.status.in_(deletable)).values(
                     status=SnapshotStatus.DELETING))

@@ -62,6 +62,7 @@ def format_volume(row: models.Volume,
         'consistencygroup_id': None,
         'replication_status': None,
         'migration_status': row.migration_status,
+        'group_id': row.group_id,
     }
     if row.image_metadata:
         body['volume_image_metadata'] = dict(row.image_metadata)

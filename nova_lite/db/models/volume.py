@@ -31,6 +31,8 @@ class Volume(TimestampMixin, Base):
                                                                  default=None)
     # Cinder's admin metadata: 'readonly' ('True'/'False'), 'attached_mode' ('rw'/'ro').
     admin_metadata: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON, default=dict)
+    # The generic volume group the volume belongs to (cinder's group_id), if any.
+    group_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), default=None)
 
 
 class VolumeAttachment(TimestampMixin, Base):

@@ -20,3 +20,6 @@ class VolumeSnapshot(TimestampMixin, Base):
     # Set by os-update_snapshot_status; else derived from the status.
     progress: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), default=None)
     snapshot_metadata: orm.Mapped[dict] = orm.mapped_column('metadata', default=dict)
+    # The group snapshot this snapshot was taken for, if any.
+    group_snapshot_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36),
+                                                                  default=None)

@@ -16,6 +16,9 @@ from nova_lite.volume.rest import (
     attachments,
     extensions,
     fixed_resources,
+    group_snapshots,
+    group_types,
+    groups,
     policies,
     qos_specs,
     quota_sets,
@@ -91,5 +94,9 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         ('GET', '/extensions', extensions.ExtensionsController(services, authorizer).index),
         *transfers.routes(transfers.TransfersController(services, authorizer, public_url)),
         *quota_sets.routes(quota_sets.QuotaSetsController(services, authorizer)),
+        *group_types.routes(group_types.GroupTypesController(services, authorizer)),
+        *groups.routes(groups.GroupsController(services, authorizer)),
+        *group_snapshots.routes(
+            group_snapshots.GroupSnapshotsController(services, authorizer)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

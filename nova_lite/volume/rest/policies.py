@@ -86,6 +86,27 @@ INITIALIZE_CONNECTION = 'volume_extension:volume_actions:initialize_connection'
 TERMINATE_CONNECTION = 'volume_extension:volume_actions:terminate_connection'
 UPDATE_READONLY = 'volume_extension:volume_actions:update_readonly'
 FORCE_DETACH = 'volume_extension:volume_admin_actions:force_detach'
+GROUP_TYPES_CREATE = 'group:group_types:create'
+GROUP_TYPES_UPDATE = 'group:group_types:update'
+GROUP_TYPES_DELETE = 'group:group_types:delete'
+GROUP_TYPE_SPECS_ACCESS = 'group:access_group_types_specs'
+GROUP_TYPE_SPECS_GET = 'group:group_types_specs:get'
+GROUP_TYPE_SPECS_GET_ALL = 'group:group_types_specs:get_all'
+GROUP_TYPE_SPECS_CREATE = 'group:group_types_specs:create'
+GROUP_TYPE_SPECS_UPDATE = 'group:group_types_specs:update'
+GROUP_TYPE_SPECS_DELETE = 'group:group_types_specs:delete'
+GROUP_GET = 'group:get'
+GROUP_GET_ALL = 'group:get_all'
+GROUP_CREATE = 'group:create'
+GROUP_CREATE_FROM_SRC = 'group:create_group_from_src'
+GROUP_UPDATE = 'group:update'
+GROUP_DELETE = 'group:delete'
+GROUP_RESET_STATUS = 'group:reset_status'
+GROUP_SNAPSHOT_CREATE = 'group:create_group_snapshot'
+GROUP_SNAPSHOT_GET = 'group:get_group_snapshot'
+GROUP_SNAPSHOT_GET_ALL = 'group:get_all_group_snapshots'
+GROUP_SNAPSHOT_DELETE = 'group:delete_group_snapshot'
+GROUP_SNAPSHOT_RESET_STATUS = 'group:reset_group_snapshot_status'
 
 
 ADMIN_RULES: list[policy.RuleDefault] = [
@@ -173,6 +194,48 @@ SNAPSHOT_RULES: list[policy.RuleDefault] = [
     base.rule(SNAPSHOT_UPDATE_STATUS, base.PROJECT_MEMBER,
               'Report a snapshot\'s status and progress (os-update_snapshot_status).', 'POST',
               '/snapshots/{snapshot_id}/action'),
+]
+
+GROUP_RULES: list[policy.RuleDefault] = [
+    base.rule(GROUP_TYPES_CREATE, base.ADMIN, 'Create a group type.', 'POST', '/group_types'),
+    base.rule(GROUP_TYPES_UPDATE, base.ADMIN, 'Update a group type.', 'PUT',
+              '/group_types/{group_type_id}'),
+    base.rule(GROUP_TYPES_DELETE, base.ADMIN, 'Delete a group type.', 'DELETE',
+              '/group_types/{group_type_id}'),
+    base.rule(GROUP_TYPE_SPECS_ACCESS, base.ADMIN, 'See group_specs in group type bodies.',
+              'GET', '/group_types/{group_type_id}'),
+    base.rule(GROUP_TYPE_SPECS_GET, base.ADMIN, 'Show one group spec of a group type.', 'GET',
+              '/group_types/{group_type_id}/group_specs/{key}'),
+    base.rule(GROUP_TYPE_SPECS_GET_ALL, base.ADMIN, 'List the group specs of a group type.',
+              'GET', '/group_types/{group_type_id}/group_specs'),
+    base.rule(GROUP_TYPE_SPECS_CREATE, base.ADMIN, 'Set group specs of a group type.', 'POST',
+              '/group_types/{group_type_id}/group_specs'),
+    base.rule(GROUP_TYPE_SPECS_UPDATE, base.ADMIN, 'Update one group spec of a group type.',
+              'PUT', '/group_types/{group_type_id}/group_specs/{key}'),
+    base.rule(GROUP_TYPE_SPECS_DELETE, base.ADMIN, 'Delete one group spec of a group type.',
+              'DELETE', '/group_types/{group_type_id}/group_specs/{key}'),
+    base.rule(GROUP_GET, base.PROJECT_READER, 'Show a group.', 'GET', '/groups/{group_id}'),
+    base.rule(GROUP_GET_ALL, base.PROJECT_READER, 'List groups.', 'GET', '/groups'),
+    base.rule(GROUP_CREATE, base.PROJECT_MEMBER, 'Create a group.', 'POST', '/groups'),
+    base.rule(GROUP_CREATE_FROM_SRC, base.PROJECT_MEMBER,
+              'Create a group from a group snapshot or another group.', 'POST',
+              '/groups/action (create-from-src)'),
+    base.rule(GROUP_UPDATE, base.PROJECT_MEMBER, 'Rename a group or change its volumes.',
+              'PUT', '/groups/{group_id}'),
+    base.rule(GROUP_DELETE, base.PROJECT_MEMBER, 'Delete a group (and its volumes).', 'POST',
+              '/groups/{group_id}/action (delete)'),
+    base.rule(GROUP_RESET_STATUS, base.ADMIN, 'Set any group status.', 'POST',
+              '/groups/{group_id}/action (reset_status)'),
+    base.rule(GROUP_SNAPSHOT_CREATE, base.PROJECT_MEMBER, 'Create a group snapshot.', 'POST',
+              '/group_snapshots'),
+    base.rule(GROUP_SNAPSHOT_GET, base.PROJECT_READER, 'Show a group snapshot.', 'GET',
+              '/group_snapshots/{group_snapshot_id}'),
+    base.rule(GROUP_SNAPSHOT_GET_ALL, base.PROJECT_READER, 'List group snapshots.', 'GET',
+              '/group_snapshots'),
+    base.rule(GROUP_SNAPSHOT_DELETE, base.PROJECT_MEMBER, 'Delete a group snapshot.', 'DELETE',
+              '/group_snapshots/{group_snapshot_id}'),
+    base.rule(GROUP_SNAPSHOT_RESET_STATUS, base.ADMIN, 'Set any group snapshot status.', 'POST',
+              '/group_snapshots/{group_snapshot_id}/action (reset_status)'),
 ]
 
 QOS_RULES: list[policy.RuleDefault] = [
@@ -281,6 +344,7 @@ RULES: list[policy.RuleDefault] = [
               '/attachments'),
     *SNAPSHOT_RULES,
     *QOS_RULES,
+    *GROUP_RULES,
     *ADMIN_AND_IMAGE_RULES,
     *ADMIN_RULES,
     *TRANSFER_RULES,

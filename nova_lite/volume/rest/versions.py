@@ -19,7 +19,7 @@ from nova_lite.api import wsgi
 from nova_lite.common import exception
 
 MIN_VERSION = (3, 0)
-MAX_VERSION = (3, 0)
+MAX_VERSION = (3, 70)
 UPDATED = '2024-01-01T00:00:00Z'
 VERSION_HEADER = 'OpenStack-API-Version'
 SERVICE = 'volume'

@@ -11,7 +11,7 @@ from nova_lite.api import controller, paging, policy, query, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume import manager as volume_manager
-from nova_lite.volume.rest import listing, policies, schemas, scope, views
+from nova_lite.volume.rest import listing, min_version, policies, schemas, scope, views
 
 
 def _text_field(spec: dict[str, Any], name: str) -> str | None:
@@ -36,16 +36,19 @@ class VolumesController(scope.VolumeController):
         self._conf = conf
         self._views = volume_views
 
-    def _detail(self, ctx: nl_context.RequestContext, volume: dict[str, Any],
-                project_id: str) -> dict[str, Any]:
-        return self._views.detail(volume, project_id, show_admin_fields=self.authorizer.allowed(
+    def _detail(self, req: wsgi.Request, ctx: nl_context.RequestContext,
+                volume: dict[str, Any], project_id: str) -> dict[str, Any]:
+        body = self._views.detail(volume, project_id, show_admin_fields=self.authorizer.allowed(
             ctx, policies.HOST_ATTRIBUTE))
+        if not min_version.at_least(req, min_version.GROUPS):
+            body.pop('group_id', None)
+        return body
 
-    def _plain(self, ctx: nl_context.RequestContext, volume: dict[str, Any],
-               project_id: str) -> dict[str, Any]:
+    def _plain(self, req: wsgi.Request, ctx: nl_context.RequestContext,
+               volume: dict[str, Any], project_id: str) -> dict[str, Any]:
         """Cinder's create and update answers: none of the show's os-vol-*-attr
         extension fields nor its volume_image_metadata, whoever asks."""
-        return {key: value for key, value in self._detail(ctx, volume, project_id).items()
+        return {key: value for key, value in self._detail(req, ctx, volume, project_id).items()
                 if not key.startswith('os-vol-') and key != 'volume_image_metadata'}
 
     def _volume_type(self, ctx: nl_context.RequestContext, value: str | None) -> str | None:
@@ -67,8 +70,13 @@ class VolumesController(scope.VolumeController):
         ctx = self._context(req, project_id, policies.CREATE)
         body = controller.read_body(req, schemas.CREATE)
         spec: dict[str, Any] = body['volume']
+        # From 3.13 a volume may be created into a generic volume group.
+        group_id = spec.get('group_id') if min_version.at_least(req, min_version.GROUPS) \
+            else None
         for field, source in schemas.UNSUPPORTED_SOURCES.items():
-            if field not in COPY_SOURCES and spec.get(field) is not None:
+            if field in COPY_SOURCES or (field == 'group_id' and group_id is not None):
+                continue
+            if spec.get(field) is not None:
                 raise exception.InvalidInput(
                     field=f'volume.{field}',
                     reason=f'creating a volume from {source} is not supported')
@@ -85,8 +93,8 @@ class VolumesController(scope.VolumeController):
                 description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
                 availability_zone=self._checked_zone(spec.get('availability_zone')),
                 volume_type=self._volume_type(ctx, spec.get('volume_type')),
-                image_id=spec.get('imageRef') or spec.get('image_id'))
-        return wsgi.json_response(202, {'volume': self._plain(ctx, volume, project_id)})
+                image_id=spec.get('imageRef') or spec.get('image_id'), group_id=group_id)
+        return wsgi.json_response(202, {'volume': self._plain(req, ctx, volume, project_id)})
 
     def _create_copy(self, ctx: nl_context.RequestContext,
                      spec: dict[str, Any]) -> dict[str, Any]:
@@ -137,13 +145,13 @@ class VolumesController(scope.VolumeController):
 
     def detail(self, req: wsgi.Request, project_id: str) -> webob.Response:
         ctx, result = self._listed(req, project_id, '/detail')
-        result['volumes'] = [self._detail(ctx, v, project_id) for v in result['volumes']]
+        result['volumes'] = [self._detail(req, ctx, v, project_id) for v in result['volumes']]
         return wsgi.json_response(200, result)
 
     def show(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.GET)
         volume = self._services.volumes.get_volume(ctx, volume_id)
-        return wsgi.json_response(200, {'volume': self._detail(ctx, volume, project_id)})
+        return wsgi.json_response(200, {'volume': self._detail(req, ctx, volume, project_id)})
 
     def update(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.UPDATE)
@@ -154,7 +162,7 @@ class VolumesController(scope.VolumeController):
         changes.update({key: value for key, value in spec.items()
                         if not key.startswith('display_')})
         volume = self._services.volumes.update_volume(ctx, volume_id, changes)
-        return wsgi.json_response(200, {'volume': self._plain(ctx, volume, project_id)})
+        return wsgi.json_response(200, {'volume': self._plain(req, ctx, volume, project_id)})
 
     def delete(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.DELETE)
