@@ -24,6 +24,7 @@ from nova_lite.db.models import network as models
 from nova_lite.network import (
     access,
     compute_notifier,
+    descriptions,
     external,
     ipam,
     listing,
@@ -61,7 +62,8 @@ class PortMethods:
                     device_owner: str = '', binding_host_id: str = '',
                     admin_state_up: bool = True, *,
                     project_id: str | None = None, security_groups: list[str] | None = None,
-                    port_security_enabled: bool | None = None) -> dict[str, Any]:
+                    port_security_enabled: bool | None = None,
+                    description: str = '') -> dict[str, Any]:
         """A port of the caller's project (or, for an admin, of ``project_id``) on a
         network it can see.
 
@@ -80,6 +82,7 @@ class PortMethods:
                              ('binding_host_id', binding_host_id)):
             validators.string(field, value)
         validators.boolean('admin_state_up', admin_state_up)
+        descriptions.check(description)
         mac = macs.normalize_mac('mac_address', mac_address) if mac_address is not None \
             else None
         entries = (None if fixed_ips is None else
@@ -105,6 +108,7 @@ class PortMethods:
                 allocated = [self._allocate(session, request, port_id) for request in requests]
             port_security.bind_new_port(session, ctx, port_id, owner, device_owner,
                                         security_groups, port_security_enabled)
+            descriptions.put(session, port_id, description)
             return _secured(session, views.port_dict(session.get_one(models.Port, port_id),
                                                      allocated))
 
@@ -136,8 +140,8 @@ class PortMethods:
             page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Port),
                                         request, models.Port.id)
             fixed_ips = _fixed_ips(session, [row.id for row in page.items])
-            return paging.Page(port_security.with_port_security(
-                session, [views.port_dict(row, fixed_ips[row.id]) for row in page.items]),
+            return paging.Page(descriptions.fill(session, port_security.with_port_security(
+                session, [views.port_dict(row, fixed_ips[row.id]) for row in page.items])),
                 page.next_marker)
 
     def update_port(self, ctx: nl_context.RequestContext, port_id: str, *,
@@ -147,7 +151,8 @@ class PortMethods:
                     admin_state_up: bool | None = None,
                     security_groups: list[str] | None = None,
                     port_security_enabled: bool | None = None,
-                    fixed_ips: list[dict[str, str]] | None = None) -> dict[str, Any]:
+                    fixed_ips: list[dict[str, str]] | None = None,
+                    description: str | None = None) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is).
 
         New ``fixed_ips`` replace the port's addresses: an entry naming an address
@@ -169,6 +174,7 @@ class PortMethods:
             changes['status'] = status
         if admin_state_up is not None:
             changes['admin_state_up'] = validators.boolean('admin_state_up', admin_state_up)
+        descriptions.check(description)
         with self.db.session() as session:
             row = access.get_port(session, ctx, port_id, lock='update')
             before = views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
@@ -179,6 +185,9 @@ class PortMethods:
                 row.updated_at = timeutils.utcnow()
             if entries is not None:
                 self._replace_fixed_ips(session, row, entries)
+            if description is not None:
+                descriptions.put(session, row.id, description)
+                row.updated_at = timeutils.utcnow()
             session.flush()
             after = _secured(session, views.port_dict(row, _fixed_ips(session, [row.id])[row.id]))
         compute_notifier.tell_compute(self.compute_events, before, after)
@@ -199,6 +208,7 @@ class PortMethods:
             external.before_port_delete(session, row)
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.port_id == row.id))
+            descriptions.forget(session, [row.id])
             session.delete(row)
         compute_notifier.tell_compute(self.compute_events, before, None)
 
@@ -367,4 +377,5 @@ def _fixed_ips(session: orm.Session, port_ids: list[str]) -> dict[str, list[tupl
 
 
 def _secured(session: orm.Session, port: dict[str, Any]) -> dict[str, Any]:
-    return port_security.with_port_security(session, [port])[0]
+    """``port`` with its security groups, port security and description."""
+    return descriptions.fill(session, port_security.with_port_security(session, [port]))[0]

@@ -32,6 +32,8 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                                 'subnets of external networks.'),
     'ext-gw-mode': ('Neutron L3 Configurable external gateway mode', 'A router gateway '
                     'shows enable_snat; an admin sets it.'),
+    'standard-attr-description': ('standard-attr-description', 'Networks, subnets, ports, '
+                                  'routers and floating IPs take and show a description.'),
     'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '
                                           'one of their subnets.'),
 }

@@ -1,8 +1,7 @@
 """The REST bodies: the manager's neutron-shaped dicts plus the attributes that
 neutron's API always shows.
 
-nova_lite stores no descriptions and does not count revisions, so
-``description`` is always ``''`` and ``revision_number`` always 1 (the
+nova_lite does not count revisions, so ``revision_number`` is always 1 (the
 ``standard-attr-revisions`` extension is not advertised). It has no security
 groups, address scopes or availability zones: those
 attributes show their empty or false value.
@@ -16,7 +15,7 @@ VIF_TYPE_BOUND = 'ovs'
 VIF_TYPE_UNBOUND = 'unbound'
 VNIC_TYPE = 'normal'
 
-_STANDARD = {'description': '', 'revision_number': 1}
+_STANDARD = {'revision_number': 1}
 
 
 def network(item: dict[str, Any]) -> dict[str, Any]:

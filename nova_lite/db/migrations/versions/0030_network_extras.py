@@ -1,0 +1,26 @@
+"""networking: the descriptions of networks, subnets and ports
+
+Revision ID: 0030
+Revises: 0024
+Create Date: 2026-12-07 02:20:00.000000
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0030'
+down_revision = '0024'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'resource_descriptions',
+        sa.Column('resource_id', sa.String(length=36), nullable=False),
+        sa.Column('description', sa.String(length=255), nullable=False),
+        sa.PrimaryKeyConstraint('resource_id', name=op.f('pk_resource_descriptions')))
+
+
+def downgrade() -> None:
+    op.drop_table('resource_descriptions')
