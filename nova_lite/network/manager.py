@@ -29,6 +29,7 @@ from nova_lite.network import (
     floating_ips,
     ipam,
     listing,
+    port_extras,
     ports,
     routers,
     security_groups,
@@ -182,6 +183,8 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
                            f'instances ({", ".join(sorted(in_use))})')
             external.delete_floating_ips_of(session, network.id)
             descriptions.forget(session, sa.select(models.Port.id).where(
+                models.Port.network_id == network.id))
+            port_extras.forget(session, sa.select(models.Port.id).where(
                 models.Port.network_id == network.id))
             descriptions.forget(session, sa.select(models.Subnet.id).where(
                 models.Subnet.network_id == network.id))

@@ -32,6 +32,10 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                                 'subnets of external networks.'),
     'ext-gw-mode': ('Neutron L3 Configurable external gateway mode', 'A router gateway '
                     'shows enable_snat; an admin sets it.'),
+    'allowed-address-pairs': ('Allowed Address Pairs', 'Ports take the IP addresses or '
+                              'CIDRs (with MACs) that may also send from them.'),
+    'extra_dhcp_opt': ('Neutron Extra DHCP options', 'Ports take extra DHCP options '
+                                                     '(name, value, IP version).'),
     'standard-attr-description': ('standard-attr-description', 'Networks, subnets, ports, '
                                   'routers and floating IPs take and show a description.'),
     'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '

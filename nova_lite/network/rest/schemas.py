@@ -1,7 +1,6 @@
 """JSON schemas of the network API's request bodies.
 
-Attributes that neutron has but nova_lite does not implement (address pairs,
-subnet pools...) are accepted only
+Attributes that neutron has but nova_lite does not implement (subnet pools...) are accepted only
 with the value nova_lite reports for them, so a client never believes that a
 setting took effect when it did not.
 """
@@ -45,6 +44,18 @@ FIXED_IPS: dict[str, Any] = {
     'type': 'array', 'maxItems': 16,
     'items': {'type': 'object', 'additionalProperties': False,
               'properties': {'subnet_id': UUID, 'ip_address': ADDRESS}}}
+
+ADDRESS_PAIRS: dict[str, Any] = {
+    'type': 'array', 'maxItems': 64,
+    'items': {'type': 'object', 'required': ['ip_address'], 'additionalProperties': False,
+              'properties': {'ip_address': ADDRESS,
+                             'mac_address': {'type': ['string', 'null'], 'maxLength': 32}}}}
+DHCP_OPTIONS: dict[str, Any] = {
+    'type': 'array', 'maxItems': 64,
+    'items': {'type': 'object', 'required': ['opt_name'], 'additionalProperties': False,
+              'properties': {'opt_name': {'type': 'string', 'minLength': 1, 'maxLength': 64},
+                             'opt_value': {'type': ['string', 'null'], 'maxLength': 255},
+                             'ip_version': {'enum': [4, 6, '4', '6']}}}}
 
 
 def envelope(key: str, properties: dict[str, Any],
@@ -90,7 +101,7 @@ _PORT_COMMON: dict[str, Any] = {
     'binding:profile': EMPTY_OBJECT, 'description': DESCRIPTION,
     'security_groups': {'type': 'array', 'maxItems': 64, 'items': UUID},
     'port_security_enabled': BOOLEAN,
-    'allowed_address_pairs': EMPTY_LIST, 'extra_dhcp_opts': EMPTY_LIST,
+    'allowed_address_pairs': ADDRESS_PAIRS, 'extra_dhcp_opts': DHCP_OPTIONS,
 }
 
 PORT_CREATE = envelope('port', {

@@ -35,7 +35,8 @@ def port(item: dict[str, Any]) -> dict[str, Any]:
     return {**item, **_STANDARD,
             'binding:vif_type': VIF_TYPE_BOUND if bound else VIF_TYPE_UNBOUND,
             'binding:vnic_type': VNIC_TYPE, 'binding:profile': {}, 'binding:vif_details': {},
-            'allowed_address_pairs': [], 'extra_dhcp_opts': [],
+            'allowed_address_pairs': item.get('allowed_address_pairs', []),
+            'extra_dhcp_opts': item.get('extra_dhcp_opts', []),
             'port_security_enabled': item.get('port_security_enabled', True)}
 
 
