@@ -37,11 +37,17 @@ def _external(values: list[Any]) -> sa.ColumnElement[bool]:
 
 
 def _has_fixed_ip(values: list[Any]) -> sa.ColumnElement[bool]:
-    """``fixed_ips=ip_address=<a>`` or ``subnet_id=<id>``: a port holding any of them."""
-    columns = {'ip_address': models.IPAllocation.ip_address,
-               'subnet_id': models.IPAllocation.subnet_id}
+    """``fixed_ips=ip_address=<a>``, ``subnet_id=<id>`` or ``ip_address_substr=<part>``:
+    a port holding any of them."""
+    def matches(key: str, wanted: str) -> sa.ColumnElement[bool]:
+        if key == 'ip_address_substr':
+            return models.IPAllocation.ip_address.contains(wanted, autoescape=True)
+        column = (models.IPAllocation.ip_address if key == 'ip_address'
+                  else models.IPAllocation.subnet_id)
+        return column == wanted
+
     return sa.or_(*(sa.exists().where(models.IPAllocation.port_id == models.Port.id,
-                                      columns[key] == wanted)
+                                      matches(key, wanted))
                     for key, wanted in values))
 
 

@@ -26,6 +26,7 @@ from nova_lite.network.rest import (
     policies,
     ports,
     security_groups,
+    service_providers,
     subnets,
     versions,
 )
@@ -65,7 +66,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      security_groups.SecurityGroupsController(deps),
                      security_groups.SecurityGroupRulesController(deps),
                      l3.RoutersController(deps), l3.FloatingIPsController(deps),
-                     agents.AgentsController(deps)):
+                     agents.AgentsController(deps),
+                     service_providers.ServiceProvidersController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

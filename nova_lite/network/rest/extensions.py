@@ -36,6 +36,10 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                               'CIDRs (with MACs) that may also send from them.'),
     'extra_dhcp_opt': ('Neutron Extra DHCP options', 'Ports take extra DHCP options '
                                                      '(name, value, IP version).'),
+    'ip-substring-filtering': ('IP address substring filtering', 'Ports are filtered on '
+                               'part of an address: fixed_ips=ip_address_substr=<part>.'),
+    'service-type': ('Neutron Service Type Management', 'Lists the providers of '
+                     'pluggable services (/v2.0/service-providers).'),
     'standard-attr-description': ('standard-attr-description', 'Networks, subnets, ports, '
                                   'routers and floating IPs take and show a description.'),
     'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '

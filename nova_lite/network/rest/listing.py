@@ -11,7 +11,7 @@ import ipaddress
 from nova_lite.api import filters, query
 
 _BOOLEAN = filters.boolean(query.NEUTRON_BOOLEAN)
-_FIXED_IP_KEYS = ('ip_address', 'subnet_id')
+_FIXED_IP_KEYS = ('ip_address', 'subnet_id', 'ip_address_substr')
 
 
 def mac(value: str) -> str:
@@ -27,12 +27,18 @@ def cidr(value: str) -> str:
 
 
 def fixed_ip(value: str) -> tuple[str, str]:
-    """``ip_address=10.0.0.5`` or ``subnet_id=<id>`` (neutron's fixed_ips filter)."""
+    """``ip_address=10.0.0.5``, ``subnet_id=<id>`` or ``ip_address_substr=10.0.`` (part
+    of an address: ip-substring-filtering), neutron's fixed_ips filter."""
     key, sep, wanted = value.partition('=')
     if not sep or key not in _FIXED_IP_KEYS:
-        raise ValueError('must be ip_address=<address> or subnet_id=<id>')
+        raise ValueError('must be ip_address=<address>, ip_address_substr=<part of an '
+                         'address> or subnet_id=<id>')
     if key == 'ip_address':
         wanted = ip_address(wanted)
+    elif key == 'ip_address_substr':
+        wanted = wanted.strip().lower()
+        if not wanted:
+            raise ValueError('ip_address_substr must not be empty')
     return key, wanted
 
 

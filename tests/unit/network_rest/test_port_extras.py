@@ -85,3 +85,26 @@ def test_a_nameless_dhcp_option_is_refused(api: NetworkApi) -> None:
                        {'port': {'extra_dhcp_opts': [{'opt_name': ' ', 'opt_value': 'x'}]}})
     assert response.status_int == 400
     assert 'opt_name' in response.json['NeutronError']['message']
+
+
+def test_ports_are_filtered_on_part_of_an_address(api: NetworkApi) -> None:
+    network = api.post('/v2.0/networks', {'network': {'name': 'n'}}).json['network']
+    subnet = api.post('/v2.0/subnets', {'subnet': {'network_id': network['id'],
+                                                   'cidr': '10.9.0.0/24'}}).json['subnet']
+    ids = {}
+    for address in ('10.9.0.15', '10.9.0.27', '10.9.0.150'):
+        response = api.post('/v2.0/ports', {'port': {
+            'network_id': network['id'],
+            'fixed_ips': [{'subnet_id': subnet['id'], 'ip_address': address}]}})
+        ids[address] = response.json['port']['id']
+
+    def found(part: str) -> set[str]:
+        response = api.get(f'/v2.0/ports?fixed_ips=ip_address_substr%3D{part}')
+        assert response.status_int == 200, response.body
+        return {port['id'] for port in response.json['ports']}
+
+    assert found('10.9.0.15') == {ids['10.9.0.15'], ids['10.9.0.150']}
+    assert found('.27') == {ids['10.9.0.27']}
+    assert found('%25') == set()  # a LIKE wildcard is matched literally
+    empty = api.get('/v2.0/ports?fixed_ips=ip_address_substr%3D')
+    assert empty.status_int == 400
