@@ -36,6 +36,8 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                               'CIDRs (with MACs) that may also send from them.'),
     'extra_dhcp_opt': ('Neutron Extra DHCP options', 'Ports take extra DHCP options '
                                                      '(name, value, IP version).'),
+    'filter-validation': ('Filter parameters validation', 'A list query parameter that '
+                          'is not a filter of the list is a 400, never silently ignored.'),
     'ip-substring-filtering': ('IP address substring filtering', 'Ports are filtered on '
                                'part of an address: fixed_ips=ip_address_substr=<part>.'),
     'service-type': ('Neutron Service Type Management', 'Lists the providers of '

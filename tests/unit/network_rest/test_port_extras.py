@@ -1,4 +1,4 @@
-"""Network API: a port's allowed address pairs and extra DHCP options."""
+"""Network API: port address pairs, DHCP options, address substring and filter validation."""
 
 from __future__ import annotations
 
@@ -108,3 +108,13 @@ def test_ports_are_filtered_on_part_of_an_address(api: NetworkApi) -> None:
     assert found('%25') == set()  # a LIKE wildcard is matched literally
     empty = api.get('/v2.0/ports?fixed_ips=ip_address_substr%3D')
     assert empty.status_int == 400
+
+
+def test_an_unknown_filter_is_refused(api: NetworkApi) -> None:
+    for path in ('/v2.0/networks', '/v2.0/ports', '/v2.0/floatingips',
+                 '/v2.0/security-groups', '/v2.0/service-providers'):
+        response = api.get(f'{path}?invalid_filter=x')
+        assert response.status_int == 400, path
+        assert 'invalid_filter' in response.json['NeutronError']['message']
+    paged = api.get('/v2.0/networks?limit=1&fields=id&sort_key=name&sort_dir=asc')
+    assert paged.status_int == 200, paged.body
