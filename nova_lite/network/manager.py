@@ -27,6 +27,7 @@ from nova_lite.network import (
     descriptions,
     external,
     floating_ips,
+    ip_availability,
     ipam,
     listing,
     port_extras,
@@ -45,7 +46,8 @@ MAX_DNS_NAMESERVERS = 5
 
 
 class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
-                     routers.RouterMethods, floating_ips.FloatingIPMethods):
+                     routers.RouterMethods, floating_ips.FloatingIPMethods,
+                     ip_availability.IPAvailabilityMethods):
     """Networks and subnets here; ports and their addresses in :class:`ports.PortMethods`;
     security groups, routers and floating IPs in their own mixins."""
 

@@ -21,6 +21,7 @@ from nova_lite.network.rest import (
     common,
     errors,
     extensions,
+    ip_availability,
     l3,
     networks,
     policies,
@@ -67,7 +68,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      security_groups.SecurityGroupRulesController(deps),
                      l3.RoutersController(deps), l3.FloatingIPsController(deps),
                      agents.AgentsController(deps),
-                     service_providers.ServiceProvidersController(deps)):
+                     service_providers.ServiceProvidersController(deps),
+                     ip_availability.IPAvailabilityController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

@@ -38,6 +38,8 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                                                      '(name, value, IP version).'),
     'filter-validation': ('Filter parameters validation', 'A list query parameter that '
                           'is not a filter of the list is a 400, never silently ignored.'),
+    'network-ip-availability': ('Network IP Availability', 'Admins read how many '
+                                'addresses each network and subnet has and uses.'),
     'ip-substring-filtering': ('IP address substring filtering', 'Ports are filtered on '
                                'part of an address: fixed_ips=ip_address_substr=<part>.'),
     'service-type': ('Neutron Service Type Management', 'Lists the providers of '
