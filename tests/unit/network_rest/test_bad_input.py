@@ -188,8 +188,12 @@ def test_port_bodies(api: NetworkApi, counts: Callable[[], dict[str, int]]) -> N
         (port(admin_state_up='no'), 400, "'port.admin_state_up'"),
         (port(security_groups=['web']), 400, "'port.security_groups.0'"),
         (port(**{'binding:vnic_type': 'direct'}), 400, "'port.binding:vnic_type'"),
-        (port(allowed_address_pairs=[{'ip_address': '10.0.0.9'}]), 400,
-         "'port.allowed_address_pairs'"),
+        (port(allowed_address_pairs=[{'ip_address': 'ten'}]), 400,
+         "'allowed_address_pairs.0.ip_address'"),
+        (port(allowed_address_pairs=[{'mac_address': 'fa:16:3e:00:00:01'}]), 400,
+         "'port.allowed_address_pairs.0.ip_address'"),
+        (port(extra_dhcp_opts=[{'opt_value': 'x'}]), 400,
+         "'port.extra_dhcp_opts.0.opt_name'"),
         (port(status='ACTIVE'), 400, "'port.status'"),
     ]
     _check(api, counts, 'POST', '/v2.0/ports', cases)
