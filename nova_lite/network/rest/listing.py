@@ -45,9 +45,10 @@ def fixed_ip(value: str) -> tuple[str, str]:
 PROJECT = {'project_id': filters.Filter('project_id'),
            'tenant_id': filters.Filter('project_id')}
 _IDENTIFIED = {'id': filters.Filter('id'), 'name': filters.Filter('name'), **PROJECT}
+_DESCRIBED = {**_IDENTIFIED, 'description': filters.Filter('description')}
 
 NETWORKS = {
-    **_IDENTIFIED, 'status': filters.Filter('status'),
+    **_DESCRIBED, 'status': filters.Filter('status'),
     'admin_state_up': filters.Filter('admin_state_up', _BOOLEAN),
     'shared': filters.Filter('shared', _BOOLEAN),
     'mtu': filters.Filter('mtu', filters.integer),
@@ -55,7 +56,7 @@ NETWORKS = {
 }
 
 SUBNETS = {
-    **_IDENTIFIED, 'network_id': filters.Filter('network_id'),
+    **_DESCRIBED, 'network_id': filters.Filter('network_id'),
     'ip_version': filters.Filter('ip_version', filters.integer),
     'cidr': filters.Filter('cidr', cidr),
     'gateway_ip': filters.Filter('gateway_ip', ip_address),
@@ -63,7 +64,7 @@ SUBNETS = {
 }
 
 PORTS = {
-    **_IDENTIFIED, 'network_id': filters.Filter('network_id'),
+    **_DESCRIBED, 'network_id': filters.Filter('network_id'),
     'device_id': filters.Filter('device_id'), 'device_owner': filters.Filter('device_owner'),
     'status': filters.Filter('status'), 'mac_address': filters.Filter('mac_address', mac),
     'admin_state_up': filters.Filter('admin_state_up', _BOOLEAN),

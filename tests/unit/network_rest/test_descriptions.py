@@ -71,3 +71,25 @@ def test_a_too_long_description_is_refused(api: NetworkApi) -> None:
 def test_the_extension_is_listed(api: NetworkApi) -> None:
     response = api.get('/v2.0/extensions/standard-attr-description')
     assert response.status_int == 200
+
+
+def test_lists_filter_on_description(api: NetworkApi) -> None:
+    described = _create(api, 'networks', 'network', name='a', description='blue')
+    plain = _create(api, 'networks', 'network', name='b')
+    for collection, key, network_id in (('subnets', 'subnet', described['id']),
+                                        ('ports', 'port', described['id'])):
+        extra = {'cidr': '10.5.0.0/24'} if key == 'subnet' else {'fixed_ips': []}
+        item = _create(api, collection, key, network_id=network_id, description='blue',
+                       **extra)
+        listed = api.get(f'/v2.0/{collection}?description=blue').json[collection]
+        assert [found['id'] for found in listed] == [item['id']]
+
+    def names(query: str) -> list[str]:
+        response = api.get(f'/v2.0/networks?{query}')
+        assert response.status_int == 200, response.body
+        return sorted(network['name'] for network in response.json['networks'])
+
+    assert names('description=blue') == ['a']
+    assert plain['name'] in names('description=')
+    assert 'a' not in names('description=')
+    assert names('description=blue&description=') == sorted({'a', *names('description=')})
