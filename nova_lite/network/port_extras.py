@@ -103,7 +103,7 @@ def put(session: orm.Session, port: dict[str, Any], pairs: list[dict[str, Any]] 
          'mac_address': pair.get('mac_address', port['mac_address'])} for pair in pairs]
     if new_pairs and not port.get('port_security_enabled', True):
         raise AddressPairAndPortSecurityRequired()
-    new_opts = current_opts if opts is None else _merged(current_opts, opts)
+    new_opts = current_opts if opts is None else merged_options(current_opts, opts)
     if (new_pairs, new_opts) == (current_pairs, current_opts):
         return False
     if row is None:
@@ -116,7 +116,9 @@ def put(session: orm.Session, port: dict[str, Any], pairs: list[dict[str, Any]] 
     return True
 
 
-def _merged(current: list[dict[str, Any]], given: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merged_options(current: list[dict[str, Any]],
+                   given: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``current`` options updated by ``given`` (see the module docstring)."""
     result = {(opt['opt_name'], opt['ip_version']): opt for opt in current}
     for opt in given:
         key = (opt['opt_name'], opt['ip_version'])
