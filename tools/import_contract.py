@@ -71,7 +71,7 @@ TABLES: Mapping[str, frozenset[str]] = {
     'identity': frozenset({'identity', 'identity_auth', 'identity_extensions',
                            'identity_groups'}),
     'image': frozenset({'image', 'image_task', 'image_metadefs'}),
-    'network': frozenset({'network', 'network_security', 'network_l3'}),
+    'network': frozenset({'network', 'network_security', 'network_l3', 'network_extras'}),
     'volume': frozenset({'volume', 'volume_snapshot', 'volume_type', 'volume_qos',
                          'volume_transfers', 'volume_quotas', 'volume_groups'}),
     'scheduler': frozenset({'scheduler'}),

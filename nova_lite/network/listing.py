@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from nova_lite.api import sql_paging
 from nova_lite.common import exception
 from nova_lite.db.models import network as models
+from nova_lite.db.models import network_extras
 from nova_lite.db.models import network_l3 as l3_models
 from nova_lite.db.models import network_security as sg_models
 
@@ -37,11 +38,17 @@ def _external(values: list[Any]) -> sa.ColumnElement[bool]:
 
 
 def _has_fixed_ip(values: list[Any]) -> sa.ColumnElement[bool]:
-    """``fixed_ips=ip_address=<a>`` or ``subnet_id=<id>``: a port holding any of them."""
-    columns = {'ip_address': models.IPAllocation.ip_address,
-               'subnet_id': models.IPAllocation.subnet_id}
+    """``fixed_ips=ip_address=<a>``, ``subnet_id=<id>`` or ``ip_address_substr=<part>``:
+    a port holding any of them."""
+    def matches(key: str, wanted: str) -> sa.ColumnElement[bool]:
+        if key == 'ip_address_substr':
+            return models.IPAllocation.ip_address.contains(wanted, autoescape=True)
+        column = (models.IPAllocation.ip_address if key == 'ip_address'
+                  else models.IPAllocation.subnet_id)
+        return column == wanted
+
     return sa.or_(*(sa.exists().where(models.IPAllocation.port_id == models.Port.id,
-                                      columns[key] == wanted)
+                                      matches(key, wanted))
                     for key, wanted in values))
 
 
@@ -49,6 +56,19 @@ def _in_security_group(values: list[Any]) -> sa.ColumnElement[bool]:
     """``security_groups=<id>``: a port that has any of the groups."""
     return sa.exists().where(sg_models.SecurityGroupPortBinding.port_id == models.Port.id,
                              sg_models.SecurityGroupPortBinding.security_group_id.in_(values))
+
+
+def _described(id_column: Any) -> Condition:
+    """``description=<text>``: a resource with any of the descriptions (``''`` is a
+    resource without a stored one)."""
+    def condition(values: list[Any]) -> sa.ColumnElement[bool]:
+        stored = network_extras.ResourceDescription
+        wanted = id_column.in_(sa.select(stored.resource_id).where(
+            stored.description.in_([value for value in values if value])))
+        if '' not in values:
+            return wanted
+        return sa.or_(wanted, id_column.not_in(sa.select(stored.resource_id)))
+    return condition
 
 
 _COMMON = ('id', 'name', 'project_id')
@@ -60,15 +80,18 @@ def _columns(model: Any, names: Sequence[str]) -> dict[str, Condition]:
 
 NETWORK_FILTERS: dict[str, Condition] = {
     **_columns(models.Network, (*_COMMON, 'status', 'admin_state_up', 'shared', 'mtu')),
-    'router:external': _external,
+    'router:external': _external, 'description': _described(models.Network.id),
 }
-SUBNET_FILTERS: dict[str, Condition] = _columns(
-    models.Subnet, (*_COMMON, 'network_id', 'ip_version', 'cidr', 'gateway_ip', 'enable_dhcp'))
+SUBNET_FILTERS: dict[str, Condition] = {
+    **_columns(models.Subnet, (*_COMMON, 'network_id', 'ip_version', 'cidr', 'gateway_ip',
+                               'enable_dhcp')),
+    'description': _described(models.Subnet.id),
+}
 PORT_FILTERS: dict[str, Condition] = {
     **_columns(models.Port, (*_COMMON, 'network_id', 'device_id', 'device_owner', 'status',
                              'mac_address', 'admin_state_up')),
     'binding:host_id': _any_of(models.Port.binding_host_id),
-    'fixed_ips': _has_fixed_ip,
+    'fixed_ips': _has_fixed_ip, 'description': _described(models.Port.id),
     'security_groups': _in_security_group,
 }
 

@@ -24,10 +24,13 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.network import (
     access,
+    descriptions,
     external,
     floating_ips,
+    ip_availability,
     ipam,
     listing,
+    port_extras,
     ports,
     routers,
     security_groups,
@@ -43,7 +46,8 @@ MAX_DNS_NAMESERVERS = 5
 
 
 class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
-                     routers.RouterMethods, floating_ips.FloatingIPMethods):
+                     routers.RouterMethods, floating_ips.FloatingIPMethods,
+                     ip_availability.IPAvailabilityMethods):
     """Networks and subnets here; ports and their addresses in :class:`ports.PortMethods`;
     security groups, routers and floating IPs in their own mixins."""
 
@@ -58,7 +62,8 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
     def create_network(self, ctx: nl_context.RequestContext, name: str = '',
                        admin_state_up: bool = True, shared: bool = False,
                        mtu: int = 1500, *, project_id: str | None = None,
-                       router_external: bool = False) -> dict[str, Any]:
+                       router_external: bool = False, description: str = '',
+                       ) -> dict[str, Any]:
         """A network of the caller's project (or, for an admin, of ``project_id``).
 
         Who may make it shared or external is the API's policy
@@ -69,6 +74,7 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
         validators.boolean('shared', shared)
         validators.boolean('router:external', router_external)
         validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
+        descriptions.check(description)
         owner = ports.owner_project(ctx, project_id)
         with self.db.session() as session:
             row = models.Network(name=name, project_id=owner,
@@ -78,13 +84,15 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             session.flush()
             if router_external:
                 external.set_external(session, row.id, True)
-            return views.network_dict(row, [], router_external)
+            descriptions.put(session, row.id, description)
+            return descriptions.fill(session, [views.network_dict(row, [], router_external)])[0]
 
     def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = access.get_network(session, ctx, network_id)
-            return views.network_dict(row, _subnet_ids(session, [row.id])[row.id],
-                                      row.id in external.external_ids(session, [row.id]))
+            return descriptions.fill(session, [views.network_dict(
+                row, _subnet_ids(session, [row.id])[row.id],
+                row.id in external.external_ids(session, [row.id]))])[0]
 
     def list_networks(self, ctx: nl_context.RequestContext, name: str | None = None,
                       ids: list[str] | None = None) -> list[dict[str, Any]]:
@@ -110,13 +118,15 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
                                         request, models.Network.id)
             subnet_ids = _subnet_ids(session, [row.id for row in page.items])
             externals = external.external_ids(session, [row.id for row in page.items])
-            return paging.Page([views.network_dict(row, subnet_ids[row.id], row.id in externals)
-                                for row in page.items], page.next_marker)
+            return paging.Page(descriptions.fill(session, [
+                views.network_dict(row, subnet_ids[row.id], row.id in externals)
+                for row in page.items]), page.next_marker)
 
     def update_network(self, ctx: nl_context.RequestContext, network_id: str, *,
                        name: str | None = None, admin_state_up: bool | None = None,
                        mtu: int | None = None, shared: bool | None = None,
-                       router_external: bool | None = None) -> dict[str, Any]:
+                       router_external: bool | None = None,
+                       description: str | None = None) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is); for the owner.
 
         Who may change ``shared`` is the API's policy (``update_network:shared``);
@@ -131,6 +141,7 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             changes['mtu'] = validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
         if shared is not None:
             changes['shared'] = validators.boolean('shared', shared)
+        descriptions.check(description)
         with self.db.session() as session:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'change it')
@@ -147,10 +158,13 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             if router_external is not None:
                 external.set_external(session, network.id,
                                       validators.boolean('router:external', router_external))
+            if description is not None:
+                descriptions.put(session, network.id, description)
+                network.updated_at = timeutils.utcnow()
             session.flush()
-            return views.network_dict(network, _subnet_ids(session, [network.id])[network.id],
-                                      network.id in external.external_ids(session,
-                                                                          [network.id]))
+            return descriptions.fill(session, [views.network_dict(
+                network, _subnet_ids(session, [network.id])[network.id],
+                network.id in external.external_ids(session, [network.id]))])[0]
 
     def delete_network(self, ctx: nl_context.RequestContext, network_id: str) -> None:
         """Delete a network with its subnets and every port not owned by an instance.
@@ -170,6 +184,13 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
                     reason=f'network {network.id} has {len(in_use)} port(s) in use by '
                            f'instances ({", ".join(sorted(in_use))})')
             external.delete_floating_ips_of(session, network.id)
+            descriptions.forget(session, sa.select(models.Port.id).where(
+                models.Port.network_id == network.id))
+            port_extras.forget(session, sa.select(models.Port.id).where(
+                models.Port.network_id == network.id))
+            descriptions.forget(session, sa.select(models.Subnet.id).where(
+                models.Subnet.network_id == network.id))
+            descriptions.forget(session, [network.id])
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.network_id == network.id))
             session.execute(sa.delete(models.Port).where(models.Port.network_id == network.id))
@@ -189,7 +210,8 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
                       allocation_pools: list[dict[str, str]] | None = None,
                       enable_dhcp: bool = True, dns_nameservers: list[str] | None = None,
                       *, no_gateway: bool = False,
-                      host_routes: list[dict[str, str]] | None = None) -> dict[str, Any]:
+                      host_routes: list[dict[str, str]] | None = None,
+                      description: str = '') -> dict[str, Any]:
         """A subnet of ``network_id``.
 
         ``gateway_ip`` None means the first host of ``cidr``; ``no_gateway=True``
@@ -199,6 +221,7 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
         validators.string('name', name)
         validators.boolean('enable_dhcp', enable_dhcp)
         validators.boolean('no_gateway', no_gateway)
+        descriptions.check(description)
         network_cidr = ipam.parse_cidr(cidr, ip_version)
         if no_gateway and gateway_ip is not None:
             raise exception.InvalidInput(field='gateway_ip',
@@ -231,12 +254,15 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             session.add_all(models.AllocationPool(subnet_id=row.id, first_ip=str(first),
                                                   last_ip=str(last)) for first, last in pools)
             session.flush()
-            return views.subnet_dict(row, [(str(first), str(last)) for first, last in pools])
+            descriptions.put(session, row.id, description)
+            return descriptions.fill(session, [views.subnet_dict(
+                row, [(str(first), str(last)) for first, last in pools])])[0]
 
     def get_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = access.get_subnet(session, ctx, subnet_id)
-            return views.subnet_dict(row, _pools(session, [row.id])[row.id])
+            return descriptions.fill(session, [views.subnet_dict(
+                row, _pools(session, [row.id])[row.id])])[0]
 
     def list_subnets(self, ctx: nl_context.RequestContext, network_id: str | None = None,
                      name: str | None = None) -> list[dict[str, Any]]:
@@ -258,16 +284,17 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Subnet),
                                         request, models.Subnet.id)
             pools = _pools(session, [row.id for row in page.items])
-            return paging.Page([views.subnet_dict(row, pools[row.id]) for row in page.items],
-                               page.next_marker)
+            return paging.Page(descriptions.fill(session, [
+                views.subnet_dict(row, pools[row.id]) for row in page.items]),
+                page.next_marker)
 
     def update_subnet(self, ctx: nl_context.RequestContext, subnet_id: str, *,
                       name: str | None = None, enable_dhcp: bool | None = None,
                       dns_nameservers: list[str] | None = None,
                       allocation_pools: list[dict[str, str]] | None = None,
                       host_routes: list[dict[str, str]] | None = None,
-                      gateway_ip: str | None = None, no_gateway: bool = False
-                      ) -> dict[str, Any]:
+                      gateway_ip: str | None = None, no_gateway: bool = False,
+                      description: str | None = None) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is); for the network's owner.
 
         New ``allocation_pools`` must fit the subnet and miss its gateway; addresses
@@ -285,6 +312,7 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             changes['enable_dhcp'] = validators.boolean('enable_dhcp', enable_dhcp)
         if dns_nameservers is not None:
             changes['dns_nameservers'] = _nameservers(dns_nameservers)
+        descriptions.check(description)
         with self.db.session() as session:
             subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
             network = session.get_one(models.Network, subnet.network_id)
@@ -311,8 +339,12 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
                 session.add_all(models.AllocationPool(subnet_id=subnet.id, first_ip=str(first),
                                                       last_ip=str(last))
                                 for first, last in pools)
+            if description is not None:
+                descriptions.put(session, subnet.id, description)
+                subnet.updated_at = timeutils.utcnow()
             session.flush()
-            return views.subnet_dict(subnet, _pools(session, [subnet.id])[subnet.id])
+            return descriptions.fill(session, [views.subnet_dict(
+                subnet, _pools(session, [subnet.id])[subnet.id])])[0]
 
     def delete_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> None:
         """Delete a subnet; a 409 while any of its addresses is allocated to a port."""
@@ -328,6 +360,7 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
                            'allocated to ports')
             session.execute(sa.delete(models.AllocationPool).where(
                 models.AllocationPool.subnet_id == subnet.id))
+            descriptions.forget(session, [subnet.id])
             session.delete(subnet)
 
 

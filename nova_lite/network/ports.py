@@ -24,10 +24,12 @@ from nova_lite.db.models import network as models
 from nova_lite.network import (
     access,
     compute_notifier,
+    descriptions,
     external,
     ipam,
     listing,
     macs,
+    port_extras,
     port_security,
     validators,
     views,
@@ -61,7 +63,10 @@ class PortMethods:
                     device_owner: str = '', binding_host_id: str = '',
                     admin_state_up: bool = True, *,
                     project_id: str | None = None, security_groups: list[str] | None = None,
-                    port_security_enabled: bool | None = None) -> dict[str, Any]:
+                    port_security_enabled: bool | None = None,
+                    description: str = '',
+                    allowed_address_pairs: list[dict[str, Any]] | None = None,
+                    extra_dhcp_opts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """A port of the caller's project (or, for an admin, of ``project_id``) on a
         network it can see.
 
@@ -80,6 +85,9 @@ class PortMethods:
                              ('binding_host_id', binding_host_id)):
             validators.string(field, value)
         validators.boolean('admin_state_up', admin_state_up)
+        descriptions.check(description)
+        pairs = port_extras.check_pairs(allowed_address_pairs)
+        opts = port_extras.check_opts(extra_dhcp_opts)
         mac = macs.normalize_mac('mac_address', mac_address) if mac_address is not None \
             else None
         entries = (None if fixed_ips is None else
@@ -105,8 +113,10 @@ class PortMethods:
                 allocated = [self._allocate(session, request, port_id) for request in requests]
             port_security.bind_new_port(session, ctx, port_id, owner, device_owner,
                                         security_groups, port_security_enabled)
-            return _secured(session, views.port_dict(session.get_one(models.Port, port_id),
-                                                     allocated))
+            descriptions.put(session, port_id, description)
+            row = session.get_one(models.Port, port_id)
+            _put_extras(session, row, pairs, opts)
+            return _secured(session, views.port_dict(row, allocated))
 
     def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
@@ -136,7 +146,7 @@ class PortMethods:
             page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Port),
                                         request, models.Port.id)
             fixed_ips = _fixed_ips(session, [row.id for row in page.items])
-            return paging.Page(port_security.with_port_security(
+            return paging.Page(_with_extensions(
                 session, [views.port_dict(row, fixed_ips[row.id]) for row in page.items]),
                 page.next_marker)
 
@@ -147,7 +157,10 @@ class PortMethods:
                     admin_state_up: bool | None = None,
                     security_groups: list[str] | None = None,
                     port_security_enabled: bool | None = None,
-                    fixed_ips: list[dict[str, str]] | None = None) -> dict[str, Any]:
+                    fixed_ips: list[dict[str, str]] | None = None,
+                    description: str | None = None,
+                    allowed_address_pairs: list[dict[str, Any]] | None = None,
+                    extra_dhcp_opts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """Change the given attributes (None leaves one as it is).
 
         New ``fixed_ips`` replace the port's addresses: an entry naming an address
@@ -169,6 +182,9 @@ class PortMethods:
             changes['status'] = status
         if admin_state_up is not None:
             changes['admin_state_up'] = validators.boolean('admin_state_up', admin_state_up)
+        descriptions.check(description)
+        pairs = port_extras.check_pairs(allowed_address_pairs)
+        opts = port_extras.check_opts(extra_dhcp_opts)
         with self.db.session() as session:
             row = access.get_port(session, ctx, port_id, lock='update')
             before = views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
@@ -179,6 +195,12 @@ class PortMethods:
                 row.updated_at = timeutils.utcnow()
             if entries is not None:
                 self._replace_fixed_ips(session, row, entries)
+            if description is not None:
+                descriptions.put(session, row.id, description)
+                row.updated_at = timeutils.utcnow()
+            if _put_extras(session, row, pairs, opts,
+                           security_off=port_security_enabled is False):
+                row.updated_at = timeutils.utcnow()
             session.flush()
             after = _secured(session, views.port_dict(row, _fixed_ips(session, [row.id])[row.id]))
         compute_notifier.tell_compute(self.compute_events, before, after)
@@ -199,6 +221,8 @@ class PortMethods:
             external.before_port_delete(session, row)
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.port_id == row.id))
+            descriptions.forget(session, [row.id])
+            port_extras.forget(session, [row.id])
             session.delete(row)
         compute_notifier.tell_compute(self.compute_events, before, None)
 
@@ -366,5 +390,26 @@ def _fixed_ips(session: orm.Session, port_ids: list[str]) -> dict[str, list[tupl
     return result
 
 
+def _with_extensions(session: orm.Session,
+                     ports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``ports`` with their security groups, port security, description, address
+    pairs and DHCP options."""
+    return port_extras.fill(session, descriptions.fill(
+        session, port_security.with_port_security(session, ports)))
+
+
 def _secured(session: orm.Session, port: dict[str, Any]) -> dict[str, Any]:
-    return port_security.with_port_security(session, [port])[0]
+    return _with_extensions(session, [port])[0]
+
+
+def _put_extras(session: orm.Session, row: models.Port, pairs: list[dict[str, Any]] | None,
+                opts: list[dict[str, Any]] | None, *, security_off: bool = False) -> bool:
+    """Store checked address pairs and DHCP options (None: keep); whether they changed.
+
+    ``security_off``: port security has just been turned off, which kept address
+    pairs refuse."""
+    if pairs is None and opts is None and not security_off:
+        return False
+    session.flush()
+    port = port_security.with_port_security(session, [views.port_dict(row, [])])[0]
+    return port_extras.put(session, port, pairs, opts)

@@ -22,7 +22,7 @@ def network_dict(row: models.Network, subnet_ids: list[str],
             'tenant_id': row.project_id, 'admin_state_up': row.admin_state_up,
             'status': row.status, 'shared': row.shared, 'mtu': row.mtu,
             'subnets': list(subnet_ids), 'tags': [], 'router:external': external,
-            **_times(row)}
+            'description': '', **_times(row)}
 
 
 def subnet_dict(row: models.Subnet, pools: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def subnet_dict(row: models.Subnet, pools: Iterable[tuple[str, str]]) -> dict[st
                                  sorted(pools, key=lambda p: ipaddress.ip_address(p[0]))],
             'dns_nameservers': list(row.dns_nameservers or []),
             'host_routes': [dict(route) for route in row.host_routes or []],
-            'service_types': [], 'tags': [], **_times(row)}
+            'service_types': [], 'tags': [], 'description': '', **_times(row)}
 
 
 def port_dict(row: models.Port, fixed_ips: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -48,4 +48,4 @@ def port_dict(row: models.Port, fixed_ips: Iterable[tuple[str, str]]) -> dict[st
             'fixed_ips': [{'subnet_id': subnet_id, 'ip_address': address}
                           for subnet_id, address in ordered],
             'binding:host_id': row.binding_host_id, 'security_groups': [], 'tags': [],
-            **_times(row)}
+            'description': '', **_times(row)}

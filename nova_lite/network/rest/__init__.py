@@ -21,11 +21,13 @@ from nova_lite.network.rest import (
     common,
     errors,
     extensions,
+    ip_availability,
     l3,
     networks,
     policies,
     ports,
     security_groups,
+    service_providers,
     subnets,
     versions,
 )
@@ -65,7 +67,9 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      security_groups.SecurityGroupsController(deps),
                      security_groups.SecurityGroupRulesController(deps),
                      l3.RoutersController(deps), l3.FloatingIPsController(deps),
-                     agents.AgentsController(deps)):
+                     agents.AgentsController(deps),
+                     service_providers.ServiceProvidersController(deps),
+                     ip_availability.IPAvailabilityController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

@@ -4,7 +4,7 @@ the owning project of a new resource, and list/show responses."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import webob
@@ -82,8 +82,11 @@ def list_response(deps: Dependencies, req: wsgi.Request, collection: str, url_pa
                   page_of: PageOf, view: View,
                   known: Mapping[str, filters.Filter]) -> webob.Response:
     """``{"<collection>": [...]}`` filtered, one page (``limit``, ``marker``) and cut to
-    ``fields``; ``<collection>_links`` when ``limit`` was given."""
+    ``fields``; ``<collection>_links`` when ``limit`` was given. A query parameter that
+    is neither a filter of the list nor a paging, sorting or ``fields`` parameter is a
+    400 (neutron's filter-validation) rather than a filter silently ignored."""
     params = query.decoded(req)
+    check_filter_names(params.keys(), known)
     wanted = filters.parse_filters(params, known)
     request = paging.page_request(query.last_values(req, ('limit', 'marker')),
                                   paging.NEUTRON_PAGING)
@@ -95,6 +98,19 @@ def list_response(deps: Dependencies, req: wsgi.Request, collection: str, url_pa
         result[f'{collection}_links'] = paging.links(page, deps.url(url_path), params.items(),
                                                      limit=request.limit)
     return wsgi.json_response(200, result)
+
+
+# Not filters: paging, sorting (accepted, as neutron does without the sorting
+# extension's order) and the attribute selection.
+NOT_FILTERS = frozenset({'fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir'})
+
+
+def check_filter_names(names: Iterable[str], known: Mapping[str, filters.Filter]) -> None:
+    unknown = sorted({name for name in names if name not in known and name not in NOT_FILTERS})
+    if unknown:
+        raise exception.InvalidInput(
+            f"{unknown} is invalid attribute for filtering", field=unknown[0],
+            reason='is not a filter of this list')
 
 
 def show_response(req: wsgi.Request, key: str, body: dict[str, Any],

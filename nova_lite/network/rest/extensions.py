@@ -32,6 +32,20 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                                 'subnets of external networks.'),
     'ext-gw-mode': ('Neutron L3 Configurable external gateway mode', 'A router gateway '
                     'shows enable_snat; an admin sets it.'),
+    'allowed-address-pairs': ('Allowed Address Pairs', 'Ports take the IP addresses or '
+                              'CIDRs (with MACs) that may also send from them.'),
+    'extra_dhcp_opt': ('Neutron Extra DHCP options', 'Ports take extra DHCP options '
+                                                     '(name, value, IP version).'),
+    'filter-validation': ('Filter parameters validation', 'A list query parameter that '
+                          'is not a filter of the list is a 400, never silently ignored.'),
+    'network-ip-availability': ('Network IP Availability', 'Admins read how many '
+                                'addresses each network and subnet has and uses.'),
+    'ip-substring-filtering': ('IP address substring filtering', 'Ports are filtered on '
+                               'part of an address: fixed_ips=ip_address_substr=<part>.'),
+    'service-type': ('Neutron Service Type Management', 'Lists the providers of '
+                     'pluggable services (/v2.0/service-providers).'),
+    'standard-attr-description': ('standard-attr-description', 'Networks, subnets, ports, '
+                                  'routers and floating IPs take and show a description.'),
     'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '
                                           'one of their subnets.'),
 }

@@ -11,7 +11,7 @@ import ipaddress
 from nova_lite.api import filters, query
 
 _BOOLEAN = filters.boolean(query.NEUTRON_BOOLEAN)
-_FIXED_IP_KEYS = ('ip_address', 'subnet_id')
+_FIXED_IP_KEYS = ('ip_address', 'subnet_id', 'ip_address_substr')
 
 
 def mac(value: str) -> str:
@@ -27,21 +27,28 @@ def cidr(value: str) -> str:
 
 
 def fixed_ip(value: str) -> tuple[str, str]:
-    """``ip_address=10.0.0.5`` or ``subnet_id=<id>`` (neutron's fixed_ips filter)."""
+    """``ip_address=10.0.0.5``, ``subnet_id=<id>`` or ``ip_address_substr=10.0.`` (part
+    of an address: ip-substring-filtering), neutron's fixed_ips filter."""
     key, sep, wanted = value.partition('=')
     if not sep or key not in _FIXED_IP_KEYS:
-        raise ValueError('must be ip_address=<address> or subnet_id=<id>')
+        raise ValueError('must be ip_address=<address>, ip_address_substr=<part of an '
+                         'address> or subnet_id=<id>')
     if key == 'ip_address':
         wanted = ip_address(wanted)
+    elif key == 'ip_address_substr':
+        wanted = wanted.strip().lower()
+        if not wanted:
+            raise ValueError('ip_address_substr must not be empty')
     return key, wanted
 
 
 PROJECT = {'project_id': filters.Filter('project_id'),
            'tenant_id': filters.Filter('project_id')}
 _IDENTIFIED = {'id': filters.Filter('id'), 'name': filters.Filter('name'), **PROJECT}
+_DESCRIBED = {**_IDENTIFIED, 'description': filters.Filter('description')}
 
 NETWORKS = {
-    **_IDENTIFIED, 'status': filters.Filter('status'),
+    **_DESCRIBED, 'status': filters.Filter('status'),
     'admin_state_up': filters.Filter('admin_state_up', _BOOLEAN),
     'shared': filters.Filter('shared', _BOOLEAN),
     'mtu': filters.Filter('mtu', filters.integer),
@@ -49,7 +56,7 @@ NETWORKS = {
 }
 
 SUBNETS = {
-    **_IDENTIFIED, 'network_id': filters.Filter('network_id'),
+    **_DESCRIBED, 'network_id': filters.Filter('network_id'),
     'ip_version': filters.Filter('ip_version', filters.integer),
     'cidr': filters.Filter('cidr', cidr),
     'gateway_ip': filters.Filter('gateway_ip', ip_address),
@@ -57,7 +64,7 @@ SUBNETS = {
 }
 
 PORTS = {
-    **_IDENTIFIED, 'network_id': filters.Filter('network_id'),
+    **_DESCRIBED, 'network_id': filters.Filter('network_id'),
     'device_id': filters.Filter('device_id'), 'device_owner': filters.Filter('device_owner'),
     'status': filters.Filter('status'), 'mac_address': filters.Filter('mac_address', mac),
     'admin_state_up': filters.Filter('admin_state_up', _BOOLEAN),

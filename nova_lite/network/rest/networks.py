@@ -12,7 +12,7 @@ from nova_lite.common import exception
 from nova_lite.network.rest import bulk, common, errors, listing, schemas, views
 
 _UPDATABLE = {'name': 'name', 'admin_state_up': 'admin_state_up', 'mtu': 'mtu',
-              'shared': 'shared'}
+              'shared': 'shared', 'description': 'description'}
 _EXTERNAL = {'router:external': 'router_external'}
 
 

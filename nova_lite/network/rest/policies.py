@@ -62,4 +62,6 @@ def list_rules() -> list[policy.RuleDefault]:
              'PUT', '/v2.0/routers/{id}/remove_router_interface'),
         *_crud('floatingip', 'floatingips'),
         rule('get_agent', ADMIN, 'Show or list the network agents.', 'GET', '/v2.0/agents'),
+        rule('get_network_ip_availability', ADMIN, 'Show or list the address usage of '
+             'networks.', 'GET', '/v2.0/network-ip-availabilities/{id}'),
     ]

@@ -13,7 +13,9 @@ from nova_lite.network.rest import bulk, common, listing, schemas, views
 _UPDATABLE = {'name': 'name', 'admin_state_up': 'admin_state_up', 'device_id': 'device_id',
               'device_owner': 'device_owner', 'binding:host_id': 'binding_host_id',
               'security_groups': 'security_groups',
-              'port_security_enabled': 'port_security_enabled'}
+              'port_security_enabled': 'port_security_enabled', 'description': 'description',
+              'allowed_address_pairs': 'allowed_address_pairs',
+              'extra_dhcp_opts': 'extra_dhcp_opts'}
 _CREATABLE = {**_UPDATABLE, 'fixed_ips': 'fixed_ips', 'mac_address': 'mac_address'}
 
 

@@ -1,7 +1,6 @@
 """JSON schemas of the network API's request bodies.
 
-Attributes that neutron has but nova_lite does not implement (descriptions,
-port security, address pairs, subnet pools...) are accepted only
+Attributes that neutron has but nova_lite does not implement (subnet pools...) are accepted only
 with the value nova_lite reports for them, so a client never believes that a
 setting took effect when it did not.
 """
@@ -23,7 +22,7 @@ ADDRESS: dict[str, Any] = {'type': 'string', 'minLength': 1, 'maxLength': 64}
 # range of a converted string).
 MTU: dict[str, Any] = {'type': ['integer', 'string'], 'pattern': '^[0-9]{1,9}$',
                        'minimum': manager.MIN_MTU, 'maximum': manager.MAX_MTU}
-NO_DESCRIPTION: dict[str, Any] = {'const': ''}
+DESCRIPTION: dict[str, Any] = {'type': 'string', 'maxLength': 255}
 EMPTY_LIST: dict[str, Any] = {'type': 'array', 'maxItems': 0}
 EMPTY_OBJECT: dict[str, Any] = {'type': 'object', 'maxProperties': 0}
 NULL: dict[str, Any] = {'type': 'null'}
@@ -46,6 +45,18 @@ FIXED_IPS: dict[str, Any] = {
     'items': {'type': 'object', 'additionalProperties': False,
               'properties': {'subnet_id': UUID, 'ip_address': ADDRESS}}}
 
+ADDRESS_PAIRS: dict[str, Any] = {
+    'type': 'array', 'maxItems': 64,
+    'items': {'type': 'object', 'required': ['ip_address'], 'additionalProperties': False,
+              'properties': {'ip_address': ADDRESS,
+                             'mac_address': {'type': ['string', 'null'], 'maxLength': 32}}}}
+DHCP_OPTIONS: dict[str, Any] = {
+    'type': 'array', 'maxItems': 64,
+    'items': {'type': 'object', 'required': ['opt_name'], 'additionalProperties': False,
+              'properties': {'opt_name': {'type': 'string', 'minLength': 1, 'maxLength': 64},
+                             'opt_value': {'type': ['string', 'null'], 'maxLength': 255},
+                             'ip_version': {'enum': [4, 6, '4', '6']}}}}
+
 
 def envelope(key: str, properties: dict[str, Any],
              required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -58,7 +69,7 @@ def envelope(key: str, properties: dict[str, Any],
 
 _NETWORK_COMMON: dict[str, Any] = {
     'name': NAME, 'admin_state_up': BOOLEAN, 'shared': BOOLEAN, 'mtu': MTU,
-    'description': NO_DESCRIPTION, 'port_security_enabled': {'const': True},
+    'description': DESCRIPTION, 'port_security_enabled': {'const': True},
     'router:external': BOOLEAN,
 }
 
@@ -70,7 +81,7 @@ NETWORK_UPDATE = envelope('network', _NETWORK_COMMON)
 
 _SUBNET_COMMON: dict[str, Any] = {
     'name': NAME, 'enable_dhcp': BOOLEAN, 'dns_nameservers': DNS_NAMESERVERS,
-    'allocation_pools': ALLOCATION_POOLS, 'description': NO_DESCRIPTION,
+    'allocation_pools': ALLOCATION_POOLS, 'description': DESCRIPTION,
     'host_routes': HOST_ROUTES, 'service_types': EMPTY_LIST,
 }
 
@@ -87,10 +98,10 @@ SUBNET_UPDATE = envelope('subnet', {**_SUBNET_COMMON, 'gateway_ip': GATEWAY_IP})
 _PORT_COMMON: dict[str, Any] = {
     'name': NAME, 'admin_state_up': BOOLEAN, 'device_id': NAME, 'device_owner': NAME,
     'binding:host_id': NAME, 'binding:vnic_type': {'const': 'normal'},
-    'binding:profile': EMPTY_OBJECT, 'description': NO_DESCRIPTION,
+    'binding:profile': EMPTY_OBJECT, 'description': DESCRIPTION,
     'security_groups': {'type': 'array', 'maxItems': 64, 'items': UUID},
     'port_security_enabled': BOOLEAN,
-    'allowed_address_pairs': EMPTY_LIST, 'extra_dhcp_opts': EMPTY_LIST,
+    'allowed_address_pairs': ADDRESS_PAIRS, 'extra_dhcp_opts': DHCP_OPTIONS,
 }
 
 PORT_CREATE = envelope('port', {

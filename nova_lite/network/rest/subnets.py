@@ -14,7 +14,7 @@ from nova_lite.network.rest import bulk, common, errors, listing, schemas, views
 
 _CREATABLE = {'name': 'name', 'enable_dhcp': 'enable_dhcp',
               'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools',
-              'host_routes': 'host_routes'}
+              'host_routes': 'host_routes', 'description': 'description'}
 
 
 def _gateway(fields: dict[str, Any]) -> dict[str, Any]:

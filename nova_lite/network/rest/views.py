@@ -1,8 +1,7 @@
 """The REST bodies: the manager's neutron-shaped dicts plus the attributes that
 neutron's API always shows.
 
-nova_lite stores no descriptions and does not count revisions, so
-``description`` is always ``''`` and ``revision_number`` always 1 (the
+nova_lite does not count revisions, so ``revision_number`` is always 1 (the
 ``standard-attr-revisions`` extension is not advertised). It has no security
 groups, address scopes or availability zones: those
 attributes show their empty or false value.
@@ -16,7 +15,7 @@ VIF_TYPE_BOUND = 'ovs'
 VIF_TYPE_UNBOUND = 'unbound'
 VNIC_TYPE = 'normal'
 
-_STANDARD = {'description': '', 'revision_number': 1}
+_STANDARD = {'revision_number': 1}
 
 
 def network(item: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +35,8 @@ def port(item: dict[str, Any]) -> dict[str, Any]:
     return {**item, **_STANDARD,
             'binding:vif_type': VIF_TYPE_BOUND if bound else VIF_TYPE_UNBOUND,
             'binding:vnic_type': VNIC_TYPE, 'binding:profile': {}, 'binding:vif_details': {},
-            'allowed_address_pairs': [], 'extra_dhcp_opts': [],
+            'allowed_address_pairs': item.get('allowed_address_pairs', []),
+            'extra_dhcp_opts': item.get('extra_dhcp_opts', []),
             'port_security_enabled': item.get('port_security_enabled', True)}
 
 

@@ -1,4 +1,4 @@
-"""Network API: /v2.0/agents (nova_lite runs no neutron agents)."""
+"""Network API: /v2.0/agents (nova_lite runs no neutron agents) and /v2.0/service-providers."""
 
 from __future__ import annotations
 
@@ -28,3 +28,14 @@ def test_get_agent_is_an_admin_rule_and_no_agent_extension() -> None:
     rules = {rule.name: rule.check_str for rule in policies.list_rules()}
     assert rules['get_agent'] == 'role:admin'
     assert 'agent' not in extensions.EXTENSIONS
+
+
+def test_service_providers_are_listed_empty_and_filtered(api: NetworkApi) -> None:
+    response = api.get('/v2.0/service-providers?service_type=L3_ROUTER_NAT&fields=name')
+    assert response.status_int == 200, response.body
+    assert response.json == {'service_providers': []}
+    bad = api.get('/v2.0/service-providers?default=maybe')
+    assert bad.status_int == 400
+    assert 'default' in bad.json['NeutronError']['message']
+    assert api.get('/v2.0/service-providers', token='').status_int == 401
+    assert api.get('/v2.0/extensions/service-type').status_int == 200

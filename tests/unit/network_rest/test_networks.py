@@ -63,8 +63,12 @@ def test_create_show_list_filters_and_fields(api: NetworkApi) -> None:
     assert listed('router:external=false&mtu=1400') == ['alpha']
     assert listed(f'project_id={api.env.ctx.project_id}&name=alpha') == ['alpha']
     assert listed('tenant_id=someone-else') == []
-    # Unknown parameters (as clients send) are ignored.
-    assert listed('name=alpha&deleted=False&is_public=None') == ['alpha']
+    # filter-validation: a parameter that is no filter of the list is a 400, as in
+    # neutron, never silently ignored.
+    unknown = api.get('/v2.0/networks?name=alpha&deleted=False')
+    assert unknown.status_int == 400
+    assert "['deleted'] is invalid attribute for filtering" in \
+        neutron_error(unknown)['message']
 
     only = api.get('/v2.0/networks?name=alpha&fields=id&fields=name').json['networks']
     assert only == [{'id': network['id'], 'name': 'alpha'}]
