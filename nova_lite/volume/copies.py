@@ -2,11 +2,13 @@
 
 Like a plain create these run in the request: the row is written
 ``creating`` with its source recorded (``snapshot_id`` / ``source_volid``),
-the backend copies the source's bytes, and the volume becomes ``available``.
-When the copy fails the row is removed again and the backend leaves no file,
-so nothing is orphaned. Extend marks the volume ``extending`` (only from
-``available``), grows its storage, and puts it back ``available`` with the
-new size, or with the old one when the backend fails.
+in the quota check's transaction; then a flow (:mod:`nova_lite.volume.flows.copy`)
+has the backend copy the source's bytes and makes the volume ``available``.
+When the copy fails the flow removes the row again and the backend leaves no
+file, so nothing is orphaned. Extend marks the volume ``extending`` (only from
+``available``); its flow (:mod:`nova_lite.volume.flows.extend`) grows the
+storage and puts the volume back ``available`` with the new size, or with the
+old one when a step fails.
 """
 
 from __future__ import annotations

@@ -2,11 +2,12 @@
 
 As in cinder, a snapshot is taken of an ``available`` volume (an ``in-use``
 one only with ``force``), goes ``creating`` -> ``available``, and is deleted
-through ``deleting``. The copy is made outside any transaction; when it fails
-the row is removed again (the backend leaves no file behind), so a failed
-create leaves nothing. The snapshot row is written in the same transaction as
-a conditional touch of its volume, so a volume delete that counted no
-snapshots cannot race with a new one.
+through ``deleting``. The copy is made outside any transaction, by the
+``volume-snapshot-create`` flow (:mod:`nova_lite.volume.flows.snapshot`);
+when it fails the flow removes the row again (the backend leaves no file
+behind), so a failed create leaves nothing. The snapshot row is written in
+the same transaction as a conditional touch of its volume, so a volume
+delete that counted no snapshots cannot race with a new one.
 """
 
 from __future__ import annotations
