@@ -20,12 +20,15 @@ def _add_parsers(subparsers: Any) -> None:
                                               'the embedded default, then delete it')
     demo.add_argument('--state-path', dest='demo_state_path', default=None,
                       help='state directory (default: [DEFAULT] state_path)')
-    flow = subparsers.add_parser('flow', help='the boot flow and the server action flows')
+    flow = subparsers.add_parser('flow', help='the boot flow, the server action flows and '
+                                              'the block storage flows')
     flow_sub = flow.add_subparsers(dest='flow_command')
     graph = flow_sub.add_parser('graph', help='draw a flow (the boot by default) as a DOT '
                                               'graph')
     graph.add_argument('--flow', dest='flow_name', default='boot',
-                       help='boot, or a server action: ' + ', '.join(_action_flows()))
+                       help='boot, a server action (' + ', '.join(_action_flows())
+                            + ') or a block storage flow (' + ', '.join(_volume_flows())
+                            + ')')
     graph.add_argument('--instance', default=None,
                        help='colour each task by the state it reached in this run, and '
                             'tell the run: its attempts and hosts, its resumes')
@@ -40,6 +43,12 @@ def _action_flows() -> tuple[str, ...]:
     from nova_lite.flowviz import action_flows
 
     return action_flows.ACTION_FLOWS
+
+
+def _volume_flows() -> tuple[str, ...]:
+    from nova_lite.flowviz import volume_flows
+
+    return volume_flows.VOLUME_FLOWS
 
 
 def _command_opt() -> cfg.SubCommandOpt:
@@ -113,16 +122,19 @@ def _print_or_write(graph: Any, args: Any) -> int:
 
 
 def _action_flow_graph(args: Any) -> int:
-    """A server action flow, plain (its runs are not drawn yet)."""
-    from nova_lite.flowviz import action_flows
+    """A server action or block storage flow, plain (its runs are not drawn yet)."""
+    from nova_lite.flowviz import action_flows, volume_flows
 
-    if args.flow_name not in action_flows.ACTION_FLOWS:
-        print(f'--flow {args.flow_name}: not boot nor one of '
-              f'{", ".join(action_flows.ACTION_FLOWS)}', file=sys.stderr)
+    known = action_flows.ACTION_FLOWS + volume_flows.VOLUME_FLOWS
+    if args.flow_name not in known:
+        print(f'--flow {args.flow_name}: not boot nor one of {", ".join(known)}',
+              file=sys.stderr)
         return 2
     if args.instance or args.graph_format == 'text':
         print('--instance and --format text tell a boot run only', file=sys.stderr)
         return 2
+    if args.flow_name in volume_flows.VOLUME_FLOWS:
+        return _print_or_write(volume_flows.volume_graph(args.flow_name), args)
     return _print_or_write(action_flows.action_graph(args.flow_name), args)
 
 

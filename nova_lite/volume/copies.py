@@ -2,11 +2,13 @@
 
 Like a plain create these run in the request: the row is written
 ``creating`` with its source recorded (``snapshot_id`` / ``source_volid``),
-the backend copies the source's bytes, and the volume becomes ``available``.
-When the copy fails the row is removed again and the backend leaves no file,
-so nothing is orphaned. Extend marks the volume ``extending`` (only from
-``available``), grows its storage, and puts it back ``available`` with the
-new size, or with the old one when the backend fails.
+in the quota check's transaction; then a flow (:mod:`nova_lite.volume.flows.copy`)
+has the backend copy the source's bytes and makes the volume ``available``.
+When the copy fails the flow removes the row again and the backend leaves no
+file, so nothing is orphaned. Extend marks the volume ``extending`` (only from
+``available``); its flow (:mod:`nova_lite.volume.flows.extend`) grows the
+storage and puts the volume back ``available`` with the new size, or with the
+old one when a step fails.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from nova_lite.common.states import SnapshotStatus, VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.volume import quotas, rows, snapshots, views
 from nova_lite.volume.backends import base as backend_base
+from nova_lite.volume.flows import copy as copy_flows
+from nova_lite.volume.flows import extend as extend_flow
+from nova_lite.volume.flows import keys as flow_keys
+from nova_lite.volume.flows import runner as flow_runner_module
 
 LOG = logging.getLogger(__name__)
 
@@ -39,14 +45,17 @@ class VolumeCopies:
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
                  backend: backend_base.VolumeBackend,
                  accepts_volumes: Callable[[], bool] = lambda: True,
-                 volume_quotas: quotas.VolumeQuotas | None = None) -> None:
+                 volume_quotas: quotas.VolumeQuotas | None = None,
+                 flow_runner: flow_runner_module.VolumeFlowRunner | None = None) -> None:
         """``accepts_volumes``: whether the volume service takes new volumes now;
-        ``volume_quotas``: checked where volumes are added or grown (None: none)."""
+        ``volume_quotas``: checked where volumes are added or grown (None: none);
+        ``flow_runner``: runs (and saves) the copy and extend flows."""
         self.conf = conf
         self.db = db
         self.backend = backend
         self._accepts_volumes = accepts_volumes
         self.quotas = volume_quotas
+        self.flows = flow_runner or flow_runner_module.VolumeFlowRunner()
 
     def _size(self, size: Any, source_size: int, source: str) -> int:
         if size is None:
@@ -115,18 +124,16 @@ class VolumeCopies:
                 rows.write(session, sa.update(Volume).where(Volume.id == row.id).values(
                     status=VolumeStatus.ERROR))
             return self._get(ctx, row.id)
+        flow = copy_flows.get_copy_flow(self.db, self.backend,
+                                        from_snapshot=snapshot_id is not None)
+        store = {flow_keys.VOLUME_ID: row.id, flow_keys.SIZE: row.size,
+                 flow_keys.BOOTABLE: bool(bootable), flow_keys.SOURCE_LOCATION: location,
+                 flow_keys.SOURCE_KIND: what}
         try:
-            if not location:
-                raise backend_base.VolumeBackendError(reason=f'the {what} has no storage')
-            new_location = self.backend.create_volume_from_source(row.id, row.size, location)
+            self.flows.run(flow, store, row.id)
         except Exception as exc:
-            LOG.exception('Backend failed to create volume %s from %s', row.id, what)
-            with self.db.session() as session:
-                rows.write(session, sa.delete(Volume).where(Volume.id == row.id))
+            LOG.warning('Volume %s: create from %s failed: %s', row.id, what, exc)
             raise rows.backend_error('create from ' + what, exc) from exc
-        with self.db.session() as session:
-            rows.write(session, sa.update(Volume).where(Volume.id == row.id).values(
-                status=VolumeStatus.AVAILABLE, provider_location=new_location))
         return self._get(ctx, row.id)
 
     def _get(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
@@ -158,19 +165,10 @@ class VolumeCopies:
             if not marked:
                 raise snapshots.InvalidVolume(reason=f'volume {row.id} changed state')
             location, old_size = row.provider_location, row.size
+        store = {flow_keys.VOLUME_ID: row.id, flow_keys.VOLUME_LOCATION: location,
+                 flow_keys.OLD_SIZE: old_size, flow_keys.NEW_SIZE: new_size}
         try:
-            if not location:
-                raise backend_base.VolumeBackendError(reason=f'volume {volume_id} has no '
-                                                             'storage')
-            self.backend.extend_volume(location, new_size)
+            self.flows.run(extend_flow.get_extend_flow(self.db, self.backend), store, row.id)
         except Exception as exc:
-            LOG.exception('Backend failed to extend volume %s', row.id)
-            self._finish_extend(row.id, old_size)
+            LOG.warning('Volume %s: extend failed: %s', row.id, exc)
             raise rows.backend_error('extend', exc) from exc
-        self._finish_extend(row.id, new_size)
-
-    def _finish_extend(self, volume_id: str, size: int) -> None:
-        with self.db.session() as session:
-            rows.write(session, sa.update(Volume).where(
-                Volume.id == volume_id, Volume.status == EXTENDING).values(
-                    status=VolumeStatus.AVAILABLE, size=size))

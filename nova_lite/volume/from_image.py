@@ -2,14 +2,16 @@
 
 The image is checked before any record is made (a 400 naming ``volume.imageRef``
 when it is missing, not active, or larger than the volume), then the volume is
-made in steps, each undone when a later one fails:
+made by the ``volume-create-from-image`` flow
+(:mod:`nova_lite.volume.flows.create`), each step undone when a later one fails:
 
 1. the record, ``creating`` (undo: the record goes to ``error``, as cinder
    leaves a failed volume for its owner to see and delete);
 2. the backend's storage of the volume's size (undo: the storage is freed);
 3. the image's bytes, downloaded with the caller's token to a temporary file
    beside the volumes and written into the volume by the backend (``qemu-img
-   convert`` for the file backend) (undo: the temporary file is removed, always);
+   convert`` for the file backend) (:func:`write_image`; the temporary file is
+   always removed);
 4. ``available`` and ``bootable``.
 
 The image service is reached through an injected client (no import of its
@@ -22,7 +24,7 @@ import logging
 import math
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from nova_lite.common import context as nl_context
@@ -101,17 +103,3 @@ def write_image(images: ImageSource, backend: backend_base.VolumeBackend,
             os.unlink(partial)
         except FileNotFoundError:
             pass
-
-
-def undo(volume_id: str, location: str | None, backend: backend_base.VolumeBackend,
-         set_error: Callable[[], None]) -> None:
-    """Undo steps 1-2 after a failure: free the storage, the record to ``error``."""
-    if location:
-        try:
-            backend.delete_volume(location)
-        except Exception:
-            LOG.exception('Could not free the storage of failed volume %s', volume_id)
-    try:
-        set_error()
-    except Exception:
-        LOG.exception('Could not put failed volume %s in error', volume_id)

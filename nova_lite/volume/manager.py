@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from oslo_config import cfg
 from sqlalchemy import orm
+from taskflow.persistence import base as persistence_base
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
@@ -44,6 +45,10 @@ from nova_lite.volume import (
     volume_attach,
 )
 from nova_lite.volume.backends import base as backend_base
+from nova_lite.volume.flows import create as create_flows
+from nova_lite.volume.flows import delete as delete_flow
+from nova_lite.volume.flows import keys as flow_keys
+from nova_lite.volume.flows import runner as flow_runner
 
 LOG = logging.getLogger(__name__)
 
@@ -68,16 +73,20 @@ class VolumeManager:
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
                  backend: backend_base.VolumeBackend,
-                 images: ImageService | None = None) -> None:
+                 images: ImageService | None = None,
+                 flow_persistence: persistence_base.Backend | None = None) -> None:
         """``images``: the image service, for volumes made from an image and volumes
-        uploaded to one (None: neither)."""
+        uploaded to one (None: neither); ``flow_persistence``: where the runs of the
+        volume flows are saved (the conductor's backend; None: not saved)."""
         self.conf = conf
         self.db = db
         self.backend = backend
         self.images = images
+        self.flows = flow_runner.VolumeFlowRunner(flow_persistence)
         self._attachments = attachments.VolumeAttachments(db, backend)
         self.quotas = quotas.VolumeQuotas(db, conf)
-        self.snapshots = snapshots.VolumeSnapshots(db, backend, self.quotas)
+        self.snapshots = snapshots.VolumeSnapshots(db, backend, self.quotas,
+                                                   flow_runner=self.flows)
         self.types = types.VolumeTypes(db)
         self.qos_specs = qos_specs.QosSpecsStore(db, self.types)
         self.type_encryption = type_encryption.TypeEncryptions(db, self.types)
@@ -87,7 +96,7 @@ class VolumeManager:
         self.service_states = services.VolumeServiceStates(conf, db)
         self.copies = copies.VolumeCopies(conf, db, backend,
                                           accepts_volumes=self.service_states.accepts_volumes,
-                                          volume_quotas=self.quotas)
+                                          volume_quotas=self.quotas, flow_runner=self.flows)
         self.transfers = transfers.VolumeTransfers(db)
         self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
         self.group_types = group_types.GroupTypes(db)
@@ -167,23 +176,21 @@ class VolumeManager:
             LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
             self._set_status(row.id, VolumeStatus.ERROR)
             return self.get_volume(ctx, row.id)
-        try:
-            location = self.backend.create_volume(row.id, row.size)
-        except Exception as exc:
-            LOG.exception('Backend failed to create volume %s', row.id)
-            self._set_status(row.id, VolumeStatus.ERROR)
-            raise self._backend_error('create', exc) from exc
+        store: dict[str, Any] = {flow_keys.VOLUME_ID: row.id, flow_keys.SIZE: row.size,
+                                 flow_keys.BOOTABLE: image is not None}
         if image is not None and self.images is not None:
-            try:
-                from_image.write_image(self.images, self.backend, ctx, image, location,
-                                       self.conf.volume.volumes_dir)
-            except Exception as exc:
-                LOG.exception('Writing image %s into volume %s failed', image['id'], row.id)
-                from_image.undo(row.id, location, self.backend,
-                                lambda: self._set_status(row.id, VolumeStatus.ERROR))
-                raise self._backend_error('create from image', exc) from exc
-        self._set_status(row.id, VolumeStatus.AVAILABLE, provider_location=location,
-                         bootable=image is not None)
+            flow = create_flows.get_create_from_image_flow(
+                self.db, self.backend, self.images, ctx, self.conf.volume.volumes_dir)
+            store[flow_keys.IMAGE_REF] = {'id': image['id'],
+                                          'disk_format': image.get('disk_format')}
+            action = 'create from image'
+        else:
+            flow, action = create_flows.get_create_flow(self.db, self.backend), 'create'
+        try:
+            self.flows.run(flow, store, row.id)
+        except Exception as exc:
+            LOG.warning('Volume %s: %s failed: %s', row.id, action, exc)
+            raise self._backend_error(action, exc) from exc
         return self.get_volume(ctx, row.id)
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
@@ -273,14 +280,12 @@ class VolumeManager:
                            'not attached, and without snapshots (or cascade=true)')
             location = row.provider_location
         try:
-            if location:
-                self.backend.delete_volume(location)
+            self.flows.run(delete_flow.get_delete_flow(self.db, self.backend),
+                           {flow_keys.VOLUME_ID: row.id, flow_keys.VOLUME_LOCATION: location},
+                           row.id)
         except Exception as exc:
-            LOG.exception('Backend failed to delete volume %s', row.id)
-            self._set_status(row.id, VolumeStatus.ERROR_DELETING)
+            LOG.warning('Volume %s: delete failed: %s', row.id, exc)
             raise self._backend_error('delete', exc) from exc
-        with self.db.session() as session:
-            _write(session, sa.delete(Volume).where(Volume.id == row.id))
 
     # -- attachments -----------------------------------------------------
 

@@ -2,11 +2,12 @@
 
 As in cinder, a snapshot is taken of an ``available`` volume (an ``in-use``
 one only with ``force``), goes ``creating`` -> ``available``, and is deleted
-through ``deleting``. The copy is made outside any transaction; when it fails
-the row is removed again (the backend leaves no file behind), so a failed
-create leaves nothing. The snapshot row is written in the same transaction as
-a conditional touch of its volume, so a volume delete that counted no
-snapshots cannot race with a new one.
+through ``deleting``. The copy is made outside any transaction, by the
+``volume-snapshot-create`` flow (:mod:`nova_lite.volume.flows.snapshot`);
+when it fails the flow removes the row again (the backend leaves no file
+behind), so a failed create leaves nothing. The snapshot row is written in
+the same transaction as a conditional touch of its volume, so a volume
+delete that counted no snapshots cannot race with a new one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import volume_snapshot as models
 from nova_lite.volume import quotas, rows
 from nova_lite.volume.backends import base as backend_base
+from nova_lite.volume.flows import keys as flow_keys
+from nova_lite.volume.flows import runner as flow_runner_module
+from nova_lite.volume.flows import snapshot as snapshot_flows
 
 LOG = logging.getLogger(__name__)
 
@@ -89,11 +93,14 @@ class VolumeSnapshots:
     """Snapshots of one database's volumes on one backend."""
 
     def __init__(self, db: db_api.Database, backend: backend_base.VolumeBackend,
-                 volume_quotas: quotas.VolumeQuotas | None = None) -> None:
-        """``volume_quotas``: checked in each create's transaction (None: no quotas)."""
+                 volume_quotas: quotas.VolumeQuotas | None = None,
+                 flow_runner: flow_runner_module.VolumeFlowRunner | None = None) -> None:
+        """``volume_quotas``: checked in each create's transaction (None: no quotas);
+        ``flow_runner``: runs (and saves) the create and delete flows."""
         self.db = db
         self.backend = backend
         self.quotas = volume_quotas
+        self.flows = flow_runner or flow_runner_module.VolumeFlowRunner()
 
     def _set_status(self, snapshot_id: str, status: str, **values: Any) -> None:
         with self.db.session() as session:
@@ -128,17 +135,14 @@ class VolumeSnapshots:
             row.volume_id, row.size = volume.id, volume.size
             location = volume.provider_location
             session.add(row)
+        store = {flow_keys.SNAPSHOT_ID: row.id, flow_keys.VOLUME_ID: row.volume_id,
+                 flow_keys.VOLUME_LOCATION: location}
         try:
-            if not location:
-                raise backend_base.VolumeBackendError(
-                    reason=f'volume {volume_id} has no storage')
-            snapshot_location = self.backend.create_snapshot(row.id, location)
+            self.flows.run(snapshot_flows.get_snapshot_create_flow(self.db, self.backend),
+                           store, row.id)
         except Exception as exc:
-            LOG.exception('Backend failed to snapshot volume %s', row.volume_id)
-            with self.db.session() as session:
-                rows.write(session, sa.delete(Snapshot).where(Snapshot.id == row.id))
+            LOG.warning('Snapshot of volume %s failed: %s', row.volume_id, exc)
             raise rows.backend_error('snapshot', exc) from exc
-        self._set_status(row.id, SnapshotStatus.AVAILABLE, provider_location=snapshot_location)
         return self.get(ctx, row.id)
 
     def get(self, ctx: nl_context.RequestContext, snapshot_id: str) -> dict[str, Any]:
@@ -232,15 +236,13 @@ class VolumeSnapshots:
                 raise InvalidSnapshot(reason=f'snapshot {row.id} is {row.status}; a delete '
                                              'needs it available or error')
             location = row.provider_location
+        store = {flow_keys.SNAPSHOT_ID: row.id, flow_keys.SNAPSHOT_LOCATION: location}
         try:
-            if location:
-                self.backend.delete_snapshot(location)
+            self.flows.run(snapshot_flows.get_snapshot_delete_flow(self.db, self.backend),
+                           store, row.id)
         except Exception as exc:
-            LOG.exception('Backend failed to delete snapshot %s', row.id)
-            self._set_status(row.id, SnapshotStatus.ERROR_DELETING)
+            LOG.warning('Delete of snapshot %s failed: %s', row.id, exc)
             raise rows.backend_error('delete snapshot', exc) from exc
-        with self.db.session() as session:
-            rows.write(session, sa.delete(Snapshot).where(Snapshot.id == row.id))
 
     def delete_all_of(self, ctx: nl_context.RequestContext, volume_id: str) -> None:
         """Delete every snapshot of the volume (a cascading volume delete); 400 and

@@ -22,6 +22,7 @@ from nova_lite.compute import migrations as migration_store
 from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
+from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import api as db_api
 from nova_lite.identity import manager as identity_manager
@@ -69,7 +70,8 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     # A volume made from an image reads it through the image client, as the caller.
     volumes = volume_manager.VolumeManager(
         conf, db, volume_backend.load_backend(conf),
-        images=clients.ImageClient(identity, images, report_steps=False))
+        images=clients.ImageClient(identity, images, report_steps=False),
+        flow_persistence=flow_persistence.DatabaseBackend(db))
     instances = instance_store.InstanceStore(db)
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)

@@ -18,6 +18,7 @@ from nova_lite.conductor.flows import keys
 from nova_lite.db import api as db_api
 from nova_lite.db.models import flow_history
 from nova_lite.flowviz import dot
+from nova_lite.volume.flows import keys as volume_keys
 
 needs_graphviz = pytest.mark.skipif(shutil.which('dot') is None,
                                     reason="graphviz's dot program is not installed")
@@ -194,3 +195,26 @@ def test_flow_graph_draws_a_server_action_flow(capsys: pytest.CaptureFixture[str
 def test_flow_graph_refuses_an_unknown_flow(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(['flow', 'graph', '--flow', 'teleport']) == 2
     assert 'teleport' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize('flow_name', sorted(volume_keys.FLOW_TASKS))
+def test_flow_graph_draws_a_block_storage_flow(capsys: pytest.CaptureFixture[str],
+                                               flow_name: str) -> None:
+    assert cli.main(['flow', 'graph', '--flow', flow_name]) == 0
+    text = capsys.readouterr().out
+    assert f'nova_lite {flow_name} block storage flow' in text
+    nodes = _nodes(text)
+    tasks = volume_keys.FLOW_TASKS[flow_name]
+    assert [name for name in nodes if name not in ('start', 'end')] == list(tasks)
+    for before, after in zip(tasks, tasks[1:], strict=False):
+        assert f'"{before}" -> "{after}";' in text
+    if shutil.which('dot'):
+        result = _render_svg(text)
+        assert result.returncode == 0, result.stderr.decode()
+
+
+def test_a_block_storage_flow_has_no_recorded_run_to_draw(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(['flow', 'graph', '--flow', volume_keys.EXTEND_FLOW,
+                     '--instance', str(uuid.uuid4())]) == 2
+    assert 'boot run only' in capsys.readouterr().err
