@@ -7,7 +7,6 @@ field), runs in one transaction and returns plain dicts.
 
 from __future__ import annotations
 
-import ipaddress
 import random
 from collections import defaultdict
 from typing import Any
@@ -28,28 +27,27 @@ from nova_lite.network import (
     external,
     floating_ips,
     ip_availability,
-    ipam,
     listing,
     port_extras,
     ports,
     routers,
     security_groups,
+    subnets,
     validators,
     views,
 )
-from nova_lite.network import host_routes as host_routes_module
 
 INSTANCE_OWNER_PREFIX = 'compute:'
 MIN_MTU = 68
 MAX_MTU = 65535
-MAX_DNS_NAMESERVERS = 5
 
 
-class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
-                     routers.RouterMethods, floating_ips.FloatingIPMethods,
-                     ip_availability.IPAvailabilityMethods):
-    """Networks and subnets here; ports and their addresses in :class:`ports.PortMethods`;
-    security groups, routers and floating IPs in their own mixins."""
+class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
+                     security_groups.SecurityGroupMethods, routers.RouterMethods,
+                     floating_ips.FloatingIPMethods, ip_availability.IPAvailabilityMethods):
+    """Networks here; subnets in :class:`subnets.SubnetMethods`, ports and their
+    addresses in :class:`ports.PortMethods`; security groups, routers and floating
+    IPs in their own mixins."""
 
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database, *,
                  rng: random.Random | None = None) -> None:
@@ -203,225 +201,6 @@ class NetworkManager(ports.PortMethods, security_groups.SecurityGroupMethods,
             external.set_external(session, network.id, False)
             session.delete(network)
 
-    # -- subnets ------------------------------------------------------------------
-
-    def create_subnet(self, ctx: nl_context.RequestContext, network_id: str, cidr: str,
-                      ip_version: int = 4, name: str = '', gateway_ip: str | None = None,
-                      allocation_pools: list[dict[str, str]] | None = None,
-                      enable_dhcp: bool = True, dns_nameservers: list[str] | None = None,
-                      *, no_gateway: bool = False,
-                      host_routes: list[dict[str, str]] | None = None,
-                      description: str = '') -> dict[str, Any]:
-        """A subnet of ``network_id``.
-
-        ``gateway_ip`` None means the first host of ``cidr``; ``no_gateway=True``
-        makes a subnet without a gateway (neutron's explicit ``gateway_ip: null``).
-        ``allocation_pools`` None means every host but the gateway.
-        """
-        validators.string('name', name)
-        validators.boolean('enable_dhcp', enable_dhcp)
-        validators.boolean('no_gateway', no_gateway)
-        descriptions.check(description)
-        network_cidr = ipam.parse_cidr(cidr, ip_version)
-        if no_gateway and gateway_ip is not None:
-            raise exception.InvalidInput(field='gateway_ip',
-                                         reason='cannot be given with no_gateway')
-        gateway: ipam.IPAddress | None = None
-        if gateway_ip is not None:
-            gateway = ipam.validate_gateway(gateway_ip, network_cidr)
-        elif not no_gateway:
-            gateway = ipam.default_gateway(network_cidr)
-        if allocation_pools is None:
-            pools = ipam.default_pools(network_cidr, gateway)
-        else:
-            pools = ipam.validate_pools(allocation_pools, network_cidr, gateway)
-        nameservers = _nameservers(dns_nameservers)
-        routes = host_routes_module.validate(host_routes, network_cidr.version)
-        with self.db.session() as session:
-            # The row lock serialises subnet creation per network (on PostgreSQL),
-            # so that the overlap check below cannot race.
-            network = access.get_network(session, ctx, network_id, lock='update')
-            access.require_network_owner(ctx, network, 'add subnets to it')
-            _check_no_overlap(session, network.id, network_cidr)
-            row = models.Subnet(name=name, network_id=network.id,
-                                project_id=network.project_id, ip_version=ip_version,
-                                cidr=str(network_cidr),
-                                gateway_ip=str(gateway) if gateway is not None else None,
-                                enable_dhcp=enable_dhcp, dns_nameservers=nameservers,
-                                host_routes=routes)
-            session.add(row)
-            session.flush()
-            session.add_all(models.AllocationPool(subnet_id=row.id, first_ip=str(first),
-                                                  last_ip=str(last)) for first, last in pools)
-            session.flush()
-            descriptions.put(session, row.id, description)
-            return descriptions.fill(session, [views.subnet_dict(
-                row, [(str(first), str(last)) for first, last in pools])])[0]
-
-    def get_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> dict[str, Any]:
-        with self.db.reader() as session:
-            row = access.get_subnet(session, ctx, subnet_id)
-            return descriptions.fill(session, [views.subnet_dict(
-                row, _pools(session, [row.id])[row.id])])[0]
-
-    def list_subnets(self, ctx: nl_context.RequestContext, network_id: str | None = None,
-                     name: str | None = None) -> list[dict[str, Any]]:
-        validators.optional_string('network_id', network_id)
-        validators.optional_string('name', name)
-        filters = [(key, [value]) for key, value in (('network_id', network_id),
-                                                     ('name', name)) if value is not None]
-        return self.page_subnets(ctx, filters).items
-
-    def page_subnets(self, ctx: nl_context.RequestContext, filters: listing.Filters = (),
-                     request: paging.PageRequest = paging.EVERYTHING,
-                     ) -> paging.Page[dict[str, Any]]:
-        """One page of the subnets of visible networks matching ``filters``, oldest first."""
-        statement = listing.filtered(
-            sa.select(models.Subnet)
-            .join(models.Network, models.Network.id == models.Subnet.network_id)
-            .where(access.visible_networks(ctx)), listing.SUBNET_FILTERS, filters)
-        with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Subnet),
-                                        request, models.Subnet.id)
-            pools = _pools(session, [row.id for row in page.items])
-            return paging.Page(descriptions.fill(session, [
-                views.subnet_dict(row, pools[row.id]) for row in page.items]),
-                page.next_marker)
-
-    def update_subnet(self, ctx: nl_context.RequestContext, subnet_id: str, *,
-                      name: str | None = None, enable_dhcp: bool | None = None,
-                      dns_nameservers: list[str] | None = None,
-                      allocation_pools: list[dict[str, str]] | None = None,
-                      host_routes: list[dict[str, str]] | None = None,
-                      gateway_ip: str | None = None, no_gateway: bool = False,
-                      description: str | None = None) -> dict[str, Any]:
-        """Change the given attributes (None leaves one as it is); for the network's owner.
-
-        New ``allocation_pools`` must fit the subnet and miss its gateway; addresses
-        already allocated outside them stay allocated (as in neutron). A new
-        ``gateway_ip`` (or ``no_gateway=True``) must be a host of the subnet outside
-        its pools (409 otherwise), and the old gateway must not be a port's address.
-        """
-        if no_gateway and gateway_ip is not None:
-            raise exception.InvalidInput(field='gateway_ip',
-                                         reason='cannot be given with no_gateway')
-        changes: dict[str, Any] = {}
-        if name is not None:
-            changes['name'] = validators.string('name', name)
-        if enable_dhcp is not None:
-            changes['enable_dhcp'] = validators.boolean('enable_dhcp', enable_dhcp)
-        if dns_nameservers is not None:
-            changes['dns_nameservers'] = _nameservers(dns_nameservers)
-        descriptions.check(description)
-        with self.db.session() as session:
-            subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
-            network = session.get_one(models.Network, subnet.network_id)
-            access.require_network_owner(ctx, network, 'change its subnets')
-            cidr = ipam.parse_network(subnet.cidr)
-            if host_routes is not None:
-                changes['host_routes'] = host_routes_module.validate(host_routes, cidr.version)
-            gateway = (ipaddress.ip_address(subnet.gateway_ip) if subnet.gateway_ip
-                       else None)
-            if gateway_ip is not None or no_gateway:
-                gateway = _new_gateway(session, subnet, cidr, gateway_ip)
-                changes['gateway_ip'] = str(gateway) if gateway is not None else None
-            pools = None
-            if allocation_pools is not None:
-                pools = ipam.validate_pools(allocation_pools, cidr, gateway)
-            elif gateway is not None and 'gateway_ip' in changes:
-                _check_gateway_outside_pools(session, subnet.id, gateway)
-            for field, value in changes.items():
-                setattr(subnet, field, value)
-            if pools is not None:
-                subnet.updated_at = timeutils.utcnow()
-                session.execute(sa.delete(models.AllocationPool).where(
-                    models.AllocationPool.subnet_id == subnet.id))
-                session.add_all(models.AllocationPool(subnet_id=subnet.id, first_ip=str(first),
-                                                      last_ip=str(last))
-                                for first, last in pools)
-            if description is not None:
-                descriptions.put(session, subnet.id, description)
-                subnet.updated_at = timeutils.utcnow()
-            session.flush()
-            return descriptions.fill(session, [views.subnet_dict(
-                subnet, _pools(session, [subnet.id])[subnet.id])])[0]
-
-    def delete_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> None:
-        """Delete a subnet; a 409 while any of its addresses is allocated to a port."""
-        with self.db.session() as session:
-            subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
-            network = session.get_one(models.Network, subnet.network_id)
-            access.require_network_owner(ctx, network, 'delete its subnets')
-            allocated = session.scalar(sa.select(sa.func.count()).where(
-                models.IPAllocation.subnet_id == subnet.id))
-            if allocated:
-                raise exception.Conflict(
-                    reason=f'subnet {subnet.id} still has {allocated} IP address(es) '
-                           'allocated to ports')
-            session.execute(sa.delete(models.AllocationPool).where(
-                models.AllocationPool.subnet_id == subnet.id))
-            descriptions.forget(session, [subnet.id])
-            session.delete(subnet)
-
-
-def _new_gateway(session: orm.Session, subnet: models.Subnet, cidr: ipam.IPNetwork,
-                 gateway_ip: str | None) -> ipam.IPAddress | None:
-    """The validated new gateway (None: no gateway); 409 while the old one is a port's."""
-    gateway = ipam.validate_gateway(gateway_ip, cidr) if gateway_ip is not None else None
-    if subnet.gateway_ip and (gateway is None or str(gateway) != subnet.gateway_ip):
-        owner = session.scalar(sa.select(models.IPAllocation.port_id).where(
-            models.IPAllocation.subnet_id == subnet.id,
-            models.IPAllocation.ip_address == subnet.gateway_ip))
-        if owner is not None:
-            raise exception.Conflict(
-                reason=f'gateway {subnet.gateway_ip} of subnet {subnet.id} is in use by '
-                       f'port {owner}')
-    return gateway
-
-
-def _check_gateway_outside_pools(session: orm.Session, subnet_id: str,
-                                 gateway: ipam.IPAddress) -> None:
-    for first, last in _pools(session, [subnet_id])[subnet_id]:
-        if (int(ipaddress.ip_address(first)) <= int(gateway)
-                <= int(ipaddress.ip_address(last))):
-            raise exception.Conflict(
-                reason=f'gateway {gateway} is inside the allocation pool {first}-{last}')
-
-
-def _nameservers(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list | tuple):
-        raise exception.InvalidInput(field='dns_nameservers', reason='must be a list')
-    if len(value) > MAX_DNS_NAMESERVERS:
-        raise exception.InvalidInput(field='dns_nameservers',
-                                     reason=f'at most {MAX_DNS_NAMESERVERS} are allowed')
-    result: list[str] = []
-    for index, item in enumerate(value):
-        try:
-            address = str(ipaddress.ip_address(item.strip() if isinstance(item, str) else ''))
-        except ValueError:
-            raise exception.InvalidInput(field=f'dns_nameservers.{index}',
-                                         reason=f'{item!r} is not an IP address') from None
-        if address in result:
-            raise exception.InvalidInput(field=f'dns_nameservers.{index}',
-                                         reason=f'{address} is given twice')
-        result.append(address)
-    return result
-
-
-def _check_no_overlap(session: orm.Session, network_id: str, cidr: ipam.IPNetwork) -> None:
-    existing = session.scalars(sa.select(models.Subnet.cidr).where(
-        models.Subnet.network_id == network_id, models.Subnet.ip_version == cidr.version))
-    for other in existing:
-        if ipaddress.ip_network(other).overlaps(cidr):
-            # Neutron's words: Tempest's subnet helpers look for "overlaps with
-            # another subnet" to try their next CIDR.
-            raise exception.InvalidInput(
-                'Invalid input for operation: Requested subnet with cidr: '
-                f'{cidr} for network: {network_id} overlaps with another subnet.',
-                field='cidr', reason=f'overlaps subnet {other}')
-
 
 def _subnet_ids(session: orm.Session, network_ids: list[str]) -> dict[str, list[str]]:
     result: dict[str, list[str]] = defaultdict(list)
@@ -434,14 +213,3 @@ def _subnet_ids(session: orm.Session, network_ids: list[str]) -> dict[str, list[
             result[network_id].append(subnet_id)
     return result
 
-
-def _pools(session: orm.Session, subnet_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
-    result: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    if subnet_ids:
-        rows = session.execute(
-            sa.select(models.AllocationPool.subnet_id, models.AllocationPool.first_ip,
-                      models.AllocationPool.last_ip)
-            .where(models.AllocationPool.subnet_id.in_(subnet_ids)))
-        for subnet_id, first, last in rows:
-            result[subnet_id].append((first, last))
-    return result

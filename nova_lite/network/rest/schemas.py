@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from nova_lite.api.validation import UUID_PATTERN
-from nova_lite.network import manager
+from nova_lite.network import manager, subnets
 
 NAME: dict[str, Any] = {'type': 'string', 'maxLength': 255}
 UUID: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
@@ -32,7 +32,7 @@ ALLOCATION_POOLS: dict[str, Any] = {
     'items': {'type': 'object', 'required': ['start', 'end'], 'additionalProperties': False,
               'properties': {'start': ADDRESS, 'end': ADDRESS}}}
 DNS_NAMESERVERS: dict[str, Any] = {'type': 'array',
-                                   'maxItems': manager.MAX_DNS_NAMESERVERS,
+                                   'maxItems': subnets.MAX_DNS_NAMESERVERS,
                                    'items': ADDRESS}
 HOST_ROUTES: dict[str, Any] = {
     'type': 'array', 'maxItems': 64,
