@@ -173,10 +173,21 @@ class ServerActionsAPI:
             raise exception.Conflict(reason='this compute API takes no snapshots')
         volume_backed = self._volume_backed
         if volume_backed is not None:
-            instance = self._ready(ctx, server_id, action_specs.ACTIONS['snapshot'],
-                                   'createImage')
+            spec = action_specs.ACTIONS['snapshot']
+            instance = self._ready(ctx, server_id, spec, 'createImage')
             if volume_backed.applies(instance):
-                return volume_backed.create(ctx, instance, name, dict(metadata or {}))
+                self._events.start_action(
+                    instance_id=instance['id'], action=spec.instance_action,
+                    request_id=ctx.request_id, user_id=ctx.user_id,
+                    project_id=ctx.project_id)
+                try:
+                    image_id = volume_backed.create(ctx, instance, name, dict(metadata or {}))
+                except Exception:
+                    self._events.finish_action(instance['id'], ctx.request_id,
+                                               message='Error')
+                    raise
+                self._events.finish_action(instance['id'], ctx.request_id)
+                return image_id
 
         made: list[str] = []
 

@@ -165,6 +165,8 @@ def test_a_volume_backed_server_snapshots_its_boot_volume(compute: ComputeEnv) -
     assert snapshot['volume_id'] == attachment['volumeId']
     # the server was not touched: still ACTIVE with no task
     assert compute.wait(server_id)['status'] == 'ACTIVE'
+    actions = compute.admin.get(f'/servers/{server_id}/os-instance-actions').json
+    assert [a['action'] for a in actions['instanceActions']] == ['createImage', 'create']
     env.cloud.volumes.snapshots.delete(env.ctx, mapping['snapshot_id'])
     compute.cloud.services.images.delete_image(env.ctx, image['id'])
     assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
