@@ -200,6 +200,14 @@ def image_size_gb(image: AnyMapping[str, Any]) -> int:
 
 
 def boot_volume_id(instance: AnyMapping[str, Any]) -> str | None:
-    """The boot volume of a volume-backed instance (recorded with its build request)."""
-    recorded = (instance.get('build_request') or {}).get('block_device_mapping') or []
+    """The boot volume of a volume-backed instance (recorded with its build request).
+
+    The boot records the mappings with their volume ids when it made volumes;
+    a server booted only from existing volumes has them in its request spec."""
+    build_request = instance.get('build_request') or {}
+    recorded = build_request.get('block_device_mapping')
+    if recorded is None:
+        requested = (build_request.get('request_spec') or {}).get('block_device_mapping')
+        recorded = [{**m, 'volume_id': m.get('uuid')} for m in requested or []
+                    if m.get('source_type') == 'volume']
     return next((m.get('volume_id') for m in recorded if m.get('boot_index') == 0), None)

@@ -27,6 +27,7 @@ from nova_lite.compute import (
     shelve_api,
     snapshot_api,
     volume_attach_api,
+    volume_backed_snapshot,
 )
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -73,9 +74,13 @@ class ServerActionsAPI:
                  events: instance_actions.InstanceActionStore,
                  snapshots: snapshot_api.SnapshotImages | None = None,
                  volume_attachments: volume_attach_api.VolumeAttachments | None = None,
-                 shelved_offload_time: int = 0) -> None:
+                 shelved_offload_time: int = 0,
+                 volume_backed: volume_backed_snapshot.VolumeBackedSnapshots | None = None
+                 ) -> None:
         """``snapshots``: makes createImage's image records (None: no createImage);
-        ``volume_attachments``: checks volume attach and detach (None: neither)."""
+        ``volume_attachments``: checks volume attach and detach (None: neither);
+        ``volume_backed``: createImage of volume-backed servers (None: via the host)."""
+        self._volume_backed = volume_backed
         self._snapshots = snapshots
         self._volume_attachments = volume_attachments
         self._shelved_offload_time = shelved_offload_time
@@ -166,6 +171,23 @@ class ServerActionsAPI:
         snapshots = self._snapshots
         if snapshots is None:
             raise exception.Conflict(reason='this compute API takes no snapshots')
+        volume_backed = self._volume_backed
+        if volume_backed is not None:
+            spec = action_specs.ACTIONS['snapshot']
+            instance = self._ready(ctx, server_id, spec, 'createImage')
+            if volume_backed.applies(instance):
+                self._events.start_action(
+                    instance_id=instance['id'], action=spec.instance_action,
+                    request_id=ctx.request_id, user_id=ctx.user_id,
+                    project_id=ctx.project_id)
+                try:
+                    image_id = volume_backed.create(ctx, instance, name, dict(metadata or {}))
+                except Exception:
+                    self._events.finish_action(instance['id'], ctx.request_id,
+                                               message='Error')
+                    raise
+                self._events.finish_action(instance['id'], ctx.request_id)
+                return image_id
 
         made: list[str] = []
 

@@ -97,7 +97,7 @@ class VolumeManager:
         self.copies = copies.VolumeCopies(conf, db, backend,
                                           accepts_volumes=self.service_states.accepts_volumes,
                                           volume_quotas=self.quotas, flow_runner=self.flows)
-        self.transfers = transfers.VolumeTransfers(db)
+        self.transfers = transfers.VolumeTransfers(db, self.quotas)
         self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
         self.group_types = group_types.GroupTypes(db)
         self.groups = groups.VolumeGroups(

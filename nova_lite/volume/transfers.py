@@ -3,8 +3,10 @@
 Creating a transfer puts an available volume in 'awaiting-transfer' and
 returns a random auth key once; only a salted hash of it is stored. Any
 project presenting the key may accept: the volume (and its snapshots) then
-belong to the accepting project and user, and the transfer is gone. Deleting
-the transfer gives the volume back its 'available' status.
+belong to the accepting project and user, and the transfer is gone. The
+accepting project's block storage quota must hold the volume and its
+snapshots (413 otherwise, as cinder refuses). Deleting the transfer gives the
+volume back its 'available' status.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from nova_lite.common.states import VolumeStatus
 from nova_lite.db import api as db_api
 from nova_lite.db.models import volume_snapshot as snapshot_models
 from nova_lite.db.models import volume_transfers as models
-from nova_lite.volume import rows
+from nova_lite.volume import quotas, rows
 
 Transfer = models.VolumeTransfer
 Volume = rows.Volume
@@ -56,8 +58,24 @@ def format_transfer(row: Transfer) -> dict[str, Any]:
 class VolumeTransfers:
     """The pending volume transfers of one database."""
 
-    def __init__(self, db: db_api.Database) -> None:
+    def __init__(self, db: db_api.Database,
+                 volume_quotas: quotas.VolumeQuotas | None = None) -> None:
+        """``volume_quotas``: the accepting project's limits checked (None: none)."""
         self.db = db
+        self.quotas = volume_quotas
+
+    def _check_quota(self, session: orm.Session, ctx: nl_context.RequestContext,
+                     volume_id: str) -> None:
+        """413 when the volume and its snapshots would put the accepting project
+        over its block storage quota (a project taking its own volume adds nothing)."""
+        volume = session.get(Volume, volume_id)
+        if self.quotas is None or volume is None or volume.project_id == ctx.project_id:
+            return
+        snapshot_sizes = [int(size) for size in session.scalars(
+            sa.select(Snapshot.size).where(Snapshot.volume_id == volume_id))]
+        self.quotas.check(session, ctx.project_id or '', volume_type=volume.volume_type,
+                          volumes=1, snapshots=len(snapshot_sizes),
+                          gigabytes=int(volume.size) + sum(snapshot_sizes))
 
     @staticmethod
     def _load(session: orm.Session, ctx: nl_context.RequestContext,
@@ -118,11 +136,13 @@ class VolumeTransfers:
 
     def accept(self, ctx: nl_context.RequestContext, transfer_id: str,
                auth_key: str) -> dict[str, Any]:
-        """Move the volume to the caller's project; 400 for a wrong key."""
+        """Move the volume to the caller's project; 400 for a wrong key, 413 when
+        the caller's project's quota cannot take it."""
         with self.db.session() as session:
             row = self._load(session, ctx, transfer_id, any_project=True)
             if not hmac.compare_digest(_hash(row.salt, auth_key), row.key_hash):
                 raise InvalidAuthKey(id=row.id)
+            self._check_quota(session, ctx, row.volume_id)
             accepted = format_transfer(row)
             now = timeutils.utcnow()
             moved = rows.write(session, sa.update(Volume).where(

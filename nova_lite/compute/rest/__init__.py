@@ -20,6 +20,7 @@ from nova_lite.compute import (
     snapshot_api,
     tenant_usage,
     volume_attach_api,
+    volume_backed_snapshot,
 )
 from nova_lite.compute.rest import (
     aggregates,
@@ -112,15 +113,17 @@ def make_app(conf: cfg.ConfigOpts, services: base.ComputeServices,
              auth: Callable[[WSGIApp], WSGIApp], public_url: str) -> WSGIApp:
     """The compute API at ``public_url`` (e.g. http://127.0.0.1:8774)."""
     links = views.Links(public_url)
+    snapshots = snapshot_api.SnapshotImages(services.compute_api.images,
+                                            services.compute_api.get_flavor,
+                                            conf.libvirt.snapshot_image_format)
     actions = server_actions_api.ServerActionsAPI(
         instances=services.instances, compute=services.compute_rpcapi,
         get_server=services.compute_api.get_server, conductor=services.conductor_rpcapi,
-        events=services.instance_actions,
-        snapshots=snapshot_api.SnapshotImages(services.compute_api.images,
-                                              services.compute_api.get_flavor,
-                                              conf.libvirt.snapshot_image_format),
+        events=services.instance_actions, snapshots=snapshots,
         volume_attachments=volume_attach_api.VolumeAttachments(services.volumes),
-        shelved_offload_time=conf.shelved_offload_time)
+        shelved_offload_time=conf.shelved_offload_time,
+        volume_backed=volume_backed_snapshot.VolumeBackedSnapshots(
+            services.compute_api.images, services.volume_proxy, snapshots))
     resizes = None
     if services.migrations is not None:
         resizes = resize_api.ResizeActions(

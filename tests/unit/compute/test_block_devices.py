@@ -72,3 +72,25 @@ def test_refused_mappings_name_their_field(server: dict[str, Any], field: str) -
     with pytest.raises(exception.InvalidInput) as caught:
         block_devices.parse(server)
     assert field in caught.value.message
+
+
+def test_boot_volume_id_of_a_boot_that_made_its_volume() -> None:
+    instance = {'build_request': {'block_device_mapping': [
+        {'source_type': 'image', 'uuid': IMAGE, 'boot_index': 0, 'volume_id': VOLUME,
+         'created': True}]}}
+    assert block_devices.boot_volume_id(instance) == VOLUME
+
+
+def test_boot_volume_id_of_a_boot_from_an_existing_volume() -> None:
+    # Nothing made: only the request spec holds the mappings.
+    instance = {'build_request': {'request_spec': {'block_device_mapping': [
+        {'source_type': 'volume', 'uuid': VOLUME, 'boot_index': 0}]}}}
+    assert block_devices.boot_volume_id(instance) == VOLUME
+
+
+def test_boot_volume_id_of_an_image_backed_server_is_none() -> None:
+    data_volume = {'source_type': 'volume', 'uuid': VOLUME, 'boot_index': None}
+    assert block_devices.boot_volume_id(
+        {'build_request': {'request_spec': {'block_device_mapping': [data_volume]}}}) is None
+    assert block_devices.boot_volume_id({'build_request': {}}) is None
+    assert block_devices.boot_volume_id({}) is None

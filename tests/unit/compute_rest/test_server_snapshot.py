@@ -4,6 +4,7 @@ the image the snapshot makes, the states it allows, its bodies and answers."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from typing import Any
@@ -134,3 +135,39 @@ def test_another_projects_member_cannot_snapshot(compute: ComputeEnv) -> None:
     server_id = compute.boot('not-yours', with_volume=False)['id']
     response = compute.member.action(server_id, {'createImage': {'name': 'mine'}})
     assert response.status_int == 404
+
+
+def test_a_volume_backed_server_snapshots_its_boot_volume(compute: ComputeEnv) -> None:
+    env = compute.env
+    body = env.server_body('bfv-snap', with_volume=False)
+    body['imageRef'] = ''
+    body['block_device_mapping_v2'] = [{
+        'source_type': 'image', 'uuid': env.image['id'], 'destination_type': 'volume',
+        'boot_index': 0, 'volume_size': 1, 'delete_on_termination': True}]
+    created = compute.admin.post('/servers', {'server': body})
+    assert created.status_int == 202, created.text
+    server_id = created.json['server']['id']
+    compute.wait(server_id)
+    [attachment] = compute.admin.get(
+        f'/servers/{server_id}/os-volume_attachments').json['volumeAttachments']
+    response = compute.admin.request('POST', f'/servers/{server_id}/action',
+                                     {'createImage': {'name': 'bfv-image'}}, headers=V245)
+    assert response.status_int == 202, response.text
+    image = _image(compute, response.json['image_id'])
+    # No data to upload: the image is active at once and points at a volume snapshot.
+    assert (image['status'], image['size'], image['name']) == ('active', 0, 'bfv-image')
+    properties = {**image.get('properties', {}), **image}
+    assert properties['bdm_v2'] == 'True' and properties['root_device_name'] == '/dev/vda'
+    [mapping] = json.loads(properties['block_device_mapping'])
+    assert (mapping['source_type'], mapping['boot_index'], mapping['volume_size']) == (
+        'snapshot', 0, 1)
+    snapshot = env.cloud.volumes.snapshots.get(env.ctx, mapping['snapshot_id'])
+    assert snapshot['volume_id'] == attachment['volumeId']
+    # the server was not touched: still ACTIVE with no task
+    assert compute.wait(server_id)['status'] == 'ACTIVE'
+    actions = compute.admin.get(f'/servers/{server_id}/os-instance-actions').json
+    assert [a['action'] for a in actions['instanceActions']] == ['createImage', 'create']
+    env.cloud.volumes.snapshots.delete(env.ctx, mapping['snapshot_id'])
+    compute.cloud.services.images.delete_image(env.ctx, image['id'])
+    assert compute.admin.delete(f'/servers/{server_id}').status_int == 204
+    compute.wait_gone(server_id)

@@ -93,3 +93,59 @@ def test_bad_input(admin: Client) -> None:
     no_key = admin.post('/os-volume-transfer/7b7f6c2e-0000-4000-8000-000000000000/accept',
                         {'accept': {}})
     assert no_key.status_int == 400 and 'auth_key' in no_key.text
+
+
+def _offer(client: Client, volume_id: str) -> dict[str, Any]:
+    created = client.post('/os-volume-transfer', {'transfer': {'volume_id': volume_id}})
+    assert created.status_int == 202, created.text
+    return created.json['transfer']
+
+
+def _accept(client: Client, transfer: dict[str, Any]) -> Any:
+    return client.post(f'/os-volume-transfer/{transfer["id"]}/accept',
+                       {'accept': {'auth_key': transfer['auth_key']}})
+
+
+def test_accept_over_the_takers_quota_is_413(app: Any, env: CloudEnv) -> None:
+    giver = make_user(env, app, ['member'])
+    taker = make_user(env, app, ['member'])
+    volume_id = _volume(giver)
+    transfer = _offer(giver, volume_id)
+    engine = env.cloud.volumes.quotas
+    engine.update(taker.project_id, {'volumes': 0})
+    refused = _accept(taker, transfer)
+    assert refused.status_int == 413, refused.text
+    assert "'volumes'" in refused.text
+    # nothing moved: the volume still waits in the giver's project
+    assert _status(giver, volume_id) == 'awaiting-transfer'
+    assert taker.get(f'/volumes/{volume_id}').status_int == 404
+    engine.update(taker.project_id, {'volumes': 1, 'gigabytes': 0})
+    refused = _accept(taker, transfer)
+    assert refused.status_int == 413 and "gigabytes" in refused.text, refused.text
+    engine.update(taker.project_id, {'gigabytes': 1})
+    assert _accept(taker, transfer).status_int == 202
+    assert engine.usage(taker.project_id)['volumes'] == 1
+    assert engine.usage(giver.project_id)['volumes'] == 0
+    assert taker.delete(f'/volumes/{volume_id}').status_int == 202
+
+
+def test_accept_counts_the_volumes_snapshots(app: Any, env: CloudEnv) -> None:
+    giver = make_user(env, app, ['member'])
+    taker = make_user(env, app, ['member'])
+    volume_id = _volume(giver)
+    snapshot = giver.post('/snapshots', {'snapshot': {'volume_id': volume_id,
+                                                      'name': 'goes-along'}})
+    assert snapshot.status_int == 202, snapshot.text
+    transfer = _offer(giver, volume_id)
+    engine = env.cloud.volumes.quotas
+    engine.update(taker.project_id, {'snapshots': 0})
+    refused = _accept(taker, transfer)
+    assert refused.status_int == 413 and 'snapshots' in refused.text, refused.text
+    # the volume (1 GiB) fits, it with its snapshot (2 GiB in all) does not
+    engine.update(taker.project_id, {'snapshots': 1, 'gigabytes': 1})
+    refused = _accept(taker, transfer)
+    assert refused.status_int == 413 and 'gigabytes' in refused.text, refused.text
+    engine.update(taker.project_id, {'gigabytes': 2})
+    assert _accept(taker, transfer).status_int == 202
+    usage = engine.usage(taker.project_id)
+    assert (usage['volumes'], usage['snapshots'], usage['gigabytes']) == (1, 1, 2)
