@@ -73,7 +73,7 @@ TABLES: Mapping[str, frozenset[str]] = {
     'image': frozenset({'image', 'image_task', 'image_metadefs'}),
     'network': frozenset({'network', 'network_security', 'network_l3'}),
     'volume': frozenset({'volume', 'volume_snapshot', 'volume_type', 'volume_qos',
-                         'volume_transfers', 'volume_quotas'}),
+                         'volume_transfers', 'volume_quotas', 'volume_messages'}),
     'scheduler': frozenset({'scheduler'}),
     'compute': frozenset({'compute', 'compute_keypairs', 'compute_server_groups',
                           'compute_instance_actions', 'compute_admin', 'compute_quotas',

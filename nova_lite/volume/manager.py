@@ -27,6 +27,7 @@ from nova_lite.volume import (
     copies,
     from_image,
     image_metadata,
+    messages,
     qos_specs,
     quotas,
     rows,
@@ -86,6 +87,7 @@ class VolumeManager:
                                           accepts_volumes=self.service_states.accepts_volumes,
                                           volume_quotas=self.quotas)
         self.transfers = transfers.VolumeTransfers(db)
+        self.messages = messages.UserMessages(db)
         self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
 
     # -- lookups ---------------------------------------------------------
@@ -150,8 +152,7 @@ class VolumeManager:
             self.quotas.check(session, row.project_id or '', volume_type=row.volume_type,
                               volumes=1, gigabytes=size, volume_size=size)
             session.add(row)
-        if not self.service_states.accepts_volumes():
-            LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
+        if not self._backend_takes(ctx, row):
             self._set_status(row.id, VolumeStatus.ERROR)
             return self.get_volume(ctx, row.id)
         try:
@@ -172,6 +173,20 @@ class VolumeManager:
         self._set_status(row.id, VolumeStatus.AVAILABLE, provider_location=location,
                          bootable=image is not None)
         return self.get_volume(ctx, row.id)
+
+    def _backend_takes(self, ctx: nl_context.RequestContext, row: Volume) -> bool:
+        """Whether the backend may take ``row`` (its service enabled, its type's
+        extra specs met); if not, the project gets a user message saying so."""
+        if not self.service_states.accepts_volumes():
+            LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
+        elif not self.service_states.matches(self.types.specs_of(row.volume_type)):
+            LOG.warning('Volume %s: the backend does not meet type %s', row.id,
+                        row.volume_type)
+        else:
+            return True
+        self.messages.record(ctx, row.id, action=messages.ACTION_SCHEDULE_ALLOCATE,
+                             detail=messages.DETAIL_NO_BACKEND)
+        return False
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
         with self.db.reader() as session:

@@ -26,6 +26,7 @@ from nova_lite.db.models import (  # noqa: F401
     network_security,
     scheduler,
     volume,
+    volume_messages,
     volume_qos,
     volume_quotas,
     volume_snapshot,

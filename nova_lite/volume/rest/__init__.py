@@ -1,4 +1,4 @@
-"""The block storage v3 REST API (cinder's ``/v3/{project_id}/...``), microversion 3.0.
+"""The block storage v3 REST API (cinder's ``/v3/{project_id}/...``), microversions 3.0-3.70.
 
 ``make_app`` routes every path to its handler; the version documents answer
 without a token, everything else needs one (``auth`` wraps the router).
@@ -16,6 +16,7 @@ from nova_lite.volume.rest import (
     attachments,
     extensions,
     fixed_resources,
+    messages,
     policies,
     qos_specs,
     quota_sets,
@@ -25,6 +26,7 @@ from nova_lite.volume.rest import (
     snapshots,
     transfers,
     type_encryption,
+    version_changes,
     versions,
     views,
     volume_actions,
@@ -43,6 +45,8 @@ def _routes(vols: volumes.VolumesController,
             attach: attachments.AttachmentsController) -> list[routing.Route]:
     return [
         ('GET', '/volumes/detail', vols.detail),  # before its /volumes/{volume_id} sibling
+        ('GET', '/volumes/summary', versions.since(version_changes.VOLUME_SUMMARY,
+                                                   vols.summary)),
         *routing.crud('/volumes', 'volume_id', vols),
         ('GET', '/volumes/{volume_id}/metadata', metadata.index),
         ('POST', '/volumes/{volume_id}/metadata', metadata.create),
@@ -54,7 +58,8 @@ def _routes(vols: volumes.VolumesController,
         ('GET', '/limits', fixed.limits),
         ('GET', '/backups', fixed.list_backups),
         ('GET', '/backups/detail', fixed.list_backups),
-        *routing.crud('/attachments', 'attachment_id', attach),
+        *((method, path, versions.since(version_changes.ATTACHMENTS_API, handler))
+          for method, path, handler in routing.crud('/attachments', 'attachment_id', attach)),
     ]
 
 
@@ -90,6 +95,7 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
             scheduler_stats.SchedulerStatsController(services, authorizer)),
         ('GET', '/extensions', extensions.ExtensionsController(services, authorizer).index),
         *transfers.routes(transfers.TransfersController(services, authorizer, public_url)),
+        *messages.routes(messages.MessagesController(services, authorizer, public_url)),
         *quota_sets.routes(quota_sets.QuotaSetsController(services, authorizer)),
     ], prefix=PROJECT, wrap=versions.microversioned)
     return request_id.with_request_id(auth(router), conf)

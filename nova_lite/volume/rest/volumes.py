@@ -11,7 +11,8 @@ from nova_lite.api import controller, paging, policy, query, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume import manager as volume_manager
-from nova_lite.volume.rest import listing, policies, schemas, scope, views
+from nova_lite.volume.rest import listing, policies, schemas, scope, versions, views
+from nova_lite.volume.rest import version_changes as changes
 
 
 def _text_field(spec: dict[str, Any], name: str) -> str | None:
@@ -36,16 +37,19 @@ class VolumesController(scope.VolumeController):
         self._conf = conf
         self._views = volume_views
 
-    def _detail(self, ctx: nl_context.RequestContext, volume: dict[str, Any],
-                project_id: str) -> dict[str, Any]:
+    def _detail(self, req: wsgi.Request, ctx: nl_context.RequestContext,
+                volume: dict[str, Any], project_id: str) -> dict[str, Any]:
+        version = versions.api_version(req)
+        type_id = (self._services.volumes.types.id_of(volume.get('volume_type'))
+                   if version >= changes.VOLUME_TYPE_ID else None)
         return self._views.detail(volume, project_id, show_admin_fields=self.authorizer.allowed(
-            ctx, policies.HOST_ATTRIBUTE))
+            ctx, policies.HOST_ATTRIBUTE), version=version, volume_type_id=type_id)
 
-    def _plain(self, ctx: nl_context.RequestContext, volume: dict[str, Any],
-               project_id: str) -> dict[str, Any]:
+    def _plain(self, req: wsgi.Request, ctx: nl_context.RequestContext,
+               volume: dict[str, Any], project_id: str) -> dict[str, Any]:
         """Cinder's create and update answers: none of the show's os-vol-*-attr
         extension fields nor its volume_image_metadata, whoever asks."""
-        return {key: value for key, value in self._detail(ctx, volume, project_id).items()
+        return {key: value for key, value in self._detail(req, ctx, volume, project_id).items()
                 if not key.startswith('os-vol-') and key != 'volume_image_metadata'}
 
     def _volume_type(self, ctx: nl_context.RequestContext, value: str | None) -> str | None:
@@ -86,7 +90,7 @@ class VolumesController(scope.VolumeController):
                 availability_zone=self._checked_zone(spec.get('availability_zone')),
                 volume_type=self._volume_type(ctx, spec.get('volume_type')),
                 image_id=spec.get('imageRef') or spec.get('image_id'))
-        return wsgi.json_response(202, {'volume': self._plain(ctx, volume, project_id)})
+        return wsgi.json_response(202, {'volume': self._plain(req, ctx, volume, project_id)})
 
     def _create_copy(self, ctx: nl_context.RequestContext,
                      spec: dict[str, Any]) -> dict[str, Any]:
@@ -137,13 +141,27 @@ class VolumesController(scope.VolumeController):
 
     def detail(self, req: wsgi.Request, project_id: str) -> webob.Response:
         ctx, result = self._listed(req, project_id, '/detail')
-        result['volumes'] = [self._detail(ctx, v, project_id) for v in result['volumes']]
+        result['volumes'] = [self._detail(req, ctx, v, project_id) for v in result['volumes']]
         return wsgi.json_response(200, result)
+
+    def summary(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        """3.12's ``GET /volumes/summary``: count and size of the volumes listed (with
+        ``all_tenants`` for admins), and each metadata key's values in use."""
+        _, result = self._listed(req, project_id, '')
+        found = result['volumes']
+        metadata: dict[str, list[str]] = {}
+        for volume in found:
+            for key, value in (volume.get('metadata') or {}).items():
+                if value not in metadata.setdefault(key, []):
+                    metadata[key].append(value)
+        return wsgi.json_response(200, {'volume-summary': {
+            'total_count': len(found), 'total_size': sum(v['size'] for v in found),
+            'metadata': metadata}})
 
     def show(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.GET)
         volume = self._services.volumes.get_volume(ctx, volume_id)
-        return wsgi.json_response(200, {'volume': self._detail(ctx, volume, project_id)})
+        return wsgi.json_response(200, {'volume': self._detail(req, ctx, volume, project_id)})
 
     def update(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.UPDATE)
@@ -154,7 +172,7 @@ class VolumesController(scope.VolumeController):
         changes.update({key: value for key, value in spec.items()
                         if not key.startswith('display_')})
         volume = self._services.volumes.update_volume(ctx, volume_id, changes)
-        return wsgi.json_response(200, {'volume': self._plain(ctx, volume, project_id)})
+        return wsgi.json_response(200, {'volume': self._plain(req, ctx, volume, project_id)})
 
     def delete(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.DELETE)

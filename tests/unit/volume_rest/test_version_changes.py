@@ -1,0 +1,206 @@
+"""One test per row of version_changes.TABLE: the shape just below the version and at it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+import webob
+
+from nova_lite.volume.rest import version_changes as changes
+from nova_lite.volume.rest import versions
+from tests.functional.conftest import CloudEnv
+from tests.unit.volume_rest.conftest import (
+    UNLIMITED_RESOURCES,
+    Client,
+    make_user,
+    osc_create_body,
+)
+
+
+def _at(version: changes.Version) -> dict[str, str]:
+    return {versions.VERSION_HEADER: f'volume {version[0]}.{version[1]}'}
+
+
+def _below(version: changes.Version) -> dict[str, str]:
+    return _at((version[0], version[1] - 1))
+
+
+def _get(client: Client, path: str, headers: dict[str, str]) -> webob.Response:
+    return client.get(path, headers=headers)
+
+
+def _volume(client: Client, **extra: Any) -> dict[str, Any]:
+    response = client.post('/volumes', osc_create_body(name=f'v-{uuid.uuid4().hex[:6]}',
+                                                       **extra))
+    assert response.status_int == 202, response.text
+    volume: dict[str, Any] = response.json['volume']
+    return volume
+
+
+@pytest.fixture(scope='module')
+def member(app: Any, env: CloudEnv) -> Client:
+    client = make_user(env, app, ['member'])
+    env.cloud.volumes.quotas.update(client.project_id, dict.fromkeys(UNLIMITED_RESOURCES, -1))
+    return client
+
+
+def test_every_row_names_its_constant() -> None:
+    names = [name for _version, name, _text in changes.TABLE]
+    assert len(names) == len(set(names))
+    for version, name, text in changes.TABLE:
+        assert getattr(changes, name) == version and text
+        assert versions.MIN_VERSION < version <= versions.MAX_VERSION
+    assert [row[0] for row in changes.TABLE] == sorted(row[0] for row in changes.TABLE)
+
+
+def test_user_messages(admin: Client, env: CloudEnv) -> None:
+    version = changes.USER_MESSAGES
+    assert _get(admin, '/messages', _below(version)).status_int == 404
+    type_id = env.cloud.volumes.types.create(
+        env.ctx, f't-{uuid.uuid4().hex[:6]}', extra_specs={'storage_protocol': 'iSCSI-x',
+                                                           'vendor_name': 'nobody'})['id']
+    volume = _volume(admin, volume_type=type_id)
+    assert admin.get(f'/volumes/{volume["id"]}').json['volume']['status'] == 'error'
+    listed = _get(admin, '/messages', _at(version))
+    assert listed.status_int == 200
+    (message,) = [m for m in listed.json['messages'] if m['resource_uuid'] == volume['id']]
+    assert message['event_id'] == 'VOLUME_VOLUME_001_002'
+    assert message['message_level'] == 'ERROR' and message['resource_type'] == 'VOLUME'
+    assert 'backend' in message['user_message']
+    shown = _get(admin, f'/messages/{message["id"]}', _at(version))
+    assert shown.status_int == 200 and shown.json['message']['id'] == message['id']
+    assert admin.delete(f'/messages/{message["id"]}', headers=_at(version)).status_int == 204
+    assert _get(admin, f'/messages/{message["id"]}', _at(version)).status_int == 404
+    admin.delete(f'/volumes/{volume["id"]}')
+
+
+def test_a_type_the_backend_meets_still_works(admin: Client, env: CloudEnv) -> None:
+    type_id = env.cloud.volumes.types.create(
+        env.ctx, f't-{uuid.uuid4().hex[:6]}', extra_specs={'storage_protocol': 'file',
+                                                           'vendor_name': 'Open Source',
+                                                           'other': 'ignored'})['id']
+    volume = _volume(admin, volume_type=type_id)
+    assert admin.get(f'/volumes/{volume["id"]}').json['volume']['status'] == 'available'
+    admin.delete(f'/volumes/{volume["id"]}')
+
+
+def test_volume_summary(app: Any, env: CloudEnv) -> None:
+    version = changes.VOLUME_SUMMARY
+    member = make_user(env, app, ['member'])
+    assert _get(member, '/volumes/summary', _below(version)).status_int == 404
+    _volume(member, size=2, metadata={'k': 'a'})
+    _volume(member, size=1, metadata={'k': 'b'})
+    summary = _get(member, '/volumes/summary', _at(version))
+    assert summary.status_int == 200
+    assert summary.json['volume-summary'] == {'total_count': 2, 'total_size': 3,
+                                              'metadata': {'k': ['a', 'b']}}
+
+
+@pytest.mark.parametrize('constant,field,admin_only', [
+    (changes.VOLUME_GROUP_ID, 'group_id', False),
+    (changes.VOLUME_PROVIDER_ID, 'provider_id', True),
+    (changes.VOLUME_SHARED_TARGETS, 'shared_targets', False),
+    (changes.VOLUME_SHARED_TARGETS, 'service_uuid', False),
+    (changes.VOLUME_CLUSTER_NAME, 'cluster_name', True),
+    (changes.VOLUME_TYPE_ID, 'volume_type_id', False),
+    (changes.VOLUME_ENCRYPTION_KEY_ID, 'encryption_key_id', False),
+    (changes.CONSUMES_QUOTA, 'consumes_quota', False),
+])
+def test_volume_body_fields(admin: Client, member: Client, constant: changes.Version,
+                            field: str, admin_only: bool) -> None:
+    volume = _volume(member)
+    path = f'/volumes/{volume["id"]}'
+    for client in (admin, member):
+        below = _get(client, path, _below(constant)).json['volume']
+        at = _get(client, path, _at(constant)).json['volume']
+        assert field not in below
+        assert (field in at) == (client is admin or not admin_only)
+    detail = _get(member, '/volumes/detail', _at(constant)).json['volumes']
+    assert all((field in v) != admin_only for v in detail)
+
+
+def test_volume_type_id_names_the_type(admin: Client, env: CloudEnv) -> None:
+    type_id = env.cloud.volumes.types.create(env.ctx, f't-{uuid.uuid4().hex[:6]}')['id']
+    volume = _volume(admin, volume_type=type_id)
+    shown = _get(admin, f'/volumes/{volume["id"]}', _at(changes.VOLUME_TYPE_ID))
+    assert shown.json['volume']['volume_type_id'] == type_id
+
+
+def test_attachments_api(admin: Client) -> None:
+    version = changes.ATTACHMENTS_API
+    assert _get(admin, '/attachments', _below(version)).status_int == 404
+    listed = _get(admin, '/attachments', _at(version))
+    assert listed.status_int == 200 and 'attachments' in listed.json
+
+
+@pytest.mark.parametrize('constant,field', [(changes.SNAPSHOT_USER_ID, 'user_id'),
+                                            (changes.CONSUMES_QUOTA, 'consumes_quota')])
+def test_snapshot_body_fields(member: Client, constant: changes.Version, field: str) -> None:
+    volume = _volume(member)
+    created = member.post('/snapshots', {'snapshot': {'volume_id': volume['id']}},
+                          headers=_at(constant))
+    assert created.status_int == 202, created.text
+    snap_id = created.json['snapshot']['id']
+    assert field in created.json['snapshot']
+    assert field not in _get(member, f'/snapshots/{snap_id}', _below(constant)).json['snapshot']
+    assert field in _get(member, f'/snapshots/{snap_id}', _at(constant)).json['snapshot']
+    member.delete(f'/snapshots/{snap_id}')
+
+
+def _offer(client: Client, volume_id: str, headers: dict[str, str],
+           **extra: Any) -> webob.Response:
+    return client.post('/volume-transfers', {'transfer': {'volume_id': volume_id, **extra}},
+                       headers=headers)
+
+
+def test_volume_transfers_api(app: Any, env: CloudEnv, member: Client) -> None:
+    version = changes.VOLUME_TRANSFERS_API
+    volume = _volume(member)
+    snap = member.post('/snapshots', {'snapshot': {'volume_id': volume['id']}}).json
+    assert _offer(member, volume['id'], _below(version)).status_int == 404
+    created = _offer(member, volume['id'], _at(version), no_snapshots=True)
+    assert created.status_int == 202, created.text
+    transfer = created.json['transfer']
+    assert transfer['no_snapshots'] is True and 'accepted' not in transfer
+    shown = _get(member, f'/volume-transfers/{transfer["id"]}', _at(version))
+    assert shown.json['transfer']['no_snapshots'] is True
+    taker = make_user(env, app, ['member'])
+    accepted = taker.post(f'/volume-transfers/{transfer["id"]}/accept',
+                          {'accept': {'auth_key': transfer['auth_key']}}, headers=_at(version))
+    assert accepted.status_int == 202, accepted.text
+    # no_snapshots: the snapshot stayed with the giving project
+    snap_id = snap['snapshot']['id']
+    assert member.get(f'/snapshots/{snap_id}').status_int == 200
+    assert taker.get(f'/snapshots/{snap_id}').status_int == 404
+
+
+def test_transfer_projects(member: Client) -> None:
+    version = changes.TRANSFER_PROJECTS
+    below = _offer(member, _volume(member)['id'], _below(version)).json['transfer']
+    assert 'source_project_id' not in below and 'accepted' not in below
+    created = _offer(member, _volume(member)['id'], _at(version)).json['transfer']
+    assert created['source_project_id'] == member.project_id
+    assert created['destination_project_id'] is None and created['accepted'] is False
+    (listed,) = [t for t in _get(member, '/volume-transfers/detail', _at(version)).json[
+        'transfers'] if t['id'] == created['id']]
+    assert listed['accepted'] is False
+    for transfer in (below, created):
+        member.delete(f'/volume-transfers/{transfer["id"]}', headers=_at(version))
+
+
+def test_snapshot_in_use(member: Client, env: CloudEnv) -> None:
+    version = changes.SNAPSHOT_IN_USE
+    volume = _volume(member)
+    attachment = env.cloud.volumes.reserve_volume(env.ctx, volume['id'], str(uuid.uuid4()))
+    env.cloud.volumes.attach_volume(env.ctx, attachment['id'], 'host1', '/dev/vdb')
+    body = {'snapshot': {'volume_id': volume['id']}}
+    assert member.post('/snapshots', body, headers=_below(version)).status_int == 400
+    false_force = {'snapshot': {'volume_id': volume['id'], 'force': False}}
+    refused = member.post('/snapshots', false_force, headers=_at(version))
+    assert refused.status_int == 400 and 'force' in refused.json['badRequest']['message']
+    created = member.post('/snapshots', body, headers=_at(version))
+    assert created.status_int == 202, created.text
+    member.delete(f'/snapshots/{created.json["snapshot"]["id"]}')
+    env.cloud.volumes.detach_volume(env.ctx, attachment['id'])
