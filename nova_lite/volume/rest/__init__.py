@@ -60,7 +60,14 @@ def _routes(vols: volumes.VolumesController,
         ('GET', '/backups/detail', fixed.list_backups),
         *((method, path, versions.since(version_changes.ATTACHMENTS_API, handler))
           for method, path, handler in routing.crud('/attachments', 'attachment_id', attach)),
+        ('POST', '/attachments/{attachment_id}/action',
+         versions.since(version_changes.ATTACHMENT_COMPLETE, attach.complete)),
     ]
+
+
+def _project_less(handler: wsgi.Handler) -> wsgi.Handler:
+    return versions.microversioned(versions.since(
+        version_changes.PROJECT_ID_OPTIONAL, versions.in_token_project(handler)))
 
 
 def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
@@ -74,13 +81,11 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
     root, v3 = versions.make_version_handlers(public_url)
     router.add('GET', '/', root)
     router.add('GET', '/v3', v3)
-    routing.add_routes(router, _routes(
-        volumes.VolumesController(conf, services, authorizer, volume_views),
-        volume_metadata.VolumeMetadataController(services, authorizer),
-        fixed_resources.FixedResourcesController(conf, services, authorizer),
-        attachments.AttachmentsController(services, authorizer),
-    ), prefix=PROJECT, wrap=versions.microversioned)
-    routing.add_routes(router, [
+    all_routes = [
+        *_routes(volumes.VolumesController(conf, services, authorizer, volume_views),
+                 volume_metadata.VolumeMetadataController(services, authorizer),
+                 fixed_resources.FixedResourcesController(conf, services, authorizer),
+                 attachments.AttachmentsController(services, authorizer)),
         *snapshots.routes(snapshots.SnapshotsController(services, authorizer, public_url)),
         *volume_actions.routes(volume_actions.VolumeActionsController(services, authorizer)),
         *snapshot_actions.routes(
@@ -97,5 +102,8 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
         *transfers.routes(transfers.TransfersController(services, authorizer, public_url)),
         *messages.routes(messages.MessagesController(services, authorizer, public_url)),
         *quota_sets.routes(quota_sets.QuotaSetsController(services, authorizer)),
-    ], prefix=PROJECT, wrap=versions.microversioned)
+    ]
+    routing.add_routes(router, all_routes, prefix=PROJECT, wrap=versions.microversioned)
+    # 3.67: the same routes without the project id (the token's project acts).
+    routing.add_routes(router, all_routes, prefix='/v3', wrap=_project_less)
     return request_id.with_request_id(auth(router), conf)

@@ -16,6 +16,7 @@ VOLUME_GROUP_ID: Version = (3, 13)
 VOLUME_PROVIDER_ID: Version = (3, 21)
 ATTACHMENTS_API: Version = (3, 27)
 SNAPSHOT_USER_ID: Version = (3, 41)
+ATTACHMENT_COMPLETE: Version = (3, 44)
 VOLUME_SHARED_TARGETS: Version = (3, 48)
 VOLUME_TRANSFERS_API: Version = (3, 55)
 TRANSFER_PROJECTS: Version = (3, 57)
@@ -24,6 +25,7 @@ VOLUME_TYPE_ID: Version = (3, 63)
 VOLUME_ENCRYPTION_KEY_ID: Version = (3, 64)
 CONSUMES_QUOTA: Version = (3, 65)
 SNAPSHOT_IN_USE: Version = (3, 66)
+PROJECT_ID_OPTIONAL: Version = (3, 67)
 
 TABLE: tuple[tuple[Version, str, str], ...] = (
     (USER_MESSAGES, 'USER_MESSAGES',
@@ -36,6 +38,9 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (ATTACHMENTS_API, 'ATTACHMENTS_API',
      '/attachments (create, list, show, update, delete) exists; below it is 404'),
     (SNAPSHOT_USER_ID, 'SNAPSHOT_USER_ID', 'snapshot bodies carry "user_id"'),
+    (ATTACHMENT_COMPLETE, 'ATTACHMENT_COMPLETE',
+     'POST /attachments/{id}/action with "os-complete" confirms a connected attachment '
+     '(204; a reserved one is a 400)'),
     (VOLUME_SHARED_TARGETS, 'VOLUME_SHARED_TARGETS',
      'volume bodies carry "shared_targets" and "service_uuid"'),
     (VOLUME_TRANSFERS_API, 'VOLUME_TRANSFERS_API',
@@ -50,4 +55,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (CONSUMES_QUOTA, 'CONSUMES_QUOTA', 'volume and snapshot bodies carry "consumes_quota"'),
     (SNAPSHOT_IN_USE, 'SNAPSHOT_IN_USE',
      'a snapshot of an in-use volume needs no "force" (a false "force" is a 400)'),
+    (PROJECT_ID_OPTIONAL, 'PROJECT_ID_OPTIONAL',
+     'every /v3/{project_id}/... route also answers as /v3/... (the token\'s project); '
+     'below it that is 404'),
 )

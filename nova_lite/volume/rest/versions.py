@@ -116,6 +116,17 @@ def since(version: tuple[int, int], handler: wsgi.Handler) -> wsgi.Handler:
     return wrapper
 
 
+def in_token_project(handler: wsgi.Handler) -> wsgi.Handler:
+    """``handler`` of a ``/v3/{project_id}/...`` route, called for a URL without the
+    project id (3.67): the token's project is the URL's."""
+
+    @functools.wraps(handler)
+    def wrapper(req: wsgi.Request, **path_vars: Any) -> webob.Response:
+        return handler(req, project_id=req.context.project_id, **path_vars)
+
+    return wrapper
+
+
 def microversioned(handler: wsgi.Handler) -> wsgi.Handler:
     """``handler`` behind the microversion check; its reply names the version served."""
 

@@ -204,3 +204,39 @@ def test_snapshot_in_use(member: Client, env: CloudEnv) -> None:
     assert created.status_int == 202, created.text
     member.delete(f'/snapshots/{created.json["snapshot"]["id"]}')
     env.cloud.volumes.detach_volume(env.ctx, attachment['id'])
+
+
+def test_project_id_optional(member: Client) -> None:
+    version = changes.PROJECT_ID_OPTIONAL
+    volume = _volume(member)
+    below = member.get('/v3/volumes', absolute=True, headers=_below(version))
+    assert below.status_int == 404
+    listed = member.get('/v3/volumes', absolute=True, headers=_at(version))
+    assert listed.status_int == 200
+    assert volume['id'] in [v['id'] for v in listed.json['volumes']]
+    shown = member.get(f'/v3/volumes/{volume["id"]}', absolute=True, headers=_at(version))
+    assert shown.status_int == 200 and shown.json['volume']['id'] == volume['id']
+    created = member.request('POST', '/v3/volumes', osc_create_body(name='no-project'),
+                             absolute=True, headers=_at(version))
+    assert created.status_int == 202, created.text
+    new_id = created.json['volume']['id']
+    owner = member.get(f'/volumes/{new_id}').json['volume']['os-vol-tenant-attr:tenant_id']
+    assert owner == member.project_id
+    # the project form still works at the version
+    assert member.get('/volumes', headers=_at(version)).status_int == 200
+
+
+def test_attachment_complete(admin: Client, env: CloudEnv) -> None:
+    version = changes.ATTACHMENT_COMPLETE
+    volume = _volume(admin)
+    attachment = env.cloud.volumes.reserve_volume(env.ctx, volume['id'], str(uuid.uuid4()))
+    path = f'/attachments/{attachment["id"]}/action'
+    body = {'os-complete': None}
+    assert admin.post(path, body, headers=_below(version)).status_int == 404
+    reserved = admin.post(path, body, headers=_at(version))
+    assert reserved.status_int == 400 and 'os-complete' in reserved.text
+    env.cloud.volumes.attach_volume(env.ctx, attachment['id'], 'host1', '/dev/vdb')
+    assert admin.post(path, body, headers=_at(version)).status_int == 204
+    missing = admin.post(f'/attachments/{uuid.uuid4()}/action', body, headers=_at(version))
+    assert missing.status_int == 404
+    env.cloud.volumes.detach_volume(env.ctx, attachment['id'])
