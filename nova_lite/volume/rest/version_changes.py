@@ -15,6 +15,9 @@ VOLUME_SUMMARY: Version = (3, 12)
 VOLUME_GROUP_ID: Version = (3, 13)
 VOLUME_PROVIDER_ID: Version = (3, 21)
 ATTACHMENTS_API: Version = (3, 27)
+GENERIC_FILTERS: Version = (3, 31)
+RESOURCE_FILTERS: Version = (3, 33)
+LIKE_FILTERS: Version = (3, 34)
 SNAPSHOT_USER_ID: Version = (3, 41)
 ATTACHMENT_COMPLETE: Version = (3, 44)
 VOLUME_SHARED_TARGETS: Version = (3, 48)
@@ -37,6 +40,13 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (VOLUME_PROVIDER_ID, 'VOLUME_PROVIDER_ID', 'admins see "provider_id" in volume bodies'),
     (ATTACHMENTS_API, 'ATTACHMENTS_API',
      '/attachments (create, list, show, update, delete) exists; below it is 404'),
+    (GENERIC_FILTERS, 'GENERIC_FILTERS',
+     'the volume lists and summary also filter by availability_zone, bootable, '
+     'volume_type, size and metadata (a dict)'),
+    (RESOURCE_FILTERS, 'RESOURCE_FILTERS',
+     'GET /resource_filters names the filters of each list'),
+    (LIKE_FILTERS, 'LIKE_FILTERS',
+     'the volume lists filter by substring with name~, description~ and status~'),
     (SNAPSHOT_USER_ID, 'SNAPSHOT_USER_ID', 'snapshot bodies carry "user_id"'),
     (ATTACHMENT_COMPLETE, 'ATTACHMENT_COMPLETE',
      'POST /attachments/{id}/action with "os-complete" confirms a connected attachment '

@@ -11,7 +11,15 @@ from nova_lite.api import controller, paging, policy, query, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume import manager as volume_manager
-from nova_lite.volume.rest import listing, policies, schemas, scope, versions, views
+from nova_lite.volume.rest import (
+    listing,
+    policies,
+    schemas,
+    scope,
+    versions,
+    views,
+    volume_filters,
+)
 from nova_lite.volume.rest import version_changes as changes
 
 
@@ -122,6 +130,7 @@ class VolumesController(scope.VolumeController):
             volumes = [v for v in volumes if v['os-vol-tenant-attr:tenant_id'] == owner]
         if 'user_id' in wanted:
             volumes = [v for v in volumes if v['user_id'] == wanted['user_id']]
+        volumes = volume_filters.apply(req, volumes)
         if any(key in wanted for key in ('sort', 'sort_key', 'sort_dir')):
             volumes = listing.sorted_items(volumes, wanted, SORT_KEYS)
         page = listing.page(volumes, request)

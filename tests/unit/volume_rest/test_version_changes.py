@@ -240,3 +240,47 @@ def test_attachment_complete(admin: Client, env: CloudEnv) -> None:
     missing = admin.post(f'/attachments/{uuid.uuid4()}/action', body, headers=_at(version))
     assert missing.status_int == 404
     env.cloud.volumes.detach_volume(env.ctx, attachment['id'])
+
+
+def _listed_ids(client: Client, query_string: str, headers: dict[str, str]) -> set[str]:
+    response = client.get(f'/volumes/detail?{query_string}', headers=headers)
+    assert response.status_int == 200, response.text
+    return {v['id'] for v in response.json['volumes']}
+
+
+def test_generic_filters(app: Any, env: CloudEnv) -> None:
+    version = changes.GENERIC_FILTERS
+    member = make_user(env, app, ['member'])
+    big = _volume(member, size=2, metadata={'tier': 'gold'})
+    small = _volume(member, size=1, metadata={'tier': 'silver'})
+    both = {big['id'], small['id']}
+    assert _listed_ids(member, 'size=2', _below(version)) == both
+    assert _listed_ids(member, 'size=2', _at(version)) == {big['id']}
+    assert _listed_ids(member, 'metadata={"tier":"silver"}', _at(version)) == {small['id']}
+    assert _listed_ids(member, "metadata={'tier':'gold'}", _at(version)) == {big['id']}
+    assert _listed_ids(member, 'bootable=false', _at(version)) == both
+    bad = member.get('/volumes/detail?metadata=nope', headers=_at(version))
+    assert bad.status_int == 400 and 'metadata' in bad.text
+    summary = member.get('/volumes/summary?size=2', headers=_at(version)).json
+    assert summary['volume-summary']['total_count'] == 1
+
+
+def test_resource_filters(admin: Client) -> None:
+    version = changes.RESOURCE_FILTERS
+    assert _get(admin, '/resource_filters', _below(version)).status_int == 404
+    found = _get(admin, '/resource_filters?resource=volume', _at(version)).json
+    (entry,) = found['resource_filters']
+    assert entry['resource'] == 'volume' and 'metadata' in entry['filters']
+    assert 'name~' not in entry['filters']
+    latest = _get(admin, '/resource_filters', _at(changes.LIKE_FILTERS)).json
+    assert 'name~' in latest['resource_filters'][0]['filters']
+
+
+def test_like_filters(app: Any, env: CloudEnv) -> None:
+    version = changes.LIKE_FILTERS
+    member = make_user(env, app, ['member'])
+    first = member.post('/volumes', osc_create_body(name='Alpha-disk')).json['volume']
+    member.post('/volumes', osc_create_body(name='beta-disk'))
+    assert len(_listed_ids(member, 'name~=alpha', _below(version))) == 2
+    assert _listed_ids(member, 'name~=alpha', _at(version)) == {first['id']}
+    assert len(_listed_ids(member, 'name~=DISK', _at(version))) == 2
