@@ -30,6 +30,7 @@ from nova_lite.volume import (
     messages,
     qos_specs,
     quotas,
+    revert,
     rows,
     services,
     snapshots,
@@ -88,6 +89,7 @@ class VolumeManager:
                                           volume_quotas=self.quotas)
         self.transfers = transfers.VolumeTransfers(db)
         self.messages = messages.UserMessages(db)
+        self.reverts = revert.VolumeReverts(db, backend)
         self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
 
     # -- lookups ---------------------------------------------------------

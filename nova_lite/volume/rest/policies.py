@@ -72,6 +72,7 @@ TRANSFER_GET_ALL = 'volume:get_all_transfers'
 TRANSFER_DELETE = 'volume:delete_transfer'
 TRANSFER_ACCEPT = 'volume:accept_transfer'
 MESSAGE_GET = 'message:get'
+REVERT = 'volume:revert_to_snapshot'
 MESSAGE_GET_ALL = 'message:get_all'
 MESSAGE_DELETE = 'message:delete'
 QUOTA_SHOW = 'volume_extension:quotas:show'
@@ -129,6 +130,8 @@ MESSAGE_RULES: list[policy.RuleDefault] = [
               '/messages'),
     base.rule(MESSAGE_DELETE, base.PROJECT_MEMBER, 'Delete a user message.', 'DELETE',
               '/messages/{message_id}'),
+    base.rule(REVERT, base.PROJECT_MEMBER, 'Revert a volume to its latest snapshot.',
+              'POST', '/volumes/{volume_id}/action (revert)'),
 ]
 
 ADMIN_AND_IMAGE_RULES: list[policy.RuleDefault] = [

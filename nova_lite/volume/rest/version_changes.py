@@ -18,6 +18,7 @@ ATTACHMENTS_API: Version = (3, 27)
 GENERIC_FILTERS: Version = (3, 31)
 RESOURCE_FILTERS: Version = (3, 33)
 LIKE_FILTERS: Version = (3, 34)
+REVERT_TO_SNAPSHOT: Version = (3, 40)
 SNAPSHOT_USER_ID: Version = (3, 41)
 ATTACHMENT_COMPLETE: Version = (3, 44)
 VOLUME_SHARED_TARGETS: Version = (3, 48)
@@ -47,6 +48,9 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'GET /resource_filters names the filters of each list'),
     (LIKE_FILTERS, 'LIKE_FILTERS',
      'the volume lists filter by substring with name~, description~ and status~'),
+    (REVERT_TO_SNAPSHOT, 'REVERT_TO_SNAPSHOT',
+     'POST /volumes/{id}/action with "revert" puts an available volume back to its latest '
+     'snapshot (below: a 400, an unsupported action)'),
     (SNAPSHOT_USER_ID, 'SNAPSHOT_USER_ID', 'snapshot bodies carry "user_id"'),
     (ATTACHMENT_COMPLETE, 'ATTACHMENT_COMPLETE',
      'POST /attachments/{id}/action with "os-complete" confirms a connected attachment '

@@ -284,3 +284,24 @@ def test_like_filters(app: Any, env: CloudEnv) -> None:
     assert len(_listed_ids(member, 'name~=alpha', _below(version))) == 2
     assert _listed_ids(member, 'name~=alpha', _at(version)) == {first['id']}
     assert len(_listed_ids(member, 'name~=DISK', _at(version))) == 2
+
+
+def test_revert_to_snapshot(member: Client) -> None:
+    version = changes.REVERT_TO_SNAPSHOT
+    volume = _volume(member)
+    path = f'/volumes/{volume["id"]}/action'
+    first = member.post('/snapshots', {'snapshot': {'volume_id': volume['id']}}).json
+    second = member.post('/snapshots', {'snapshot': {'volume_id': volume['id']}}).json
+    old_id, new_id = first['snapshot']['id'], second['snapshot']['id']
+    assert member.post(path, {'revert': {'snapshot_id': new_id}},
+                       headers=_below(version)).status_int == 400
+    not_latest = member.post(path, {'revert': {'snapshot_id': old_id}}, headers=_at(version))
+    assert not_latest.status_int == 400 and 'latest' in not_latest.text
+    reverted = member.post(path, {'revert': {'snapshot_id': new_id}}, headers=_at(version))
+    assert reverted.status_int == 202, reverted.text
+    assert member.get(f'/volumes/{volume["id"]}').json['volume']['status'] == 'available'
+    assert member.get(f'/snapshots/{new_id}').json['snapshot']['status'] == 'available'
+    missing = member.post(path, {'revert': {'snapshot_id': str(uuid.uuid4())}},
+                          headers=_at(version))
+    assert missing.status_int == 404
+
