@@ -4,7 +4,9 @@ The auth key appears only in the create answer; the accepting project sends
 it back in ``POST /os-volume-transfer/{id}/accept`` (a wrong key is a 400).
 From 3.55 the same API is also ``/volume-transfers``, whose create takes
 ``no_snapshots`` (the snapshots stay behind); from 3.57 transfer bodies name
-the source and destination projects and whether the transfer was accepted.
+the source and destination projects and whether the transfer was accepted;
+from 3.59 their lists sort (``sort``, ``sort_key``/``sort_dir``) and page
+(``limit``, ``marker``).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from typing import Any
 
 import webob
 
-from nova_lite.api import controller, routing, wsgi
-from nova_lite.volume.rest import policies, scope, versions
+from nova_lite.api import controller, paging, routing, wsgi
+from nova_lite.volume.rest import listing, policies, scope, versions
 from nova_lite.volume.rest import version_changes as changes
 
 _UUID = {'type': 'string', 'minLength': 1, 'maxLength': 36}
@@ -39,7 +41,13 @@ ACCEPT: dict[str, Any] = {
     'required': ['accept'],
 }
 LIST_QUERY: dict[str, Any] = {'type': 'object', 'properties': {
-    'all_tenants': {'type': 'string'}}}
+    'all_tenants': {'type': 'string'},
+    'limit': {'type': 'string', 'pattern': '^[0-9]{1,9}$'},
+    'marker': {'type': 'string', 'maxLength': 64},
+    'sort': {'type': 'string', 'maxLength': 255},
+    'sort_key': {'type': 'string', 'maxLength': 255},
+    'sort_dir': {'enum': ['asc', 'desc']}}}
+SORT_KEYS = ('created_at', 'id', 'name', 'volume_id')
 COLLECTION = '/os-volume-transfer'
 NEW_COLLECTION = '/volume-transfers'
 
@@ -83,9 +91,14 @@ class TransfersController(scope.VolumeController):
 
     def _list(self, req: wsgi.Request, project_id: str, *, detail: bool) -> webob.Response:
         ctx = self._context(req, project_id, policies.TRANSFER_GET_ALL)
-        everyone = controller.read_query(req, LIST_QUERY).get('all_tenants', '0')
+        wanted = controller.read_query(req, LIST_QUERY)
+        everyone = wanted.get('all_tenants', '0')
         found = self._services.volumes.transfers.list_transfers(
             ctx, all_projects=everyone.lower() in ('1', 'true', 'yes'))
+        if versions.at_least(req, changes.TRANSFER_LIST_PAGING):
+            if any(key in wanted for key in ('sort', 'sort_key', 'sort_dir')):
+                found = listing.sorted_items(found, wanted, SORT_KEYS)
+            found = listing.page(found, paging.page_request(wanted, paging.CINDER_PAGING)).items
         return wsgi.json_response(200, {'transfers': [
             self._view(req, project_id, transfer, detail=detail) for transfer in found]})
 

@@ -24,6 +24,7 @@ ATTACHMENT_COMPLETE: Version = (3, 44)
 VOLUME_SHARED_TARGETS: Version = (3, 48)
 VOLUME_TRANSFERS_API: Version = (3, 55)
 TRANSFER_PROJECTS: Version = (3, 57)
+TRANSFER_LIST_PAGING: Version = (3, 59)
 VOLUME_CLUSTER_NAME: Version = (3, 61)
 VOLUME_TYPE_ID: Version = (3, 63)
 VOLUME_ENCRYPTION_KEY_ID: Version = (3, 64)
@@ -62,6 +63,8 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      '"no_snapshots"'),
     (TRANSFER_PROJECTS, 'TRANSFER_PROJECTS',
      'transfer bodies carry "source_project_id", "destination_project_id" and "accepted"'),
+    (TRANSFER_LIST_PAGING, 'TRANSFER_LIST_PAGING',
+     'the transfer lists sort (sort, sort_key, sort_dir) and page (limit, marker)'),
     (VOLUME_CLUSTER_NAME, 'VOLUME_CLUSTER_NAME', 'admins see "cluster_name" in volume bodies'),
     (VOLUME_TYPE_ID, 'VOLUME_TYPE_ID', 'volume bodies carry "volume_type_id"'),
     (VOLUME_ENCRYPTION_KEY_ID, 'VOLUME_ENCRYPTION_KEY_ID',

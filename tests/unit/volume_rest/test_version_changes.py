@@ -305,3 +305,22 @@ def test_revert_to_snapshot(member: Client) -> None:
                           headers=_at(version))
     assert missing.status_int == 404
 
+
+
+def test_transfer_list_paging(app: Any, env: CloudEnv) -> None:
+    version = changes.TRANSFER_LIST_PAGING
+    giver = make_user(env, app, ['member'])
+    made = [_offer(giver, _volume(giver)['id'], _at(version), name=name).json['transfer']
+            for name in ('b-gift', 'a-gift', 'c-gift')]
+    below = _get(giver, '/volume-transfers?limit=1', _below(version)).json['transfers']
+    assert len(below) == 3
+    first = _get(giver, '/volume-transfers?limit=1&sort=name:asc', _at(version)).json
+    assert [t['name'] for t in first['transfers']] == ['a-gift']
+    marker = first['transfers'][0]['id']
+    rest = _get(giver, f'/volume-transfers/detail?sort=name:asc&marker={marker}',
+                _at(version)).json['transfers']
+    assert [t['name'] for t in rest] == ['b-gift', 'c-gift']
+    bad = _get(giver, '/volume-transfers?sort=auth_key', _at(version))
+    assert bad.status_int == 400
+    for transfer in made:
+        giver.delete(f'/volume-transfers/{transfer["id"]}', headers=_at(version))
