@@ -31,8 +31,10 @@ from nova_lite.volume import (
     group_types,
     groups,
     image_metadata,
+    messages,
     qos_specs,
     quotas,
+    revert,
     rows,
     services,
     snapshots,
@@ -98,6 +100,8 @@ class VolumeManager:
                                           accepts_volumes=self.service_states.accepts_volumes,
                                           volume_quotas=self.quotas, flow_runner=self.flows)
         self.transfers = transfers.VolumeTransfers(db, self.quotas)
+        self.messages = messages.UserMessages(db)
+        self.reverts = revert.VolumeReverts(db, backend)
         self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
         self.group_types = group_types.GroupTypes(db)
         self.groups = groups.VolumeGroups(
@@ -172,8 +176,7 @@ class VolumeManager:
             self.quotas.check(session, row.project_id or '', volume_type=row.volume_type,
                               volumes=1, gigabytes=size, volume_size=size)
             session.add(row)
-        if not self.service_states.accepts_volumes():
-            LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
+        if not self._backend_takes(ctx, row):
             self._set_status(row.id, VolumeStatus.ERROR)
             return self.get_volume(ctx, row.id)
         store: dict[str, Any] = {flow_keys.VOLUME_ID: row.id, flow_keys.SIZE: row.size,
@@ -192,6 +195,20 @@ class VolumeManager:
             LOG.warning('Volume %s: %s failed: %s', row.id, action, exc)
             raise self._backend_error(action, exc) from exc
         return self.get_volume(ctx, row.id)
+
+    def _backend_takes(self, ctx: nl_context.RequestContext, row: Volume) -> bool:
+        """Whether the backend may take ``row`` (its service enabled, its type's
+        extra specs met); if not, the project gets a user message saying so."""
+        if not self.service_states.accepts_volumes():
+            LOG.warning('Volume %s: cinder-volume is disabled, no backend takes it', row.id)
+        elif not self.service_states.matches(self.types.specs_of(row.volume_type)):
+            LOG.warning('Volume %s: the backend does not meet type %s', row.id,
+                        row.volume_type)
+        else:
+            return True
+        self.messages.record(ctx, row.id, action=messages.ACTION_SCHEDULE_ALLOCATE,
+                             detail=messages.DETAIL_NO_BACKEND)
+        return False
 
     def get_volume(self, ctx: nl_context.RequestContext, volume_id: str) -> dict[str, Any]:
         with self.db.reader() as session:

@@ -126,6 +126,21 @@ class VolumeServiceStates:
                                                         State.host == self.volume_host))
         return row is None or not (row.disabled or row.frozen)
 
+    def matches(self, extra_specs: dict[str, str]) -> bool:
+        """Whether the backend's capabilities satisfy a type's extra specs, as
+        cinder's capabilities filter checks: a spec naming a capability the
+        backend reports (plain or ``capabilities:``-scoped) must equal it; other
+        specs and operator expressions (``<is>``, ``<in>``...) are not checked."""
+        reported = {'volume_backend_name': self.backend_name, 'vendor_name': VENDOR,
+                    'driver_version': DRIVER_VERSION, 'storage_protocol': STORAGE_PROTOCOL}
+        for key, wanted in extra_specs.items():
+            name = key.removeprefix('capabilities:')
+            if name not in reported or str(wanted).startswith('<'):
+                continue
+            if str(wanted).strip().lower() != reported[name].lower():
+                return False
+        return True
+
     # -- usage and capacity -------------------------------------------------
 
     def host_usage(self, host: str) -> list[dict[str, str]]:

@@ -52,7 +52,9 @@ def format_transfer(row: Transfer) -> dict[str, Any]:
     """A transfer's stored fields (never its key)."""
     return {'id': row.id, 'volume_id': row.volume_id, 'name': row.name,
             'created_at': timeutils.isotime(row.created_at),
-            'source_project_id': row.source_project_id}
+            'source_project_id': row.source_project_id,
+            'no_snapshots': bool(row.no_snapshots),
+            'destination_project_id': None, 'accepted': False}
 
 
 class VolumeTransfers:
@@ -90,8 +92,9 @@ class VolumeTransfers:
         return row
 
     def create(self, ctx: nl_context.RequestContext, volume_id: str,
-               name: str | None = None) -> dict[str, Any]:
-        """Offer an available volume; the answer holds the auth key (only here)."""
+               name: str | None = None, *, no_snapshots: bool = False) -> dict[str, Any]:
+        """Offer an available volume; the answer holds the auth key (only here).
+        With ``no_snapshots`` its snapshots stay in the giving project."""
         auth_key = secrets.token_hex(KEY_LENGTH // 2)
         salt = secrets.token_hex(16)
         with self.db.session() as session:
@@ -106,6 +109,7 @@ class VolumeTransfers:
             row = Transfer(id=str(uuid.uuid4()), volume_id=volume.id, name=name,
                            source_project_id=volume.project_id or ctx.project_id,
                            salt=salt, key_hash=_hash(salt, auth_key),
+                           no_snapshots=no_snapshots,
                            created_at=timeutils.utcnow())
             session.add(row)
             session.flush()
@@ -143,7 +147,8 @@ class VolumeTransfers:
             if not hmac.compare_digest(_hash(row.salt, auth_key), row.key_hash):
                 raise InvalidAuthKey(id=row.id)
             self._check_quota(session, ctx, row.volume_id)
-            accepted = format_transfer(row)
+            accepted = {**format_transfer(row), 'accepted': True,
+                        'destination_project_id': ctx.project_id}
             now = timeutils.utcnow()
             moved = rows.write(session, sa.update(Volume).where(
                 Volume.id == row.volume_id,
@@ -153,7 +158,8 @@ class VolumeTransfers:
             if not moved:
                 raise exception.Invalid(
                     reason=f'volume {row.volume_id} is no longer awaiting transfer')
-            rows.write(session, sa.update(Snapshot).where(
-                Snapshot.volume_id == row.volume_id).values(project_id=ctx.project_id))
+            if not row.no_snapshots:
+                rows.write(session, sa.update(Snapshot).where(
+                    Snapshot.volume_id == row.volume_id).values(project_id=ctx.project_id))
             session.delete(row)
         return accepted

@@ -127,6 +127,22 @@ class VolumeTypes:
         with self.db.reader() as session:
             return self._load(session, ctx, value, by_name=True).name
 
+    def id_of(self, name: str | None) -> str:
+        """The id of the type named ``name`` (None: the default type), whoever asks."""
+        if name is None or is_default(name):
+            return DEFAULT_TYPE_ID
+        with self.db.reader() as session:
+            found = session.scalar(sa.select(Type.id).where(Type.name == name))
+        return found or DEFAULT_TYPE_ID
+
+    def specs_of(self, name: str | None) -> dict[str, str]:
+        """The extra specs of the type named ``name`` (none for the default type)."""
+        if name is None or is_default(name):
+            return {}
+        with self.db.reader() as session:
+            found = session.scalar(sa.select(Type.extra_specs).where(Type.name == name))
+        return dict(found or {})
+
     def create(self, ctx: nl_context.RequestContext, name: str, *,
                description: str | None = None, is_public: bool = True,
                extra_specs: dict[str, str] | None = None) -> dict[str, Any]:

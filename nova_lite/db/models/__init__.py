@@ -28,6 +28,7 @@ from nova_lite.db.models import (  # noqa: F401
     scheduler,
     volume,
     volume_groups,
+    volume_messages,
     volume_qos,
     volume_quotas,
     volume_snapshot,

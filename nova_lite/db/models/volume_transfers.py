@@ -19,6 +19,9 @@ class VolumeTransfer(TimestampMixin, Base):
     source_project_id: orm.Mapped[str] = orm.mapped_column(sa.String(64), index=True)
     salt: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     key_hash: orm.Mapped[str] = orm.mapped_column(sa.String(128))
+    # 3.55: the volume's snapshots stay behind when accepted.
+    no_snapshots: orm.Mapped[bool] = orm.mapped_column(default=False,
+                                                       server_default=sa.false())
 
 
 class VolumeServiceState(Base):

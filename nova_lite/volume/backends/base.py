@@ -66,6 +66,10 @@ class VolumeBackend(abc.ABC):
         (a snapshot's or another volume's location); return its provider location."""
         raise VolumeBackendError(reason=f'{type(self).__name__} cannot copy volumes')
 
+    def revert_to_snapshot(self, provider_location: str, snapshot_location: str) -> None:
+        """Put the snapshot's bytes back into the volume (same size)."""
+        raise VolumeBackendError(reason=f'{type(self).__name__} cannot revert volumes')
+
     def extend_volume(self, provider_location: str, new_size_gb: int) -> None:
         """Grow the volume to ``new_size_gb`` GiB (its bytes kept)."""
         raise VolumeBackendError(reason=f'{type(self).__name__} cannot extend volumes')

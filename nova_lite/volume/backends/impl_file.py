@@ -115,6 +115,21 @@ class FileVolumeBackend(base.VolumeBackend):
                 reason=f'{size_gb} GiB is smaller than the source {source}')
         return self._new_file(self._path_for(volume_id), size_gb, source=source)
 
+    def revert_to_snapshot(self, provider_location: str, snapshot_location: str) -> None:
+        path = self._checked_location(provider_location)
+        source = self._checked_location(snapshot_location, (_SNAPSHOT_PREFIX,))
+        try:
+            size = os.path.getsize(path)
+            fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+        except OSError as exc:
+            raise base.VolumeBackendError(reason=f'cannot open {path}: {exc}') from exc
+        try:
+            sparse.copy(source, fd, size)
+        except OSError as exc:
+            raise base.VolumeBackendError(reason=f'cannot revert {path}: {exc}') from exc
+        finally:
+            os.close(fd)
+
     def extend_volume(self, provider_location: str, new_size_gb: int) -> None:
         path = self._checked_location(provider_location)
         new_size = self._checked_size(new_size_gb) * GIB

@@ -1,4 +1,4 @@
-"""The block storage v3 REST API (cinder's ``/v3/{project_id}/...``), microversion 3.0.
+"""The block storage v3 REST API (cinder's ``/v3/{project_id}/...``), microversions 3.0-3.70.
 
 ``make_app`` routes every path to its handler; the version documents answer
 without a token, everything else needs one (``auth`` wraps the router).
@@ -19,6 +19,7 @@ from nova_lite.volume.rest import (
     group_snapshots,
     group_types,
     groups,
+    messages,
     policies,
     qos_specs,
     quota_sets,
@@ -28,9 +29,11 @@ from nova_lite.volume.rest import (
     snapshots,
     transfers,
     type_encryption,
+    version_changes,
     versions,
     views,
     volume_actions,
+    volume_filters,
     volume_metadata,
     volume_services,
     volume_types,
@@ -46,6 +49,8 @@ def _routes(vols: volumes.VolumesController,
             attach: attachments.AttachmentsController) -> list[routing.Route]:
     return [
         ('GET', '/volumes/detail', vols.detail),  # before its /volumes/{volume_id} sibling
+        ('GET', '/volumes/summary', versions.since(version_changes.VOLUME_SUMMARY,
+                                                   vols.summary)),
         *routing.crud('/volumes', 'volume_id', vols),
         ('GET', '/volumes/{volume_id}/metadata', metadata.index),
         ('POST', '/volumes/{volume_id}/metadata', metadata.create),
@@ -57,8 +62,16 @@ def _routes(vols: volumes.VolumesController,
         ('GET', '/limits', fixed.limits),
         ('GET', '/backups', fixed.list_backups),
         ('GET', '/backups/detail', fixed.list_backups),
-        *routing.crud('/attachments', 'attachment_id', attach),
+        *((method, path, versions.since(version_changes.ATTACHMENTS_API, handler))
+          for method, path, handler in routing.crud('/attachments', 'attachment_id', attach)),
+        ('POST', '/attachments/{attachment_id}/action',
+         versions.since(version_changes.ATTACHMENT_COMPLETE, attach.complete)),
     ]
+
+
+def _project_less(handler: wsgi.Handler) -> wsgi.Handler:
+    return versions.microversioned(versions.since(
+        version_changes.PROJECT_ID_OPTIONAL, versions.in_token_project(handler)))
 
 
 def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
@@ -72,13 +85,11 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
     root, v3 = versions.make_version_handlers(public_url)
     router.add('GET', '/', root)
     router.add('GET', '/v3', v3)
-    routing.add_routes(router, _routes(
-        volumes.VolumesController(conf, services, authorizer, volume_views),
-        volume_metadata.VolumeMetadataController(services, authorizer),
-        fixed_resources.FixedResourcesController(conf, services, authorizer),
-        attachments.AttachmentsController(services, authorizer),
-    ), prefix=PROJECT, wrap=versions.microversioned)
-    routing.add_routes(router, [
+    all_routes = [
+        *_routes(volumes.VolumesController(conf, services, authorizer, volume_views),
+                 volume_metadata.VolumeMetadataController(services, authorizer),
+                 fixed_resources.FixedResourcesController(conf, services, authorizer),
+                 attachments.AttachmentsController(services, authorizer)),
         *snapshots.routes(snapshots.SnapshotsController(services, authorizer, public_url)),
         *volume_actions.routes(volume_actions.VolumeActionsController(services, authorizer)),
         *snapshot_actions.routes(
@@ -91,12 +102,18 @@ def make_app(conf: cfg.ConfigOpts, services: scope.VolumeServices,
             volume_services.VolumeServicesController(services, authorizer)),
         *scheduler_stats.routes(
             scheduler_stats.SchedulerStatsController(services, authorizer)),
+        ('GET', '/resource_filters', versions.since(version_changes.RESOURCE_FILTERS,
+                                                    volume_filters.resource_filters)),
         ('GET', '/extensions', extensions.ExtensionsController(services, authorizer).index),
         *transfers.routes(transfers.TransfersController(services, authorizer, public_url)),
+        *messages.routes(messages.MessagesController(services, authorizer, public_url)),
         *quota_sets.routes(quota_sets.QuotaSetsController(services, authorizer)),
         *group_types.routes(group_types.GroupTypesController(services, authorizer)),
         *groups.routes(groups.GroupsController(services, authorizer)),
         *group_snapshots.routes(
             group_snapshots.GroupSnapshotsController(services, authorizer)),
-    ], prefix=PROJECT, wrap=versions.microversioned)
+    ]
+    routing.add_routes(router, all_routes, prefix=PROJECT, wrap=versions.microversioned)
+    # 3.67: the same routes without the project id (the token's project acts).
+    routing.add_routes(router, all_routes, prefix='/v3', wrap=_project_less)
     return request_id.with_request_id(auth(router), conf)

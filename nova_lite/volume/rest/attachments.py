@@ -3,6 +3,8 @@
 The shapes follow cinder's attachments API: POST reserves a volume for an
 instance, PUT with a connector connects it to a host and answers its
 connection info, DELETE detaches it, GET lists them (``instance_id`` filter).
+The whole API needs microversion 3.27; from 3.44 ``POST .../action`` with
+``os-complete`` confirms a connected attachment (204).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import webob
 
 from nova_lite.api import controller, wsgi
 from nova_lite.api.validation import UUID_PATTERN
+from nova_lite.common import exception
 from nova_lite.volume.rest import policies, scope
 
 _UUID: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
@@ -46,6 +49,13 @@ UPDATE_SCHEMA: dict[str, Any] = {
         'additionalProperties': False,
     }},
     'required': ['attachment'],
+    'additionalProperties': False,
+}
+
+COMPLETE_SCHEMA: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'os-complete': {'type': ['object', 'null']}},
+    'required': ['os-complete'],
     'additionalProperties': False,
 }
 
@@ -90,6 +100,24 @@ class AttachmentsController(scope.VolumeController):
         ctx = self._context(req, project_id, policies.ATTACHMENT_DELETE)
         self._services.volumes.detach_volume(ctx, attachment_id)
         return wsgi.json_response(200, {'attachments': []})
+
+    def complete(self, req: wsgi.Request, project_id: str,
+                 attachment_id: str) -> webob.Response:
+        """3.44's os-complete: the attachment's connection is in use. nova_lite marks a
+        volume attached when its connector is set (PUT), so this only checks that it is:
+        a reserved attachment is a 400."""
+        ctx = self._context(req, project_id, policies.ATTACHMENT_UPDATE)
+        controller.read_body(req, COMPLETE_SCHEMA)
+        found = [a for a in self._services.volumes.list_attachments(ctx)
+                 if a['id'] == attachment_id]
+        if not found:
+            raise exception.NotFound(resource='Attachment', id=attachment_id)
+        if found[0]['attach_status'] != 'attached':
+            raise exception.InvalidInput(
+                field='os-complete',
+                reason=f'attachment {attachment_id} is {found[0]["attach_status"]}; '
+                       'set its connector (PUT) first')
+        return wsgi.json_response(204)
 
     def index(self, req: wsgi.Request, project_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.ATTACHMENT_GET_ALL)

@@ -71,6 +71,10 @@ TRANSFER_GET = 'volume:get_transfer'
 TRANSFER_GET_ALL = 'volume:get_all_transfers'
 TRANSFER_DELETE = 'volume:delete_transfer'
 TRANSFER_ACCEPT = 'volume:accept_transfer'
+MESSAGE_GET = 'message:get'
+REVERT = 'volume:revert_to_snapshot'
+MESSAGE_GET_ALL = 'message:get_all'
+MESSAGE_DELETE = 'message:delete'
 QUOTA_SHOW = 'volume_extension:quotas:show'
 QUOTA_UPDATE = 'volume_extension:quotas:update'
 QUOTA_DELETE = 'volume_extension:quotas:delete'
@@ -140,6 +144,16 @@ TRANSFER_RULES: list[policy.RuleDefault] = [
               '/os-volume-transfer/{transfer_id}/accept'),
 ]
 
+MESSAGE_RULES: list[policy.RuleDefault] = [
+    base.rule(MESSAGE_GET, base.PROJECT_READER, 'Show a user message.', 'GET',
+              '/messages/{message_id}'),
+    base.rule(MESSAGE_GET_ALL, base.PROJECT_READER, 'List user messages.', 'GET',
+              '/messages'),
+    base.rule(MESSAGE_DELETE, base.PROJECT_MEMBER, 'Delete a user message.', 'DELETE',
+              '/messages/{message_id}'),
+    base.rule(REVERT, base.PROJECT_MEMBER, 'Revert a volume to its latest snapshot.',
+              'POST', '/volumes/{volume_id}/action (revert)'),
+]
 
 ADMIN_AND_IMAGE_RULES: list[policy.RuleDefault] = [
     base.rule(RESET_STATUS, base.ADMIN, 'Set a volume\'s statuses (os-reset_status).',
@@ -348,6 +362,7 @@ RULES: list[policy.RuleDefault] = [
     *ADMIN_AND_IMAGE_RULES,
     *ADMIN_RULES,
     *TRANSFER_RULES,
+    *MESSAGE_RULES,
     *QUOTA_RULES,
     *ATTACH_ACTION_RULES,
 ]

@@ -3,7 +3,9 @@
 Create and update answer cinder's plain snapshot body; show and the detail
 list add the ``os-extended-snapshot-attributes`` fields (project, progress)
 for callers the policy allows (the owner and admins). ``force`` lets a
-snapshot be taken of an in-use volume; without it that is a 400.
+snapshot be taken of an in-use volume; without it that is a 400 (from 3.66
+no ``force`` is needed, and a false one is the 400). Bodies carry ``user_id``
+from 3.41 and ``consumes_quota`` from 3.65.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.common.states import SnapshotStatus
 from nova_lite.volume import snapshots
-from nova_lite.volume.rest import listing, policies, schemas, scope
+from nova_lite.volume.rest import listing, policies, schemas, scope, versions
+from nova_lite.volume.rest import version_changes as changes
 
 _TEXT: dict[str, Any] = {'type': ['string', 'null'], 'maxLength': 255}
 EXTENDED = ('os-extended-snapshot-attributes:project_id',
@@ -107,13 +110,18 @@ class SnapshotsController(scope.VolumeController):
         return self._services.volumes.snapshots
 
     @staticmethod
-    def _plain(snapshot: dict[str, Any]) -> dict[str, Any]:
-        return {key: value for key, value in snapshot.items()
+    def _plain(req: wsgi.Request, snapshot: dict[str, Any]) -> dict[str, Any]:
+        body = {key: value for key, value in snapshot.items()
                 if key not in EXTENDED and key != 'user_id'}
+        if versions.at_least(req, changes.SNAPSHOT_USER_ID):
+            body['user_id'] = snapshot.get('user_id')
+        if versions.at_least(req, changes.CONSUMES_QUOTA):
+            body['consumes_quota'] = True
+        return body
 
-    def _detail(self, ctx: nl_context.RequestContext,
+    def _detail(self, req: wsgi.Request, ctx: nl_context.RequestContext,
                 snapshot: dict[str, Any]) -> dict[str, Any]:
-        body = self._plain(snapshot)
+        body = self._plain(req, snapshot)
         if self.authorizer.allowed(ctx, policies.SNAPSHOT_ATTRIBUTES):
             body.update({key: snapshot[key] for key in EXTENDED})
         return body
@@ -129,8 +137,21 @@ class SnapshotsController(scope.VolumeController):
         snapshot = self._snapshots.create(
             ctx, spec['volume_id'], name=_text_field(spec, 'name'),
             description=_text_field(spec, 'description'), metadata=spec.get('metadata'),
-            force=parse_force(spec.get('force')))
-        return wsgi.json_response(202, {'snapshot': self._plain(snapshot)})
+            force=self._force(req, spec.get('force')))
+        return wsgi.json_response(202, {'snapshot': self._plain(req, snapshot)})
+
+    @staticmethod
+    def _force(req: wsgi.Request, value: Any) -> bool:
+        """Whether an in-use volume may be snapshotted: from 3.66 always, and there
+        an explicit false ``force`` is refused, as cinder does."""
+        force = parse_force(value)
+        if not versions.at_least(req, changes.SNAPSHOT_IN_USE):
+            return force
+        if value is not None and not force:
+            raise exception.InvalidInput(
+                field='snapshot.force',
+                reason='from microversion 3.66 it may only be true (or left out)')
+        return True
 
     def _listed(self, req: wsgi.Request, project_id: str, path_suffix: str,
                 rule: str) -> tuple[nl_context.RequestContext, dict[str, Any]]:
@@ -158,18 +179,18 @@ class SnapshotsController(scope.VolumeController):
 
     def index(self, req: wsgi.Request, project_id: str) -> webob.Response:
         _, result = self._listed(req, project_id, '', policies.SNAPSHOTS)
-        result['snapshots'] = [self._plain(snap) for snap in result['snapshots']]
+        result['snapshots'] = [self._plain(req, snap) for snap in result['snapshots']]
         return wsgi.json_response(200, result)
 
     def detail(self, req: wsgi.Request, project_id: str) -> webob.Response:
         ctx, result = self._listed(req, project_id, '/detail', policies.SNAPSHOTS)
-        result['snapshots'] = [self._detail(ctx, snap) for snap in result['snapshots']]
+        result['snapshots'] = [self._detail(req, ctx, snap) for snap in result['snapshots']]
         return wsgi.json_response(200, result)
 
     def show(self, req: wsgi.Request, project_id: str, snapshot_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.SNAPSHOT_GET)
         snapshot = self._snapshots.get(ctx, snapshot_id)
-        return wsgi.json_response(200, {'snapshot': self._detail(ctx, snapshot)})
+        return wsgi.json_response(200, {'snapshot': self._detail(req, ctx, snapshot)})
 
     def update(self, req: wsgi.Request, project_id: str, snapshot_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.SNAPSHOT_UPDATE)
@@ -179,7 +200,7 @@ class SnapshotsController(scope.VolumeController):
         changes.update({key: value for key, value in spec.items()
                         if not key.startswith('display_')})
         snapshot = self._snapshots.update(ctx, snapshot_id, changes)
-        return wsgi.json_response(200, {'snapshot': self._plain(snapshot)})
+        return wsgi.json_response(200, {'snapshot': self._plain(req, snapshot)})
 
     def delete(self, req: wsgi.Request, project_id: str, snapshot_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.SNAPSHOT_DELETE)

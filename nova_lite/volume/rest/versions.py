@@ -1,10 +1,12 @@
 """Block storage API versions: the version documents and microversion negotiation.
 
-nova_lite speaks v3 at microversion 3.0 only. Clients read ``version`` (the
-maximum microversion) from the version document and ask for at most that in
-``OpenStack-API-Version: volume X.Y``; a request for another microversion is
-answered 406, as cinder does, and every versioned reply names the version it
-was served at.
+nova_lite speaks v3 at microversions 3.0 to 3.70. Clients read ``version``
+(the maximum microversion) from the version document and ask for one in
+``OpenStack-API-Version: volume X.Y`` (or ``latest``); no header means 3.0, a
+version out of range is answered 406, as cinder does, and every versioned
+reply names the version it was served at. Handlers read the negotiated
+version with :func:`api_version` and compare it with the constants of
+:mod:`nova_lite.volume.rest.version_changes`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from nova_lite.common import exception
 
 MIN_VERSION = (3, 0)
 MAX_VERSION = (3, 70)
+ENVIRON_KEY = 'nova_lite.volume.api_version'
 UPDATED = '2024-01-01T00:00:00Z'
 VERSION_HEADER = 'OpenStack-API-Version'
 SERVICE = 'volume'
@@ -85,12 +88,52 @@ def requested_version(header: str | None) -> tuple[int, int]:
     return MIN_VERSION
 
 
+def api_version(req: Any) -> tuple[int, int]:
+    """The version ``req`` was negotiated at (3.0 when none was)."""
+    value = req.environ.get(ENVIRON_KEY, MIN_VERSION)
+    if isinstance(value, tuple) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    return MIN_VERSION
+
+
+def at_least(req: Any, version: tuple[int, int]) -> bool:
+    """True when ``req`` was negotiated at ``version`` or later."""
+    return api_version(req) >= version
+
+
+def since(version: tuple[int, int], handler: wsgi.Handler) -> wsgi.Handler:
+    """``handler`` only from ``version``: below it the route does not exist (404),
+    as cinder answers a method its negotiated version lacks."""
+
+    @functools.wraps(handler)
+    def wrapper(req: wsgi.Request, **path_vars: Any) -> webob.Response:
+        if not at_least(req, version):
+            raise exception.NotFound(
+                f'{req.path_info} needs microversion {_text(version)} or later',
+                resource='API version', id=_text(api_version(req)))
+        return handler(req, **path_vars)
+
+    return wrapper
+
+
+def in_token_project(handler: wsgi.Handler) -> wsgi.Handler:
+    """``handler`` of a ``/v3/{project_id}/...`` route, called for a URL without the
+    project id (3.67): the token's project is the URL's."""
+
+    @functools.wraps(handler)
+    def wrapper(req: wsgi.Request, **path_vars: Any) -> webob.Response:
+        return handler(req, project_id=req.context.project_id, **path_vars)
+
+    return wrapper
+
+
 def microversioned(handler: wsgi.Handler) -> wsgi.Handler:
     """``handler`` behind the microversion check; its reply names the version served."""
 
     @functools.wraps(handler)
     def wrapper(req: wsgi.Request, **path_vars: Any) -> webob.Response:
         version = requested_version(req.headers.get(VERSION_HEADER))
+        req.environ[ENVIRON_KEY] = version
         response = handler(req, **path_vars)
         response.headers[VERSION_HEADER] = f'{SERVICE} {_text(version)}'
         response.headers['Vary'] = VERSION_HEADER

@@ -3,8 +3,9 @@
 The body names one action. ``os-extend`` grows an available volume (its
 snapshots stay as they are); ``os-set_bootable`` marks a volume bootable or
 not (the ``volume:update`` rule, as the owner's); ``os-retype`` gives a volume
-another type (no data moves: every type is on the one backend); an action
-nova_lite does not carry out is a 400 naming it.
+another type (no data moves: every type is on the one backend); from 3.40
+``revert`` puts a volume back to its latest snapshot; an action nova_lite
+does not carry out (or not at the request's version) is a 400 naming it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from nova_lite.volume.rest import (
     policies,
     schemas,
     scope,
+    versions,
 )
+from nova_lite.volume.rest import version_changes as changes
 
 EXTEND: dict[str, Any] = {
     'type': 'object',
@@ -50,6 +53,18 @@ RETYPE: dict[str, Any] = {
     'required': ['os-retype'],
 }
 
+REVERT: dict[str, Any] = {
+    'type': 'object',
+    'properties': {'revert': {
+        'type': 'object',
+        'properties': {'snapshot_id': {'type': 'string', 'minLength': 1, 'maxLength': 36}},
+        'required': ['snapshot_id'],
+        'additionalProperties': False,
+    }},
+    'required': ['revert'],
+    'additionalProperties': False,
+}
+
 Action = Callable[[wsgi.Request, str, str, dict[str, Any]], webob.Response]
 
 
@@ -70,6 +85,8 @@ class VolumeActionsController(scope.VolumeController):
                                          reason='the body must name exactly one action')
         (name,) = body
         handler = self._actions().get(name)
+        if name == 'revert' and versions.at_least(req, changes.REVERT_TO_SNAPSHOT):
+            handler = self.revert
         if handler is None:
             # A missing volume is a 404 before the action is judged, as in cinder.
             ctx = self._context(req, project_id, policies.GET)
@@ -84,6 +101,13 @@ class VolumeActionsController(scope.VolumeController):
         validation.validate(EXTEND, body)
         new_size = body['os-extend']['new_size']
         self._services.volumes.copies.extend(ctx, volume_id, int(new_size))
+        return wsgi.json_response(202)
+
+    def revert(self, req: wsgi.Request, project_id: str, volume_id: str,
+               body: dict[str, Any]) -> webob.Response:
+        ctx = self._context(req, project_id, policies.REVERT)
+        validation.validate(REVERT, body)
+        self._services.volumes.reverts.revert(ctx, volume_id, body['revert']['snapshot_id'])
         return wsgi.json_response(202)
 
     def retype(self, req: wsgi.Request, project_id: str, volume_id: str,

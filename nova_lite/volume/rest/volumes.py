@@ -11,7 +11,17 @@ from nova_lite.api import controller, paging, policy, query, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.volume import manager as volume_manager
-from nova_lite.volume.rest import listing, min_version, policies, schemas, scope, views
+from nova_lite.volume.rest import (
+    listing,
+    min_version,
+    policies,
+    schemas,
+    scope,
+    versions,
+    views,
+    volume_filters,
+)
+from nova_lite.volume.rest import version_changes as changes
 
 
 def _text_field(spec: dict[str, Any], name: str) -> str | None:
@@ -38,11 +48,11 @@ class VolumesController(scope.VolumeController):
 
     def _detail(self, req: wsgi.Request, ctx: nl_context.RequestContext,
                 volume: dict[str, Any], project_id: str) -> dict[str, Any]:
-        body = self._views.detail(volume, project_id, show_admin_fields=self.authorizer.allowed(
-            ctx, policies.HOST_ATTRIBUTE))
-        if not min_version.at_least(req, min_version.GROUPS):
-            body.pop('group_id', None)
-        return body
+        version = versions.api_version(req)
+        type_id = (self._services.volumes.types.id_of(volume.get('volume_type'))
+                   if version >= changes.VOLUME_TYPE_ID else None)
+        return self._views.detail(volume, project_id, show_admin_fields=self.authorizer.allowed(
+            ctx, policies.HOST_ATTRIBUTE), version=version, volume_type_id=type_id)
 
     def _plain(self, req: wsgi.Request, ctx: nl_context.RequestContext,
                volume: dict[str, Any], project_id: str) -> dict[str, Any]:
@@ -126,6 +136,7 @@ class VolumesController(scope.VolumeController):
             volumes = [v for v in volumes if v['os-vol-tenant-attr:tenant_id'] == owner]
         if 'user_id' in wanted:
             volumes = [v for v in volumes if v['user_id'] == wanted['user_id']]
+        volumes = volume_filters.apply(req, volumes)
         if any(key in wanted for key in ('sort', 'sort_key', 'sort_dir')):
             volumes = listing.sorted_items(volumes, wanted, SORT_KEYS)
         page = listing.page(volumes, request)
@@ -147,6 +158,20 @@ class VolumesController(scope.VolumeController):
         ctx, result = self._listed(req, project_id, '/detail')
         result['volumes'] = [self._detail(req, ctx, v, project_id) for v in result['volumes']]
         return wsgi.json_response(200, result)
+
+    def summary(self, req: wsgi.Request, project_id: str) -> webob.Response:
+        """3.12's ``GET /volumes/summary``: count and size of the volumes listed (with
+        ``all_tenants`` for admins), and each metadata key's values in use."""
+        _, result = self._listed(req, project_id, '')
+        found = result['volumes']
+        metadata: dict[str, list[str]] = {}
+        for volume in found:
+            for key, value in (volume.get('metadata') or {}).items():
+                if value not in metadata.setdefault(key, []):
+                    metadata[key].append(value)
+        return wsgi.json_response(200, {'volume-summary': {
+            'total_count': len(found), 'total_size': sum(v['size'] for v in found),
+            'metadata': metadata}})
 
     def show(self, req: wsgi.Request, project_id: str, volume_id: str) -> webob.Response:
         ctx = self._context(req, project_id, policies.GET)

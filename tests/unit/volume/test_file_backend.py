@@ -93,3 +93,18 @@ def test_locations_outside_the_volumes_dir_are_refused(
         with pytest.raises(base.VolumeBackendError):
             backend.initialize_connection(location, 'host-1')
     assert os.path.exists(outsider)
+
+
+def test_revert_puts_the_snapshot_bytes_back(backend: impl_file.FileVolumeBackend) -> None:
+    location = backend.create_volume(str(uuid.uuid4()), 1)
+    with open(location, 'r+b') as f:
+        f.write(b'before')
+    snapshot = backend.create_snapshot(str(uuid.uuid4()), location)
+    with open(location, 'r+b') as f:
+        f.write(b'AFTER!')
+    backend.revert_to_snapshot(location, snapshot)
+    with open(location, 'rb') as f:
+        assert f.read(6) == b'before'
+    assert os.path.getsize(location) == 1024 ** 3
+    with pytest.raises(base.VolumeBackendError):
+        backend.revert_to_snapshot(location, location)  # not a snapshot's file

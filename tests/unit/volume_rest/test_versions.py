@@ -13,7 +13,7 @@ def _check_version_list(body: dict[str, Any]) -> None:
     (version,) = body['versions']
     assert version['id'] == 'v3.0'
     assert version['status'] == 'CURRENT'
-    assert version['version'] == '3.0'
+    assert version['version'] == '3.70'
     assert version['min_version'] == '3.0'
     assert version['updated']
     assert {'rel': 'self', 'href': f'{PUBLIC_URL}/v3/'} in version['links']
@@ -36,13 +36,15 @@ def test_routes_need_a_valid_token(app: Any, admin: Client) -> None:
         assert response.headers['WWW-Authenticate'].startswith('Keystone uri=')
 
 
-@pytest.mark.parametrize('header', [None, 'volume 3.0', 'volume latest', 'VOLUME 3.0',
-                                    'compute 2.1', 'compute 2.90, volume 3.0'])
-def test_accepted_microversions_are_served_at_3_0(admin: Client, header: str | None) -> None:
+@pytest.mark.parametrize('header,served', [
+    (None, '3.0'), ('volume 3.0', '3.0'), ('volume latest', '3.70'), ('VOLUME 3.0', '3.0'),
+    ('compute 2.1', '3.0'), ('compute 2.90, volume 3.27', '3.27'), ('volume 3.70', '3.70')])
+def test_accepted_microversions_are_served(admin: Client, header: str | None,
+                                           served: str) -> None:
     headers = {'OpenStack-API-Version': header} if header else {}
     response = admin.get('/volumes', headers=headers)
     assert response.status_int == 200
-    assert response.headers['OpenStack-API-Version'] == 'volume 3.0'
+    assert response.headers['OpenStack-API-Version'] == f'volume {served}'
     assert 'OpenStack-API-Version' in response.headers['Vary']
 
 
@@ -54,7 +56,7 @@ def test_other_microversions_are_refused(admin: Client, header: str, status: int
     assert response.status_int == status
     (fault,) = response.json.values()
     assert fault['code'] == status
-    assert 'maximum is 3.0' in fault['message'] or 'OpenStack-API-Version' in fault['message']
+    assert 'maximum is 3.70' in fault['message'] or 'OpenStack-API-Version' in fault['message']
 
 
 def test_unknown_paths_are_404_and_wrong_methods_405(admin: Client) -> None:
