@@ -245,13 +245,9 @@ class VolumeManager:
         metadata = _checked_metadata(changes['metadata']) if 'metadata' in changes else None
         with self.db.session() as session:
             row = self._load_volume(session, ctx, volume_id)
-            current = dict(row.volume_metadata or {})
-            if delete_metadata_key is not None:
-                if current.pop(delete_metadata_key, None) is None:
-                    raise exception.NotFound(resource='Metadata key', id=delete_metadata_key)
-                metadata = current
-            elif metadata is not None and merge_metadata:
-                metadata = {**current, **metadata}
+            metadata = rows.changed_metadata(row.volume_metadata, metadata,
+                                             merge=merge_metadata,
+                                             delete_key=delete_metadata_key)
             if metadata is not None:
                 values['volume_metadata'] = metadata
             for key, value in values.items():

@@ -69,6 +69,22 @@ def checked_metadata(metadata: Any) -> dict[str, str]:
     return dict(metadata)
 
 
+def changed_metadata(current: dict[str, str] | None, metadata: dict[str, str] | None, *,
+                     merge: bool = False,
+                     delete_key: str | None = None) -> dict[str, str] | None:
+    """The metadata after an update: ``current`` without ``delete_key`` (NotFound when
+    it has no such key), ``metadata`` merged into ``current`` or replacing it, or None
+    when the update leaves metadata alone."""
+    kept = dict(current or {})
+    if delete_key is not None:
+        if kept.pop(delete_key, None) is None:
+            raise exception.NotFound(resource='Metadata key', id=delete_key)
+        return kept
+    if metadata is not None and merge:
+        return {**kept, **metadata}
+    return metadata
+
+
 def write(session: orm.Session, statement: sa.Executable) -> int:
     """Run an UPDATE/DELETE as plain SQL (no ORM sync); return the rows it matched."""
     result = session.execute(statement.execution_options(synchronize_session=False))

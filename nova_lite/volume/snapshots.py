@@ -178,13 +178,9 @@ class VolumeSnapshots:
                     if 'metadata' in changes else None)
         with self.db.session() as session:
             row = load_snapshot(session, ctx, snapshot_id)
-            current = dict(row.snapshot_metadata or {})
-            if delete_metadata_key is not None:
-                if current.pop(delete_metadata_key, None) is None:
-                    raise exception.NotFound(resource='Metadata key', id=delete_metadata_key)
-                metadata = current
-            elif metadata is not None and merge_metadata:
-                metadata = {**current, **metadata}
+            metadata = rows.changed_metadata(row.snapshot_metadata, metadata,
+                                             merge=merge_metadata,
+                                             delete_key=delete_metadata_key)
             if metadata is not None:
                 values['snapshot_metadata'] = metadata
             for key, value in values.items():
