@@ -23,7 +23,10 @@ def cloud_config(http_image_port: int) -> str:
     runs tests side by side, and a download by another test would otherwise fill
     the cache between the caching test's clearing and its listing. Snapshots
     (createImage, createBackup, shelve) are qcow2: a raw one of a 1 GiB root disk
-    is 1 GiB through the image API, a minute under load."""
+    is 1 GiB through the image API, a minute under load. Compute quotas are finite,
+    as a real cloud's: Tempest's default quota class test adds 100 to each default
+    while it runs, and the benchmark cloud's unlimited -1 would become a quota of 99
+    for every project at once."""
     return f"""[image]
 stores = fast:file,slow:file
 default_store = fast
@@ -33,6 +36,11 @@ import_allowed_ports = 80,443,{http_image_port}
 
 [libvirt]
 snapshot_image_format = qcow2
+
+[quota]
+instances = 1000
+cores = 4000
+ram = 4194304
 """
 
 
