@@ -10,6 +10,7 @@ whose status does not allow the action is a 400, as cinder's InvalidVolume.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import webob
@@ -60,14 +61,23 @@ def _empty_schema(name: str) -> dict[str, Any]:
             'required': [name], 'additionalProperties': False}
 
 
+_STEPS = volume_attach.VolumeAttachActions
+_StatusStep = Callable[[volume_attach.VolumeAttachActions, nl_context.RequestContext, str],
+                       None]
+
+
 class AttachActions(scope.VolumeController):
     """Handlers of the attach actions, by action name (see :meth:`handlers`)."""
 
     def handlers(self) -> dict[str, Any]:
-        return {'os-reserve': self.reserve, 'os-unreserve': self.unreserve,
+        return {'os-reserve': self._status_step('os-reserve', policies.RESERVE, _STEPS.reserve),
+                'os-unreserve': self._status_step('os-unreserve', policies.UNRESERVE,
+                                                  _STEPS.unreserve),
+                'os-begin_detaching': self._status_step(
+                    'os-begin_detaching', policies.BEGIN_DETACHING, _STEPS.begin_detaching),
+                'os-roll_detaching': self._status_step(
+                    'os-roll_detaching', policies.ROLL_DETACHING, _STEPS.roll_detaching),
                 'os-attach': self.attach, 'os-detach': self.detach,
-                'os-begin_detaching': self.begin_detaching,
-                'os-roll_detaching': self.roll_detaching,
                 'os-initialize_connection': self.initialize_connection,
                 'os-terminate_connection': self.terminate_connection,
                 'os-force_detach': self.force_detach,
@@ -81,33 +91,17 @@ class AttachActions(scope.VolumeController):
         validation.validate(schema, body)
         return ctx, self._services.volumes.attach_actions
 
-    def reserve(self, req: wsgi.Request, project_id: str, volume_id: str,
-                body: dict[str, Any]) -> webob.Response:
-        ctx, steps = self._start(req, project_id, policies.RESERVE,
-                                 _empty_schema('os-reserve'), body)
-        steps.reserve(ctx, volume_id)
-        return wsgi.json_response(202)
+    def _status_step(self, action: str, rule: str, step: _StatusStep) -> Any:
+        """The handler of an action with an empty body that moves the volume's status
+        (os-reserve, os-unreserve, os-begin_detaching, os-roll_detaching): 202."""
 
-    def unreserve(self, req: wsgi.Request, project_id: str, volume_id: str,
-                  body: dict[str, Any]) -> webob.Response:
-        ctx, steps = self._start(req, project_id, policies.UNRESERVE,
-                                 _empty_schema('os-unreserve'), body)
-        steps.unreserve(ctx, volume_id)
-        return wsgi.json_response(202)
+        def handler(req: wsgi.Request, project_id: str, volume_id: str,
+                    body: dict[str, Any]) -> webob.Response:
+            ctx, steps = self._start(req, project_id, rule, _empty_schema(action), body)
+            step(steps, ctx, volume_id)
+            return wsgi.json_response(202)
 
-    def begin_detaching(self, req: wsgi.Request, project_id: str, volume_id: str,
-                        body: dict[str, Any]) -> webob.Response:
-        ctx, steps = self._start(req, project_id, policies.BEGIN_DETACHING,
-                                 _empty_schema('os-begin_detaching'), body)
-        steps.begin_detaching(ctx, volume_id)
-        return wsgi.json_response(202)
-
-    def roll_detaching(self, req: wsgi.Request, project_id: str, volume_id: str,
-                       body: dict[str, Any]) -> webob.Response:
-        ctx, steps = self._start(req, project_id, policies.ROLL_DETACHING,
-                                 _empty_schema('os-roll_detaching'), body)
-        steps.roll_detaching(ctx, volume_id)
-        return wsgi.json_response(202)
+        return handler
 
     def attach(self, req: wsgi.Request, project_id: str, volume_id: str,
                body: dict[str, Any]) -> webob.Response:
