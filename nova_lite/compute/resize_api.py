@@ -104,8 +104,9 @@ class ResizeActions:
             raise exception.InvalidInput(field='resize.flavorRef',
                                          reason='unable to resize a disk to 0 GiB')
         if self._quotas is not None:
+            # Counted in the server's project (an admin may resize another's server).
             self._quotas.resize_check(
-                str(ctx.project_id), str(ctx.user_id),
+                str(instance['project_id']), str(instance['user_id']),
                 vcpus=new['vcpus'] - int(old.get('vcpus') or 0),
                 memory_mb=new['memory_mb'] - int(old.get('memory_mb') or 0))
         made: list[dict[str, Any]] = []
@@ -197,7 +198,7 @@ class ResizeActions:
         if 'metadata' in body:
             self._api.check_metadata(body['metadata'] or {})
             if self._quotas is not None:
-                self._quotas.check_metadata_items(str(ctx.project_id),
+                self._quotas.check_metadata_items(str(instance['project_id']),
                                                   body['metadata'] or {})
         if 'user_data' in body and body['user_data'] is not None:
             try:

@@ -132,6 +132,30 @@ def test_a_resize_up_over_the_cores_quota_is_refused(compute: ComputeEnv,
                               {'quota_set': {'cores': -1}})
 
 
+
+def test_an_admin_resizing_another_projects_server_counts_that_projects_quota(
+        compute: ComputeEnv) -> None:
+    # The admin's own project uses nothing; the server's project is at its limit
+    # once the server grows by more than the limit less what the server has.
+    member = compute.member
+    small = compute.admin.post('/flavors', {'flavor': {
+        'name': 'quota-admin-small', 'ram': 512, 'vcpus': 1, 'disk': 1}}).json['flavor']
+    server_id = compute.create('quota-admin-resize', member, with_volume=False,
+                               networks='none', flavorRef=small['id'])
+    compute.wait(server_id, client=member)
+    project = compute.other_project
+    assert compute.admin.request('PUT', f'/os-quota-sets/{project}', {
+        'quota_set': {'ram': 4096}}).status_int == 200
+    big = compute.admin.post('/flavors', {'flavor': {
+        'name': 'quota-admin-big', 'ram': 4097, 'vcpus': 1, 'disk': 1}}).json['flavor']
+    try:
+        refused = compute.admin.action(server_id, {'resize': {'flavorRef': big['id']}})
+        assert refused.status_int == 403 and 'ram' in refused.text, refused.text
+        assert compute.wait(server_id, client=member)['status'] == 'ACTIVE'
+    finally:
+        compute.admin.request('PUT', f'/os-quota-sets/{project}', {'quota_set': {'ram': -1}})
+
+
 def test_rebuild(compute: ComputeEnv, flavors: dict[str, str]) -> None:
     server_id = _boot(compute, flavors, 'rebuild-me')
     image_id = compute.env.image['id']
