@@ -135,6 +135,12 @@ instances = -1
 cores = -1
 ram = -1
 
+[volume_quota]
+# ... each with a volume: no volume, snapshot or gigabyte quota either.
+volumes = -1
+snapshots = -1
+gigabytes = -1
+
 [keystone_authtoken]
 password = {nova_lite_all.SERVICE_PASSWORD}
 
