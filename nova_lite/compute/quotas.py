@@ -22,11 +22,11 @@ from typing import Any
 import sqlalchemy as sa
 from oslo_config import cfg
 from sqlalchemy import orm
-from sqlalchemy.dialects import postgresql, sqlite
 
 from nova_lite.common import exception, timeutils
 from nova_lite.compute import quota_resources as res
 from nova_lite.db import api as db_api
+from nova_lite.db import project_lock
 from nova_lite.db.models import compute as compute_models
 from nova_lite.db.models import compute_keypairs as keypair_models
 from nova_lite.db.models import compute_quotas as models
@@ -229,15 +229,7 @@ class QuotaEngine:
 
     def _lock_project(self, session: orm.Session, project_id: str) -> None:
         """Hold the project's lock row until the transaction ends."""
-        table = models.QuotaProjectLock.__table__
-        dialect = session.get_bind().dialect.name
-        model = models.QuotaProjectLock
-        insert: Any = (postgresql.insert(model) if dialect == 'postgresql'
-                       else sqlite.insert(model))
-        session.execute(insert.values(project_id=project_id, created_at=timeutils.utcnow())
-                        .on_conflict_do_nothing(index_elements=['project_id']))
-        session.execute(sa.select(table.c.project_id)
-                        .where(table.c.project_id == project_id).with_for_update())
+        project_lock.lock_project(session, models.QuotaProjectLock, project_id)
 
     def _check_counted(self, session: orm.Session, project_id: str, user_id: str | None,
                        requested: Mapping[str, int]) -> None:

@@ -19,6 +19,7 @@ from nova_lite.conf import (
     jobboard,
     libvirt,
     network,
+    network_quota,
     quota,
     scheduler,
     volume,
@@ -28,7 +29,8 @@ from nova_lite.conf import (
 CONF = cfg.CONF
 
 _MODULES = (default, database, identity, image, network, volume, scheduler, conductor,
-            compute, libvirt, api, fault_injection, jobboard, quota, volume_quota)
+            compute, libvirt, api, fault_injection, jobboard, quota, volume_quota,
+            network_quota)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -20,6 +20,7 @@ from nova_lite.db.models import base as models_base
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
 from nova_lite.network import access, external, l3_errors, l3_ports, listing, validators
+from nova_lite.network import quotas as quota_engine
 
 ACTIVE = 'ACTIVE'
 DOWN = 'DOWN'
@@ -82,6 +83,7 @@ class FloatingIPMethods:
 
     conf: cfg.ConfigOpts
     db: db_api.Database
+    quotas: quota_engine.NetworkQuotas
     rng: random.Random
 
     def create_floatingip(self, ctx: nl_context.RequestContext, floating_network_id: str, *,
@@ -99,6 +101,7 @@ class FloatingIPMethods:
                 raise exception.InvalidInput(
                     field='floating_network_id',
                     reason=f'network {network.id} is not a valid external network')
+            self.quotas.check(session, owner, quota_engine.FLOATINGIP)
             entry: dict[str, Any] = {}
             if subnet_id is not None:
                 entry['subnet_id'] = subnet_id

@@ -30,6 +30,7 @@ from nova_lite.network import (
     listing,
     port_extras,
     ports,
+    quotas,
     routers,
     security_groups,
     subnets,
@@ -54,6 +55,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         self.conf = conf
         self.db = db
         self.rng = rng or random.SystemRandom()
+        self.quotas = quotas.NetworkQuotas(db, conf)
 
     # -- networks -----------------------------------------------------------------
 
@@ -75,6 +77,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         descriptions.check(description)
         owner = ports.owner_project(ctx, project_id)
         with self.db.session() as session:
+            self.quotas.check(session, owner, quotas.NETWORK)
             row = models.Network(name=name, project_id=owner,
                                  admin_state_up=admin_state_up, shared=shared, mtu=mtu,
                                  status=NetworkStatus.ACTIVE)

@@ -34,6 +34,7 @@ from nova_lite.network import (
     validators,
     views,
 )
+from nova_lite.network import quotas as quota_engine
 
 PORT_STATUSES = PortStatus.ALL
 _FIXED_IP_KEYS = frozenset({'subnet_id', 'ip_address'})
@@ -53,6 +54,7 @@ class PortMethods:
 
     conf: cfg.ConfigOpts
     db: db_api.Database
+    quotas: quota_engine.NetworkQuotas
     rng: random.Random
     # Where the changes of servers' ports are told to compute (None: nowhere).
     compute_events: compute_notifier.EventSink | None = None
@@ -102,6 +104,7 @@ class PortMethods:
                 .order_by(models.Subnet.created_at, models.Subnet.id)
                 .with_for_update(read=True)).all()
             requests = None if entries is None else _resolve(entries, subnets)
+            self.quotas.check(session, owner, quota_engine.PORT)
             port_id = self._insert_port(session, owner, network.id, mac,
                                         name=name, device_id=device_id,
                                         device_owner=device_owner,

@@ -19,6 +19,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
 from nova_lite.network import access, external, ipam, l3_errors, l3_ports, listing, validators
+from nova_lite.network import quotas as quota_engine
 
 MAX_ROUTES = 30
 ROUTER_FILTERS: dict[str, listing.Condition] = {
@@ -121,6 +122,7 @@ class RouterMethods:
 
     conf: cfg.ConfigOpts
     db: db_api.Database
+    quotas: quota_engine.NetworkQuotas
     rng: random.Random
 
     def create_router(self, ctx: nl_context.RequestContext, name: str = '',
@@ -134,6 +136,7 @@ class RouterMethods:
         validators.boolean('admin_state_up', admin_state_up)
         owner = l3_ports.owner_project(ctx, project_id)
         with self.db.session() as session:
+            self.quotas.check(session, owner, quota_engine.ROUTER)
             row = l3_models.Router(name=name, description=description, project_id=owner,
                                    admin_state_up=admin_state_up, status='ACTIVE', routes=[])
             session.add(row)

@@ -24,6 +24,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import network as net_models
 from nova_lite.db.models import network_security as models
 from nova_lite.network import access, listing, port_security, ports, sg_rules, validators
+from nova_lite.network import quotas as quota_engine
 from nova_lite.network import sg_views as views
 
 DEFAULT_NAME = port_security.DEFAULT_NAME
@@ -77,6 +78,7 @@ class SecurityGroupMethods:
 
     conf: cfg.ConfigOpts
     db: db_api.Database
+    quotas: quota_engine.NetworkQuotas
     rng: random.Random
 
     # -- groups -------------------------------------------------------------------
@@ -103,6 +105,9 @@ class SecurityGroupMethods:
         _not_default_name(name)
         owner = ports.owner_project(ctx, project_id)
         with self.db.session() as session:
+            # Counted before the default group is made (as neutron counts before
+            # its plugin makes it): making the default group never fails on quota.
+            self.quotas.check(session, owner, quota_engine.SECURITY_GROUP)
             if owner:
                 port_security.default_group_id(session, owner)
             group = port_security.insert_group(session, owner, name, description, stateful)
@@ -181,6 +186,9 @@ class SecurityGroupMethods:
         validators.string('description', description)
         rule = sg_rules.normalize(request)
         with self.db.session() as session:
+            # The quota lock first (as a port create takes it before its groups').
+            owner = _get_group(session, ctx, security_group_id).project_id
+            self.quotas.check(session, owner, quota_engine.SECURITY_GROUP_RULE)
             group = _get_group(session, ctx, security_group_id, lock=True)
             if rule['remote_group_id'] is not None:
                 rule['remote_group_id'] = _get_group(session, ctx,

@@ -23,6 +23,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.network import access, descriptions, ipam, listing, validators, views
 from nova_lite.network import host_routes as host_routes_module
+from nova_lite.network import quotas as quota_engine
 
 MAX_DNS_NAMESERVERS = 5
 
@@ -32,6 +33,7 @@ class SubnetMethods:
 
     conf: cfg.ConfigOpts
     db: db_api.Database
+    quotas: quota_engine.NetworkQuotas
     rng: random.Random
 
     def create_subnet(self, ctx: nl_context.RequestContext, network_id: str, cidr: str,
@@ -72,6 +74,7 @@ class SubnetMethods:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'add subnets to it')
             _check_no_overlap(session, network.id, network_cidr)
+            self.quotas.check(session, network.project_id, quota_engine.SUBNET)
             row = models.Subnet(name=name, network_id=network.id,
                                 project_id=network.project_id, ip_version=ip_version,
                                 cidr=str(network_cidr),

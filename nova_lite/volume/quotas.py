@@ -22,10 +22,10 @@ from typing import Any
 import sqlalchemy as sa
 from oslo_config import cfg
 from sqlalchemy import orm
-from sqlalchemy.dialects import postgresql, sqlite
 
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
+from nova_lite.db import project_lock
 from nova_lite.db.models import volume as volume_models
 from nova_lite.db.models import volume_quotas as models
 from nova_lite.db.models import volume_snapshot as snapshot_models
@@ -225,14 +225,7 @@ class VolumeQuotas:
     @staticmethod
     def _lock_project(session: orm.Session, project_id: str) -> None:
         """Hold the project's lock row until the transaction ends."""
-        model = models.VolumeQuotaProjectLock
-        dialect = session.get_bind().dialect.name
-        insert: Any = (postgresql.insert(model) if dialect == 'postgresql'
-                       else sqlite.insert(model))
-        session.execute(insert.values(project_id=project_id, created_at=timeutils.utcnow())
-                        .on_conflict_do_nothing(index_elements=['project_id']))
-        session.execute(sa.select(model.project_id)
-                        .where(model.project_id == project_id).with_for_update())
+        project_lock.lock_project(session, models.VolumeQuotaProjectLock, project_id)
 
     def check(self, session: orm.Session, project_id: str, *, volume_type: str | None,
               volumes: int = 0, snapshots: int = 0, gigabytes: int = 0,

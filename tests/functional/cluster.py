@@ -141,6 +141,16 @@ volumes = -1
 snapshots = -1
 gigabytes = -1
 
+[network_quota]
+# ... and networks, ports and security groups by the dozen: no network quota.
+network = -1
+subnet = -1
+port = -1
+router = -1
+floatingip = -1
+security_group = -1
+security_group_rule = -1
+
 [keystone_authtoken]
 password = {nova_lite_all.SERVICE_PASSWORD}
 

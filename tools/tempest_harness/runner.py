@@ -26,7 +26,8 @@ def cloud_config(http_image_port: int) -> str:
     is 1 GiB through the image API, a minute under load. Compute quotas are finite,
     as a real cloud's: Tempest's default quota class test adds 100 to each default
     while it runs, and the benchmark cloud's unlimited -1 would become a quota of 99
-    for every project at once."""
+    for every project at once. Network quotas are unlimited: Tempest's network tests
+    set none and make many resources in their projects."""
     return f"""[image]
 stores = fast:file,slow:file
 default_store = fast
@@ -41,6 +42,15 @@ snapshot_image_format = qcow2
 instances = 1000
 cores = 4000
 ram = 4194304
+
+[network_quota]
+network = -1
+subnet = -1
+port = -1
+router = -1
+floatingip = -1
+security_group = -1
+security_group_rule = -1
 """
 
 

@@ -48,6 +48,10 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                                   'routers and floating IPs take and show a description.'),
     'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '
                                           'one of their subnets.'),
+    'quotas': ('Quota management support', 'Per-project limits of networks, subnets, ports, '
+               'routers, floating IPs and security groups and rules, enforced on create.'),
+    'quota_details': ('Quota details management support', 'A project\'s limit, use and '
+                      'reservations of each resource (/v2.0/quotas/{project_id}/details).'),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from oslo_policy import policy
 
-from nova_lite.api.policy import ADMIN, PROJECT_MEMBER, READER, rule
+from nova_lite.api.policy import ADMIN, PROJECT_MEMBER, PROJECT_READER, READER, rule
 
 
 def _crud(resource: str, collection: str) -> list[policy.DocumentedRuleDefault]:
@@ -64,4 +64,10 @@ def list_rules() -> list[policy.RuleDefault]:
         rule('get_agent', ADMIN, 'Show or list the network agents.', 'GET', '/v2.0/agents'),
         rule('get_network_ip_availability', ADMIN, 'Show or list the address usage of '
              'networks.', 'GET', '/v2.0/network-ip-availabilities/{id}'),
+        rule('get_quota', PROJECT_READER, "Show a project's network quota, defaults and "
+             'usage.', 'GET', '/v2.0/quotas/{project_id}'),
+        rule('update_quota', ADMIN, "Set a project's network quota.", 'PUT',
+             '/v2.0/quotas/{project_id}'),
+        rule('delete_quota', ADMIN, "Reset a project's network quota to the defaults.",
+             'DELETE', '/v2.0/quotas/{project_id}'),
     ]
