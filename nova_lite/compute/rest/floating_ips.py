@@ -19,7 +19,7 @@ from nova_lite.api import controller, routing, validation, wsgi
 from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.compute.rest import base, version_changes
+from nova_lite.compute.rest import base, security_groups, version_changes
 from nova_lite.compute.rest import proxy_policies as policies
 
 ACTIONS = ('addFloatingIp', 'removeFloatingIp')
@@ -37,6 +37,10 @@ _CREATE: dict[str, Any] = {'type': ['object', 'null'], 'additionalProperties': F
 
 class FloatingIpPoolNotFound(exception.NotFound):
     msg_fmt = 'Floating IP pool not found.'
+
+
+class FloatingIpLimitExceeded(exception.Forbidden):
+    msg_fmt = 'IP allocation over quota in pool %(pool)s.'
 
 
 def floating_ip_view(fip: Mapping[str, Any], pool: str,
@@ -112,7 +116,13 @@ class FloatingIPsHandler(base.ComputeController):
         chosen = [n for n in externals if wanted in (None, n['id'], n.get('name'))]
         if not chosen:
             raise FloatingIpPoolNotFound()
-        fip = self._networks.create_floatingip(ctx, floating_network_id=chosen[0]['id'])
+        try:
+            fip = self._networks.create_floatingip(ctx, floating_network_id=chosen[0]['id'])
+        except exception.Conflict as exc:
+            if security_groups.network_over_quota(exc):
+                raise FloatingIpLimitExceeded(pool=chosen[0].get('name') or chosen[0]['id'],
+                                              ) from exc
+            raise
         return wsgi.json_response(200, {'floating_ip': self._view(ctx, fip)})
 
     def delete(self, req: wsgi.Request, floating_ip_id: str) -> webob.Response:

@@ -144,8 +144,24 @@ def neutron_rule(fields: Mapping[str, Any], parent_id: str) -> dict[str, Any]:
     return rule
 
 
+# How the network service's 409 OverQuota message starts (locally or over HTTP).
+NETWORK_OVER_QUOTA = 'Quota exceeded for resources:'
+
+
+def network_over_quota(exc: exception.NovaLiteError) -> bool:
+    """Whether ``exc`` is the network service's OverQuota."""
+    return isinstance(exc, exception.Conflict) and exc.message.startswith(NETWORK_OVER_QUOTA)
+
+
+class SecurityGroupLimitExceeded(exception.Forbidden):
+    msg_fmt = 'Quota exceeded, too many security groups.'
+
+
 def _as_nova_error(exc: exception.NovaLiteError) -> exception.NovaLiteError:
-    """A conflict of the network service is nova's 400; anything else as it is."""
+    """The network service's OverQuota is nova's 403, another conflict nova's 400;
+    anything else as it is."""
+    if network_over_quota(exc):
+        return SecurityGroupLimitExceeded()
     if isinstance(exc, exception.Conflict):
         return _bad(exc.message)
     return exc

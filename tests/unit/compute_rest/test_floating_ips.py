@@ -136,3 +136,15 @@ def test_an_address_moved_to_another_server_leaves_the_first(compute: ComputeEnv
         compute.admin.delete(f"/servers/{server['id']}")
         compute.wait_gone(server['id'])
     assert compute.admin.delete(f"/os-floating-ips/{fip['id']}").status_int == 202
+
+
+def test_network_over_quota_is_novas_403(compute: ComputeEnv, public: dict[str, Any]) -> None:
+    quotas, project = compute.cloud.services.networks.quotas, compute.env.ctx.project_id
+    assert project is not None
+    quotas.update(project, {'floatingip': 0})
+    try:
+        response = compute.admin.post('/os-floating-ips', {'pool': 'public'})
+        assert response.status_int == 403, response.text
+        assert 'IP allocation over quota in pool public.' in response.text
+    finally:
+        quotas.delete(project)

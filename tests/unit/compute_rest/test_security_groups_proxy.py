@@ -138,3 +138,16 @@ def test_boot_with_groups_then_add_and_remove(compute: ComputeEnv) -> None:
     assert compute.admin.delete(f"/servers/{server['id']}").status_int == 204
     compute.wait_gone(server['id'])
     assert compute.admin.delete(f"/os-security-groups/{web['id']}").status_int == 202
+
+
+def test_network_over_quota_is_novas_403(compute: ComputeEnv) -> None:
+    quotas, project = compute.cloud.services.networks.quotas, compute.env.ctx.project_id
+    assert project is not None
+    quotas.update(project, {'security_group': 0})
+    try:
+        response = compute.admin.post('/os-security-groups', {
+            'security_group': {'name': 'over', 'description': 'over quota'}})
+        assert response.status_int == 403, response.text
+        assert 'Quota exceeded, too many security groups.' in response.text
+    finally:
+        quotas.delete(project)
