@@ -33,9 +33,13 @@ def test_admin_sets_shows_lists_and_deletes_a_quota(api: NetworkApi) -> None:
     assert api.delete(f'/v2.0/quotas/{project}').status_int == 204
     assert api.get(f'/v2.0/quotas/{project}').json['quota']['network'] == 100
     assert api.get('/v2.0/quotas').json == {'quotas': []}
+    for alias in ('quotas', 'quota_details'):
+        assert api.get(f'/v2.0/extensions/{alias}').status_int == 200
 
 
-def test_details_give_limit_used_and_reserved(api: NetworkApi) -> None:
+def test_details_and_policy(api: NetworkApi) -> None:
+    """Details give limit, used and reserved; a project reads its own quota only
+    and sets none."""
     token, project = _member(api)
     created = api.post('/v2.0/networks', {'network': {'name': 'n'}}, token=token)
     assert created.status_int == 201
@@ -43,10 +47,6 @@ def test_details_give_limit_used_and_reserved(api: NetworkApi) -> None:
     assert details.status_int == 200
     assert details.json['quota']['network'] == {'limit': 100, 'used': 1, 'reserved': 0}
     assert set(details.json['quota']) == RESOURCES
-
-
-def test_a_project_reads_its_own_quota_only_and_sets_none(api: NetworkApi) -> None:
-    token, project = _member(api)
     admin_project = api.env.ctx.project_id
     assert api.get(f'/v2.0/quotas/{project}', token=token).status_int == 200
     assert api.get(f'/v2.0/quotas/{project}/default', token=token).status_int == 200
@@ -57,10 +57,6 @@ def test_a_project_reads_its_own_quota_only_and_sets_none(api: NetworkApi) -> No
     assert refused.status_int == 403
     assert neutron_error(refused)['type'] == 'PolicyNotAuthorized'
     assert api.delete(f'/v2.0/quotas/{project}', token=token).status_int == 403
-
-
-def test_bad_quota_bodies_are_400_naming_the_field(api: NetworkApi) -> None:
-    _, project = _member(api)
     for body, field in (({'quota': {'network': -2}}, 'network'),
                         ({'quota': {'network': 'many'}}, 'network'),
                         ({'quota': {'network': True}}, 'network'),
@@ -71,7 +67,7 @@ def test_bad_quota_bodies_are_400_naming_the_field(api: NetworkApi) -> None:
         response = api.put(f'/v2.0/quotas/{project}', body)
         assert response.status_int == 400, body
         assert field in neutron_error(response)['message'], body
-    assert api.get('/v2.0/quotas').json == {'quotas': []}
+    assert api.get('/v2.0/quotas').json == {'quotas': []}  # nothing was set
 
 
 def test_over_quota_is_neutrons_409_and_bulk_creates_none(api: NetworkApi) -> None:
@@ -111,7 +107,3 @@ def test_security_group_and_rule_quota_over_the_api(api: NetworkApi) -> None:
     assert response.status_int == 409
     assert 'security_group_rule' in neutron_error(response)['message']
 
-
-def test_extensions_are_advertised(api: NetworkApi) -> None:
-    for alias in ('quotas', 'quota_details'):
-        assert api.get(f'/v2.0/extensions/{alias}').status_int == 200
