@@ -101,7 +101,6 @@ class FloatingIPMethods:
                 raise exception.InvalidInput(
                     field='floating_network_id',
                     reason=f'network {network.id} is not a valid external network')
-            self.quotas.check(session, owner, quota_engine.FLOATINGIP)
             entry: dict[str, Any] = {}
             if subnet_id is not None:
                 entry['subnet_id'] = subnet_id
@@ -128,6 +127,7 @@ class FloatingIPMethods:
                 raise exception.InvalidInput(field='fixed_ip_address',
                                              reason='needs port_id')
             session.flush()
+            self.quotas.check(session, owner, quota_engine.FLOATINGIP)
             return _floating_ip_dict(row)
 
     def get_floatingip(self, ctx: nl_context.RequestContext,

@@ -77,7 +77,6 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         descriptions.check(description)
         owner = ports.owner_project(ctx, project_id)
         with self.db.session() as session:
-            self.quotas.check(session, owner, quotas.NETWORK)
             row = models.Network(name=name, project_id=owner,
                                  admin_state_up=admin_state_up, shared=shared, mtu=mtu,
                                  status=NetworkStatus.ACTIVE)
@@ -86,6 +85,8 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
             if router_external:
                 external.set_external(session, row.id, True)
             descriptions.put(session, row.id, description)
+            session.flush()
+            self.quotas.check(session, owner, quotas.NETWORK)
             return descriptions.fill(session, [views.network_dict(row, [], router_external)])[0]
 
     def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:

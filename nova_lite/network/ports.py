@@ -104,7 +104,6 @@ class PortMethods:
                 .order_by(models.Subnet.created_at, models.Subnet.id)
                 .with_for_update(read=True)).all()
             requests = None if entries is None else _resolve(entries, subnets)
-            self.quotas.check(session, owner, quota_engine.PORT)
             port_id = self._insert_port(session, owner, network.id, mac,
                                         name=name, device_id=device_id,
                                         device_owner=device_owner,
@@ -119,6 +118,8 @@ class PortMethods:
             descriptions.put(session, port_id, description)
             row = session.get_one(models.Port, port_id)
             _put_extras(session, row, pairs, opts)
+            session.flush()
+            self.quotas.check(session, owner, quota_engine.PORT)
             return _secured(session, views.port_dict(row, allocated))
 
     def get_port(self, ctx: nl_context.RequestContext, port_id: str) -> dict[str, Any]:

@@ -7,10 +7,12 @@ never kept in a counter that could drift; a resource that is not counted
 (``rbac_policy``, and ``subnetpool`` until subnet pools are built) shows its
 limit with 0 in use.
 
-A check runs inside the transaction that inserts the new row: it first locks
-the project's ``network_quota_project_locks`` row, then counts and compares, so
-two concurrent creates of one project are checked one after the other and
-cannot both take the last slot. Resources the service makes on its own (a
+A check is the last step of the transaction that inserts the new row: it
+locks the project's ``network_quota_project_locks`` row, then counts (the new
+row included) and compares, so two concurrent creates of one project are
+checked one after the other and cannot both take the last slot. Taken last,
+that lock is never held while waiting for another row lock (a network's, an
+address's), so it cannot close a deadlock. Resources the service makes on its own (a
 project's default security group and its rules, a router's interface and
 gateway ports, a floating IP's port) are counted but never checked, as in
 neutron, so making them never fails on quota.
@@ -148,16 +150,20 @@ class NetworkQuotas:
 
     # Checks (inside the inserting transaction) -------------------------------------
 
-    def check(self, session: orm.Session, project_id: str | None, resource: str,
-              count: int = 1) -> None:
-        """409 OverQuota when ``count`` more of ``resource`` would go over the project's
-        limit. Call it in the transaction that inserts the rows, before inserting;
-        a resource without a project (an admin's service rows) is never checked."""
+    def check(self, session: orm.Session, project_id: str | None, resource: str, *,
+              uncounted: int = 0) -> None:
+        """409 OverQuota when the project now has more of ``resource`` than its limit.
+
+        Call it last in the transaction that inserted the new rows, once they are
+        flushed (the raise then rolls them back). ``uncounted``: rows of the
+        resource this transaction made on the service's own account (a default
+        security group), which must not make the create fail. A resource
+        without a project is never checked."""
         if not project_id:
             return
         project_lock.lock_project(session, models.NetworkQuotaProjectLock, project_id)
         limit = self._limits(session, project_id).get(resource, UNLIMITED)
         if limit == UNLIMITED:
             return
-        if self._used(session, project_id, resource) + count > limit:
+        if self._used(session, project_id, resource) - uncounted > limit:
             raise OverQuota(overs=[resource])

@@ -136,13 +136,14 @@ class RouterMethods:
         validators.boolean('admin_state_up', admin_state_up)
         owner = l3_ports.owner_project(ctx, project_id)
         with self.db.session() as session:
-            self.quotas.check(session, owner, quota_engine.ROUTER)
             row = l3_models.Router(name=name, description=description, project_id=owner,
                                    admin_state_up=admin_state_up, status='ACTIVE', routes=[])
             session.add(row)
             session.flush()
             if external_gateway_info:
                 self._set_gateway(session, ctx, row, external_gateway_info)
+            session.flush()
+            self.quotas.check(session, owner, quota_engine.ROUTER)
             return _router_dict(session, row)
 
     def get_router(self, ctx: nl_context.RequestContext, router_id: str) -> dict[str, Any]:

@@ -105,12 +105,16 @@ class SecurityGroupMethods:
         _not_default_name(name)
         owner = ports.owner_project(ctx, project_id)
         with self.db.session() as session:
-            # Counted before the default group is made (as neutron counts before
-            # its plugin makes it): making the default group never fails on quota.
-            self.quotas.check(session, owner, quota_engine.SECURITY_GROUP)
+            made_default = 0
             if owner:
+                made_default = int(_default_group_of(session, owner) is None)
                 port_security.default_group_id(session, owner)
             group = port_security.insert_group(session, owner, name, description, stateful)
+            session.flush()
+            # A default group made just now is not counted (neutron counts before
+            # its plugin makes it): making the default group never fails on quota.
+            self.quotas.check(session, owner, quota_engine.SECURITY_GROUP,
+                              uncounted=made_default)
             return _group_dict(session, group)
 
     def get_security_group(self, ctx: nl_context.RequestContext,
@@ -186,9 +190,6 @@ class SecurityGroupMethods:
         validators.string('description', description)
         rule = sg_rules.normalize(request)
         with self.db.session() as session:
-            # The quota lock first (as a port create takes it before its groups').
-            owner = _get_group(session, ctx, security_group_id).project_id
-            self.quotas.check(session, owner, quota_engine.SECURITY_GROUP_RULE)
             group = _get_group(session, ctx, security_group_id, lock=True)
             if rule['remote_group_id'] is not None:
                 rule['remote_group_id'] = _get_group(session, ctx,
@@ -203,6 +204,7 @@ class SecurityGroupMethods:
             session.add(row)
             group.revision_number += 1
             session.flush()
+            self.quotas.check(session, group.project_id, quota_engine.SECURITY_GROUP_RULE)
             return views.rule(row)
 
     def get_security_group_rule(self, ctx: nl_context.RequestContext,
@@ -260,6 +262,11 @@ class SecurityGroupMethods:
                 rule['remote_ips'] = [address for address in addresses
                                       if (':' in address) == (version == 6)]
             return rules
+
+
+def _default_group_of(session: orm.Session, project_id: str) -> str | None:
+    return session.scalar(sa.select(models.DefaultSecurityGroup.security_group_id)
+                          .where(models.DefaultSecurityGroup.project_id == project_id))
 
 
 def _is_default(session: orm.Session, group: models.SecurityGroup) -> bool:

@@ -74,7 +74,6 @@ class SubnetMethods:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'add subnets to it')
             _check_no_overlap(session, network.id, network_cidr)
-            self.quotas.check(session, network.project_id, quota_engine.SUBNET)
             row = models.Subnet(name=name, network_id=network.id,
                                 project_id=network.project_id, ip_version=ip_version,
                                 cidr=str(network_cidr),
@@ -87,6 +86,8 @@ class SubnetMethods:
                                                   last_ip=str(last)) for first, last in pools)
             session.flush()
             descriptions.put(session, row.id, description)
+            session.flush()
+            self.quotas.check(session, network.project_id, quota_engine.SUBNET)
             return descriptions.fill(session, [views.subnet_dict(
                 row, [(str(first), str(last)) for first, last in pools])])[0]
 
