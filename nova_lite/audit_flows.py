@@ -52,6 +52,9 @@ AUDIT_CLAIM_EXPIRY = 10.0
 BUILDING = VmState.BUILDING
 # The jobs of the server action flows (conductor.action_runner's names).
 ACTION_JOB_PREFIX = 'action-'
+# The block storage service's flows (wiring.volume_flows' names): its API service
+# takes over the ones nobody holds.
+VOLUME_FLOW_JOB_PREFIX = 'volume-flow-'
 FLOW_KINDS = frozenset({'logbook', 'job', 'trashed_job'})
 
 
@@ -156,6 +159,8 @@ class FlowAudit:
         for found in board_jobs:
             if found.owner is not None:
                 continue
+            if found.job.name.startswith(VOLUME_FLOW_JOB_PREFIX):
+                continue  # a volume flow an API service will take over and carry on
             if found.instance_id is None:
                 why = 'names no instance'
             elif (found.job.name.startswith(ACTION_JOB_PREFIX)

@@ -86,11 +86,14 @@ def api_backend(conf: cfg.ConfigOpts) -> rest_service.ApiBackend:
     services = api_services.build(conf, db, transport)
 
     def close() -> None:
+        services.volumes.flows.stop()
         services.images.close()
         transport.cleanup()
         db.dispose()
 
-    return rest_service.ApiBackend(services, close)
+    # Once the APIs listen, the volume flows a dead API process left are carried on.
+    return rest_service.ApiBackend(services, close,
+                                   serving=services.volumes.flows.start_taking_over)
 
 
 def api_service(conf: cfg.ConfigOpts) -> rest_service.APIService:
@@ -105,8 +108,11 @@ class _EmbeddedBackend:
         # Migrates the database, sets up the Fernet and conductor keys (idempotent).
         cloud = embedded.EmbeddedCloud(self.conf, service_clients='http').start(
             take_over_boots=False)
-        return rest_service.ApiBackend(cloud.services, cloud.stop,
-                                      serving=cloud.conductor.start_taking_over)
+        def serving() -> None:
+            cloud.conductor.start_taking_over()
+            cloud.volumes.flows.start_taking_over()
+
+        return rest_service.ApiBackend(cloud.services, cloud.stop, serving=serving)
 
 
 def prepare_embedded_state(conf: cfg.ConfigOpts) -> None:

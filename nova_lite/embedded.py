@@ -121,6 +121,7 @@ class EmbeddedCloud:
     def stop(self) -> None:
         """Stop taking boots, let the boots in flight finish (they still need the
         scheduler and the compute hosts), then stop the other services."""
+        self.volumes.flows.stop()
         timers, self._timers = self._timers, None
         if timers is not None:
             timers.stop()

@@ -76,15 +76,18 @@ class VolumeManager:
     def __init__(self, conf: cfg.ConfigOpts, db: db_api.Database,
                  backend: backend_base.VolumeBackend,
                  images: ImageService | None = None,
-                 flow_persistence: persistence_base.Backend | None = None) -> None:
+                 flow_persistence: persistence_base.Backend | None = None,
+                 held_runs: flow_runner.HeldRuns | None = None) -> None:
         """``images``: the image service, for volumes made from an image and volumes
         uploaded to one (None: neither); ``flow_persistence``: where the runs of the
-        volume flows are saved (the conductor's backend; None: not saved)."""
+        volume flows are saved (the conductor's backend; None: not saved);
+        ``held_runs``: the runs also posted and claimed on the jobboard, so that a
+        run whose process died is carried on (None: not)."""
         self.conf = conf
         self.db = db
         self.backend = backend
         self.images = images
-        self.flows = flow_runner.VolumeFlowRunner(flow_persistence)
+        self.flows = flow_runner.VolumeFlowRunner(flow_persistence, held_runs)
         self._attachments = attachments.VolumeAttachments(db, backend)
         self.quotas = quotas.VolumeQuotas(db, conf)
         self.snapshots = snapshots.VolumeSnapshots(db, backend, self.quotas,
@@ -190,11 +193,19 @@ class VolumeManager:
         else:
             flow, action = create_flows.get_create_flow(self.db, self.backend), 'create'
         try:
-            self.flows.run(flow, store, row.id)
+            self.flows.run(flow, store, row.id, self._faults_asked(row.volume_metadata))
         except Exception as exc:
             LOG.warning('Volume %s: %s failed: %s', row.id, action, exc)
             raise self._backend_error(action, exc) from exc
         return self.get_volume(ctx, row.id)
+
+    def _faults_asked(self, metadata: dict[str, str] | None) -> dict[str, str] | None:
+        """The ``nova_lite:`` fault injection keys of a volume's metadata, when
+        ``[fault_injection] enabled`` (for tests of crash safety); else None."""
+        if not self.conf.fault_injection.enabled or not metadata:
+            return None
+        return {key: value for key, value in metadata.items()
+                if key.startswith('nova_lite:')} or None
 
     def _backend_takes(self, ctx: nl_context.RequestContext, row: Volume) -> bool:
         """Whether the backend may take ``row`` (its service enabled, its type's

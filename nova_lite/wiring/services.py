@@ -22,6 +22,7 @@ from nova_lite.compute import migrations as migration_store
 from nova_lite.compute import quotas as quota_engine
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups as server_group_store
+from nova_lite.conductor import jobboards
 from nova_lite.conductor import persistence as flow_persistence
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import api as db_api
@@ -32,6 +33,8 @@ from nova_lite.network import manager as network_manager
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite.volume import manager as volume_manager
 from nova_lite.volume.backends import base as volume_backend
+from nova_lite.volume.flows import rebuild as volume_rebuild
+from nova_lite.wiring import volume_flows
 
 
 @dataclasses.dataclass
@@ -68,10 +71,19 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     images = image_manager.ImageManager(conf, db, image_stores.load_stores(conf))
     networks = network_manager.NetworkManager(conf, db)
     # A volume made from an image reads it through the image client, as the caller.
+    volume_storage = volume_backend.load_backend(conf)
+    volume_flow_persistence = flow_persistence.DatabaseBackend(db)
     volumes = volume_manager.VolumeManager(
-        conf, db, volume_backend.load_backend(conf),
+        conf, db, volume_storage,
         images=clients.ImageClient(identity, images, report_steps=False),
-        flow_persistence=flow_persistence.DatabaseBackend(db))
+        flow_persistence=volume_flow_persistence,
+        held_runs=volume_flows.build(
+            jobboards.load(conf, db, volume_flow_persistence), volume_flow_persistence,
+            lambda name: volume_rebuild.flow_for_resume(name, db, volume_storage),
+            host=str(conf.host), claim_expiry=conf.jobboard.claim_expiry,
+            poll_interval=conf.jobboard.poll_interval,
+            fault_max_delay=(conf.fault_injection.max_delay
+                             if conf.fault_injection.enabled else None)))
     instances = instance_store.InstanceStore(db)
     flavors = flavor_store.FlavorStore(db)
     conductor = conductor_rpcapi.ConductorAPI(transport)

@@ -50,6 +50,16 @@ class VolumeBackend(abc.ABC):
     def exists(self, provider_location: str) -> bool:
         """Whether the backend still holds the volume."""
 
+    def discard_leftovers(self, volume_id: str, *, snapshot: bool = False) -> None:
+        """Free whatever an interrupted create of ``volume_id`` (a snapshot's id
+        with ``snapshot``) may have left, so that the create can run again.
+
+        A resumed flow re-runs the storage task a crash interrupted; this makes
+        that re-run start clean. A backend whose creates leave nothing when
+        interrupted need not override it.
+        """
+        return None
+
     # -- snapshots, clones and extend (optional: a backend without them refuses) --
 
     def create_snapshot(self, snapshot_id: str, volume_location: str) -> str:

@@ -88,6 +88,11 @@ class FileVolumeBackend(base.VolumeBackend):
             if exc.errno != errno.ENOENT:
                 raise base.VolumeBackendError(reason=f'cannot delete {path}: {exc}') from exc
 
+    def discard_leftovers(self, volume_id: str, *, snapshot: bool = False) -> None:
+        """Remove the file a create of ``volume_id`` interrupted by a crash left
+        (ids are new for each create, so such a file is that create's own)."""
+        self._unlink(self._path_for(volume_id, _SNAPSHOT_PREFIX if snapshot else _PREFIX))
+
     def create_volume(self, volume_id: str, size_gb: int) -> str:
         return self._new_file(self._path_for(volume_id), self._checked_size(size_gb))
 

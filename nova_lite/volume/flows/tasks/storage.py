@@ -29,6 +29,7 @@ class StorageTask(base.VolumeTask):
 
 class AllocateStorage(StorageTask):
     """Has the backend make the volume's storage, of its size; provides its location.
+    It first frees what an interrupted earlier run of it left (a resumed run).
 
     Reversion strategy: the storage it made is freed (``delete_volume``); when
     it failed, the backend left nothing, so there is nothing to free.
@@ -39,6 +40,8 @@ class AllocateStorage(StorageTask):
                          provides=keys.VOLUME_LOCATION)
 
     def execute(self, volume_id: str, size: int) -> str:
+        # A run resumed after a crash re-runs this task: it starts clean.
+        self._backend.discard_leftovers(volume_id)
         return self._backend.create_volume(volume_id, size)
 
     def revert(self, volume_id: str, result: Any = None, **kwargs: Any) -> None:
@@ -72,7 +75,8 @@ class WriteImage(StorageTask):
 
 class CopySource(StorageTask):
     """Has the backend make the volume's storage holding a snapshot's (or another
-    volume's) bytes; provides its location.
+    volume's) bytes; provides its location. It first frees what an interrupted
+    earlier run of it left (a resumed run).
 
     Reversion strategy: the copy it made is freed (``delete_volume``); a copy
     that failed left nothing (the backend removes a partial file).
@@ -88,6 +92,7 @@ class CopySource(StorageTask):
                 source_kind: str) -> str:
         if not source_location:
             raise backend_base.VolumeBackendError(reason=f'the {source_kind} has no storage')
+        self._backend.discard_leftovers(volume_id)
         return self._backend.create_volume_from_source(volume_id, size, source_location)
 
     def revert(self, volume_id: str, result: Any = None, **kwargs: Any) -> None:
@@ -98,7 +103,8 @@ class CopySource(StorageTask):
 
 class CopyToSnapshot(StorageTask):
     """Has the backend copy the volume's bytes into the snapshot's storage;
-    provides its location.
+    provides its location. It first frees what an interrupted earlier run of
+    it left (a resumed run).
 
     Reversion strategy: the snapshot's storage it made is freed
     (``delete_snapshot``); a copy that failed left nothing.
@@ -112,6 +118,7 @@ class CopyToSnapshot(StorageTask):
     def execute(self, snapshot_id: str, volume_id: str, volume_location: str | None) -> str:
         if not volume_location:
             raise backend_base.VolumeBackendError(reason=f'volume {volume_id} has no storage')
+        self._backend.discard_leftovers(snapshot_id, snapshot=True)
         return self._backend.create_snapshot(snapshot_id, volume_location)
 
     def revert(self, snapshot_id: str, result: Any = None, **kwargs: Any) -> None:
