@@ -108,6 +108,7 @@ class _EmbeddedBackend:
         # Migrates the database, sets up the Fernet and conductor keys (idempotent).
         cloud = embedded.EmbeddedCloud(self.conf, service_clients='http').start(
             take_over_boots=False)
+
         def serving() -> None:
             cloud.conductor.start_taking_over()
             cloud.volumes.flows.start_taking_over()

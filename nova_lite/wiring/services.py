@@ -70,9 +70,11 @@ def build(conf: cfg.ConfigOpts, db: db_api.Database,
     identity = identity_manager.IdentityManager(conf, db)
     images = image_manager.ImageManager(conf, db, image_stores.load_stores(conf))
     networks = network_manager.NetworkManager(conf, db)
-    # A volume made from an image reads it through the image client, as the caller.
     volume_storage = volume_backend.load_backend(conf)
     volume_flow_persistence = flow_persistence.DatabaseBackend(db)
+    # A volume made from an image reads it through the image client, as the caller;
+    # the volume flows are held on the jobboard, so a run a dead process left is
+    # carried on (the API service takes them over: daemons.api_backend).
     volumes = volume_manager.VolumeManager(
         conf, db, volume_storage,
         images=clients.ImageClient(identity, images, report_steps=False),

@@ -191,6 +191,25 @@ def test_a_run_another_live_process_holds_is_not_taken(cloud: Cloud) -> None:
     assert cloud.board.find_owner(job) == 'volume-service-a'
 
 
+def test_a_poster_whose_job_another_process_claimed_first_waits_for_its_end(
+        cloud: Cloud, db: db_api.Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    other_jobs = volume_flows.VolumeFlowJobs(
+        cloud.board, cloud.persistence,
+        lambda name: rebuild.flow_for_resume(name, db, cloud.backend),
+        who='volume-service-c', claim_expiry=30.0, poll_interval=0.05)
+    claim = cloud.jobs._claim
+
+    def claimed_by_the_other_first(job: Any) -> Any:
+        assert other_jobs.take_over(job)  # service c runs it to its end first
+        return claim(job)  # the job is consumed: not claimed, so the poster waits
+
+    monkeypatch.setattr(cloud.jobs, '_claim', claimed_by_the_other_first)
+    volume = cloud.manager.create_volume(_ctx(), size=1, name='v')
+    assert volume['status'] == 'available'
+    assert cloud.files() == [f'volume-{volume["id"]}']
+    assert cloud.jobs_left() == []
+
+
 def test_the_service_takes_over_in_the_background_once_started(cloud: Cloud) -> None:
     volume_id = cloud.creating_volume()
     cloud.interrupted_run(
