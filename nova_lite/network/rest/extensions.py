@@ -48,6 +48,10 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                                   'routers and floating IPs take and show a description.'),
     'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '
                                           'one of their subnets.'),
+    'standard-attr-tag': ('Tag support for resources with standard attribute', 'Networks, '
+                          'subnets, ports, routers, floating IPs and security groups take '
+                          'tags (/v2.0/{collection}/{id}/tags) and lists filter on them '
+                          '(tags, tags-any, not-tags, not-tags-any).'),
 }
 
 
