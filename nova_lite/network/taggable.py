@@ -42,6 +42,9 @@ TAGGABLE: dict[str, Taggable] = {
         floating_ips._get(session, ctx, resource_id).project_id)),  # noqa: SLF001
     'security-groups': Taggable('SecurityGroup', lambda session, ctx, resource_id: (
         security_groups.get_group(session, ctx, resource_id).project_id)),
+    # Subnet pools join with one entry here (routes and policy rules follow), e.g.
+    # 'subnetpools': Taggable('SubnetPool', lambda session, ctx, resource_id: (
+    #     <their visible-pool look-up>(session, ctx, resource_id).project_id)),
 }
 
 

@@ -76,6 +76,9 @@ def _adding_a_tag_twice_keeps_one(api: NetworkApi) -> None:
     assert api.put(f'{path}/x', None).status_int == 201
     assert api.put(f'{path}/x', None).status_int == 201
     assert api.get(path).json == {'tags': ['x']}
+    emptied = api.put(path, {'tags': []})
+    assert (emptied.status_int, emptied.json) == (200, {'tags': []})
+    assert api.get(f"/v2.0/networks/{network['id']}").json['network']['tags'] == []
 
 
 def _bad_tags_are_400_naming_the_field(api: NetworkApi) -> None:
@@ -90,6 +93,15 @@ def _bad_tags_are_400_naming_the_field(api: NetworkApi) -> None:
     assert api.put(f'{path}/a,b', None).status_int == 400
     assert api.put(path, {'tags': ['x' * 255]}).status_int == 200
     assert _stored(api) == {(network['id'], 'x' * 255)}
+
+
+def _tags_in_the_path_are_url_decoded(api: NetworkApi) -> None:
+    network = _create(api, 'networks', 'network', name='n')
+    path = f"/v2.0/networks/{network['id']}/tags"
+    for quoted in ('v1.2', 'a%20b', '%C3%BCn%C3%AF'):
+        assert api.put(f'{path}/{quoted}', None).status_int == 201, quoted
+        assert api.get(f'{path}/{quoted}').status_int == 204, quoted
+    assert api.get(path).json['tags'] == ['a b', 'v1.2', '\u00fcn\u00ef']
 
 
 def _unknown_or_invisible_resources_are_404(api: NetworkApi) -> None:
@@ -200,6 +212,7 @@ def test_tags_of_every_collection_live_and_die_with_their_resource(api: NetworkA
 def test_bad_input_unknown_resources_and_the_extension(api: NetworkApi) -> None:
     _unknown_or_invisible_resources_are_404(api)
     _bad_tags_are_400_naming_the_field(api)
+    _tags_in_the_path_are_url_decoded(api)
     _the_extension_is_listed(api)
 
 
