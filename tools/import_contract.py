@@ -72,7 +72,7 @@ TABLES: Mapping[str, frozenset[str]] = {
                            'identity_groups'}),
     'image': frozenset({'image', 'image_task', 'image_metadefs'}),
     'network': frozenset({'network', 'network_security', 'network_l3', 'network_extras',
-                          'network_quotas'}),
+                          'network_quotas', 'network_tags'}),
     'volume': frozenset({'volume', 'volume_snapshot', 'volume_type', 'volume_qos',
                          'volume_transfers', 'volume_quotas', 'volume_groups',
                          'volume_messages'}),

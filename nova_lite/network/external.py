@@ -10,7 +10,7 @@ from sqlalchemy import orm
 from nova_lite.common import exception
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import l3_errors
+from nova_lite.network import l3_errors, tags
 
 ROUTER_INTERFACE = 'network:router_interface'
 ROUTER_GATEWAY = 'network:router_gateway'
@@ -77,5 +77,7 @@ def disassociate_addresses(session: orm.Session, port_id: str, addresses: list[s
 def delete_floating_ips_of(session: orm.Session, network_id: str) -> None:
     """Deleting an external network releases its floating IPs (neutron does the same);
     their ports go with the network's other ports."""
+    tags.forget(session, sa.select(l3_models.FloatingIP.id)
+                .where(l3_models.FloatingIP.floating_network_id == network_id))
     session.execute(sa.delete(l3_models.FloatingIP)
                     .where(l3_models.FloatingIP.floating_network_id == network_id))

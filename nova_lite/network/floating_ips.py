@@ -19,7 +19,15 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import base as models_base
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import access, external, l3_errors, l3_ports, listing, validators
+from nova_lite.network import (
+    access,
+    external,
+    l3_errors,
+    l3_ports,
+    listing,
+    tags,
+    validators,
+)
 from nova_lite.network import quotas as quota_engine
 
 ACTIVE = 'ACTIVE'
@@ -36,6 +44,7 @@ FLOATINGIP_FILTERS: dict[str, listing.Condition] = {
                       ('floating_ip_address', 'floating_ip_address'),
                       ('port_id', 'fixed_port_id'), ('fixed_ip_address', 'fixed_ip_address'),
                       ('router_id', 'router_id'))}
+FLOATINGIP_FILTERS.update(tags.filter_conditions(_FIP.id))
 
 
 def visible_floating_ips(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
@@ -128,12 +137,12 @@ class FloatingIPMethods:
                                              reason='needs port_id')
             session.flush()
             self.quotas.check(session, owner, quota_engine.FLOATINGIP)
-            return _floating_ip_dict(row)
+            return tags.fill(session, [_floating_ip_dict(row)])[0]
 
     def get_floatingip(self, ctx: nl_context.RequestContext,
                        floatingip_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
-            return _floating_ip_dict(_get(session, ctx, floatingip_id))
+            return tags.fill(session, [_floating_ip_dict(_get(session, ctx, floatingip_id))])[0]
 
     def page_floatingips(self, ctx: nl_context.RequestContext, filters: listing.Filters = (),
                          request: paging.PageRequest = paging.EVERYTHING,
@@ -143,7 +152,7 @@ class FloatingIPMethods:
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement, listing.oldest_first(_FIP),
                                         request, _FIP.id)
-            return paging.Page([_floating_ip_dict(row) for row in page.items],
+            return paging.Page(tags.fill(session, [_floating_ip_dict(row) for row in page.items]),
                                page.next_marker)
 
     def update_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str, *,
@@ -169,13 +178,14 @@ class FloatingIPMethods:
                 raise exception.InvalidInput(field='fixed_ip_address', reason='needs port_id')
             row.updated_at = timeutils.utcnow()
             session.flush()
-            return _floating_ip_dict(row)
+            return tags.fill(session, [_floating_ip_dict(row)])[0]
 
     def delete_floatingip(self, ctx: nl_context.RequestContext, floatingip_id: str) -> None:
         """Release the address (its port and IP allocation go with it)."""
         with self.db.session() as session:
             row = _get(session, ctx, floatingip_id, lock=True)
             port = session.get(models.Port, row.floating_port_id)
+            tags.forget(session, [row.id])
             session.delete(row)
             session.flush()
             if port is not None:

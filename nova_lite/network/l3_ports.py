@@ -10,7 +10,7 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.db.models import network as models
-from nova_lite.network import external, ports
+from nova_lite.network import external, ports, standard_attrs
 
 fixed_ips = ports._fixed_ips  # noqa: SLF001 - one module's helper shared with its sibling
 
@@ -61,5 +61,6 @@ def delete_port_row(session: orm.Session, port: models.Port) -> None:
     external.before_port_delete(session, port, service=True)
     session.execute(sa.delete(models.IPAllocation).where(
         models.IPAllocation.port_id == port.id))
+    standard_attrs.forget(session, [port.id])
     session.delete(port)
     session.flush()

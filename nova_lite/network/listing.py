@@ -19,6 +19,7 @@ from nova_lite.db.models import network as models
 from nova_lite.db.models import network_extras
 from nova_lite.db.models import network_l3 as l3_models
 from nova_lite.db.models import network_security as sg_models
+from nova_lite.network import tags
 
 Condition = Callable[[list[Any]], sa.ColumnElement[bool]]
 Filters = Iterable[tuple[str, list[Any]]]
@@ -81,11 +82,13 @@ def _columns(model: Any, names: Sequence[str]) -> dict[str, Condition]:
 NETWORK_FILTERS: dict[str, Condition] = {
     **_columns(models.Network, (*_COMMON, 'status', 'admin_state_up', 'shared', 'mtu')),
     'router:external': _external, 'description': _described(models.Network.id),
+    **tags.filter_conditions(models.Network.id),
 }
 SUBNET_FILTERS: dict[str, Condition] = {
     **_columns(models.Subnet, (*_COMMON, 'network_id', 'ip_version', 'cidr', 'gateway_ip',
                                'enable_dhcp')),
     'description': _described(models.Subnet.id),
+    **tags.filter_conditions(models.Subnet.id),
 }
 PORT_FILTERS: dict[str, Condition] = {
     **_columns(models.Port, (*_COMMON, 'network_id', 'device_id', 'device_owner', 'status',
@@ -93,6 +96,7 @@ PORT_FILTERS: dict[str, Condition] = {
     'binding:host_id': _any_of(models.Port.binding_host_id),
     'fixed_ips': _has_fixed_ip, 'description': _described(models.Port.id),
     'security_groups': _in_security_group,
+    **tags.filter_conditions(models.Port.id),
 }
 
 

@@ -33,7 +33,9 @@ from nova_lite.network import (
     quotas,
     routers,
     security_groups,
+    standard_attrs,
     subnets,
+    tag_methods,
     validators,
     views,
 )
@@ -45,7 +47,8 @@ MAX_MTU = 65535
 
 class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                      security_groups.SecurityGroupMethods, routers.RouterMethods,
-                     floating_ips.FloatingIPMethods, ip_availability.IPAvailabilityMethods):
+                     floating_ips.FloatingIPMethods, ip_availability.IPAvailabilityMethods,
+                     tag_methods.TagMethods):
     """Networks here; subnets in :class:`subnets.SubnetMethods`, ports and their
     addresses in :class:`ports.PortMethods`; security groups, routers and floating
     IPs in their own mixins."""
@@ -87,12 +90,12 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
             descriptions.put(session, row.id, description)
             session.flush()
             self.quotas.check(session, owner, quotas.NETWORK)
-            return descriptions.fill(session, [views.network_dict(row, [], router_external)])[0]
+            return standard_attrs.fill(session, [views.network_dict(row, [], router_external)])[0]
 
     def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = access.get_network(session, ctx, network_id)
-            return descriptions.fill(session, [views.network_dict(
+            return standard_attrs.fill(session, [views.network_dict(
                 row, _subnet_ids(session, [row.id])[row.id],
                 row.id in external.external_ids(session, [row.id]))])[0]
 
@@ -120,7 +123,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                                         request, models.Network.id)
             subnet_ids = _subnet_ids(session, [row.id for row in page.items])
             externals = external.external_ids(session, [row.id for row in page.items])
-            return paging.Page(descriptions.fill(session, [
+            return paging.Page(standard_attrs.fill(session, [
                 views.network_dict(row, subnet_ids[row.id], row.id in externals)
                 for row in page.items]), page.next_marker)
 
@@ -164,7 +167,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                 descriptions.put(session, network.id, description)
                 network.updated_at = timeutils.utcnow()
             session.flush()
-            return descriptions.fill(session, [views.network_dict(
+            return standard_attrs.fill(session, [views.network_dict(
                 network, _subnet_ids(session, [network.id])[network.id],
                 network.id in external.external_ids(session, [network.id]))])[0]
 
@@ -186,13 +189,13 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                     reason=f'network {network.id} has {len(in_use)} port(s) in use by '
                            f'instances ({", ".join(sorted(in_use))})')
             external.delete_floating_ips_of(session, network.id)
-            descriptions.forget(session, sa.select(models.Port.id).where(
+            standard_attrs.forget(session, sa.select(models.Port.id).where(
                 models.Port.network_id == network.id))
             port_extras.forget(session, sa.select(models.Port.id).where(
                 models.Port.network_id == network.id))
-            descriptions.forget(session, sa.select(models.Subnet.id).where(
+            standard_attrs.forget(session, sa.select(models.Subnet.id).where(
                 models.Subnet.network_id == network.id))
-            descriptions.forget(session, [network.id])
+            standard_attrs.forget(session, [network.id])
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.network_id == network.id))
             session.execute(sa.delete(models.Port).where(models.Port.network_id == network.id))

@@ -31,6 +31,7 @@ from nova_lite.network import (
     macs,
     port_extras,
     port_security,
+    standard_attrs,
     validators,
     views,
 )
@@ -225,7 +226,7 @@ class PortMethods:
             external.before_port_delete(session, row)
             session.execute(sa.delete(models.IPAllocation).where(
                 models.IPAllocation.port_id == row.id))
-            descriptions.forget(session, [row.id])
+            standard_attrs.forget(session, [row.id])
             port_extras.forget(session, [row.id])
             session.delete(row)
         compute_notifier.tell_compute(self.compute_events, before, None)
@@ -398,7 +399,7 @@ def _with_extensions(session: orm.Session,
                      ports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``ports`` with their security groups, port security, description, address
     pairs and DHCP options."""
-    return port_extras.fill(session, descriptions.fill(
+    return port_extras.fill(session, standard_attrs.fill(
         session, port_security.with_port_security(session, ports)))
 
 

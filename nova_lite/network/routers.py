@@ -18,13 +18,23 @@ from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import access, external, ipam, l3_errors, l3_ports, listing, validators
+from nova_lite.network import (
+    access,
+    external,
+    ipam,
+    l3_errors,
+    l3_ports,
+    listing,
+    tags,
+    validators,
+)
 from nova_lite.network import quotas as quota_engine
 
 MAX_ROUTES = 30
 ROUTER_FILTERS: dict[str, listing.Condition] = {
     name: (lambda column: (lambda values: column.in_(values)))(getattr(l3_models.Router, name))
     for name in ('id', 'name', 'project_id', 'status', 'admin_state_up', 'description')}
+ROUTER_FILTERS.update(tags.filter_conditions(l3_models.Router.id))
 
 
 def visible_routers(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
@@ -83,6 +93,7 @@ def _router_dict(session: orm.Session, row: l3_models.Router) -> dict[str, Any]:
             'admin_state_up': row.admin_state_up, 'status': row.status,
             'external_gateway_info': gateway,
             'routes': [dict(route) for route in row.routes or []],
+            'tags': tags.of(session, [row.id]).get(row.id, []),
             'created_at': created,
             'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created}
 
@@ -198,6 +209,7 @@ class RouterMethods:
                 raise l3_errors.RouterInUse(
                     id=row.id, reason=f'still has ports: {len(interfaces)} interface(s)')
             self._clear_gateway(session, row)
+            tags.forget(session, [row.id])
             session.delete(row)
 
     def add_router_interface(self, ctx: nl_context.RequestContext, router_id: str, *,

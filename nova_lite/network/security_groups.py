@@ -23,7 +23,15 @@ from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as net_models
 from nova_lite.db.models import network_security as models
-from nova_lite.network import access, listing, port_security, ports, sg_rules, validators
+from nova_lite.network import (
+    access,
+    listing,
+    port_security,
+    ports,
+    sg_rules,
+    tags,
+    validators,
+)
 from nova_lite.network import quotas as quota_engine
 from nova_lite.network import sg_views as views
 
@@ -65,6 +73,7 @@ GROUP_FILTERS: dict[str, listing.Condition] = {
     name: (lambda column: lambda values: column.in_(values))(
         getattr(models.SecurityGroup, name))
     for name in ('id', 'name', 'project_id', 'description', 'stateful', 'revision_number')}
+GROUP_FILTERS.update(tags.filter_conditions(models.SecurityGroup.id))
 RULE_FILTERS: dict[str, listing.Condition] = {
     name: (lambda column: lambda values: column.in_(values))(
         getattr(models.SecurityGroupRule, name))
@@ -139,7 +148,8 @@ class SecurityGroupMethods:
                                         listing.oldest_first(models.SecurityGroup), request,
                                         models.SecurityGroup.id)
             rules = _rules_of(session, [row.id for row in page.items])
-            return paging.Page([views.group(row, rules[row.id]) for row in page.items],
+            return paging.Page(tags.fill(session, [views.group(row, rules[row.id])
+                                                   for row in page.items]),
                                page.next_marker)
 
     def update_security_group(self, ctx: nl_context.RequestContext, group_id: str, *,
@@ -179,6 +189,7 @@ class SecurityGroupMethods:
                 models.SecurityGroupRule.remote_group_id == group.id)))
             session.execute(sa.delete(models.DefaultSecurityGroup).where(
                 models.DefaultSecurityGroup.security_group_id == group.id))
+            tags.forget(session, [group.id])
             session.delete(group)
 
     # -- rules --------------------------------------------------------------------
@@ -323,4 +334,4 @@ def _rules_of(session: orm.Session,
 
 
 def _group_dict(session: orm.Session, group: models.SecurityGroup) -> dict[str, Any]:
-    return views.group(group, _rules_of(session, [group.id])[group.id])
+    return tags.fill(session, [views.group(group, _rules_of(session, [group.id])[group.id])])[0]

@@ -21,7 +21,15 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
-from nova_lite.network import access, descriptions, ipam, listing, validators, views
+from nova_lite.network import (
+    access,
+    descriptions,
+    ipam,
+    listing,
+    standard_attrs,
+    validators,
+    views,
+)
 from nova_lite.network import host_routes as host_routes_module
 from nova_lite.network import quotas as quota_engine
 
@@ -88,13 +96,13 @@ class SubnetMethods:
             descriptions.put(session, row.id, description)
             session.flush()
             self.quotas.check(session, network.project_id, quota_engine.SUBNET)
-            return descriptions.fill(session, [views.subnet_dict(
+            return standard_attrs.fill(session, [views.subnet_dict(
                 row, [(str(first), str(last)) for first, last in pools])])[0]
 
     def get_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = access.get_subnet(session, ctx, subnet_id)
-            return descriptions.fill(session, [views.subnet_dict(
+            return standard_attrs.fill(session, [views.subnet_dict(
                 row, _pools(session, [row.id])[row.id])])[0]
 
     def list_subnets(self, ctx: nl_context.RequestContext, network_id: str | None = None,
@@ -117,7 +125,7 @@ class SubnetMethods:
             page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Subnet),
                                         request, models.Subnet.id)
             pools = _pools(session, [row.id for row in page.items])
-            return paging.Page(descriptions.fill(session, [
+            return paging.Page(standard_attrs.fill(session, [
                 views.subnet_dict(row, pools[row.id]) for row in page.items]),
                 page.next_marker)
 
@@ -176,7 +184,7 @@ class SubnetMethods:
                 descriptions.put(session, subnet.id, description)
                 subnet.updated_at = timeutils.utcnow()
             session.flush()
-            return descriptions.fill(session, [views.subnet_dict(
+            return standard_attrs.fill(session, [views.subnet_dict(
                 subnet, _pools(session, [subnet.id])[subnet.id])])[0]
 
     def delete_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> None:
@@ -193,7 +201,7 @@ class SubnetMethods:
                            'allocated to ports')
             session.execute(sa.delete(models.AllocationPool).where(
                 models.AllocationPool.subnet_id == subnet.id))
-            descriptions.forget(session, [subnet.id])
+            standard_attrs.forget(session, [subnet.id])
             session.delete(subnet)
 
 

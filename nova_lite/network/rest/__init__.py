@@ -30,6 +30,7 @@ from nova_lite.network.rest import (
     security_groups,
     service_providers,
     subnets,
+    tags,
     versions,
 )
 
@@ -71,7 +72,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      agents.AgentsController(deps),
                      service_providers.ServiceProvidersController(deps),
                      ip_availability.IPAvailabilityController(deps),
-                     quotas.QuotasController(deps)):
+                     quotas.QuotasController(deps),
+                     tags.TagsController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

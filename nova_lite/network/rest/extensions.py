@@ -52,6 +52,10 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                'routers, floating IPs and security groups and rules, enforced on create.'),
     'quota_details': ('Quota details management support', 'A project\'s limit, use and '
                       'reservations of each resource (/v2.0/quotas/{project_id}/details).'),
+    'standard-attr-tag': ('Tag support for resources with standard attribute', 'Networks, '
+                          'subnets, ports, routers, floating IPs and security groups take '
+                          'tags (/v2.0/{collection}/{id}/tags) and lists filter on them '
+                          '(tags, tags-any, not-tags, not-tags-any).'),
 }
 
 

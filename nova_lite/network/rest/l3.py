@@ -14,7 +14,8 @@ from nova_lite.network.rest import common, l3_schemas, listing, views
 _BOOLEAN = listing._BOOLEAN  # noqa: SLF001 - the network lists' boolean reading
 ROUTERS = {**listing._IDENTIFIED, 'status': filters.Filter('status'),  # noqa: SLF001
            'description': filters.Filter('description'),
-           'admin_state_up': filters.Filter('admin_state_up', _BOOLEAN)}
+           'admin_state_up': filters.Filter('admin_state_up', _BOOLEAN),
+           **listing.TAGS}
 FLOATINGIPS = {
     'id': filters.Filter('id'), **listing.PROJECT, 'status': filters.Filter('status'),
     'description': filters.Filter('description'),
@@ -23,6 +24,7 @@ FLOATINGIPS = {
     'port_id': filters.Filter('port_id'),
     'fixed_ip_address': filters.Filter('fixed_ip_address', listing.ip_address),
     'router_id': filters.Filter('router_id'),
+    **listing.TAGS,
 }
 _ROUTER_FIELDS = {'name': 'name', 'admin_state_up': 'admin_state_up',
                   'description': 'description'}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 
 from nova_lite.api import filters, query
+from nova_lite.network import tags as tag_checks
 
 _BOOLEAN = filters.boolean(query.NEUTRON_BOOLEAN)
 _FIXED_IP_KEYS = ('ip_address', 'subnet_id', 'ip_address_substr')
@@ -42,6 +43,19 @@ def fixed_ip(value: str) -> tuple[str, str]:
     return key, wanted
 
 
+def tag_list(value: str) -> tuple[str, ...]:
+    """``red,blue``: the comma-separated tags of a tag filter (each at most 255
+    characters)."""
+    wanted = tuple(value.split(','))
+    for tag in wanted:
+        if len(tag) > tag_checks.MAX_TAG_LENGTH:
+            raise ValueError(f'a tag is longer than {tag_checks.MAX_TAG_LENGTH} characters')
+    return wanted
+
+
+TAGS = {name: filters.Filter(name, tag_list) for name in tag_checks.FILTER_NAMES}
+"""neutron's tag filters (standard-attr-tag): tags, tags-any, not-tags, not-tags-any."""
+
 PROJECT = {'project_id': filters.Filter('project_id'),
            'tenant_id': filters.Filter('project_id')}
 _IDENTIFIED = {'id': filters.Filter('id'), 'name': filters.Filter('name'), **PROJECT}
@@ -53,6 +67,7 @@ NETWORKS = {
     'shared': filters.Filter('shared', _BOOLEAN),
     'mtu': filters.Filter('mtu', filters.integer),
     'router:external': filters.Filter('router:external', _BOOLEAN),
+    **TAGS,
 }
 
 SUBNETS = {
@@ -61,6 +76,7 @@ SUBNETS = {
     'cidr': filters.Filter('cidr', cidr),
     'gateway_ip': filters.Filter('gateway_ip', ip_address),
     'enable_dhcp': filters.Filter('enable_dhcp', _BOOLEAN),
+    **TAGS,
 }
 
 PORTS = {
@@ -71,6 +87,7 @@ PORTS = {
     'binding:host_id': filters.Filter('binding:host_id'),
     'fixed_ips': filters.Filter('fixed_ips', fixed_ip),
     'security_groups': filters.Filter('security_groups'),
+    **TAGS,
 }
 
 SECURITY_GROUPS = _IDENTIFIED

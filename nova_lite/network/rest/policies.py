@@ -10,6 +10,7 @@ from __future__ import annotations
 from oslo_policy import policy
 
 from nova_lite.api.policy import ADMIN, PROJECT_MEMBER, PROJECT_READER, READER, rule
+from nova_lite.network import taggable
 
 
 def _crud(resource: str, collection: str) -> list[policy.DocumentedRuleDefault]:
@@ -21,6 +22,20 @@ def _crud(resource: str, collection: str) -> list[policy.DocumentedRuleDefault]:
              'GET', one),
         rule(f'update_{resource}', PROJECT_MEMBER, f'Update a {resource}.', 'PUT', one),
         rule(f'delete_{resource}', PROJECT_MEMBER, f'Delete a {resource}.', 'DELETE', one),
+    ]
+
+
+def _tag_rules(collection: str) -> list[policy.DocumentedRuleDefault]:
+    """Reading the tags of a resource the caller sees; changing them is for its
+    project's members (the resource's body shows its tags anyway)."""
+    path = f'/v2.0/{collection}/{{id}}/tags'
+    return [
+        rule(taggable.policy_name('get', collection), READER,
+             f'List or check the tags of {collection}.', 'GET', path),
+        rule(taggable.policy_name('update', collection), PROJECT_MEMBER,
+             f'Replace or add tags of {collection}.', 'PUT', path),
+        rule(taggable.policy_name('delete', collection), PROJECT_MEMBER,
+             f'Remove tags of {collection}.', 'DELETE', path),
     ]
 
 
@@ -70,4 +85,6 @@ def list_rules() -> list[policy.RuleDefault]:
              '/v2.0/quotas/{project_id}'),
         rule('delete_quota', ADMIN, "Reset a project's network quota to the defaults.",
              'DELETE', '/v2.0/quotas/{project_id}'),
+        *(tag_rule for collection in sorted(taggable.TAGGABLE)
+          for tag_rule in _tag_rules(collection)),
     ]

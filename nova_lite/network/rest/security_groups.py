@@ -21,6 +21,7 @@ GROUP_FILTERS = {
     'description': filters.Filter('description'),
     'stateful': filters.Filter('stateful', _BOOLEAN),
     'revision_number': filters.Filter('revision_number', filters.integer),
+    **listing.TAGS,
 }
 RULE_FILTERS = {
     **{key: filters.Filter(key) for key in (

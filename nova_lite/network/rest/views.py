@@ -41,10 +41,10 @@ def port(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def router(item: dict[str, Any]) -> dict[str, Any]:
-    return {**item, 'revision_number': 1, 'tags': [], 'availability_zones': [],
+    return {**item, 'revision_number': 1, 'tags': item.get('tags', []), 'availability_zones': [],
             'availability_zone_hints': []}
 
 
 def floating_ip(item: dict[str, Any]) -> dict[str, Any]:
-    return {**item, 'revision_number': 1, 'tags': [], 'port_details': None,
+    return {**item, 'revision_number': 1, 'tags': item.get('tags', []), 'port_details': None,
             'dns_domain': '', 'dns_name': '', 'qos_policy_id': None}

@@ -1,7 +1,7 @@
 """network quotas: project limits and per-project lock rows
 
 Revision ID: 0036
-Revises: 0033
+Revises: 0035
 Create Date: 2026-12-07 06:10:00.000000
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0036'
-down_revision = '0033'
+down_revision = '0035'
 branch_labels = None
 depends_on = None
 
