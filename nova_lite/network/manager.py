@@ -23,6 +23,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.network import (
     access,
+    address_scopes,
     descriptions,
     external,
     floating_ips,
@@ -32,6 +33,7 @@ from nova_lite.network import (
     ports,
     routers,
     security_groups,
+    subnetpools,
     subnets,
     validators,
     views,
@@ -44,7 +46,8 @@ MAX_MTU = 65535
 
 class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                      security_groups.SecurityGroupMethods, routers.RouterMethods,
-                     floating_ips.FloatingIPMethods, ip_availability.IPAvailabilityMethods):
+                     floating_ips.FloatingIPMethods, ip_availability.IPAvailabilityMethods,
+                     subnetpools.SubnetPoolMethods, address_scopes.AddressScopeMethods):
     """Networks here; subnets in :class:`subnets.SubnetMethods`, ports and their
     addresses in :class:`ports.PortMethods`; security groups, routers and floating
     IPs in their own mixins."""

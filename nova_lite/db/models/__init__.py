@@ -25,6 +25,7 @@ from nova_lite.db.models import (  # noqa: F401
     network_extras,
     network_l3,
     network_security,
+    network_subnetpools,
     scheduler,
     volume,
     volume_groups,

@@ -17,6 +17,7 @@ from nova_lite.api.auth import WSGIApp
 from nova_lite.clients import protocols
 from nova_lite.network import manager as network_manager
 from nova_lite.network.rest import (
+    address_scopes,
     agents,
     common,
     errors,
@@ -28,6 +29,7 @@ from nova_lite.network.rest import (
     ports,
     security_groups,
     service_providers,
+    subnet_pools,
     subnets,
     versions,
 )
@@ -69,7 +71,9 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      l3.RoutersController(deps), l3.FloatingIPsController(deps),
                      agents.AgentsController(deps),
                      service_providers.ServiceProvidersController(deps),
-                     ip_availability.IPAvailabilityController(deps)):
+                     ip_availability.IPAvailabilityController(deps),
+                     subnet_pools.SubnetPoolsController(deps),
+                     address_scopes.AddressScopesController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

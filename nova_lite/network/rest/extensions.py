@@ -48,6 +48,14 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                                   'routers and floating IPs take and show a description.'),
     'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '
                                           'one of their subnets.'),
+    'subnet_allocation': ('Subnet Allocation', 'Subnet pools (/v2.0/subnetpools); a '
+                          'subnet takes its CIDR from one with subnetpool_id and prefixlen.'),
+    'default-subnetpools': ('Default Subnetpools', 'A subnet pool may be the default of its '
+                            'IP version; use_default_subnetpool allocates from it.'),
+    'subnetpool-prefix-ops': ('Subnet Pool Prefix Operations', 'PUT add_prefixes and '
+                              'remove_prefixes on a subnet pool.'),
+    'address-scope': ('Address scope', 'Address scopes group subnet pools whose prefixes '
+                      'must not overlap.'),
 }
 
 
