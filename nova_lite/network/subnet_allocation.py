@@ -76,7 +76,7 @@ def covers(outer: Sequence[ipam.IPNetwork], inner: Iterable[ipam.IPNetwork]) -> 
 
 
 def overlaps_any(network: ipam.IPNetwork, others: Iterable[ipam.IPNetwork]) -> bool:
-    return any(network.overlaps(other) for other in others  # type: ignore[arg-type]
+    return any(network.overlaps(other) for other in others
                if other.version == network.version)
 
 
@@ -201,7 +201,7 @@ def _first_free(prefixes: Sequence[ipam.IPNetwork], taken: Sequence[ipam.IPNetwo
         value = int(prefix.network_address)
         while value + size - 1 <= last:
             network = factory((value, prefixlen))
-            blocking = [other for other in taken if other.overlaps(network)]  # type: ignore[arg-type]
+            blocking = [other for other in taken if other.overlaps(network)]
             if not blocking:
                 return network
             # Skip past the highest blocking subnet, aligned to the wanted size.

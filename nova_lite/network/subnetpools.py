@@ -286,7 +286,7 @@ class SubnetPoolMethods:
 
 
 def _without(prefix: ipam.IPNetwork, cut: ipam.IPNetwork) -> list[ipam.IPNetwork]:
-    if prefix.version != cut.version or not prefix.overlaps(cut):  # type: ignore[arg-type]
+    if prefix.version != cut.version or not prefix.overlaps(cut):
         return [prefix]
     if prefix.subnet_of(cut):  # type: ignore[arg-type]
         return []
