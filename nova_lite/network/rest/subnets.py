@@ -62,9 +62,14 @@ class SubnetsController(common.NetworkController):
                 field='project_id', reason="a subnet belongs to its network's project "
                                            f"{network['project_id']}")
         self.authorizer.authorize(ctx, 'create_subnet', project_id=network['project_id'])
+        pool = subnet_pools.pool_request(fields)
+        if pool is None and fields.get('cidr') is None:
+            raise exception.InvalidInput(
+                field='subnet.cidr', reason="'cidr' is a required property unless the "
+                                           'subnet comes from a subnet pool')
         created = self._networks.create_subnet(
             ctx, network_id=network['id'], cidr=fields.get('cidr'),
-            ip_version=_ip_version(fields), subnetpool=subnet_pools.pool_request(fields),
+            ip_version=_ip_version(fields), subnetpool=pool,
             **_gateway(fields), **common.only(fields, _CREATABLE))
         return views.subnet(created)
 
