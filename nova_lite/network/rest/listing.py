@@ -61,6 +61,7 @@ SUBNETS = {
     'cidr': filters.Filter('cidr', cidr),
     'gateway_ip': filters.Filter('gateway_ip', ip_address),
     'enable_dhcp': filters.Filter('enable_dhcp', _BOOLEAN),
+    'subnetpool_id': filters.Filter('subnetpool_id'),
 }
 
 PORTS = {

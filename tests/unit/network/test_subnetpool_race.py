@@ -32,7 +32,7 @@ def test_concurrent_creates_get_distinct_cidrs(pg_db: db_api.Database,
         try:
             created = networks.create_subnet(
                 ctx, network_id, None,
-                subnetpool=subnet_allocation.PoolRequest(pool['id'], None))
+                subnetpool=subnet_allocation.PoolRequest(pool["id"], None))
             cidrs.append(created['cidr'])
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

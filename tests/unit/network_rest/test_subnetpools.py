@@ -102,6 +102,7 @@ def test_subnets_take_the_first_free_cidr_of_the_asked_size(api: NetworkApi) -> 
     assert too_small.status_int == 400 and 'prefixlen' in neutron_error(too_small)['message']
     assert api.get(f"/v2.0/subnets?network_id={network_id}").json['subnets'][0][
         'subnetpool_id'] == pool['id']
+    assert len(api.get(f"/v2.0/subnets?subnetpool_id={pool['id']}").json['subnets']) == 3
     in_use = api.delete(f"/v2.0/subnetpools/{pool['id']}")
     assert in_use.status_int == 409
     assert neutron_error(in_use)['type'] == 'SubnetPoolInUse'
