@@ -164,6 +164,10 @@ def test_default_pools(api: NetworkApi) -> None:
                    token=member).status_int == 403
     both = _subnet(api, _network(api), use_default_subnetpool=True, subnetpool_id=other['id'])
     assert both.status_int == 400
+    v6 = _subnet(api, _network(api), use_default_subnetpool=True, ip_version=6)
+    assert v6.status_int == 201, v6.body
+    assert (v6.json['subnet']['cidr'], v6.json['subnet']['gateway_ip']) == ('fd00::/64',
+                                                                           'fd00::1')
 
 
 def test_prefix_ops(api: NetworkApi) -> None:
