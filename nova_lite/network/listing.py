@@ -89,6 +89,7 @@ SUBNET_FILTERS: dict[str, Condition] = {
                                'enable_dhcp')),
     'description': _described(models.Subnet.id),
     **tags.filter_conditions(models.Subnet.id),
+    'subnetpool_id': _any_of(models.Subnet.subnetpool_id),
 }
 PORT_FILTERS: dict[str, Condition] = {
     **_columns(models.Port, (*_COMMON, 'network_id', 'device_id', 'device_owner', 'status',

@@ -23,6 +23,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.network import (
     access,
+    address_scopes,
     descriptions,
     external,
     floating_ips,
@@ -34,6 +35,7 @@ from nova_lite.network import (
     routers,
     security_groups,
     standard_attrs,
+    subnetpools,
     subnets,
     tag_methods,
     validators,
@@ -48,7 +50,8 @@ MAX_MTU = 65535
 class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                      security_groups.SecurityGroupMethods, routers.RouterMethods,
                      floating_ips.FloatingIPMethods, ip_availability.IPAvailabilityMethods,
-                     tag_methods.TagMethods):
+                     tag_methods.TagMethods,
+                     subnetpools.SubnetPoolMethods, address_scopes.AddressScopeMethods):
     """Networks here; subnets in :class:`subnets.SubnetMethods`, ports and their
     addresses in :class:`ports.PortMethods`; security groups, routers and floating
     IPs in their own mixins."""

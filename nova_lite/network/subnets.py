@@ -27,6 +27,8 @@ from nova_lite.network import (
     ipam,
     listing,
     standard_attrs,
+    subnet_allocation,
+    subnetpool_errors,
     validators,
     views,
 )
@@ -44,50 +46,60 @@ class SubnetMethods:
     quotas: quota_engine.NetworkQuotas
     rng: random.Random
 
-    def create_subnet(self, ctx: nl_context.RequestContext, network_id: str, cidr: str,
-                      ip_version: int = 4, name: str = '', gateway_ip: str | None = None,
+    def create_subnet(self, ctx: nl_context.RequestContext, network_id: str,
+                      cidr: str | None, ip_version: int = 4, name: str = '',
+                      gateway_ip: str | None = None,
                       allocation_pools: list[dict[str, str]] | None = None,
                       enable_dhcp: bool = True, dns_nameservers: list[str] | None = None,
                       *, no_gateway: bool = False,
                       host_routes: list[dict[str, str]] | None = None,
-                      description: str = '') -> dict[str, Any]:
+                      description: str = '',
+                      subnetpool: subnet_allocation.PoolRequest | None = None,
+                      ) -> dict[str, Any]:
         """A subnet of ``network_id``.
 
         ``gateway_ip`` None means the first host of ``cidr``; ``no_gateway=True``
         makes a subnet without a gateway (neutron's explicit ``gateway_ip: null``).
-        ``allocation_pools`` None means every host but the gateway.
+        ``allocation_pools`` None means every host but the gateway. With
+        ``subnetpool`` the CIDR comes from (or must fit) a subnet pool, allocated
+        in this transaction with the pool locked.
         """
         validators.string('name', name)
         validators.boolean('enable_dhcp', enable_dhcp)
         validators.boolean('no_gateway', no_gateway)
         descriptions.check(description)
-        network_cidr = ipam.parse_cidr(cidr, ip_version)
         if no_gateway and gateway_ip is not None:
             raise exception.InvalidInput(field='gateway_ip',
                                          reason='cannot be given with no_gateway')
-        gateway: ipam.IPAddress | None = None
-        if gateway_ip is not None:
-            gateway = ipam.validate_gateway(gateway_ip, network_cidr)
-        elif not no_gateway:
-            gateway = ipam.default_gateway(network_cidr)
-        if allocation_pools is None:
-            pools = ipam.default_pools(network_cidr, gateway)
-        else:
-            pools = ipam.validate_pools(allocation_pools, network_cidr, gateway)
         nameservers = _nameservers(dns_nameservers)
-        routes = host_routes_module.validate(host_routes, network_cidr.version)
+        if subnetpool is None:
+            if cidr is None:
+                raise exception.InvalidInput(
+                    field='cidr', reason='a cidr must be given when no subnet pool is')
+            network_cidr = ipam.parse_cidr(cidr, ip_version)
+            gateway, pools = _layout(network_cidr, gateway_ip, no_gateway, allocation_pools)
+            routes = host_routes_module.validate(host_routes, network_cidr.version)
         with self.db.session() as session:
             # The row lock serialises subnet creation per network (on PostgreSQL),
             # so that the overlap check below cannot race.
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'add subnets to it')
+            pool_id: str | None = None
+            if subnetpool is not None:
+                network_cidr, pool = subnet_allocation.allocate(
+                    session, ctx, subnetpool, network.project_id)
+                pool_id = pool.id
+                gateway, pools = _layout(network_cidr, gateway_ip, no_gateway,
+                                         allocation_pools)
+                routes = host_routes_module.validate(host_routes, network_cidr.version)
+            _check_pool_affinity(session, network.id, network_cidr.version, pool_id)
             _check_no_overlap(session, network.id, network_cidr)
             row = models.Subnet(name=name, network_id=network.id,
-                                project_id=network.project_id, ip_version=ip_version,
-                                cidr=str(network_cidr),
+                                project_id=network.project_id,
+                                ip_version=network_cidr.version, cidr=str(network_cidr),
                                 gateway_ip=str(gateway) if gateway is not None else None,
                                 enable_dhcp=enable_dhcp, dns_nameservers=nameservers,
-                                host_routes=routes)
+                                host_routes=routes, subnetpool_id=pool_id)
             session.add(row)
             session.flush()
             session.add_all(models.AllocationPool(subnet_id=row.id, first_ip=str(first),
@@ -203,6 +215,29 @@ class SubnetMethods:
                 models.AllocationPool.subnet_id == subnet.id))
             standard_attrs.forget(session, [subnet.id])
             session.delete(subnet)
+
+
+def _layout(network_cidr: ipam.IPNetwork, gateway_ip: str | None, no_gateway: bool,
+            allocation_pools: list[dict[str, str]] | None,
+            ) -> tuple[ipam.IPAddress | None, list[ipam.Pool]]:
+    """The validated gateway and allocation pools of a new subnet of ``network_cidr``."""
+    gateway: ipam.IPAddress | None = None
+    if gateway_ip is not None:
+        gateway = ipam.validate_gateway(gateway_ip, network_cidr)
+    elif not no_gateway:
+        gateway = ipam.default_gateway(network_cidr)
+    if allocation_pools is None:
+        return gateway, ipam.default_pools(network_cidr, gateway)
+    return gateway, ipam.validate_pools(allocation_pools, network_cidr, gateway)
+
+
+def _check_pool_affinity(session: orm.Session, network_id: str, ip_version: int,
+                         pool_id: str | None) -> None:
+    """The subnets of one IP version on a network all come from one pool (or none)."""
+    others = set(session.scalars(sa.select(models.Subnet.subnetpool_id).where(
+        models.Subnet.network_id == network_id, models.Subnet.ip_version == ip_version)))
+    if others and others != {pool_id}:
+        raise subnetpool_errors.NetworkSubnetPoolAffinityError(field='subnetpool_id')
 
 
 def _new_gateway(session: orm.Session, subnet: models.Subnet, cidr: ipam.IPNetwork,

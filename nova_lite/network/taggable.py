@@ -16,7 +16,13 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.network import access, floating_ips, routers, security_groups
+from nova_lite.network import (
+    access,
+    floating_ips,
+    routers,
+    security_groups,
+    subnet_allocation,
+)
 
 OwnerLookup = Callable[[orm.Session, nl_context.RequestContext, str], str | None]
 """(session, caller, resource id) -> the resource's project; NotFound if the caller
@@ -42,9 +48,8 @@ TAGGABLE: dict[str, Taggable] = {
         floating_ips._get(session, ctx, resource_id).project_id)),  # noqa: SLF001
     'security-groups': Taggable('SecurityGroup', lambda session, ctx, resource_id: (
         security_groups.get_group(session, ctx, resource_id).project_id)),
-    # Subnet pools join with one entry here (routes and policy rules follow), e.g.
-    # 'subnetpools': Taggable('SubnetPool', lambda session, ctx, resource_id: (
-    #     <their visible-pool look-up>(session, ctx, resource_id).project_id)),
+    'subnetpools': Taggable('SubnetPool', lambda session, ctx, resource_id: (
+        subnet_allocation.get_pool(session, ctx, resource_id).project_id)),
 }
 
 

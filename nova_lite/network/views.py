@@ -34,7 +34,8 @@ def subnet_dict(row: models.Subnet, pools: Iterable[tuple[str, str]]) -> dict[st
                                  sorted(pools, key=lambda p: ipaddress.ip_address(p[0]))],
             'dns_nameservers': list(row.dns_nameservers or []),
             'host_routes': [dict(route) for route in row.host_routes or []],
-            'service_types': [], 'tags': [], 'description': '', **_times(row)}
+            'service_types': [], 'tags': [], 'description': '',
+            'subnetpool_id': row.subnetpool_id, **_times(row)}
 
 
 def port_dict(row: models.Port, fixed_ips: Iterable[tuple[str, str]]) -> dict[str, Any]:

@@ -39,6 +39,9 @@ class Subnet(TimestampMixin, Base):
     dns_nameservers: orm.Mapped[list] = orm.mapped_column(default=list)
     # [{"destination": cidr, "nexthop": ip}, ...] in the order given.
     host_routes: orm.Mapped[list] = orm.mapped_column(default=list)
+    # The subnet pool it was allocated from (network_subnetpools), if any.
+    subnetpool_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), index=True,
+                                                              default=None)
 
 
 class AllocationPool(Base):

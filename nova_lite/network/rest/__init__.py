@@ -17,6 +17,7 @@ from nova_lite.api.auth import WSGIApp
 from nova_lite.clients import protocols
 from nova_lite.network import manager as network_manager
 from nova_lite.network.rest import (
+    address_scopes,
     agents,
     common,
     errors,
@@ -29,6 +30,7 @@ from nova_lite.network.rest import (
     quotas,
     security_groups,
     service_providers,
+    subnet_pools,
     subnets,
     tags,
     versions,
@@ -73,7 +75,9 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      service_providers.ServiceProvidersController(deps),
                      ip_availability.IPAvailabilityController(deps),
                      quotas.QuotasController(deps),
-                     tags.TagsController(deps)):
+                     tags.TagsController(deps),
+                     subnet_pools.SubnetPoolsController(deps),
+                     address_scopes.AddressScopesController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

@@ -53,9 +53,18 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     'quota_details': ('Quota details management support', 'A project\'s limit, use and '
                       'reservations of each resource (/v2.0/quotas/{project_id}/details).'),
     'standard-attr-tag': ('Tag support for resources with standard attribute', 'Networks, '
-                          'subnets, ports, routers, floating IPs and security groups take '
+                          'subnets, ports, routers, floating IPs, security groups and '
+                          'subnet pools take '
                           'tags (/v2.0/{collection}/{id}/tags) and lists filter on them '
                           '(tags, tags-any, not-tags, not-tags-any).'),
+    'subnet_allocation': ('Subnet Allocation', 'Subnet pools (/v2.0/subnetpools); a '
+                          'subnet takes its CIDR from one with subnetpool_id and prefixlen.'),
+    'default-subnetpools': ('Default Subnetpools', 'A subnet pool may be the default of its '
+                            'IP version; use_default_subnetpool allocates from it.'),
+    'subnetpool-prefix-ops': ('Subnet Pool Prefix Operations', 'PUT add_prefixes and '
+                              'remove_prefixes on a subnet pool.'),
+    'address-scope': ('Address scope', 'Address scopes group subnet pools whose prefixes '
+                      'must not overlap.'),
 }
 
 

@@ -77,6 +77,7 @@ SUBNETS = {
     'gateway_ip': filters.Filter('gateway_ip', ip_address),
     'enable_dhcp': filters.Filter('enable_dhcp', _BOOLEAN),
     **TAGS,
+    'subnetpool_id': filters.Filter('subnetpool_id'),
 }
 
 PORTS = {

@@ -87,4 +87,20 @@ def list_rules() -> list[policy.RuleDefault]:
              'DELETE', '/v2.0/quotas/{project_id}'),
         *(tag_rule for collection in sorted(taggable.TAGGABLE)
           for tag_rule in _tag_rules(collection)),
+        *_crud('subnetpool', 'subnetpools'),
+        rule('create_subnetpool:shared', ADMIN, 'Create a subnet pool shared with every '
+             'project.', 'POST', '/v2.0/subnetpools'),
+        rule('create_subnetpool:is_default', ADMIN, 'Create the default subnet pool of an IP '
+             'version.', 'POST', '/v2.0/subnetpools'),
+        rule('update_subnetpool:is_default', ADMIN, "Change a subnet pool's 'is_default'.",
+             'PUT', '/v2.0/subnetpools/{id}'),
+        rule('add_prefixes', PROJECT_MEMBER, 'Add prefixes to a subnet pool.', 'PUT',
+             '/v2.0/subnetpools/{id}/add_prefixes'),
+        rule('remove_prefixes', PROJECT_MEMBER, 'Remove prefixes from a subnet pool.', 'PUT',
+             '/v2.0/subnetpools/{id}/remove_prefixes'),
+        *_crud('address_scope', 'address-scopes'),
+        rule('create_address_scope:shared', ADMIN, 'Create an address scope shared with '
+             'every project.', 'POST', '/v2.0/address-scopes'),
+        rule('update_address_scope:shared', ADMIN, "Change an address scope's 'shared'.",
+             'PUT', '/v2.0/address-scopes/{id}'),
     ]

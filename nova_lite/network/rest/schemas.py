@@ -1,6 +1,6 @@
 """JSON schemas of the network API's request bodies.
 
-Attributes that neutron has but nova_lite does not implement (subnet pools...) are accepted only
+Attributes that neutron has but nova_lite does not implement (segments...) are accepted only
 with the value nova_lite reports for them, so a client never believes that a
 setting took effect when it did not.
 """
@@ -89,9 +89,13 @@ SUBNET_CREATE = envelope('subnet', {
     **_SUBNET_COMMON, 'network_id': UUID, 'cidr': {'type': 'string', 'maxLength': 64},
     'ip_version': {'enum': [4, 6, '4', '6']}, 'gateway_ip': GATEWAY_IP,
     'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID, 'ipv6_ra_mode': NULL,
-    'ipv6_address_mode': NULL, 'subnetpool_id': NULL, 'segment_id': NULL,
+    'ipv6_address_mode': NULL, 'segment_id': NULL,
     'use_default_subnet_pool': {'const': False},
-}, required=('network_id', 'cidr'))
+    'subnetpool_id': {'type': ['string', 'null'], 'maxLength': 36},
+    'prefixlen': {'type': ['integer', 'string'], 'pattern': '^[0-9]{1,3}$', 'minimum': 0,
+                  'maximum': 128},
+    'use_default_subnetpool': BOOLEAN,
+}, required=('network_id',))
 
 SUBNET_UPDATE = envelope('subnet', {**_SUBNET_COMMON, 'gateway_ip': GATEWAY_IP})
 

@@ -10,7 +10,7 @@ import webob
 from nova_lite.api import routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
-from nova_lite.network.rest import bulk, common, errors, listing, schemas, views
+from nova_lite.network.rest import bulk, common, errors, listing, schemas, subnet_pools, views
 
 _CREATABLE = {'name': 'name', 'enable_dhcp': 'enable_dhcp',
               'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools',
@@ -29,6 +29,8 @@ def _ip_version(fields: dict[str, Any]) -> int:
     """The given ip_version, else the version of the cidr (4 when it is not one)."""
     if 'ip_version' in fields:
         return int(fields['ip_version'])
+    if not isinstance(fields.get('cidr'), str):
+        return 4
     try:
         return ipaddress.ip_network(fields['cidr'].strip(), strict=False).version
     except ValueError:
@@ -60,8 +62,14 @@ class SubnetsController(common.NetworkController):
                 field='project_id', reason="a subnet belongs to its network's project "
                                            f"{network['project_id']}")
         self.authorizer.authorize(ctx, 'create_subnet', project_id=network['project_id'])
+        pool = subnet_pools.pool_request(fields)
+        if pool is None and fields.get('cidr') is None:
+            raise exception.InvalidInput(
+                field='subnet.cidr', reason="'cidr' is a required property unless the "
+                                           'subnet comes from a subnet pool')
         created = self._networks.create_subnet(
-            ctx, network_id=network['id'], cidr=fields['cidr'], ip_version=_ip_version(fields),
+            ctx, network_id=network['id'], cidr=fields.get('cidr'),
+            ip_version=_ip_version(fields), subnetpool=pool,
             **_gateway(fields), **common.only(fields, _CREATABLE))
         return views.subnet(created)
 

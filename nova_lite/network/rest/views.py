@@ -27,7 +27,7 @@ def network(item: dict[str, Any]) -> dict[str, Any]:
 
 def subnet(item: dict[str, Any]) -> dict[str, Any]:
     return {**item, **_STANDARD, 'ipv6_ra_mode': None, 'ipv6_address_mode': None,
-            'subnetpool_id': None, 'segment_id': None}
+            'subnetpool_id': item.get('subnetpool_id'), 'segment_id': None}
 
 
 def port(item: dict[str, Any]) -> dict[str, Any]:
