@@ -1,5 +1,5 @@
-"""Network API: tags of networks, subnets, ports, routers, floating IPs and security
-groups (standard-attr-tag)."""
+"""Network API: tags of networks, subnets, ports, routers, floating IPs, security
+groups and subnet pools (standard-attr-tag)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def _resources(api: NetworkApi) -> dict[str, tuple[str, dict[str, Any]]]:
                                               floating_network_id=external['id'])),
         'security-groups': ('security_group', _create(api, 'security-groups',
                                                       'security_group', name='sg')),
+        'subnetpools': ('subnetpool', _create(api, 'subnetpools', 'subnetpool', name='p',
+                                              prefixes=['10.200.0.0/16'])),
     }
 
 
@@ -176,7 +178,7 @@ def _deleting_resources_forgets_their_tags(api: NetworkApi) -> None:
     for collection, (_key, item) in resources.items():
         api.put(f"/v2.0/{collection}/{item['id']}/tags", {'tags': ['t']})
     assert len(_stored(api)) == len(resources)
-    for collection in ('floatingips', 'routers', 'security-groups'):
+    for collection in ('floatingips', 'routers', 'security-groups', 'subnetpools'):
         assert api.delete(f"/v2.0/{collection}/{resources[collection][1]['id']}") \
             .status_int == 204
     network_id = resources['networks'][1]['id']
