@@ -18,7 +18,16 @@ from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import access, external, ipam, l3_errors, l3_ports, listing, validators
+from nova_lite.network import (
+    access,
+    agent_scheduling,
+    external,
+    ipam,
+    l3_errors,
+    l3_ports,
+    listing,
+    validators,
+)
 
 MAX_ROUTES = 30
 ROUTER_FILTERS: dict[str, listing.Condition] = {
@@ -140,6 +149,7 @@ class RouterMethods:
             session.flush()
             if external_gateway_info:
                 self._set_gateway(session, ctx, row, external_gateway_info)
+            agent_scheduling.schedule_router(session, row.id, self.conf.network.agent_down_time)
             return _router_dict(session, row)
 
     def get_router(self, ctx: nl_context.RequestContext, router_id: str) -> dict[str, Any]:

@@ -21,7 +21,15 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
-from nova_lite.network import access, descriptions, ipam, listing, validators, views
+from nova_lite.network import (
+    access,
+    agent_scheduling,
+    descriptions,
+    ipam,
+    listing,
+    validators,
+    views,
+)
 from nova_lite.network import host_routes as host_routes_module
 
 MAX_DNS_NAMESERVERS = 5
@@ -84,6 +92,8 @@ class SubnetMethods:
                                                   last_ip=str(last)) for first, last in pools)
             session.flush()
             descriptions.put(session, row.id, description)
+            agent_scheduling.schedule_network(session, network.id,
+                                              self.conf.network.agent_down_time)
             return descriptions.fill(session, [views.subnet_dict(
                 row, [(str(first), str(last)) for first, last in pools])])[0]
 
@@ -172,6 +182,8 @@ class SubnetMethods:
                 descriptions.put(session, subnet.id, description)
                 subnet.updated_at = timeutils.utcnow()
             session.flush()
+            agent_scheduling.schedule_network(session, subnet.network_id,
+                                              self.conf.network.agent_down_time)
             return descriptions.fill(session, [views.subnet_dict(
                 subnet, _pools(session, [subnet.id])[subnet.id])])[0]
 

@@ -17,6 +17,7 @@ from nova_lite.api.auth import WSGIApp
 from nova_lite.clients import protocols
 from nova_lite.network import manager as network_manager
 from nova_lite.network.rest import (
+    agent_scheduler,
     agents,
     common,
     errors,
@@ -68,6 +69,7 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      security_groups.SecurityGroupRulesController(deps),
                      l3.RoutersController(deps), l3.FloatingIPsController(deps),
                      agents.AgentsController(deps),
+                     agent_scheduler.AgentSchedulerController(deps),
                      service_providers.ServiceProvidersController(deps),
                      ip_availability.IPAvailabilityController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
