@@ -54,8 +54,7 @@ def agent_dict(row: models.Agent, down_time: int,
             'configurations': dict(row.configurations),
             'alive': row.heartbeat_timestamp >= agent_scheduling.alive_since(down_time, now),
             'created_at': _time(row.created_at), 'started_at': _time(row.started_at),
-            'heartbeat_timestamp': _time(row.heartbeat_timestamp),
-            'resources_synced': None}
+            'heartbeat_timestamp': _time(row.heartbeat_timestamp)}
 
 
 def _count(session: orm.Session, statement: sa.Select[Any]) -> int:
