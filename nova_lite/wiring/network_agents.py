@@ -41,6 +41,8 @@ class AgentReporter:
 
     def start(self) -> None:
         self.report(starting=True)
+        LOG.info('The network service reports as the DHCP and L3 agent of %s every %ds',
+                 self._host, self._interval)
         self._timers = nl_service.PeriodicTimers([(self._interval, self.report)])
         self._timers.start()
 
