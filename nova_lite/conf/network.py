@@ -1,4 +1,4 @@
-"""[network] options: MAC generation and IPAM."""
+"""[network] options: MAC generation, IPAM and the agents' heartbeat."""
 
 from oslo_config import cfg
 
@@ -15,6 +15,18 @@ network_opts = [
     cfg.IntOpt('ip_allocation_retries',
                default=32, min=1,
                help='Tries to allocate a free IP when concurrent requests race.'),
+    cfg.IntOpt('agent_down_time',
+               default=75, min=1,
+               help='Seconds after its last heartbeat that an agent (the network '
+                    "service's DHCP and L3 agent) is shown dead and no longer "
+                    "scheduled to (neutron's agent_down_time)."),
+    cfg.IntOpt('agent_report_interval',
+               default=30, min=1,
+               help="Seconds between the heartbeats of the network service's agents; "
+                    'keep it well under agent_down_time.'),
+    cfg.StrOpt('agent_availability_zone',
+               default='nova',
+               help="The availability zone the network service's agents report."),
 ]
 
 

@@ -23,6 +23,7 @@ from nova_lite.db.models import base as models_base
 from nova_lite.db.models import network as models
 from nova_lite.network import (
     access,
+    agent_scheduling,
     compute_notifier,
     descriptions,
     external,
@@ -119,6 +120,8 @@ class PortMethods:
             descriptions.put(session, port_id, description)
             row = session.get_one(models.Port, port_id)
             _put_extras(session, row, pairs, opts)
+            agent_scheduling.schedule_network(session, network.id,
+                                              self.conf.network.agent_down_time)
             session.flush()
             self.quotas.check(session, owner, quota_engine.PORT)
             return _secured(session, views.port_dict(row, allocated))

@@ -20,6 +20,7 @@ from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
 from nova_lite.network import (
     access,
+    agent_scheduling,
     external,
     ipam,
     l3_errors,
@@ -153,6 +154,7 @@ class RouterMethods:
             session.flush()
             if external_gateway_info:
                 self._set_gateway(session, ctx, row, external_gateway_info)
+            agent_scheduling.schedule_router(session, row.id, self.conf.network.agent_down_time)
             session.flush()
             self.quotas.check(session, owner, quota_engine.ROUTER)
             return _router_dict(session, row)

@@ -23,6 +23,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.network import (
     access,
+    agent_scheduling,
     descriptions,
     ipam,
     listing,
@@ -106,6 +107,8 @@ class SubnetMethods:
                                                   last_ip=str(last)) for first, last in pools)
             session.flush()
             descriptions.put(session, row.id, description)
+            agent_scheduling.schedule_network(session, network.id,
+                                              self.conf.network.agent_down_time)
             session.flush()
             self.quotas.check(session, network.project_id, quota_engine.SUBNET)
             return standard_attrs.fill(session, [views.subnet_dict(
@@ -196,6 +199,8 @@ class SubnetMethods:
                 descriptions.put(session, subnet.id, description)
                 subnet.updated_at = timeutils.utcnow()
             session.flush()
+            agent_scheduling.schedule_network(session, subnet.network_id,
+                                              self.conf.network.agent_down_time)
             return standard_attrs.fill(session, [views.subnet_dict(
                 subnet, _pools(session, [subnet.id])[subnet.id])])[0]
 

@@ -18,7 +18,7 @@ from nova_lite.api import server as wsgi_server
 from nova_lite.clients import compute_events as compute_events_client
 from nova_lite.common import service as nl_service
 from nova_lite.wiring import apps as api_apps
-from nova_lite.wiring import compute_events
+from nova_lite.wiring import compute_events, network_agents
 from nova_lite.wiring import services as api_services
 
 LOG = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ class APIService(nl_service.StoppableService):
         self._backend: ApiBackend | None = None
         self.servers: list[wsgi_server.WSGIServer] = []
         self._compute_events: compute_events_client.ComputeEventsClient | None = None
+        # The network service's DHCP and L3 agent heartbeat (this process serves it).
+        self._network_agents: network_agents.AgentReporter | None = None
 
     def start(self) -> None:
         self._backend = self._make_backend()
@@ -63,6 +65,9 @@ class APIService(nl_service.StoppableService):
                 server.start()
                 self.servers.append(server)
             self._backend.serving()
+            self._network_agents = network_agents.reporter(self.conf,
+                                                           self._backend.services.db)
+            self._network_agents.start()
             self._compute_events = compute_events.connect(self.conf,
                                                           self._backend.services.networks)
             self._ready()
@@ -79,6 +84,9 @@ class APIService(nl_service.StoppableService):
         for stopper in stoppers:
             stopper.join()
         self.servers = []
+        if self._network_agents is not None:
+            self._network_agents.stop()
+            self._network_agents = None
         if self._compute_events is not None:
             self._compute_events.close()
             self._compute_events = None

@@ -22,6 +22,7 @@ from nova_lite.db.models import (  # noqa: F401
     image_task,
     jobboard,
     network,
+    network_agents,
     network_extras,
     network_l3,
     network_quotas,

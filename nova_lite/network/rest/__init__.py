@@ -18,6 +18,7 @@ from nova_lite.clients import protocols
 from nova_lite.network import manager as network_manager
 from nova_lite.network.rest import (
     address_scopes,
+    agent_scheduler,
     agents,
     common,
     errors,
@@ -72,6 +73,7 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      security_groups.SecurityGroupRulesController(deps),
                      l3.RoutersController(deps), l3.FloatingIPsController(deps),
                      agents.AgentsController(deps),
+                     agent_scheduler.AgentSchedulerController(deps),
                      service_providers.ServiceProvidersController(deps),
                      ip_availability.IPAvailabilityController(deps),
                      quotas.QuotasController(deps),

@@ -65,6 +65,13 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                               'remove_prefixes on a subnet pool.'),
     'address-scope': ('Address scope', 'Address scopes group subnet pools whose prefixes '
                       'must not overlap.'),
+    'agent': ('agent', "Admins list, show, update and delete agents: the network "
+                       "service's own worker reports as a DHCP agent and an L3 agent on "
+                       'its host.'),
+    'dhcp_agent_scheduler': ('DHCP Agent Scheduler', 'Networks needing DHCP are hosted '
+                             'by a DHCP agent; admins list and change which.'),
+    'l3_agent_scheduler': ('L3 Agent Scheduler', 'Routers are hosted by an L3 agent; '
+                           'admins list and change which.'),
 }
 
 
