@@ -86,6 +86,7 @@ SUBNET_FILTERS: dict[str, Condition] = {
     **_columns(models.Subnet, (*_COMMON, 'network_id', 'ip_version', 'cidr', 'gateway_ip',
                                'enable_dhcp')),
     'description': _described(models.Subnet.id),
+    **_columns(models.Subnet, ('ipv6_ra_mode', 'ipv6_address_mode')),
 }
 PORT_FILTERS: dict[str, Condition] = {
     **_columns(models.Port, (*_COMMON, 'network_id', 'device_id', 'device_owner', 'status',

@@ -18,7 +18,16 @@ from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import access, external, ipam, l3_errors, l3_ports, listing, validators
+from nova_lite.network import (
+    access,
+    external,
+    ipam,
+    ipv6_modes,
+    l3_errors,
+    l3_ports,
+    listing,
+    validators,
+)
 
 MAX_ROUTES = 30
 ROUTER_FILTERS: dict[str, listing.Condition] = {
@@ -312,6 +321,7 @@ class RouterMethods:
             raise exception.InvalidInput(
                 field='subnet_id', reason=f'subnet {subnet.id} has no gateway IP; add it by '
                                           'port instead')
+        ipv6_modes.check_router_interface(subnet)
         self._check_no_overlap(session, router, [subnet], attached)
         network = session.get_one(models.Network, subnet.network_id)
         port = l3_ports.create_port_row(

@@ -21,7 +21,16 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
-from nova_lite.network import access, descriptions, ipam, listing, validators, views
+from nova_lite.network import (
+    access,
+    descriptions,
+    ipam,
+    ipv6_addresses,
+    ipv6_modes,
+    listing,
+    validators,
+    views,
+)
 from nova_lite.network import host_routes as host_routes_module
 
 MAX_DNS_NAMESERVERS = 5
@@ -40,18 +49,23 @@ class SubnetMethods:
                       enable_dhcp: bool = True, dns_nameservers: list[str] | None = None,
                       *, no_gateway: bool = False,
                       host_routes: list[dict[str, str]] | None = None,
-                      description: str = '') -> dict[str, Any]:
+                      description: str = '', ipv6_ra_mode: str | None = None,
+                      ipv6_address_mode: str | None = None) -> dict[str, Any]:
         """A subnet of ``network_id``.
 
         ``gateway_ip`` None means the first host of ``cidr``; ``no_gateway=True``
         makes a subnet without a gateway (neutron's explicit ``gateway_ip: null``).
         ``allocation_pools`` None means every host but the gateway.
+        An auto-address IPv6 subnet (see :mod:`ipv6_modes`) gives every port of the
+        network but router interfaces its EUI-64 address at once.
         """
         validators.string('name', name)
         validators.boolean('enable_dhcp', enable_dhcp)
         validators.boolean('no_gateway', no_gateway)
         descriptions.check(description)
         network_cidr = ipam.parse_cidr(cidr, ip_version)
+        ra_mode, address_mode = ipv6_modes.check(ip_version, ipv6_ra_mode, ipv6_address_mode,
+                                                 enable_dhcp, network_cidr)
         if no_gateway and gateway_ip is not None:
             raise exception.InvalidInput(field='gateway_ip',
                                          reason='cannot be given with no_gateway')
@@ -77,12 +91,15 @@ class SubnetMethods:
                                 cidr=str(network_cidr),
                                 gateway_ip=str(gateway) if gateway is not None else None,
                                 enable_dhcp=enable_dhcp, dns_nameservers=nameservers,
-                                host_routes=routes)
+                                host_routes=routes, ipv6_ra_mode=ra_mode,
+                                ipv6_address_mode=address_mode)
             session.add(row)
             session.flush()
             session.add_all(models.AllocationPool(subnet_id=row.id, first_ip=str(first),
                                                   last_ip=str(last)) for first, last in pools)
             session.flush()
+            if ipv6_modes.is_auto_address_subnet(row):
+                ipv6_addresses.add_to_network_ports(session, row)
             descriptions.put(session, row.id, description)
             return descriptions.fill(session, [views.subnet_dict(
                 row, [(str(first), str(last)) for first, last in pools])])[0]
@@ -146,6 +163,8 @@ class SubnetMethods:
             subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
             network = session.get_one(models.Network, subnet.network_id)
             access.require_network_owner(ctx, network, 'change its subnets')
+            ipv6_modes.check_dhcp_change(enable_dhcp, subnet.ipv6_ra_mode,
+                                         subnet.ipv6_address_mode)
             cidr = ipam.parse_network(subnet.cidr)
             if host_routes is not None:
                 changes['host_routes'] = host_routes_module.validate(host_routes, cidr.version)
@@ -176,11 +195,16 @@ class SubnetMethods:
                 subnet, _pools(session, [subnet.id])[subnet.id])])[0]
 
     def delete_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> None:
-        """Delete a subnet; a 409 while any of its addresses is allocated to a port."""
+        """Delete a subnet; a 409 while any of its addresses is allocated to a port.
+
+        The EUI-64 addresses of an auto-address subnet go with it (as in neutron),
+        except a router interface's, which must be removed first."""
         with self.db.session() as session:
             subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
             network = session.get_one(models.Network, subnet.network_id)
             access.require_network_owner(ctx, network, 'delete its subnets')
+            if ipv6_modes.is_auto_address_subnet(subnet):
+                ipv6_addresses.remove_from_ports(session, subnet)
             allocated = session.scalar(sa.select(sa.func.count()).where(
                 models.IPAllocation.subnet_id == subnet.id))
             if allocated:

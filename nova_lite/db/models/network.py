@@ -39,6 +39,9 @@ class Subnet(TimestampMixin, Base):
     dns_nameservers: orm.Mapped[list] = orm.mapped_column(default=list)
     # [{"destination": cidr, "nexthop": ip}, ...] in the order given.
     host_routes: orm.Mapped[list] = orm.mapped_column(default=list)
+    # IPv6 only: slaac, dhcpv6-stateful, dhcpv6-stateless or None.
+    ipv6_ra_mode: orm.Mapped[str | None] = orm.mapped_column(sa.String(16))
+    ipv6_address_mode: orm.Mapped[str | None] = orm.mapped_column(sa.String(16))
 
 
 class AllocationPool(Base):

@@ -61,6 +61,8 @@ SUBNETS = {
     'cidr': filters.Filter('cidr', cidr),
     'gateway_ip': filters.Filter('gateway_ip', ip_address),
     'enable_dhcp': filters.Filter('enable_dhcp', _BOOLEAN),
+    'ipv6_ra_mode': filters.Filter('ipv6_ra_mode'),
+    'ipv6_address_mode': filters.Filter('ipv6_address_mode'),
 }
 
 PORTS = {
