@@ -190,6 +190,10 @@ def _deleting_auto_subnet_takes_its_addresses_from_ports(api: NetworkApi) -> Non
     assert _addresses(shown) == {v4['id']: port['fixed_ips'][0]['ip_address']}
     # A pool subnet with an address in use still cannot go.
     assert api.delete(f"/v2.0/subnets/{v4['id']}").status_int == 409
+    # Nor can the network while the port is on it (neutron's NetworkInUse).
+    response = api.delete(f'/v2.0/networks/{network_id}')
+    assert response.status_int == 409
+    assert 'ports still in use on the network' in neutron_error(response)['message']
 
 
 def _stateful_subnet_allocates_from_its_pool_and_takes_fixed_ips(api: NetworkApi) -> None:
