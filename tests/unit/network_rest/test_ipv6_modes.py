@@ -208,6 +208,7 @@ def _stateful_subnet_allocates_from_its_pool_and_takes_fixed_ips(api: NetworkApi
     again = api.post('/v2.0/ports', {'port': {'network_id': network_id, 'fixed_ips': [
         {'subnet_id': subnet['id'], 'ip_address': '2001:db8:0:1::99'}]}})
     assert again.status_int == 409
+    assert neutron_error(again)['type'] == 'IpAddressAlreadyAllocated'
 
 
 def _bad_modes_are_400_naming_the_field(
