@@ -30,6 +30,10 @@ Pool = tuple[IPAddress, IPAddress]
 CANDIDATE_WINDOW = 16
 
 
+class IpAddressAlreadyAllocated(exception.Conflict):
+    """A requested address is another port's (neutron's error type name)."""
+
+
 def parse_cidr(cidr: Any, ip_version: Any) -> IPNetwork:
     """The network for ``cidr``; a host address with bits set is refused, as neutron does."""
     if isinstance(ip_version, bool) or ip_version not in (4, 6):
@@ -223,7 +227,7 @@ def allocate_specific_ip(session: orm.Session, subnet: models.Subnet, address: s
                          port_id: str, *, field: str) -> str:
     """Give ``port_id`` exactly ``address`` (already checked to be a host of the subnet)."""
     if not _insert(session, subnet, address, port_id):
-        raise exception.Conflict(
+        raise IpAddressAlreadyAllocated(
             reason=f'{field}: IP address {address} is already allocated in subnet '
                    f'{subnet.id}')
     return address

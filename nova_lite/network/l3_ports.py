@@ -10,7 +10,7 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.db.models import network as models
-from nova_lite.network import external, ports, standard_attrs
+from nova_lite.network import external, ipv6_addresses, ports, standard_attrs
 
 fixed_ips = ports._fixed_ips  # noqa: SLF001 - one module's helper shared with its sibling
 
@@ -44,16 +44,21 @@ def create_port_row(manager: ports.PortMethods, session: orm.Session,
             'subnet_id', ports._named_subnet('subnet_id', entry['subnet_id'], subnets),  # noqa: SLF001
             entry['ip_address']) for entry in entries]
     else:
-        requests = ports._resolve(entries, subnets)  # noqa: SLF001
+        requests = ports._resolve(entries, subnets, device_owner)  # noqa: SLF001
     port_id = manager._insert_port(  # noqa: SLF001
         session, project_id, network.id, None, name='', device_id=device_id,
         device_owner=device_owner, binding_host_id='', admin_state_up=True)
+    row = session.get_one(models.Port, port_id)
     if requests is None:
-        manager._allocate_default(session, network.id, subnets, port_id)  # noqa: SLF001
+        allocated = manager._allocate_default(session, network.id, subnets,  # noqa: SLF001
+                                              port_id)
     else:
-        for request in requests:
-            manager._allocate(session, request, port_id)  # noqa: SLF001
-    return session.get_one(models.Port, port_id)
+        allocated = [manager._allocate(session, request, port_id,  # noqa: SLF001
+                                       ports.auto_address_mac(row))
+                     for request in requests]
+    ipv6_addresses.allocate_missing(session, subnets, port_id, row.mac_address, device_owner,
+                                    allocated)
+    return row
 
 
 def delete_port_row(session: orm.Session, port: models.Port) -> None:

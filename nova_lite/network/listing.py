@@ -90,6 +90,7 @@ SUBNET_FILTERS: dict[str, Condition] = {
     'description': _described(models.Subnet.id),
     **tags.filter_conditions(models.Subnet.id),
     'subnetpool_id': _any_of(models.Subnet.subnetpool_id),
+    **_columns(models.Subnet, ('ipv6_ra_mode', 'ipv6_address_mode')),
 }
 PORT_FILTERS: dict[str, Condition] = {
     **_columns(models.Port, (*_COMMON, 'network_id', 'device_id', 'device_owner', 'status',

@@ -43,6 +43,9 @@ from nova_lite.network import (
 )
 
 INSTANCE_OWNER_PREFIX = 'compute:'
+# Ports deleted with their network (neutron's auto-delete owners, and floating
+# IP ports, whose floating IPs go with an external network).
+AUTO_DELETE_PORT_OWNERS = ('network:dhcp', external.FLOATING_IP)
 MIN_MTU = 68
 MAX_MTU = 65535
 
@@ -175,22 +178,22 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                 network.id in external.external_ids(session, [network.id]))])[0]
 
     def delete_network(self, ctx: nl_context.RequestContext, network_id: str) -> None:
-        """Delete a network with its subnets and every port not owned by an instance.
+        """Delete a network with its subnets and the ports neutron deletes with it.
 
-        A port whose device_owner starts with ``compute:`` makes this a 409.
+        As in neutron, any other port (an instance's, a router's, or one a user
+        made) makes this a 409: only DHCP and floating IP ports go with the network.
         """
         with self.db.session() as session:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'delete it')
             in_use = session.scalars(sa.select(models.Port.id).where(
                 models.Port.network_id == network.id,
-                sa.or_(models.Port.device_owner.startswith(INSTANCE_OWNER_PREFIX,
-                                                           autoescape=True),
-                       models.Port.device_owner.in_(external.ROUTER_OWNERS)))).all()
+                models.Port.device_owner.not_in(AUTO_DELETE_PORT_OWNERS))).all()
             if in_use:
                 raise exception.Conflict(
-                    reason=f'network {network.id} has {len(in_use)} port(s) in use by '
-                           f'instances ({", ".join(sorted(in_use))})')
+                    f'Unable to complete operation on network {network.id}. There are one '
+                    'or more ports still in use on the network, id for these ports is: '
+                    f'{", ".join(sorted(in_use))}.')
             external.delete_floating_ips_of(session, network.id)
             standard_attrs.forget(session, sa.select(models.Port.id).where(
                 models.Port.network_id == network.id))

@@ -28,6 +28,8 @@ from nova_lite.network import (
     descriptions,
     external,
     ipam,
+    ipv6_addresses,
+    ipv6_modes,
     listing,
     macs,
     port_extras,
@@ -79,6 +81,9 @@ class PortMethods:
         ``[]`` gives none. Each entry ``{subnet_id?, ip_address?}`` asks for any
         address of a subnet or for exactly one address. On a network without
         subnets the port simply has no addresses, as neutron allows.
+        Whatever ``fixed_ips`` asks, a port that is not a router interface also
+        gets its EUI-64 address on each auto-address IPv6 subnet (slaac,
+        dhcpv6-stateless), which takes no address of its own there.
         Raises IpAddressExhausted (409) when no address is free, Conflict (409)
         when a requested IP or MAC is taken; nothing is written then.
         ``security_groups`` None gives the port its project's default group (see
@@ -105,20 +110,24 @@ class PortMethods:
                 sa.select(models.Subnet).where(models.Subnet.network_id == network.id)
                 .order_by(models.Subnet.created_at, models.Subnet.id)
                 .with_for_update(read=True)).all()
-            requests = None if entries is None else _resolve(entries, subnets)
+            requests = None if entries is None else _resolve(entries, subnets, device_owner)
             port_id = self._insert_port(session, owner, network.id, mac,
                                         name=name, device_id=device_id,
                                         device_owner=device_owner,
                                         binding_host_id=binding_host_id,
                                         admin_state_up=admin_state_up)
+            row = session.get_one(models.Port, port_id)
+            eui64_mac = auto_address_mac(row)
             if requests is None:
                 allocated = self._allocate_default(session, network.id, subnets, port_id)
             else:
-                allocated = [self._allocate(session, request, port_id) for request in requests]
+                allocated = [self._allocate(session, request, port_id, eui64_mac)
+                             for request in requests]
+            allocated += ipv6_addresses.allocate_missing(
+                session, subnets, port_id, row.mac_address, device_owner, allocated)
             port_security.bind_new_port(session, ctx, port_id, owner, device_owner,
                                         security_groups, port_security_enabled)
             descriptions.put(session, port_id, description)
-            row = session.get_one(models.Port, port_id)
             _put_extras(session, row, pairs, opts)
             agent_scheduling.schedule_network(session, network.id,
                                               self.conf.network.agent_down_time)
@@ -173,7 +182,8 @@ class PortMethods:
 
         New ``fixed_ips`` replace the port's addresses: an entry naming an address
         the port holds (or only the subnet of one) keeps it, the others are
-        allocated, and addresses no entry names are freed (as neutron does).
+        allocated, and addresses no entry names are freed (as neutron does), but
+        for the EUI-64 addresses of auto-address subnets, which a port keeps.
         """
         entries = (None if fixed_ips is None else
                    validators.list_of_dicts('fixed_ips', fixed_ips, _FIXED_IP_KEYS))
@@ -251,7 +261,12 @@ class PortMethods:
             sa.select(models.Subnet).where(models.Subnet.network_id == row.network_id)
             .order_by(models.Subnet.created_at, models.Subnet.id)
             .with_for_update(read=True)).all()
-        requests = _resolve(wanted, subnets)
+        requests = _resolve(wanted, subnets, row.device_owner)
+        eui64_mac = auto_address_mac(row)
+        if eui64_mac is not None:
+            automatic = {subnet.id for subnet in subnets
+                         if ipv6_modes.is_auto_address_subnet(subnet)}
+            remaining = [held for held in remaining if held[0] not in automatic]
         external.disassociate_addresses(session, row.id, [address for _, address in remaining])
         for subnet_id, address in remaining:
             session.execute(sa.delete(models.IPAllocation).where(
@@ -260,7 +275,7 @@ class PortMethods:
                 models.IPAllocation.ip_address == address))
         session.flush()
         for request in requests:
-            self._allocate(session, request, row.id)
+            self._allocate(session, request, row.id, eui64_mac)
         row.updated_at = timeutils.utcnow()
 
     def _insert_port(self, session: orm.Session, project_id: str | None,
@@ -285,7 +300,13 @@ class PortMethods:
             reason=f'no unused MAC found on network {network_id} in {tries} tries')
 
     def _allocate(self, session: orm.Session, request: _AddressRequest,
-                  port_id: str) -> tuple[str, str]:
+                  port_id: str, eui64_mac: str | None = None) -> tuple[str, str]:
+        """The requested address; with ``eui64_mac``, any address of an auto-address
+        subnet is the EUI-64 one of that MAC."""
+        if (request.address is None and eui64_mac is not None
+                and ipv6_modes.is_auto_address_subnet(request.subnet)):
+            return ipv6_addresses.allocate(session, request.subnet, port_id, eui64_mac,
+                                           field=request.field)
         if request.address is not None:
             address = ipam.allocate_specific_ip(session, request.subnet, request.address,
                                                 port_id, field=request.field)
@@ -298,8 +319,11 @@ class PortMethods:
     def _allocate_default(self, session: orm.Session, network_id: str,
                           subnets: Sequence[models.Subnet],
                           port_id: str) -> list[tuple[str, str]]:
+        """One address from the pools of the first IPv4 subnet that has one free (else
+        of the first such IPv6 subnet that is not auto-address)."""
         candidates = ([s for s in subnets if s.ip_version == 4]
-                      or [s for s in subnets if s.ip_version == 6])
+                      or [s for s in subnets if s.ip_version == 6
+                          and not ipv6_modes.is_auto_address_subnet(s)])
         for subnet in candidates:
             try:
                 return [self._allocate(session, _AddressRequest('fixed_ips', subnet, None),
@@ -324,9 +348,18 @@ def owner_project(ctx: nl_context.RequestContext, project_id: Any) -> str | None
     return project_id
 
 
-def _resolve(entries: list[dict[str, Any]],
-             subnets: Sequence[models.Subnet]) -> list[_AddressRequest]:
-    """Match each ``fixed_ips`` entry to a subnet of the network and check its address."""
+def auto_address_mac(row: models.Port) -> str | None:
+    """The MAC a port's EUI-64 addresses come from (None: a router interface, which
+    takes pool addresses)."""
+    return row.mac_address if ipv6_modes.gets_auto_addresses(row.device_owner) else None
+
+
+def _resolve(entries: list[dict[str, Any]], subnets: Sequence[models.Subnet],
+             device_owner: str = '') -> list[_AddressRequest]:
+    """Match each ``fixed_ips`` entry to a subnet of the network and check its address.
+
+    An address of an auto-address subnet cannot be asked for, but by a router
+    interface (as in neutron)."""
     requests: list[_AddressRequest] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
@@ -349,6 +382,12 @@ def _resolve(entries: list[dict[str, Any]],
                     field=ip_field, reason=f'{address} is in no subnet of this network')
             subnet = found[0]
         ipam.check_host_address(ip_field, address, _cidr(subnet))
+        if (ipv6_modes.is_auto_address_subnet(subnet)
+                and ipv6_modes.gets_auto_addresses(device_owner)):
+            raise exception.InvalidInput(
+                field=ip_field, reason=f'IPv6 address {address} cannot be directly assigned '
+                                       f'to a port on subnet {subnet.id} as the subnet is '
+                                       'configured for automatic addresses')
         if subnet.gateway_ip and address == ipaddress.ip_address(subnet.gateway_ip):
             raise exception.InvalidInput(
                 field=ip_field, reason=f'{address} is the gateway of subnet {subnet.id}')

@@ -23,6 +23,7 @@ from nova_lite.network import (
     agent_scheduling,
     external,
     ipam,
+    ipv6_modes,
     l3_errors,
     l3_ports,
     listing,
@@ -330,6 +331,7 @@ class RouterMethods:
             raise exception.InvalidInput(
                 field='subnet_id', reason=f'subnet {subnet.id} has no gateway IP; add it by '
                                           'port instead')
+        ipv6_modes.check_router_interface(subnet)
         self._check_no_overlap(session, router, [subnet], attached)
         network = session.get_one(models.Network, subnet.network_id)
         port = l3_ports.create_port_row(

@@ -26,6 +26,8 @@ from nova_lite.network import (
     agent_scheduling,
     descriptions,
     ipam,
+    ipv6_addresses,
+    ipv6_modes,
     listing,
     standard_attrs,
     subnet_allocation,
@@ -56,7 +58,8 @@ class SubnetMethods:
                       host_routes: list[dict[str, str]] | None = None,
                       description: str = '',
                       subnetpool: subnet_allocation.PoolRequest | None = None,
-                      ) -> dict[str, Any]:
+                      ipv6_ra_mode: str | None = None,
+                      ipv6_address_mode: str | None = None) -> dict[str, Any]:
         """A subnet of ``network_id``.
 
         ``gateway_ip`` None means the first host of ``cidr``; ``no_gateway=True``
@@ -64,6 +67,8 @@ class SubnetMethods:
         ``allocation_pools`` None means every host but the gateway. With
         ``subnetpool`` the CIDR comes from (or must fit) a subnet pool, allocated
         in this transaction with the pool locked.
+        An auto-address IPv6 subnet (see :mod:`ipv6_modes`) gives every port of the
+        network but router interfaces its EUI-64 address at once.
         """
         validators.string('name', name)
         validators.boolean('enable_dhcp', enable_dhcp)
@@ -78,6 +83,9 @@ class SubnetMethods:
                 raise exception.InvalidInput(
                     field='cidr', reason='a cidr must be given when no subnet pool is')
             network_cidr = ipam.parse_cidr(cidr, ip_version)
+            ra_mode, address_mode = ipv6_modes.check(
+                network_cidr.version, ipv6_ra_mode, ipv6_address_mode, enable_dhcp,
+                network_cidr)
             gateway, pools = _layout(network_cidr, gateway_ip, no_gateway, allocation_pools)
             routes = host_routes_module.validate(host_routes, network_cidr.version)
         with self.db.session() as session:
@@ -90,6 +98,9 @@ class SubnetMethods:
                 network_cidr, pool = subnet_allocation.allocate(
                     session, ctx, subnetpool, network.project_id)
                 pool_id = pool.id
+                ra_mode, address_mode = ipv6_modes.check(
+                    network_cidr.version, ipv6_ra_mode, ipv6_address_mode, enable_dhcp,
+                    network_cidr)
                 gateway, pools = _layout(network_cidr, gateway_ip, no_gateway,
                                          allocation_pools)
                 routes = host_routes_module.validate(host_routes, network_cidr.version)
@@ -100,12 +111,15 @@ class SubnetMethods:
                                 ip_version=network_cidr.version, cidr=str(network_cidr),
                                 gateway_ip=str(gateway) if gateway is not None else None,
                                 enable_dhcp=enable_dhcp, dns_nameservers=nameservers,
-                                host_routes=routes, subnetpool_id=pool_id)
+                                host_routes=routes, subnetpool_id=pool_id,
+                                ipv6_ra_mode=ra_mode, ipv6_address_mode=address_mode)
             session.add(row)
             session.flush()
             session.add_all(models.AllocationPool(subnet_id=row.id, first_ip=str(first),
                                                   last_ip=str(last)) for first, last in pools)
             session.flush()
+            if ipv6_modes.is_auto_address_subnet(row):
+                ipv6_addresses.add_to_network_ports(session, row)
             descriptions.put(session, row.id, description)
             agent_scheduling.schedule_network(session, network.id,
                                               self.conf.network.agent_down_time)
@@ -173,6 +187,8 @@ class SubnetMethods:
             subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
             network = session.get_one(models.Network, subnet.network_id)
             access.require_network_owner(ctx, network, 'change its subnets')
+            ipv6_modes.check_dhcp_change(enable_dhcp, subnet.ipv6_ra_mode,
+                                         subnet.ipv6_address_mode)
             cidr = ipam.parse_network(subnet.cidr)
             if host_routes is not None:
                 changes['host_routes'] = host_routes_module.validate(host_routes, cidr.version)
@@ -205,11 +221,16 @@ class SubnetMethods:
                 subnet, _pools(session, [subnet.id])[subnet.id])])[0]
 
     def delete_subnet(self, ctx: nl_context.RequestContext, subnet_id: str) -> None:
-        """Delete a subnet; a 409 while any of its addresses is allocated to a port."""
+        """Delete a subnet; a 409 while any of its addresses is allocated to a port.
+
+        The EUI-64 addresses of an auto-address subnet go with it (as in neutron),
+        except a router interface's, which must be removed first."""
         with self.db.session() as session:
             subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
             network = session.get_one(models.Network, subnet.network_id)
             access.require_network_owner(ctx, network, 'delete its subnets')
+            if ipv6_modes.is_auto_address_subnet(subnet):
+                ipv6_addresses.remove_from_ports(session, subnet)
             allocated = session.scalar(sa.select(sa.func.count()).where(
                 models.IPAllocation.subnet_id == subnet.id))
             if allocated:

@@ -34,6 +34,7 @@ def subnet_dict(row: models.Subnet, pools: Iterable[tuple[str, str]]) -> dict[st
                                  sorted(pools, key=lambda p: ipaddress.ip_address(p[0]))],
             'dns_nameservers': list(row.dns_nameservers or []),
             'host_routes': [dict(route) for route in row.host_routes or []],
+            'ipv6_ra_mode': row.ipv6_ra_mode, 'ipv6_address_mode': row.ipv6_address_mode,
             'service_types': [], 'tags': [], 'description': '',
             'subnetpool_id': row.subnetpool_id, **_times(row)}
 

@@ -42,6 +42,9 @@ class Subnet(TimestampMixin, Base):
     # The subnet pool it was allocated from (network_subnetpools), if any.
     subnetpool_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(36), index=True,
                                                               default=None)
+    # IPv6 only: slaac, dhcpv6-stateful, dhcpv6-stateless or None.
+    ipv6_ra_mode: orm.Mapped[str | None] = orm.mapped_column(sa.String(16))
+    ipv6_address_mode: orm.Mapped[str | None] = orm.mapped_column(sa.String(16))
 
 
 class AllocationPool(Base):

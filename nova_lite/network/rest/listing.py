@@ -78,6 +78,8 @@ SUBNETS = {
     'enable_dhcp': filters.Filter('enable_dhcp', _BOOLEAN),
     **TAGS,
     'subnetpool_id': filters.Filter('subnetpool_id'),
+    'ipv6_ra_mode': filters.Filter('ipv6_ra_mode'),
+    'ipv6_address_mode': filters.Filter('ipv6_address_mode'),
 }
 
 PORTS = {

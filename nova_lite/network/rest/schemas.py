@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from nova_lite.api.validation import UUID_PATTERN
-from nova_lite.network import manager, subnets
+from nova_lite.network import ipv6_modes, manager, subnets
 
 NAME: dict[str, Any] = {'type': 'string', 'maxLength': 255}
 UUID: dict[str, Any] = {'type': 'string', 'pattern': UUID_PATTERN}
@@ -26,6 +26,7 @@ DESCRIPTION: dict[str, Any] = {'type': 'string', 'maxLength': 255}
 EMPTY_LIST: dict[str, Any] = {'type': 'array', 'maxItems': 0}
 EMPTY_OBJECT: dict[str, Any] = {'type': 'object', 'maxProperties': 0}
 NULL: dict[str, Any] = {'type': 'null'}
+IPV6_MODE: dict[str, Any] = {'enum': [*ipv6_modes.MODES, None]}
 
 ALLOCATION_POOLS: dict[str, Any] = {
     'type': 'array', 'minItems': 1, 'maxItems': 64,
@@ -88,8 +89,8 @@ _SUBNET_COMMON: dict[str, Any] = {
 SUBNET_CREATE = envelope('subnet', {
     **_SUBNET_COMMON, 'network_id': UUID, 'cidr': {'type': 'string', 'maxLength': 64},
     'ip_version': {'enum': [4, 6, '4', '6']}, 'gateway_ip': GATEWAY_IP,
-    'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID, 'ipv6_ra_mode': NULL,
-    'ipv6_address_mode': NULL, 'segment_id': NULL,
+    'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID, 'ipv6_ra_mode': IPV6_MODE,
+    'ipv6_address_mode': IPV6_MODE, 'segment_id': NULL,
     'use_default_subnet_pool': {'const': False},
     'subnetpool_id': {'type': ['string', 'null'], 'maxLength': 36},
     'prefixlen': {'type': ['integer', 'string'], 'pattern': '^[0-9]{1,3}$', 'minimum': 0,

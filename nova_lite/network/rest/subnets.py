@@ -15,6 +15,7 @@ from nova_lite.network.rest import bulk, common, errors, listing, schemas, subne
 _CREATABLE = {'name': 'name', 'enable_dhcp': 'enable_dhcp',
               'dns_nameservers': 'dns_nameservers', 'allocation_pools': 'allocation_pools',
               'host_routes': 'host_routes', 'description': 'description'}
+_IPV6_MODES = {'ipv6_ra_mode': 'ipv6_ra_mode', 'ipv6_address_mode': 'ipv6_address_mode'}
 
 
 def _gateway(fields: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +36,15 @@ def _ip_version(fields: dict[str, Any]) -> int:
         return ipaddress.ip_network(fields['cidr'].strip(), strict=False).version
     except ValueError:
         return 4
+
+
+def _refuse_read_only(body: Any) -> None:
+    """The IPv6 modes are set at creation only (neutron's allow_put False)."""
+    inner = body.get('subnet') if isinstance(body, dict) else None
+    for field in _IPV6_MODES:
+        if isinstance(inner, dict) and field in inner:
+            raise exception.InvalidInput(field=field,
+                                         reason='cannot update read-only attribute')
 
 
 class SubnetsController(common.NetworkController):
@@ -70,7 +80,8 @@ class SubnetsController(common.NetworkController):
         created = self._networks.create_subnet(
             ctx, network_id=network['id'], cidr=fields.get('cidr'),
             ip_version=_ip_version(fields), subnetpool=pool,
-            **_gateway(fields), **common.only(fields, _CREATABLE))
+            **_gateway(fields), **common.only(fields, _CREATABLE),
+            **common.only(fields, _IPV6_MODES))
         return views.subnet(created)
 
     def index(self, req: wsgi.Request) -> webob.Response:
@@ -89,7 +100,9 @@ class SubnetsController(common.NetworkController):
 
     def update(self, req: wsgi.Request, subnet_id: str) -> webob.Response:
         ctx = req.context
-        fields = common.read_body(req, schemas.SUBNET_UPDATE, 'subnet')
+        body = req.read_json(required=True)
+        _refuse_read_only(body)
+        fields = common.body_fields(body, schemas.SUBNET_UPDATE, 'subnet')
         current = self._networks.get_subnet(ctx, subnet_id)
         self.authorizer.authorize(ctx, 'update_subnet', project_id=current['project_id'])
         updated = self._networks.update_subnet(ctx, subnet_id, **_gateway(fields),

@@ -26,7 +26,8 @@ def network(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def subnet(item: dict[str, Any]) -> dict[str, Any]:
-    return {**item, **_STANDARD, 'ipv6_ra_mode': None, 'ipv6_address_mode': None,
+    return {**item, **_STANDARD, 'ipv6_ra_mode': item.get('ipv6_ra_mode'),
+            'ipv6_address_mode': item.get('ipv6_address_mode'),
             'subnetpool_id': item.get('subnetpool_id'), 'segment_id': None}
 
 

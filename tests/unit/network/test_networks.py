@@ -201,14 +201,20 @@ def test_delete_network_with_instance_ports_is_409(networks: Manager, member_ctx
     networks.create_subnet(member_ctx, net['id'], '10.0.0.0/24')
     vm_port = networks.create_port(member_ctx, net['id'], device_id=str(uuid.uuid4()),
                                    device_owner='compute:nova')
-    networks.create_port(member_ctx, net['id'])
+    user_port = networks.create_port(member_ctx, net['id'])
     before = row_counts()
     with pytest.raises(exception.Conflict) as caught:
         networks.delete_network(member_ctx, net['id'])
     assert caught.value.code == 409
     assert vm_port['id'] in caught.value.message
+    assert 'still in use on the network' in caught.value.message
     assert row_counts() == before
     networks.delete_port(member_ctx, vm_port['id'])
+    # As in neutron, a port a user made blocks the delete too.
+    with pytest.raises(exception.Conflict) as caught:
+        networks.delete_network(member_ctx, net['id'])
+    assert user_port['id'] in caught.value.message
+    networks.delete_port(member_ctx, user_port['id'])
     networks.delete_network(member_ctx, net['id'])
     assert row_counts() == dict.fromkeys(before, 0)
     with pytest.raises(exception.NotFound):

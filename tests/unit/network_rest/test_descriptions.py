@@ -53,8 +53,9 @@ def test_deleting_a_network_forgets_its_descriptions(api: NetworkApi) -> None:
     network = _create(api, 'networks', 'network', name='n', description='net')
     subnet = _create(api, 'subnets', 'subnet', network_id=network['id'],
                      cidr='10.8.0.0/24', description='sub')
+    # A DHCP port goes with its network (a user's port would make the delete a 409).
     port = _create(api, 'ports', 'port', network_id=network['id'], fixed_ips=[],
-                   description='p')
+                   description='p', device_owner='network:dhcp')
     assert {network['id'], subnet['id'], port['id']} <= set(_stored(api))
     assert api.delete(f"/v2.0/networks/{network['id']}").status_int == 204
     assert not {network['id'], subnet['id'], port['id']} & set(_stored(api))
