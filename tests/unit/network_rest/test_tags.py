@@ -178,7 +178,8 @@ def _deleting_resources_forgets_their_tags(api: NetworkApi) -> None:
     for collection, (_key, item) in resources.items():
         api.put(f"/v2.0/{collection}/{item['id']}/tags", {'tags': ['t']})
     assert len(_stored(api)) == len(resources)
-    for collection in ('floatingips', 'routers', 'security-groups', 'subnetpools'):
+    # A user's port blocks its network's delete (neutron's NetworkInUse): it goes first.
+    for collection in ('floatingips', 'routers', 'security-groups', 'subnetpools', 'ports'):
         assert api.delete(f"/v2.0/{collection}/{resources[collection][1]['id']}") \
             .status_int == 204
     network_id = resources['networks'][1]['id']
