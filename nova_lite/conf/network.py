@@ -15,6 +15,16 @@ network_opts = [
     cfg.IntOpt('ip_allocation_retries',
                default=32, min=1,
                help='Tries to allocate a free IP when concurrent requests race.'),
+    cfg.StrOpt('tenant_network_type',
+               default='vxlan', choices=('vxlan', 'geneve', 'local'),
+               help="The provider:network_type recorded for a project's network created "
+                    'without provider attributes (devstack with ML2/OVS: vxlan). The '
+                    'record is bookkeeping: the hosts wire ports themselves.'),
+    cfg.StrOpt('tenant_vni_ranges',
+               default='1:1000',
+               help='The VNIs (first:last, comma-separated) that project networks of a '
+                    'tunnel type take their provider:segmentation_id from (devstack: '
+                    '1:1000).'),
 ]
 
 

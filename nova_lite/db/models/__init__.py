@@ -24,6 +24,7 @@ from nova_lite.db.models import (  # noqa: F401
     network,
     network_extras,
     network_l3,
+    network_rbac,
     network_security,
     scheduler,
     volume,

@@ -26,6 +26,7 @@ from nova_lite.network.rest import (
     networks,
     policies,
     ports,
+    rbac_policies,
     security_groups,
     service_providers,
     subnets,
@@ -69,7 +70,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      l3.RoutersController(deps), l3.FloatingIPsController(deps),
                      agents.AgentsController(deps),
                      service_providers.ServiceProvidersController(deps),
-                     ip_availability.IPAvailabilityController(deps)):
+                     ip_availability.IPAvailabilityController(deps),
+                     rbac_policies.RBACPoliciesController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

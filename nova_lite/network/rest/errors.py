@@ -48,6 +48,10 @@ class AgentNotFound(exception.NotFound):
     pass
 
 
+class RbacPolicyNotFound(exception.NotFound):
+    pass
+
+
 class ExtensionNotFound(exception.NotFound):
     msg_fmt = 'Extension with alias %(id)s does not exist.'
 
@@ -73,6 +77,7 @@ _NOT_FOUND: dict[str, type[exception.NotFound]] = {
     'SecurityGroup': SecurityGroupNotFound,
     'SecurityGroupRule': SecurityGroupRuleNotFound,
     'Router': RouterNotFound, 'FloatingIP': FloatingIPNotFound,
+    'RbacPolicy': RbacPolicyNotFound,
 }
 
 

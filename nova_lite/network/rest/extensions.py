@@ -48,6 +48,14 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                                   'routers and floating IPs take and show a description.'),
     'extraroute': ('Neutron Extra Route', 'Routers take extra routes whose nexthop is on '
                                           'one of their subnets.'),
+    'rbac-policies': ('RBAC Policies', 'Networks are shared with (access_as_shared) or '
+                      'made external for (access_as_external) one project or every '
+                      "project ('*') by RBAC policies."),
+    'provider': ('Provider Network', 'Admins set and see provider:network_type, '
+                 'provider:physical_network and provider:segmentation_id (recorded; the '
+                 'hosts wire ports themselves).'),
+    'multi-provider': ('Multi Provider Network', 'Admins set and see a network\'s '
+                       'provider attributes as a list of segments.'),
 }
 
 

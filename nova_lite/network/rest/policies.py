@@ -64,4 +64,26 @@ def list_rules() -> list[policy.RuleDefault]:
         rule('get_agent', ADMIN, 'Show or list the network agents.', 'GET', '/v2.0/agents'),
         rule('get_network_ip_availability', ADMIN, 'Show or list the address usage of '
              'networks.', 'GET', '/v2.0/network-ip-availabilities/{id}'),
+        *_crud('rbac_policy', 'rbac-policies'),
+        rule('create_rbac_policy:target_tenant', ADMIN, "Target every project ('*') with "
+             'a new RBAC policy.', 'POST', '/v2.0/rbac-policies'),
+        rule('update_rbac_policy:target_tenant', ADMIN, "Target every project ('*') with "
+             'an RBAC policy.', 'PUT', '/v2.0/rbac-policies/{id}'),
+        *_provider_rules(),
     ]
+
+
+def _provider_rules() -> list[policy.DocumentedRuleDefault]:
+    """Provider attributes (provider, multi-provider) are admin-only, as in neutron."""
+    rules = []
+    for attribute in ('provider:network_type', 'provider:physical_network',
+                      'provider:segmentation_id', 'segments'):
+        rules += [
+            rule(f'create_network:{attribute}', ADMIN, f"Set a new network's {attribute}.",
+                 'POST', '/v2.0/networks'),
+            rule(f'get_network:{attribute}', ADMIN, f"See a network's {attribute}.", 'GET',
+                 '/v2.0/networks/{id}'),
+            rule(f'update_network:{attribute}', ADMIN, f"Change a network's {attribute}.",
+                 'PUT', '/v2.0/networks/{id}'),
+        ]
+    return rules
