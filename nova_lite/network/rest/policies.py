@@ -70,6 +70,23 @@ def list_rules() -> list[policy.RuleDefault]:
         rule('update_rbac_policy:target_tenant', ADMIN, "Target every project ('*') with "
              'an RBAC policy.', 'PUT', '/v2.0/rbac-policies/{id}'),
         *_provider_rules(),
+        *_network_owner_port_rules(),
+    ]
+
+
+# The caller's project owns the port's network (``network:project_id`` of the target).
+NETWORK_OWNER = f'project_id:%(network:project_id)s or {ADMIN}'
+
+
+def _network_owner_port_rules() -> list[policy.DocumentedRuleDefault]:
+    """On a network shared with the caller, addresses and MACs are the owner's to choose."""
+    return [
+        rule('create_port:fixed_ips:ip_address', NETWORK_OWNER, "Choose a new port's IP "
+             'addresses.', 'POST', '/v2.0/ports'),
+        rule('update_port:fixed_ips:ip_address', NETWORK_OWNER, "Choose a port's IP "
+             'addresses.', 'PUT', '/v2.0/ports/{id}'),
+        rule('create_port:mac_address', NETWORK_OWNER, "Choose a new port's MAC address.",
+             'POST', '/v2.0/ports'),
     ]
 
 
