@@ -21,7 +21,7 @@ network_opts = [
                     'without provider attributes (devstack with ML2/OVS: vxlan). The '
                     'record is bookkeeping: the hosts wire ports themselves.'),
     cfg.StrOpt('tenant_vni_ranges',
-               default='1:1000',
+               default='1:1000', regex=r'^\s*[0-9]+(:[0-9]+)?(\s*,\s*[0-9]+(:[0-9]+)?)*\s*$',
                help='The VNIs (first:last, comma-separated) that project networks of a '
                     'tunnel type take their provider:segmentation_id from (devstack: '
                     '1:1000).'),

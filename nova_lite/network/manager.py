@@ -86,8 +86,10 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                                  status=NetworkStatus.ACTIVE)
             session.add(row)
             session.flush()
-            segments.record(session, row.id, provider_segments
-                            or [segments.tenant_segment(session, self.conf)])
+            if provider_segments:
+                segments.record(session, row.id, provider_segments)
+            else:
+                segments.record_tenant(session, self.conf, row.id)
             if shared:
                 rbac.add(session, row, rbac.SHARED, rbac.WILDCARD)
             if router_external:

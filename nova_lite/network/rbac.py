@@ -44,7 +44,7 @@ def is_admin(ctx: nl_context.RequestContext) -> bool:
 
 
 def granted_to(ctx: nl_context.RequestContext,
-               action: str | None = None) -> sa.Select[tuple[str]]:
+               action: str | None = None) -> sa.Select[Any]:
     """The ids of the networks a policy opens to the caller's project."""
     statement = sa.select(Policy.object_id).where(
         Policy.target_project.in_((WILDCARD, ctx.project_id or '')))

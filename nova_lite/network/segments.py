@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from oslo_config import cfg
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import orm
 
 from nova_lite.common import exception
@@ -31,6 +32,7 @@ NETWORK_TYPES = (FLAT, VLAN, VXLAN, GENEVE, LOCAL)
 TUNNEL_TYPES = (VXLAN, GENEVE)
 MAX_VLAN_ID = 4094
 MAX_VNI = 2 ** 24 - 1
+TENANT_ALLOCATION_RETRIES = 16
 
 
 class NoNetworkAvailable(exception.NovaLiteError):
@@ -158,12 +160,33 @@ def record(session: orm.Session, network_id: str, wanted: Iterable[Segment]) -> 
             models.NetworkSegment.segmentation_id == segment.segmentation_id
             if segment.segmentation_id is not None
             else models.NetworkSegment.segmentation_id.is_(None)))
-        if taken and segment.network_type != LOCAL:
+        if (taken and segment.network_type != LOCAL) \
+                or not _insert(session, network_id, index, segment):
             raise exception.Conflict(reason=_in_use(segment))
-        session.add(models.NetworkSegment(
-            network_id=network_id, segment_index=index, network_type=segment.network_type,
-            physical_network=physical, segmentation_id=segment.segmentation_id))
-    session.flush()
+
+
+def record_tenant(session: orm.Session, conf: cfg.ConfigOpts, network_id: str) -> None:
+    """Give a project network the tenant type's segment, retrying a VNI that a
+    concurrent request took first."""
+    for _attempt in range(TENANT_ALLOCATION_RETRIES):
+        if _insert(session, network_id, 0, tenant_segment(session, conf)):
+            return
+    raise exception.Conflict(reason='could not allocate a segmentation id against '
+                                    'concurrent requests; try again')
+
+
+def _insert(session: orm.Session, network_id: str, index: int, segment: Segment) -> bool:
+    """Insert one segment in a savepoint; False if its id was taken meanwhile."""
+    try:
+        with session.begin_nested():
+            session.add(models.NetworkSegment(
+                network_id=network_id, segment_index=index,
+                network_type=segment.network_type,
+                physical_network=segment.physical_network or '',
+                segmentation_id=segment.segmentation_id))
+    except sa_exc.IntegrityError:
+        return False
+    return True
 
 
 def _in_use(segment: Segment) -> str:

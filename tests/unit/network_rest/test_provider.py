@@ -67,6 +67,14 @@ def test_project_networks_get_a_vni_and_members_see_no_provider_attributes(
     assert vnis[0] != vnis[1] and all(1 <= vni <= 1000 for vni in vnis)
     assert api.get(f"/v2.0/networks?fields={SEG_ID}&id={first['id']}").json[
         'networks'] == [{SEG_ID: vnis[0]}]
+    conf = api.env.cloud.conf
+    conf.set_override('tenant_network_type', 'local', group='network')
+    try:
+        local = _create(api, {}, token=member)
+    finally:
+        conf.clear_override('tenant_network_type', group='network')
+    shown = api.get(f"/v2.0/networks/{local['id']}").json['network']
+    assert (shown[TYPE], shown[PHYSNET], shown[SEG_ID]) == ('local', None, None)
 
 
 def test_multi_provider_segments(api: NetworkApi) -> None:
