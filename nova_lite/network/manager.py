@@ -120,7 +120,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         from the database alone."""
         statement = listing.filtered(
             sa.select(models.Network).where(access.visible_networks(ctx)),
-            listing.NETWORK_FILTERS, filters)
+            {**listing.NETWORK_FILTERS, 'shared': rbac.shared_condition(ctx)}, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Network),
                                         request, models.Network.id)

@@ -8,7 +8,7 @@ true`` means; each is kept in step with the other (as neutron does).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,6 +49,19 @@ def granted_to(ctx: nl_context.RequestContext,
     statement = sa.select(Policy.object_id).where(
         Policy.target_project.in_((WILDCARD, ctx.project_id or '')))
     return statement.where(Policy.action == action) if action else statement
+
+
+def shared_condition(ctx: nl_context.RequestContext
+                     ) -> Callable[[list[Any]], sa.ColumnElement[bool]]:
+    """The ``shared`` list filter as the caller sees ``shared``: shared with every
+    project or with the caller's."""
+    def condition(values: list[Any]) -> sa.ColumnElement[bool]:
+        shared = sa.or_(models.Network.shared.is_(True),
+                        models.Network.id.in_(granted_to(ctx, SHARED)))
+        if True in values and False in values:
+            return sa.true()
+        return shared if True in values else sa.not_(shared)
+    return condition
 
 
 def shared_with(session: orm.Session, ctx: nl_context.RequestContext,

@@ -55,6 +55,9 @@ def test_policy_shares_a_network_with_one_project_until_it_is_in_use(
     assert seen.status_int == 200 and seen.json['network']['shared'] is True
     assert api.get(f"/v2.0/networks/{net['id']}", token=owner).json[
         'network']['shared'] is False  # shared with one project, not every one
+    assert [n['id'] for n in api.get('/v2.0/networks?shared=true', token=guest).json[
+        'networks']] == [net['id']]
+    assert api.get('/v2.0/networks?shared=true', token=owner).json['networks'] == []
     assert len(api.get('/v2.0/subnets', token=guest).json['subnets']) == 1
     assert api.get(f"/v2.0/networks/{net['id']}", token=stranger).status_int == 404
     # The target sees neither the policy nor may it change the network or add subnets.
