@@ -112,12 +112,20 @@ def remove(session: orm.Session, network: models.Network,
     last such policy."""
     check_unused(session, network, row.action, row.target_project, exclude=row.id)
     action = row.action
+    last_external = action == EXTERNAL and not session.scalar(
+        sa.select(sa.func.count()).where(Policy.object_id == network.id,
+                                         Policy.action == EXTERNAL, Policy.id != row.id))
+    if last_external:  # the network stops being external: for its owner's routers too
+        used = _l3_users(session, network, lambda project: sa.true())
+        if used:
+            raise RbacPolicyInUse(object_id=network.id, details=(
+                f'{used} router gateway(s) or floating IP(s) use it as an external '
+                'network'))
     session.delete(row)
     session.flush()
     if action == SHARED and row.target_project == WILDCARD:
         network.shared = False
-    if action == EXTERNAL and not session.scalar(sa.select(sa.func.count()).where(
-            Policy.object_id == network.id, Policy.action == EXTERNAL)):
+    if last_external:
         external = session.get(l3_models.ExternalNetwork, network.id)
         if external is not None:
             session.delete(external)
@@ -148,19 +156,26 @@ def check_unused(session: orm.Session, network: models.Network, action: str, tar
             models.Port.network_id == network.id, losing(models.Port.project_id))) or 0
         details = f'{used} port(s) of the projects it is shared with are on it'
     else:
-        gateways = session.scalar(
-            sa.select(sa.func.count()).select_from(l3_models.Router)
-            .join(models.Port, models.Port.id == l3_models.Router.gw_port_id)
-            .where(models.Port.network_id == network.id,
-                   losing(l3_models.Router.project_id))) or 0
-        floating = session.scalar(
-            sa.select(sa.func.count()).select_from(l3_models.FloatingIP)
-            .where(l3_models.FloatingIP.floating_network_id == network.id,
-                   losing(l3_models.FloatingIP.project_id))) or 0
-        used = gateways + floating
+        used = _l3_users(session, network, losing)
         details = f'{used} router gateway(s) or floating IP(s) of the projects it serves'
     if used:
         raise RbacPolicyInUse(object_id=network.id, details=details)
+
+
+def _l3_users(session: orm.Session, network: models.Network,
+              losing: Callable[[Any], sa.ColumnElement[bool]]) -> int:
+    """Router gateways on the network and floating IPs from it, of the projects that
+    ``losing`` picks."""
+    gateways = session.scalar(
+        sa.select(sa.func.count()).select_from(l3_models.Router)
+        .join(models.Port, models.Port.id == l3_models.Router.gw_port_id)
+        .where(models.Port.network_id == network.id,
+               losing(l3_models.Router.project_id))) or 0
+    floating = session.scalar(
+        sa.select(sa.func.count()).select_from(l3_models.FloatingIP)
+        .where(l3_models.FloatingIP.floating_network_id == network.id,
+               losing(l3_models.FloatingIP.project_id))) or 0
+    return gateways + floating
 
 
 def remove_all(session: orm.Session, network: models.Network, action: str) -> None:

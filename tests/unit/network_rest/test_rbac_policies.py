@@ -179,6 +179,19 @@ def test_external_policy_and_network_delete(api: NetworkApi) -> None:
     listed = api.get(f"/v2.0/rbac-policies?object_id={net['id']}&action=access_as_external")
     assert [p['target_tenant'] for p in listed.json['rbac_policies']] == ['*']
     assert api.get(f"/v2.0/networks/{net['id']}", token=stranger).status_int == 200
+    # A router of a project that only the wildcard lets use the network holds it.
+    _post(api, 'subnets', 'subnet', {'network_id': net['id'], 'cidr': '172.25.0.0/24'})
+    router = _post(api, 'routers', 'router', {
+        'name': 'r', 'external_gateway_info': {'network_id': net['id']}}, token=stranger)
+    wildcard_id = listed.json['rbac_policies'][0]['id']
+    refused = api.delete(f'/v2.0/rbac-policies/{wildcard_id}')
+    assert refused.status_int == 409 and neutron_error(refused)['type'] == 'RbacPolicyInUse'
+    assert api.delete(f"/v2.0/routers/{router['id']}", token=stranger).status_int == 204
+    # So does the owner's own router: without the policy the network is not external.
+    mine = _post(api, 'routers', 'router', {
+        'name': 'r', 'external_gateway_info': {'network_id': net['id']}})
+    assert api.delete(f'/v2.0/rbac-policies/{wildcard_id}').status_int == 409
+    assert api.delete(f"/v2.0/routers/{mine['id']}").status_int == 204
     _policy(api, net['id'], _project_of(api, guest))
     assert api.delete(f"/v2.0/networks/{net['id']}").status_int == 204
     with api.env.cloud.db.reader() as session:
