@@ -27,6 +27,16 @@ network_opts = [
     cfg.StrOpt('agent_availability_zone',
                default='nova',
                help="The availability zone the network service's agents report."),
+    cfg.StrOpt('tenant_network_type',
+               default='vxlan', choices=('vxlan', 'geneve', 'local'),
+               help="The provider:network_type recorded for a project's network created "
+                    'without provider attributes (devstack with ML2/OVS: vxlan). The '
+                    'record is bookkeeping: the hosts wire ports themselves.'),
+    cfg.StrOpt('tenant_vni_ranges',
+               default='1:1000', regex=r'^\s*[0-9]+(:[0-9]+)?(\s*,\s*[0-9]+(:[0-9]+)?)*\s*$',
+               help='The VNIs (first:last, comma-separated) that project networks of a '
+                    'tunnel type take their provider:segmentation_id from (devstack: '
+                    '1:1000).'),
 ]
 
 

@@ -1,6 +1,7 @@
 """Who may see and change which network resources, and row look-ups that enforce it.
 
-A caller sees its own project's networks plus shared ones, the subnets of the
+A caller sees its own project's networks plus those an RBAC policy shares with
+it or makes external for it (``'*'`` or its project), the subnets of the
 networks it sees, and its own ports; an admin sees everything. Anything else
 answers 404, exactly as if it did not exist.
 """
@@ -15,8 +16,7 @@ from sqlalchemy import orm
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.db.models import network as models
-from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import validators
+from nova_lite.network import rbac, validators
 
 Lock = Literal['share', 'update'] | None
 
@@ -28,10 +28,9 @@ def is_admin(ctx: nl_context.RequestContext) -> bool:
 def visible_networks(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
     if is_admin(ctx):
         return sa.true()
-    # External networks are visible to every project, as neutron shows them.
+    # A wildcard policy (shared: true, router:external: true) opens it to everyone.
     return sa.or_(models.Network.project_id == ctx.project_id,
-                  models.Network.shared.is_(True),
-                  models.Network.id.in_(sa.select(l3_models.ExternalNetwork.network_id)))
+                  models.Network.id.in_(rbac.granted_to(ctx)))
 
 
 def visible_ports(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
@@ -88,7 +87,7 @@ def get_port(session: orm.Session, ctx: nl_context.RequestContext, port_id: Any,
 def require_network_owner(ctx: nl_context.RequestContext, network: models.Network,
                           action: str) -> None:
     """Changing a network or its subnets is for its project (or an admin), not for
-    other projects that merely see it because it is shared."""
+    other projects that merely see it because it is shared with them."""
     if not is_admin(ctx) and network.project_id != ctx.project_id:
         raise exception.Forbidden(
             f'Only the owner of network {network.id} may {action}; it is shared with you.')

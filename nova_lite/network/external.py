@@ -10,7 +10,7 @@ from sqlalchemy import orm
 from nova_lite.common import exception
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import l3_errors, tags
+from nova_lite.network import l3_errors, rbac, tags
 
 ROUTER_INTERFACE = 'network:router_interface'
 ROUTER_GATEWAY = 'network:router_gateway'
@@ -33,12 +33,14 @@ def is_external_column() -> sa.ColumnElement[bool]:
     return models.Network.id.in_(sa.select(l3_models.ExternalNetwork.network_id))
 
 
-def set_external(session: orm.Session, network_id: str, external: bool) -> None:
-    """Make a network external or not; un-making one still used by routers or floating
-    IPs is a 409, as in neutron."""
+def set_external(session: orm.Session, network: models.Network, external: bool) -> None:
+    """Make a network external (for every project: the wildcard access_as_external
+    policy) or not (every access_as_external policy goes); un-making one still used
+    by routers or floating IPs is a 409, as in neutron."""
+    network_id = network.id
     row = session.get(l3_models.ExternalNetwork, network_id)
     if external and row is None:
-        session.add(l3_models.ExternalNetwork(network_id=network_id))
+        rbac.add(session, network, rbac.EXTERNAL, rbac.WILDCARD)
     elif not external and row is not None:
         used = session.scalar(sa.select(sa.func.count()).where(
             models.Port.network_id == network_id,
@@ -47,6 +49,7 @@ def set_external(session: orm.Session, network_id: str, external: bool) -> None:
             raise exception.Conflict(
                 reason=f'external network {network_id} has {used} router gateway or '
                        'floating IP port(s); router:external must stay true')
+        rbac.remove_all(session, network, rbac.EXTERNAL)
         session.delete(row)
     session.flush()
 

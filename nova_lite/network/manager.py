@@ -32,8 +32,11 @@ from nova_lite.network import (
     port_extras,
     ports,
     quotas,
+    rbac,
+    rbac_policies,
     routers,
     security_groups,
+    segments,
     standard_attrs,
     subnetpools,
     subnets,
@@ -54,7 +57,8 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                      security_groups.SecurityGroupMethods, routers.RouterMethods,
                      floating_ips.FloatingIPMethods, ip_availability.IPAvailabilityMethods,
                      tag_methods.TagMethods,
-                     subnetpools.SubnetPoolMethods, address_scopes.AddressScopeMethods):
+                     subnetpools.SubnetPoolMethods, address_scopes.AddressScopeMethods,
+                     rbac_policies.RBACPolicyMethods):
     """Networks here; subnets in :class:`subnets.SubnetMethods`, ports and their
     addresses in :class:`ports.PortMethods`; security groups, routers and floating
     IPs in their own mixins."""
@@ -72,11 +76,13 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                        admin_state_up: bool = True, shared: bool = False,
                        mtu: int = 1500, *, project_id: str | None = None,
                        router_external: bool = False, description: str = '',
+                       provider_segments: list[segments.Segment] | None = None,
                        ) -> dict[str, Any]:
         """A network of the caller's project (or, for an admin, of ``project_id``).
 
-        Who may make it shared or external is the API's policy
-        (``create_network:shared``, ``create_network:router:external``).
+        Who may make it shared or external, or give its provider segments, is the
+        API's policy (``create_network:shared``, ``create_network:router:external``,
+        ``create_network:provider:*``); without segments it gets the tenant type's.
         """
         validators.string('name', name)
         validators.boolean('admin_state_up', admin_state_up)
@@ -87,23 +93,27 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         owner = ports.owner_project(ctx, project_id)
         with self.db.session() as session:
             row = models.Network(name=name, project_id=owner,
-                                 admin_state_up=admin_state_up, shared=shared, mtu=mtu,
+                                 admin_state_up=admin_state_up, shared=False, mtu=mtu,
                                  status=NetworkStatus.ACTIVE)
             session.add(row)
             session.flush()
+            if provider_segments:
+                segments.record(session, row.id, provider_segments)
+            else:
+                segments.record_tenant(session, self.conf, row.id)
+            if shared:
+                rbac.add(session, row, rbac.SHARED, rbac.WILDCARD)
             if router_external:
-                external.set_external(session, row.id, True)
+                external.set_external(session, row, True)
             descriptions.put(session, row.id, description)
             session.flush()
             self.quotas.check(session, owner, quotas.NETWORK)
-            return standard_attrs.fill(session, [views.network_dict(row, [], router_external)])[0]
+            return _network_dicts(session, ctx, [row])[0]
 
     def get_network(self, ctx: nl_context.RequestContext, network_id: str) -> dict[str, Any]:
         with self.db.reader() as session:
             row = access.get_network(session, ctx, network_id)
-            return standard_attrs.fill(session, [views.network_dict(
-                row, _subnet_ids(session, [row.id])[row.id],
-                row.id in external.external_ids(session, [row.id]))])[0]
+            return _network_dicts(session, ctx, [row])[0]
 
     def list_networks(self, ctx: nl_context.RequestContext, name: str | None = None,
                       ids: list[str] | None = None) -> list[dict[str, Any]]:
@@ -123,15 +133,12 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         from the database alone."""
         statement = listing.filtered(
             sa.select(models.Network).where(access.visible_networks(ctx)),
-            listing.NETWORK_FILTERS, filters)
+            {**listing.NETWORK_FILTERS, 'shared': rbac.shared_condition(ctx)}, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Network),
                                         request, models.Network.id)
-            subnet_ids = _subnet_ids(session, [row.id for row in page.items])
-            externals = external.external_ids(session, [row.id for row in page.items])
-            return paging.Page(standard_attrs.fill(session, [
-                views.network_dict(row, subnet_ids[row.id], row.id in externals)
-                for row in page.items]), page.next_marker)
+            return paging.Page(_network_dicts(session, ctx, list(page.items)),
+                               page.next_marker)
 
     def update_network(self, ctx: nl_context.RequestContext, network_id: str, *,
                        name: str | None = None, admin_state_up: bool | None = None,
@@ -141,7 +148,9 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         """Change the given attributes (None leaves one as it is); for the owner.
 
         Who may change ``shared`` is the API's policy (``update_network:shared``);
-        unsharing a network on which other projects have ports is a 409.
+        it adds or removes the wildcard access_as_shared policy, and unsharing a
+        network on which other projects (not shared with otherwise) have ports is
+        a 409.
         """
         changes: dict[str, Any] = {}
         if name is not None:
@@ -151,31 +160,26 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         if mtu is not None:
             changes['mtu'] = validators.integer('mtu', mtu, minimum=MIN_MTU, maximum=MAX_MTU)
         if shared is not None:
-            changes['shared'] = validators.boolean('shared', shared)
+            shared = validators.boolean('shared', shared)
         descriptions.check(description)
         with self.db.session() as session:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'change it')
-            if changes.get('shared') is False and network.shared:
-                foreign = session.scalar(sa.select(sa.func.count()).where(
-                    models.Port.network_id == network.id,
-                    models.Port.project_id != network.project_id))
-                if foreign:
-                    raise exception.Conflict(
-                        reason=f'network {network.id} has {foreign} port(s) of other '
-                               'projects; it must stay shared')
+            wildcard = rbac.find(session, network.id, rbac.SHARED, rbac.WILDCARD)
+            if shared is True and wildcard is None:
+                rbac.add(session, network, rbac.SHARED, rbac.WILDCARD)
+            elif shared is False and wildcard is not None:
+                rbac.remove(session, network, wildcard)
             for field, value in changes.items():
                 setattr(network, field, value)
             if router_external is not None:
-                external.set_external(session, network.id,
+                external.set_external(session, network,
                                       validators.boolean('router:external', router_external))
             if description is not None:
                 descriptions.put(session, network.id, description)
                 network.updated_at = timeutils.utcnow()
             session.flush()
-            return standard_attrs.fill(session, [views.network_dict(
-                network, _subnet_ids(session, [network.id])[network.id],
-                network.id in external.external_ids(session, [network.id]))])[0]
+            return _network_dicts(session, ctx, [network])[0]
 
     def delete_network(self, ctx: nl_context.RequestContext, network_id: str) -> None:
         """Delete a network with its subnets and the ports neutron deletes with it.
@@ -211,8 +215,26 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                 models.AllocationPool.subnet_id.in_(subnet_ids)))
             session.execute(sa.delete(models.Subnet).where(
                 models.Subnet.network_id == network.id))
-            external.set_external(session, network.id, False)
+            external.set_external(session, network, False)
+            rbac.forget(session, network.id)
+            segments.forget(session, network.id)
             session.delete(network)
+
+
+def _network_dicts(session: orm.Session, ctx: nl_context.RequestContext,
+                   rows: list[models.Network]) -> list[dict[str, Any]]:
+    """The networks as the caller sees them: ``shared`` is true when a policy shares
+    it with every project or with the caller's; provider attributes included (the API
+    shows them to admins only)."""
+    ids = [row.id for row in rows]
+    subnet_ids = _subnet_ids(session, ids)
+    externals = external.external_ids(session, ids)
+    shared = rbac.shared_with(session, ctx, ids)
+    provider = segments.attributes(session, ids)
+    return standard_attrs.fill(session, [
+        {**views.network_dict(row, subnet_ids[row.id], row.id in externals),
+         'shared': row.shared or row.id in shared, **provider[row.id]}
+        for row in rows])
 
 
 def _subnet_ids(session: orm.Session, network_ids: list[str]) -> dict[str, list[str]]:

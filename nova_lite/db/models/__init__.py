@@ -26,6 +26,7 @@ from nova_lite.db.models import (  # noqa: F401
     network_extras,
     network_l3,
     network_quotas,
+    network_rbac,
     network_security,
     network_subnetpools,
     network_tags,

@@ -29,6 +29,7 @@ from nova_lite.network.rest import (
     policies,
     ports,
     quotas,
+    rbac_policies,
     security_groups,
     service_providers,
     subnet_pools,
@@ -79,7 +80,8 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      quotas.QuotasController(deps),
                      tags.TagsController(deps),
                      subnet_pools.SubnetPoolsController(deps),
-                     address_scopes.AddressScopesController(deps)):
+                     address_scopes.AddressScopesController(deps),
+                     rbac_policies.RBACPoliciesController(deps)):
         routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)

@@ -50,6 +50,8 @@ class AgentNotFound(exception.NotFound):
 
 class TagNotFound(exception.NotFound):
     msg_fmt = 'Tag %(id)s could not be found.'
+class RbacPolicyNotFound(exception.NotFound):
+    pass
 
 
 class ExtensionNotFound(exception.NotFound):
@@ -78,6 +80,7 @@ _NOT_FOUND: dict[str, type[exception.NotFound]] = {
     'SecurityGroupRule': SecurityGroupRuleNotFound,
     'Router': RouterNotFound, 'FloatingIP': FloatingIPNotFound,
     'Tag': TagNotFound,
+    'RbacPolicy': RbacPolicyNotFound,
 }
 
 

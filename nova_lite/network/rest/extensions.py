@@ -72,6 +72,14 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                              'by a DHCP agent; admins list and change which.'),
     'l3_agent_scheduler': ('L3 Agent Scheduler', 'Routers are hosted by an L3 agent; '
                            'admins list and change which.'),
+    'rbac-policies': ('RBAC Policies', 'Networks are shared with (access_as_shared) or '
+                      'made external for (access_as_external) one project or every '
+                      "project ('*') by RBAC policies."),
+    'provider': ('Provider Network', 'Admins set and see provider:network_type, '
+                 'provider:physical_network and provider:segmentation_id (recorded; the '
+                 'hosts wire ports themselves).'),
+    'multi-provider': ('Multi Provider Network', 'Admins set and see a network\'s '
+                       'provider attributes as a list of segments.'),
 }
 
 

@@ -9,6 +9,7 @@ import webob
 from nova_lite.api import routing, wsgi
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
+from nova_lite.network import segments
 from nova_lite.network.rest import bulk, common, errors, listing, schemas, views
 
 _UPDATABLE = {'name': 'name', 'admin_state_up': 'admin_state_up', 'mtu': 'mtu',
@@ -22,6 +23,9 @@ def _manager_fields(fields: dict[str, Any], names: dict[str, str]) -> dict[str, 
     if isinstance(chosen.get('mtu'), str):
         chosen['mtu'] = int(chosen['mtu'])  # the schema allowed digits only
     return chosen
+
+
+_PROVIDER_KEYS = (*segments.PROVIDER_FIELDS, segments.SEGMENTS)
 
 
 class NetworksController(common.NetworkController):
@@ -48,10 +52,35 @@ class NetworksController(common.NetworkController):
         if fields.get('router:external'):
             self.authorizer.authorize(ctx, 'create_network:router:external',
                                       project_id=project_id)
+        for key in _PROVIDER_KEYS:
+            if fields.get(key) is not None:
+                self.authorizer.authorize(ctx, f'create_network:{key}', project_id=project_id)
         created = self._networks.create_network(
-            ctx, project_id=project_id,
+            ctx, project_id=project_id, provider_segments=segments.requested(fields),
             **_manager_fields(fields, _UPDATABLE | _EXTERNAL))
-        return views.network(created)
+        return self._view(ctx, created)
+
+    def _view(self, ctx: nl_context.RequestContext, item: dict[str, Any]) -> dict[str, Any]:
+        """The network's body; provider attributes only for those the policy lets see
+        them (admins, as in neutron)."""
+        shown = views.network(item)
+        for key in _PROVIDER_KEYS:
+            if key in shown and not self.authorizer.allowed(
+                    ctx, f'get_network:{key}', project_id=item['project_id']):
+                del shown[key]
+        return shown
+
+    def _check_provider_unchanged(self, ctx: nl_context.RequestContext,
+                                  current: dict[str, Any], fields: dict[str, Any]) -> None:
+        """Provider attributes are fixed at create (neutron's ML2 refuses to change
+        them): an update may only repeat them."""
+        for key in _PROVIDER_KEYS:
+            if key in fields:
+                self.authorizer.authorize(ctx, f'update_network:{key}',
+                                          project_id=current['project_id'])
+                if fields[key] != current.get(key):
+                    raise exception.InvalidInput(
+                        field=key, reason='provider attributes cannot be updated')
 
     def index(self, req: wsgi.Request) -> webob.Response:
         ctx = req.context
@@ -59,13 +88,13 @@ class NetworksController(common.NetworkController):
         return common.list_response(
             self._deps, req, 'networks', 'networks',
             common.database_page(lambda *args: self._networks.page_networks(ctx, *args)),
-            views.network, listing.NETWORKS)
+            lambda item: self._view(ctx, item), listing.NETWORKS)
 
     def show(self, req: wsgi.Request, network_id: str) -> webob.Response:
         ctx = req.context
         self.authorizer.authorize(ctx, 'get_network')
         return common.show_response(req, 'network',
-                                    views.network(self._networks.get_network(ctx, network_id)))
+                                    self._view(ctx, self._networks.get_network(ctx, network_id)))
 
     def update(self, req: wsgi.Request, network_id: str) -> webob.Response:
         ctx = req.context
@@ -78,9 +107,10 @@ class NetworksController(common.NetworkController):
         if 'router:external' in fields:
             self.authorizer.authorize(ctx, 'update_network:router:external',
                                       project_id=current['project_id'])
+        self._check_provider_unchanged(ctx, current, fields)
         updated = self._networks.update_network(
             ctx, network_id, **_manager_fields(fields, _UPDATABLE | _EXTERNAL))
-        return wsgi.json_response(200, {'network': views.network(updated)})
+        return wsgi.json_response(200, {'network': self._view(ctx, updated)})
 
     def delete(self, req: wsgi.Request, network_id: str) -> webob.Response:
         ctx = req.context

@@ -122,4 +122,43 @@ def list_rules() -> list[policy.RuleDefault]:
              'every project.', 'POST', '/v2.0/address-scopes'),
         rule('update_address_scope:shared', ADMIN, "Change an address scope's 'shared'.",
              'PUT', '/v2.0/address-scopes/{id}'),
+        *_crud('rbac_policy', 'rbac-policies'),
+        rule('create_rbac_policy:target_tenant', ADMIN, "Target every project ('*') with "
+             'a new RBAC policy.', 'POST', '/v2.0/rbac-policies'),
+        rule('update_rbac_policy:target_tenant', ADMIN, "Target every project ('*') with "
+             'an RBAC policy.', 'PUT', '/v2.0/rbac-policies/{id}'),
+        *_provider_rules(),
+        *_network_owner_port_rules(),
     ]
+
+
+# The caller's project owns the port's network (``network:project_id`` of the target).
+NETWORK_OWNER = f'project_id:%(network:project_id)s or {ADMIN}'
+
+
+def _network_owner_port_rules() -> list[policy.DocumentedRuleDefault]:
+    """On a network shared with the caller, addresses and MACs are the owner's to choose."""
+    return [
+        rule('create_port:fixed_ips:ip_address', NETWORK_OWNER, "Choose a new port's IP "
+             'addresses.', 'POST', '/v2.0/ports'),
+        rule('update_port:fixed_ips:ip_address', NETWORK_OWNER, "Choose a port's IP "
+             'addresses.', 'PUT', '/v2.0/ports/{id}'),
+        rule('create_port:mac_address', NETWORK_OWNER, "Choose a new port's MAC address.",
+             'POST', '/v2.0/ports'),
+    ]
+
+
+def _provider_rules() -> list[policy.DocumentedRuleDefault]:
+    """Provider attributes (provider, multi-provider) are admin-only, as in neutron."""
+    rules = []
+    for attribute in ('provider:network_type', 'provider:physical_network',
+                      'provider:segmentation_id', 'segments'):
+        rules += [
+            rule(f'create_network:{attribute}', ADMIN, f"Set a new network's {attribute}.",
+                 'POST', '/v2.0/networks'),
+            rule(f'get_network:{attribute}', ADMIN, f"See a network's {attribute}.", 'GET',
+                 '/v2.0/networks/{id}'),
+            rule(f'update_network:{attribute}', ADMIN, f"Change a network's {attribute}.",
+                 'PUT', '/v2.0/networks/{id}'),
+        ]
+    return rules

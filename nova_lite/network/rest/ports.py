@@ -20,6 +20,24 @@ _CREATABLE = {**_UPDATABLE, 'fixed_ips': 'fixed_ips', 'mac_address': 'mac_addres
 
 
 class PortsController(common.NetworkController):
+    def _check_network_owner_fields(self, ctx: nl_context.RequestContext, action: str,
+                                    network_id: str, fields: dict[str, Any]) -> None:
+        """Choosing a port's addresses or MAC is for the network's owner (or an admin),
+        not for projects that see the network through an RBAC policy (neutron's
+        ``<action>_port:fixed_ips:ip_address`` and ``create_port:mac_address``)."""
+        wanted = []
+        if any('ip_address' in entry for entry in fields.get('fixed_ips') or []):
+            wanted.append('fixed_ips:ip_address')
+        if action == 'create' and fields.get('mac_address') is not None:
+            wanted.append('mac_address')
+        if not wanted:
+            return
+        owner = self._networks.get_network(ctx, network_id)['project_id'] or ''
+        for attribute in wanted:
+            self.authorizer.authorize(ctx, f'{action}_port:{attribute}',
+                                      {'project_id': ctx.project_id or '',
+                                       'network:project_id': owner})
+
     def routes(self) -> list[routing.Route]:
         return routing.crud(f'{common.API_PATH}/ports', 'port_id', self)
 
@@ -40,6 +58,7 @@ class PortsController(common.NetworkController):
         self.authorizer.authorize(ctx, 'create_port', project_id=project_id)
         if fields.get('binding:host_id'):
             self.authorizer.authorize(ctx, 'create_port:binding:host_id', project_id=project_id)
+        self._check_network_owner_fields(ctx, 'create', fields['network_id'], fields)
         created = self._networks.create_port(ctx, network_id=fields['network_id'],
                                              project_id=project_id,
                                              **common.only(fields, _CREATABLE))
@@ -67,6 +86,7 @@ class PortsController(common.NetworkController):
         if 'binding:host_id' in fields:
             self.authorizer.authorize(ctx, 'update_port:binding:host_id',
                                       project_id=current['project_id'])
+        self._check_network_owner_fields(ctx, 'update', current['network_id'], fields)
         updated = self._networks.update_port(
             ctx, port_id, **common.only(fields, {**_UPDATABLE, 'fixed_ips': 'fixed_ips'}))
         return wsgi.json_response(200, {'port': views.port(updated)})

@@ -74,11 +74,28 @@ _NETWORK_COMMON: dict[str, Any] = {
     'router:external': BOOLEAN,
 }
 
+# Provider attributes (provider, multi-provider): their values are checked by
+# nova_lite.network.segments, which names the field of a bad one.
+_PROVIDER: dict[str, Any] = {
+    'provider:network_type': {'type': ['string', 'null'], 'maxLength': 16},
+    'provider:physical_network': {'type': ['string', 'null'], 'maxLength': 64},
+    'provider:segmentation_id': {'type': ['integer', 'string', 'null']},
+    'segments': {'type': ['array', 'null'], 'maxItems': 16,
+                 'items': {'type': 'object', 'additionalProperties': False,
+                           'properties': {
+                               'provider:network_type': {'type': ['string', 'null'],
+                                                         'maxLength': 16},
+                               'provider:physical_network': {'type': ['string', 'null'],
+                                                             'maxLength': 64},
+                               'provider:segmentation_id': {
+                                   'type': ['integer', 'string', 'null']}}}},
+}
+
 NETWORK_CREATE = envelope('network', {
     **_NETWORK_COMMON, 'project_id': PROJECT_ID, 'tenant_id': PROJECT_ID,
-    'availability_zone_hints': EMPTY_LIST})
+    'availability_zone_hints': EMPTY_LIST, **_PROVIDER})
 
-NETWORK_UPDATE = envelope('network', _NETWORK_COMMON)
+NETWORK_UPDATE = envelope('network', {**_NETWORK_COMMON, **_PROVIDER})
 
 _SUBNET_COMMON: dict[str, Any] = {
     'name': NAME, 'enable_dhcp': BOOLEAN, 'dns_nameservers': DNS_NAMESERVERS,

@@ -1,7 +1,7 @@
 """networking: a subnet's IPv6 router advertisement and address modes
 
 Revision ID: 0040
-Revises: 0038
+Revises: 0039
 Create Date: 2026-12-07 06:10:00.000000
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0040'
-down_revision = '0038'
+down_revision = '0039'
 branch_labels = None
 depends_on = None
 
