@@ -24,7 +24,7 @@ _VERSION_TABLE = 'alembic_version'
 
 # The newest migration's revision; a unit test holds it to the migration scripts'
 # head, so a new migration cannot forget to move it.
-HEAD_REVISION = '0033'
+HEAD_REVISION = '0034'
 
 
 def _alembic_config(database: db_api.Database | None = None) -> Config:

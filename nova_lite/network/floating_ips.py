@@ -19,7 +19,15 @@ from nova_lite.db import api as db_api
 from nova_lite.db.models import base as models_base
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import access, external, l3_errors, l3_ports, listing, validators
+from nova_lite.network import (
+    access,
+    external,
+    l3_errors,
+    l3_ports,
+    listing,
+    revisions,
+    validators,
+)
 
 ACTIVE = 'ACTIVE'
 DOWN = 'DOWN'
@@ -59,7 +67,8 @@ def _floating_ip_dict(row: l3_models.FloatingIP) -> dict[str, Any]:
             'description': row.description, 'floating_network_id': row.floating_network_id,
             'floating_ip_address': row.floating_ip_address, 'port_id': row.fixed_port_id,
             'fixed_ip_address': row.fixed_ip_address, 'router_id': row.router_id,
-            'status': row.status, 'created_at': created,
+            'status': row.status, 'revision_number': row.revision_number,
+            'created_at': created,
             'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created}
 
 
@@ -152,6 +161,7 @@ class FloatingIPMethods:
             validators.string('description', description)
         with self.db.session() as session:
             row = _get(session, ctx, floatingip_id, lock=True)
+            revisions.check(row)
             if description is not None:
                 row.description = description
             if port_id is None:

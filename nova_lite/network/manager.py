@@ -30,6 +30,7 @@ from nova_lite.network import (
     listing,
     port_extras,
     ports,
+    revisions,
     routers,
     security_groups,
     subnets,
@@ -53,6 +54,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                  rng: random.Random | None = None) -> None:
         self.conf = conf
         self.db = db
+        revisions.install()
         self.rng = rng or random.SystemRandom()
 
     # -- networks -----------------------------------------------------------------
@@ -143,6 +145,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         with self.db.session() as session:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'change it')
+            revisions.check(network)
             if changes.get('shared') is False and network.shared:
                 foreign = session.scalar(sa.select(sa.func.count()).where(
                     models.Port.network_id == network.id,

@@ -31,6 +31,7 @@ from nova_lite.network import (
     macs,
     port_extras,
     port_security,
+    revisions,
     validators,
     views,
 )
@@ -187,6 +188,7 @@ class PortMethods:
         opts = port_extras.check_opts(extra_dhcp_opts)
         with self.db.session() as session:
             row = access.get_port(session, ctx, port_id, lock='update')
+            revisions.check(row)
             before = views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
             for field, value in changes.items():
                 setattr(row, field, value)

@@ -18,7 +18,16 @@ from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.db.models import network_l3 as l3_models
-from nova_lite.network import access, external, ipam, l3_errors, l3_ports, listing, validators
+from nova_lite.network import (
+    access,
+    external,
+    ipam,
+    l3_errors,
+    l3_ports,
+    listing,
+    revisions,
+    validators,
+)
 
 MAX_ROUTES = 30
 ROUTER_FILTERS: dict[str, listing.Condition] = {
@@ -82,7 +91,7 @@ def _router_dict(session: orm.Session, row: l3_models.Router) -> dict[str, Any]:
             'admin_state_up': row.admin_state_up, 'status': row.status,
             'external_gateway_info': gateway,
             'routes': [dict(route) for route in row.routes or []],
-            'created_at': created,
+            'revision_number': row.revision_number, 'created_at': created,
             'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created}
 
 
@@ -174,6 +183,7 @@ class RouterMethods:
         checked_routes = None if routes is None else _check_routes(routes)
         with self.db.session() as session:
             row = get_router(session, ctx, router_id, lock=True)
+            revisions.check(row)
             for field, value in changes.items():
                 setattr(row, field, value)
             if external_gateway_info is not None:
@@ -205,6 +215,7 @@ class RouterMethods:
                                          reason='give either subnet_id or port_id')
         with self.db.session() as session:
             router = get_router(session, ctx, router_id, lock=True)
+            revisions.check(router)
             attached = _interface_subnets(session, router.id)
             if subnet_id is not None:
                 port = self._subnet_interface(session, ctx, router, subnet_id, attached)
@@ -223,6 +234,7 @@ class RouterMethods:
                                          reason='give subnet_id or port_id')
         with self.db.session() as session:
             router = get_router(session, ctx, router_id, lock=True)
+            revisions.check(router)
             attached = _interface_subnets(session, router.id)
             if port_id is not None:
                 ports = {p.id: p for p in interface_ports(session, [router.id])[router.id]}

@@ -23,7 +23,15 @@ from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as net_models
 from nova_lite.db.models import network_security as models
-from nova_lite.network import access, listing, port_security, ports, sg_rules, validators
+from nova_lite.network import (
+    access,
+    listing,
+    port_security,
+    ports,
+    revisions,
+    sg_rules,
+    validators,
+)
 from nova_lite.network import sg_views as views
 
 DEFAULT_NAME = port_security.DEFAULT_NAME
@@ -142,6 +150,7 @@ class SecurityGroupMethods:
             validators.string('description', description)
         with self.db.session() as session:
             group = _get_group(session, ctx, group_id, lock=True)
+            revisions.check(group)
             is_default = _is_default(session, group)
             if name is not None and name != group.name:
                 if is_default:
@@ -150,7 +159,6 @@ class SecurityGroupMethods:
                 group.name = name
             if description is not None:
                 group.description = description
-            group.revision_number += 1
             session.flush()
             return _group_dict(session, group)
 
@@ -193,7 +201,6 @@ class SecurityGroupMethods:
                                            project_id=group.project_id,
                                            description=description, **rule)
             session.add(row)
-            group.revision_number += 1
             session.flush()
             return views.rule(row)
 
@@ -218,8 +225,6 @@ class SecurityGroupMethods:
                                    rule_id: str) -> None:
         with self.db.session() as session:
             row = _get_rule(session, ctx, rule_id)
-            group = session.get_one(models.SecurityGroup, row.security_group_id)
-            group.revision_number += 1
             session.delete(row)
 
     # -- what a host needs --------------------------------------------------------

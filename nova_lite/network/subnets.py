@@ -21,7 +21,7 @@ from nova_lite.common import context as nl_context
 from nova_lite.common import exception, timeutils
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
-from nova_lite.network import access, descriptions, ipam, listing, validators, views
+from nova_lite.network import access, descriptions, ipam, listing, revisions, validators, views
 from nova_lite.network import host_routes as host_routes_module
 
 MAX_DNS_NAMESERVERS = 5
@@ -146,6 +146,7 @@ class SubnetMethods:
             subnet = access.get_subnet(session, ctx, subnet_id, lock='update')
             network = session.get_one(models.Network, subnet.network_id)
             access.require_network_owner(ctx, network, 'change its subnets')
+            revisions.check(subnet)
             cidr = ipam.parse_network(subnet.cidr)
             if host_routes is not None:
                 changes['host_routes'] = host_routes_module.validate(host_routes, cidr.version)
