@@ -44,6 +44,9 @@ FLOATINGIP_FILTERS: dict[str, listing.Condition] = {
                       ('port_id', 'fixed_port_id'), ('fixed_ip_address', 'fixed_ip_address'),
                       ('router_id', 'router_id'))}
 
+_SORT_KEYS = listing.sort_columns(_FIP, {'port_id': 'fixed_port_id',
+                                         'floating_port_id': ''})
+
 
 def visible_floating_ips(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
     if access.is_admin(ctx):
@@ -147,8 +150,9 @@ class FloatingIPMethods:
         statement = listing.filtered(sa.select(_FIP).where(visible_floating_ips(ctx)),
                                      FLOATINGIP_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(_FIP),
-                                        request, _FIP.id)
+            page = sql_paging.page_rows(
+                session, statement, listing.order(_FIP, request.sort, _SORT_KEYS),
+                request, _FIP.id)
             return paging.Page([_floating_ip_dict(row) for row in page.items],
                                page.next_marker)
 

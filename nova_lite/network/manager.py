@@ -114,8 +114,9 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
             sa.select(models.Network).where(access.visible_networks(ctx)),
             listing.NETWORK_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Network),
-                                        request, models.Network.id)
+            page = sql_paging.page_rows(
+                session, statement, listing.order(models.Network, request.sort),
+                request, models.Network.id)
             subnet_ids = _subnet_ids(session, [row.id for row in page.items])
             externals = external.external_ids(session, [row.id for row in page.items])
             return paging.Page(descriptions.fill(session, [

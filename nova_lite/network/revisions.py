@@ -76,6 +76,11 @@ def bump(session: orm.Session, row: Any) -> None:
     row.revision_number = (row.revision_number or 0) + 1
 
 
+def created(session: orm.Session, model: type[Any], resource_id: str) -> None:
+    """``resource_id`` was inserted by a Core statement of this transaction: no bumps."""
+    session.info.setdefault(_BUMPED, set()).add((model, resource_id))
+
+
 def bump_id(session: orm.Session, model: type[Any], resource_id: str | None) -> None:
     """:func:`bump` of the ``model`` row ``resource_id``, if it still exists."""
     if resource_id is None:
@@ -126,8 +131,10 @@ def _after_flush(session: orm.Session, _context: Any) -> None:
                   if isinstance(row, STANDARD_MODELS))
 
 
-def _forget(session: orm.Session, *_args: Any) -> None:
-    session.info.pop(_BUMPED, None)
+def _forget(session: orm.Session, transaction: orm.SessionTransaction) -> None:
+    """A new transaction bumps afresh (a savepoint's end is not the transaction's)."""
+    if transaction.parent is None:
+        session.info.pop(_BUMPED, None)
 
 
 def install() -> None:
@@ -135,5 +142,4 @@ def install() -> None:
     if not event.contains(orm.Session, 'before_flush', _before_flush):
         event.listen(orm.Session, 'before_flush', _before_flush)
         event.listen(orm.Session, 'after_flush', _after_flush)
-        event.listen(orm.Session, 'after_commit', _forget)
-        event.listen(orm.Session, 'after_rollback', _forget)
+        event.listen(orm.Session, 'after_transaction_end', _forget)

@@ -34,6 +34,8 @@ ROUTER_FILTERS: dict[str, listing.Condition] = {
     name: (lambda column: (lambda values: column.in_(values)))(getattr(l3_models.Router, name))
     for name in ('id', 'name', 'project_id', 'status', 'admin_state_up', 'description')}
 
+_SORT_KEYS = listing.sort_columns(l3_models.Router, {'gw_port_id': '', 'enable_snat': ''})
+
 
 def visible_routers(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
     if access.is_admin(ctx):
@@ -162,8 +164,9 @@ class RouterMethods:
             sa.select(l3_models.Router).where(visible_routers(ctx)), ROUTER_FILTERS, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement,
-                                        listing.oldest_first(l3_models.Router), request,
-                                        l3_models.Router.id)
+                                        listing.order(l3_models.Router, request.sort,
+                                                      _SORT_KEYS),
+                                        request, l3_models.Router.id)
             return paging.Page([_router_dict(session, row) for row in page.items],
                                page.next_marker)
 

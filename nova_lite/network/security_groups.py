@@ -135,7 +135,7 @@ class SecurityGroupMethods:
             sa.select(models.SecurityGroup).where(_visible(ctx)), GROUP_FILTERS, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement,
-                                        listing.oldest_first(models.SecurityGroup), request,
+                                        listing.order(models.SecurityGroup, request.sort), request,
                                         models.SecurityGroup.id)
             rules = _rules_of(session, [row.id for row in page.items])
             return paging.Page([views.group(row, rules[row.id]) for row in page.items],
@@ -217,7 +217,7 @@ class SecurityGroupMethods:
         statement = listing.filtered(_visible_rules(ctx), RULE_FILTERS, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement,
-                                        listing.oldest_first(models.SecurityGroupRule),
+                                        listing.order(models.SecurityGroupRule, request.sort),
                                         request, models.SecurityGroupRule.id)
             return paging.Page([views.rule(row) for row in page.items], page.next_marker)
 

@@ -110,8 +110,9 @@ class SubnetMethods:
             .join(models.Network, models.Network.id == models.Subnet.network_id)
             .where(access.visible_networks(ctx)), listing.SUBNET_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Subnet),
-                                        request, models.Subnet.id)
+            page = sql_paging.page_rows(
+                session, statement, listing.order(models.Subnet, request.sort),
+                request, models.Subnet.id)
             pools = _pools(session, [row.id for row in page.items])
             return paging.Page(descriptions.fill(session, [
                 views.subnet_dict(row, pools[row.id]) for row in page.items]),
