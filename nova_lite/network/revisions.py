@@ -21,6 +21,7 @@ import contextvars
 from collections.abc import Iterator
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event, orm
 
 from nova_lite.common import exception
@@ -64,7 +65,7 @@ def check(row: Any) -> None:
 
 def bump(session: orm.Session, row: Any) -> None:
     """Add one to ``row``'s revision, once per transaction; not for a row created in it."""
-    state = orm.attributes.instance_state(row)
+    state = sa.inspect(row)
     if state.pending or state.deleted or state.detached:
         return
     bumped: set[tuple[type[Any], str]] = session.info.setdefault(_BUMPED, set())
