@@ -139,6 +139,17 @@ def sort_columns(model: Any, renames: Mapping[str, str] | None = None) -> dict[s
     return columns
 
 
+def described_sort_columns(model: Any,
+                           renames: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """:func:`sort_columns` and ``description`` (kept in ``resource_descriptions``; the
+    undescribed sort as ``''``) of networks, subnets and ports."""
+    stored = network_extras.ResourceDescription
+    description = sa.func.coalesce(
+        sa.select(stored.description).where(stored.resource_id == model.id)
+        .scalar_subquery(), '')
+    return {**sort_columns(model, renames), 'description': description}
+
+
 def order(model: Any, sort: Sort,
           columns: Mapping[str, Any] | None = None) -> tuple[sql_paging.SortKey, ...]:
     """The list's order: ``sort`` (by :func:`sort_columns` unless ``columns`` are
@@ -148,7 +159,7 @@ def order(model: Any, sort: Sort,
     known = sort_columns(model) if columns is None else columns
     check_sort_keys(sort, known)
     keys = [sql_paging.SortKey(known[key], descending,
-                               nullable=bool(known[key].expression.nullable))
+                               nullable=bool(getattr(known[key], 'nullable', False)))
             for key, descending in sort]
     if not any(key.column is model.id for key in keys):
         keys.append(sql_paging.SortKey(model.id))

@@ -42,6 +42,8 @@ INSTANCE_OWNER_PREFIX = 'compute:'
 MIN_MTU = 68
 MAX_MTU = 65535
 
+_SORT_KEYS = listing.described_sort_columns(models.Network)
+
 
 class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                      security_groups.SecurityGroupMethods, routers.RouterMethods,
@@ -115,7 +117,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
             listing.NETWORK_FILTERS, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(
-                session, statement, listing.order(models.Network, request.sort),
+                session, statement, listing.order(models.Network, request.sort, _SORT_KEYS),
                 request, models.Network.id)
             subnet_ids = _subnet_ids(session, [row.id for row in page.items])
             externals = external.external_ids(session, [row.id for row in page.items])

@@ -48,7 +48,8 @@ class _AddressRequest:
     subnet: models.Subnet
     address: str | None  # None: any free address of the subnet
 
-_SORT_KEYS = listing.sort_columns(models.Port, {'binding:host_id': 'binding_host_id'})
+_SORT_KEYS = listing.described_sort_columns(models.Port,
+                                            {'binding:host_id': 'binding_host_id'})
 
 
 class PortMethods:

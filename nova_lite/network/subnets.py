@@ -26,6 +26,8 @@ from nova_lite.network import host_routes as host_routes_module
 
 MAX_DNS_NAMESERVERS = 5
 
+_SORT_KEYS = listing.described_sort_columns(models.Subnet)
+
 
 class SubnetMethods:
     """Create, read, update and delete subnets (mixed into NetworkManager)."""
@@ -111,7 +113,7 @@ class SubnetMethods:
             .where(access.visible_networks(ctx)), listing.SUBNET_FILTERS, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(
-                session, statement, listing.order(models.Subnet, request.sort),
+                session, statement, listing.order(models.Subnet, request.sort, _SORT_KEYS),
                 request, models.Subnet.id)
             pools = _pools(session, [row.id for row in page.items])
             return paging.Page(descriptions.fill(session, [
