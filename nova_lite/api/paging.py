@@ -48,6 +48,8 @@ class PageRequest:
     marker: str | None = None
     paged: bool = False
     """True when ``limit`` was given: the answer then carries its (maybe empty) links."""
+    sort: tuple[tuple[str, bool], ...] = ()
+    """(key, descending) pairs asked for (neutron's sort_key/sort_dir); () the default."""
 
 
 EVERYTHING = PageRequest()

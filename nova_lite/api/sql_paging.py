@@ -24,23 +24,42 @@ _MAX_SQL_LIMIT = 2 ** 63 - 2
 
 @dataclasses.dataclass(frozen=True)
 class SortKey:
-    """One column of a list's order; the last key of an order must be unique (the id)."""
+    """One column of a list's order; the last key of an order must be unique (the id).
+
+    A ``nullable`` column sorts NULL as its smallest value (first ascending, last
+    descending) on every database, and compares with a NULL marker value.
+    """
 
     column: Any
     descending: bool = False
+    nullable: bool = False
 
     def ordered(self) -> Any:
-        return self.column.desc() if self.descending else self.column.asc()
+        ordered = self.column.desc() if self.descending else self.column.asc()
+        if not self.nullable:
+            return ordered
+        return ordered.nulls_last() if self.descending else ordered.nulls_first()
 
     def after(self, value: Any) -> sa.ColumnElement[bool]:
-        return self.column < value if self.descending else self.column > value
+        if not self.nullable:
+            return self.column < value if self.descending else self.column > value
+        if value is None:
+            return sa.false() if self.descending else self.column.is_not(None)
+        if self.descending:
+            return sa.or_(self.column < value, self.column.is_(None))
+        return self.column > value
+
+    def equal(self, value: Any) -> sa.ColumnElement[bool]:
+        if self.nullable and value is None:
+            return self.column.is_(None)
+        return self.column == value
 
 
 def _after_marker(order: Sequence[SortKey], values: Sequence[Any]) -> sa.ColumnElement[bool]:
     """Rows that sort after the marker row whose sort values are ``values``."""
     alternatives = []
     for index, key in enumerate(order):
-        equal = [order[i].column == values[i] for i in range(index)]
+        equal = [order[i].equal(values[i]) for i in range(index)]
         alternatives.append(sa.and_(*equal, key.after(values[index])))
     return sa.or_(*alternatives)
 

@@ -64,7 +64,8 @@ def before_port_delete(session: orm.Session, port: models.Port, *,
     session.execute(sa.update(l3_models.FloatingIP)
                     .where(l3_models.FloatingIP.fixed_port_id == port.id)
                     .values(fixed_port_id=None, fixed_ip_address=None, router_id=None,
-                            status='DOWN'))
+                            status='DOWN',
+                            revision_number=l3_models.FloatingIP.revision_number + 1))
 
 
 def disassociate_addresses(session: orm.Session, port_id: str, addresses: list[str]) -> None:
@@ -74,7 +75,8 @@ def disassociate_addresses(session: orm.Session, port_id: str, addresses: list[s
                         .where(l3_models.FloatingIP.fixed_port_id == port_id,
                                l3_models.FloatingIP.fixed_ip_address.in_(addresses))
                         .values(fixed_port_id=None, fixed_ip_address=None, router_id=None,
-                                status='DOWN'))
+                                status='DOWN',
+                                revision_number=l3_models.FloatingIP.revision_number + 1))
 
 
 def delete_floating_ips_of(session: orm.Session, network_id: str) -> None:

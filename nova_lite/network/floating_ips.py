@@ -25,6 +25,7 @@ from nova_lite.network import (
     l3_errors,
     l3_ports,
     listing,
+    revisions,
     tags,
     validators,
 )
@@ -45,6 +46,9 @@ FLOATINGIP_FILTERS: dict[str, listing.Condition] = {
                       ('port_id', 'fixed_port_id'), ('fixed_ip_address', 'fixed_ip_address'),
                       ('router_id', 'router_id'))}
 FLOATINGIP_FILTERS.update(tags.filter_conditions(_FIP.id))
+
+_SORT_KEYS = listing.sort_columns(_FIP, {'port_id': 'fixed_port_id',
+                                         'floating_port_id': ''})
 
 
 def visible_floating_ips(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
@@ -69,7 +73,8 @@ def _floating_ip_dict(row: l3_models.FloatingIP) -> dict[str, Any]:
             'description': row.description, 'floating_network_id': row.floating_network_id,
             'floating_ip_address': row.floating_ip_address, 'port_id': row.fixed_port_id,
             'fixed_ip_address': row.fixed_ip_address, 'router_id': row.router_id,
-            'status': row.status, 'created_at': created,
+            'status': row.status, 'revision_number': row.revision_number,
+            'created_at': created,
             'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created}
 
 
@@ -150,8 +155,9 @@ class FloatingIPMethods:
         statement = listing.filtered(sa.select(_FIP).where(visible_floating_ips(ctx)),
                                      FLOATINGIP_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(_FIP),
-                                        request, _FIP.id)
+            page = sql_paging.page_rows(
+                session, statement, listing.order(_FIP, request.sort, _SORT_KEYS),
+                request, _FIP.id)
             return paging.Page(tags.fill(session, [_floating_ip_dict(row) for row in page.items]),
                                page.next_marker)
 
@@ -164,6 +170,7 @@ class FloatingIPMethods:
             validators.string('description', description)
         with self.db.session() as session:
             row = _get(session, ctx, floatingip_id, lock=True)
+            revisions.check(row)
             if description is not None:
                 row.description = description
             if port_id is None:

@@ -8,7 +8,7 @@ loading the rest of the table. A key without a condition here is not a filter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -115,3 +115,58 @@ def filtered(statement: sa.Select[Any], conditions: dict[str, Condition],
 def oldest_first(model: Any) -> tuple[sql_paging.SortKey, ...]:
     """The order of every network list: creation time, then id."""
     return (sql_paging.SortKey(model.created_at), sql_paging.SortKey(model.id))
+
+
+Sort = Sequence[tuple[str, bool]]
+"""(key, descending) pairs: neutron's sort_key and sort_dir."""
+
+def check_sort_keys(sort: Sort, known: Mapping[str, Any]) -> None:
+    """400 naming ``sort_key`` when a key of ``sort`` is not in ``known``."""
+    unknown = [key for key, _ in sort if key not in known]
+    if unknown:
+        raise exception.InvalidInput(f'{unknown} is invalid attribute for sort_keys',
+                                     field='sort_key', reason='is not a sort key of this list')
+
+
+def sort_columns(model: Any, renames: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The API sort keys of ``model``: its scalar columns (not JSON ones) by attribute
+    name (``project_id`` also as ``tenant_id``); ``renames`` maps an API name to the
+    attribute shown under it (the attribute's own name is then no sort key), or to
+    ``''`` for an attribute that is not shown at all."""
+    columns = {attr.key: getattr(model, attr.key) for attr in sa.inspect(model).column_attrs
+               if not isinstance(attr.columns[0].type, sa.JSON)}
+    if 'project_id' in columns:
+        columns['tenant_id'] = columns['project_id']
+    for name, attr in (renames or {}).items():
+        if attr:
+            columns[name] = columns.pop(attr)
+        else:
+            columns.pop(name)
+    return columns
+
+
+def described_sort_columns(model: Any,
+                           renames: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """:func:`sort_columns` and ``description`` (kept in ``resource_descriptions``; the
+    undescribed sort as ``''``) of networks, subnets and ports."""
+    stored = network_extras.ResourceDescription
+    description = sa.func.coalesce(
+        sa.select(stored.description).where(stored.resource_id == model.id)
+        .scalar_subquery(), '')
+    return {**sort_columns(model, renames), 'description': description}
+
+
+def order(model: Any, sort: Sort,
+          columns: Mapping[str, Any] | None = None) -> tuple[sql_paging.SortKey, ...]:
+    """The list's order: ``sort`` (by :func:`sort_columns` unless ``columns`` are
+    given) then id, or :func:`oldest_first` when nothing is asked."""
+    if not sort:
+        return oldest_first(model)
+    known = sort_columns(model) if columns is None else columns
+    check_sort_keys(sort, known)
+    keys = [sql_paging.SortKey(known[key], descending,
+                               nullable=bool(getattr(known[key], 'nullable', False)))
+            for key, descending in sort]
+    if not any(key.column is model.id for key in keys):
+        keys.append(sql_paging.SortKey(model.id))
+    return tuple(keys)

@@ -34,6 +34,7 @@ from nova_lite.network import (
     quotas,
     rbac,
     rbac_policies,
+    revisions,
     routers,
     security_groups,
     segments,
@@ -52,6 +53,8 @@ AUTO_DELETE_PORT_OWNERS = ('network:dhcp', external.FLOATING_IP)
 MIN_MTU = 68
 MAX_MTU = 65535
 
+_SORT_KEYS = listing.described_sort_columns(models.Network)
+
 
 class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                      security_groups.SecurityGroupMethods, routers.RouterMethods,
@@ -67,6 +70,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
                  rng: random.Random | None = None) -> None:
         self.conf = conf
         self.db = db
+        revisions.install()
         self.rng = rng or random.SystemRandom()
         self.quotas = quotas.NetworkQuotas(db, conf)
 
@@ -135,8 +139,9 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
             sa.select(models.Network).where(access.visible_networks(ctx)),
             {**listing.NETWORK_FILTERS, 'shared': rbac.shared_condition(ctx)}, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Network),
-                                        request, models.Network.id)
+            page = sql_paging.page_rows(
+                session, statement, listing.order(models.Network, request.sort, _SORT_KEYS),
+                request, models.Network.id)
             return paging.Page(_network_dicts(session, ctx, list(page.items)),
                                page.next_marker)
 
@@ -165,6 +170,7 @@ class NetworkManager(subnets.SubnetMethods, ports.PortMethods,
         with self.db.session() as session:
             network = access.get_network(session, ctx, network_id, lock='update')
             access.require_network_owner(ctx, network, 'change it')
+            revisions.check(network)
             wildcard = rbac.find(session, network.id, rbac.SHARED, rbac.WILDCARD)
             if shared is True and wildcard is None:
                 rbac.add(session, network, rbac.SHARED, rbac.WILDCARD)

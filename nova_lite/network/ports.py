@@ -34,6 +34,7 @@ from nova_lite.network import (
     macs,
     port_extras,
     port_security,
+    revisions,
     standard_attrs,
     validators,
     views,
@@ -51,6 +52,9 @@ class _AddressRequest:
     field: str
     subnet: models.Subnet
     address: str | None  # None: any free address of the subnet
+
+_SORT_KEYS = listing.described_sort_columns(models.Port,
+                                            {'binding:host_id': 'binding_host_id'})
 
 
 class PortMethods:
@@ -160,8 +164,9 @@ class PortMethods:
         statement = listing.filtered(sa.select(models.Port).where(access.visible_ports(ctx)),
                                      listing.PORT_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Port),
-                                        request, models.Port.id)
+            page = sql_paging.page_rows(
+                session, statement, listing.order(models.Port, request.sort, _SORT_KEYS),
+                request, models.Port.id)
             fixed_ips = _fixed_ips(session, [row.id for row in page.items])
             return paging.Page(_with_extensions(
                 session, [views.port_dict(row, fixed_ips[row.id]) for row in page.items]),
@@ -205,6 +210,7 @@ class PortMethods:
         opts = port_extras.check_opts(extra_dhcp_opts)
         with self.db.session() as session:
             row = access.get_port(session, ctx, port_id, lock='update')
+            revisions.check(row)
             before = views.port_dict(row, _fixed_ips(session, [row.id])[row.id])
             for field, value in changes.items():
                 setattr(row, field, value)
@@ -290,6 +296,7 @@ class PortMethods:
                     session.execute(sa.insert(models.Port).values(
                         id=port_id, network_id=network_id, project_id=project_id,
                         mac_address=candidate, status=PortStatus.DOWN, **fields))
+                revisions.created(session, models.Port, port_id)
                 return port_id
             except sa_exc.IntegrityError:
                 if mac is not None:

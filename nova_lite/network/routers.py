@@ -27,6 +27,7 @@ from nova_lite.network import (
     l3_errors,
     l3_ports,
     listing,
+    revisions,
     tags,
     validators,
 )
@@ -37,6 +38,8 @@ ROUTER_FILTERS: dict[str, listing.Condition] = {
     name: (lambda column: (lambda values: column.in_(values)))(getattr(l3_models.Router, name))
     for name in ('id', 'name', 'project_id', 'status', 'admin_state_up', 'description')}
 ROUTER_FILTERS.update(tags.filter_conditions(l3_models.Router.id))
+
+_SORT_KEYS = listing.sort_columns(l3_models.Router, {'gw_port_id': '', 'enable_snat': ''})
 
 
 def visible_routers(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
@@ -96,7 +99,7 @@ def _router_dict(session: orm.Session, row: l3_models.Router) -> dict[str, Any]:
             'external_gateway_info': gateway,
             'routes': [dict(route) for route in row.routes or []],
             'tags': tags.of(session, [row.id]).get(row.id, []),
-            'created_at': created,
+            'revision_number': row.revision_number, 'created_at': created,
             'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created}
 
 
@@ -171,8 +174,9 @@ class RouterMethods:
             sa.select(l3_models.Router).where(visible_routers(ctx)), ROUTER_FILTERS, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement,
-                                        listing.oldest_first(l3_models.Router), request,
-                                        l3_models.Router.id)
+                                        listing.order(l3_models.Router, request.sort,
+                                                      _SORT_KEYS),
+                                        request, l3_models.Router.id)
             return paging.Page([_router_dict(session, row) for row in page.items],
                                page.next_marker)
 
@@ -192,6 +196,7 @@ class RouterMethods:
         checked_routes = None if routes is None else _check_routes(routes)
         with self.db.session() as session:
             row = get_router(session, ctx, router_id, lock=True)
+            revisions.check(row)
             for field, value in changes.items():
                 setattr(row, field, value)
             if external_gateway_info is not None:
@@ -224,6 +229,7 @@ class RouterMethods:
                                          reason='give either subnet_id or port_id')
         with self.db.session() as session:
             router = get_router(session, ctx, router_id, lock=True)
+            revisions.check(router)
             attached = _interface_subnets(session, router.id)
             if subnet_id is not None:
                 port = self._subnet_interface(session, ctx, router, subnet_id, attached)
@@ -242,6 +248,7 @@ class RouterMethods:
                                          reason='give subnet_id or port_id')
         with self.db.session() as session:
             router = get_router(session, ctx, router_id, lock=True)
+            revisions.check(router)
             attached = _interface_subnets(session, router.id)
             if port_id is not None:
                 ports = {p.id: p for p in interface_ports(session, [router.id])[router.id]}

@@ -28,6 +28,7 @@ from nova_lite.network import (
     listing,
     port_security,
     ports,
+    revisions,
     sg_rules,
     tags,
     validators,
@@ -145,7 +146,7 @@ class SecurityGroupMethods:
             sa.select(models.SecurityGroup).where(_visible(ctx)), GROUP_FILTERS, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement,
-                                        listing.oldest_first(models.SecurityGroup), request,
+                                        listing.order(models.SecurityGroup, request.sort), request,
                                         models.SecurityGroup.id)
             rules = _rules_of(session, [row.id for row in page.items])
             return paging.Page(tags.fill(session, [views.group(row, rules[row.id])
@@ -161,6 +162,7 @@ class SecurityGroupMethods:
             validators.string('description', description)
         with self.db.session() as session:
             group = _get_group(session, ctx, group_id, lock=True)
+            revisions.check(group)
             is_default = _is_default(session, group)
             if name is not None and name != group.name:
                 if is_default:
@@ -169,7 +171,6 @@ class SecurityGroupMethods:
                 group.name = name
             if description is not None:
                 group.description = description
-            group.revision_number += 1
             session.flush()
             return _group_dict(session, group)
 
@@ -213,7 +214,6 @@ class SecurityGroupMethods:
                                            project_id=group.project_id,
                                            description=description, **rule)
             session.add(row)
-            group.revision_number += 1
             session.flush()
             self.quotas.check(session, group.project_id, quota_engine.SECURITY_GROUP_RULE)
             return views.rule(row)
@@ -231,7 +231,7 @@ class SecurityGroupMethods:
         statement = listing.filtered(_visible_rules(ctx), RULE_FILTERS, filters)
         with self.db.reader() as session:
             page = sql_paging.page_rows(session, statement,
-                                        listing.oldest_first(models.SecurityGroupRule),
+                                        listing.order(models.SecurityGroupRule, request.sort),
                                         request, models.SecurityGroupRule.id)
             return paging.Page([views.rule(row) for row in page.items], page.next_marker)
 
@@ -239,8 +239,6 @@ class SecurityGroupMethods:
                                    rule_id: str) -> None:
         with self.db.session() as session:
             row = _get_rule(session, ctx, rule_id)
-            group = session.get_one(models.SecurityGroup, row.security_group_id)
-            group.revision_number += 1
             session.delete(row)
 
     # -- what a host needs --------------------------------------------------------

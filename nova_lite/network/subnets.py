@@ -29,6 +29,7 @@ from nova_lite.network import (
     ipv6_addresses,
     ipv6_modes,
     listing,
+    revisions,
     standard_attrs,
     subnet_allocation,
     subnetpool_errors,
@@ -39,6 +40,8 @@ from nova_lite.network import host_routes as host_routes_module
 from nova_lite.network import quotas as quota_engine
 
 MAX_DNS_NAMESERVERS = 5
+
+_SORT_KEYS = listing.described_sort_columns(models.Subnet)
 
 
 class SubnetMethods:
@@ -151,8 +154,9 @@ class SubnetMethods:
             .join(models.Network, models.Network.id == models.Subnet.network_id)
             .where(access.visible_networks(ctx)), listing.SUBNET_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(models.Subnet),
-                                        request, models.Subnet.id)
+            page = sql_paging.page_rows(
+                session, statement, listing.order(models.Subnet, request.sort, _SORT_KEYS),
+                request, models.Subnet.id)
             pools = _pools(session, [row.id for row in page.items])
             return paging.Page(standard_attrs.fill(session, [
                 views.subnet_dict(row, pools[row.id]) for row in page.items]),
@@ -189,6 +193,7 @@ class SubnetMethods:
             access.require_network_owner(ctx, network, 'change its subnets')
             ipv6_modes.check_dhcp_change(enable_dhcp, subnet.ipv6_ra_mode,
                                          subnet.ipv6_address_mode)
+            revisions.check(subnet)
             cidr = ipam.parse_network(subnet.cidr)
             if host_routes is not None:
                 changes['host_routes'] = host_routes_module.validate(host_routes, cidr.version)

@@ -10,10 +10,12 @@ from nova_lite.common import timeutils
 from nova_lite.db.models import network as models
 
 
-def _times(row: models.Network | models.Subnet | models.Port) -> dict[str, str | None]:
+def _times(row: models.Network | models.Subnet | models.Port) -> dict[str, Any]:
+    """The standard attributes: timestamps and ``revision_number``."""
     created = timeutils.isotime(row.created_at)
     return {'created_at': created,
-            'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created}
+            'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created,
+            'revision_number': row.revision_number}
 
 
 def network_dict(row: models.Network, subnet_ids: list[str],

@@ -9,9 +9,10 @@ from sqlalchemy import orm
 
 from nova_lite.common.states import NetworkStatus, PortStatus
 from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
+from nova_lite.db.models.network_revisions import RevisionMixin
 
 
-class Network(TimestampMixin, Base):
+class Network(RevisionMixin, TimestampMixin, Base):
     __tablename__ = 'networks'
     # Lists are read a page at a time in (created_at, id) order.
     __table_args__ = (sa.Index('ix_networks_listing', 'created_at', 'id'),)
@@ -24,7 +25,7 @@ class Network(TimestampMixin, Base):
     mtu: orm.Mapped[int] = orm.mapped_column(default=1500)
 
 
-class Subnet(TimestampMixin, Base):
+class Subnet(RevisionMixin, TimestampMixin, Base):
     __tablename__ = 'subnets'
     __table_args__ = (sa.Index('ix_subnets_listing', 'created_at', 'id'),)
     id: orm.Mapped[str] = uuid_pk()
@@ -56,7 +57,7 @@ class AllocationPool(Base):
     last_ip: orm.Mapped[str] = orm.mapped_column(sa.String(64))
 
 
-class Port(TimestampMixin, Base):
+class Port(RevisionMixin, TimestampMixin, Base):
     __tablename__ = 'ports'
     __table_args__ = (
         sa.UniqueConstraint('network_id', 'mac_address'),

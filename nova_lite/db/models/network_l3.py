@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from nova_lite.db.models.base import Base, TimestampMixin, uuid_pk
+from nova_lite.db.models.network_revisions import RevisionMixin
 
 
 class ExternalNetwork(Base):
@@ -21,7 +22,7 @@ class ExternalNetwork(Base):
         sa.ForeignKey('networks.id', ondelete='CASCADE'), primary_key=True)
 
 
-class Router(TimestampMixin, Base):
+class Router(RevisionMixin, TimestampMixin, Base):
     __tablename__ = 'routers'
     __table_args__ = (sa.Index('ix_routers_listing', 'created_at', 'id'),)
     id: orm.Mapped[str] = uuid_pk()
@@ -36,7 +37,7 @@ class Router(TimestampMixin, Base):
     routes: orm.Mapped[list] = orm.mapped_column(default=list)
 
 
-class FloatingIP(TimestampMixin, Base):
+class FloatingIP(RevisionMixin, TimestampMixin, Base):
     __tablename__ = 'floatingips'
     __table_args__ = (sa.Index('ix_floatingips_listing', 'created_at', 'id'),)
     id: orm.Mapped[str] = uuid_pk()

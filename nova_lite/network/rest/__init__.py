@@ -23,6 +23,7 @@ from nova_lite.network.rest import (
     common,
     errors,
     extensions,
+    if_match,
     ip_availability,
     l3,
     networks,
@@ -82,7 +83,7 @@ def make_app(conf: cfg.ConfigOpts, services: NetworkServices,
                      subnet_pools.SubnetPoolsController(deps),
                      address_scopes.AddressScopesController(deps),
                      rbac_policies.RBACPoliciesController(deps)):
-        routing.add_routes(router, resource.routes(), wrap=errors.neutron_errors)
+        routing.add_routes(router, resource.routes(), wrap=if_match.neutron_handler)
     routing.add_routes(router, _read_only_routes(deps), prefix=common.API_PATH,
                        wrap=errors.neutron_errors)
     return request_id.with_request_id(auth(router), conf)

@@ -14,6 +14,7 @@ from nova_lite.clients import protocols
 from nova_lite.common import context as nl_context
 from nova_lite.common import exception
 from nova_lite.network import manager as network_manager
+from nova_lite.network.rest import sorting
 
 API_PATH = '/v2.0'
 View = Callable[[dict[str, Any]], dict[str, Any]]
@@ -81,7 +82,8 @@ def only(fields: Mapping[str, Any], renames: Mapping[str, str]) -> dict[str, Any
 def list_response(deps: Dependencies, req: wsgi.Request, collection: str, url_path: str,
                   page_of: PageOf, view: View,
                   known: Mapping[str, filters.Filter]) -> webob.Response:
-    """``{"<collection>": [...]}`` filtered, one page (``limit``, ``marker``) and cut to
+    """``{"<collection>": [...]}`` filtered, sorted (``sort_key``, ``sort_dir``), one
+    page (``limit``, ``marker``; the next link keeps the sort) and cut to
     ``fields``; ``<collection>_links`` when ``limit`` was given. A query parameter that
     is neither a filter of the list nor a paging, sorting or ``fields`` parameter is a
     400 (neutron's filter-validation) rather than a filter silently ignored."""
@@ -90,6 +92,7 @@ def list_response(deps: Dependencies, req: wsgi.Request, collection: str, url_pa
     wanted = filters.parse_filters(params, known)
     request = paging.page_request(query.last_values(req, ('limit', 'marker')),
                                   paging.NEUTRON_PAGING)
+    request = sorting.with_sort(request, sorting.requested_sort(req))
     page = page_of(wanted, request)
     fields = filters.select_fields(params)
     result: dict[str, Any] = {collection: [filters.project(view(item), fields)
@@ -100,8 +103,7 @@ def list_response(deps: Dependencies, req: wsgi.Request, collection: str, url_pa
     return wsgi.json_response(200, result)
 
 
-# Not filters: paging, sorting (accepted, as neutron does without the sorting
-# extension's order) and the attribute selection.
+# Not filters: paging, sorting (the sorting extension) and the attribute selection.
 NOT_FILTERS = frozenset({'fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir'})
 
 

@@ -80,6 +80,13 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
                  'hosts wire ports themselves).'),
     'multi-provider': ('Multi Provider Network', 'Admins set and see a network\'s '
                        'provider attributes as a list of segments.'),
+    'sorting': ('Sorting support', 'Lists accept sort_key and sort_dir pairs, sorted in '
+                                   'the database with id last; next links keep them.'),
+    'standard-attr-revisions': ('Resource revision numbers', 'Networks, subnets, ports, '
+                                'routers, floating IPs and security groups and rules show a '
+                                'revision_number that each change raises by one.'),
+    'revision-if-match': ('If-Match constraints based on revision_number', 'PUT and DELETE '
+                          'take If-Match: revision_number=N; a stale N is a 412.'),
 }
 
 

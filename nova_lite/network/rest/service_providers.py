@@ -10,12 +10,13 @@ filters and ``fields`` (providers have no id, so a page is the whole list).
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import webob
 
 from nova_lite.api import filters, paging, query, routing, wsgi
-from nova_lite.network.rest import common
+from nova_lite.network.rest import common, sorting
 
 SERVICE_PROVIDERS = {'service_type': filters.Filter('service_type'),
                      'name': filters.Filter('name'),
@@ -36,7 +37,9 @@ class ServiceProvidersController(common.NetworkController):
 
         def page_of(wanted: list[filters.Wanted],
                     request: paging.PageRequest) -> paging.Page[dict[str, Any]]:
-            return paging.Page(filters.matching(configured_providers(), wanted), None)
+            return paging.Page(sorting.sorted_in_memory(
+                filters.matching(configured_providers(), wanted), request.sort,
+                {key: operator.itemgetter(key) for key in SERVICE_PROVIDERS}), None)
 
         return common.list_response(self._deps, req, 'service_providers', 'service-providers',
                                     page_of, dict, SERVICE_PROVIDERS)
