@@ -89,7 +89,7 @@ class AddressScopeMethods:
         statement = listing.filtered(sa.select(_Scope).where(visible_scopes(ctx)),
                                      SCOPE_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(_Scope),
+            page = sql_paging.page_rows(session, statement, listing.order(_Scope, request.sort),
                                         request, _Scope.id)
             return paging.Page([scope_dict(row) for row in page.items], page.next_marker)
 

@@ -96,7 +96,7 @@ class RBACPolicyMethods:
         statement = listing.filtered(sa.select(Policy).where(_visible(ctx)),
                                      POLICY_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(Policy),
+            page = sql_paging.page_rows(session, statement, listing.order(Policy, request.sort),
                                         request, Policy.id)
             return paging.Page([rbac.policy_dict(row) for row in page.items],
                                page.next_marker)

@@ -173,7 +173,7 @@ class SubnetPoolMethods:
         statement = listing.filtered(
             sa.select(_Pool).where(allocation.visible_pools(ctx)), POOL_FILTERS, filters)
         with self.db.reader() as session:
-            page = sql_paging.page_rows(session, statement, listing.oldest_first(_Pool),
+            page = sql_paging.page_rows(session, statement, listing.order(_Pool, request.sort),
                                         request, _Pool.id)
             return paging.Page(tags.fill(session, [
                 pool_dict(row, allocation.pool_prefixes(session, row.id))

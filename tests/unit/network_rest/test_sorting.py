@@ -11,7 +11,8 @@ from tests.unit.network_rest.conftest import NetworkApi, neutron_error
 from tests.unit.network_rest.test_l3 import _post
 
 COLLECTIONS = ('networks', 'subnets', 'ports', 'routers', 'floatingips', 'security-groups',
-               'security-group-rules', 'service-providers')
+               'security-group-rules', 'service-providers', 'subnetpools', 'address-scopes',
+               'rbac-policies')
 
 
 def _walk(api: NetworkApi, path: str, collection: str) -> tuple[list[dict[str, Any]], int]:
@@ -92,7 +93,12 @@ def test_nullable_keys_other_lists_and_bad_parameters(api: NetworkApi) -> None:
                     '&sort_key=direction&sort_dir=asc').json['security_group_rules']
     keys = [(rule['ethertype'], rule['direction']) for rule in rules]
     assert keys == sorted(sorted(keys, key=lambda k: k[1]), key=lambda k: k[0], reverse=True)
-    for collection in ('routers', 'floatingips'):
+    for name in ('p2', 'p3', 'p1'):
+        _post(api, 'subnetpools', 'subnetpool', {'name': name,
+                                                 'prefixes': [f'10.9{name[1]}.0.0/16']})
+    pools = api.get('/v2.0/subnetpools?sort_key=name&sort_dir=desc').json['subnetpools']
+    assert [pool['name'] for pool in pools] == ['p3', 'p2', 'p1']
+    for collection in ('routers', 'floatingips', 'address-scopes', 'rbac-policies'):
         response = api.get(f'/v2.0/{collection}?sort_key=tenant_id&sort_dir=asc')
         assert response.status_int == 200
     # Bad sort parameters are a 400 naming them, on every list.
