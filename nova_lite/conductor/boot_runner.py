@@ -207,11 +207,20 @@ class BootRunner:
         A boot of the instance still running on another conductor is waited for
         (up to ``[conductor] delete_boot_wait`` seconds); one nobody runs is
         withdrawn first, so it cannot resume after the delete.
+
+        The wait happens before the instance's lock is taken: a boot that this
+        conductor claimed waits for that lock before it runs, so waiting for its
+        claim while holding the lock would hold both threads until
+        ``delete_boot_wait`` ran out. Under the lock, a boot job posted in the
+        meantime is withdrawn too, without waiting; one this conductor claimed in
+        that moment runs after the delete and stops at its first task (the
+        instance is gone).
         """
+        if not self.withdraw_boot_job(instance_id, wait=self._delete_boot_wait):
+            LOG.warning('Deleting %s while another conductor still runs its boot',
+                        instance_id)
         with self.lock_for(instance_id):
-            if not self.withdraw_boot_job(instance_id, wait=self._delete_boot_wait):
-                LOG.warning('Deleting %s while another conductor still runs its boot',
-                            instance_id)
+            self.withdraw_boot_job(instance_id)
             try:
                 instance = self._instances.get(instance_id)
             except exception.NotFound:

@@ -225,3 +225,45 @@ def test_is_running_while_the_instance_lock_is_held(here: Runner) -> None:
     with here.runner.lock_for('inst-8'):
         assert here.runner.is_running('inst-8')
     assert not here.runner.is_running('inst-8')
+
+
+
+def test_a_delete_does_not_hold_the_lock_its_own_waiting_boot_needs(cloud: Cloud) -> None:
+    """The boot of an instance is posted and claimed here while its delete holds the
+    instance's lock: the claimed boot waits for that lock, so the delete must not
+    wait for the boot's claim under it (it used to, until delete_boot_wait ran out).
+    The delete goes on; the boot runs after it."""
+    runner = Runner(cloud)
+    runner.runner.stop()
+    runner.runner = boot_runner.BootRunner(
+        cast(Any, runner.flows), runner.jobs, cast(Any, runner.instances), boot_workers=2,
+        delete_boot_wait=60.0)
+    runner.instances.add('inst-12')
+    ended: list[str] = []
+    threads: list[threading.Thread] = []
+    jobs_of_instance = runner.jobs.jobs_of_instance
+
+    def boot_claimed_while_the_delete_holds_the_lock(instance_id: str) -> Any:
+        if runner.runner.is_running(instance_id) and not threads:
+            job = runner.jobs.post_boot(instance_id, runner.flows.boot_store(
+                {'id': instance_id}, 'tok'))
+            threads.append(threading.Thread(target=lambda: (
+                runner.runner.claim_and_run(job), ended.append('boot'))))
+            threads[0].start()
+            waited = threading.Event()
+            while runner.jobs.board.find_owner(job) is None and not waited.wait(0.01):
+                pass
+        return jobs_of_instance(instance_id)
+
+    runner.jobs.jobs_of_instance = boot_claimed_while_the_delete_holds_the_lock  # type: ignore[method-assign]
+    delete = threading.Thread(target=lambda: (runner.runner.run_delete('inst-12'),
+                                              ended.append('delete')))
+    delete.start()
+    delete.join(timeout=20)
+    try:
+        assert not delete.is_alive(), 'the delete stalled behind the boot it blocks'
+        threads[0].join(timeout=20)
+        assert ended == ['delete', 'boot']
+        assert runner.flows.deletes == ['inst-12']
+    finally:
+        runner.runner.stop()
