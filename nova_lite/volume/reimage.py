@@ -9,8 +9,10 @@ size), else a 400 naming ``os-reimage.image_id``. The volume is then
 (:mod:`nova_lite.volume.flows.reimage`) writes the image over the volume's
 storage; its image metadata becomes the new image's and it goes back to the
 status it had. If the write fails the volume is ``error`` (as cinder leaves
-it) and the temporary download is removed; the request still answers 202,
-as cinder's does (its re-image runs after the answer).
+it) and the temporary download is removed. The flow runs in the request, as
+nova_lite's other volume flows do, so a failure is answered at once (500,
+the volume ``error``) where cinder, re-imaging after its 202, shows only the
+``error`` status.
 """
 
 from __future__ import annotations
@@ -97,5 +99,7 @@ class VolumeReimages:
                                              self.work_dir)
         try:
             self.flows.run(flow, store, volume.id)
-        except Exception:
-            LOG.exception('Volume %s: re-image with image %s failed', volume.id, image_id)
+        except Exception as exc:
+            LOG.warning('Volume %s: re-image with image %s failed: %s', volume.id, image_id,
+                        exc)
+            raise rows.backend_error('reimage', exc) from exc
