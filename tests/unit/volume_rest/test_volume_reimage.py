@@ -11,7 +11,6 @@ import webob
 
 from nova_lite.volume import rows
 from nova_lite.volume.backends import base as backend_base
-from nova_lite.volume.rest import version_changes as changes
 from nova_lite.volume.rest import versions
 from tests.functional.conftest import CloudEnv
 from tests.unit.volume_rest.conftest import (
@@ -208,8 +207,3 @@ def test_a_failed_write_leaves_the_volume_error_and_nothing_behind(
     assert _location(env, volume['id']) == location and os.path.exists(location)
     assert sorted(os.listdir(env.cloud.conf.volume.volumes_dir)) == volumes_before
     assert _leftover_downloads(env) == []
-
-
-def test_the_version_table_names_reimage() -> None:
-    assert changes.VOLUME_REIMAGE == (3, 68)
-    assert any(name == 'VOLUME_REIMAGE' for _v, name, _t in changes.TABLE)
