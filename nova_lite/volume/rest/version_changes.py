@@ -77,6 +77,6 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
      'every /v3/{project_id}/... route also answers as /v3/... (the token\'s project); '
      'below it that is 404'),
     (VOLUME_REIMAGE, 'VOLUME_REIMAGE',
-     'POST /volumes/{id}/action with "os-reimage" writes an image over an available, error '
-     '(or, with reimage_reserved, reserved) volume (below: a 400, an unsupported action)'),
+     'POST /volumes/{id}/action with "os-reimage" writes an image over a volume (below: a '
+     '400, an unsupported action)'),
 )
