@@ -4,7 +4,8 @@ The volume must be ``available`` or ``error``, or also ``reserved`` when
 the caller says ``reimage_reserved`` (else 400, cinder's InvalidVolume); a
 volume attached to more than one server is a 409. The image must exist, be
 active and fit the volume (its size and ``min_disk`` at most the volume's
-size), else a 400 naming ``os-reimage.image_id``. The volume is then
+size), else a 400 naming ``os-reimage.image_id``; a volume without storage
+(one whose create failed) is a 400 too. The volume is then
 ``downloading`` while the ``volume-reimage`` flow
 (:mod:`nova_lite.volume.flows.reimage`) writes the image over the volume's
 storage; its image metadata becomes the new image's and it goes back to the
@@ -80,6 +81,9 @@ class VolumeReimages:
                                             'more than one server.')
         if status not in allowed_statuses(reimage_reserved):
             raise self._invalid_status(volume.id, status, reimage_reserved)
+        if not location:
+            raise snapshot_store.InvalidVolume(
+                reason=f'volume {volume.id} has no storage to write an image into')
         image = from_image.checked_image(self.images, ctx, image_id, size,
                                          field=IMAGE_FIELD, size_field=IMAGE_FIELD)
         with self.db.session() as session:

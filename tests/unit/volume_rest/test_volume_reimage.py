@@ -102,6 +102,16 @@ def test_an_error_volume_is_reimaged_back_to_error(
     assert shown['volume_image_metadata']['image_id'] == new_image['id']
 
 
+def test_an_error_volume_without_storage_is_refused(
+        admin: Client, env: CloudEnv, new_image: dict[str, Any]) -> None:
+    volume = _volume(admin)
+    env.cloud.volumes._set_status(volume['id'], 'error', provider_location=None)
+    response = _reimage(admin, volume['id'], new_image['id'])
+    assert response.status_int == 400
+    assert 'no storage' in response.json['badRequest']['message']
+    assert _show(admin, volume['id'])['status'] == 'error'
+
+
 def test_below_3_68_reimage_is_an_unsupported_action(
         admin: Client, new_image: dict[str, Any]) -> None:
     volume = _volume(admin)
