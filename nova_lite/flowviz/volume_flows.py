@@ -1,4 +1,4 @@
-"""Drawings of the block storage flows (volume create, clone, snapshot, extend, delete)."""
+"""Drawings of the block storage flows (create, clone, snapshot, extend, delete, re-image)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pydot
 from taskflow import flow as tf_flow
 
 from nova_lite.flowviz import dot
-from nova_lite.volume.flows import copy, create, delete, extend, keys, snapshot
+from nova_lite.volume.flows import copy, create, delete, extend, keys, reimage, snapshot
 
 
 def _builders() -> dict[str, Callable[[typing.Any], tf_flow.Flow]]:
@@ -25,6 +25,7 @@ def _builders() -> dict[str, Callable[[typing.Any], tf_flow.Flow]]:
         keys.EXTEND_FLOW: lambda none: extend.get_extend_flow(none, none),
         keys.DELETE_FLOW: lambda none: delete.get_delete_flow(none, none),
         keys.SNAPSHOT_DELETE_FLOW: lambda none: snapshot.get_snapshot_delete_flow(none, none),
+        keys.REIMAGE_FLOW: lambda none: reimage.get_reimage_flow(none, none, none, none, ''),
     }
 
 

@@ -58,31 +58,33 @@ def size_gb(image: dict[str, Any]) -> int:
 
 
 def checked_image(images: ImageSource | None, ctx: nl_context.RequestContext,
-                  image_id: str, volume_size: int) -> dict[str, Any]:
+                  image_id: str, volume_size: int, *, field: str = FIELD,
+                  size_field: str = 'volume.size') -> dict[str, Any]:
     """The image a volume of ``volume_size`` GiB is made from; InvalidInput (400) naming
-    ``volume.imageRef`` when it cannot be (cinder answers 400 for each of these)."""
+    ``field`` (``volume.imageRef``), or ``size_field`` when the image does not fit,
+    when it cannot be (cinder answers 400 for each of these)."""
     if images is None:
-        raise exception.InvalidInput(field=FIELD,
+        raise exception.InvalidInput(field=field,
                                      reason='this block storage service reads no images')
     try:
         image = dict(images.get_image(ctx, image_id))
     except (exception.NotFound, exception.Forbidden):
         raise exception.InvalidInput(
-            field=FIELD, reason=f'Invalid image identifier or unable to access requested '
+            field=field, reason=f'Invalid image identifier or unable to access requested '
                                 f'image {image_id}.') from None
     if image.get('status') != 'active':
-        raise exception.InvalidInput(field=FIELD,
+        raise exception.InvalidInput(field=field,
                                      reason=f'Image {image_id} is not active.')
     needed = size_gb(image)
     if needed > volume_size:
         raise exception.InvalidInput(
-            field='volume.size', reason=f'Size of specified image {needed} GB is larger '
-                                        f'than volume size {volume_size} GB.')
+            field=size_field, reason=f'Size of specified image {needed} GB is larger '
+                                     f'than volume size {volume_size} GB.')
     min_disk = image.get('min_disk') or 0
     if isinstance(min_disk, int) and min_disk > volume_size:
         raise exception.InvalidInput(
-            field='volume.size', reason=f'Volume size {volume_size}GB cannot be smaller '
-                                        f'than the image minDisk size {min_disk}GB.')
+            field=size_field, reason=f'Volume size {volume_size}GB cannot be smaller '
+                                     f'than the image minDisk size {min_disk}GB.')
     return image
 
 

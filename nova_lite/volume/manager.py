@@ -34,6 +34,7 @@ from nova_lite.volume import (
     messages,
     qos_specs,
     quotas,
+    reimage,
     revert,
     rows,
     services,
@@ -105,6 +106,8 @@ class VolumeManager:
         self.transfers = transfers.VolumeTransfers(db, self.quotas)
         self.messages = messages.UserMessages(db)
         self.reverts = revert.VolumeReverts(db, backend)
+        self.reimages = reimage.VolumeReimages(db, backend, images, self.flows,
+                                               conf.volume.volumes_dir)
         self.attach_actions = volume_attach.VolumeAttachActions(db, backend, self._attachments)
         self.group_types = group_types.GroupTypes(db)
         self.groups = groups.VolumeGroups(

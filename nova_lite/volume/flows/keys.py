@@ -18,6 +18,9 @@ SNAPSHOT_ID = 'snapshot_id'
 SNAPSHOT_LOCATION = 'snapshot_location'
 OLD_SIZE = 'old_size'
 NEW_SIZE = 'new_size'
+# A re-image: the status the volume goes back to, and its new image metadata.
+PREVIOUS_STATUS = 'previous_status'
+IMAGE_METADATA = 'image_metadata'
 
 # Flow names (also what ``nova-lite flow graph --flow`` accepts for them).
 CREATE_FLOW = 'volume-create'
@@ -28,6 +31,7 @@ SNAPSHOT_CREATE_FLOW = 'volume-snapshot-create'
 EXTEND_FLOW = 'volume-extend'
 DELETE_FLOW = 'volume-delete'
 SNAPSHOT_DELETE_FLOW = 'volume-snapshot-delete'
+REIMAGE_FLOW = 'volume-reimage'
 
 # Task names.
 VOLUME_TO_ERROR_ON_REVERT = 'volume-to-error-on-revert'
@@ -48,6 +52,8 @@ REMOVE_VOLUME = 'remove-volume'
 SNAPSHOT_TO_ERROR_DELETING_ON_REVERT = 'snapshot-to-error-deleting-on-revert'
 FREE_SNAPSHOT_STORAGE = 'free-snapshot-storage'
 REMOVE_SNAPSHOT = 'remove-snapshot'
+REIMAGE_TO_ERROR_ON_REVERT = 'reimage-to-error-on-revert'
+MARK_REIMAGED = 'mark-reimaged'
 
 # Each flow's tasks, in the order they run.
 CREATE_TASKS = (VOLUME_TO_ERROR_ON_REVERT, ALLOCATE_STORAGE, MARK_VOLUME_AVAILABLE)
@@ -59,6 +65,7 @@ EXTEND_TASKS = (EXTEND_TO_AVAILABLE_ON_REVERT, GROW_STORAGE, MARK_EXTENDED)
 DELETE_TASKS = (VOLUME_TO_ERROR_DELETING_ON_REVERT, FREE_STORAGE, REMOVE_VOLUME)
 SNAPSHOT_DELETE_TASKS = (SNAPSHOT_TO_ERROR_DELETING_ON_REVERT, FREE_SNAPSHOT_STORAGE,
                          REMOVE_SNAPSHOT)
+REIMAGE_TASKS = (REIMAGE_TO_ERROR_ON_REVERT, WRITE_IMAGE, MARK_REIMAGED)
 
 FLOW_TASKS = {
     CREATE_FLOW: CREATE_TASKS,
@@ -69,4 +76,5 @@ FLOW_TASKS = {
     EXTEND_FLOW: EXTEND_TASKS,
     DELETE_FLOW: DELETE_TASKS,
     SNAPSHOT_DELETE_FLOW: SNAPSHOT_DELETE_TASKS,
+    REIMAGE_FLOW: REIMAGE_TASKS,
 }

@@ -8,7 +8,8 @@ earlier run of it left). The one exception is ``write-image``, which needs
 the caller's token that is never saved: in a resumed
 ``volume-create-from-image`` it is replaced by :class:`CannotResume`, which
 fails, so the run reverts (the volume's storage freed, the volume ``error``)
-unless the image was written already.
+unless the image was written already; a resumed ``volume-reimage`` likewise
+leaves the volume ``error`` unless the image was written already.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from taskflow.patterns import linear_flow
 from nova_lite.db import api as db_api
 from nova_lite.volume.backends import base as backend_base
 from nova_lite.volume.flows import copy, create, delete, extend, keys, snapshot
-from nova_lite.volume.flows.tasks import base, storage, volume_records
+from nova_lite.volume.flows.tasks import base, reimage_records, storage, volume_records
 
 
 class CannotResume(base.VolumeTask):
@@ -51,6 +52,16 @@ def _create_from_image_for_resume(db: db_api.Database,
     )
 
 
+def _reimage_for_resume(db: db_api.Database,
+                        backend: backend_base.VolumeBackend) -> linear_flow.Flow:
+    return linear_flow.Flow(keys.REIMAGE_FLOW).add(
+        reimage_records.ReimageToErrorOnRevert(db),
+        CannotResume(keys.WRITE_IMAGE, [keys.IMAGE_REF, keys.VOLUME_LOCATION],
+                     "the caller's token is not saved with the run"),
+        reimage_records.MarkReimaged(db),
+    )
+
+
 _FACTORIES: dict[str, Callable[[db_api.Database, backend_base.VolumeBackend],
                                linear_flow.Flow]] = {
     keys.CREATE_FLOW: create.get_create_flow,
@@ -62,6 +73,7 @@ _FACTORIES: dict[str, Callable[[db_api.Database, backend_base.VolumeBackend],
     keys.EXTEND_FLOW: extend.get_extend_flow,
     keys.DELETE_FLOW: delete.get_delete_flow,
     keys.SNAPSHOT_DELETE_FLOW: snapshot.get_snapshot_delete_flow,
+    keys.REIMAGE_FLOW: _reimage_for_resume,
 }
 
 

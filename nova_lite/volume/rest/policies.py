@@ -56,6 +56,8 @@ RESET_STATUS = 'volume_extension:volume_admin_actions:reset_status'
 FORCE_DELETE = 'volume_extension:volume_admin_actions:force_delete'
 UPLOAD_IMAGE = 'volume_extension:volume_actions:upload_image'
 UPLOAD_PUBLIC = 'volume_extension:volume_actions:upload_public'
+REIMAGE = 'volume_extension:volume_actions:reimage'
+REIMAGE_RESERVED = 'volume_extension:volume_actions:reimage_reserved'
 IMAGE_METADATA_SHOW = 'volume_extension:volume_image_metadata:show'
 IMAGE_METADATA_SET = 'volume_extension:volume_image_metadata:set'
 IMAGE_METADATA_REMOVE = 'volume_extension:volume_image_metadata:remove'
@@ -166,6 +168,12 @@ ADMIN_AND_IMAGE_RULES: list[policy.RuleDefault] = [
               '/volumes/{volume_id}/action'),
     base.rule(UPLOAD_PUBLIC, base.ADMIN,
               'Copy a volume to a new public image (visibility=public).', 'POST',
+              '/volumes/{volume_id}/action'),
+    base.rule(REIMAGE, base.PROJECT_MEMBER,
+              'Write an image over a volume (os-reimage, 3.68).', 'POST',
+              '/volumes/{volume_id}/action'),
+    base.rule(REIMAGE_RESERVED, base.PROJECT_MEMBER,
+              'Re-image a reserved volume (os-reimage with reimage_reserved).', 'POST',
               '/volumes/{volume_id}/action'),
     base.rule(IMAGE_METADATA_SHOW, base.PROJECT_READER,
               'Show a volume\'s image metadata (os-show_image_metadata).', 'POST',

@@ -31,6 +31,7 @@ VOLUME_ENCRYPTION_KEY_ID: Version = (3, 64)
 CONSUMES_QUOTA: Version = (3, 65)
 SNAPSHOT_IN_USE: Version = (3, 66)
 PROJECT_ID_OPTIONAL: Version = (3, 67)
+VOLUME_REIMAGE: Version = (3, 68)
 
 TABLE: tuple[tuple[Version, str, str], ...] = (
     (USER_MESSAGES, 'USER_MESSAGES',
@@ -75,4 +76,7 @@ TABLE: tuple[tuple[Version, str, str], ...] = (
     (PROJECT_ID_OPTIONAL, 'PROJECT_ID_OPTIONAL',
      'every /v3/{project_id}/... route also answers as /v3/... (the token\'s project); '
      'below it that is 404'),
+    (VOLUME_REIMAGE, 'VOLUME_REIMAGE',
+     'POST /volumes/{id}/action with "os-reimage" writes an image over a volume (below: a '
+     '400, an unsupported action)'),
 )

@@ -4,7 +4,8 @@ The body names one action. ``os-extend`` grows an available volume (its
 snapshots stay as they are); ``os-set_bootable`` marks a volume bootable or
 not (the ``volume:update`` rule, as the owner's); ``os-retype`` gives a volume
 another type (no data moves: every type is on the one backend); from 3.40
-``revert`` puts a volume back to its latest snapshot; an action nova_lite
+``revert`` puts a volume back to its latest snapshot; from 3.68 ``os-reimage``
+writes an image over a volume (:mod:`.reimage_action`); an action nova_lite
 does not carry out (or not at the request's version) is a 400 naming it.
 """
 
@@ -22,6 +23,7 @@ from nova_lite.volume.rest import (
     attach_actions,
     image_actions,
     policies,
+    reimage_action,
     schemas,
     scope,
     versions,
@@ -87,6 +89,9 @@ class VolumeActionsController(scope.VolumeController):
         handler = self._actions().get(name)
         if name == 'revert' and versions.at_least(req, changes.REVERT_TO_SNAPSHOT):
             handler = self.revert
+        if name == 'os-reimage' and versions.at_least(req, changes.VOLUME_REIMAGE):
+            handler = reimage_action.VolumeReimageAction(self._services,
+                                                         self.authorizer).reimage
         if handler is None:
             # A missing volume is a 404 before the action is judged, as in cinder.
             ctx = self._context(req, project_id, policies.GET)

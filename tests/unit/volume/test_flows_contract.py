@@ -10,7 +10,13 @@ from taskflow import task as tf_task
 
 from nova_lite.flowviz import volume_flows
 from nova_lite.volume.flows import keys
-from nova_lite.volume.flows.tasks import base, snapshot_records, storage, volume_records
+from nova_lite.volume.flows.tasks import (
+    base,
+    reimage_records,
+    snapshot_records,
+    storage,
+    volume_records,
+)
 
 K = keys
 # Each task's (requires, provides); provides None: it provides nothing.
@@ -35,6 +41,8 @@ TASK_CONTRACTS: dict[str, tuple[set[str], str | None]] = {
     K.SNAPSHOT_TO_ERROR_DELETING_ON_REVERT: ({K.SNAPSHOT_ID}, None),
     K.FREE_SNAPSHOT_STORAGE: ({K.SNAPSHOT_ID, K.SNAPSHOT_LOCATION}, None),
     K.REMOVE_SNAPSHOT: ({K.SNAPSHOT_ID}, None),
+    K.REIMAGE_TO_ERROR_ON_REVERT: ({K.VOLUME_ID}, None),
+    K.MARK_REIMAGED: ({K.VOLUME_ID, K.PREVIOUS_STATUS, K.IMAGE_METADATA}, None),
 }
 # What each flow needs in its store (given by the service before it runs).
 FLOW_STORES: dict[str, set[str]] = {
@@ -47,10 +55,13 @@ FLOW_STORES: dict[str, set[str]] = {
     K.EXTEND_FLOW: {K.VOLUME_ID, K.VOLUME_LOCATION, K.OLD_SIZE, K.NEW_SIZE},
     K.DELETE_FLOW: {K.VOLUME_ID, K.VOLUME_LOCATION},
     K.SNAPSHOT_DELETE_FLOW: {K.SNAPSHOT_ID, K.SNAPSHOT_LOCATION},
+    K.REIMAGE_FLOW: {K.VOLUME_ID, K.VOLUME_LOCATION, K.IMAGE_REF, K.IMAGE_METADATA,
+                     K.PREVIOUS_STATUS},
 }
 FIRST_TASKS = {K.VOLUME_TO_ERROR_ON_REVERT, K.VOLUME_REMOVED_ON_REVERT,
                K.SNAPSHOT_REMOVED_ON_REVERT, K.EXTEND_TO_AVAILABLE_ON_REVERT,
-               K.VOLUME_TO_ERROR_DELETING_ON_REVERT, K.SNAPSHOT_TO_ERROR_DELETING_ON_REVERT}
+               K.VOLUME_TO_ERROR_DELETING_ON_REVERT, K.SNAPSHOT_TO_ERROR_DELETING_ON_REVERT,
+               K.REIMAGE_TO_ERROR_ON_REVERT}
 
 
 def _tasks(name: str) -> list[tf_task.Task]:
@@ -90,7 +101,7 @@ def test_flow_needs_only_its_store_and_every_value_comes_before_its_use(name: st
 
 def _task_classes() -> list[type[base.VolumeTask]]:
     found = []
-    for module in (volume_records, snapshot_records, storage):
+    for module in (volume_records, snapshot_records, reimage_records, storage):
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if (issubclass(cls, base.VolumeTask) and cls.__module__ == module.__name__
                     and 'execute' in vars(cls)):

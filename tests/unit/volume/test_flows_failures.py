@@ -134,6 +134,8 @@ SCENARIOS: dict[str, tuple[Setup, Callable[..., Any]]] = {
     keys.DELETE_FLOW: (_volume, lambda m, ctx, made: m.delete_volume(ctx, made['volume'])),
     keys.SNAPSHOT_DELETE_FLOW: (_volume_and_snapshot, lambda m, ctx, made:
                                 m.snapshots.delete(ctx, made['snapshot'])),
+    keys.REIMAGE_FLOW: (_volume, lambda m, ctx, made: m.reimages.reimage(
+        ctx, made['volume'], IMAGE_ID, False)),
 }
 
 
@@ -170,6 +172,13 @@ def test_failure_at_each_task_leaves_nothing_behind(
         call(manager, member_ctx, made)  # error_deleting: the delete can be retried
         assert len(_files(conf)) == len(files) - 1
         assert _usage(manager)[2] == usage[2] - 1
+    elif flow_name == keys.REIMAGE_FLOW:
+        # The volume keeps its storage and image metadata, and is left in error
+        # (as cinder leaves it); the image's download is gone.
+        assert _files(conf) == files
+        assert _statuses(db, models.Volume) == [('error', 1)]
+        assert _usage(manager) == usage
+        assert 'volume_image_metadata' not in manager.get_volume(member_ctx, made['volume'])
     else:
         # Copies and snapshots are removed; an extend keeps the old size.
         assert _files(conf) == files

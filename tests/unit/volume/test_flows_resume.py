@@ -153,6 +153,30 @@ def test_a_create_from_image_left_in_write_image_is_reverted(cloud: Cloud) -> No
     assert cloud.jobs_left() == []
 
 
+def test_a_reimage_left_in_write_image_leaves_the_volume_error(cloud: Cloud) -> None:
+    volume_id = cloud.creating_volume()
+    location = cloud.backend.create_volume(volume_id, 1)
+    with cloud.db.session() as session:
+        row = session.get(models.Volume, volume_id)
+        assert row is not None
+        row.status, row.provider_location = 'downloading', location
+        row.image_metadata = {'image_id': 'old'}
+    flow_uuid = cloud.interrupted_run(
+        keys.REIMAGE_FLOW,
+        {keys.VOLUME_ID: volume_id, keys.VOLUME_LOCATION: location,
+         keys.IMAGE_REF: {'id': 'new', 'disk_format': 'raw'},
+         keys.IMAGE_METADATA: {'image_id': 'new'},
+         keys.PREVIOUS_STATUS: VolumeStatus.AVAILABLE},
+        {keys.REIMAGE_TO_ERROR_ON_REVERT: None}, keys.WRITE_IMAGE)
+    assert cloud.jobs.poll_once() == 1
+    volume = cloud.volume(volume_id)
+    assert volume is not None and volume.status == VolumeStatus.ERROR
+    assert volume.image_metadata == {'image_id': 'old'}
+    assert cloud.files() == [f'volume-{volume_id}']  # its storage is kept, not orphaned
+    assert cloud.run_state(flow_uuid) == states.REVERTED
+    assert cloud.jobs_left() == []
+
+
 def test_a_delete_left_after_freeing_storage_is_carried_to_the_end(cloud: Cloud) -> None:
     volume_id = cloud.creating_volume()
     flow_uuid = cloud.interrupted_run(

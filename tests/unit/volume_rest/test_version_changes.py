@@ -324,3 +324,18 @@ def test_transfer_list_paging(app: Any, env: CloudEnv) -> None:
     assert bad.status_int == 400
     for transfer in made:
         giver.delete(f'/volume-transfers/{transfer["id"]}', headers=_at(version))
+
+
+def test_volume_reimage(admin: Client, env: CloudEnv) -> None:
+    version = changes.VOLUME_REIMAGE
+    volume = _volume(admin)
+    path = f'/volumes/{volume["id"]}/action'
+    body = {'os-reimage': {'image_id': env.image['id'], 'reimage_reserved': False}}
+    below = admin.post(path, body, headers=_below(version))
+    assert below.status_int == 400 and 'os-reimage' in below.text
+    assert 'volume_image_metadata' not in admin.get(f'/volumes/{volume["id"]}').json['volume']
+    done = admin.post(path, body, headers=_at(version))
+    assert done.status_int == 202, done.text
+    shown = admin.get(f'/volumes/{volume["id"]}').json['volume']
+    assert shown['status'] == 'available'
+    assert shown['volume_image_metadata']['image_id'] == env.image['id']
