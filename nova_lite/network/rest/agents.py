@@ -10,6 +10,7 @@ a PUT is a 400 naming it.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import webob
@@ -17,7 +18,7 @@ import webob
 from nova_lite.api import filters, paging, query, routing, wsgi
 from nova_lite.common import exception
 from nova_lite.network import agents as agent_store
-from nova_lite.network.rest import common, errors
+from nova_lite.network.rest import common, errors, sorting
 from nova_lite.network.rest.schemas import BOOLEAN
 
 _UPDATABLE: dict[str, Any] = {'admin_state_up': BOOLEAN,
@@ -45,6 +46,10 @@ AGENT_FILTERS = {
     'admin_state_up': filters.Filter('admin_state_up', _BOOLEAN),
     'alive': filters.Filter('alive', _BOOLEAN),
 }
+# Agents are few and not a database query: they are sorted in memory.
+AGENT_SORT_KEYS = {key: operator.itemgetter(key) for key in (
+    'id', 'agent_type', 'binary', 'topic', 'host', 'availability_zone', 'description',
+    'admin_state_up', 'alive', 'created_at', 'started_at', 'heartbeat_timestamp')}
 
 
 def store_of(deps: common.Dependencies) -> agent_store.AgentStore:
@@ -67,7 +72,8 @@ class AgentsController(common.NetworkController):
         def page_of(wanted: list[filters.Wanted],
                     request: paging.PageRequest) -> paging.Page[dict[str, Any]]:
             visible = self._agents.list() if allowed else []
-            return paging.paginate(filters.matching(visible, wanted), request)
+            return paging.paginate(sorting.sorted_in_memory(
+                filters.matching(visible, wanted), request.sort, AGENT_SORT_KEYS), request)
 
         return common.list_response(self._deps, req, 'agents', 'agents', page_of, dict,
                                     AGENT_FILTERS)

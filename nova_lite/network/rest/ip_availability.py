@@ -8,18 +8,22 @@ Filters: ``network_id``, ``network_name``, ``project_id`` (``tenant_id``) and
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import webob
 
 from nova_lite.api import filters, query, routing, wsgi
-from nova_lite.network.rest import common, errors
+from nova_lite.network.rest import common, errors, sorting
 
 AVAILABILITY_FILTERS = {
     'network_id': filters.Filter('network_id'), 'network_name': filters.Filter('network_name'),
     'project_id': filters.Filter('project_id'), 'tenant_id': filters.Filter('project_id'),
     'ip_version': filters.Filter('ip_version', filters.integer),
 }
+# Computed from the IPAM tables per network: sorted in memory (neutron emulates it too).
+AVAILABILITY_SORT_KEYS = {key: operator.itemgetter(key) for key in (
+    'network_id', 'network_name', 'project_id', 'tenant_id', 'total_ips', 'used_ips')}
 
 
 class IPAvailabilityController(common.NetworkController):
@@ -41,6 +45,8 @@ class IPAvailabilityController(common.NetworkController):
             ctx, network_ids=chosen.get('network_id'),
             network_names=chosen.get('network_name'), project_ids=chosen.get('project_id'),
             ip_versions=chosen.get('ip_version'))
+        found = sorting.sorted_in_memory(found, sorting.requested_sort(req),
+                                         AVAILABILITY_SORT_KEYS)
         fields = filters.select_fields(params)
         return wsgi.json_response(200, {'network_ip_availabilities': [
             filters.project(item, fields) for item in found]})

@@ -57,6 +57,17 @@ def check_list_filters(api: NetworkApi) -> None:
     l3_host2 = api.get('/v2.0/agents?binary=neutron-l3-agent&host=host2').json['agents']
     assert [(a['topic'], a['host']) for a in l3_host2] == [('l3_agent', 'host2')]
     assert len(api.get('/v2.0/agents?alive=true').json['agents']) == 4
+    # The sorting extension covers this list too (in memory), with paging.
+    by_host = api.get('/v2.0/agents?sort_key=host&sort_dir=desc&sort_key=agent_type'
+                      '&sort_dir=asc').json['agents']
+    assert [(a['host'], a['agent_type']) for a in by_host] == [
+        ('host2', 'DHCP agent'), ('host2', 'L3 agent'), ('host1', 'DHCP agent'),
+        ('host1', 'L3 agent')]
+    first = api.get('/v2.0/agents?sort_key=host&sort_dir=desc&limit=2').json
+    assert [a['host'] for a in first['agents']] == ['host2', 'host2']
+    assert 'sort_key=host' in first['agents_links'][0]['href']
+    bad = api.get('/v2.0/agents?sort_key=configurations&sort_dir=asc')
+    assert bad.status_int == 400 and 'sort_key' in bad.json['NeutronError']['message']
     assert api.get('/v2.0/agents?alive=false').json['agents'] == []
     bad = api.get('/v2.0/agents?alive=maybe')
     assert bad.status_int == 400 and 'alive' in neutron_error(bad)['message']

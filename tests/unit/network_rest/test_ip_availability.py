@@ -49,4 +49,15 @@ def test_unknown_network_and_filter(api: NetworkApi) -> None:
     assert missing.status_int == 404
     assert missing.json['NeutronError']['type'] == 'NetworkNotFound'
     assert api.get(f'{PATH}?bogus=1').status_int == 400
+    assert api.get(f'{PATH}?sort_key=bogus&sort_dir=asc').status_int == 400
+
+
+def test_the_list_sorts(api: NetworkApi) -> None:
+    for name, ports in (('b-net', 1), ('a-net', 2), ('c-net', 0)):
+        _network_with_ports(api, name, ports)
+    names = [item['network_name'] for item in api.get(
+        f'{PATH}?sort_key=network_name&sort_dir=desc').json['network_ip_availabilities']]
+    assert [name for name in names if name.endswith('-net')] == ['c-net', 'b-net', 'a-net']
+    used = api.get(f'{PATH}?sort_key=used_ips&sort_dir=asc').json['network_ip_availabilities']
+    assert [item['used_ips'] for item in used] == sorted(item['used_ips'] for item in used)
     assert api.get(f'{PATH}?ip_version=x').status_int == 400
