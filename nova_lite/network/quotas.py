@@ -3,9 +3,7 @@
 Limits resolve as neutron's database driver resolves them: the
 ``[network_quota]`` options, then the project's own limits. Usage is counted
 from the rows themselves (:data:`COUNTED`: the table of each counted resource),
-never kept in a counter that could drift; a resource that is not counted
-(``rbac_policy``, and ``subnetpool`` until subnet pools are built) shows its
-limit with 0 in use.
+never kept in a counter that could drift.
 
 A check is the last step of the transaction that inserts the new row: it
 locks the project's ``network_quota_project_locks`` row, then counts (the new
@@ -33,7 +31,9 @@ from nova_lite.db import project_lock
 from nova_lite.db.models import network as net_models
 from nova_lite.db.models import network_l3 as l3_models
 from nova_lite.db.models import network_quotas as models
+from nova_lite.db.models import network_rbac as rbac_models
 from nova_lite.db.models import network_security as sg_models
+from nova_lite.db.models import network_subnetpools as pool_models
 
 UNLIMITED = -1
 
@@ -61,6 +61,8 @@ COUNTED: dict[str, Any] = {
     FLOATINGIP: l3_models.FloatingIP,
     SECURITY_GROUP: sg_models.SecurityGroup,
     SECURITY_GROUP_RULE: sg_models.SecurityGroupRule,
+    SUBNETPOOL: pool_models.SubnetPool,
+    RBAC_POLICY: rbac_models.NetworkRBACPolicy,
 }
 
 

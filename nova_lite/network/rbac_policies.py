@@ -17,6 +17,7 @@ from nova_lite.common import exception
 from nova_lite.db import api as db_api
 from nova_lite.db.models import network as models
 from nova_lite.network import access, listing, rbac, validators
+from nova_lite.network import quotas as quota_engine
 
 Policy = rbac.Policy
 
@@ -66,6 +67,7 @@ def _visible(ctx: nl_context.RequestContext) -> sa.ColumnElement[bool]:
 
 class RBACPolicyMethods:
     db: db_api.Database
+    quotas: quota_engine.NetworkQuotas
 
     def create_rbac_policy(self, ctx: nl_context.RequestContext, *, object_type: Any,
                            object_id: Any, action: Any, target_project: Any,
@@ -82,6 +84,7 @@ class RBACPolicyMethods:
             owner = project_id if project_id is not None and access.is_admin(ctx) \
                 else ctx.project_id
             row = rbac.add(session, network, action, target_project, owner or '')
+            self.quotas.check(session, row.project_id, quota_engine.RBAC_POLICY)
             return rbac.policy_dict(row)
 
     def get_rbac_policy(self, ctx: nl_context.RequestContext, policy_id: Any

@@ -30,6 +30,7 @@ from nova_lite.network import (
     tags,
     validators,
 )
+from nova_lite.network import quotas as quota_engine
 from nova_lite.network import subnet_allocation as allocation
 from nova_lite.network import subnetpool_errors as errors
 
@@ -123,6 +124,7 @@ class SubnetPoolMethods:
     """Create, read, update and delete subnet pools; add and remove their prefixes."""
 
     db: db_api.Database
+    quotas: quota_engine.NetworkQuotas
 
     def create_subnetpool(self, ctx: nl_context.RequestContext, prefixes: list[str], *,
                           name: str = '', description: str = '',
@@ -158,6 +160,8 @@ class SubnetPoolMethods:
             session.add(row)
             session.flush()
             _store_prefixes(session, row.id, networks)
+            session.flush()
+            self.quotas.check(session, owner, quota_engine.SUBNETPOOL)
             return tags.fill(session, [pool_dict(row, networks)])[0]
 
     def get_subnetpool(self, ctx: nl_context.RequestContext, pool_id: str) -> dict[str, Any]:

@@ -150,6 +150,8 @@ router = -1
 floatingip = -1
 security_group = -1
 security_group_rule = -1
+subnetpool = -1
+rbac_policy = -1
 
 [keystone_authtoken]
 password = {nova_lite_all.SERVICE_PASSWORD}

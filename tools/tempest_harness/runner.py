@@ -51,6 +51,8 @@ router = -1
 floatingip = -1
 security_group = -1
 security_group_rule = -1
+subnetpool = -1
+rbac_policy = -1
 """
 
 

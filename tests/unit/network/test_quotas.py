@@ -161,3 +161,18 @@ def test_racing_creates_never_overcommit_sqlite(conf, db, member_ctx) -> None:
 @pytest.mark.postgresql
 def test_racing_creates_never_overcommit_postgresql(conf, pg_db, member_ctx) -> None:
     _race_for_the_last_network(conf, pg_db, member_ctx)
+
+
+def test_subnet_pools_and_rbac_policies_are_counted_and_checked(networks, member_ctx) -> None:
+    networks.quotas.update(PROJECT, {'subnetpool': 1, 'rbac_policy': 1})
+    networks.create_subnetpool(member_ctx, ['10.80.0.0/16'], name='p1')
+    _over('subnetpool', networks.create_subnetpool, member_ctx, ['10.81.0.0/16'], name='p2')
+    network = networks.create_network(member_ctx, name='n')
+    networks.create_rbac_policy(member_ctx, object_type='network', object_id=network['id'],
+                                action='access_as_shared', target_project='project-b')
+    _over('rbac_policy', networks.create_rbac_policy, member_ctx, object_type='network',
+          object_id=network['id'], action='access_as_shared', target_project='project-c')
+    detail = networks.quotas.detail(PROJECT)
+    assert detail['subnetpool']['used'] == 1
+    assert detail['rbac_policy']['used'] == 1
+    assert [pool['name'] for pool in networks.page_subnetpools(member_ctx).items] == ['p1']
