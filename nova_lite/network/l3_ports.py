@@ -10,7 +10,13 @@ from sqlalchemy import orm
 
 from nova_lite.common import context as nl_context
 from nova_lite.db.models import network as models
-from nova_lite.network import external, ipv6_addresses, ports, standard_attrs
+from nova_lite.network import (
+    external,
+    fixed_ip_requests,
+    ipv6_addresses,
+    ports,
+    standard_attrs,
+)
 
 fixed_ips = ports._fixed_ips  # noqa: SLF001 - one module's helper shared with its sibling
 
@@ -40,11 +46,11 @@ def create_port_row(manager: ports.PortMethods, session: orm.Session,
     if entries is None:
         requests = None
     elif gateway_allowed:
-        requests = [ports._AddressRequest(  # noqa: SLF001
-            'subnet_id', ports._named_subnet('subnet_id', entry['subnet_id'], subnets),  # noqa: SLF001
+        requests = [fixed_ip_requests.AddressRequest(
+            'subnet_id', fixed_ip_requests.named_subnet('subnet_id', entry['subnet_id'], subnets),
             entry['ip_address']) for entry in entries]
     else:
-        requests = ports._resolve(entries, subnets, device_owner)  # noqa: SLF001
+        requests = fixed_ip_requests.resolve(entries, subnets, device_owner)
     port_id = manager._insert_port(  # noqa: SLF001
         session, project_id, network.id, None, name='', device_id=device_id,
         device_owner=device_owner, binding_host_id='', admin_state_up=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 import random
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,20 +37,10 @@ from nova_lite.network import (
     validators,
     views,
 )
+from nova_lite.network import fixed_ip_requests as fixed_ips_of
 from nova_lite.network import quotas as quota_engine
 
 PORT_STATUSES = PortStatus.ALL
-_FIXED_IP_KEYS = frozenset({'subnet_id', 'ip_address'})
-
-
-@dataclass
-class _AddressRequest:
-    """One entry of ``fixed_ips`` resolved against the network's subnets."""
-
-    field: str
-    subnet: models.Subnet
-    address: str | None  # None: any free address of the subnet
-
 _SORT_KEYS = listing.described_sort_columns(models.Port,
                                             {'binding:host_id': 'binding_host_id'})
 
@@ -104,7 +92,7 @@ class PortMethods:
         mac = macs.normalize_mac('mac_address', mac_address) if mac_address is not None \
             else None
         entries = (None if fixed_ips is None else
-                   validators.list_of_dicts('fixed_ips', fixed_ips, _FIXED_IP_KEYS))
+                   validators.list_of_dicts('fixed_ips', fixed_ips, fixed_ips_of.FIXED_IP_KEYS))
         owner = owner_project(ctx, project_id)
         with self.db.session() as session:
             # Shared row locks (PostgreSQL): a concurrent delete of the network or
@@ -114,7 +102,8 @@ class PortMethods:
                 sa.select(models.Subnet).where(models.Subnet.network_id == network.id)
                 .order_by(models.Subnet.created_at, models.Subnet.id)
                 .with_for_update(read=True)).all()
-            requests = None if entries is None else _resolve(entries, subnets, device_owner)
+            requests = (None if entries is None
+                        else fixed_ips_of.resolve(entries, subnets, device_owner))
             port_id = self._insert_port(session, owner, network.id, mac,
                                         name=name, device_id=device_id,
                                         device_owner=device_owner,
@@ -191,7 +180,7 @@ class PortMethods:
         for the EUI-64 addresses of auto-address subnets, which a port keeps.
         """
         entries = (None if fixed_ips is None else
-                   validators.list_of_dicts('fixed_ips', fixed_ips, _FIXED_IP_KEYS))
+                   validators.list_of_dicts('fixed_ips', fixed_ips, fixed_ips_of.FIXED_IP_KEYS))
         changes: dict[str, Any] = {}
         for field, value in (('name', name), ('device_id', device_id),
                              ('device_owner', device_owner),
@@ -258,7 +247,7 @@ class PortMethods:
         wanted: list[dict[str, Any]] = []
         for entry in entries:
             held = next((current for current in remaining
-                         if _names_held(entry, current)), None)
+                         if fixed_ips_of.names_held(entry, current)), None)
             if held is None:
                 wanted.append(entry)
             else:
@@ -267,7 +256,7 @@ class PortMethods:
             sa.select(models.Subnet).where(models.Subnet.network_id == row.network_id)
             .order_by(models.Subnet.created_at, models.Subnet.id)
             .with_for_update(read=True)).all()
-        requests = _resolve(wanted, subnets, row.device_owner)
+        requests = fixed_ips_of.resolve(wanted, subnets, row.device_owner)
         eui64_mac = auto_address_mac(row)
         if eui64_mac is not None:
             automatic = {subnet.id for subnet in subnets
@@ -306,7 +295,7 @@ class PortMethods:
         raise exception.Conflict(
             reason=f'no unused MAC found on network {network_id} in {tries} tries')
 
-    def _allocate(self, session: orm.Session, request: _AddressRequest,
+    def _allocate(self, session: orm.Session, request: fixed_ips_of.AddressRequest,
                   port_id: str, eui64_mac: str | None = None) -> tuple[str, str]:
         """The requested address; with ``eui64_mac``, any address of an auto-address
         subnet is the EUI-64 one of that MAC."""
@@ -333,8 +322,8 @@ class PortMethods:
                           and not ipv6_modes.is_auto_address_subnet(s)])
         for subnet in candidates:
             try:
-                return [self._allocate(session, _AddressRequest('fixed_ips', subnet, None),
-                                       port_id)]
+                any_address = fixed_ips_of.AddressRequest('fixed_ips', subnet, None)
+                return [self._allocate(session, any_address, port_id)]
             except exception.IpAddressExhausted:
                 continue
         if candidates:
@@ -359,77 +348,6 @@ def auto_address_mac(row: models.Port) -> str | None:
     """The MAC a port's EUI-64 addresses come from (None: a router interface, which
     takes pool addresses)."""
     return row.mac_address if ipv6_modes.gets_auto_addresses(row.device_owner) else None
-
-
-def _resolve(entries: list[dict[str, Any]], subnets: Sequence[models.Subnet],
-             device_owner: str = '') -> list[_AddressRequest]:
-    """Match each ``fixed_ips`` entry to a subnet of the network and check its address.
-
-    An address of an auto-address subnet cannot be asked for, but by a router
-    interface (as in neutron)."""
-    requests: list[_AddressRequest] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(entries):
-        field = f'fixed_ips.{index}'
-        subnet_id, ip_address = entry.get('subnet_id'), entry.get('ip_address')
-        if subnet_id is None and ip_address is None:
-            raise exception.InvalidInput(field=field, reason='needs subnet_id or ip_address')
-        if ip_address is None:
-            requests.append(_AddressRequest(field, _named_subnet(field, subnet_id, subnets),
-                                            None))
-            continue
-        ip_field = f'{field}.ip_address'
-        address = ipam.parse_address(ip_field, ip_address)
-        if subnet_id is not None:
-            subnet = _named_subnet(field, subnet_id, subnets)
-        else:
-            found = [s for s in subnets if address in _cidr(s)]
-            if not found:
-                raise exception.InvalidInput(
-                    field=ip_field, reason=f'{address} is in no subnet of this network')
-            subnet = found[0]
-        ipam.check_host_address(ip_field, address, _cidr(subnet))
-        if (ipv6_modes.is_auto_address_subnet(subnet)
-                and ipv6_modes.gets_auto_addresses(device_owner)):
-            raise exception.InvalidInput(
-                field=ip_field, reason=f'IPv6 address {address} cannot be directly assigned '
-                                       f'to a port on subnet {subnet.id} as the subnet is '
-                                       'configured for automatic addresses')
-        if subnet.gateway_ip and address == ipaddress.ip_address(subnet.gateway_ip):
-            raise exception.InvalidInput(
-                field=ip_field, reason=f'{address} is the gateway of subnet {subnet.id}')
-        if str(address) in seen:
-            raise exception.InvalidInput(field=ip_field, reason=f'{address} is requested twice')
-        seen.add(str(address))
-        requests.append(_AddressRequest(ip_field, subnet, str(address)))
-    return requests
-
-
-def _names_held(entry: dict[str, Any], held: tuple[str, str]) -> bool:
-    """Whether a ``fixed_ips`` entry names the held (subnet, address)."""
-    subnet_id, address = held
-    if entry.get('subnet_id') not in (None, subnet_id):
-        return False
-    wanted = entry.get('ip_address')
-    if wanted is None:
-        return entry.get('subnet_id') == subnet_id
-    try:
-        return str(ipaddress.ip_address(str(wanted).strip())) == address
-    except ValueError:
-        return False
-
-
-def _named_subnet(field: str, subnet_id: Any,
-                  subnets: Sequence[models.Subnet]) -> models.Subnet:
-    for subnet in subnets:
-        if subnet.id == subnet_id:
-            return subnet
-    raise exception.InvalidInput(field=f'{field}.subnet_id',
-                                 reason=f'{subnet_id!r} is not a subnet of this network')
-
-
-def _cidr(subnet: models.Subnet) -> ipam.IPNetwork:
-    return ipam.parse_network(subnet.cidr)
 
 
 def _fixed_ips(session: orm.Session, port_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
