@@ -28,12 +28,12 @@ from nova_lite.network import (
     l3_ports,
     listing,
     revisions,
+    router_routes,
     tags,
     validators,
 )
 from nova_lite.network import quotas as quota_engine
 
-MAX_ROUTES = 30
 ROUTER_FILTERS: dict[str, listing.Condition] = {
     name: (lambda column: (lambda values: column.in_(values)))(getattr(l3_models.Router, name))
     for name in ('id', 'name', 'project_id', 'status', 'admin_state_up', 'description')}
@@ -103,36 +103,6 @@ def _router_dict(session: orm.Session, row: l3_models.Router) -> dict[str, Any]:
             'updated_at': timeutils.isotime(row.updated_at) if row.updated_at else created}
 
 
-def _check_routes(value: Any) -> list[dict[str, str]]:
-    """``[{destination, nexthop}]``: CIDRs and addresses of one version, no duplicates."""
-    if not isinstance(value, list):
-        raise l3_errors.InvalidRoutes(field='routes', reason='routes must be a list')
-    if len(value) > MAX_ROUTES:
-        raise l3_errors.InvalidRoutes(field='routes',
-                                      reason=f'at most {MAX_ROUTES} routes are allowed')
-    routes: list[dict[str, str]] = []
-    for index, item in enumerate(value):
-        if not isinstance(item, dict) or set(item) != {'destination', 'nexthop'}:
-            raise l3_errors.InvalidRoutes(
-                field=f'routes.{index}', reason=f'route {item!r} must have exactly '
-                                                'destination and nexthop')
-        try:
-            destination = ipaddress.ip_network(str(item['destination']), strict=True)
-            nexthop = ipaddress.ip_address(str(item['nexthop']))
-        except ValueError as exc:
-            raise l3_errors.InvalidRoutes(field=f'routes.{index}',
-                                          reason=f'route {item!r}: {exc}') from None
-        if destination.version != nexthop.version:
-            raise l3_errors.InvalidRoutes(
-                field=f'routes.{index}', reason=f'route {item!r} mixes IP versions')
-        route = {'destination': str(destination), 'nexthop': str(nexthop)}
-        if route in routes:
-            raise l3_errors.InvalidRoutes(field=f'routes.{index}',
-                                          reason=f'route {item!r} is given twice')
-        routes.append(route)
-    return routes
-
-
 class RouterMethods:
     """The router half of the network manager (mixed into NetworkManager)."""
 
@@ -193,7 +163,7 @@ class RouterMethods:
                 changes[field] = validators.string(field, value)
         if admin_state_up is not None:
             changes['admin_state_up'] = validators.boolean('admin_state_up', admin_state_up)
-        checked_routes = None if routes is None else _check_routes(routes)
+        checked_routes = None if routes is None else router_routes.check(routes)
         with self.db.session() as session:
             row = get_router(session, ctx, router_id, lock=True)
             revisions.check(row)
